@@ -1,0 +1,3 @@
+"""cati: computer-assisted telephone interviewing."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The questionnaire language: model, loaders (YAML, XLSForm), expressions, routing, checks."""

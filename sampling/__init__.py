@@ -1,0 +1,1 @@
+"""Sampling frames, phone numbers, allocation and designs with inclusion probabilities."""

@@ -1,0 +1,269 @@
+"""The ``cati`` command: database, users, serving and the demo."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from functools import cache
+
+import click
+from flask import Flask
+
+from cati.errors import CatiError
+
+
+@cache
+def _app() -> Flask:
+    from cati.app import create_app
+
+    return create_app()
+
+
+def _fail(exc: CatiError) -> None:
+    raise click.ClickException(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cati")
+def main() -> None:
+    """cati: computer-assisted telephone interviewing.
+
+    Settings come from CATI_* environment variables (see the README); by default the
+    database is SQLite in ./instance/cati.db.
+    """
+
+
+# --- database ---------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Create and migrate the database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+def db_upgrade(revision: str) -> None:
+    """Apply the migrations up to REVISION (creates the database on first run)."""
+    from cati import migrate
+
+    app = _app()
+    url = app.config["SQLALCHEMY_DATABASE_URL"]
+    migrate.upgrade(url, revision)
+    click.echo(f"Database at {_display_url(url)} is at revision {revision}.")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Show the database's revision and the newest one this code knows."""
+    from cati import db as dbmod
+    from cati import migrate
+
+    app = _app()
+    with app.app_context():
+        current = migrate.current_revision(dbmod.engine())
+    click.echo(f"current: {current or 'empty database'}\nhead:    {migrate.head_revision()}")
+
+
+def _display_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _require_current_schema(app: Flask) -> None:
+    from cati import db as dbmod
+    from cati import migrate
+    from cati.errors import ErrorCode
+
+    with app.app_context():
+        current = migrate.current_revision(dbmod.engine())
+    head = migrate.head_revision()
+    if current != head:
+        _fail(
+            CatiError(
+                ErrorCode.DATABASE_NOT_UPGRADED,
+                url=_display_url(app.config["SQLALCHEMY_DATABASE_URL"]),
+                current=current or "empty",
+                head=head,
+            )
+        )
+
+
+# --- users ------------------------------------------------------------------------------
+
+
+@main.group()
+def users() -> None:
+    """Create, list, disable users and reset passwords."""
+
+
+ROLE_CHOICE = click.Choice(["admin", "researcher", "supervisor", "interviewer", "client"])
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=ROLE_CHOICE, required=True, help="What the user may do.")
+@click.option("--name", "full_name", default="", help="Full name shown in the UI.")
+@click.option("--email", default=None)
+@click.option("--locale", type=click.Choice(["en", "es"]), default=None, help="UI language.")
+@click.option(
+    "--time-zone", default="UTC", show_default=True, help="IANA zone, e.g. Europe/Madrid."
+)
+@click.password_option(help="Prompted for when not given (at least 10 characters).")
+def users_create(
+    username: str,
+    role: str,
+    full_name: str,
+    email: str | None,
+    locale: str | None,
+    time_zone: str,
+    password: str,
+) -> None:
+    """Create USERNAME with a role."""
+    from cati import accounts, db
+
+    with _app().app_context():
+        try:
+            accounts.create_user(
+                db.session(),
+                username,
+                role,
+                password,
+                full_name=full_name,
+                email=email,
+                locale=locale,
+                time_zone=time_zone,
+                actor="cli",
+            )
+        except CatiError as exc:
+            _fail(exc)
+    click.echo(f"Created {role} {username}.")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List every user with role and status."""
+    from sqlalchemy import select
+
+    from cati import db
+    from cati.models import User
+
+    with _app().app_context():
+        rows = db.session().scalars(select(User).order_by(User.username)).all()
+        if not rows:
+            click.echo("No users yet. Create one with: cati users create NAME --role admin")
+            return
+        click.echo(f"{'user':<20} {'role':<12} {'status':<9} {'last log-in (UTC)':<17} name")
+        for u in rows:
+            last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
+            status = "active" if u.active else "disabled"
+            click.echo(f"{u.username:<20} {u.role:<12} {status:<9} {last:<17} {u.full_name}")
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.password_option(help="Prompted for when not given (at least 10 characters).")
+def users_set_password(username: str, password: str) -> None:
+    """Set a new password for USERNAME."""
+    from cati import accounts, db
+
+    with _app().app_context():
+        try:
+            accounts.set_password(db.session(), username, password, actor="cli")
+        except CatiError as exc:
+            _fail(exc)
+    click.echo(f"Password of {username} changed.")
+
+
+@users.command("disable")
+@click.argument("username")
+def users_disable(username: str) -> None:
+    """Disable USERNAME: the user can no longer log in and open sessions end."""
+    from cati import accounts, db
+
+    with _app().app_context():
+        try:
+            accounts.set_active(db.session(), username, False, actor="cli")
+        except CatiError as exc:
+            _fail(exc)
+    click.echo(f"Disabled {username}.")
+
+
+@users.command("enable")
+@click.argument("username")
+def users_enable(username: str) -> None:
+    """Enable a disabled USERNAME again."""
+    from cati import accounts, db
+
+    with _app().app_context():
+        try:
+            accounts.set_active(db.session(), username, True, actor="cli")
+        except CatiError as exc:
+            _fail(exc)
+    click.echo(f"Enabled {username}.")
+
+
+# --- serving ----------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--production", is_flag=True, help="Run gunicorn instead of the dev server.")
+@click.option(
+    "--workers",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="gunicorn worker processes (with --production).",
+)
+def serve(host: str, port: int, production: bool, workers: int) -> None:
+    """Serve the web application."""
+    app = _app()
+    _require_current_schema(app)
+    if production:
+        gunicorn = shutil.which("gunicorn") or os.path.join(
+            os.path.dirname(sys.executable), "gunicorn"
+        )
+        args = [
+            gunicorn,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{host}:{port}",
+            "--access-logfile",
+            "-",
+            "cati.app:create_app()",
+        ]
+        click.echo(f"gunicorn with {workers} workers on http://{host}:{port}")
+        os.execv(gunicorn, args)
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and users, then stop.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Build the demo database (once), print the logins and serve."""
+    from cati import demo as demo_data
+    from cati import migrate
+
+    app = _app()
+    url = app.config["SQLALCHEMY_DATABASE_URL"]
+    migrate.upgrade(url)
+    with app.app_context():
+        from cati import db
+
+        created = demo_data.ensure_demo_users(db.session())
+    state = "created" if created else "reused"
+    click.echo(f"Database ({state}): {_display_url(url)}")
+    click.echo("Demo logins (role, user name, password):")
+    for username, role, password in demo_data.DEMO_USERS:
+        click.echo(f"  {role:<12} {username:<12} {password}")
+    if no_serve:
+        return
+    click.echo(f"Serving on http://{host}:{port}  (Ctrl+C stops)")
+    app.run(host=host, port=port, debug=False, use_reloader=False)

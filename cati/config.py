@@ -1,0 +1,128 @@
+"""Settings read from ``CATI_*`` environment variables.
+
+Every setting has a default that runs the embedded SQLite set-up, so ``make demo`` works on a
+fresh machine. Tests pass overrides to ``create_app`` instead of touching the environment.
+The README's configuration table lists the same settings; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used; the message names the variable."""
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected 1/0, true/false, yes/no or on/off")
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError("expected a whole number of at least 1")
+    return value
+
+
+def _locale(raw: str) -> str:
+    if raw not in Settings.LOCALES:
+        raise ValueError(f"expected one of {', '.join(Settings.LOCALES)}")
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The application settings; ``env`` names the variable each field is read from."""
+
+    LOCALES = ("en", "es")
+
+    database_url: str = field(default="", metadata={"env": "CATI_DATABASE_URL"})
+    secret_key: str = field(default="", metadata={"env": "CATI_SECRET_KEY"})
+    instance_path: str = field(default="", metadata={"env": "CATI_INSTANCE_PATH"})
+    default_locale: str = field(
+        default="en", metadata={"env": "CATI_DEFAULT_LOCALE", "parse": _locale}
+    )
+    login_max_failures: int = field(
+        default=5, metadata={"env": "CATI_LOGIN_MAX_FAILURES", "parse": _positive_int}
+    )
+    login_window_seconds: int = field(
+        default=900, metadata={"env": "CATI_LOGIN_WINDOW_SECONDS", "parse": _positive_int}
+    )
+    secure_cookies: bool = field(
+        default=False, metadata={"env": "CATI_SECURE_COOKIES", "parse": _bool}
+    )
+    session_hours: int = field(
+        default=12, metadata={"env": "CATI_SESSION_HOURS", "parse": _positive_int}
+    )
+    log_level: str = field(default="INFO", metadata={"env": "CATI_LOG_LEVEL"})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read every ``CATI_*`` variable that is set; a bad value raises ConfigError."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = f.metadata["env"]
+            if name not in environ:
+                continue
+            parse: Callable[[str], Any] = f.metadata.get("parse", str)
+            try:
+                values[f.name] = parse(environ[name])
+            except ValueError as exc:
+                raise ConfigError(f"{name}={environ[name]!r}: {exc}") from None
+        return cls(**values)
+
+    @staticmethod
+    def documented() -> list[tuple[str, str]]:
+        """(variable, default) pairs, for the README table test."""
+        return [(f.metadata["env"], str(f.default)) for f in fields(Settings)]
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """Return the key kept in the instance folder, creating it (mode 0600) on first use."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def flask_config(
+    settings: Settings, instance_path: Path, secret_key: str | None = None
+) -> dict[str, Any]:
+    """Translate settings into Flask's configuration keys.
+
+    The secret key comes from ``secret_key`` (tests), else CATI_SECRET_KEY, else the instance
+    folder, where it is generated on first use.
+    """
+    from datetime import timedelta
+
+    database_url = settings.database_url or f"sqlite:///{instance_path / 'cati.db'}"
+    return {
+        "SQLALCHEMY_DATABASE_URL": database_url,
+        "SECRET_KEY": secret_key or settings.secret_key or load_secret_key(instance_path),
+        "CATI_SETTINGS": settings,
+        "BABEL_DEFAULT_LOCALE": settings.default_locale,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.secure_cookies,
+        "REMEMBER_COOKIE_SECURE": settings.secure_cookies,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=settings.session_hours),
+        "WTF_CSRF_TIME_LIMIT": settings.session_hours * 3600,
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    }

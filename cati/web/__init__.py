@@ -1,0 +1,110 @@
+"""The browser front end: one blueprint per audience, thin views over the domain."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template, request, session
+from flask_babel import Babel, get_locale, gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from cati import db
+from cati.config import Settings
+from cati.models import Role, User
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+
+# Same-origin only; no inline scripts. Later pages add nonces if they ever need inline code.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+
+ROLE_NAMES = {
+    Role.ADMIN.value: _l("Administrator"),
+    Role.RESEARCHER.value: _l("Researcher"),
+    Role.SUPERVISOR.value: _l("Supervisor"),
+    Role.INTERVIEWER.value: _l("Interviewer"),
+    Role.CLIENT.value: _l("Client"),
+}
+
+
+def select_locale() -> str:
+    """The user's saved preference, else the one chosen this session, else the browser's."""
+    if current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in Settings.LOCALES:
+        return chosen
+    settings: Settings = current_app.config["CATI_SETTINGS"]
+    return request.accept_languages.best_match(Settings.LOCALES) or settings.default_locale
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session().get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_user.is_authenticated:
+        # Pages with respondents' data must not be kept by shared browsers.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _error_page(status: int, title: str, message: str):
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_exc: CSRFError):
+        return _error_page(
+            400,
+            gettext("The form has expired"),
+            gettext("Reload the page and send the form again. Nothing was saved."),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(_exc):
+        return _error_page(
+            403,
+            gettext("Not allowed"),
+            gettext("This page is for another role. Your own start page is linked above."),
+        )
+
+    @app.errorhandler(404)
+    def not_found(_exc):
+        return _error_page(404, gettext("Not found"), gettext("There is no page at this address."))
+
+    @app.errorhandler(500)
+    def server_error(_exc):
+        return _error_page(
+            500,
+            gettext("Something went wrong"),
+            gettext("The error has been logged. Nothing was half-saved; try again."),
+        )
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(_security_headers)
+    app.context_processor(lambda: {"role_names": ROLE_NAMES, "get_locale": get_locale})
+    _register_error_pages(app)
+
+    from cati.web import admin, auth, client, interviewer, research, supervisor
+
+    for module in (auth, admin, research, supervisor, interviewer, client):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,35 @@
+"""Who may see which page: each audience's pages require its role; any other role gets 403."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort
+from flask_login import current_user, login_required
+
+from cati.models import Role
+
+# The page each role lands on after logging in.
+ROLE_HOME = {
+    Role.ADMIN: "admin.index",
+    Role.RESEARCHER: "research.index",
+    Role.SUPERVISOR: "supervisor.index",
+    Role.INTERVIEWER: "interviewer.index",
+    Role.CLIENT: "client.index",
+}
+
+
+def restrict_to(bp: Blueprint, *roles: Role) -> None:
+    """Require a logged-in user with one of ``roles`` for every view of ``bp``."""
+    allowed = {r.value for r in roles}
+
+    @bp.before_request
+    @login_required
+    def _check_role() -> Any:
+        if current_user.role not in allowed:
+            abort(403)
+        return None
+
+
+def home_endpoint(role: str) -> str:
+    return ROLE_HOME[Role(role)]

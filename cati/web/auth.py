@@ -1,0 +1,107 @@
+"""Log-in, log-out and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from cati import accounts, audit, db
+from cati.config import Settings
+from cati.errors import CatiError, ErrorCode
+from cati.web.access import home_endpoint
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    submit = SubmitField(_l("Log in"))
+
+
+class LanguageForm(FlaskForm):
+    locale = HiddenField(validators=[DataRequired()])
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Log out"))
+
+
+@bp.app_context_processor
+def _forms() -> dict:
+    return {"logout_form": LogoutForm(), "language_form": LanguageForm(), "locales": LOCALE_NAMES}
+
+
+LOCALE_NAMES = {"en": "English", "es": "Español"}
+
+
+@bp.route("/")
+def index() -> Response:
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user.role)))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int] | str:
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user.role)))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        settings: Settings = current_app.config["CATI_SETTINGS"]
+        try:
+            user = accounts.authenticate(
+                db.session(),
+                form.username.data.strip(),
+                form.password.data,
+                request.remote_addr or "unknown",
+                settings,
+            )
+        except CatiError as exc:
+            form.password.errors = [exc.translated(gettext)]
+            status = 429 if exc.code is ErrorCode.LOGIN_THROTTLED else 401
+        else:
+            locale = session.get("locale")
+            session.clear()  # a fresh session on log-in: no fixation
+            login_user(user)
+            if locale and not user.locale:
+                session["locale"] = locale
+            return redirect(url_for(home_endpoint(user.role)))
+    elif request.method == "POST":
+        status = 400
+    return render_template("login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    if LogoutForm().validate_on_submit() and current_user.is_authenticated:
+        s = db.session()
+        audit.record(s, "logout", user=current_user._get_current_object())
+        s.commit()
+        locale = current_user.locale or session.get("locale")
+        logout_user()
+        session.clear()
+        if locale:
+            session["locale"] = locale  # the log-in page stays in the language just used
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def language() -> Response:
+    form = LanguageForm()
+    if form.validate_on_submit() and form.locale.data in Settings.LOCALES:
+        if current_user.is_authenticated:
+            accounts.set_locale(db.session(), current_user._get_current_object(), form.locale.data)
+        else:
+            session["locale"] = form.locale.data
+    target = request.referrer or ""
+    if not target.startswith(request.host_url):
+        target = url_for("auth.index")
+    return redirect(target)

@@ -1,0 +1,109 @@
+"""User accounts: policy, hashing, throttling, disabling and the audit trail."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from cati import accounts
+from cati.db import utcnow
+from cati.errors import CatiError, ErrorCode
+from cati.models import AuditEntry, User
+from tests.conftest import TEST_PASSWORD, make_user, settings_for_tests
+
+
+def count(db, model) -> int:
+    return db.scalar(select(func.count()).select_from(model))
+
+
+def test_password_is_stored_as_an_scrypt_hash(db):
+    user = make_user(db, "researcher")
+    assert user.password_hash.startswith("scrypt:")
+    assert TEST_PASSWORD not in user.password_hash
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "password", "code"),
+    [
+        ("ok_name", "researcher", "short", ErrorCode.PASSWORD_TOO_SHORT),
+        ("maria", "researcher", "maria-2026-long", ErrorCode.PASSWORD_IS_USERNAME),
+        ("x", "researcher", TEST_PASSWORD, ErrorCode.USERNAME_INVALID),
+        ("with space", "researcher", TEST_PASSWORD, ErrorCode.USERNAME_INVALID),
+        ("ok_name", "boss", TEST_PASSWORD, ErrorCode.ROLE_INVALID),
+    ],
+)
+def test_a_refused_user_writes_nothing(db, username, role, password, code):
+    with pytest.raises(CatiError) as caught:
+        accounts.create_user(db, username, role, password)
+    assert caught.value.code is code
+    assert count(db, User) == 0
+    assert count(db, AuditEntry) == 0
+
+
+def test_duplicate_user_names_are_refused(db):
+    make_user(db, "client", username="acme")
+    with pytest.raises(CatiError) as caught:
+        make_user(db, "client", username="acme")
+    assert caught.value.code is ErrorCode.USER_EXISTS
+
+
+def test_creation_and_changes_are_audited(db):
+    user = make_user(db, "supervisor", username="sup1")
+    accounts.set_password(db, "sup1", "another long password", actor="cli")
+    accounts.set_active(db, "sup1", False, actor="cli")
+    entries = db.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [e.action for e in entries] == ["user.create", "user.set_password", "user.disable"]
+    assert {e.object_id for e in entries} == {str(user.id)}
+    assert entries[1].actor == "cli"
+
+
+def test_correct_password_authenticates_and_clears_failures(db):
+    settings = settings_for_tests()
+    make_user(db, "interviewer", username="ines")
+    with pytest.raises(CatiError):
+        accounts.authenticate(db, "ines", "wrong password", "10.0.0.1", settings)
+    user = accounts.authenticate(db, "ines", TEST_PASSWORD, "10.0.0.1", settings)
+    assert user.username == "ines"
+    assert user.last_login_at is not None
+    assert accounts._throttled_until(db, "ines", "10.0.0.1", settings, utcnow()) is None
+
+
+def test_repeated_failures_throttle_even_the_right_password_until_the_window_ends(db):
+    settings = settings_for_tests(login_max_failures=3, login_window_seconds=600)
+    make_user(db, "interviewer", username="ines")
+    start = utcnow()
+    for i in range(3):
+        with pytest.raises(CatiError) as caught:
+            accounts.authenticate(
+                db, "ines", "wrong", "10.0.0.1", settings, now=start + timedelta(seconds=i)
+            )
+        assert caught.value.code is ErrorCode.LOGIN_INVALID
+    with pytest.raises(CatiError) as caught:
+        accounts.authenticate(
+            db, "ines", TEST_PASSWORD, "10.0.0.2", settings, now=start + timedelta(minutes=5)
+        )
+    assert caught.value.code is ErrorCode.LOGIN_THROTTLED
+    assert caught.value.params["minutes"] == 6
+    later = start + timedelta(seconds=601)
+    assert accounts.authenticate(db, "ines", TEST_PASSWORD, "10.0.0.2", settings, now=later)
+
+
+def test_one_address_guessing_many_names_is_throttled(db):
+    settings = settings_for_tests(login_max_failures=2)
+    make_user(db, "interviewer", username="target")
+    now = utcnow()
+    for i in range(8):  # the address allowance is four times the per-name one
+        with pytest.raises(CatiError):
+            accounts.authenticate(db, f"guess{i}", "wrong", "10.9.9.9", settings, now=now)
+    with pytest.raises(CatiError) as caught:
+        accounts.authenticate(db, "target", TEST_PASSWORD, "10.9.9.9", settings, now=now)
+    assert caught.value.code is ErrorCode.LOGIN_THROTTLED
+
+
+def test_a_disabled_user_cannot_log_in_and_gets_the_generic_message(db):
+    settings = settings_for_tests()
+    make_user(db, "interviewer", username="gone")
+    accounts.set_active(db, "gone", False)
+    with pytest.raises(CatiError) as caught:
+        accounts.authenticate(db, "gone", TEST_PASSWORD, "10.0.0.1", settings)
+    assert caught.value.code is ErrorCode.LOGIN_INVALID

@@ -1,0 +1,128 @@
+"""The `cati` command line, run against each backend."""
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from cati import cli
+from cati.models import AuditEntry, User
+from tests.conftest import TEST_PASSWORD
+
+COMMANDS = ["db", "demo", "serve", "users"]
+
+
+@pytest.fixture
+def run(database_url, tmp_path, monkeypatch, app):
+    """Invoke `cati …` with the test database; `app` empties it afterwards."""
+    monkeypatch.setenv("CATI_DATABASE_URL", database_url)
+    monkeypatch.setenv("CATI_INSTANCE_PATH", str(tmp_path))
+    cli._app.cache_clear()
+
+    def invoke(*args, input=None):
+        return CliRunner().invoke(cli.main, list(args), input=input, catch_exceptions=False)
+
+    yield invoke
+    cli._app.cache_clear()
+
+
+def test_help_lists_every_command():
+    result = CliRunner().invoke(cli.main, ["--help"])
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert f"  {command} " in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["db", "--help"],
+        ["db", "upgrade", "--help"],
+        ["users", "create", "--help"],
+        ["users", "list", "--help"],
+        ["users", "set-password", "--help"],
+        ["users", "disable", "--help"],
+        ["serve", "--help"],
+        ["demo", "--help"],
+    ],
+)
+def test_every_command_has_help(args):
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 0
+    assert "Usage: main" in result.output or "Usage: cati" in result.output
+
+
+def test_users_create_list_set_password_disable(run, db):
+    created = run(
+        "users",
+        "create",
+        "rosa",
+        "--role",
+        "researcher",
+        "--name",
+        "Rosa",
+        "--password",
+        TEST_PASSWORD,
+    )
+    assert created.exit_code == 0, created.output
+    listing = run("users", "list")
+    assert "rosa" in listing.output and "researcher" in listing.output
+    assert run("users", "set-password", "rosa", "--password", "a new long secret").exit_code == 0
+    assert run("users", "disable", "rosa").exit_code == 0
+    user = db.scalar(select(User).where(User.username == "rosa"))
+    assert user.active is False
+    actions = db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["user.create", "user.set_password", "user.disable"]
+
+
+def test_password_is_prompted_twice_when_not_given(run, db):
+    result = run(
+        "users",
+        "create",
+        "sam",
+        "--role",
+        "supervisor",
+        input=f"{TEST_PASSWORD}\n{TEST_PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert db.scalar(select(User.role).where(User.username == "sam")) == "supervisor"
+
+
+def test_a_refused_user_exits_non_zero_with_the_reason(run, db):
+    result = run("users", "create", "sam", "--role", "supervisor", "--password", "short")
+    assert result.exit_code == 1
+    assert "E1105" in result.output and "at least 10 characters" in result.output
+    assert db.scalars(select(User)).all() == []
+
+
+def test_unknown_user_is_named_in_the_error(run):
+    result = run("users", "disable", "nobody")
+    assert result.exit_code == 1
+    assert "There is no user named nobody." in result.output
+
+
+def test_serve_refuses_a_database_that_is_not_upgraded(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATI_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.setenv("CATI_INSTANCE_PATH", str(tmp_path))
+    cli._app.cache_clear()
+    try:
+        result = CliRunner().invoke(cli.main, ["serve"])
+    finally:
+        cli._app.cache_clear()
+    assert result.exit_code == 1
+    assert "cati db upgrade" in result.output
+
+
+def test_demo_creates_one_user_per_role_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATI_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.setenv("CATI_INSTANCE_PATH", str(tmp_path))
+    cli._app.cache_clear()
+    try:
+        first = CliRunner().invoke(cli.main, ["demo", "--no-serve"])
+        second = CliRunner().invoke(cli.main, ["demo", "--no-serve"])
+    finally:
+        cli._app.cache_clear()
+    assert first.exit_code == 0, first.output
+    assert "Database (created)" in first.output
+    assert "Database (reused)" in second.output
+    for role in ["admin", "researcher", "supervisor", "interviewer", "client"]:
+        assert role in first.output

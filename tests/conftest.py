@@ -1,0 +1,180 @@
+"""Shared fixtures: every database test runs once on SQLite and once on PostgreSQL.
+
+PostgreSQL: ``CATI_TEST_DATABASE_URL`` names a server and a database to connect to (default:
+the local server at 127.0.0.1:5432 as user postgres). Each run creates its own database
+there and drops it at the end, so runs never collide. Without a server the PostgreSQL
+variants skip, saying what to start, unless ``CATI_REQUIRE_ALL=1`` turns the skip into a
+failure (CI).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from cati import accounts, migrate
+from cati.app import create_app
+from cati.config import Settings
+from cati.db import Base
+from cati.models import User
+
+REQUIRE_ALL = os.environ.get("CATI_REQUIRE_ALL") == "1"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+TEST_PASSWORD = "correct horse battery"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; fail under CATI_REQUIRE_ALL=1, where nothing may be silently left out."""
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (CATI_REQUIRE_ALL=1 forbids skipping)", pytrace=False)
+    pytest.skip(reason)
+
+
+class PostgresServer:
+    """Creates throw-away databases on the test server."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.created: list[str] = []
+
+    def create_database(self) -> str:
+        name = f"cati_test_{os.getpid()}_{secrets.token_hex(4)}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        self.created.append(name)
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as conn:
+            for name in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer | None]:
+    url = os.environ.get("CATI_TEST_DATABASE_URL", DEFAULT_PG)
+    server = PostgresServer(url)
+    try:
+        with server.admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # any connection failure means: no server to test against
+        server.admin.dispose()
+        yield None
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+        print(f"PostgreSQL not reachable at {make_url(url).render_as_string()}: {reason}")
+        return
+    yield server
+    server.drop_all()
+
+
+def fresh_database_url(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, server: PostgresServer | None
+) -> str:
+    """An empty database of the given backend, not yet migrated."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'cati.db'}"
+    if server is None:
+        skip_or_fail(
+            "PostgreSQL is not reachable: start it (pg_ctlcluster --skip-systemctl-redirect "
+            "15 main start) or set CATI_TEST_DATABASE_URL"
+        )
+    return server.create_database()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory, postgres_server) -> str:
+    """A migrated database per backend, shared by the session; tests leave it empty."""
+    url = fresh_database_url(request.param, tmp_path_factory, postgres_server)
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def new_database_url(request, tmp_path_factory, postgres_server) -> Callable[[str], str]:
+    """Factory of empty, unmigrated databases, for migration tests."""
+    return lambda backend: fresh_database_url(backend, tmp_path_factory, postgres_server)
+
+
+def settings_for_tests(**overrides) -> Settings:
+    return Settings(**{"login_max_failures": 3, "login_window_seconds": 600, **overrides})
+
+
+def _empty_tables(app: Flask) -> None:
+    engine = app.extensions["cati.engine"]
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(database_url, tmp_path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URL": database_url,
+            "CATI_SETTINGS": settings_for_tests(instance_path=str(tmp_path)),
+        }
+    )
+    yield app
+    _empty_tables(app)
+    app.extensions["cati.engine"].dispose()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app) -> Iterator[Session]:
+    """A session of its own (not the one views use), to arrange and check data."""
+    session = app.extensions["cati.sessionmaker"]()
+    yield session
+    session.close()
+
+
+def make_user(db: Session, role: str = "interviewer", **overrides) -> User:
+    values = {"username": f"{role}{secrets.token_hex(3)}", "password": TEST_PASSWORD, **overrides}
+    return accounts.create_user(db, values.pop("username"), role, values.pop("password"), **values)
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    match = CSRF.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_login(client: FlaskClient, username: str, password: str = TEST_PASSWORD):
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_token(client)},
+    )
+
+
+@pytest.fixture
+def login_as(client, db) -> Callable[[str], User]:
+    """Create a user with ``role`` and log the test client in through the log-in form."""
+
+    def login(role: str, **overrides) -> User:
+        user = make_user(db, role, **overrides)
+        response = post_login(client, user.username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login

@@ -77,7 +77,7 @@ def _register_error_pages(app: Flask) -> None:
         return _error_page(
             403,
             gettext("Not allowed"),
-            gettext("This page is for another role. Your own start page is linked above."),
+            gettext("This page is for another role."),
         )
 
     @app.errorhandler(404)

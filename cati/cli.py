@@ -267,3 +267,212 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         return
     click.echo(f"Serving on http://{host}:{port}  (Ctrl+C stops)")
     app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+# --- projects ---------------------------------------------------------------------------
+
+
+@main.group()
+def project() -> None:
+    """Create projects, import samples, release replicates and see where fieldwork stands."""
+
+
+def _load_rules(path: str | None) -> dict:
+    if path is None:
+        return {}
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        try:
+            document = yaml.safe_load(fh) or {}
+        except yaml.YAMLError as exc:
+            raise click.ClickException(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(document, dict):
+        raise click.ClickException(f"{path}: the calling rules must be a mapping")
+    return document
+
+
+def _import_sample(session, proj, path: str, region: str) -> int:
+    from pathlib import Path
+
+    from cati.fieldwork import projects
+    from cati.fieldwork.sample_import import parse_sample, read_table
+
+    file = Path(path)
+    records = parse_sample(read_table(file), file.name, proj.time_zone, region=region)
+    return projects.import_cases(session, proj, records, file.name, actor="cli")
+
+
+def _report_sample_error(exc: CatiError) -> None:
+    from cati.fieldwork.sample_import import SampleError
+
+    if isinstance(exc, SampleError):
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        raise click.ClickException(f"{len(exc.problems)} problem(s); nothing was imported.")
+    _fail(exc)
+
+
+@project.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help="The study's name.")
+@click.option("--client", "client_name", default="", help="Who commissioned it.")
+@click.option(
+    "--time-zone",
+    default="Europe/Madrid",
+    show_default=True,
+    help="Zone for cases whose sample gives none.",
+)
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Calling rules as YAML (see docs/fieldwork.md).",
+)
+@click.option(
+    "--sample",
+    "sample_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A sample file (CSV, XLSX or Parquet) to import.",
+)
+@click.option(
+    "--region",
+    default="ES",
+    show_default=True,
+    help="Country for phone numbers written without +country code.",
+)
+def project_create(code, name, client_name, time_zone, rules_path, sample_path, region) -> None:
+    """Create project CODE, optionally importing its sample in the same step."""
+    from cati import db as dbmod
+    from cati.fieldwork import projects
+
+    rules = _load_rules(rules_path)
+    with _app().app_context():
+        session = dbmod.session()
+        if sample_path:  # check the sample before anything is created
+            from pathlib import Path
+
+            from cati.fieldwork.sample_import import parse_sample, read_table
+
+            try:
+                file = Path(sample_path)
+                parse_sample(read_table(file), file.name, time_zone, region=region)
+            except CatiError as exc:
+                _report_sample_error(exc)
+        try:
+            proj = projects.create_project(
+                session,
+                code,
+                name,
+                client_name=client_name,
+                time_zone=time_zone,
+                rules=rules,
+                actor="cli",
+            )
+        except CatiError as exc:
+            _fail(exc)
+        click.echo(f"Created project {code}.")
+        if sample_path:
+            count = _import_sample(session, proj, sample_path, region)
+            click.echo(f"Imported {count} cases (unreleased).")
+
+
+@project.command("import-sample")
+@click.argument("code")
+@click.argument("sample_path", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--region",
+    default="ES",
+    show_default=True,
+    help="Country for phone numbers written without +country code.",
+)
+def project_import_sample(code: str, sample_path: str, region: str) -> None:
+    """Add the cases of SAMPLE_PATH to project CODE (all or nothing)."""
+    from cati import db as dbmod
+    from cati.fieldwork import projects
+
+    with _app().app_context():
+        session = dbmod.session()
+        try:
+            proj = projects.get_project(session, code)
+            count = _import_sample(session, proj, sample_path, region)
+        except CatiError as exc:
+            _report_sample_error(exc)
+        click.echo(f"Imported {count} cases (unreleased).")
+
+
+@project.command("release")
+@click.argument("code")
+@click.argument("replicate", type=click.IntRange(1))
+def project_release(code: str, replicate: int) -> None:
+    """Release REPLICATE of project CODE for calling."""
+    from cati import db as dbmod
+    from cati.fieldwork import projects
+
+    with _app().app_context():
+        session = dbmod.session()
+        try:
+            proj = projects.get_project(session, code)
+        except CatiError as exc:
+            _fail(exc)
+        count = projects.release_replicate(session, proj, replicate, actor="cli")
+    click.echo(f"Released replicate {replicate}: {count} cases.")
+
+
+@project.command("assign")
+@click.argument("code")
+@click.argument("usernames", nargs=-1, required=True)
+def project_assign(code: str, usernames: tuple[str, ...]) -> None:
+    """Assign users (interviewers, supervisors, clients) to project CODE."""
+    from cati import accounts
+    from cati import db as dbmod
+    from cati.fieldwork import projects
+
+    with _app().app_context():
+        session = dbmod.session()
+        try:
+            proj = projects.get_project(session, code)
+            users = [accounts.get_user(session, name) for name in usernames]
+        except CatiError as exc:
+            _fail(exc)
+        for user in users:
+            projects.assign(session, proj, user, actor="cli")
+    click.echo(f"Assigned {', '.join(usernames)} to {code}.")
+
+
+@project.command("show")
+@click.argument("code")
+def project_show(code: str) -> None:
+    """Cases by state and final outcome, and quota progress, of project CODE."""
+    from cati import db as dbmod
+    from cati.fieldwork import projects, reports
+
+    with _app().app_context():
+        session = dbmod.session()
+        try:
+            proj = projects.get_project(session, code)
+        except CatiError as exc:
+            _fail(exc)
+        click.echo(reports.project_summary_text(session, proj))
+
+
+@main.group()
+def dnc() -> None:
+    """The do-not-call list shared by every project."""
+
+
+@dnc.command("add")
+@click.argument("numbers", nargs=-1, required=True)
+@click.option("--reason", default="", help="Why, e.g. 'opt-out by phone'.")
+@click.option("--region", default="ES", show_default=True)
+def dnc_add(numbers: tuple[str, ...], reason: str, region: str) -> None:
+    """Add NUMBERS to the do-not-call list (normalized to E.164)."""
+    from cati import db as dbmod
+    from cati.fieldwork import donotcall
+
+    with _app().app_context():
+        try:
+            added = donotcall.add_numbers(dbmod.session(), numbers, reason, region, actor="cli")
+        except CatiError as exc:
+            _fail(exc)
+    click.echo(f"Added {added} number(s); {len(numbers) - added} were already listed.")

@@ -28,6 +28,27 @@ class ErrorCode(enum.StrEnum):
     PASSWORD_IS_USERNAME = "E1106"
     LOCALE_INVALID = "E1107"
     DATABASE_NOT_UPGRADED = "E1201"
+    PROJECT_EXISTS = "E2001"
+    PROJECT_NOT_FOUND = "E2002"
+    PROJECT_CODE_INVALID = "E2003"
+    RULES_INVALID = "E2004"
+    NOT_ASSIGNED = "E2005"
+    OUTCOME_UNKNOWN = "E2101"
+    OUTCOME_SYSTEM = "E2102"
+    CASE_NOT_CLAIMED = "E2103"
+    CASE_NOT_FOUND = "E2104"
+    CASE_CLAIMED_BY_OTHER = "E2105"
+    CASE_FINAL = "E2106"
+    APPOINTMENT_IN_PAST = "E2201"
+    APPOINTMENT_OUTSIDE_WINDOW = "E2202"
+    APPOINTMENT_WINDOW_INVALID = "E2203"
+    SAMPLE_UNREADABLE = "E2301"
+    SAMPLE_COLUMN_MISSING = "E2302"
+    SAMPLE_ROW_INVALID = "E2303"
+    SAMPLE_DUPLICATE_CASE = "E2304"
+    SAMPLE_CASE_EXISTS = "E2305"
+    QUOTA_INVALID = "E2401"
+    DNC_NUMBER_INVALID = "E2501"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -48,6 +69,39 @@ MESSAGES: dict[ErrorCode, str] = {
         "The database at %(url)s is not at the current schema (%(current)s, expected "
         "%(head)s). Run `cati db upgrade` first."
     ),
+    ErrorCode.PROJECT_EXISTS: N_("A project with code %(project)s already exists."),
+    ErrorCode.PROJECT_NOT_FOUND: N_("There is no project with code %(project)s."),
+    ErrorCode.PROJECT_CODE_INVALID: N_(
+        "Project code %(project)r: use 2 to 40 letters, digits, dashes or underscores."
+    ),
+    ErrorCode.RULES_INVALID: N_("Calling rules, %(place)s: %(reason)s"),
+    ErrorCode.NOT_ASSIGNED: N_("%(username)s is not assigned to project %(project)s."),
+    ErrorCode.OUTCOME_UNKNOWN: N_("Outcome %(outcome)s is not in project %(project)s's catalogue."),
+    ErrorCode.OUTCOME_SYSTEM: N_("Outcome %(outcome)s is set by the system, not by hand."),
+    ErrorCode.CASE_NOT_CLAIMED: N_(
+        "Case %(case)s is not claimed by %(username)s (the claim may have expired)."
+    ),
+    ErrorCode.CASE_NOT_FOUND: N_("No case matches %(query)s in project %(project)s."),
+    ErrorCode.CASE_CLAIMED_BY_OTHER: N_("Case %(case)s is being worked by another interviewer."),
+    ErrorCode.CASE_FINAL: N_("Case %(case)s is already finalized as %(outcome)s."),
+    ErrorCode.APPOINTMENT_IN_PAST: N_("The appointment time %(at)s has already passed."),
+    ErrorCode.APPOINTMENT_OUTSIDE_WINDOW: N_(
+        "%(at)s (respondent's time) is outside the calling windows; the next opening is %(next)s."
+    ),
+    ErrorCode.APPOINTMENT_WINDOW_INVALID: N_(
+        "A soft appointment's window must end after it starts."
+    ),
+    ErrorCode.SAMPLE_UNREADABLE: N_("%(file)s cannot be read as a sample: %(reason)s"),
+    ErrorCode.SAMPLE_COLUMN_MISSING: N_("%(file)s: required column %(column)s is missing."),
+    ErrorCode.SAMPLE_ROW_INVALID: N_("%(file)s, row %(row)s, column %(column)s: %(reason)s"),
+    ErrorCode.SAMPLE_DUPLICATE_CASE: N_(
+        "%(file)s, row %(row)s: case id %(case)s appears again (first in row %(first)s)."
+    ),
+    ErrorCode.SAMPLE_CASE_EXISTS: N_(
+        "%(file)s, row %(row)s: case id %(case)s is already in project %(project)s."
+    ),
+    ErrorCode.QUOTA_INVALID: N_("Quota %(name)s: %(reason)s"),
+    ErrorCode.DNC_NUMBER_INVALID: N_("Do-not-call number %(position)s: %(reason)s"),
 }
 
 

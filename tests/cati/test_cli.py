@@ -8,7 +8,7 @@ from cati import cli
 from cati.models import AuditEntry, User
 from tests.conftest import TEST_PASSWORD
 
-COMMANDS = ["db", "demo", "serve", "users"]
+COMMANDS = ["db", "demo", "dnc", "project", "serve", "users"]
 
 
 @pytest.fixture
@@ -126,3 +126,45 @@ def test_demo_creates_one_user_per_role_once(tmp_path, monkeypatch):
     assert "Database (reused)" in second.output
     for role in ["admin", "researcher", "supervisor", "interviewer", "client"]:
         assert role in first.output
+
+
+SAMPLE = """case_id,phone,region
+S1,+1 202 555 0111,north
+S2,+1 202 555 0112,south
+"""
+
+
+def test_project_create_with_sample_release_assign_and_show(run, tmp_path, db):
+    sample = tmp_path / "sample.csv"
+    sample.write_text(SAMPLE)
+    run("users", "create", "ines", "--role", "interviewer", "--password", TEST_PASSWORD)
+    created = run("project", "create", "OMNI", "--name", "Omnibus", "--sample", str(sample))
+    assert created.exit_code == 0, created.output
+    assert "Imported 2 cases" in created.output
+    assert run("project", "assign", "OMNI", "ines").exit_code == 0
+    released = run("project", "release", "OMNI", "1")
+    assert "2 cases" in released.output
+    shown = run("project", "show", "OMNI")
+    assert "active" in shown.output and "       2" in shown.output
+
+
+def test_a_bad_sample_lists_every_problem_and_creates_no_project(run, tmp_path, db):
+    from cati.models import Project
+
+    sample = tmp_path / "bad.csv"
+    sample.write_text("case_id,phone\nS1,123\nS1,+1 202 555 0111\n")
+    result = run("project", "create", "BAD", "--name", "Bad", "--sample", str(sample))
+    assert result.exit_code == 1
+    assert "bad.csv, row 2, column phone" in result.output
+    assert "bad.csv, row 3: case id S1 appears again" in result.output
+    assert "nothing was imported" in result.output
+    assert db.scalars(select(Project)).all() == []
+
+
+def test_dnc_add_normalizes_and_counts(run):
+    first = run("dnc", "add", "+1 202 555 0160", "(202) 555-0161", "--region", "US")
+    assert "Added 2 number(s); 0 were already listed." in first.output
+    again = run("dnc", "add", "+12025550160", "--region", "US")
+    assert "Added 0 number(s); 1 were already listed." in again.output
+    bad = run("dnc", "add", "12", "--region", "US")
+    assert bad.exit_code == 1 and "Do-not-call number 1" in bad.output

@@ -1,4 +1,4 @@
-"""Typed SQLAlchemy models. Every change here needs an Alembic revision in cati/migrations."""
+"""Users with roles, the audit log and failed log-ins."""
 
 from __future__ import annotations
 

@@ -1,0 +1,262 @@
+"""Handing out cases: the best callable case now, claimed atomically.
+
+``next_case`` reads candidates in dispatch order from the ``ix_cases_dispatch`` index
+(rank: due hard appointments, then soft ones, then the rest; then priority; then longest
+waiting), locking them with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so that concurrent
+interviewers skip each other's rows. The claim itself is a conditional UPDATE checked by
+row count, which makes it atomic on SQLite too. Candidates that turn out not to be callable
+now (window closed since they were scheduled, number on the do-not-call list, frequency cap
+reached) are corrected on the spot and the next candidate is tried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from cati import audit
+from cati.db import utcnow
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import outcomes as oc
+from cati.fieldwork.disposition import callable_phones, catalogue, finalize_by_engine
+from cati.fieldwork.projects import is_member, rules_of
+from cati.fieldwork.rules import CallingRules, in_window, next_opening
+from cati.fieldwork.sample_import import normalize_phone
+from cati.models import CallAttempt, Case, DoNotCall, Phone, Project, User
+
+BATCH = 8
+MAX_ROUNDS = 50
+
+
+@dataclass(frozen=True)
+class Claim:
+    case: Case
+    phone: Phone
+    expires_at: datetime
+
+
+def _candidates(session: Session, project: Project, interviewer: User, now: datetime) -> list[Case]:
+    query = (
+        select(Case)
+        .where(
+            Case.project_id == project.id,
+            Case.state == "active",
+            Case.next_call_at <= now,
+            or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
+            or_(
+                Case.reserved_for_id.is_(None),
+                Case.reserved_for_id == interviewer.id,
+                Case.reserved_until < now,
+            ),
+        )
+        .order_by(Case.rank, Case.priority, Case.next_call_at, Case.id)
+        .limit(BATCH)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Case)
+    return list(session.scalars(query))
+
+
+def _capped_until(
+    session: Session, phone: Phone, rules: CallingRules, now: datetime
+) -> datetime | None:
+    """When the frequency cap on this number lifts, or None when it may be called now."""
+    since = now - timedelta(days=rules.frequency_cap_days)
+    count, oldest = session.execute(
+        select(func.count(), func.min(CallAttempt.started_at)).where(
+            CallAttempt.number == phone.number, CallAttempt.started_at > since
+        )
+    ).one()
+    if count < rules.frequency_cap_calls:
+        return None
+    return oldest + timedelta(days=rules.frequency_cap_days, seconds=1)
+
+
+def _choose_phone(
+    session: Session, case: Case, rules: CallingRules, now: datetime
+) -> Phone | datetime | None:
+    """The phone to dial; or when to come back (frequency cap); or None (none left)."""
+    phones = callable_phones(case, rules)
+    if phones:
+        blocked = set(
+            session.scalars(
+                select(DoNotCall.number).where(DoNotCall.number.in_([p.number for p in phones]))
+            )
+        )
+        for phone in phones:
+            if phone.number in blocked:
+                phone.status = "dnc"
+        phones = [p for p in phones if p.number not in blocked]
+    if not phones:
+        return None
+    come_back = []
+    for phone in phones:
+        until = _capped_until(session, phone, rules, now)
+        if until is None:
+            return phone
+        come_back.append(until)
+    return min(come_back)
+
+
+def _claim(session: Session, case: Case, interviewer: User, now: datetime, minutes: int) -> bool:
+    expires = now + timedelta(minutes=minutes)
+    won = session.execute(
+        update(Case)
+        .where(
+            Case.id == case.id,
+            Case.state == "active",
+            or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
+        )
+        .values(claimed_by_id=interviewer.id, claimed_at=now, claim_expires_at=expires)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return won == 1
+
+
+def _reschedule(
+    session: Session, case: Case, rules: CallingRules, after: datetime, table: dict, now: datetime
+) -> None:
+    opening = next_opening(rules, case.time_zone, after)
+    if opening is None:
+        finalize_by_engine(session, case, oc.FIELD_CLOSED, table, now)
+    else:
+        case.next_call_at = opening
+
+
+def next_case(
+    session: Session, project: Project, interviewer: User, now: datetime | None = None
+) -> Claim | None:
+    """Claim the best case to call now for this interviewer, or None when none is due."""
+    now = now or utcnow()
+    if not is_member(session, project, interviewer):
+        raise CatiError(ErrorCode.NOT_ASSIGNED, username=interviewer.username, project=project.code)
+    rules = rules_of(project)
+    table = catalogue(session, project)
+    for _ in range(MAX_ROUNDS):
+        candidates = _candidates(session, project, interviewer, now)
+        if not candidates:
+            break
+        for case in candidates:
+            if not in_window(rules, case.time_zone, now):
+                _reschedule(session, case, rules, now, table, now)
+                continue
+            phone = _choose_phone(session, case, rules, now)
+            if phone is None:
+                finalize_by_engine(session, case, oc.NO_PHONE_LEFT, table, now)
+                continue
+            if isinstance(phone, datetime):
+                _reschedule(session, case, rules, phone, table, now)
+                continue
+            session.flush()
+            if not _claim(session, case, interviewer, now, rules.claim_minutes):
+                continue
+            audit.record(
+                session,
+                "case.claim",
+                user=interviewer,
+                object_type="case",
+                object_id=case.id,
+                phone=phone.position,
+            )
+            session.commit()
+            session.refresh(case)
+            return Claim(case=case, phone=phone, expires_at=case.claim_expires_at)
+        session.flush()
+    session.commit()
+    return None
+
+
+def release_expired_claims(session: Session, now: datetime | None = None) -> int:
+    """Free the cases whose interviewer vanished; they are dispatched again as they were."""
+    now = now or utcnow()
+    released = session.execute(
+        update(Case)
+        .where(Case.claimed_by_id.is_not(None), Case.claim_expires_at < now)
+        .values(claimed_by_id=None, claimed_at=None, claim_expires_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if released:
+        audit.record(session, "claims.expire", actor="system", released=released)
+    session.commit()
+    return released
+
+
+def release_claim(session: Session, case: Case, *, by: User, reason: str = "") -> None:
+    """A supervisor frees a stuck claim by hand."""
+    case.claimed_by_id = None
+    case.claimed_at = None
+    case.claim_expires_at = None
+    audit.record(
+        session, "case.release", user=by, object_type="case", object_id=case.id, reason=reason
+    )
+    session.commit()
+
+
+def claim_inbound(
+    session: Session,
+    project: Project,
+    interviewer: User,
+    query: str,
+    *,
+    region: str = "ES",
+    now: datetime | None = None,
+) -> Claim:
+    """A respondent calls in: find the case by case id or phone number and claim it.
+
+    Calling windows do not apply (the respondent called); finalized cases and cases another
+    interviewer holds are refused with the reason.
+    """
+    now = now or utcnow()
+    if not is_member(session, project, interviewer):
+        raise CatiError(ErrorCode.NOT_ASSIGNED, username=interviewer.username, project=project.code)
+    conditions = [Case.external_id == query.strip()]
+    try:
+        number, _kind = normalize_phone(query, region)
+        conditions.append(Case.phones.any(Phone.number == number))
+    except ValueError:
+        number = None
+    case = session.scalar(
+        select(Case)
+        .options(selectinload(Case.phones))
+        .where(Case.project_id == project.id, or_(*conditions))
+        .limit(1)
+    )
+    if case is None:
+        raise CatiError(ErrorCode.CASE_NOT_FOUND, query=query, project=project.code)
+    if case.state == "final":
+        raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
+    claimed_by_other = (
+        case.claimed_by_id not in (None, interviewer.id)
+        and case.claim_expires_at is not None
+        and case.claim_expires_at >= now
+    )
+    if claimed_by_other:
+        raise CatiError(ErrorCode.CASE_CLAIMED_BY_OTHER, case=case.external_id)
+    rules = rules_of(project)
+    phone = next((p for p in case.phones if p.number == number), None) or case.phones[0]
+    case.claimed_by_id = interviewer.id
+    case.claimed_at = now
+    case.claim_expires_at = now + timedelta(minutes=rules.claim_minutes)
+    audit.record(
+        session, "case.claim_inbound", user=interviewer, object_type="case", object_id=case.id
+    )
+    session.commit()
+    return Claim(case=case, phone=phone, expires_at=case.claim_expires_at)
+
+
+def mark_missed_appointments(session: Session, now: datetime | None = None) -> int:
+    """Flag appointments whose time passed unkept; their cases keep their place at the top."""
+    from cati.models import Appointment
+
+    now = now or utcnow()
+    missed = session.execute(
+        update(Appointment)
+        .where(Appointment.status == "pending", Appointment.ends_at < now - timedelta(minutes=5))
+        .values(status="missed")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    return missed

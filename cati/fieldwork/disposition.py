@@ -1,0 +1,271 @@
+"""Closing a call attempt: record the outcome and decide the case's next state in one go.
+
+The rules, in the order they apply:
+1. A final outcome (complete, hard refusal, screen-out…) finalizes the case with it.
+2. An appointment schedules the case at the agreed time, ahead of every other case.
+3. Otherwise the case is called again after the outcome's delay, in the least-used time
+   slot, inside the respondent's calling window; unless its attempts are used up, no
+   callable phone is left, or the field period has no opening left. Then the engine
+   finalizes it, keeping the strongest outcome seen (a refusal is never overwritten by
+   "maximum attempts reached").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cati import audit
+from cati.db import utcnow
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import outcomes as oc
+from cati.fieldwork import quotas
+from cati.fieldwork.projects import maybe_auto_release, rules_of
+from cati.fieldwork.rules import CallingRules, in_window, next_opening, schedule_after, slot_of
+from cati.models import Appointment, CallAttempt, Case, Outcome, Phone, Project, User
+
+
+@dataclass(frozen=True)
+class AppointmentRequest:
+    """A call-back: hard at ``starts_at``, or soft anywhere from ``starts_at`` to ``ends_at``."""
+
+    kind: Literal["hard", "soft"]
+    starts_at: datetime
+    ends_at: datetime | None = None
+    personal: bool = False
+    notes: str = ""
+
+
+def catalogue(session: Session, project: Project) -> dict[str, Outcome]:
+    return {
+        o.code: o for o in session.scalars(select(Outcome).where(Outcome.project_id == project.id))
+    }
+
+
+def callable_phones(case: Case, rules: CallingRules) -> list[Phone]:
+    return [
+        p for p in case.phones if p.status == "active" and p.attempts < rules.max_attempts_phone
+    ]
+
+
+def finalize(case: Case, outcome: Outcome, now: datetime) -> None:
+    case.state = "final"
+    case.final_outcome = outcome.code
+    case.final_aapor = outcome.aapor
+    case.finalized_at = now
+    case.next_call_at = None
+    case.reserved_for_id = None
+    case.reserved_until = None
+
+
+def finalize_by_engine(
+    session: Session, case: Case, system_code: str, table: dict[str, Outcome], now: datetime
+) -> Outcome:
+    """Finalize with the strongest outcome in the case's history, else the system code."""
+    history = session.scalars(select(CallAttempt.outcome).where(CallAttempt.case_id == case.id))
+    system = table[system_code]
+    seen = [table[code] for code in set(history) if code in table]
+    strongest = min(seen, key=lambda o: o.precedence, default=system)
+    chosen = strongest if strongest.precedence < system.precedence else system
+    finalize(case, chosen, now)
+    audit.record(
+        session,
+        "case.finalize",
+        actor="system",
+        object_type="case",
+        object_id=case.id,
+        outcome=chosen.code,
+        reason=system_code,
+    )
+    return chosen
+
+
+def _check_appointment(
+    rules: CallingRules, case: Case, request: AppointmentRequest, now: datetime
+) -> None:
+    ends_at = request.ends_at or request.starts_at
+    if ends_at <= now:
+        raise CatiError(ErrorCode.APPOINTMENT_IN_PAST, at=_local(request.starts_at, case))
+    if request.kind == "soft" and (request.ends_at is None or request.ends_at <= request.starts_at):
+        raise CatiError(ErrorCode.APPOINTMENT_WINDOW_INVALID)
+    if request.kind == "hard" and not in_window(rules, case.time_zone, request.starts_at):
+        opening = next_opening(rules, case.time_zone, request.starts_at)
+        raise CatiError(
+            ErrorCode.APPOINTMENT_OUTSIDE_WINDOW,
+            at=_local(request.starts_at, case),
+            next=_local(opening, case) if opening else "none",
+        )
+
+
+def _local(at: datetime | None, case: Case) -> str:
+    from zoneinfo import ZoneInfo
+
+    if at is None:
+        return "—"
+    return at.astimezone(ZoneInfo(case.time_zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _book(
+    session: Session,
+    case: Case,
+    interviewer: User,
+    request: AppointmentRequest,
+    rules: CallingRules,
+    now: datetime,
+) -> Appointment:
+    _check_appointment(rules, case, request, now)
+    ends_at = request.ends_at or request.starts_at
+    for pending in session.scalars(
+        select(Appointment).where(Appointment.case_id == case.id, Appointment.status == "pending")
+    ):
+        pending.status = "cancelled"  # a new call-back replaces the old one
+    appointment = Appointment(
+        case_id=case.id,
+        kind=request.kind,
+        starts_at=request.starts_at,
+        ends_at=ends_at,
+        interviewer_id=interviewer.id if request.personal else None,
+        notes=request.notes,
+        created_by_id=interviewer.id,
+    )
+    session.add(appointment)
+    case.next_call_at = max(request.starts_at, now)
+    case.rank = 0 if request.kind == "hard" else 1
+    if request.personal:
+        case.reserved_for_id = interviewer.id
+        case.reserved_until = request.starts_at + timedelta(minutes=rules.appointment_grace_minutes)
+    else:
+        case.reserved_for_id = None
+        case.reserved_until = None
+    return appointment
+
+
+def _keep_due_appointments(session: Session, case: Case, now: datetime) -> None:
+    for pending in session.scalars(
+        select(Appointment).where(
+            Appointment.case_id == case.id,
+            Appointment.status.in_(("pending", "missed")),
+            Appointment.starts_at <= now,
+        )
+    ):
+        pending.status = "kept"
+    case.reserved_for_id = None
+    case.reserved_until = None
+
+
+def record_outcome(
+    session: Session,
+    case: Case,
+    interviewer: User,
+    outcome_code: str,
+    *,
+    phone: Phone | None = None,
+    started_at: datetime | None = None,
+    now: datetime | None = None,
+    notes: str = "",
+    appointment: AppointmentRequest | None = None,
+    answers: Mapping[str, Any] | None = None,
+) -> CallAttempt:
+    """Close the interviewer's attempt on a claimed case; commits once, or changes nothing."""
+    now = now or utcnow()
+    project = session.get(Project, case.project_id)
+    assert project is not None
+    if case.claimed_by_id != interviewer.id:
+        raise CatiError(
+            ErrorCode.CASE_NOT_CLAIMED, case=case.external_id, username=interviewer.username
+        )
+    table = catalogue(session, project)
+    outcome = table.get(outcome_code)
+    if outcome is None:
+        raise CatiError(ErrorCode.OUTCOME_UNKNOWN, outcome=outcome_code, project=project.code)
+    if outcome.system and outcome_code != oc.WEB_COMPLETE:
+        raise CatiError(ErrorCode.OUTCOME_SYSTEM, outcome=outcome_code)
+    rules = rules_of(project)
+    if outcome_code == oc.APPOINTMENT and appointment is not None:
+        _check_appointment(rules, case, appointment, now)
+    phone = phone or (callable_phones(case, rules) or case.phones)[0]
+    started_at = started_at or case.claimed_at or now
+
+    attempt = CallAttempt(
+        case_id=case.id,
+        phone_id=phone.id,
+        number=phone.number,
+        interviewer_id=interviewer.id,
+        started_at=started_at,
+        ended_at=now,
+        outcome=outcome.code,
+        notes=notes,
+        slot=slot_of(rules, case.time_zone, started_at),
+    )
+    session.add(attempt)
+    case.attempts += 1
+    phone.attempts += 1
+    case.last_outcome = outcome.code
+    if outcome.dead_phone:
+        phone.status = "dead"
+    elif phone.attempts >= rules.max_attempts_phone:
+        phone.status = "exhausted"
+    _keep_due_appointments(session, case, now)
+    session.flush()
+
+    if outcome.final:
+        finalize(case, outcome, now)
+        if outcome.code in (oc.COMPLETE, oc.WEB_COMPLETE):
+            quotas.count_complete(session, project, case, answers)
+    elif outcome.code == oc.APPOINTMENT and appointment is not None:
+        _book(session, case, interviewer, appointment, rules, now)
+    else:
+        _schedule(session, case, outcome, rules, table, now)
+    case.claimed_by_id = None
+    case.claimed_at = None
+    case.claim_expires_at = None
+    audit.record(
+        session,
+        "call.close",
+        user=interviewer,
+        object_type="case",
+        object_id=case.id,
+        outcome=outcome.code,
+        attempt=case.attempts,
+    )
+    if case.state == "final":
+        maybe_auto_release(session, project, now)
+    session.commit()
+    return attempt
+
+
+def _schedule(
+    session: Session,
+    case: Case,
+    outcome: Outcome,
+    rules: CallingRules,
+    table: dict[str, Outcome],
+    now: datetime,
+) -> None:
+    if case.attempts >= rules.max_attempts_case:
+        finalize_by_engine(session, case, oc.MAX_ATTEMPTS, table, now)
+        return
+    if not callable_phones(case, rules):
+        finalize_by_engine(session, case, oc.NO_PHONE_LEFT, table, now)
+        return
+    if outcome.next_phone:  # another number of the same person: try it straight away
+        when = next_opening(rules, case.time_zone, now)
+    else:
+        slot_attempts = Counter(
+            session.scalars(select(CallAttempt.slot).where(CallAttempt.case_id == case.id))
+        )
+        earliest = now + timedelta(minutes=outcome.delay_minutes)
+        when = schedule_after(rules, case.time_zone, earliest, slot_attempts)
+    if when is None:
+        finalize_by_engine(session, case, oc.FIELD_CLOSED, table, now)
+        return
+    case.next_call_at = when
+    case.rank = 2
+    if case.state != "held":
+        case.state = "active"

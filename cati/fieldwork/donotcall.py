@@ -1,0 +1,48 @@
+"""The do-not-call list: numbers no project may dial, checked at dispatch time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cati import audit
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork.sample_import import normalize_phone
+from cati.models import DoNotCall, User
+
+
+def add_numbers(
+    session: Session,
+    numbers: Iterable[str],
+    reason: str,
+    region: str = "ES",
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+) -> int:
+    """Add numbers (any format); all are checked first, and one bad number adds none."""
+    normalized = []
+    for position, raw in enumerate(numbers, start=1):
+        try:
+            normalized.append(normalize_phone(raw, region)[0])
+        except ValueError as exc:
+            raise CatiError(
+                ErrorCode.DNC_NUMBER_INVALID, position=position, reason=str(exc)
+            ) from None
+    wanted = set(normalized)
+    listed = set(session.scalars(select(DoNotCall.number).where(DoNotCall.number.in_(wanted))))
+    new = sorted(wanted - listed)
+    session.add_all(DoNotCall(number=n, reason=reason) for n in new)
+    audit.record(
+        session,
+        "dnc.add",
+        user=by,
+        actor=actor,
+        object_type="do_not_call",
+        added=len(new),
+        reason=reason,
+    )
+    session.commit()
+    return len(new)

@@ -1,0 +1,279 @@
+"""Projects: creation with the default outcome catalogue, staff, sample import, replicates."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from cati import audit
+from cati.db import utcnow
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork.outcomes import DEFAULT_OUTCOMES
+from cati.fieldwork.rules import CallingRules, next_opening
+from cati.fieldwork.sample_import import CaseRecord, SampleError
+from cati.models import Case, Outcome, Phone, Project, ProjectMember, User
+
+_CODE = re.compile(r"^[A-Za-z0-9_-]{2,40}$")
+
+
+def parse_rules(document: dict[str, Any]) -> CallingRules:
+    """Validate a rules document; errors name the place, e.g. ``windows.mon.0.end``."""
+    try:
+        return CallingRules.model_validate(document)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        place = ".".join(str(p) for p in first["loc"]) or "(top)"
+        raise CatiError(ErrorCode.RULES_INVALID, place=place, reason=first["msg"]) from None
+
+
+def rules_of(project: Project) -> CallingRules:
+    return CallingRules.model_validate(project.rules)
+
+
+def create_project(
+    session: Session,
+    code: str,
+    name: str,
+    *,
+    client_name: str = "",
+    time_zone: str = "Europe/Madrid",
+    rules: dict[str, Any] | None = None,
+    questionnaire_version_id: int | None = None,
+    by: User | None = None,
+    actor: str | None = None,
+) -> Project:
+    if not _CODE.match(code):
+        raise CatiError(ErrorCode.PROJECT_CODE_INVALID, project=code)
+    parsed = parse_rules(rules or {})
+    if session.scalar(select(Project.id).where(Project.code == code)) is not None:
+        raise CatiError(ErrorCode.PROJECT_EXISTS, project=code)
+    project = Project(
+        code=code,
+        name=name,
+        client_name=client_name,
+        time_zone=time_zone,
+        rules=parsed.model_dump(mode="json"),
+        questionnaire_version_id=questionnaire_version_id,
+    )
+    project.outcomes = [Outcome(**spec.as_row()) for spec in DEFAULT_OUTCOMES]
+    session.add(project)
+    session.flush()
+    audit.record(
+        session,
+        "project.create",
+        user=by,
+        actor=actor,
+        object_type="project",
+        object_id=project.id,
+        code=code,
+    )
+    session.commit()
+    return project
+
+
+def get_project(session: Session, code: str) -> Project:
+    project = session.scalar(select(Project).where(Project.code == code))
+    if project is None:
+        raise CatiError(ErrorCode.PROJECT_NOT_FOUND, project=code)
+    return project
+
+
+def set_rules(
+    session: Session, project: Project, rules: dict[str, Any], *, by: User | None = None
+) -> CallingRules:
+    parsed = parse_rules(rules)
+    project.rules = parsed.model_dump(mode="json")
+    audit.record(session, "project.rules", user=by, object_type="project", object_id=project.id)
+    session.commit()
+    return parsed
+
+
+def assign(
+    session: Session,
+    project: Project,
+    user: User,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+) -> None:
+    exists = session.get(ProjectMember, (project.id, user.id))
+    if exists is None:
+        session.add(ProjectMember(project_id=project.id, user_id=user.id))
+        audit.record(
+            session,
+            "project.assign",
+            user=by,
+            actor=actor,
+            object_type="project",
+            object_id=project.id,
+            username=user.username,
+        )
+        session.commit()
+
+
+def is_member(session: Session, project: Project, user: User) -> bool:
+    return session.get(ProjectMember, (project.id, user.id)) is not None
+
+
+def import_cases(
+    session: Session,
+    project: Project,
+    records: list[CaseRecord],
+    file_name: str,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+) -> int:
+    """Add the records as unreleased cases in one transaction; nothing is written on error."""
+    ids = [r.external_id for r in records]
+    existing = set()
+    for start in range(0, len(ids), 1000):
+        existing |= set(
+            session.scalars(
+                select(Case.external_id).where(
+                    Case.project_id == project.id, Case.external_id.in_(ids[start : start + 1000])
+                )
+            )
+        )
+    if existing:
+        clashes = [r for r in records if r.external_id in existing]
+        raise SampleError(
+            [
+                CatiError(
+                    ErrorCode.SAMPLE_CASE_EXISTS,
+                    file=file_name,
+                    row=r.row,
+                    case=r.external_id,
+                    project=project.code,
+                )
+                for r in clashes[:50]
+            ]
+        )
+    for record in records:
+        case = Case(
+            project_id=project.id,
+            external_id=record.external_id,
+            time_zone=record.time_zone,
+            sample_vars=record.sample_vars,
+            replicate=record.replicate,
+            inclusion_prob=record.inclusion_prob,
+            design_weight=record.design_weight,
+            state="unreleased",
+        )
+        case.phones = [
+            Phone(position=i + 1, number=number, kind=kind)
+            for i, (number, kind) in enumerate(record.phones)
+        ]
+        session.add(case)
+    audit.record(
+        session,
+        "sample.import",
+        user=by,
+        actor=actor,
+        object_type="project",
+        object_id=project.id,
+        file=file_name,
+        cases=len(records),
+    )
+    session.commit()
+    return len(records)
+
+
+def release_replicate(
+    session: Session,
+    project: Project,
+    replicate: int,
+    *,
+    now: datetime | None = None,
+    by: User | None = None,
+    actor: str | None = None,
+) -> int:
+    """Make a replicate's cases callable from their next calling-window opening."""
+    count = _release(session, project, replicate, now or utcnow(), by=by, actor=actor)
+    session.commit()
+    return count
+
+
+def _release(
+    session: Session,
+    project: Project,
+    replicate: int,
+    now: datetime,
+    *,
+    by: User | None,
+    actor: str | None,
+) -> int:
+    from cati.fieldwork import quotas
+
+    rules = rules_of(project)
+    cases = session.scalars(
+        select(Case).where(
+            Case.project_id == project.id, Case.replicate == replicate, Case.state == "unreleased"
+        )
+    ).all()
+    open_quotas = quotas.open_sample_quotas(session, project)
+    openings: dict[str, datetime | None] = {}
+    for case in cases:
+        if case.time_zone not in openings:
+            openings[case.time_zone] = next_opening(rules, case.time_zone, now)
+        case.state = "active"
+        case.released_at = now
+        case.next_call_at = openings[case.time_zone] or now
+        case.rank = 2
+        case.priority = quotas.priority_for(case, open_quotas)
+    if project.status == "setup" and cases:
+        project.status = "fieldwork"
+    audit.record(
+        session,
+        "replicate.release",
+        user=by,
+        actor=actor,
+        object_type="project",
+        object_id=project.id,
+        replicate=replicate,
+        cases=len(cases),
+    )
+    return len(cases)
+
+
+def maybe_auto_release(session: Session, project: Project, now: datetime) -> int | None:
+    """Release the next replicate once the set share of the released sample is final.
+
+    Runs inside the caller's transaction; the caller commits.
+    """
+    rules = rules_of(project)
+    if rules.auto_release_share is None:
+        return None
+    released, final = session.execute(
+        select(
+            func.count().filter(Case.state != "unreleased"),
+            func.count().filter(Case.state == "final"),
+        ).where(Case.project_id == project.id)
+    ).one()
+    if not released or final / released < rules.auto_release_share:
+        return None
+    following = session.scalar(
+        select(func.min(Case.replicate)).where(
+            Case.project_id == project.id, Case.state == "unreleased"
+        )
+    )
+    if following is None:
+        return None
+    _release(session, project, following, now, by=None, actor="system")
+    return following
+
+
+def hold_cases(session: Session, project: Project, case_ids: list[int]) -> None:
+    """Take cases out of dispatch (their quota cell is full) without finalizing them."""
+    if case_ids:
+        session.execute(
+            update(Case)
+            .where(Case.id.in_(case_ids), Case.state.in_(("active", "unreleased")))
+            .values(state="held")
+            .execution_options(synchronize_session=False)
+        )

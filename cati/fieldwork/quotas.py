@@ -1,0 +1,138 @@
+"""Quota cells: matching, counting completes, closing full cells, dispatch priority."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cati import audit
+from cati.errors import CatiError, ErrorCode
+from cati.models import Case, Project, Quota, User
+
+# Dispatch priority: lower is called first. Replicates keep their order; within one, cases
+# in cells that are furthest from their target come first.
+REPLICATE_STEP = 100
+MAX_QUOTA_BONUS = 50
+
+
+def _allowed(values: Any) -> list[str]:
+    return [str(v) for v in (values if isinstance(values, list) else [values])]
+
+
+def matches(cell: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """Every variable of the cell has one of its allowed values (compared as text)."""
+    return all(
+        var in values and str(values[var]) in _allowed(allowed) for var, allowed in cell.items()
+    )
+
+
+def is_sample_cell(cell: Mapping[str, Any], sample_vars: Mapping[str, Any]) -> bool:
+    """Can the cell be judged before the interview, from sample variables alone?"""
+    return all(var in sample_vars for var in cell)
+
+
+def add_quota(
+    session: Session,
+    project: Project,
+    name: str,
+    cell: dict[str, Any],
+    target: int,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+) -> Quota:
+    if not cell:
+        raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason="the cell names no variable")
+    if target < 1:
+        raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason="the target must be at least 1")
+    quota = Quota(project_id=project.id, name=name, cell=cell, target=target)
+    session.add(quota)
+    session.flush()
+    audit.record(
+        session,
+        "quota.create",
+        user=by,
+        actor=actor,
+        object_type="quota",
+        object_id=quota.id,
+        name=name,
+        cell=cell,
+        target=target,
+    )
+    session.commit()
+    return quota
+
+
+def open_sample_quotas(session: Session, project: Project) -> list[Quota]:
+    return list(
+        session.scalars(select(Quota).where(Quota.project_id == project.id, Quota.full.is_(False)))
+    )
+
+
+def priority_for(case: Case, open_quotas: list[Quota]) -> int:
+    need = 0.0
+    for quota in open_quotas:
+        if is_sample_cell(quota.cell, case.sample_vars) and matches(quota.cell, case.sample_vars):
+            need = max(need, (quota.target - quota.achieved) / quota.target)
+    return case.replicate * REPLICATE_STEP + MAX_QUOTA_BONUS - round(need * MAX_QUOTA_BONUS)
+
+
+def full_cell(session: Session, project: Project, values: Mapping[str, Any]) -> Quota | None:
+    """The first full quota cell these values (sample variables and answers) fall in."""
+    for quota in session.scalars(
+        select(Quota).where(Quota.project_id == project.id, Quota.full.is_(True))
+    ):
+        if matches(quota.cell, values):
+            return quota
+    return None
+
+
+def count_complete(
+    session: Session, project: Project, case: Case, answers: Mapping[str, Any] | None
+) -> list[Quota]:
+    """Count a complete in every matching cell; close and hold the cells it fills.
+
+    Runs inside the caller's transaction. Returns the cells that became full.
+    """
+    values = {**case.sample_vars, **(answers or {})}
+    quotas = session.scalars(
+        select(Quota).where(Quota.project_id == project.id).with_for_update()
+    ).all()
+    filled = []
+    for quota in quotas:
+        if not matches(quota.cell, values):
+            continue
+        quota.achieved += 1
+        if not quota.full and quota.achieved >= quota.target:
+            quota.full = True
+            filled.append(quota)
+            audit.record(
+                session,
+                "quota.full",
+                actor="system",
+                object_type="quota",
+                object_id=quota.id,
+                name=quota.name,
+            )
+    for quota in filled:
+        _hold_matching_cases(session, project, quota)
+    return filled
+
+
+def _hold_matching_cases(session: Session, project: Project, quota: Quota) -> None:
+    from cati.fieldwork.projects import hold_cases
+
+    rows = session.execute(
+        select(Case.id, Case.sample_vars).where(
+            Case.project_id == project.id, Case.state.in_(("active", "unreleased"))
+        )
+    )
+    held = [
+        case_id
+        for case_id, sample_vars in rows
+        if is_sample_cell(quota.cell, sample_vars) and matches(quota.cell, sample_vars)
+    ]
+    hold_cases(session, project, held)

@@ -1,0 +1,65 @@
+"""Fieldwork summaries computed with aggregate queries (no case is loaded one by one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cati.models import Case, Project, Quota
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    by_state: dict[str, int]
+    by_final_outcome: dict[tuple[str, str], int]
+    quotas: list[tuple[str, int, int, bool]]
+    attempts: int
+
+
+def project_summary(session: Session, project: Project) -> ProjectSummary:
+    by_state = dict(
+        session.execute(
+            select(Case.state, func.count())
+            .where(Case.project_id == project.id)
+            .group_by(Case.state)
+        ).all()
+    )
+    finals = session.execute(
+        select(Case.final_outcome, Case.final_aapor, func.count())
+        .where(Case.project_id == project.id, Case.state == "final")
+        .group_by(Case.final_outcome, Case.final_aapor)
+    ).all()
+    quotas = session.execute(
+        select(Quota.name, Quota.achieved, Quota.target, Quota.full)
+        .where(Quota.project_id == project.id)
+        .order_by(Quota.name)
+    ).all()
+    attempts = session.scalar(
+        select(func.coalesce(func.sum(Case.attempts), 0)).where(Case.project_id == project.id)
+    )
+    return ProjectSummary(
+        by_state=by_state,
+        by_final_outcome={(code, aapor): n for code, aapor, n in finals},
+        quotas=[tuple(q) for q in quotas],
+        attempts=int(attempts or 0),
+    )
+
+
+def project_summary_text(session: Session, project: Project) -> str:
+    s = project_summary(session, project)
+    total = sum(s.by_state.values())
+    lines = [f"{project.code}: {project.name} ({project.status})", f"cases: {total}"]
+    for state in ("unreleased", "active", "held", "final"):
+        lines.append(f"  {state:<11} {s.by_state.get(state, 0):>8}")
+    lines.append(f"call attempts: {s.attempts}")
+    if s.by_final_outcome:
+        lines.append("final outcomes:")
+        for (code, aapor), n in sorted(s.by_final_outcome.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {code:<16} AAPOR {aapor:<6} {n:>8}")
+    if s.quotas:
+        lines.append("quotas:")
+        for name, achieved, target, full in s.quotas:
+            lines.append(f"  {name:<20} {achieved:>6} / {target:<6}{'  full' if full else ''}")
+    return "\n".join(lines)

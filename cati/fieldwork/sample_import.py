@@ -1,0 +1,188 @@
+"""Reading a drawn sample (the sampling package's output, or any CSV/XLSX) into case records.
+
+All rows are checked before anything is written; every problem is reported with its file,
+row (as numbered in the file, header = row 1) and column, and one bad row refuses the file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+import phonenumbers
+
+from cati.errors import CatiError, ErrorCode
+
+CASE_ID = "case_id"
+PHONE_COLUMN = re.compile(r"^phone(_\d+)?$")
+KNOWN = {CASE_ID, "phones", "time_zone", "replicate", "pi", "weight"}
+MAX_PROBLEMS_REPORTED = 50
+
+
+class SampleError(CatiError):
+    """A sample file with problems; ``problems`` lists each one with its place."""
+
+    def __init__(self, problems: list[CatiError]) -> None:
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.code, **first.params)
+        more = len(problems) - 1
+        if more:
+            self.args = (f"{self.args[0]} (and {more} more problems)",)
+
+
+@dataclass
+class CaseRecord:
+    external_id: str
+    phones: list[tuple[str, str]]  # (E.164, kind)
+    time_zone: str
+    replicate: int = 1
+    inclusion_prob: float | None = None
+    design_weight: float | None = None
+    sample_vars: dict[str, Any] = field(default_factory=dict)
+    row: int = 0
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    try:
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            return pd.read_excel(path, dtype=str, keep_default_na=False)
+        if path.suffix.lower() == ".parquet":
+            return pd.read_parquet(path).astype(str)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise SampleError(
+            [CatiError(ErrorCode.SAMPLE_UNREADABLE, file=path.name, reason=str(exc))]
+        ) from None
+
+
+_KINDS = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed",
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_or_mobile",
+}
+
+
+def normalize_phone(raw: str, region: str) -> tuple[str, str]:
+    """E.164 and fixed/mobile; ValueError with the reason when impossible."""
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"{raw!r} is not a phone number ({exc})") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(f"{raw!r} is not a valid number for its country")
+    kind = _KINDS.get(phonenumbers.number_type(parsed), "other")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), kind
+
+
+def _number(value: str, positive: bool) -> float:
+    number = float(value)
+    if not math.isfinite(number) or (positive and number <= 0):
+        raise ValueError(f"{value!r} must be a positive number")
+    return number
+
+
+def parse_sample(
+    table: pd.DataFrame, file_name: str, default_zone: str, region: str = "ES"
+) -> list[CaseRecord]:
+    """Check every row; return the records, or raise SampleError listing every problem."""
+    columns = [str(c).strip() for c in table.columns]
+    table.columns = columns
+    phone_columns = [c for c in columns if PHONE_COLUMN.match(c)] or (
+        ["phones"] if "phones" in columns else []
+    )
+    missing = [c for c in (CASE_ID,) if c not in columns]
+    if not phone_columns:
+        missing.append("phone (or phone_1, phone_2, … or phones)")
+    if missing:
+        raise SampleError(
+            [CatiError(ErrorCode.SAMPLE_COLUMN_MISSING, file=file_name, column=c) for c in missing]
+        )
+    extra = [c for c in columns if c not in KNOWN and c not in phone_columns]
+
+    problems: list[CatiError] = []
+    records: list[CaseRecord] = []
+    first_row: dict[str, int] = {}
+
+    def problem(row: int, column: str, reason: str) -> None:
+        problems.append(
+            CatiError(
+                ErrorCode.SAMPLE_ROW_INVALID, file=file_name, row=row, column=column, reason=reason
+            )
+        )
+
+    for index, values in enumerate(table.to_dict("records")):
+        row = index + 2  # the header is row 1
+        case_id = str(values[CASE_ID]).strip()
+        if not case_id:
+            problem(row, CASE_ID, "empty")
+            continue
+        if case_id in first_row:
+            problems.append(
+                CatiError(
+                    ErrorCode.SAMPLE_DUPLICATE_CASE,
+                    file=file_name,
+                    row=row,
+                    case=case_id,
+                    first=first_row[case_id],
+                )
+            )
+            continue
+        first_row[case_id] = row
+        record = CaseRecord(external_id=case_id, phones=[], time_zone=default_zone, row=row)
+        raw_phones = [
+            (column, raw.strip())
+            for column in phone_columns
+            for raw in str(values[column]).split(";")
+            if raw.strip()
+        ]
+        if not raw_phones:
+            problem(row, phone_columns[0], "no phone number")
+        seen = set()
+        for column, raw in raw_phones:
+            try:
+                number, kind = normalize_phone(raw, region)
+            except ValueError as exc:
+                problem(row, column, str(exc))
+                continue
+            if number not in seen:
+                seen.add(number)
+                record.phones.append((number, kind))
+        zone = str(values.get("time_zone", "") or "").strip()
+        if zone:
+            try:
+                ZoneInfo(zone)
+                record.time_zone = zone
+            except (ZoneInfoNotFoundError, ValueError):
+                problem(row, "time_zone", f"{zone!r} is not an IANA time zone")
+        for column, attribute, convert in (
+            ("replicate", "replicate", lambda v: int(v)),
+            ("pi", "inclusion_prob", lambda v: _number(v, positive=True)),
+            ("weight", "design_weight", lambda v: _number(v, positive=True)),
+        ):
+            raw = str(values.get(column, "") or "").strip()
+            if raw:
+                try:
+                    setattr(record, attribute, convert(raw))
+                except ValueError:
+                    problem(row, column, f"{raw!r} is not a valid {column}")
+        if record.inclusion_prob is not None and record.inclusion_prob > 1:
+            problem(row, "pi", "an inclusion probability cannot exceed 1")
+        if record.replicate < 1:
+            problem(row, "replicate", "replicates are numbered from 1")
+        record.sample_vars = {c: values[c] for c in extra}
+        records.append(record)
+        if len(problems) >= MAX_PROBLEMS_REPORTED:
+            break
+    if problems:
+        raise SampleError(problems)
+    if not records:
+        raise SampleError(
+            [CatiError(ErrorCode.SAMPLE_UNREADABLE, file=file_name, reason="no rows")]
+        )
+    return records

@@ -1,0 +1,32 @@
+"""Typed SQLAlchemy models, one module per area. Every change needs an Alembic revision."""
+
+from cati.models.accounts import AuditEntry, LoginFailure, Role, User
+from cati.models.fieldwork import (
+    Appointment,
+    CallAttempt,
+    Case,
+    DoNotCall,
+    Outcome,
+    Phone,
+    Project,
+    ProjectMember,
+    QuestionnaireVersion,
+    Quota,
+)
+
+__all__ = [
+    "Appointment",
+    "AuditEntry",
+    "CallAttempt",
+    "Case",
+    "DoNotCall",
+    "LoginFailure",
+    "Outcome",
+    "Phone",
+    "Project",
+    "ProjectMember",
+    "QuestionnaireVersion",
+    "Quota",
+    "Role",
+    "User",
+]

@@ -1,0 +1,242 @@
+"""Projects, cases, phones, call attempts, outcomes, appointments, quotas, do-not-call."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cati.db import Base, UTCDateTime, utcnow
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+PROJECT_STATUSES = ("setup", "fieldwork", "paused", "closed")
+CASE_STATES = ("unreleased", "active", "held", "final")
+PHONE_STATUSES = ("active", "dead", "dnc", "exhausted")
+APPOINTMENT_KINDS = ("hard", "soft")
+APPOINTMENT_STATUSES = ("pending", "kept", "missed", "cancelled")
+ELIGIBILITY = ("yes", "no", "unknown")
+
+
+class QuestionnaireVersion(Base):
+    """One pinned version of a questionnaire: its source as uploaded and its checked form."""
+
+    __tablename__ = "questionnaire_versions"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    source_name: Mapped[str] = mapped_column(String(255))
+    source: Mapped[bytes] = mapped_column(LargeBinary)
+    checksum: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    __table_args__ = (_one_of("status", PROJECT_STATUSES, "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    client_name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default="setup")
+    questionnaire_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaire_versions.id")
+    )
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Madrid")
+    # The calling rules as a validated document (cati.fieldwork.rules.CallingRules).
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    questionnaire_version: Mapped[QuestionnaireVersion | None] = relationship()
+    outcomes: Mapped[list[Outcome]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Outcome.id"
+    )
+
+
+class ProjectMember(Base):
+    """Which users work on (interviewers, supervisors) or may see (clients) a project."""
+
+    __tablename__ = "project_members"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Outcome(Base):
+    """One call outcome of a project's catalogue, mapped to an AAPOR disposition code."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (
+        UniqueConstraint("project_id", "code"),
+        _one_of("eligible", ELIGIBILITY, "eligible"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    label_en: Mapped[str] = mapped_column(String(120))
+    label_es: Mapped[str] = mapped_column(String(120))
+    aapor: Mapped[str] = mapped_column(String(8))
+    final: Mapped[bool] = mapped_column(default=False)
+    delay_minutes: Mapped[int] = mapped_column(default=0)
+    next_phone: Mapped[bool] = mapped_column(default=False)
+    dead_phone: Mapped[bool] = mapped_column(default=False)
+    contact: Mapped[bool] = mapped_column(default=False)
+    eligible: Mapped[str] = mapped_column(String(8), default="unknown")
+    # Which outcome a case keeps as its disposition when attempts run out: lowest wins.
+    precedence: Mapped[int] = mapped_column(default=100)
+    # Set by the engine only (maximum attempts, no phone left); not offered to interviewers.
+    system: Mapped[bool] = mapped_column(default=False)
+
+    project: Mapped[Project] = relationship(back_populates="outcomes")
+
+
+class Case(Base):
+    """One sampled respondent: where it stands and when it may be called next."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("project_id", "external_id"),
+        _one_of("state", CASE_STATES, "state"),
+        # Dispatch is one ordered range scan on this index.
+        Index("ix_cases_dispatch", "project_id", "state", "rank", "priority", "next_call_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    sample_vars: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    replicate: Mapped[int] = mapped_column(default=1)
+    inclusion_prob: Mapped[float | None]
+    design_weight: Mapped[float | None]
+    state: Mapped[str] = mapped_column(String(12), default="unreleased")
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 0 due hard appointment, 1 soft appointment, 2 everything else; then priority.
+    rank: Mapped[int] = mapped_column(default=2)
+    priority: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_outcome: Mapped[str | None] = mapped_column(String(32))
+    final_outcome: Mapped[str | None] = mapped_column(String(32))
+    final_aapor: Mapped[str | None] = mapped_column(String(8))
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A personal appointment reserves the case for one interviewer until this time.
+    reserved_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    phones: Mapped[list[Phone]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Phone.position"
+    )
+    attempts_log: Mapped[list[CallAttempt]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CallAttempt.id"
+    )
+
+
+class Phone(Base):
+    __tablename__ = "phones"
+    __table_args__ = (
+        UniqueConstraint("case_id", "position"),
+        _one_of("status", PHONE_STATUSES, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    number: Mapped[str] = mapped_column(String(20), index=True)  # E.164
+    kind: Mapped[str] = mapped_column(String(16), default="unknown")
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    attempts: Mapped[int] = mapped_column(default=0)
+
+    case: Mapped[Case] = relationship(back_populates="phones")
+
+
+class CallAttempt(Base):
+    __tablename__ = "call_attempts"
+    __table_args__ = (Index("ix_call_attempts_number_started", "number", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    phone_id: Mapped[int | None] = mapped_column(ForeignKey("phones.id", ondelete="SET NULL"))
+    number: Mapped[str] = mapped_column(String(20))
+    interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    outcome: Mapped[str] = mapped_column(String(32))
+    slot: Mapped[str] = mapped_column(String(32), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="attempts_log")
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (
+        _one_of("kind", APPOINTMENT_KINDS, "kind"),
+        _one_of("status", APPOINTMENT_STATUSES, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DoNotCall(Base):
+    """A number never to be dialled, by any project."""
+
+    __tablename__ = "do_not_call"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Quota(Base):
+    """A quota cell: sample variables or answers with allowed values, a target and a count."""
+
+    __tablename__ = "quotas"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    # {"region": ["north"], "age_group": ["18-34", "35-54"]}: every variable must match.
+    cell: Mapped[dict[str, Any]] = mapped_column(JSON)
+    target: Mapped[int]
+    achieved: Mapped[int] = mapped_column(default=0)
+    full: Mapped[bool] = mapped_column(default=False)

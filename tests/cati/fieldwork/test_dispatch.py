@@ -1,0 +1,193 @@
+"""Dispatch: who gets which case, when, and never the same one twice."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import dispatch, projects
+from cati.fieldwork.disposition import record_outcome
+from cati.models import Case, DoNotCall
+from tests.cati.fieldwork.conftest import MADRID, MONDAY_10, make_cases, make_project
+from tests.conftest import make_user
+
+
+def test_an_interviewer_not_assigned_to_the_project_gets_nothing(db, project):
+    make_cases(db, project)
+    stranger = make_user(db, "interviewer")
+    with pytest.raises(CatiError) as caught:
+        dispatch.next_case(db, project, stranger, now=MONDAY_10)
+    assert caught.value.code is ErrorCode.NOT_ASSIGNED
+
+
+def test_unreleased_cases_are_never_dispatched(db, project, interviewer):
+    make_cases(db, project, release=False)
+    assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is None
+    projects.release_replicate(db, project, 1, now=MONDAY_10)
+    assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is not None
+
+
+def test_no_case_is_handed_out_outside_the_respondents_window(db, project, interviewer):
+    make_cases(db, project, time_zone="America/New_York")
+    # 10:00 in Madrid is 04:00 in New York.
+    assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is None
+    case = db.scalar(select(Case))
+    db.refresh(case)
+    assert case.next_call_at.astimezone(MADRID).hour == 15  # 09:00 New York
+    assert dispatch.next_case(db, project, interviewer, now=case.next_call_at) is not None
+
+
+def test_a_case_whose_window_closed_since_it_was_scheduled_is_moved_to_the_next_opening(
+    db, project, interviewer
+):
+    make_cases(db, project)
+    night = MONDAY_10.replace(hour=22)
+    assert dispatch.next_case(db, project, interviewer, now=night) is None
+    case = db.scalar(select(Case))
+    db.refresh(case)
+    assert case.next_call_at == MONDAY_10.replace(day=1, month=12, hour=9)
+
+
+def test_longest_waiting_goes_first_within_a_priority(db, project, interviewer):
+    early, late = make_cases(db, project, n=2)
+    late.next_call_at = MONDAY_10 - timedelta(minutes=5)
+    early.next_call_at = MONDAY_10 - timedelta(minutes=50)
+    db.commit()
+    assert dispatch.next_case(db, project, interviewer, now=MONDAY_10).case.id == early.id
+
+
+def test_earlier_replicates_go_first(db, project, interviewer):
+    make_cases(db, project, replicate=2)
+    (first,) = make_cases(db, project, replicate=1)
+    assert dispatch.next_case(db, project, interviewer, now=MONDAY_10).case.id == first.id
+
+
+def test_a_number_on_the_do_not_call_list_is_never_dialled(db, project, interviewer):
+    (case,) = make_cases(db, project, phones=2)
+    db.add(DoNotCall(number=case.phones[0].number, reason="opt-out"))
+    db.commit()
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    assert claim.phone.position == 2
+    db.refresh(case.phones[0])
+    assert case.phones[0].status == "dnc"
+
+
+def test_a_case_whose_only_number_is_on_the_dnc_list_is_finalized(db, project, interviewer):
+    (case,) = make_cases(db, project)
+    db.add(DoNotCall(number=case.phones[0].number))
+    db.commit()
+    assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is None
+    db.refresh(case)
+    assert (case.state, case.final_outcome) == ("final", "NO_PHONE_LEFT")
+
+
+def test_the_frequency_cap_holds_across_projects(db, interviewer):
+    first = make_project(db, rules={"frequency_cap_calls": 2, "frequency_cap_days": 7})
+    second = make_project(db, rules={"frequency_cap_calls": 2, "frequency_cap_days": 7})
+    for project in (first, second):
+        projects.assign(db, project, interviewer)
+    (a,) = make_cases(db, first)
+    (b,) = make_cases(db, second)
+    b.phones[0].number = a.phones[0].number  # the same household sampled twice
+    db.commit()
+    now = MONDAY_10
+    for _ in range(2):
+        claim = dispatch.next_case(db, first, interviewer, now=now)
+        record_outcome(db, claim.case, interviewer, "BUSY", now=now)
+        db.refresh(a)
+        now = a.next_call_at
+    assert dispatch.next_case(db, second, interviewer, now=now) is None
+    db.refresh(b)
+    assert b.next_call_at >= MONDAY_10 + timedelta(days=7)
+
+
+def test_a_claimed_case_is_not_handed_to_another_until_the_claim_expires(db, project, interviewer):
+    make_cases(db, project)
+    colleague = make_user(db, "interviewer")
+    projects.assign(db, project, colleague)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    assert dispatch.next_case(db, project, colleague, now=MONDAY_10) is None
+    minutes = projects.rules_of(project).claim_minutes
+    later = MONDAY_10 + timedelta(minutes=minutes + 1)
+    assert dispatch.next_case(db, project, colleague, now=later).case.id == claim.case.id
+
+
+def test_expired_claims_are_released_in_bulk(db, project, interviewer):
+    make_cases(db, project, n=3)
+    for _ in range(3):
+        dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    assert dispatch.release_expired_claims(db, now=MONDAY_10 + timedelta(minutes=5)) == 0
+    assert dispatch.release_expired_claims(db, now=MONDAY_10 + timedelta(hours=1)) == 3
+    assert db.scalars(select(Case.claimed_by_id)).all() == [None, None, None]
+
+
+def test_an_inbound_call_finds_the_case_by_phone_number_or_case_id(db, project, interviewer):
+    (case,) = make_cases(db, project, release=False)
+    number = case.phones[0].number
+    national = f"({number[2:5]}) {number[5:8]}-{number[8:]}"
+    claim = dispatch.claim_inbound(
+        db, project, interviewer, national, region="US", now=MONDAY_10.replace(hour=23)
+    )
+    assert claim.case.id == case.id
+    assert claim.phone.number == number
+    with pytest.raises(CatiError) as caught:
+        dispatch.claim_inbound(db, project, interviewer, "no-such-case", now=MONDAY_10)
+    assert caught.value.code is ErrorCode.CASE_NOT_FOUND
+
+
+def test_an_inbound_call_does_not_steal_a_case_another_interviewer_holds(db, project, interviewer):
+    (case,) = make_cases(db, project)
+    colleague = make_user(db, "interviewer")
+    projects.assign(db, project, colleague)
+    dispatch.next_case(db, project, colleague, now=MONDAY_10)
+    with pytest.raises(CatiError) as caught:
+        dispatch.claim_inbound(db, project, interviewer, case.external_id, now=MONDAY_10)
+    assert caught.value.code is ErrorCode.CASE_CLAIMED_BY_OTHER
+
+
+def test_replicates_are_released_automatically_at_the_set_share(db, interviewer):
+    project = make_project(db, rules={"auto_release_share": 0.5})
+    projects.assign(db, project, interviewer)
+    make_cases(db, project, n=2, replicate=1)
+    make_cases(db, project, n=2, replicate=2, release=False)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    record_outcome(db, claim.case, interviewer, "COMPLETE", now=MONDAY_10)
+    states = db.scalars(select(Case.state).where(Case.replicate == 2)).all()
+    assert states == ["active", "active"]
+
+
+def test_concurrent_interviewers_never_receive_the_same_case(app, db, project):
+    """Eight threads, each with its own session, claim 600 cases as fast as they can."""
+    cases = make_cases(db, project, n=600)
+    workers = []
+    for _ in range(8):
+        user = make_user(db, "interviewer")
+        projects.assign(db, project, user)
+        workers.append(user.id)
+    claimed: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    sessionmaker = app.extensions["cati.sessionmaker"]
+
+    def work(user_id: int) -> None:
+        from cati.models import Project, User
+
+        with sessionmaker() as session:
+            user = session.get(User, user_id)
+            proj = session.get(Project, project.id)
+            try:
+                while (claim := dispatch.next_case(session, proj, user, now=MONDAY_10)) is not None:
+                    with lock:
+                        claimed.append(claim.case.id)
+            except BaseException as exc:  # reported below, with the thread's failure
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert len(claimed) == len(set(claimed)) == len(cases)

@@ -1,0 +1,222 @@
+"""Closing attempts: final outcomes, rescheduling, phones, appointments and the final logic."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import dispatch, projects
+from cati.fieldwork.disposition import AppointmentRequest, record_outcome
+from cati.fieldwork.rules import in_window, slot_of
+from cati.models import Appointment, AuditEntry, CallAttempt
+from tests.cati.fieldwork.conftest import MADRID, MONDAY_10, make_cases, make_project
+from tests.conftest import make_user
+
+
+def call(db, project, interviewer, outcome, now, **kwargs):
+    claim = dispatch.next_case(db, project, interviewer, now=now)
+    assert claim is not None, f"no case due at {now}"
+    record_outcome(db, claim.case, interviewer, outcome, phone=claim.phone, now=now, **kwargs)
+    db.refresh(claim.case)
+    return claim.case
+
+
+def test_a_complete_finalizes_the_case_with_aapor_1_1(db, project, interviewer):
+    make_cases(db, project)
+    case = call(db, project, interviewer, "COMPLETE", MONDAY_10)
+    assert (case.state, case.final_outcome, case.final_aapor) == ("final", "COMPLETE", "1.1")
+    assert case.claimed_by_id is None
+    attempt = db.scalar(select(CallAttempt))
+    assert (attempt.outcome, attempt.slot, attempt.interviewer_id) == (
+        "COMPLETE",
+        "morning",
+        interviewer.id,
+    )
+
+
+def test_no_answer_is_called_again_after_its_delay_in_another_slot_inside_the_window(
+    db, project, interviewer
+):
+    make_cases(db, project)
+    case = call(db, project, interviewer, "NO_ANSWER", MONDAY_10)
+    assert case.state == "active"
+    assert case.next_call_at >= MONDAY_10 + timedelta(hours=2)
+    assert in_window(projects.rules_of(project), "Europe/Madrid", case.next_call_at)
+    assert slot_of(projects.rules_of(project), "Europe/Madrid", case.next_call_at) != "morning"
+
+
+def test_a_refusal_is_not_overwritten_by_maximum_attempts(db, interviewer):
+    project = make_project(db, rules={"max_attempts_case": 3})
+    projects.assign(db, project, interviewer)
+    (case,) = make_cases(db, project)
+    now = MONDAY_10
+    for outcome in ["REFUSAL_SOFT", "NO_ANSWER", "NO_ANSWER"]:
+        db.refresh(case)
+        now = max(now, case.next_call_at)
+        call(db, project, interviewer, outcome, now)
+    db.refresh(case)
+    assert (case.state, case.final_outcome, case.final_aapor) == ("final", "REFUSAL_SOFT", "2.111")
+
+
+def test_only_no_answers_end_as_maximum_attempts(db, interviewer):
+    project = make_project(db, rules={"max_attempts_case": 2})
+    projects.assign(db, project, interviewer)
+    (case,) = make_cases(db, project)
+    call(db, project, interviewer, "NO_ANSWER", MONDAY_10)
+    db.refresh(case)
+    call(db, project, interviewer, "NO_ANSWER", case.next_call_at)
+    db.refresh(case)
+    assert (case.final_outcome, case.final_aapor) == ("MAX_ATTEMPTS", "3.13")
+
+
+def test_a_wrong_number_moves_straight_to_the_next_phone(db, project, interviewer):
+    make_cases(db, project, phones=2)
+    first = call(db, project, interviewer, "WRONG_NUMBER", MONDAY_10)
+    assert first.state == "active"
+    assert first.next_call_at == MONDAY_10
+    assert [p.status for p in first.phones] == ["dead", "active"]
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    assert claim.phone.position == 2
+
+
+def test_a_case_with_no_callable_phone_left_is_finalized_with_its_strongest_outcome(
+    db, project, interviewer
+):
+    make_cases(db, project, phones=1)
+    case = call(db, project, interviewer, "NON_WORKING", MONDAY_10)
+    assert (case.state, case.final_outcome, case.final_aapor) == ("final", "NON_WORKING", "4.30")
+
+
+def test_a_phone_reaching_its_own_maximum_is_set_aside(db, interviewer):
+    project = make_project(db, rules={"max_attempts_phone": 1})
+    projects.assign(db, project, interviewer)
+    make_cases(db, project, phones=2)
+    case = call(db, project, interviewer, "BUSY", MONDAY_10)
+    assert [p.status for p in case.phones] == ["exhausted", "active"]
+    assert case.state == "active"
+
+
+def test_system_and_unknown_outcomes_are_refused_and_change_nothing(db, project, interviewer):
+    make_cases(db, project)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    for code, expected in [
+        ("MAX_ATTEMPTS", ErrorCode.OUTCOME_SYSTEM),
+        ("NOPE", ErrorCode.OUTCOME_UNKNOWN),
+    ]:
+        with pytest.raises(CatiError) as caught:
+            record_outcome(db, claim.case, interviewer, code, now=MONDAY_10)
+        assert caught.value.code is expected
+    db.rollback()
+    assert db.scalars(select(CallAttempt)).all() == []
+
+
+def test_only_the_claiming_interviewer_may_close_the_attempt(db, project, interviewer):
+    make_cases(db, project)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    other = make_user(db, "interviewer")
+    with pytest.raises(CatiError) as caught:
+        record_outcome(db, claim.case, other, "NO_ANSWER", now=MONDAY_10)
+    assert caught.value.code is ErrorCode.CASE_NOT_CLAIMED
+
+
+def test_every_close_is_audited(db, project, interviewer):
+    make_cases(db, project)
+    call(db, project, interviewer, "BUSY", MONDAY_10)
+    actions = db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["case.claim", "call.close"]
+
+
+# --- appointments -----------------------------------------------------------------------
+
+
+def book(db, project, interviewer, request, now=MONDAY_10):
+    claim = dispatch.next_case(db, project, interviewer, now=now)
+    record_outcome(
+        db, claim.case, interviewer, "APPOINTMENT", phone=claim.phone, now=now, appointment=request
+    )
+    db.refresh(claim.case)
+    return claim.case
+
+
+def test_a_hard_appointment_comes_before_every_waiting_case(db, project, interviewer):
+    make_cases(db, project, n=5)
+    at = MONDAY_10 + timedelta(hours=3)
+    booked = book(db, project, interviewer, AppointmentRequest("hard", at))
+    assert (booked.rank, booked.next_call_at) == (0, at)
+    assert dispatch.next_case(db, project, interviewer, now=at).case.id == booked.id
+
+
+def test_a_soft_appointment_comes_after_hard_ones_and_before_the_rest(db, project, interviewer):
+    make_cases(db, project, n=4)
+    at = MONDAY_10 + timedelta(hours=1)
+    soft = book(db, project, interviewer, AppointmentRequest("soft", at, at + timedelta(hours=2)))
+    hard = book(db, project, interviewer, AppointmentRequest("hard", at + timedelta(minutes=30)))
+    later = at + timedelta(hours=1)
+    assert dispatch.next_case(db, project, interviewer, now=later).case.id == hard.id
+    assert dispatch.next_case(db, project, interviewer, now=later).case.id == soft.id
+
+
+def test_a_personal_appointment_waits_for_its_interviewer_then_falls_back(db, project, interviewer):
+    make_cases(db, project, n=1)
+    colleague = make_user(db, "interviewer")
+    projects.assign(db, project, colleague)
+    at = MONDAY_10 + timedelta(hours=2)
+    booked = book(db, project, interviewer, AppointmentRequest("hard", at, personal=True))
+    assert dispatch.next_case(db, project, colleague, now=at) is None
+    grace = projects.rules_of(project).appointment_grace_minutes
+    after_grace = at + timedelta(minutes=grace + 1)
+    assert dispatch.next_case(db, project, colleague, now=after_grace).case.id == booked.id
+
+
+def test_appointments_outside_the_window_or_in_the_past_are_refused(db, project, interviewer):
+    make_cases(db, project)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    sunday = MONDAY_10 + timedelta(days=6)
+    for when, code in [
+        (sunday, ErrorCode.APPOINTMENT_OUTSIDE_WINDOW),
+        (MONDAY_10 - timedelta(hours=1), ErrorCode.APPOINTMENT_IN_PAST),
+    ]:
+        with pytest.raises(CatiError) as caught:
+            record_outcome(
+                db,
+                claim.case,
+                interviewer,
+                "APPOINTMENT",
+                now=MONDAY_10,
+                appointment=AppointmentRequest("hard", when),
+            )
+        assert caught.value.code is code
+    db.rollback()
+    assert db.scalars(select(Appointment)).all() == []
+
+
+def test_a_missed_appointment_is_flagged_and_stays_first_in_line(db, project, interviewer):
+    make_cases(db, project, n=3)
+    at = MONDAY_10 + timedelta(hours=1)
+    booked = book(db, project, interviewer, AppointmentRequest("hard", at))
+    much_later = at + timedelta(hours=3)
+    assert dispatch.mark_missed_appointments(db, now=much_later) == 1
+    assert db.scalar(select(Appointment.status)) == "missed"
+    claim = dispatch.next_case(db, project, interviewer, now=much_later)
+    assert claim.case.id == booked.id
+    record_outcome(db, claim.case, interviewer, "COMPLETE", now=much_later)
+    assert db.scalar(select(Appointment.status)) == "kept"
+
+
+def test_an_appointment_time_is_reported_in_the_respondents_zone(db, project, interviewer):
+    make_cases(db, project)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    sunday_noon = MONDAY_10.replace(day=6, month=12, hour=12).astimezone(MADRID)
+    with pytest.raises(CatiError) as caught:
+        record_outcome(
+            db,
+            claim.case,
+            interviewer,
+            "APPOINTMENT",
+            now=MONDAY_10,
+            appointment=AppointmentRequest("hard", sunday_noon),
+        )
+    message = str(caught.value)
+    assert "2026-12-06 12:00 CET" in message
+    assert "2026-12-07 09:00 CET" in message

@@ -1,0 +1,54 @@
+"""Quota cells: counting completes, closing full cells, dispatch priority and screen-outs."""
+
+from sqlalchemy import select
+
+from cati.fieldwork import dispatch, quotas
+from cati.fieldwork.disposition import record_outcome
+from cati.models import Case, Quota
+from tests.cati.fieldwork.conftest import MONDAY_10, make_cases
+
+
+def complete_one(db, project, interviewer, answers=None):
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    record_outcome(db, claim.case, interviewer, "COMPLETE", now=MONDAY_10, answers=answers)
+    return claim.case
+
+
+def test_a_full_sample_cell_stops_dispatch_of_its_cases(db, project, interviewer):
+    quotas.add_quota(db, project, "north", {"region": ["north"]}, target=1)
+    make_cases(db, project, n=3, sample_vars={"region": "north"})
+    (south,) = make_cases(db, project, n=1, sample_vars={"region": "south"})
+    first = complete_one(db, project, interviewer)
+    assert first.sample_vars["region"] == "north"
+    quota = db.scalar(select(Quota))
+    db.refresh(quota)
+    assert (quota.achieved, quota.full) == (1, True)
+    held = db.scalars(select(Case.state).where(Case.state == "held")).all()
+    assert len(held) == 2
+    assert dispatch.next_case(db, project, interviewer, now=MONDAY_10).case.id == south.id
+    assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is None
+
+
+def test_crossed_cells_need_every_variable_to_match(db, project):
+    cell = {"region": ["north"], "age_group": ["18-34", "35-54"]}
+    assert quotas.matches(cell, {"region": "north", "age_group": "35-54"})
+    assert not quotas.matches(cell, {"region": "north", "age_group": "55+"})
+    assert not quotas.matches(cell, {"region": "north"})
+
+
+def test_cells_on_answers_count_from_the_interviews_answers(db, project, interviewer):
+    quotas.add_quota(db, project, "users", {"uses_brand": ["yes"]}, target=1)
+    make_cases(db, project, n=2)
+    complete_one(db, project, interviewer, answers={"uses_brand": "yes"})
+    assert quotas.full_cell(db, project, {"uses_brand": "yes"}).name == "users"
+    assert quotas.full_cell(db, project, {"uses_brand": "no"}) is None
+    # Answer cells cannot be judged before the interview: nobody is held.
+    assert db.scalars(select(Case.state).where(Case.state == "held")).all() == []
+
+
+def test_cases_in_cells_furthest_from_target_are_called_first(db, project, interviewer):
+    quotas.add_quota(db, project, "young", {"age_group": ["18-34"]}, target=10)
+    (old,) = make_cases(db, project, sample_vars={"age_group": "55+"})
+    (young,) = make_cases(db, project, sample_vars={"age_group": "18-34"})
+    assert young.priority < old.priority
+    assert dispatch.next_case(db, project, interviewer, now=MONDAY_10).case.id == young.id

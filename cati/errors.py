@@ -39,6 +39,7 @@ class ErrorCode(enum.StrEnum):
     CASE_NOT_FOUND = "E2104"
     CASE_CLAIMED_BY_OTHER = "E2105"
     CASE_FINAL = "E2106"
+    OUTCOME_INVALID = "E2107"
     APPOINTMENT_IN_PAST = "E2201"
     APPOINTMENT_OUTSIDE_WINDOW = "E2202"
     APPOINTMENT_WINDOW_INVALID = "E2203"
@@ -84,6 +85,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CASE_NOT_FOUND: N_("No case matches %(query)s in project %(project)s."),
     ErrorCode.CASE_CLAIMED_BY_OTHER: N_("Case %(case)s is being worked by another interviewer."),
     ErrorCode.CASE_FINAL: N_("Case %(case)s is already finalized as %(outcome)s."),
+    ErrorCode.OUTCOME_INVALID: N_("Outcome %(outcome)s, %(field)s: %(reason)s"),
     ErrorCode.APPOINTMENT_IN_PAST: N_("The appointment time %(at)s has already passed."),
     ErrorCode.APPOINTMENT_OUTSIDE_WINDOW: N_(
         "%(at)s (respondent's time) is outside the calling windows; the next opening is %(next)s."

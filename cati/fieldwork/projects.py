@@ -116,6 +116,74 @@ def assign(
         session.commit()
 
 
+_AAPOR = re.compile(r"^[1-4](\.\d{1,3})?$")
+_OUTCOME_FIELDS = {
+    "label_en": str,
+    "label_es": str,
+    "aapor": str,
+    "final": bool,
+    "delay_minutes": int,
+    "next_phone": bool,
+    "dead_phone": bool,
+    "contact": bool,
+    "eligible": str,
+    "precedence": int,
+}
+
+
+def set_outcome(
+    session: Session,
+    project: Project,
+    code: str,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+    **fields: Any,
+) -> Outcome:
+    """Edit an outcome of the project's catalogue, or add a new one; all fields checked first."""
+
+    def refuse(field: str, reason: str) -> CatiError:
+        return CatiError(ErrorCode.OUTCOME_INVALID, outcome=code, field=field, reason=reason)
+
+    if not re.match(r"^[A-Z][A-Z0-9_]{1,31}$", code):
+        raise refuse("code", "use 2 to 32 capital letters, digits or underscores")
+    for name, value in fields.items():
+        kind = _OUTCOME_FIELDS.get(name)
+        if kind is None:
+            raise refuse(name, "not an outcome setting")
+        if not isinstance(value, kind):
+            raise refuse(name, f"expected {kind.__name__}")
+    if "aapor" in fields and not _AAPOR.match(fields["aapor"]):
+        raise refuse("aapor", "expected an AAPOR code such as 2.111")
+    if fields.get("eligible", "unknown") not in ("yes", "no", "unknown"):
+        raise refuse("eligible", "expected yes, no or unknown")
+    if fields.get("delay_minutes", 0) < 0:
+        raise refuse("delay_minutes", "cannot be negative")
+    outcome = session.scalar(
+        select(Outcome).where(Outcome.project_id == project.id, Outcome.code == code)
+    )
+    if outcome is None:
+        for required in ("label_en", "label_es", "aapor"):
+            if required not in fields:
+                raise refuse(required, "required for a new outcome")
+        outcome = Outcome(project_id=project.id, code=code)
+        session.add(outcome)
+    for name, value in fields.items():
+        setattr(outcome, name, value)
+    audit.record(
+        session,
+        "outcome.set",
+        user=by,
+        actor=actor,
+        object_type="project",
+        object_id=project.id,
+        outcome=code,
+        **fields,
+    )
+    session.commit()
+    return outcome
+
+
 def is_member(session: Session, project: Project, user: User) -> bool:
     return session.get(ProjectMember, (project.id, user.id)) is not None
 

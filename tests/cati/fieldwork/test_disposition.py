@@ -220,3 +220,39 @@ def test_an_appointment_time_is_reported_in_the_respondents_zone(db, project, in
     message = str(caught.value)
     assert "2026-12-06 12:00 CET" in message
     assert "2026-12-07 09:00 CET" in message
+
+
+def test_a_project_can_edit_its_catalogue_and_add_outcomes(db, project, interviewer):
+    projects.set_outcome(db, project, "BUSY", delay_minutes=30)
+    projects.set_outcome(
+        db,
+        project,
+        "CALLBACK_SUPERVISOR",
+        label_en="Supervisor to call",
+        label_es="Llamará el supervisor",
+        aapor="2.30",
+        delay_minutes=24 * 60,
+        contact=True,
+    )
+    make_cases(db, project)
+    case = call(db, project, interviewer, "CALLBACK_SUPERVISOR", MONDAY_10)
+    assert case.state == "active"
+    assert case.next_call_at >= MONDAY_10 + timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("code", "fields", "field"),
+    [
+        ("BUSY", {"delay_minutes": -1}, "delay_minutes"),
+        ("BUSY", {"aapor": "9.9"}, "aapor"),
+        ("BUSY", {"eligible": "maybe"}, "eligible"),
+        ("BUSY", {"colour": "red"}, "colour"),
+        ("NEW_ONE", {"label_en": "New"}, "label_es"),
+        ("bad code", {}, "code"),
+    ],
+)
+def test_bad_outcome_settings_are_refused_naming_the_field(db, project, code, fields, field):
+    with pytest.raises(CatiError) as caught:
+        projects.set_outcome(db, project, code, **fields)
+    assert caught.value.code is ErrorCode.OUTCOME_INVALID
+    assert caught.value.params["field"] == field

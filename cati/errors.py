@@ -43,6 +43,7 @@ class ErrorCode(enum.StrEnum):
     APPOINTMENT_IN_PAST = "E2201"
     APPOINTMENT_OUTSIDE_WINDOW = "E2202"
     APPOINTMENT_WINDOW_INVALID = "E2203"
+    APPOINTMENT_TIME_MISSING = "E2204"
     SAMPLE_UNREADABLE = "E2301"
     SAMPLE_COLUMN_MISSING = "E2302"
     SAMPLE_ROW_INVALID = "E2303"
@@ -93,6 +94,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.APPOINTMENT_WINDOW_INVALID: N_(
         "A soft appointment's window must end after it starts."
     ),
+    ErrorCode.APPOINTMENT_TIME_MISSING: N_("Give the call-back's date and time."),
     ErrorCode.SAMPLE_UNREADABLE: N_("%(file)s cannot be read as a sample: %(reason)s"),
     ErrorCode.SAMPLE_COLUMN_MISSING: N_("%(file)s: required column %(column)s is missing."),
     ErrorCode.SAMPLE_ROW_INVALID: N_("%(file)s, row %(row)s, column %(column)s: %(reason)s"),

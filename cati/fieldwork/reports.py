@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -63,3 +64,22 @@ def project_summary_text(session: Session, project: Project) -> str:
         for name, achieved, target, full in s.quotas:
             lines.append(f"  {name:<20} {achieved:>6} / {target:<6}{'  full' if full else ''}")
     return "\n".join(lines)
+
+
+def assigned_projects(session: Session, user_id: int, now: datetime) -> list[tuple[Project, int]]:
+    """The user's projects in fieldwork, each with the number of cases due now."""
+    from cati.models import ProjectMember
+
+    due = (
+        select(func.count())
+        .where(Case.project_id == Project.id, Case.state == "active", Case.next_call_at <= now)
+        .correlate(Project)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Project, due)
+        .join(ProjectMember, ProjectMember.project_id == Project.id)
+        .where(ProjectMember.user_id == user_id, Project.status == "fieldwork")
+        .order_by(Project.name)
+    ).all()
+    return [(project, count) for project, count in rows]

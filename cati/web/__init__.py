@@ -30,6 +30,23 @@ ROLE_NAMES = {
     Role.CLIENT.value: _l("Client"),
 }
 
+PHONE_KINDS = {
+    "fixed": _l("landline"),
+    "mobile": _l("mobile"),
+    "fixed_or_mobile": _l("landline or mobile"),
+}
+
+
+def format_phone(number: str) -> str:
+    """E.164 shown the way people read it: +34 912 34 56 78."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
 
 def select_locale() -> str:
     """The user's saved preference, else the one chosen this session, else the browser's."""
@@ -102,6 +119,8 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"role_names": ROLE_NAMES, "get_locale": get_locale})
+    app.add_template_filter(format_phone, "phone")
+    app.add_template_filter(lambda kind: PHONE_KINDS.get(kind, kind), "phone_kind")
     _register_error_pages(app)
 
     from cati.web import admin, auth, client, interviewer, research, supervisor

@@ -1,16 +1,223 @@
-"""The interviewer's workstation: next case, interview, outcome."""
+"""The interviewer's workstation: next case, the case screen, outcomes and call-backs."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from cati.models import Role
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from cati import db
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import dispatch, projects, reports
+from cati.fieldwork.disposition import AppointmentRequest, catalogue, record_outcome
+from cati.fieldwork.outcomes import APPOINTMENT
+from cati.fieldwork.rules import in_window, next_opening
+from cati.models import Appointment, CallAttempt, Case, Project, Role
 from cati.web.access import restrict_to
+from cati.web.clock import now as clock_now
 
 bp = Blueprint("interviewer", __name__, url_prefix="/interviewer")
 restrict_to(bp, Role.INTERVIEWER)
 
 
+class OutcomeForm(FlaskForm):
+    outcome = RadioField(_l("Outcome"), validators=[DataRequired()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    callback_kind = RadioField(
+        _l("Call-back"),
+        choices=[
+            SelectChoice("hard", _l("At a set time")),
+            SelectChoice("soft", _l("Any time in a window")),
+        ],
+        default="hard",
+    )
+    callback_date = DateField(_l("Date"), validators=[Optional()])
+    callback_time = TimeField(_l("From"), validators=[Optional()])
+    callback_until = TimeField(_l("Until"), validators=[Optional()])
+    personal = BooleanField(_l("I will make this call myself"))
+
+
+class InboundForm(FlaskForm):
+    query = StringField(_l("Phone number or case id"), validators=[DataRequired(), Length(max=64)])
+
+
+class NextCaseForm(FlaskForm):
+    pass
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _project_for(code: str) -> Project:
+    session = db.session()
+    try:
+        project = projects.get_project(session, code)
+    except CatiError:
+        abort(404)
+    if not projects.is_member(session, project, _me()):
+        abort(403)
+    return project
+
+
+def _claimed_case(case_id: int) -> Case:
+    case = db.session().get(Case, case_id)
+    if case is None:
+        abort(404)
+    if case.claimed_by_id != current_user.id:
+        abort(403)
+    return case
+
+
 @bp.route("/")
 def index() -> str:
-    return render_template("interviewer/index.html")
+    assigned = reports.assigned_projects(db.session(), current_user.id, clock_now())
+    return render_template(
+        "interviewer/index.html",
+        assigned=assigned,
+        next_form=NextCaseForm(),
+        inbound_form=InboundForm(),
+    )
+
+
+@bp.route("/<code>/next", methods=["POST"])
+def next_case(code: str) -> Response:
+    project = _project_for(code)
+    if not NextCaseForm().validate_on_submit():
+        abort(400)
+    claim = dispatch.next_case(db.session(), project, _me(), now=clock_now())
+    if claim is None:
+        flash(gettext("No case is due right now. Try again in a few minutes."), "info")
+        return redirect(url_for("interviewer.index"))
+    return redirect(url_for("interviewer.case", case_id=claim.case.id))
+
+
+@bp.route("/<code>/inbound", methods=["POST"])
+def inbound(code: str) -> Response:
+    project = _project_for(code)
+    form = InboundForm()
+    if not form.validate_on_submit():
+        flash(gettext("Type a phone number or a case id."), "error")
+        return redirect(url_for("interviewer.index"))
+    try:
+        claim = dispatch.claim_inbound(
+            db.session(), project, _me(), form.query.data, now=clock_now()
+        )
+    except CatiError as exc:
+        flash(exc.translated(gettext), "error")
+        return redirect(url_for("interviewer.index"))
+    return redirect(url_for("interviewer.case", case_id=claim.case.id))
+
+
+def _case_context(case: Case, form: OutcomeForm) -> dict:
+    session = db.session()
+    project = session.get(Project, case.project_id)
+    rules = projects.rules_of(project)
+    now = clock_now()
+    zone = ZoneInfo(case.time_zone)
+    own_zone = ZoneInfo(current_user.time_zone or "UTC")
+    attempts = session.scalars(
+        select(CallAttempt).where(CallAttempt.case_id == case.id).order_by(CallAttempt.id.desc())
+    ).all()
+    appointment = session.scalar(
+        select(Appointment)
+        .where(Appointment.case_id == case.id, Appointment.status.in_(("pending", "missed")))
+        .order_by(Appointment.id.desc())
+    )
+    table = catalogue(session, project)
+    label = "label_es" if str(get_locale()) == "es" else "label_en"
+    opening = (
+        None if in_window(rules, case.time_zone, now) else next_opening(rules, case.time_zone, now)
+    )
+    return {
+        "case": case,
+        "project": project,
+        "form": form,
+        "zone": zone,
+        "own_zone": own_zone,
+        "local_now": now.astimezone(zone),
+        "own_now": now.astimezone(own_zone),
+        "in_window": opening is None,
+        "next_opening": opening.astimezone(zone) if opening else None,
+        "attempts": attempts,
+        "appointment": appointment,
+        "outcome_labels": {code: getattr(o, label) for code, o in table.items()},
+        "expires_at": case.claim_expires_at,
+    }
+
+
+def _outcome_form(case: Case) -> OutcomeForm:
+    project = db.session().get(Project, case.project_id)
+    table = catalogue(db.session(), project)
+    label = "label_es" if str(get_locale()) == "es" else "label_en"
+    form = OutcomeForm()
+    form.outcome.choices = [
+        SelectChoice(code, getattr(o, label))
+        for code, o in sorted(table.items(), key=lambda kv: kv[1].id)
+        if not o.system
+    ]
+    return form
+
+
+@bp.route("/case/<int:case_id>", methods=["GET", "POST"])
+def case(case_id: int) -> Response | str | tuple[str, int]:
+    case = _claimed_case(case_id)
+    form = _outcome_form(case)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                appointment = _appointment_from(form, case)
+                record_outcome(
+                    db.session(),
+                    case,
+                    _me(),
+                    form.outcome.data,
+                    notes=form.notes.data or "",
+                    appointment=appointment,
+                    now=clock_now(),
+                )
+            except CatiError as exc:
+                db.session().rollback()
+                form.outcome.errors = [exc.translated(gettext)]
+            else:
+                flash(gettext("Outcome saved for case %(case)s.", case=case.external_id), "ok")
+                return redirect(url_for("interviewer.index"))
+        return render_template("interviewer/case.html", **_case_context(case, form)), 400
+    return render_template("interviewer/case.html", **_case_context(case, form))
+
+
+def _appointment_from(form: OutcomeForm, case: Case) -> AppointmentRequest | None:
+    if form.outcome.data != APPOINTMENT:
+        return None
+    if form.callback_date.data is None or form.callback_time.data is None:
+        raise CatiError(ErrorCode.APPOINTMENT_TIME_MISSING)
+    zone = ZoneInfo(case.time_zone)
+    starts = datetime.combine(form.callback_date.data, form.callback_time.data, tzinfo=zone)
+    ends = None
+    if form.callback_kind.data == "soft":
+        until = form.callback_until.data or (starts + timedelta(hours=2)).time()
+        ends = datetime.combine(form.callback_date.data, until, tzinfo=zone)
+    return AppointmentRequest(
+        kind=form.callback_kind.data,
+        starts_at=starts,
+        ends_at=ends,
+        personal=form.personal.data,
+        notes=form.notes.data or "",
+    )

@@ -66,8 +66,8 @@ def fictional_number() -> str:
     return next(_numbers)
 
 
-def make_project(db, code: str | None = None, **overrides) -> Project:
-    return projects.create_project(db, code or f"P{next(_ids)}", "Test study", **overrides)
+def make_project(db, code: str | None = None, name: str = "Test study", **overrides) -> Project:
+    return projects.create_project(db, code or f"P{next(_ids)}", name, **overrides)
 
 
 def make_cases(

@@ -1,0 +1,135 @@
+"""The interviewer's case screen through the test client, with the clock set to a Monday."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from cati.fieldwork import projects
+from cati.models import Appointment, CallAttempt, Case
+from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
+from tests.conftest import csrf_token, make_user
+
+
+@pytest.fixture
+def monday(app):
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    return MONDAY_10
+
+
+@pytest.fixture
+def working(db, login_as, monday):
+    """An interviewer logged in and assigned to a project with two released cases."""
+    user = login_as("interviewer")
+    project = make_project(db, name="Encuesta de movilidad")
+    projects.assign(db, project, user)
+    cases = make_cases(db, project, n=2, sample_vars={"region": "Norte"})
+    return user, project, cases
+
+
+def claim_next(client, project):
+    token = csrf_token(client, "/interviewer/")
+    return client.post(f"/interviewer/{project.code}/next", data={"csrf_token": token})
+
+
+def test_the_workstation_lists_assigned_projects_with_cases_due(client, working):
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert "Encuesta de movilidad" in page
+    assert "2 cases due now" in page
+
+
+def test_next_case_opens_the_case_screen_with_dialable_phones_and_local_time(client, working):
+    _, project, cases = working
+    response = claim_next(client, project)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'href="tel:{cases[0].phones[0].number}"' in page
+    assert "Respondent: Mon 10:00 (Europe/Madrid)" in page
+    assert "inside the calling window" in page
+    assert "Norte" in page
+
+
+def test_saving_an_outcome_records_the_attempt_and_frees_the_case(client, db, working):
+    _, project, _ = working
+    location = claim_next(client, project).headers["Location"]
+    token = csrf_token(client, location)
+    response = client.post(location, data={"csrf_token": token, "outcome": "NO_ANSWER"})
+    assert response.status_code == 302
+    attempt = db.scalar(select(CallAttempt))
+    assert attempt.outcome == "NO_ANSWER"
+    assert db.get(Case, attempt.case_id).claimed_by_id is None
+    assert "Outcome saved" in client.get("/interviewer/").get_data(as_text=True)
+
+
+def test_a_call_back_is_booked_in_the_respondents_time(client, db, working):
+    _, project, _ = working
+    location = claim_next(client, project).headers["Location"]
+    token = csrf_token(client, location)
+    data = {
+        "csrf_token": token,
+        "outcome": "APPOINTMENT",
+        "callback_kind": "hard",
+        "callback_date": "2026-12-01",
+        "callback_time": "19:30",
+    }
+    assert client.post(location, data=data).status_code == 302
+    appointment = db.scalar(select(Appointment))
+    assert appointment.starts_at == MONDAY_10.replace(day=1, month=12, hour=19, minute=30)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({}, "Give the call-back&#39;s date and time."),
+        ({"callback_date": "2026-12-06", "callback_time": "12:00"}, "outside the calling windows"),
+    ],
+)
+def test_a_bad_call_back_is_refused_beside_the_field_and_saves_nothing(
+    client, db, working, extra, message
+):
+    _, project, _ = working
+    location = claim_next(client, project).headers["Location"]
+    token = csrf_token(client, location)
+    data = {"csrf_token": token, "outcome": "APPOINTMENT", "callback_kind": "hard", **extra}
+    response = client.post(location, data=data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.scalars(select(CallAttempt)).all() == []
+    assert db.scalars(select(Appointment)).all() == []
+
+
+def test_another_interviewers_case_answers_403(client, db, working, app):
+    _, project, _ = working
+    location = claim_next(client, project).headers["Location"]
+    other_client = app.test_client()
+    other = make_user(db, "interviewer")
+    projects.assign(db, project, other)
+    from tests.conftest import post_login
+
+    post_login(other_client, other.username)
+    assert other_client.get(location).status_code == 403
+
+
+def test_an_unassigned_projects_next_case_answers_403(client, db, working):
+    stranger = make_project(db)
+    token = csrf_token(client, "/interviewer/")
+    response = client.post(f"/interviewer/{stranger.code}/next", data={"csrf_token": token})
+    assert response.status_code == 403
+
+
+def test_an_inbound_caller_is_found_by_case_id(client, db, working):
+    _, project, cases = working
+    token = csrf_token(client, "/interviewer/")
+    response = client.post(
+        f"/interviewer/{project.code}/inbound",
+        data={"csrf_token": token, "query": cases[1].external_id},
+    )
+    assert response.headers["Location"] == f"/interviewer/case/{cases[1].id}"
+
+
+def test_nothing_due_says_so(client, db, working, app):
+    _, project, _ = working
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10 + timedelta(hours=12)  # 22:00: windows shut
+    response = claim_next(client, project)
+    assert response.headers["Location"] == "/interviewer/"
+    assert "No case is due right now" in client.get("/interviewer/").get_data(as_text=True)

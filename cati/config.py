@@ -65,6 +65,9 @@ class Settings:
     session_hours: int = field(
         default=12, metadata={"env": "CATI_SESSION_HOURS", "parse": _positive_int}
     )
+    break_reminder_minutes: int = field(
+        default=110, metadata={"env": "CATI_BREAK_REMINDER_MINUTES", "parse": _positive_int}
+    )
     log_level: str = field(default="INFO", metadata={"env": "CATI_LOG_LEVEL"})
 
     @classmethod

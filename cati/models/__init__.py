@@ -12,6 +12,7 @@ from cati.models.fieldwork import (
     ProjectMember,
     QuestionnaireVersion,
     Quota,
+    StatusSpell,
 )
 
 __all__ = [
@@ -28,5 +29,6 @@ __all__ = [
     "QuestionnaireVersion",
     "Quota",
     "Role",
+    "StatusSpell",
     "User",
 ]

@@ -240,3 +240,24 @@ class Quota(Base):
     target: Mapped[int]
     achieved: Mapped[int] = mapped_column(default=0)
     full: Mapped[bool] = mapped_column(default=False)
+
+
+INTERVIEWER_STATUSES = ("available", "on_call", "interviewing", "wrap_up", "break", "offline")
+
+
+class StatusSpell(Base):
+    """One stretch of an interviewer's time in one status; the open one has no end."""
+
+    __tablename__ = "status_spells"
+    __table_args__ = (
+        _one_of("status", INTERVIEWER_STATUSES, "status"),
+        Index("ix_status_spells_user_started", "user_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -14,7 +14,10 @@ from wtforms.validators import DataRequired, Length
 from cati import accounts, audit, db
 from cati.config import Settings
 from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import presence
+from cati.models import Role
 from cati.web.access import home_endpoint
+from cati.web.clock import now as clock_now
 
 bp = Blueprint("auth", __name__)
 
@@ -71,6 +74,9 @@ def login() -> Response | tuple[str, int] | str:
             locale = session.get("locale")
             session.clear()  # a fresh session on log-in: no fixation
             login_user(user)
+            if user.role == Role.INTERVIEWER:
+                presence.set_status(db.session(), user, "available", clock_now())
+                db.session().commit()
             if locale and not user.locale:
                 session["locale"] = locale
             return redirect(url_for(home_endpoint(user.role)))
@@ -83,7 +89,10 @@ def login() -> Response | tuple[str, int] | str:
 def logout() -> Response:
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
         s = db.session()
-        audit.record(s, "logout", user=current_user._get_current_object())
+        user = current_user._get_current_object()
+        audit.record(s, "logout", user=user)
+        if user.role == Role.INTERVIEWER:
+            presence.set_status(s, user, "offline", clock_now())
         s.commit()
         locale = current_user.locale or session.get("locale")
         logout_user()

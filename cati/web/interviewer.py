@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -25,7 +34,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from cati import db
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import dispatch, projects, reports
+from cati.fieldwork import dispatch, presence, projects, reports
 from cati.fieldwork.disposition import AppointmentRequest, catalogue, record_outcome
 from cati.fieldwork.outcomes import APPOINTMENT
 from cati.fieldwork.rules import in_window, next_opening
@@ -86,15 +95,43 @@ def _claimed_case(case_id: int) -> Case:
     return case
 
 
+class StatusForm(FlaskForm):
+    pass
+
+
 @bp.route("/")
 def index() -> str:
-    assigned = reports.assigned_projects(db.session(), current_user.id, clock_now())
+    session = db.session()
+    now = clock_now()
+    spell = presence.current(session, _me())
+    settings = current_app.config["CATI_SETTINGS"]
     return render_template(
         "interviewer/index.html",
-        assigned=assigned,
+        assigned=reports.assigned_projects(session, current_user.id, now),
         next_form=NextCaseForm(),
         inbound_form=InboundForm(),
+        status_form=StatusForm(),
+        on_break=spell is not None and spell.status == "break",
+        spell=spell,
+        suggest_break=presence.needs_break(session, _me(), now, settings.break_reminder_minutes),
+        own_zone=ZoneInfo(current_user.time_zone or "UTC"),
     )
+
+
+@bp.route("/break", methods=["POST"])
+def take_break() -> Response:
+    if StatusForm().validate_on_submit():
+        presence.set_status(db.session(), _me(), "break", clock_now())
+        db.session().commit()
+    return redirect(url_for("interviewer.index"))
+
+
+@bp.route("/back", methods=["POST"])
+def back_to_work() -> Response:
+    if StatusForm().validate_on_submit():
+        presence.set_status(db.session(), _me(), "available", clock_now())
+        db.session().commit()
+    return redirect(url_for("interviewer.index"))
 
 
 @bp.route("/<code>/next", methods=["POST"])
@@ -102,11 +139,18 @@ def next_case(code: str) -> Response:
     project = _project_for(code)
     if not NextCaseForm().validate_on_submit():
         abort(400)
-    claim = dispatch.next_case(db.session(), project, _me(), now=clock_now())
+    now = clock_now()
+    claim = dispatch.next_case(db.session(), project, _me(), now=now)
     if claim is None:
         flash(gettext("No case is due right now. Try again in a few minutes."), "info")
         return redirect(url_for("interviewer.index"))
+    _on_call(project, claim.case, now)
     return redirect(url_for("interviewer.case", case_id=claim.case.id))
+
+
+def _on_call(project: Project, case: Case, now: datetime) -> None:
+    presence.set_status(db.session(), _me(), "on_call", now, project_id=project.id, case_id=case.id)
+    db.session().commit()
 
 
 @bp.route("/<code>/inbound", methods=["POST"])
@@ -123,6 +167,7 @@ def inbound(code: str) -> Response:
     except CatiError as exc:
         flash(exc.translated(gettext), "error")
         return redirect(url_for("interviewer.index"))
+    _on_call(project, claim.case, clock_now())
     return redirect(url_for("interviewer.case", case_id=claim.case.id))
 
 
@@ -193,6 +238,8 @@ def case(case_id: int) -> Response | str | tuple[str, int]:
                     appointment=appointment,
                     now=clock_now(),
                 )
+                presence.set_status(db.session(), _me(), "available", clock_now())
+                db.session().commit()
             except CatiError as exc:
                 db.session().rollback()
                 form.outcome.errors = [exc.translated(gettext)]

@@ -133,3 +133,42 @@ def test_nothing_due_says_so(client, db, working, app):
     response = claim_next(client, project)
     assert response.headers["Location"] == "/interviewer/"
     assert "No case is due right now" in client.get("/interviewer/").get_data(as_text=True)
+
+
+def spells(db, user):
+    from cati.models import StatusSpell
+
+    db.expire_all()
+    return db.scalars(
+        select(StatusSpell.status).where(StatusSpell.user_id == user.id).order_by(StatusSpell.id)
+    ).all()
+
+
+def test_status_follows_log_in_calls_outcomes_breaks_and_log_out(client, db, working):
+    user, project, _ = working
+    assert spells(db, user) == ["available"]
+    location = claim_next(client, project).headers["Location"]
+    token = csrf_token(client, location)
+    client.post(location, data={"csrf_token": token, "outcome": "BUSY"})
+    assert spells(db, user) == ["available", "on_call", "available"]
+    token = csrf_token(client, "/interviewer/")
+    client.post("/interviewer/break", data={"csrf_token": token})
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert "On a break since" in page
+    client.post("/interviewer/back", data={"csrf_token": token})
+    client.post("/logout", data={"csrf_token": token})
+    assert spells(db, user) == [
+        "available",
+        "on_call",
+        "available",
+        "break",
+        "available",
+        "offline",
+    ]
+
+
+def test_a_break_is_suggested_after_a_long_stretch_of_work(client, db, working, app):
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert "break-hint" not in page
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10 + timedelta(minutes=111)
+    assert "break-hint" in client.get("/interviewer/").get_data(as_text=True)

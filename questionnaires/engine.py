@@ -525,7 +525,9 @@ class Engine:
                     )
                 )
         if errors:
-            return SubmitResult(state, tuple(errors))
+            hard = [e for e in errors if not e.soft]
+            # Soft warnings only matter once nothing must be fixed.
+            return SubmitResult(state, tuple(hard or errors))
         return SubmitResult(self._move_on(state, cursor, new_values, merged, now, confirmed_now))
 
     def _move_on(

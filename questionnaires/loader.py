@@ -152,9 +152,10 @@ def validation_problems(
         if path in seen:
             continue  # a union reports once per branch; the first says enough
         seen.add(path)
+        cause = err.get("ctx", {}).get("error")
         problems.append(
             Problem(
-                ErrorCode.INVALID_VALUE,
+                getattr(cause, "code", ErrorCode.INVALID_VALUE),
                 message,
                 path=format_path(path),
                 file=file,

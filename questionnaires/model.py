@@ -16,11 +16,19 @@ if TYPE_CHECKING:
     from questionnaires.structure import Plan
 
 
+class ExpressionValueError(ValueError):
+    """Carries the expression error's code through pydantic's validation errors."""
+
+    def __init__(self, error: QuestionnaireError) -> None:
+        super().__init__(error.problems[0].message)
+        self.code = error.code
+
+
 def _valid_expression(source: str) -> str:
     try:
         parse(source)
     except QuestionnaireError as exc:
-        raise ValueError(exc.problems[0].message) from None
+        raise ExpressionValueError(exc) from None
     return source
 
 

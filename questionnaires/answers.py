@@ -167,9 +167,15 @@ VALIDATORS: dict[type, Callable[[Any, Any], Result]] = {
 def validate_grid(
     questionnaire: Questionnaire, question: Grid, value: Any
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """A grid is answered row by row; returns the clean rows and the errors per row id."""
+    """A grid is answered row by row (or don't know / refused as a whole); returns the clean
+    answer and the errors per row id."""
     rows: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    whole = special_kind(value)
+    if whole is not None:  # don't know / refused for the whole grid
+        if allows_special(questionnaire, question, whole):
+            return value, {}
+        return rows, {"_": NOT_ALLOWED}
     given = value if isinstance(value, dict) else {}
     codes = {o.code for o in question.scale}
     for item in question.items:

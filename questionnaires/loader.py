@@ -67,6 +67,8 @@ class _Builder:
             (":binary", ":set", ":omap", ":pairs")
         ):
             self.fail(ErrorCode.INVALID_VALUE, f"unsupported YAML tag {node.tag}", node, path)
+        if node.tag.endswith(":bool") and node.value.lower() not in ("true", "false"):
+            return node.value  # YAML 1.2 rule: "Yes", "No", "on", "off" are text, not booleans
         try:
             value = _constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:

@@ -159,8 +159,10 @@ def test_dunder_names_are_just_unknown_answers():
 
 
 ALPHABET = st.sampled_from(
-    list("abcxyz_019 .,()[]'\"=<>!+-*/%\\")
-    + ["and ", "or ", "not ", "in ", "selected(", "count_selected(", "true", "null", "\n"]
+    [
+        *"abcxyz_019 .,()[]'\"=<>!+-*/%\\",
+        *["and ", "or ", "not ", "in ", "selected(", "count_selected(", "true", "null", "\n"],
+    ]
 )
 
 

@@ -196,3 +196,9 @@ def test_fuzzed_text_only_raises_the_package_error(text):
         loads(text)
     except QuestionnaireError as exc:
         assert all(p.message for p in exc.problems)
+
+
+def test_yes_and_no_are_text_not_booleans():
+    text = VALID.replace("label: One", "label: Yes").replace("label: Two", "label: No")
+    options = loads(text).questions[0].options
+    assert [o.label for o in options] == ["Yes", "No"]

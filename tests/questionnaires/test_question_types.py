@@ -95,7 +95,7 @@ def test_numeric_whole_or_decimal_within_bounds(question, value, codes):
 
 
 def test_numeric_stores_whole_numbers_as_int():
-    engine, state = page_after([NUMERIC, single("z")], [{"n": 4.0}])
+    _, state = page_after([NUMERIC, single("z")], [{"n": 4.0}])
     assert state.answers["n"] == 4 and type(state.answers["n"]) is int
 
 
@@ -104,7 +104,7 @@ def test_open_text_strips_and_limits_length():
     assert errors_for(question, "  abc  ") == []
     assert errors_for(question, "abcdef") == ["too_long"]
     assert errors_for(question, "   ") == ["required"]
-    engine, state = page_after([question, single("z")], [{"t": " ab "}])
+    _, state = page_after([question, single("z")], [{"t": " ab "}])
     assert state.answers["t"] == "ab"
 
 
@@ -176,3 +176,8 @@ def test_dont_know_and_refused_can_be_switched_off():
 
 def test_optional_question_may_be_left_empty():
     assert errors_for(single("q", required=False), None) == []
+
+
+def test_grid_can_be_refused_as_a_whole():
+    assert errors_for(GRID, special("ref")) == []
+    assert errors_for({**GRID, "refused": False}, special("ref")) == ["special_not_allowed"]

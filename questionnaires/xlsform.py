@@ -21,15 +21,32 @@ from questionnaires.loader import build_questionnaire
 from questionnaires.model import Questionnaire
 
 SURVEY_COLUMNS = {
-    "type", "name", "label", "hint", "relevant", "constraint", "constraint_message",
-    "required", "appearance", "parameters", "repeat_count",
-}  # fmt: skip
+    "type",
+    "name",
+    "label",
+    "hint",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "required",
+    "appearance",
+    "parameters",
+    "repeat_count",
+}
 CHOICE_COLUMNS = {"list_name", "list name", "name", "label", "exclusive", "anchor"}
-SETTINGS_COLUMNS = {"form_id", "form_title", "version", "default_language", "dont_know",
-                    "refused"}  # fmt: skip
+SETTINGS_COLUMNS = {"form_id", "form_title", "version", "default_language", "dont_know", "refused"}
 # Metadata fields ODK fills in by itself; they ask nothing, so they are skipped.
-METADATA_TYPES = {"start", "end", "today", "deviceid", "username", "simserial", "subscriberid",
-                  "phonenumber", "audit"}  # fmt: skip
+METADATA_TYPES = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "simserial",
+    "subscriberid",
+    "phonenumber",
+    "audit",
+}
 SIMPLE_TYPES = {
     "integer": {"type": "numeric"},
     "decimal": {"type": "numeric", "decimals": 6},

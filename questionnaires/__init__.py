@@ -1,1 +1,23 @@
 """The questionnaire language: model, loaders (YAML, XLSForm), expressions, routing, checks."""
+
+from questionnaires.engine import Engine, FieldError, Page, SubmitResult
+from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
+from questionnaires.loader import check_file, check_text, load, loads
+from questionnaires.model import Questionnaire
+from questionnaires.state import InterviewState
+
+__all__ = [
+    "Engine",
+    "ErrorCode",
+    "FieldError",
+    "InterviewState",
+    "Page",
+    "Problem",
+    "Questionnaire",
+    "QuestionnaireError",
+    "SubmitResult",
+    "check_file",
+    "check_text",
+    "load",
+    "loads",
+]

@@ -1,0 +1,592 @@
+"""Static checks of a questionnaire: everything that can be wrong before fieldwork starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
+from questionnaires.evaluate import evaluate
+from questionnaires.expressions import (
+    Binary,
+    Call,
+    Index,
+    ListExpr,
+    Literal,
+    Member,
+    Name,
+    Node,
+    Unary,
+    names_in,
+    parse,
+)
+from questionnaires.model import (
+    AnyQuestion,
+    DateTime,
+    Display,
+    Grid,
+    MultipleChoice,
+    Numeric,
+    OpenText,
+    Questionnaire,
+    Rating,
+    SingleChoice,
+)
+from questionnaires.piping import segments
+from questionnaires.structure import BlockPlan, QuestionPlan
+from questionnaires.variables import variable_problems
+
+# Types of expression values, for the type checks.
+NUMBER, TEXT, BOOL, CODES, LIST, NULL, ANY = (
+    "number",
+    "text",
+    "bool",
+    "codes",
+    "list",
+    "null",
+    "any",
+)
+_ANSWER_TYPES: dict[type, str] = {
+    SingleChoice: NUMBER,
+    MultipleChoice: CODES,
+    Numeric: NUMBER,
+    Rating: NUMBER,
+    OpenText: TEXT,
+    DateTime: TEXT,
+}
+
+
+class _TypeProblem(Exception):
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class _Scope:
+    """Where an expression is written: which block (for loop items) and which question."""
+
+    block: BlockPlan | None
+    order: int  # declaration position of the question it belongs to (for forward references)
+    own_question: str | None
+
+
+class Checker:
+    def __init__(
+        self, questionnaire: Questionnaire, lines: dict | None = None, file: str | None = None
+    ) -> None:
+        self.q = questionnaire
+        self.plan = questionnaire.plan
+        self.lines = lines or {}
+        self.file = file
+        self.problems: list[Problem] = []
+
+    # --- reporting ---------------------------------------------------------------------
+
+    def report(self, code: ErrorCode, message: str, path: str, severity: str = "error") -> None:
+        self.problems.append(
+            Problem(
+                code, message, path=path, file=self.file, line=self._line(path), severity=severity
+            )
+        )
+
+    def _line(self, path: str) -> int | None:
+        parts: list[str | int] = []
+        for chunk in path.replace("[", ".[").split("."):
+            if not chunk:
+                continue
+            parts.append(int(chunk[1:-1]) if chunk.startswith("[") else chunk)
+        key = tuple(parts)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return None
+
+    # --- entry point -------------------------------------------------------------------
+
+    def run(self) -> list[Problem]:
+        self.check_ids()
+        self.check_languages()
+        self.check_blocks()
+        for qp in self.plan.questions.values():
+            self.check_question(qp)
+        self.check_reachability()
+        for path, message in variable_problems(self.q):
+            self.report(ErrorCode.VARIABLE_NAME, message, path)
+        return self.problems
+
+    # --- ids ---------------------------------------------------------------------------
+
+    def check_ids(self) -> None:
+        seen_questions: set[str] = set()
+        seen_blocks: set[str] = set()
+        for block in self.plan.blocks:
+            if block.block.id in seen_blocks:
+                self.report(
+                    ErrorCode.DUPLICATE_ID,
+                    f"block id {block.block.id!r} is used twice",
+                    f"{block.path}.id",
+                )
+            seen_blocks.add(block.block.id)
+            for index, question in enumerate(block.block.questions):
+                q_path = f"{block.path}.questions[{index}]" if block.path else f"questions[{index}]"
+                if question.id in seen_questions:
+                    self.report(
+                        ErrorCode.DUPLICATE_ID,
+                        f"question id {question.id!r} is used twice",
+                        f"{q_path}.id",
+                    )
+                seen_questions.add(question.id)
+                if question.id == "sample" or any(
+                    b.loop is not None and b.loop.name == question.id for b in self.q.all_blocks
+                ):
+                    self.report(
+                        ErrorCode.DUPLICATE_ID,
+                        f"question id {question.id!r} is a reserved or loop name",
+                        f"{q_path}.id",
+                    )
+                for field in ("options", "scale"):
+                    codes = [o.code for o in getattr(question, field, ())]
+                    for dup in sorted({c for c in codes if codes.count(c) > 1}):
+                        self.report(
+                            ErrorCode.DUPLICATE_ID,
+                            f"option code {dup} is used twice",
+                            f"{q_path}.{field}",
+                        )
+                if isinstance(question, Grid):
+                    ids = [i.id for i in question.items]
+                    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+                        self.report(
+                            ErrorCode.DUPLICATE_ID,
+                            f"grid item {dup!r} is used twice",
+                            f"{q_path}.items",
+                        )
+
+    # --- translations ------------------------------------------------------------------
+
+    def check_languages(self) -> None:
+        data = self.q.model_dump(by_alias=True, exclude_defaults=True)
+        languages = set(self.q.languages)
+        text_keys = {
+            "title",
+            "intro",
+            "closing",
+            "text",
+            "instruction",
+            "label",
+            "message",
+            "unit",
+            "min_label",
+            "max_label",
+            "question",
+            "answer",
+        }
+
+        def walk(value: Any, path: str) -> None:
+            if isinstance(value, dict):
+                for key, child in value.items():
+                    child_path = f"{path}.{key}" if path else key
+                    if key in text_keys and isinstance(child, dict):
+                        missing = sorted(languages - set(child))
+                        extra = sorted(set(child) - languages)
+                        if missing:
+                            self.report(
+                                ErrorCode.MISSING_TRANSLATION,
+                                f"no text in {', '.join(missing)}",
+                                child_path,
+                            )
+                        if extra:
+                            self.report(
+                                ErrorCode.MISSING_TRANSLATION,
+                                f"text in undeclared language {', '.join(extra)}",
+                                child_path,
+                                "warning",
+                            )
+                    elif key != "sample_variables":
+                        walk(child, child_path)
+            elif isinstance(value, list | tuple):
+                for index, child in enumerate(value):
+                    walk(child, f"{path}[{index}]")
+
+        walk(data, "")
+
+    # --- blocks, loops and block randomization -----------------------------------------
+
+    def check_blocks(self) -> None:
+        for block in self.plan.blocks:
+            scope = _Scope(block if block.block.loop else None, self._first_order(block), None)
+            if block.block.show_if:
+                self.check_expression(
+                    block.block.show_if,
+                    f"{block.path}.show_if",
+                    _Scope(scope.block, scope.order, None),
+                    BOOL,
+                )
+            loop = block.block.loop
+            if loop is None:
+                continue
+            if loop.over is not None:
+                source = self.plan.questions.get(loop.over)
+                if source is None:
+                    self.report(
+                        ErrorCode.LOOP_SOURCE,
+                        f"loop over unknown question {loop.over!r}",
+                        f"{block.path}.loop.over",
+                    )
+                elif not isinstance(source.question, MultipleChoice):
+                    self.report(
+                        ErrorCode.LOOP_SOURCE,
+                        f"a loop goes over a multiple-choice question; {loop.over!r} is "
+                        f"{source.question.type}",
+                        f"{block.path}.loop.over",
+                    )
+                elif source.block >= block.index:
+                    self.report(
+                        ErrorCode.LOOP_SOURCE,
+                        f"the loop's question {loop.over!r} must come in an earlier block",
+                        f"{block.path}.loop.over",
+                    )
+            elif isinstance(loop.times, str):
+                self.check_expression(
+                    loop.times,
+                    f"{block.path}.loop.times",
+                    _Scope(None, self._first_order(block), None),
+                    NUMBER,
+                )
+        all_ids = [b.block.id for b in self.plan.blocks]
+        used: set[str] = set()
+        for g_index, group in enumerate(self.q.randomize_blocks):
+            path = f"randomize_blocks[{g_index}]"
+            unknown = [b for b in group if b not in all_ids]
+            if unknown:
+                self.report(ErrorCode.RANDOMIZE_GROUP, f"unknown block(s) {unknown}", path)
+                continue
+            if used & set(group) or len(set(group)) != len(group):
+                self.report(ErrorCode.RANDOMIZE_GROUP, "a block is in more than one group", path)
+            used |= set(group)
+            positions = sorted(all_ids.index(b) for b in group)
+            if positions != list(range(positions[0], positions[0] + len(positions))):
+                self.report(
+                    ErrorCode.RANDOMIZE_GROUP,
+                    "blocks randomized together must follow each other",
+                    path,
+                )
+
+    def _first_order(self, block: BlockPlan) -> int:
+        return self.plan.questions[block.block.questions[0].id].order
+
+    # --- one question ------------------------------------------------------------------
+
+    def check_question(self, qp: QuestionPlan) -> None:
+        question = qp.question
+        block = self.plan.blocks[qp.block]
+        scope = _Scope(block if block.block.loop else None, qp.order, question.id)
+        if question.show_if:
+            self.check_expression(
+                question.show_if, f"{qp.path}.show_if", _Scope(scope.block, qp.order, None), BOOL
+            )
+        for index, check in enumerate(question.checks):
+            self.check_expression(
+                check.valid_if, f"{qp.path}.checks[{index}].valid_if", scope, BOOL
+            )
+        for index, rule in enumerate(question.routing):
+            path = f"{qp.path}.routing[{index}]"
+            if rule.when is not None:
+                self.check_expression(rule.when, f"{path}.if", scope, BOOL)
+            if rule.goto is not None:
+                self.check_goto(qp, rule.goto, f"{path}.goto")
+        if (
+            isinstance(question, MultipleChoice)
+            and question.max_selected is not None
+            and (question.max_selected > len(question.options))
+        ):
+            self.report(
+                ErrorCode.INVALID_VALUE,
+                "max_selected is more than the options",
+                f"{qp.path}.max_selected",
+                "warning",
+            )
+        self.check_piping(qp, scope)
+
+    def check_goto(self, qp: QuestionPlan, target_id: str, path: str) -> None:
+        target = self.plan.questions.get(target_id)
+        if target is None:
+            self.report(ErrorCode.GOTO_TARGET, f"go-to an unknown question {target_id!r}", path)
+            return
+        if target.order <= qp.order:
+            self.report(
+                ErrorCode.GOTO_CYCLE,
+                f"go-to {target_id!r} goes backwards and would make a cycle; "
+                "routing only jumps forward",
+                path,
+            )
+            return
+        target_block = self.plan.blocks[target.block]
+        if target.block != qp.block:
+            if target_block.block.loop is not None:
+                self.report(
+                    ErrorCode.GOTO_TARGET,
+                    f"go-to {target_id!r} jumps into the middle of a loop",
+                    path,
+                )
+            randomized = {b for group in self.q.randomize_blocks for b in group}
+            own = self.plan.blocks[qp.block].block.id
+            if own in randomized or target_block.block.id in randomized:
+                self.report(
+                    ErrorCode.GOTO_TARGET,
+                    "go-to cannot leave or enter a block whose order is randomized",
+                    path,
+                )
+
+    def check_piping(self, qp: QuestionPlan, scope: _Scope) -> None:
+        question = qp.question
+        texts: list[tuple[str, Any]] = [
+            ("text", question.text),
+            ("instruction", question.instruction),
+        ]
+        for field in ("options", "scale", "items"):
+            for index, option in enumerate(getattr(question, field, ())):
+                texts.append((f"{field}[{index}].label", option.label))
+        for index, check in enumerate(question.checks):
+            texts.append((f"checks[{index}].message", check.message))
+        for where, text in texts:
+            if text is None:
+                continue
+            variants = text.items() if isinstance(text, dict) else [("", text)]
+            for language, variant in variants:
+                path = f"{qp.path}.{where}" + (f".{language}" if language else "")
+                if "{" not in variant:
+                    continue
+                try:
+                    parts = segments(variant)
+                except QuestionnaireError as exc:
+                    self.report(ErrorCode.EXPRESSION_SYNTAX, exc.problems[0].message, path)
+                    continue
+                for part in parts:
+                    if not isinstance(part, str):
+                        self.check_node(part, path, scope, None)
+
+    # --- expressions -------------------------------------------------------------------
+
+    def check_expression(self, source: str, path: str, scope: _Scope, want: str | None) -> None:
+        self.check_node(parse(source), path, scope, want)
+
+    def check_node(self, node: Node, path: str, scope: _Scope, want: str | None) -> None:
+        for reference in names_in(node):
+            self._check_order(reference, path, scope)
+        try:
+            found = self.infer(node, scope)
+        except _TypeProblem as problem:
+            self.report(problem.code, problem.message, path)
+            return
+        if want == NUMBER and found not in (NUMBER, ANY, NULL):
+            self.report(ErrorCode.TYPE_ERROR, f"expected a number, got {found}", path)
+
+    def _check_order(self, reference: Node, path: str, scope: _Scope) -> None:
+        root = reference
+        while isinstance(root, Member | Index):
+            root = root.obj
+        assert isinstance(root, Name)
+        target = self.plan.questions.get(root.name)
+        if target is not None and target.order > scope.order:
+            self.report(
+                ErrorCode.UNDEFINED_NAME,
+                f"{root.name!r} is asked later, so it has no answer here",
+                path,
+                "warning",
+            )
+
+    def infer(self, node: Node, scope: _Scope) -> str:
+        if isinstance(node, Literal):
+            value = node.value
+            if value is None:
+                return NULL
+            if isinstance(value, bool):
+                return BOOL
+            return TEXT if isinstance(value, str) else NUMBER
+        if isinstance(node, Name | Member | Index):
+            return self.reference_type(node, scope)
+        if isinstance(node, ListExpr):
+            for item in node.items:
+                self.infer(item, scope)
+            return LIST
+        if isinstance(node, Unary):
+            operand = self.infer(node.operand, scope)
+            if node.op == "-" and operand not in (NUMBER, ANY, NULL):
+                raise _TypeProblem(ErrorCode.TYPE_ERROR, f"cannot negate a {operand}")
+            return BOOL if node.op == "not" else NUMBER
+        if isinstance(node, Call):
+            return self.call_type(node, scope)
+        assert isinstance(node, Binary)
+        left = self.infer(node.left, scope)
+        right = self.infer(node.right, scope)
+        op = node.op
+        if op in ("and", "or"):
+            return BOOL
+        if op in ("in", "not in"):
+            if right not in (LIST, CODES, ANY):
+                raise _TypeProblem(
+                    ErrorCode.TYPE_ERROR,
+                    f"'{op}' needs a list or a multiple-choice answer, not a {right}",
+                )
+            return BOOL
+        if op in ("+", "-", "*", "/", "%"):
+            if op == "+" and left == right == TEXT:
+                return TEXT
+            for side in (left, right):
+                if side not in (NUMBER, ANY, NULL):
+                    raise _TypeProblem(ErrorCode.TYPE_ERROR, f"cannot use '{op}' on a {side}")
+            return NUMBER
+        self.comparable(op, left, right)
+        return BOOL
+
+    @staticmethod
+    def comparable(op: str, left: str, right: str) -> None:
+        if ANY in (left, right) or (NULL in (left, right) and op in ("=", "!=")):
+            return
+        if CODES in (left, right):
+            raise _TypeProblem(
+                ErrorCode.TYPE_ERROR,
+                "a multiple-choice answer is a set of codes; use selected() or in",
+            )
+        if op in ("=", "!=") and BOOL in (left, right) and left == right:
+            return
+        if left != right or left not in (NUMBER, TEXT):
+            raise _TypeProblem(ErrorCode.TYPE_ERROR, f"cannot compare a {left} with a {right}")
+
+    def call_type(self, node: Call, scope: _Scope) -> str:
+        args = [self.infer(arg, scope) for arg in node.args]
+        if node.func == "between":
+            for arg in args:
+                if arg not in (NUMBER, ANY, NULL):
+                    raise _TypeProblem(ErrorCode.TYPE_ERROR, f"between() needs numbers, not {arg}")
+            return BOOL
+        if node.func == "count_selected":
+            if args[0] not in (CODES, ANY):
+                raise _TypeProblem(
+                    ErrorCode.TYPE_ERROR, "count_selected() needs a multiple-choice question"
+                )
+            return NUMBER
+        if node.func == "selected":
+            if args[0] not in (CODES, NUMBER, ANY):
+                raise _TypeProblem(ErrorCode.TYPE_ERROR, "selected() needs a choice question")
+            if args[1] not in (NUMBER, ANY):
+                raise _TypeProblem(ErrorCode.TYPE_ERROR, "selected() needs an option code")
+            return BOOL
+        return BOOL  # answered, dk, refused, timed_out
+
+    def reference_type(self, node: Node, scope: _Scope) -> str:
+        chain: list[Node] = []
+        root = node
+        while isinstance(root, Member | Index):
+            chain.append(root)
+            root = root.obj
+        assert isinstance(root, Name)
+        chain.reverse()
+        name = root.name
+        if name == "sample":
+            if not chain or not isinstance(chain[0], Member) or len(chain) > 1:
+                raise _TypeProblem(ErrorCode.UNDEFINED_NAME, "write sample.<variable>")
+            variable = self.q.sample_variables.get(chain[0].attr)
+            if variable is None:
+                raise _TypeProblem(
+                    ErrorCode.UNDEFINED_NAME,
+                    f"sample variable {chain[0].attr!r} is not declared in sample_variables",
+                )
+            return variable.type
+        loop = scope.block.block.loop if scope.block is not None else None
+        if loop is not None and name == loop.name:
+            if chain:
+                raise _TypeProblem(ErrorCode.TYPE_ERROR, f"the loop item {name!r} has no parts")
+            return NUMBER
+        qp = self.plan.questions.get(name)
+        if qp is None:
+            raise _TypeProblem(
+                ErrorCode.UNDEFINED_NAME,
+                f"{name!r} is not a question, loop item or sample variable",
+            )
+        question: AnyQuestion = qp.question
+        if self.plan.blocks[qp.block].block.loop is not None:
+            if chain and isinstance(chain[0], Index):
+                if self.infer(chain[0].index, scope) not in (NUMBER, ANY):
+                    raise _TypeProblem(ErrorCode.TYPE_ERROR, "a loop answer is indexed by a code")
+                chain = chain[1:]
+            elif scope.block is None or scope.block.index != qp.block:
+                raise _TypeProblem(
+                    ErrorCode.TYPE_ERROR, f"{name!r} is asked in a loop; write {name}[item code]"
+                )
+        if isinstance(question, Display):
+            raise _TypeProblem(ErrorCode.TYPE_ERROR, f"{name!r} displays text and has no answer")
+        if isinstance(question, Grid):
+            if not chain or not isinstance(chain[0], Member) or len(chain) > 1:
+                raise _TypeProblem(ErrorCode.TYPE_ERROR, f"{name!r} is a grid; write {name}.<row>")
+            if chain[0].attr not in {i.id for i in question.items}:
+                raise _TypeProblem(
+                    ErrorCode.UNDEFINED_NAME, f"grid {name!r} has no row {chain[0].attr!r}"
+                )
+            return CODES if question.multiple else NUMBER
+        if chain:
+            raise _TypeProblem(ErrorCode.TYPE_ERROR, f"{name!r} has no parts to select")
+        return _ANSWER_TYPES[type(question)]
+
+    # --- reachability ------------------------------------------------------------------
+
+    def check_reachability(self) -> None:
+        ordered = sorted(self.plan.questions.values(), key=lambda qp: qp.order)
+        if not ordered:
+            return
+        never_shown = {qp.question.id for qp in ordered if _constant_false(qp.question.show_if)}
+        for block in self.plan.blocks:
+            if _constant_false(block.block.show_if):
+                never_shown |= {q.id for q in block.block.questions}
+        reachable = {ordered[0].question.id}
+        for index, qp in enumerate(ordered):
+            if qp.question.id not in reachable:
+                continue
+            falls_through = True
+            if qp.question.id in never_shown:  # skipped over: its rules never run
+                if index + 1 < len(ordered):
+                    reachable.add(ordered[index + 1].question.id)
+                continue
+            for rule in qp.question.routing:
+                if _constant_false(rule.when):
+                    continue
+                if rule.goto is not None:
+                    reachable.add(rule.goto)
+                if rule.when is None or _constant_true(rule.when):
+                    falls_through = False
+                    break
+            if falls_through and index + 1 < len(ordered):
+                reachable.add(ordered[index + 1].question.id)
+        for qp in ordered:
+            if qp.question.id not in reachable or qp.question.id in never_shown:
+                self.report(
+                    ErrorCode.UNREACHABLE,
+                    f"question {qp.question.id!r} can never be asked",
+                    qp.path,
+                )
+
+
+def _constant(source: str | None) -> Any:
+    if source is None:
+        return None
+    node = parse(source)
+    if names_in(node):
+        return None
+    return evaluate(node, lambda path: None)
+
+
+def _constant_false(source: str | None) -> bool:
+    return source is not None and _constant(source) is not None and not _constant(source)
+
+
+def _constant_true(source: str | None) -> bool:
+    return source is not None and bool(_constant(source))
+
+
+def check(
+    questionnaire: Questionnaire, lines: dict | None = None, file: str | None = None
+) -> list[Problem]:
+    """Every problem found, errors and warnings, each with its place."""
+    return Checker(questionnaire, lines, file).run()

@@ -1,0 +1,257 @@
+"""Reading questionnaires from YAML: safe parsing with limits, line numbers, clear errors.
+
+PyYAML composes the document into nodes (with libyaml when available) and we build plain
+data from them ourselves, remembering the line of every value. Only plain scalars, lists
+and mappings with text keys are accepted: no Python tags, and aliases count against the
+node limit so "billion laughs" documents are refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from yaml.constructor import SafeConstructor
+
+from questionnaires.errors import ErrorCode, Problem, QuestionnaireError, format_path
+from questionnaires.model import Questionnaire
+
+MAX_BYTES = 5_000_000  # size of one questionnaire file
+MAX_DEPTH = 32  # nesting of mappings and lists
+MAX_NODES = 500_000  # values in the document, aliases counted each time they are used
+
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = SafeConstructor()
+
+LineMap = dict[tuple[str | int, ...], int]
+
+
+class _Builder:
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+        self.lines: LineMap = {}
+        self.count = 0
+
+    def fail(self, code: ErrorCode, message: str, node: yaml.Node | None, path: tuple) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        raise QuestionnaireError(
+            Problem(code, message, path=format_path(path), file=self.file, line=line)
+        )
+
+    def build(self, node: yaml.Node, path: tuple[str | int, ...], depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.fail(ErrorCode.TOO_MANY_NODES, f"more than {MAX_NODES} values", node, path)
+        if depth > MAX_DEPTH:
+            self.fail(ErrorCode.TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels", node, path)
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                    self.fail(ErrorCode.INVALID_VALUE, "keys must be plain text", key_node, path)
+                key = str(self.scalar(key_node, path))
+                if key in result:
+                    self.fail(ErrorCode.DUPLICATE_ID, f"key {key!r} appears twice", key_node, path)
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def scalar(self, node: yaml.Node, path: tuple) -> Any:
+        if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.endswith(
+            (":binary", ":set", ":omap", ":pairs")
+        ):
+            self.fail(ErrorCode.INVALID_VALUE, f"unsupported YAML tag {node.tag}", node, path)
+        if node.tag.endswith(":bool") and node.value.lower() not in ("true", "false"):
+            return node.value  # YAML 1.2 rule: "Yes", "No", "on", "off" are text, not booleans
+        try:
+            value = _constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.fail(ErrorCode.INVALID_VALUE, f"bad value: {exc}", node, path)
+        if isinstance(value, datetime.date | datetime.datetime):
+            return value.isoformat()
+        if isinstance(value, float) and value != value:  # NaN has no place in a questionnaire
+            self.fail(ErrorCode.INVALID_VALUE, "not-a-number is not a value", node, path)
+        return value
+
+
+def parse_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
+    """Parse YAML text into plain data plus a map from path to line number."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise QuestionnaireError(
+            Problem(ErrorCode.FILE_TOO_LARGE, f"larger than {MAX_BYTES} bytes", file=file)
+        )
+    try:
+        root = yaml.compose(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise QuestionnaireError(
+            Problem(
+                ErrorCode.YAML_SYNTAX,
+                f"{exc.problem or exc.context}",
+                file=file,
+                line=None if mark is None else mark.line + 1,
+            )
+        ) from None
+    except (yaml.YAMLError, RecursionError, UnicodeError, ValueError) as exc:
+        code = ErrorCode.TOO_DEEP if isinstance(exc, RecursionError) else ErrorCode.YAML_SYNTAX
+        raise QuestionnaireError(Problem(code, f"cannot read the YAML: {exc}", file=file)) from None
+    if root is None:
+        raise QuestionnaireError(Problem(ErrorCode.NOT_A_MAPPING, "the file is empty", file=file))
+    builder = _Builder(file)
+    try:
+        data = builder.build(root, (), 0)
+    except RecursionError:
+        raise QuestionnaireError(
+            Problem(ErrorCode.TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels", file=file)
+        ) from None
+    if not isinstance(data, dict):
+        raise QuestionnaireError(
+            Problem(
+                ErrorCode.NOT_A_MAPPING, "a questionnaire is a mapping of keys", file=file, line=1
+            )
+        )
+    return data, builder.lines
+
+
+def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> tuple[str | int, ...]:
+    """Follow pydantic's error location through the data, dropping the tags it adds for
+    union branches, so the path matches what is written in the file."""
+    path: list[str | int] = []
+    current = data
+    for n, part in enumerate(loc):
+        in_dict = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_dict or in_list:
+            current = current[part]
+            path.append(part)
+        elif missing and n == len(loc) - 1:
+            path.append(part)
+    return tuple(path)
+
+
+def _line_for(lines: LineMap, path: tuple[str | int, ...]) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+def validation_problems(
+    exc: ValidationError, data: Any, lines: LineMap, file: str | None
+) -> list[Problem]:
+    problems = []
+    seen = set()
+    for err in exc.errors(include_url=False):
+        path = _data_path(data, tuple(err["loc"]), err["type"] == "missing")
+        message = err["msg"].removeprefix("Value error, ")
+        if path in seen:
+            continue  # a union reports once per branch; the first says enough
+        seen.add(path)
+        cause = err.get("ctx", {}).get("error")
+        problems.append(
+            Problem(
+                getattr(cause, "code", ErrorCode.INVALID_VALUE),
+                message,
+                path=format_path(path),
+                file=file,
+                line=_line_for(lines, path),
+            )
+        )
+    return problems
+
+
+def build_questionnaire(
+    data: Any, lines: LineMap | None = None, file: str | None = None
+) -> Questionnaire:
+    """Validate plain data into a Questionnaire; raises QuestionnaireError naming every place."""
+    if not isinstance(data, dict):
+        raise QuestionnaireError(
+            Problem(ErrorCode.NOT_A_MAPPING, "a questionnaire is a mapping of keys", file=file)
+        )
+    try:
+        return Questionnaire.model_validate(data)
+    except ValidationError as exc:
+        raise QuestionnaireError(validation_problems(exc, data, lines or {}, file)) from None
+    except RecursionError:
+        raise QuestionnaireError(
+            Problem(ErrorCode.TOO_DEEP, "the questionnaire is nested too deeply", file=file)
+        ) from None
+
+
+def read_text(path: str | Path) -> str:
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise QuestionnaireError(
+                Problem(ErrorCode.FILE_TOO_LARGE, f"larger than {MAX_BYTES} bytes", file=str(path))
+            )
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionnaireError(
+            Problem(ErrorCode.FILE_UNREADABLE, f"cannot read the file: {exc}", file=str(path))
+        ) from None
+
+
+def load_yaml_unchecked(text: str, file: str | None = None) -> tuple[Questionnaire, LineMap]:
+    data, lines = parse_yaml(text, file)
+    return build_questionnaire(data, lines, file), lines
+
+
+def _checked(
+    questionnaire: Questionnaire, lines: LineMap, file: str | None
+) -> tuple[Questionnaire, list[Problem]]:
+    from questionnaires.checks import check
+
+    return questionnaire, check(questionnaire, lines, file)
+
+
+def check_text(text: str, file: str | None = None) -> tuple[Questionnaire | None, list[Problem]]:
+    """Parse, validate and check YAML text; returns every problem instead of raising."""
+    try:
+        questionnaire, lines = load_yaml_unchecked(text, file)
+    except QuestionnaireError as exc:
+        return None, exc.problems
+    return _checked(questionnaire, lines, file)
+
+
+def check_file(path: str | Path) -> tuple[Questionnaire | None, list[Problem]]:
+    """Read and check a YAML or XLSForm file; returns every problem instead of raising."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        from questionnaires.xlsform import read_xlsform
+
+        try:
+            questionnaire = read_xlsform(path)
+        except QuestionnaireError as exc:
+            return None, exc.problems
+        return _checked(questionnaire, {}, str(path))
+    try:
+        text = read_text(path)
+    except QuestionnaireError as exc:
+        return None, exc.problems
+    return check_text(text, str(path))
+
+
+def _raise_errors(result: tuple[Questionnaire | None, list[Problem]]) -> Questionnaire:
+    questionnaire, problems = result
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or questionnaire is None:
+        raise QuestionnaireError(errors)
+    return questionnaire
+
+
+def loads(text: str, file: str | None = None) -> Questionnaire:
+    """A checked Questionnaire from YAML text; raises QuestionnaireError listing every error."""
+    return _raise_errors(check_text(text, file))
+
+
+def load(path: str | Path) -> Questionnaire:
+    """A checked Questionnaire from a YAML or XLSForm file; raises QuestionnaireError."""
+    return _raise_errors(check_file(path))

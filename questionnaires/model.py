@@ -1,0 +1,312 @@
+"""The immutable questionnaire model (pydantic 2, frozen, unknown keys refused)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from questionnaires.errors import QuestionnaireError
+from questionnaires.expressions import parse
+
+if TYPE_CHECKING:
+    from questionnaires.structure import Plan
+
+
+class ExpressionValueError(ValueError):
+    """Carries the expression error's code through pydantic's validation errors."""
+
+    def __init__(self, error: QuestionnaireError) -> None:
+        super().__init__(error.problems[0].message)
+        self.code = error.code
+
+
+def _valid_expression(source: str) -> str:
+    try:
+        parse(source)
+    except QuestionnaireError as exc:
+        raise ExpressionValueError(exc) from None
+    return source
+
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+Expr = Annotated[str, Field(min_length=1), AfterValidator(_valid_expression)]
+# A plain string is the same in every language (brand names, numbers); a mapping gives
+# one text per language code.
+Text = Annotated[str, Field(min_length=1)] | dict[LanguageCode, Annotated[str, Field(min_length=1)]]
+Seconds = Annotated[int, Field(gt=0, le=86_400)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Option(Strict):
+    code: int = Field(ge=-999_999, le=999_999)
+    label: Text
+    anchor: bool = False  # keeps its place when the options are shuffled or rotated
+    exclusive: bool = False  # multiple choice: cannot be combined with other options
+
+
+class GridItem(Strict):
+    id: Identifier
+    label: Text
+
+
+class TimeLimit(Strict):
+    warning: Seconds | None = None
+    limit: Seconds
+
+    @model_validator(mode="after")
+    def _warning_before_limit(self) -> TimeLimit:
+        if self.warning is not None and self.warning >= self.limit:
+            raise ValueError("warning must come before the limit")
+        return self
+
+
+class Check(Strict):
+    """``valid_if`` must hold; otherwise the message is shown (soft checks can be confirmed)."""
+
+    valid_if: Expr
+    message: Text
+    soft: bool = False
+
+
+class Rule(Strict):
+    """After the question's page is answered: if the condition holds, jump or stop."""
+
+    when: Expr | None = Field(default=None, alias="if")
+    goto: Identifier | None = None
+    screen_out: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")] | None = None
+    end: bool = False
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Rule:
+        actions = [self.goto is not None, self.screen_out is not None, self.end]
+        if sum(actions) != 1:
+            raise ValueError("a rule needs exactly one of goto, screen_out or end: true")
+        return self
+
+
+class QuestionBase(Strict):
+    id: Identifier
+    text: Text
+    instruction: Text | None = None  # for the interviewer only, never read out
+    show_if: Expr | None = None
+    page: Identifier | None = None  # consecutive questions with the same page show together
+    required: bool = True
+    dont_know: bool | None = None  # None: the questionnaire's default
+    refused: bool | None = None
+    checks: tuple[Check, ...] = ()
+    routing: tuple[Rule, ...] = ()
+    time_limit: TimeLimit | None = None
+    variable: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    variable_label: Annotated[str, Field(min_length=1, max_length=256)] | None = None
+
+    @property
+    def var_name(self) -> str:
+        return self.variable or self.id
+
+    @property
+    def has_value(self) -> bool:
+        return True
+
+
+class ChoiceBase(QuestionBase):
+    options: tuple[Option, ...] = Field(min_length=1)
+    randomize: Literal["shuffle", "rotate"] | None = None
+    read_out: bool = True  # whether the interviewer reads the options aloud
+
+
+class SingleChoice(ChoiceBase):
+    type: Literal["single"]
+
+
+class MultipleChoice(ChoiceBase):
+    type: Literal["multiple"]
+    min_selected: int = Field(default=1, ge=0)
+    max_selected: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> MultipleChoice:
+        if self.max_selected is not None and self.max_selected < self.min_selected:
+            raise ValueError("max_selected is smaller than min_selected")
+        return self
+
+
+class Numeric(QuestionBase):
+    type: Literal["numeric"]
+    decimals: int = Field(default=0, ge=0, le=6)  # 0: whole numbers only
+    min: float | None = None
+    max: float | None = None
+    unit: Text | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Numeric:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is greater than max")
+        return self
+
+
+class OpenText(QuestionBase):
+    type: Literal["text"]
+    max_length: int = Field(default=1000, ge=1, le=100_000)
+
+
+class Rating(QuestionBase):
+    type: Literal["rating"]
+    min: int = 0
+    max: int = 10
+    min_label: Text | None = None
+    max_label: Text | None = None
+    nps: bool = False  # Net Promoter Score: a 0–10 likelihood-to-recommend scale
+
+    @model_validator(mode="after")
+    def _scale(self) -> Rating:
+        if self.max <= self.min or self.max - self.min > 100:
+            raise ValueError("a rating scale needs min < max and at most 101 points")
+        if self.nps and (self.min, self.max) != (0, 10):
+            raise ValueError("an NPS question is rated 0 to 10")
+        return self
+
+
+class Grid(QuestionBase):
+    type: Literal["grid"]
+    items: tuple[GridItem, ...] = Field(min_length=1)
+    scale: tuple[Option, ...] = Field(min_length=1)
+    multiple: bool = False  # several scale points per row
+    randomize_items: bool = False
+
+
+class DateTime(QuestionBase):
+    type: Literal["date"]
+    kind: Literal["date", "time", "datetime"] = "date"
+
+
+class Display(QuestionBase):
+    type: Literal["display"]
+    required: bool = False
+
+    @property
+    def has_value(self) -> bool:
+        return False
+
+
+Question = Annotated[
+    SingleChoice | MultipleChoice | Numeric | OpenText | Rating | Grid | DateTime | Display,
+    Field(discriminator="type"),
+]
+
+
+class Loop(Strict):
+    """Repeat a block for each option chosen in a multiple question, or ``times`` times."""
+
+    over: Identifier | None = None
+    times: Annotated[int, Field(ge=1, le=100)] | Expr | None = None
+    name: Identifier = Field(default="item", alias="as")
+    exclude: tuple[int, ...] | None = None  # codes not looped over; default the exclusive ones
+    max_times: int = Field(default=20, ge=1, le=100)  # cap for a count given as an expression
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Loop:
+        if (self.over is None) == (self.times is None):
+            raise ValueError("a loop needs exactly one of over or times")
+        return self
+
+
+class Block(Strict):
+    id: Identifier
+    title: Text | None = None
+    show_if: Expr | None = None
+    loop: Loop | None = None
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+class MaxDuration(Strict):
+    warning: Seconds | None = None
+    limit: Seconds
+    on_limit: Literal["breakoff", "partial"] = "breakoff"
+
+
+class SupportItem(Strict):
+    question: Text
+    answer: Text
+
+
+class SampleVariable(Strict):
+    type: Literal["number", "text"]
+    label: str | None = None
+
+
+class SpecialCodes(Strict):
+    """Data codes written for answers that are not values."""
+
+    dont_know: int = 98
+    refused: int = 99
+    timed_out: int = 97
+
+
+class Questionnaire(Strict):
+    id: Identifier
+    version: Annotated[str, Field(min_length=1, max_length=40)]
+    title: Text
+    languages: tuple[LanguageCode, ...] = Field(default=("en",), min_length=1)
+    default_language: LanguageCode | None = None
+    intro: Text | None = None
+    closing: Text | None = None
+    support: tuple[SupportItem, ...] = ()
+    max_duration: MaxDuration | None = None
+    sample_variables: dict[Identifier, SampleVariable] = Field(default_factory=dict)
+    dont_know: bool = True  # offer the interviewer-only Don't know code by default
+    refused: bool = True
+    codes: SpecialCodes = SpecialCodes()
+    randomize_blocks: tuple[tuple[Identifier, ...], ...] = ()
+    blocks: tuple[Block, ...] = ()
+    questions: tuple[Question, ...] = ()  # shorthand for a single block
+
+    @model_validator(mode="after")
+    def _shape(self) -> Questionnaire:
+        if bool(self.blocks) == bool(self.questions):
+            raise ValueError("give either blocks or questions (not both, not neither)")
+        if self.default_language is not None and self.default_language not in self.languages:
+            raise ValueError(f"default_language {self.default_language!r} is not in languages")
+        return self
+
+    @property
+    def language(self) -> str:
+        return self.default_language or self.languages[0]
+
+    @cached_property
+    def all_blocks(self) -> tuple[Block, ...]:
+        if self.blocks:
+            return self.blocks
+        return (Block(id="main", questions=self.questions),)
+
+    @cached_property
+    def plan(self) -> Plan:
+        from questionnaires.structure import Plan
+
+        return Plan(self)
+
+    def fingerprint(self) -> str:
+        """A digest of the content: two questionnaires with the same one are the same version."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+AnyQuestion = (
+    SingleChoice | MultipleChoice | Numeric | OpenText | Rating | Grid | DateTime | Display
+)
+
+
+def text_in(text: Any, language: str, fallback: str) -> str:
+    """The text in ``language`` (else ``fallback``, else any); plain strings are shared."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return text.get(language) or text.get(fallback) or next(iter(text.values()), "")

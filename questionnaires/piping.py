@@ -1,0 +1,116 @@
+"""Piping: ``{reference}`` in any text is replaced by an answer, option label or sample value.
+
+Texts are plain text. The result is HTML-escaped as a whole, so neither a respondent's
+answer nor a sample value can inject markup into the interviewer's screen.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
+from questionnaires.evaluate import plain, reference_path
+from questionnaires.expressions import Node, is_reference, parse
+from questionnaires.model import Grid, MultipleChoice, SingleChoice, text_in
+
+if TYPE_CHECKING:
+    from questionnaires.engine import Cursor, Engine
+    from questionnaires.state import InterviewState
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+@lru_cache(maxsize=4096)
+def segments(text: str) -> tuple[str | Node, ...]:
+    """Split a text into literal strings and parsed references; raises on a bad placeholder."""
+    parts: list[str | Node] = []
+    last = 0
+    for match in PLACEHOLDER.finditer(text):
+        parts.append(text[last : match.start()])
+        node = parse(match.group(1).strip())
+        if not is_reference(node):
+            raise QuestionnaireError(
+                Problem(
+                    ErrorCode.EXPRESSION_SYNTAX,
+                    f"{{{match.group(1)}}} must name an answer, a loop item or sample.<name>",
+                )
+            )
+        parts.append(node)
+        last = match.end()
+    parts.append(text[last:])
+    return tuple(p for p in parts if p != "")
+
+
+def _number(value: Any) -> str:
+    if type(value) is float and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _labels(options: Any, codes: list[Any], language: str, fallback: str) -> str:
+    by_code = {o.code: o.label for o in options}
+    return ", ".join(
+        text_in(by_code[c], language, fallback) if c in by_code else _number(c) for c in codes
+    )
+
+
+def display(
+    node: Node,
+    engine: Engine,
+    state: InterviewState,
+    cursor: Cursor | None,
+    language: str,
+    resolve: Any,
+) -> str:
+    path = reference_path(node, resolve)
+    if path is None:
+        return ""
+    value = plain(resolve(path))
+    if value is None:
+        return ""
+    fallback = engine.q.language
+    head = path[0]
+    questions = engine.plan.questions
+    if cursor is not None:
+        loop = engine.plan.blocks[engine.plan.block_ids[state.block_order[cursor.block_pos]]]
+        spec = loop.block.loop
+        if spec is not None and head == spec.name and len(path) == 1:
+            if spec.over is not None:
+                return _labels(questions[spec.over].question.options, [value], language, fallback)
+            return _number(value)
+    qp = questions.get(head) if head != "sample" else None
+    if qp is not None:
+        question = qp.question
+        if isinstance(question, SingleChoice):
+            return _labels(question.options, [value], language, fallback)
+        if isinstance(question, MultipleChoice) and isinstance(value, list):
+            return _labels(question.options, value, language, fallback)
+        if isinstance(question, Grid) and not isinstance(value, dict):
+            codes = value if isinstance(value, list) else [value]
+            return _labels(question.scale, codes, language, fallback)
+    if isinstance(value, list | dict):
+        return ""
+    return _number(value)
+
+
+def render(
+    text: Any,
+    engine: Engine,
+    state: InterviewState,
+    cursor: Cursor | None,
+    language: str,
+    resolve: Any,
+) -> str:
+    raw = text_in(text, language, engine.q.language)
+    if "{" not in raw:
+        return html.escape(raw)
+    out = []
+    for part in segments(raw):
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            out.append(display(part, engine, state, cursor, language, resolve))
+    return html.escape("".join(out))

@@ -1,0 +1,157 @@
+"""Data variables: each question maps to named variables with labels valid for SPSS."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from questionnaires.model import (
+    AnyQuestion,
+    Display,
+    Grid,
+    MultipleChoice,
+    Questionnaire,
+    Rating,
+    text_in,
+)
+
+# SPSS: at most 64 bytes, starts with a letter, then letters, digits or . _ $ # @,
+# does not end with a period, is not a reserved word; names are case-insensitive.
+SPSS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._$#@]*$")
+SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
+MAX_NAME_BYTES = 64
+MAX_LABEL = 256
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    label: str
+    question_id: str
+    kind: str  # "numeric" or "string"
+    value_labels: dict[int, str] = field(default_factory=dict)
+    loop_item: int | None = None
+
+
+def spss_name_problem(name: str) -> str | None:
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"variable name {name!r} is longer than {MAX_NAME_BYTES} bytes"
+    if not SPSS_NAME.match(name) or name.endswith("."):
+        return f"variable name {name!r} is not a valid SPSS name"
+    if name.upper() in SPSS_RESERVED:
+        return f"variable name {name!r} is an SPSS reserved word"
+    return None
+
+
+def _label(questionnaire: Questionnaire, question: AnyQuestion, suffix: str = "") -> str:
+    base = question.variable_label or text_in(
+        question.text, questionnaire.language, questionnaire.language
+    )
+    label = " ".join(base.split())
+    if suffix:
+        label = f"{label}: {suffix}"
+    return label[:MAX_LABEL]
+
+
+def _value_labels(questionnaire: Questionnaire, question: AnyQuestion) -> dict[int, str]:
+    lang = questionnaire.language
+    options = getattr(question, "options", None) or getattr(question, "scale", None) or ()
+    labels = {o.code: text_in(o.label, lang, lang) for o in options}
+    if isinstance(question, Rating):
+        if question.min_label:
+            labels[question.min] = text_in(question.min_label, lang, lang)
+        if question.max_label:
+            labels[question.max] = text_in(question.max_label, lang, lang)
+    codes = questionnaire.codes
+    labels.setdefault(codes.dont_know, "Don't know")
+    labels.setdefault(codes.refused, "Refused")
+    if question.time_limit is not None:
+        labels.setdefault(codes.timed_out, "Timed out")
+    return labels
+
+
+def _question_variables(
+    questionnaire: Questionnaire, question: AnyQuestion, prefix: str, item: int | None
+) -> list[Variable]:
+    lang = questionnaire.language
+    if isinstance(question, Display):
+        return []
+    kind = "string" if question.type in ("text", "date") else "numeric"
+    if isinstance(question, MultipleChoice):
+        return [
+            Variable(
+                f"{prefix}_{o.code}",
+                _label(questionnaire, question, text_in(o.label, lang, lang)),
+                question.id,
+                "numeric",
+                {0: "Not selected", 1: "Selected"},
+                item,
+            )
+            for o in question.options
+        ]
+    if isinstance(question, Grid):
+        labels = _value_labels(questionnaire, question)
+        return [
+            Variable(
+                f"{prefix}_{row.id}",
+                _label(questionnaire, question, text_in(row.label, lang, lang)),
+                question.id,
+                "numeric",
+                labels,
+                item,
+            )
+            for row in question.items
+        ]
+    labels = _value_labels(questionnaire, question) if kind == "numeric" else {}
+    return [Variable(prefix, _label(questionnaire, question), question.id, kind, labels, item)]
+
+
+def _loop_items(questionnaire: Questionnaire, block_index: int) -> list[int]:
+    loop = questionnaire.all_blocks[block_index].loop
+    assert loop is not None
+    if loop.over is not None:
+        source = questionnaire.plan.questions.get(loop.over)
+        options = getattr(source.question, "options", ()) if source else ()
+        excluded = (
+            set(loop.exclude or ())
+            if loop.exclude is not None
+            else {o.code for o in options if getattr(o, "exclusive", False)}
+        )
+        return [o.code for o in options if o.code not in excluded]
+    if isinstance(loop.times, int):
+        return list(range(1, loop.times + 1))
+    return list(range(1, loop.max_times + 1))
+
+
+def variables(questionnaire: Questionnaire) -> list[Variable]:
+    """All data variables in questionnaire order; loop questions get one set per item."""
+    result: list[Variable] = []
+    for b_index, block in enumerate(questionnaire.all_blocks):
+        items: list[int | None] = [None]
+        if block.loop is not None:
+            items = list(_loop_items(questionnaire, b_index))
+        for question in block.questions:
+            for item in items:
+                prefix = question.var_name if item is None else f"{question.var_name}_{item}"
+                result.extend(_question_variables(questionnaire, question, prefix, item))
+    return result
+
+
+def variable_problems(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """(path, message) for every invalid or clashing variable name."""
+    problems: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    plan = questionnaire.plan
+    for variable in variables(questionnaire):
+        path = plan.questions[variable.question_id].path + ".variable"
+        problem = spss_name_problem(variable.name)
+        if problem:
+            problems.append((path, problem))
+            continue
+        other = seen.get(variable.name.upper())
+        if other is not None and other != variable.question_id:
+            problems.append(
+                (path, f"variable name {variable.name!r} is also used by question {other!r}")
+            )
+        seen.setdefault(variable.name.upper(), variable.question_id)
+    return problems

@@ -1,0 +1,533 @@
+"""XLSForm import: read the workbook with pyxform's reader and map it onto our model.
+
+pyxform parses the sheets (``pyxform.xls2json_backends.get_xlsform``) into rows of text;
+we translate rows, groups and expressions ourselves and then validate through the same
+pydantic model and checks as YAML. Anything we cannot represent faithfully is refused with
+an error naming the sheet, the row and the column.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pyxform.errors import PyXFormError
+from pyxform.xls2json_backends import get_xlsform
+
+from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
+from questionnaires.expressions import parse
+from questionnaires.loader import build_questionnaire
+from questionnaires.model import Questionnaire
+
+SURVEY_COLUMNS = {
+    "type",
+    "name",
+    "label",
+    "hint",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "required",
+    "appearance",
+    "parameters",
+    "repeat_count",
+}
+CHOICE_COLUMNS = {"list_name", "list name", "name", "label", "exclusive", "anchor"}
+SETTINGS_COLUMNS = {"form_id", "form_title", "version", "default_language", "dont_know", "refused"}
+# Metadata fields ODK fills in by itself; they ask nothing, so they are skipped.
+METADATA_TYPES = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "simserial",
+    "subscriberid",
+    "phonenumber",
+    "audit",
+}
+SIMPLE_TYPES = {
+    "integer": {"type": "numeric"},
+    "decimal": {"type": "numeric", "decimals": 6},
+    "text": {"type": "text"},
+    "note": {"type": "display"},
+    "date": {"type": "date", "kind": "date"},
+    "time": {"type": "date", "kind": "time"},
+    "datetime": {"type": "date", "kind": "datetime"},
+}
+YES = {"yes", "true", "true()", "1"}
+
+_LANGUAGE = re.compile(r"^(?:.*\()?\s*([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\s*\)?$")
+_XPATH_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<ref>\$\{\s*(?P<refname>[A-Za-z_][A-Za-z0-9_]*)\s*\})
+  | (?P<string>'[^']*'|"[^"]*")
+  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_:-]*)
+  | (?P<dot>\.(?![0-9]))
+  | (?P<op>!=|<=|>=|[=<>+\-*(),])
+    """,
+    re.VERBOSE,
+)
+_FUNCTIONS = {"selected": "selected", "count-selected": "count_selected"}
+_WORDS = {"and": "and", "or": "or", "not": "not", "div": "/", "mod": "%"}
+
+
+class _Form:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.languages: list[str] = []
+
+    def fail(
+        self,
+        sheet: str,
+        row: int | None,
+        message: str,
+        code: ErrorCode = ErrorCode.XLSFORM_UNSUPPORTED,
+    ) -> None:
+        where = f"{sheet} sheet" + (f", row {row}" if row is not None else "")
+        self.problems.append(Problem(code, message, path=where, file=self.file, line=row))
+
+    # --- languages and texts -----------------------------------------------------------
+
+    def language_of(self, suffix: str, sheet: str, row: int | None) -> str | None:
+        match = _LANGUAGE.match(suffix.strip())
+        if match is None:
+            self.fail(
+                sheet,
+                row,
+                f"cannot tell the language code of {suffix!r}; write it as "
+                "'Name (code)', e.g. 'English (en)'",
+            )
+            return None
+        return match.group(1)
+
+    def note_languages(self, headers: list[str], sheet: str) -> None:
+        for header in headers:
+            base, sep, suffix = header.partition("::")
+            if sep and base in ("label", "hint", "constraint_message"):
+                code = self.language_of(suffix, sheet, 1)
+                if code and code not in self.languages:
+                    self.languages.append(code)
+
+    def text(self, row: dict[str, str], column: str, sheet: str, number: int) -> Any:
+        plain = row.get(column)
+        translated = {}
+        for key, value in row.items():
+            base, sep, suffix = key.partition("::")
+            if sep and base == column:
+                code = self.language_of(suffix, sheet, number)
+                if code:
+                    translated[code] = _pipe(value)
+        if plain is not None and translated:
+            self.fail(sheet, number, f"both {column} and {column}::<language> are filled in")
+        if translated:
+            return translated
+        return None if plain is None else _pipe(plain)
+
+    # --- expressions -------------------------------------------------------------------
+
+    def expression(
+        self, source: str, sheet: str, number: int, column: str, own: str | None = None
+    ) -> str | None:
+        out: list[str] = []
+        pos = 0
+        while pos < len(source):
+            match = _XPATH_TOKEN.match(source, pos)
+            if match is None:
+                self.fail(sheet, number, f"{column}: cannot translate {source[pos:]!r}")
+                return None
+            pos = match.end()
+            kind = match.lastgroup
+            text = match.group()
+            if kind == "space":
+                continue
+            if kind == "ref":
+                out.append(match.group("refname"))
+            elif kind == "dot":
+                if own is None:
+                    self.fail(sheet, number, f"{column}: '.' only means the answer in a constraint")
+                    return None
+                out.append(own)
+            elif kind == "string":
+                inner = text[1:-1]
+                out.append(inner if re.fullmatch(r"-?\d+", inner) else repr(inner))
+            elif kind == "name":
+                lowered = text.lower()
+                if lowered in _WORDS:
+                    out.append(_WORDS[lowered])
+                elif lowered in _FUNCTIONS and source[pos:].lstrip().startswith("("):
+                    out.append(_FUNCTIONS[lowered])
+                elif lowered in ("true", "false") and source[pos:].lstrip().startswith("()"):
+                    out.append(lowered)
+                    pos = source.index(")", pos) + 1
+                else:
+                    self.fail(
+                        sheet,
+                        number,
+                        f"{column}: {text!r} is not supported; use "
+                        "${name}, selected(), count-selected(), and, or, not, "
+                        "comparisons and arithmetic",
+                    )
+                    return None
+            else:
+                out.append(text)
+        translated = " ".join(out)
+        try:
+            parse(translated)
+        except QuestionnaireError as exc:
+            self.fail(sheet, number, f"{column}: {exc.problems[0].message}")
+            return None
+        return translated
+
+
+def _pipe(label: str) -> str:
+    """XLSForm ``${name}`` in a label becomes our ``{name}``."""
+    return re.sub(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}", r"{\1}", label)
+
+
+def _is_yes(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in YES
+
+
+def _parameters(text: str | None) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for part in re.split(r"[\s;,]+", (text or "").strip()):
+        if part:
+            key, _, value = part.partition("=")
+            result[key.strip().lower()] = value.strip()
+    return result
+
+
+class _Reader(_Form):
+    def __init__(self, file: str, data: Any) -> None:
+        super().__init__(file)
+        self.data = data
+        self.choices: dict[str, list[dict[str, Any]]] = {}
+
+    def read(self) -> dict[str, Any]:
+        survey = list(self.data.survey or [])
+        if not survey:
+            self.fail("survey", None, "the workbook has no survey sheet", ErrorCode.XLSFORM_INVALID)
+            return {}
+        for sheet in ("survey", "choices"):
+            headers = [h for row in (getattr(self.data, sheet) or []) for h in row]
+            self.note_languages(headers, sheet)
+        for sheet in ("external_choices", "entities", "osm"):
+            if getattr(self.data, sheet):
+                self.fail(sheet, None, f"the {sheet} sheet is not supported")
+        self.read_choices()
+        settings = dict((self.data.settings or [{}])[0] or {})
+        for key in settings:
+            if key not in SETTINGS_COLUMNS:
+                self.fail("settings", 2, f"setting {key!r} is not supported")
+        form_id = settings.get("form_id") or self.data.fallback_form_name or "form"
+        result: dict[str, Any] = {
+            "id": form_id,
+            "version": settings.get("version") or "1",
+            "title": settings.get("form_title") or form_id,
+        }
+        if self.languages:
+            result["languages"] = self.languages
+        if settings.get("default_language"):
+            result["default_language"] = self.language_of(
+                settings["default_language"], "settings", 2
+            )
+        for key in ("dont_know", "refused"):
+            if key in settings:
+                result[key] = _is_yes(settings[key])
+        blocks = self.read_survey(survey)
+        if len(blocks) == 1 and blocks[0].get("implicit"):
+            result["questions"] = blocks[0]["questions"]
+        else:
+            for block in blocks:
+                block.pop("implicit", None)
+            result["blocks"] = blocks
+        return result
+
+    def read_choices(self) -> None:
+        for index, row in enumerate(self.data.choices or []):
+            number = index + 2
+            if not row:
+                continue
+            for key in row:
+                if key.partition("::")[0] not in CHOICE_COLUMNS:
+                    self.fail("choices", number, f"column {key!r} is not supported")
+            list_name = row.get("list_name") or row.get("list name")
+            name = row.get("name", "")
+            if not list_name:
+                self.fail(
+                    "choices", number, "the choice has no list_name", ErrorCode.XLSFORM_INVALID
+                )
+                continue
+            if not re.fullmatch(r"-?\d+", name):
+                self.fail(
+                    "choices",
+                    number,
+                    f"choice name {name!r} must be a whole-number code (codes are the data values)",
+                )
+                continue
+            option: dict[str, Any] = {
+                "code": int(name),
+                "label": self.text(row, "label", "choices", number) or name,
+            }
+            if _is_yes(row.get("exclusive")):
+                option["exclusive"] = True
+            if _is_yes(row.get("anchor")):
+                option["anchor"] = True
+            self.choices.setdefault(list_name, []).append(option)
+
+    def read_survey(self, survey: list[dict[str, str]]) -> list[dict[str, Any]]:
+        blocks: list[dict[str, Any]] = []
+        stack: list[tuple[str, dict[str, Any], int]] = []  # (kind, container, row)
+        for index, row in enumerate(survey):
+            number = index + 2
+            if not row:
+                continue
+            for key in row:
+                if key.partition("::")[0] not in SURVEY_COLUMNS:
+                    self.fail("survey", number, f"column {key!r} is not supported")
+            raw_type = " ".join(row.get("type", "").split())
+            kind = raw_type.lower().replace("_", " ")
+            if kind in ("begin group", "begin repeat"):
+                self.begin(kind, row, number, stack, blocks)
+            elif kind in ("end group", "end repeat"):
+                if not stack or stack[-1][0] != kind.replace("end", "begin"):
+                    self.fail(
+                        "survey",
+                        number,
+                        f"{raw_type} without a matching begin",
+                        ErrorCode.XLSFORM_INVALID,
+                    )
+                else:
+                    self.end(stack.pop())
+            elif kind in METADATA_TYPES:
+                continue
+            else:
+                question = self.question(raw_type, row, number)
+                if question is not None:
+                    self.place(question, row, number, stack, blocks)
+        for kind, _, number in stack:
+            self.fail("survey", number, f"{kind} is never closed", ErrorCode.XLSFORM_INVALID)
+        return blocks
+
+    def begin(self, kind: str, row: dict[str, str], number: int, stack: list, blocks: list) -> None:
+        name = row.get("name", "")
+        appearance = (row.get("appearance") or "").strip().lower()
+        label = self.text(row, "label", "survey", number)
+        relevant = row.get("relevant")
+        show_if = self.expression(relevant, "survey", number, "relevant") if relevant else None
+        if not stack:
+            block: dict[str, Any] = {"id": name, "questions": []}
+            if label is not None:
+                block["title"] = label
+            if show_if:
+                block["show_if"] = show_if
+            if kind == "begin repeat":
+                count = row.get("repeat_count")
+                if not count:
+                    self.fail("survey", number, "a repeat needs a repeat_count")
+                elif re.fullmatch(r"\d+", count.strip()):
+                    block["loop"] = {"times": int(count)}
+                else:
+                    times = self.expression(count, "survey", number, "repeat_count")
+                    block["loop"] = {"times": times}
+            elif appearance == "table-list":
+                self.fail("survey", number, "a table-list grid must sit inside a group")
+            elif appearance == "field-list":
+                self.fail("survey", number, "a field-list page must sit inside a group")
+            blocks.append(block)
+            stack.append((kind, block, number))
+            return
+        if len(stack) > 1 or kind == "begin repeat":
+            self.fail("survey", number, "groups nest two levels at most: block, then page or grid")
+            stack.append((kind, {"ignored": True, "questions": []}, number))
+            return
+        if appearance == "field-list":
+            if show_if:
+                self.fail(
+                    "survey",
+                    number,
+                    "relevant on a field-list page is not supported; put it on the questions",
+                )
+            stack.append((kind, {"page": name, "parent": stack[-1][1], "questions": []}, number))
+        elif appearance == "table-list":
+            grid: dict[str, Any] = {
+                "id": name,
+                "type": "grid",
+                "text": label or name,
+                "items": [],
+                "grid_rows": [],
+            }
+            if show_if:
+                grid["show_if"] = show_if
+            stack.append((kind, {"grid": grid, "parent": stack[-1][1], "questions": []}, number))
+        else:
+            self.fail(
+                "survey",
+                number,
+                "an inner group needs appearance field-list (a page) or table-list (a grid)",
+            )
+            stack.append((kind, {"ignored": True, "questions": []}, number))
+
+    def end(self, entry: tuple[str, dict[str, Any], int]) -> None:
+        _, container, number = entry
+        if "grid" in container:
+            self.finish_grid(container, number)
+        elif "page" in container:
+            container["parent"]["questions"].extend(container["questions"])
+
+    def finish_grid(self, container: dict[str, Any], number: int) -> None:
+        grid = container["grid"]
+        rows = container["questions"]
+        if not rows:
+            self.fail("survey", number, "a table-list grid has no rows")
+            return
+        lists = {r["_list"] for r in rows}
+        types = {r["type"] for r in rows}
+        if len(lists) != 1 or len(types) != 1 or types - {"single", "multiple"}:
+            self.fail(
+                "survey",
+                number,
+                "a table-list grid needs rows that are all select_one "
+                "(or all select_multiple) from the same list",
+            )
+            return
+        grid["items"] = [{"id": r["id"], "label": r["text"]} for r in rows]
+        grid["scale"] = rows[0]["options"]
+        if types == {"multiple"}:
+            grid["multiple"] = True
+        grid["required"] = rows[0].get("required", False)
+        if rows[0].get("instruction"):
+            grid["instruction"] = rows[0]["instruction"]
+        del grid["grid_rows"]
+        container["parent"]["questions"].append(grid)
+
+    def place(
+        self, question: dict[str, Any], row: dict[str, str], number: int, stack: list, blocks: list
+    ) -> None:
+        if not stack:
+            if not blocks or not blocks[-1].get("implicit"):
+                blocks.append({"id": f"block_{number}", "questions": [], "implicit": True})
+            blocks[-1]["questions"].append(question)
+            return
+        container = stack[-1][1]
+        if "grid" in container:
+            container["questions"].append(question)
+            return
+        question.pop("_list", None)
+        if "page" in container:
+            question["page"] = container["page"]
+        container["questions"].append(question)
+
+    def question(self, raw_type: str, row: dict[str, str], number: int) -> dict[str, Any] | None:
+        name = row.get("name")
+        if not name:
+            self.fail("survey", number, "the question has no name", ErrorCode.XLSFORM_INVALID)
+            return None
+        words = raw_type.split()
+        base = words[0].lower() if words else ""
+        question: dict[str, Any] = {"id": name}
+        if base in ("select_one", "select_multiple"):
+            if len(words) != 2:
+                self.fail("survey", number, f"{raw_type!r}: 'or_other' and files are not supported")
+                return None
+            options = self.choices.get(words[1])
+            if options is None:
+                self.fail(
+                    "survey",
+                    number,
+                    f"choice list {words[1]!r} is not in the choices sheet",
+                    ErrorCode.XLSFORM_INVALID,
+                )
+                return None
+            question.update(
+                type="single" if base == "select_one" else "multiple",
+                options=options,
+                _list=words[1],
+            )
+            params = _parameters(row.get("parameters"))
+            if _is_yes(params.pop("randomize", None)):
+                question["randomize"] = "shuffle"
+            params.pop("seed", None)
+            if params:
+                self.fail("survey", number, f"parameters {sorted(params)} are not supported")
+        elif base == "range":
+            params = _parameters(row.get("parameters"))
+            try:
+                low, high = int(params.pop("start", "1")), int(params.pop("end", "10"))
+                step = int(params.pop("step", "1"))
+            except ValueError:
+                self.fail("survey", number, "range parameters must be whole numbers")
+                return None
+            if step != 1 or params:
+                self.fail("survey", number, "only range start= end= step=1 is supported")
+            question.update(type="rating", min=low, max=high)
+            if "nps" in (row.get("appearance") or "").lower().split():
+                question["nps"] = True
+        elif base.lower() in SIMPLE_TYPES:
+            question.update(SIMPLE_TYPES[base.lower()])
+            if row.get("parameters"):
+                self.fail("survey", number, "parameters are not supported on this type")
+        else:
+            self.fail("survey", number, f"question type {raw_type!r} is not supported")
+            return None
+        text = self.text(row, "label", "survey", number)
+        if text is None:
+            self.fail("survey", number, "the question has no label", ErrorCode.XLSFORM_INVALID)
+            return None
+        question["text"] = text
+        hint = self.text(row, "hint", "survey", number)
+        if hint is not None:
+            question["instruction"] = hint
+        if row.get("relevant"):
+            question["show_if"] = self.expression(row["relevant"], "survey", number, "relevant")
+        if question["type"] != "display":
+            question["required"] = _is_yes(row.get("required"))
+        elif row.get("required"):
+            self.fail("survey", number, "a note cannot be required")
+        if row.get("constraint"):
+            condition = self.expression(row["constraint"], "survey", number, "constraint", name)
+            message = self.text(row, "constraint_message", "survey", number)
+            question["checks"] = [{"valid_if": condition, "message": message or row["constraint"]}]
+        elif any(k.partition("::")[0] == "constraint_message" for k in row):
+            self.fail(
+                "survey",
+                number,
+                "constraint_message without a constraint",
+                ErrorCode.XLSFORM_INVALID,
+            )
+        if row.get("repeat_count"):
+            self.fail("survey", number, "repeat_count belongs on a begin repeat row")
+        return question
+
+
+def read_xlsform(path: str | Path) -> Questionnaire:
+    """Load an XLSForm workbook into a Questionnaire (validated, not yet checked)."""
+    file = str(path)
+    try:
+        data = get_xlsform(Path(path))
+    except (PyXFormError, OSError, ValueError, KeyError) as exc:
+        raise QuestionnaireError(
+            Problem(ErrorCode.FILE_UNREADABLE, f"cannot read the workbook: {exc}", file=file)
+        ) from None
+    reader = _Reader(file, data)
+    result = reader.read()
+    if reader.problems:
+        raise QuestionnaireError(reader.problems)
+    _strip_private(result)
+    return build_questionnaire(result, None, file)
+
+
+def _strip_private(value: Any) -> None:
+    if isinstance(value, dict):
+        for key in [k for k in value if k.startswith("_")]:
+            del value[key]
+        for child in value.values():
+            _strip_private(child)
+    elif isinstance(value, list):
+        for child in value:
+            _strip_private(child)

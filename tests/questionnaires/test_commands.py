@@ -1,0 +1,86 @@
+"""The `questionnaire check` and `questionnaire preview` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from questionnaires.commands import questionnaire
+
+LIBRARY = Path(__file__).resolve().parents[2] / "questionnaires" / "library"
+
+BROKEN = """\
+id: broken
+version: "1"
+title: Broken
+questions:
+  - id: a
+    type: single
+    text: A?
+    options: [{code: 1, label: One}]
+    routing:
+      - {if: "a = 1", goto: a}
+  - id: b
+    type: single
+    text: B?
+    show_if: "nowhere = 1"
+    options: [{code: 1, label: One}]
+"""
+
+
+def test_check_passes_a_library_questionnaire():
+    result = CliRunner().invoke(questionnaire, ["check", str(LIBRARY / "opinion_poll.yaml")])
+    assert result.exit_code == 0
+    assert "OK" in result.output
+
+
+def test_check_lists_every_problem_with_its_place_and_fails(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN)
+    result = CliRunner().invoke(questionnaire, ["check", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:10, questions[0].routing[0].goto: error Q033" in result.output
+    assert f"{path}:14, questions[1].show_if: error Q030" in result.output
+    assert "2 error(s)" in result.output
+
+
+def test_check_reports_an_unreadable_file(tmp_path):
+    result = CliRunner().invoke(questionnaire, ["check", str(tmp_path / "missing.yaml")])
+    assert result.exit_code == 1
+    assert "Q001" in result.output
+
+
+def test_preview_writes_html_with_routing_spelled_out(tmp_path):
+    out = tmp_path / "paper.html"
+    result = CliRunner().invoke(
+        questionnaire,
+        ["preview", str(LIBRARY / "brand_awareness.yaml"), "--out", str(out), "--language", "en"],
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Coffee brand awareness and usage study" in html
+    assert "screen out (outcome SO_AGE)" in html
+    assert "Repeat this block for each option chosen in aided" in html
+    assert "aided includes 6 «None of them»" in html
+
+
+def test_preview_refuses_a_broken_questionnaire(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN)
+    result = CliRunner().invoke(questionnaire, ["preview", str(path)])
+    assert result.exit_code == 1
+    assert "Q033" in result.output
+
+
+def test_preview_of_the_xlsform_matches_the_yaml():
+    runner = CliRunner()
+    from_yaml = runner.invoke(
+        questionnaire, ["preview", str(LIBRARY / "customer_satisfaction.yaml")]
+    )
+    from_xlsx = runner.invoke(
+        questionnaire, ["preview", str(LIBRARY / "customer_satisfaction.xlsx")]
+    )
+    assert from_yaml.exit_code == from_xlsx.exit_code == 0
+    assert from_yaml.output == from_xlsx.output

@@ -1,0 +1,151 @@
+"""Routing: show_if on questions and blocks, go-to, screen-out, end, back and pruning."""
+
+from __future__ import annotations
+
+from questionnaires import Engine
+from questionnaires.state import COMPLETED, SCREENED_OUT
+
+from .helpers import T0, make_questionnaire, run, single
+
+
+def test_show_if_false_skips_the_question():
+    q = make_questionnaire([single("a"), single("b", show_if="a = 1"), single("c")])
+    engine = Engine(q)
+    assert run(engine, [{"a": 2}]).position == "c"
+    assert run(engine, [{"a": 1}]).position == "b"
+
+
+def test_block_show_if_skips_the_whole_block():
+    q = make_questionnaire(
+        blocks=[
+            {"id": "one", "questions": [single("a")]},
+            {"id": "two", "show_if": "a = 1", "questions": [single("b"), single("c")]},
+            {"id": "three", "questions": [single("d")]},
+        ]
+    )
+    engine = Engine(q)
+    assert run(engine, [{"a": 2}]).position == "d"
+    assert run(engine, [{"a": 1}]).position == "b"
+
+
+def test_goto_jumps_forward_when_its_condition_holds():
+    q = make_questionnaire(
+        [single("a", routing=[{"if": "a = 2", "goto": "d"}]), single("b"), single("c"), single("d")]
+    )
+    engine = Engine(q)
+    assert run(engine, [{"a": 2}]).position == "d"
+    assert run(engine, [{"a": 1}]).position == "b"
+
+
+def test_first_matching_rule_wins():
+    q = make_questionnaire(
+        [
+            single("a", routing=[{"if": "a = 1", "end": True}, {"if": "a > 0", "goto": "c"}]),
+            single("b"),
+            single("c"),
+        ]
+    )
+    engine = Engine(q)
+    assert run(engine, [{"a": 1}]).status == COMPLETED
+    assert run(engine, [{"a": 2}]).position == "c"
+
+
+def test_screen_out_ends_with_its_outcome_code():
+    q = make_questionnaire(
+        [single("a", routing=[{"if": "a = 2", "screen_out": "SO_A"}]), single("b")]
+    )
+    state = run(Engine(q), [{"a": 2}])
+    assert state.status == SCREENED_OUT
+    assert state.outcome == "SO_A"
+    assert state.position is None
+
+
+def test_reaching_the_last_page_completes_the_interview():
+    engine = Engine(make_questionnaire([single("a")]))
+    state = run(engine, [{"a": 1}])
+    assert state.status == COMPLETED
+    assert engine.current_page(state) is None
+
+
+def test_back_returns_to_the_previous_page_with_its_answer():
+    engine = Engine(make_questionnaire([single("a"), single("b"), single("c")]))
+    state = run(engine, [{"a": 1}, {"b": 2}])
+    state = engine.back(state)
+    page = engine.current_page(state)
+    assert page.key == "b"
+    assert page.questions[0].answer == 2
+    assert engine.back(engine.back(state)).position == "a"
+    assert not engine.current_page(engine.back(state)).can_go_back
+
+
+def test_back_from_the_end_reopens_the_last_page():
+    engine = Engine(make_questionnaire([single("a"), single("b")]))
+    state = engine.back(run(engine, [{"a": 1}, {"b": 1}]))
+    assert state.status == "active" and state.position == "b"
+
+
+def test_changing_an_earlier_answer_removes_answers_that_left_the_path():
+    q = make_questionnaire(
+        [single("a"), single("b", show_if="a = 1"), single("c", show_if="a = 1"), single("d")]
+    )
+    engine = Engine(q)
+    state = run(engine, [{"a": 1}, {"b": 1}, {"c": 2}, {"d": 1}])
+    for _ in range(4):
+        state = engine.back(state)
+    assert state.position == "a"
+    state = engine.submit(state, {"a": 2}, T0).state
+    assert state.position == "d"
+    assert set(state.answers) == {"a", "d"}
+    assert [page for page, _ in state.history] == ["a"]
+
+
+def test_unchanged_answer_keeps_later_answers():
+    engine = Engine(make_questionnaire([single("a"), single("b", show_if="a = 1"), single("c")]))
+    state = run(engine, [{"a": 1}, {"b": 1}, {"c": 2}])
+    state = engine.back(engine.back(engine.back(state)))
+    state = engine.submit(state, {"a": 1}, T0).state
+    assert state.answers == {"a": 1, "b": 1, "c": 2}
+
+
+def test_questions_sharing_a_page_show_together_and_skip_hidden_ones():
+    q = make_questionnaire(
+        [single("a"), single("b", page="p"), single("c", page="p", show_if="a = 1"), single("d")]
+    )
+    engine = Engine(q)
+    assert [x.id for x in engine.current_page(run(engine, [{"a": 1}])).questions] == ["b", "c"]
+    assert [x.id for x in engine.current_page(run(engine, [{"a": 2}])).questions] == ["b"]
+
+
+def test_sample_variables_drive_conditions():
+    q = make_questionnaire(
+        [single("a", show_if="sample.region = 'north'"), single("b")],
+        sample_variables={"region": {"type": "text"}},
+    )
+    engine = Engine(q)
+    assert engine.start({"region": "north"}, 1, now=T0).position == "a"
+    assert engine.start({"region": "south"}, 1, now=T0).position == "b"
+
+
+def test_submitting_after_the_end_is_an_error():
+    engine = Engine(make_questionnaire([single("a")]))
+    result = engine.submit(run(engine, [{"a": 1}]), {"a": 1}, T0)
+    assert not result.ok
+
+
+def test_state_resumes_exactly_from_json():
+    engine = Engine(make_questionnaire([single("a"), single("b"), single("c")]))
+    state = run(engine, [{"a": 1}])
+    resumed = engine.resume(state.to_json())
+    assert resumed == state
+    assert engine.submit(resumed, {"b": 2}, T0).state == engine.submit(state, {"b": 2}, T0).state
+
+
+def test_resuming_with_another_version_is_refused():
+    import pytest
+
+    from questionnaires import QuestionnaireError
+
+    state = run(Engine(make_questionnaire([single("a"), single("b")])), [{"a": 1}])
+    other = Engine(make_questionnaire([single("a"), single("b")], version="2"))
+    with pytest.raises(QuestionnaireError, match="version 1"):
+        other.resume(state.to_json())

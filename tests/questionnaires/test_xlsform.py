@@ -1,0 +1,173 @@
+"""XLSForm import: same questionnaire as the YAML, translated expressions, clear refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from questionnaires import ErrorCode, QuestionnaireError, load
+from questionnaires.xlsform import read_xlsform
+
+LIBRARY = Path(__file__).resolve().parents[2] / "questionnaires" / "library"
+
+
+def workbook(tmp_path, survey, choices=None, settings=None) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "survey"
+    for row in survey:
+        sheet.append(row)
+    if choices:
+        choice_sheet = book.create_sheet("choices")
+        for row in choices:
+            choice_sheet.append(row)
+    if settings:
+        settings_sheet = book.create_sheet("settings")
+        for row in settings:
+            settings_sheet.append(row)
+    path = tmp_path / "form.xlsx"
+    book.save(path)
+    return path
+
+
+YES_NO = [["list_name", "name", "label"], ["yn", "1", "Yes"], ["yn", "2", "No"]]
+
+
+def test_library_xlsform_loads_to_the_same_questionnaire_as_its_yaml():
+    from_yaml = load(LIBRARY / "customer_satisfaction.yaml")
+    from_xlsx = load(LIBRARY / "customer_satisfaction.xlsx")
+    assert from_xlsx.model_dump() == from_yaml.model_dump()
+    assert from_xlsx.fingerprint() == from_yaml.fingerprint()
+
+
+def test_expressions_are_translated(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "relevant", "constraint", "constraint_message"],
+            ["select_multiple yn", "m", "Which?", None, None, None],
+            [
+                "select_one yn",
+                "s",
+                "Pick",
+                "selected(${m}, '1') and not(count-selected(${m}) > 1)",
+                None,
+                None,
+            ],
+            [
+                "integer",
+                "n",
+                "How many for ${s}?",
+                "${s} = '2' or ${s} != 1",
+                ". >= 0 and . <= 9",
+                "0 to 9",
+            ],
+        ],
+        YES_NO,
+    )
+    questions = read_xlsform(path).questions
+    assert questions[1].show_if == "selected ( m , 1 ) and not ( count_selected ( m ) > 1 )"
+    assert questions[2].show_if == "s = 2 or s != 1"
+    assert questions[2].checks[0].valid_if == "n >= 0 and n <= 9"
+    assert questions[2].checks[0].message == "0 to 9"
+    assert questions[2].text == "How many for {s}?"
+
+
+def test_translations_become_languages(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label::English (en)", "label::Español (es)"],
+            ["note", "hi", "Hello", "Hola"],
+        ],
+        settings=[["form_id", "version", "default_language"], ["f", "3", "Español (es)"]],
+    )
+    questionnaire = read_xlsform(path)
+    assert questionnaire.languages == ("en", "es")
+    assert questionnaire.language == "es"
+    assert questionnaire.questions[0].text == {"en": "Hello", "es": "Hola"}
+
+
+def test_repeat_with_count_becomes_a_loop(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "repeat_count"],
+            ["begin group", "intro", "Intro", None],
+            ["integer", "n", "How many?", None],
+            ["end group", None, None, None],
+            ["begin repeat", "people", "People", "${n}"],
+            ["integer", "age", "Age?", None],
+            ["end repeat", None, None, None],
+        ],
+    )
+    block = read_xlsform(path).blocks[1]
+    assert block.loop.times == "n"
+    assert block.questions[0].id == "age"
+
+
+def test_randomize_parameter_shuffles_options(tmp_path):
+    path = workbook(
+        tmp_path,
+        [["type", "name", "label", "parameters"], ["select_one yn", "s", "Pick", "randomize=true"]],
+        YES_NO,
+    )
+    assert read_xlsform(path).questions[0].randomize == "shuffle"
+
+
+@pytest.mark.parametrize(
+    ("row", "fragment"),
+    [
+        (["calculate", "c", "C", None], "question type 'calculate' is not supported"),
+        (["geopoint", "g", "Where?", None], "not supported"),
+        (["select_one yn or_other", "s", "Pick", None], "or_other"),
+        (["integer", "n", "N", "string-length(${x}) > 2"], "'string-length' is not supported"),
+        (["select_one nolist", "s", "Pick", None], "choice list 'nolist'"),
+    ],
+)
+def test_unsupported_features_name_sheet_and_row(tmp_path, row, fragment):
+    path = workbook(
+        tmp_path, [["type", "name", "label", "relevant"], ["note", "a", "A", None], row], YES_NO
+    )
+    with pytest.raises(QuestionnaireError) as info:
+        read_xlsform(path)
+    [problem] = info.value.problems
+    assert problem.path == "survey sheet, row 3"
+    assert problem.code in (ErrorCode.XLSFORM_UNSUPPORTED, ErrorCode.XLSFORM_INVALID)
+    assert fragment in problem.message
+
+
+def test_unsupported_column_is_refused(tmp_path):
+    path = workbook(
+        tmp_path, [["type", "name", "label", "calculation"], ["integer", "n", "N", "1 + 1"]]
+    )
+    with pytest.raises(QuestionnaireError, match="column 'calculation' is not supported"):
+        read_xlsform(path)
+
+
+def test_text_choice_names_are_refused_in_the_choices_sheet(tmp_path):
+    path = workbook(
+        tmp_path,
+        [["type", "name", "label"], ["select_one c", "s", "Pick"]],
+        [["list_name", "name", "label"], ["c", "red", "Red"]],
+    )
+    with pytest.raises(QuestionnaireError) as info:
+        read_xlsform(path)
+    assert info.value.problems[0].path == "choices sheet, row 2"
+
+
+def test_unclosed_group_is_reported(tmp_path):
+    path = workbook(
+        tmp_path, [["type", "name", "label"], ["begin group", "g", "G"], ["note", "a", "A"]]
+    )
+    with pytest.raises(QuestionnaireError, match="never closed"):
+        read_xlsform(path)
+
+
+def test_not_a_workbook_is_a_questionnaire_error(tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"not a zip file")
+    with pytest.raises(QuestionnaireError):
+        load(path)

@@ -1,0 +1,190 @@
+"""Sampling designs: each draws row positions and reports their inclusion probabilities π.
+
+Low-level functions take the vector π (summing to the sample size) and a Generator and
+return the selected positions; `draw` applies one of them to a frame, stratum by stratum,
+and returns the selected rows with π and the design weight 1/π.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sampling.allocation import allocate
+from sampling.errors import ErrorCode, SamplingError
+from sampling.frames import Frame
+from sampling.geometry import plane, unit_vectors
+from sampling.inclusion import inclusion_probabilities
+from sampling.pivotal import EPS, lpm2, ordered_pivotal, random_pivotal
+from sampling.randomness import RandomState, as_generator
+from sampling.spacefilling import random_curve_order
+
+DESIGNS = ("srs", "systematic", "ordered_pivotal", "random_pivotal", "lpm2", "spread")
+SPATIAL = frozenset({"lpm2", "spread"})
+PI = "pi"
+WEIGHT = "weight"
+
+
+def srs(population: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Simple random sampling without replacement: every unit has π = n/N."""
+    if not 0 <= n <= population:
+        raise SamplingError(ErrorCode.DESIGN_INPUT, f"n = {n} with N = {population}")
+    return np.sort(rng.choice(population, size=n, replace=False))
+
+
+def systematic(pi: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Systematic πps in list order: one random start u, unit k taken when [C_{k-1}, C_k)
+    contains u + m for an integer m (C the cumulated π). Certainty units are always in."""
+    pi = np.asarray(pi, dtype=float)
+    certain = pi >= 1.0 - EPS
+    rest = np.flatnonzero(~certain & (pi > EPS))
+    cum = np.concatenate(([0.0], np.cumsum(pi[rest])))
+    u = rng.random()
+    hits = np.ceil(cum[1:] - u) - np.ceil(cum[:-1] - u)
+    return np.sort(np.concatenate((np.flatnonzero(certain), rest[hits >= 1])))
+
+
+def spread(pi: np.ndarray, points: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Fast spatially spread design: ordered pivotal along a randomised Hilbert curve."""
+    return ordered_pivotal(pi, rng, order=random_curve_order(points, rng))
+
+
+def select(
+    design: str,
+    pi: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    sphere: np.ndarray | None = None,
+    points: np.ndarray | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """Positions selected by `design` given π; spatial designs need coordinates:
+    `sphere` (N, q) for LPM2's distances and `points` (N, 2) for the curve order."""
+    if design not in DESIGNS:
+        raise SamplingError(ErrorCode.DESIGN_INPUT, f"design {design!r}; use one of {DESIGNS}")
+    if design in SPATIAL and (sphere is None or points is None):
+        raise SamplingError(ErrorCode.DESIGN_INPUT, f"{design} needs coordinates")
+    if design == "srs":
+        n = round(float(np.sum(pi)))
+        if not np.allclose(pi, pi[0] if pi.size else 0.0):
+            raise SamplingError(ErrorCode.DESIGN_INPUT, "srs needs equal probabilities")
+        chosen = srs(pi.size, n, rng)
+    elif design == "systematic":
+        chosen = systematic(pi, rng)
+    elif design == "ordered_pivotal":
+        chosen = ordered_pivotal(pi, rng)
+    elif design == "random_pivotal":
+        chosen = random_pivotal(pi, rng)
+    elif design == "lpm2":
+        return lpm2(pi, sphere, rng, progress)
+    else:
+        chosen = spread(pi, points, rng)
+    if progress is not None:
+        progress(pi.size)
+    return chosen
+
+
+@dataclass(frozen=True)
+class Draw:
+    """The drawn sample (frame rows plus `pi` and `weight`) and the allocation used."""
+
+    sample: pd.DataFrame
+    allocation: pd.Series
+    population: pd.Series
+    design: str
+
+
+def draw(
+    data: Frame | pd.DataFrame,
+    n: int,
+    design: str = "srs",
+    *,
+    strata: str | list[str] | None = None,
+    allocation: str = "proportional",
+    sd: dict | None = None,
+    cost: dict | None = None,
+    minimum: int | dict = 0,
+    maximum: int | dict | None = None,
+    size: str | None = None,
+    latitude: str | None = None,
+    longitude: str | None = None,
+    x: str | None = None,
+    y: str | None = None,
+    random: RandomState = None,
+    progress: Callable[[int], None] | None = None,
+) -> Draw:
+    """Draw `n` units from a frame with `design`, stratified when `strata` is given.
+
+    π is n_h/N_h in each stratum, or proportional to the `size` column (certainty units
+    capped at 1). Coordinates come from the Frame's spec unless named here; `progress`
+    is told how many frame units each piece of work has settled.
+    """
+    rng = as_generator(random)
+    table = data.data if isinstance(data, Frame) else data
+    if isinstance(data, Frame):
+        spec = data.spec
+        latitude, longitude = latitude or spec.latitude, longitude or spec.longitude
+        x, y = x or spec.x, y or spec.y
+    sphere, points = _coordinates(table, design, latitude, longitude, x, y)
+    keys = [strata] if isinstance(strata, str) else list(strata or [])
+    label = _stratum_labels(table, keys)
+    population = label.value_counts(sort=False).sort_index()
+    sizes = allocate(population, n, allocation, sd=sd, cost=cost, minimum=minimum, maximum=maximum)
+    pi = np.zeros(len(table))
+    chosen = []
+    groups = pd.Series(np.arange(len(table))).groupby(label.to_numpy(), sort=True)
+    for stratum, rows in groups:
+        rows = rows.to_numpy()
+        n_h = int(sizes[stratum])
+        if size is None:
+            pi[rows] = n_h / rows.size
+        else:
+            pi[rows] = inclusion_probabilities(table[size].to_numpy()[rows], n_h)
+        picked = select(
+            design,
+            pi[rows],
+            rng,
+            sphere=None if sphere is None else sphere[rows],
+            points=None if points is None else points[rows],
+            progress=progress,
+        )
+        chosen.append(rows[picked])
+    positions = np.sort(np.concatenate(chosen)) if chosen else np.array([], dtype=int)
+    sample = table.iloc[positions].copy()
+    sample[PI] = pi[positions]
+    sample[WEIGHT] = 1.0 / pi[positions]
+    return Draw(sample=sample, allocation=sizes, population=population, design=design)
+
+
+def _stratum_labels(table: pd.DataFrame, keys: list[str]) -> pd.Series:
+    missing = [k for k in keys if k not in table.columns]
+    if missing:
+        raise SamplingError(ErrorCode.MISSING_COLUMN, ", ".join(missing))
+    if not keys:
+        return pd.Series(["all"] * len(table), index=table.index)
+    if len(keys) == 1:
+        return table[keys[0]].astype(str)
+    return table[keys].astype(str).agg(" / ".join, axis=1)
+
+
+def _coordinates(
+    table: pd.DataFrame,
+    design: str,
+    latitude: str | None,
+    longitude: str | None,
+    x: str | None,
+    y: str | None,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """3-D unit vectors and a 2-D plane for geographic frames; x/y as given when projected."""
+    if design not in SPATIAL:
+        return None, None
+    if latitude and longitude:
+        lat, lon = table[latitude].to_numpy(float), table[longitude].to_numpy(float)
+        return unit_vectors(lat, lon), plane(lat, lon)
+    if x and y:
+        xy = table[[x, y]].to_numpy(float)
+        return xy, xy
+    raise SamplingError(ErrorCode.DESIGN_INPUT, f"{design} needs latitude/longitude or x/y")

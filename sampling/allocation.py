@@ -5,7 +5,7 @@ Continuous targets n_h ∝ w_h are
   Neyman        w_h = N_h S_h
   optimal       w_h = N_h S_h / √c_h     (cost c_h per interview; Cochran 1977, §5.5)
   equal         w_h = 1
-clipped to [min_h, max_h] (and never above N_h) by finding the λ with Σ clip(λ w_h) = n,
+clipped to [min_h, max_h] (and never above N_h) with the λ solving Σ clip(λ w_h) = n,
 then rounded by largest remainders so the integers still sum to n and respect the bounds.
 """
 
@@ -97,15 +97,21 @@ def _per_stratum(value, strata: pd.Index, default) -> np.ndarray:
 
 
 def _clipped_target(w: np.ndarray, n: int, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    """Solve Σ clip(λ·w, low, high) = n for λ by bisection (the sum is monotone in λ)."""
+    """Solve Σ clip(λ·w, low, high) = n for λ exactly.
 
-    def total(lam: float) -> float:
-        return float(np.clip(lam * w, low, high).sum())
-
-    lo, hi = 0.0, 1.0
-    while total(hi) < n and hi < 1e300:
-        hi *= 2.0
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if total(mid) < n else (lo, mid)
-    return np.clip(hi * w, low, high)
+    The sum is piecewise linear and non-decreasing in λ with kinks at low/w and high/w, so
+    evaluate it at the kinks and interpolate inside the segment that reaches n.
+    """
+    positive = w > 0
+    kinks = np.concatenate(([0.0], low[positive] / w[positive], high[positive] / w[positive]))
+    kinks = np.unique(kinks[np.isfinite(kinks)])
+    totals = np.clip(np.outer(kinks, w), low, high).sum(axis=1)
+    k = int(np.searchsorted(totals, n))
+    if k == kinks.size:  # zero-weight strata must take the rest; the rounding gives it them
+        return np.clip(kinks[-1] * w, low, high)
+    if k == 0 or totals[k] == n:
+        lam = kinks[k]
+    else:
+        slope = (totals[k] - totals[k - 1]) / (kinks[k] - kinks[k - 1])
+        lam = kinks[k - 1] + (n - totals[k - 1]) / slope
+    return np.clip(lam * w, low, high)

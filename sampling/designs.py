@@ -88,16 +88,56 @@ def select(
 
 
 @dataclass(frozen=True)
-class Draw:
-    """The drawn sample (frame rows plus `pi` and `weight`) and the allocation used."""
+class Plan:
+    """A design fixed on a frame: π, strata and coordinates, ready to draw again and again
+    (simulations draw thousands of samples from one plan without touching pandas)."""
 
-    sample: pd.DataFrame
+    design: str
+    pi: np.ndarray
+    strata: tuple[np.ndarray, ...]
     allocation: pd.Series
     population: pd.Series
-    design: str
+    sphere: np.ndarray | None = None
+    points: np.ndarray | None = None
+
+    def positions(
+        self, random: RandomState = None, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Sorted frame positions of one sample drawn stratum by stratum."""
+        rng = as_generator(random)
+        chosen = [
+            rows[
+                select(
+                    self.design,
+                    self.pi[rows],
+                    rng,
+                    sphere=None if self.sphere is None else self.sphere[rows],
+                    points=None if self.points is None else self.points[rows],
+                    progress=progress,
+                )
+            ]
+            for rows in self.strata
+        ]
+        return np.sort(np.concatenate(chosen)) if chosen else np.array([], dtype=np.int64)
 
 
-def draw(
+@dataclass(frozen=True)
+class Draw:
+    """The drawn sample (frame rows plus `pi` and `weight`) and the plan it came from."""
+
+    sample: pd.DataFrame
+    plan: Plan
+
+    @property
+    def allocation(self) -> pd.Series:
+        return self.plan.allocation
+
+    @property
+    def population(self) -> pd.Series:
+        return self.plan.population
+
+
+def plan(
     data: Frame | pd.DataFrame,
     n: int,
     design: str = "srs",
@@ -113,16 +153,14 @@ def draw(
     longitude: str | None = None,
     x: str | None = None,
     y: str | None = None,
-    random: RandomState = None,
-    progress: Callable[[int], None] | None = None,
-) -> Draw:
-    """Draw `n` units from a frame with `design`, stratified when `strata` is given.
+) -> Plan:
+    """Fix `design` with total size `n` on a frame, stratified when `strata` is given.
 
     π is n_h/N_h in each stratum, or proportional to the `size` column (certainty units
-    capped at 1). Coordinates come from the Frame's spec unless named here; `progress`
-    is told how many frame units each piece of work has settled.
+    capped at 1). Coordinates come from the Frame's spec unless named here.
     """
-    rng = as_generator(random)
+    if design not in DESIGNS:
+        raise SamplingError(ErrorCode.DESIGN_INPUT, f"design {design!r}; use one of {DESIGNS}")
     table = data.data if isinstance(data, Frame) else data
     if isinstance(data, Frame):
         spec = data.spec
@@ -134,29 +172,37 @@ def draw(
     population = label.value_counts(sort=False).sort_index()
     sizes = allocate(population, n, allocation, sd=sd, cost=cost, minimum=minimum, maximum=maximum)
     pi = np.zeros(len(table))
-    chosen = []
     groups = pd.Series(np.arange(len(table))).groupby(label.to_numpy(), sort=True)
+    rows_by_stratum = []
     for stratum, rows in groups:
         rows = rows.to_numpy()
         n_h = int(sizes[stratum])
         if size is None:
             pi[rows] = n_h / rows.size
         else:
-            pi[rows] = inclusion_probabilities(table[size].to_numpy()[rows], n_h)
-        picked = select(
-            design,
-            pi[rows],
-            rng,
-            sphere=None if sphere is None else sphere[rows],
-            points=None if points is None else points[rows],
-            progress=progress,
-        )
-        chosen.append(rows[picked])
-    positions = np.sort(np.concatenate(chosen)) if chosen else np.array([], dtype=int)
+            pi[rows] = inclusion_probabilities(table[size].to_numpy(float)[rows], n_h)
+        rows_by_stratum.append(rows)
+    return Plan(design, pi, tuple(rows_by_stratum), sizes, population, sphere, points)
+
+
+def draw(
+    data: Frame | pd.DataFrame,
+    n: int,
+    design: str = "srs",
+    *,
+    random: RandomState = None,
+    progress: Callable[[int], None] | None = None,
+    **options,
+) -> Draw:
+    """Draw one sample; `options` are those of `plan`. `progress` is told how many frame
+    units each piece of work has settled (for a progress bar)."""
+    fixed = plan(data, n, design, **options)
+    positions = fixed.positions(random, progress)
+    table = data.data if isinstance(data, Frame) else data
     sample = table.iloc[positions].copy()
-    sample[PI] = pi[positions]
-    sample[WEIGHT] = 1.0 / pi[positions]
-    return Draw(sample=sample, allocation=sizes, population=population, design=design)
+    sample[PI] = fixed.pi[positions]
+    sample[WEIGHT] = 1.0 / fixed.pi[positions]
+    return Draw(sample=sample, plan=fixed)
 
 
 def _stratum_labels(table: pd.DataFrame, keys: list[str]) -> pd.Series:

@@ -127,6 +127,7 @@ class Draw:
 
     sample: pd.DataFrame
     plan: Plan
+    positions: np.ndarray  # frame row positions of the sample, ascending
 
     @property
     def allocation(self) -> pd.Series:
@@ -202,7 +203,7 @@ def draw(
     sample = table.iloc[positions].copy()
     sample[PI] = fixed.pi[positions]
     sample[WEIGHT] = 1.0 / fixed.pi[positions]
-    return Draw(sample=sample, plan=fixed)
+    return Draw(sample=sample, plan=fixed, positions=positions)
 
 
 def _stratum_labels(table: pd.DataFrame, keys: list[str]) -> pd.Series:

@@ -134,10 +134,11 @@ def check_command(frame_path: str, report: str | None, **options) -> None:
 @click.option("--design", type=click.Choice(DESIGNS), default="lpm2", show_default=True)
 @click.option(
     "--allocation",
-    type=click.Choice(["proportional", "equal"]),
+    type=click.Choice(["proportional", "neyman", "equal"]),
     default="proportional",
     show_default=True,
 )
+@click.option("--sd-from", help="Numeric column whose S_h within strata drives Neyman.")
 @click.option("--min", "minimum", type=int, default=0, help="Minimum per stratum.")
 @click.option("--max", "maximum", type=int, help="Maximum per stratum.")
 @click.option("--size", help="Measure-of-size column for πps.")
@@ -148,15 +149,21 @@ def check_command(frame_path: str, report: str | None, **options) -> None:
 @_frame_options
 @_user_errors
 def draw_command(
-    frame_path, n, design, allocation, minimum, maximum, size, seed, replicates, map_path, out,
-    **options,
+    frame_path, n, design, allocation, sd_from, minimum, maximum, size, seed, replicates,
+    map_path, out, **options,
 ) -> None:  # fmt: skip
     """Draw a sample of N from FRAME and write it with π and design weights."""
-    frame = _load(frame_path, options, extra_numeric=(size,) if size else ())
+    numeric = tuple(c for c in (size, sd_from) if c)
+    frame = _load(frame_path, options, extra_numeric=numeric)
     strata = list(frame.spec.strata) or None
     rng = np.random.default_rng(seed)
     settings = dict(
-        strata=strata, allocation=allocation, minimum=minimum, maximum=maximum, size=size
+        strata=strata,
+        allocation=allocation,
+        sd=_stratum_sd(frame, strata, sd_from, allocation),
+        minimum=minimum,
+        maximum=maximum,
+        size=size,
     )
     if len(frame) >= PROGRESS_FROM:
         with click.progressbar(length=len(frame), label=f"Drawing ({design})") as bar:
@@ -187,6 +194,16 @@ def draw_command(
             sample[spec.latitude], map_path, title=f"{design}, n = {len(sample):,}",
         )  # fmt: skip
         click.echo(f"Map written to {map_path}.")
+
+
+def _stratum_sd(frame: Frame, strata, column: str | None, allocation: str) -> dict | None:
+    """Per-stratum standard deviation of `column`, as Neyman allocation needs."""
+    if allocation != "neyman":
+        return None
+    if not column or not strata:
+        raise click.UsageError("--allocation neyman needs --strata and --sd-from COLUMN")
+    labels = frame.data[strata].astype(str).agg(" / ".join, axis=1)
+    return frame.data[column].groupby(labels).std(ddof=1).fillna(0.0).to_dict()
 
 
 def _plane_points(table: pd.DataFrame, spec: FrameSpec) -> np.ndarray:

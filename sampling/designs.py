@@ -230,8 +230,15 @@ def _coordinates(
         return None, None
     if latitude and longitude:
         lat, lon = table[latitude].to_numpy(float), table[longitude].to_numpy(float)
+        _require_finite(np.column_stack((lat, lon)), design)
         return unit_vectors(lat, lon), plane(lat, lon)
     if x and y:
         xy = table[[x, y]].to_numpy(float)
+        _require_finite(xy, design)
         return xy, xy
     raise SamplingError(ErrorCode.DESIGN_INPUT, f"{design} needs latitude/longitude or x/y")
+
+
+def _require_finite(coords: np.ndarray, design: str) -> None:
+    if not np.all(np.isfinite(coords)):
+        raise SamplingError(ErrorCode.DESIGN_INPUT, f"{design} needs every coordinate filled in")

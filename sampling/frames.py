@@ -346,12 +346,10 @@ def _time_zones(
     if spec.latitude:
         lat = out[spec.latitude].to_numpy()
         lon = out[spec.longitude].to_numpy()
-        todo = np.flatnonzero(
-            (zones == None) & np.isfinite(lat) & np.isfinite(lon) & ~found.bad  # noqa: E711
-        )
+        todo = np.flatnonzero(pd.isna(zones) & np.isfinite(lat) & np.isfinite(lon) & ~found.bad)
         zones[todo] = zones_at(lat[todo], lon[todo])
-    todo = zones == None  # noqa: E711
+    todo = pd.isna(zones)
     zones[todo] = phone_zones[todo]
-    missing = (zones == None) & ~found.bad  # noqa: E711
+    missing = pd.isna(zones) & ~found.bad
     found.add(missing, spec.zone_column, ErrorCode.TIME_ZONE_MISSING)
     out[spec.zone_column] = zones

@@ -70,3 +70,20 @@ def test_rdd_command_writes_numbers(tmp_path):
     assert result.exit_code == 0, result.output
     assert pd.read_csv(out, dtype=str)["phone"].str.startswith("+120255501").all()
     assert "1 banks kept" in result.output.replace(",", "")
+
+
+def test_draw_with_neyman_allocation_uses_the_sd_of_the_named_column(demo_csv, tmp_path):
+    out = tmp_path / "neyman.csv"
+    args = ["draw", "--frame", str(demo_csv), "--n", "90", "--design", "spread"]
+    args += ["--strata", "region", "--allocation", "neyman", "--sd-from", "size"]
+    args += ["--seed", "2", "--out", str(out)]
+    result = CliRunner().invoke(sample_group, args)
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(out)) == 90
+
+
+def test_neyman_without_a_column_is_a_usage_error(demo_csv, tmp_path):
+    args = ["draw", "--frame", str(demo_csv), "--n", "90", "--strata", "region"]
+    args += ["--allocation", "neyman", "--out", str(tmp_path / "x.csv")]
+    result = CliRunner().invoke(sample_group, args)
+    assert result.exit_code == 2 and "--sd-from" in result.output

@@ -20,7 +20,7 @@ from sampling.geometry import unit_vectors
 from sampling.quality import composition, spatial_balance
 from sampling.replicates import assign_replicates, release_plan
 
-PROGRESS_FROM = 50_000  # frames at least this big get a progress bar while drawing
+PROGRESS_FROM = 20_000  # frames at least this big get a progress bar while drawing
 COORDINATE_NAMES = (("lat", "lon"), ("latitude", "longitude"))
 
 
@@ -82,7 +82,7 @@ def _load(frame_path: str, options: dict, extra_numeric: tuple[str, ...] = ()) -
         auxiliary=tuple(dict.fromkeys(options["aux"] + extra_numeric)),
         region=options["region"],
     )
-    dnc = Path(options["do_not_call"]).read_text().split() if options["do_not_call"] else ()
+    dnc = _do_not_call(options["do_not_call"])
     if len(table) >= PROGRESS_FROM:
         click.echo(f"Validating {len(table):,} rows…", err=True)
     return validate_frame(
@@ -93,6 +93,13 @@ def _load(frame_path: str, options: dict, extra_numeric: tuple[str, ...] = ()) -
         drop_invalid=options["drop_invalid"],
         do_not_call=dnc,
     )
+
+
+def _do_not_call(path: str | None) -> list[str]:
+    """One number per line, written any way a person would ('+34 912 34 56 78' included)."""
+    if not path:
+        return []
+    return [line.strip() for line in Path(path).read_text().splitlines() if line.strip()]
 
 
 @click.group("sample")

@@ -119,6 +119,8 @@ def lpm2(
     if xyz.ndim == 1:
         xyz = xyz[:, None]
     live = np.flatnonzero((p > 0.0) & (p < 1.0))
+    if progress is not None:
+        progress(p.size - live.size)
     while live.size > 1:
         ids = live[rng.permutation(live.size)]
         _, nn = cKDTree(xyz[ids]).query(xyz[ids], k=2)
@@ -138,6 +140,8 @@ def lpm2(
             progress(int(live.size - still.sum()))
         live = live[still]
     chosen = p == 1.0
-    if live.size == 1 and rng.random() < p[live[0]]:
-        chosen[live[0]] = True
+    if live.size == 1:
+        chosen[live[0]] = rng.random() < p[live[0]]
+        if progress is not None:
+            progress(1)
     return np.flatnonzero(chosen)

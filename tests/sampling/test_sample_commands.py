@@ -87,3 +87,13 @@ def test_neyman_without_a_column_is_a_usage_error(demo_csv, tmp_path):
     args += ["--allocation", "neyman", "--out", str(tmp_path / "x.csv")]
     result = CliRunner().invoke(sample_group, args)
     assert result.exit_code == 2 and "--sd-from" in result.output
+
+
+def test_do_not_call_file_takes_one_number_per_line_with_spaces(demo_csv, tmp_path):
+    first, second = pd.read_csv(demo_csv, dtype=str)["phone"].iloc[:2]
+    dnc = tmp_path / "dnc.txt"
+    spaced = f"+1 {second[2:5]} {second[5:8]} {second[8:]}"
+    dnc.write_text(f"{first}\n\n  {spaced}  \n")
+    result = CliRunner().invoke(sample_group, ["check", str(demo_csv), "--do-not-call", str(dnc)])
+    assert result.exit_code == 0, result.output
+    assert "2,998 usable" in result.output and "2 suppressed" in result.output

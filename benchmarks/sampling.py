@@ -63,6 +63,27 @@ def _design_case(design: str, population: int, n: int) -> dict:
     }
 
 
+def _cube_case(population: int, n: int, variables: int) -> dict:
+    rng = np.random.default_rng(SEED)
+    x = rng.gamma(2.0, size=(population, variables))
+    pi = np.full(population, n / population)
+
+    def worst_error(chosen: np.ndarray) -> float:
+        return float(np.max(np.abs(x[chosen].sum(axis=0) / pi[0] / x.sum(axis=0) - 1)))
+
+    start = time.perf_counter()
+    chosen = select("cube", pi, rng, balance=x)
+    seconds = time.perf_counter() - start
+    return {
+        "case": f"cube_N{population}_n{n}_q{variables}",
+        "seconds": round(seconds, 3),
+        "peak_rss_mb": round(_peak_mb(), 1),
+        "n_drawn": int(chosen.size),
+        "max_rel_error_of_ht_totals": round(worst_error(chosen), 5),
+        "max_rel_error_srs": round(worst_error(select("srs", pi, rng)), 5),
+    }
+
+
 def _validation_case(rows: int) -> dict:
     rng = np.random.default_rng(SEED)
     lat, lon = _points(rows, rng)
@@ -95,6 +116,7 @@ CASES = {
     "lpm2_1m": lambda: _design_case("lpm2", 1_000_000, 10_000),
     "spread_1m": lambda: _design_case("spread", 1_000_000, 10_000),
     "systematic_1m": lambda: _design_case("systematic", 1_000_000, 10_000),
+    "cube_100k": lambda: _cube_case(100_000, 1_000, 3),
     "validate_1m": lambda: _validation_case(1_000_000),
 }
 

@@ -149,6 +149,7 @@ def check_command(frame_path: str, report: str | None, **options) -> None:
 @click.option("--min", "minimum", type=int, default=0, help="Minimum per stratum.")
 @click.option("--max", "maximum", type=int, help="Maximum per stratum.")
 @click.option("--size", help="Measure-of-size column for πps.")
+@click.option("--balance", multiple=True, help="Column to balance on (cube; repeatable).")
 @click.option("--seed", type=int, help="Seed; the same seed draws the same sample.")
 @click.option("--replicates", type=click.IntRange(min=1), help="Split into k replicates.")
 @click.option("--map", "map_path", type=click.Path(dir_okay=False), help="Map (.svg/.png).")
@@ -156,11 +157,11 @@ def check_command(frame_path: str, report: str | None, **options) -> None:
 @_frame_options
 @_user_errors
 def draw_command(
-    frame_path, n, design, allocation, sd_from, minimum, maximum, size, seed, replicates,
-    map_path, out, **options,
+    frame_path, n, design, allocation, sd_from, minimum, maximum, size, balance, seed,
+    replicates, map_path, out, **options,
 ) -> None:  # fmt: skip
     """Draw a sample of N from FRAME and write it with π and design weights."""
-    numeric = tuple(c for c in (size, sd_from) if c)
+    numeric = tuple(c for c in (size, sd_from, *balance) if c)
     frame = _load(frame_path, options, extra_numeric=numeric)
     strata = list(frame.spec.strata) or None
     rng = np.random.default_rng(seed)
@@ -171,6 +172,7 @@ def draw_command(
         minimum=minimum,
         maximum=maximum,
         size=size,
+        balance=list(balance),
     )
     if len(frame) >= PROGRESS_FROM:
         with click.progressbar(length=len(frame), label=f"Drawing ({design})") as bar:

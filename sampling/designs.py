@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sampling.allocation import allocate
+from sampling.cube import cube
 from sampling.errors import ErrorCode, SamplingError
 from sampling.frames import Frame
 from sampling.geometry import plane, unit_vectors
@@ -22,7 +23,7 @@ from sampling.pivotal import EPS, lpm2, ordered_pivotal, random_pivotal
 from sampling.randomness import RandomState, as_generator
 from sampling.spacefilling import random_curve_order
 
-DESIGNS = ("srs", "systematic", "ordered_pivotal", "random_pivotal", "lpm2", "spread")
+DESIGNS = ("srs", "systematic", "ordered_pivotal", "random_pivotal", "lpm2", "spread", "cube")
 SPATIAL = frozenset({"lpm2", "spread"})
 PI = "pi"
 WEIGHT = "weight"
@@ -59,10 +60,12 @@ def select(
     *,
     sphere: np.ndarray | None = None,
     points: np.ndarray | None = None,
+    balance: np.ndarray | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
     """Positions selected by `design` given π; spatial designs need coordinates:
-    `sphere` (N, q) for LPM2's distances and `points` (N, 2) for the curve order."""
+    `sphere` (N, q) for LPM2's distances and `points` (N, 2) for the curve order; the cube
+    method balances on the columns of `balance` (N, q) when given."""
     if design not in DESIGNS:
         raise SamplingError(ErrorCode.DESIGN_INPUT, f"design {design!r}; use one of {DESIGNS}")
     if design in SPATIAL and (sphere is None or points is None):
@@ -80,6 +83,8 @@ def select(
         chosen = random_pivotal(pi, rng)
     elif design == "lpm2":
         return lpm2(pi, sphere, rng, progress)
+    elif design == "cube":
+        chosen = cube(pi, balance, rng)
     else:
         chosen = spread(pi, points, rng)
     if progress is not None:
@@ -99,6 +104,7 @@ class Plan:
     population: pd.Series
     sphere: np.ndarray | None = None
     points: np.ndarray | None = None
+    balance: np.ndarray | None = None
 
     def positions(
         self, random: RandomState = None, progress: Callable[[int], None] | None = None
@@ -113,6 +119,7 @@ class Plan:
                     rng,
                     sphere=None if self.sphere is None else self.sphere[rows],
                     points=None if self.points is None else self.points[rows],
+                    balance=None if self.balance is None else self.balance[rows],
                     progress=progress,
                 )
             ]
@@ -150,6 +157,7 @@ def plan(
     minimum: int | dict = 0,
     maximum: int | dict | None = None,
     size: str | None = None,
+    balance: list[str] | None = None,
     latitude: str | None = None,
     longitude: str | None = None,
     x: str | None = None,
@@ -158,7 +166,8 @@ def plan(
     """Fix `design` with total size `n` on a frame, stratified when `strata` is given.
 
     π is n_h/N_h in each stratum, or proportional to the `size` column (certainty units
-    capped at 1). Coordinates come from the Frame's spec unless named here.
+    capped at 1). Coordinates come from the Frame's spec unless named here; `balance`
+    names the numeric columns the cube method balances on.
     """
     if design not in DESIGNS:
         raise SamplingError(ErrorCode.DESIGN_INPUT, f"design {design!r}; use one of {DESIGNS}")
@@ -183,7 +192,14 @@ def plan(
         else:
             pi[rows] = inclusion_probabilities(table[size].to_numpy(float)[rows], n_h)
         rows_by_stratum.append(rows)
-    return Plan(design, pi, tuple(rows_by_stratum), sizes, population, sphere, points)
+    balancing = None
+    if design == "cube" and balance:
+        missing = [c for c in balance if c not in table.columns]
+        if missing:
+            raise SamplingError(ErrorCode.MISSING_COLUMN, ", ".join(missing))
+        balancing = table[list(balance)].to_numpy(float)
+        _require_finite(balancing, "cube")
+    return Plan(design, pi, tuple(rows_by_stratum), sizes, population, sphere, points, balancing)
 
 
 def draw(
@@ -239,6 +255,6 @@ def _coordinates(
     raise SamplingError(ErrorCode.DESIGN_INPUT, f"{design} needs latitude/longitude or x/y")
 
 
-def _require_finite(coords: np.ndarray, design: str) -> None:
-    if not np.all(np.isfinite(coords)):
-        raise SamplingError(ErrorCode.DESIGN_INPUT, f"{design} needs every coordinate filled in")
+def _require_finite(values: np.ndarray, design: str) -> None:
+    if not np.all(np.isfinite(values)):
+        raise SamplingError(ErrorCode.DESIGN_INPUT, f"{design} needs every value filled in")

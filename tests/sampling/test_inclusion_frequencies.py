@@ -22,9 +22,10 @@ def _membership(design: str, pi: np.ndarray, seed: int) -> np.ndarray:
     """(DRAWS, N) 0/1 matrix of which units each seeded draw selected."""
     rng = np.random.default_rng(seed)
     points = np.random.default_rng(12345).random((pi.size, 2))
+    balance = np.column_stack((Y[: pi.size], points[:, 0]))  # for the cube method
     hits = np.zeros((DRAWS, pi.size), dtype=np.int8)
     for r in range(DRAWS):
-        hits[r, select(design, pi, rng, sphere=points, points=points)] = 1
+        hits[r, select(design, pi, rng, sphere=points, points=points, balance=balance)] = 1
     return hits
 
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from sampling.pivotal import EPS
+from sampling.pivotal import EPS, last_unit_selected
 
 
 def cube(pi: np.ndarray, balance: np.ndarray | None, rng: np.random.Generator) -> np.ndarray:
     """Positions of a sample balanced on the columns of `balance` (N, q), fixed size."""
     p = np.asarray(pi, dtype=float).copy()
     p[p < EPS], p[p > 1 - EPS] = 0.0, 1.0
+    total = float(p.sum())
     live = np.flatnonzero((p > 0) & (p < 1))
     extra = np.empty((p.size, 0)) if balance is None else np.asarray(balance, dtype=float)
     if extra.ndim == 1:
@@ -52,9 +53,9 @@ def cube(pi: np.ndarray, balance: np.ndarray | None, rng: np.random.Generator) -
         p[units] = _move(p[units], u, rng)
         window = [k for k in window if EPS < p[k] < 1 - EPS]
         p[units] = np.where(p[units] < EPS, 0.0, np.where(p[units] > 1 - EPS, 1.0, p[units]))
-    # Only a lone unit can be left over when Σπ is not whole: a Bernoulli draw settles it.
+    # The landing leaves at most one unit, as the pivotal methods do.
     for k in window:
-        p[k] = float(rng.random() < p[k])
+        p[k] = float(last_unit_selected(float(p[k]), total, rng))
     return np.flatnonzero(p == 1.0)
 
 

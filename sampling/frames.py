@@ -217,9 +217,9 @@ def validate_frame(
         _check_range(out[spec.latitude].to_numpy(), 90.0, spec.latitude, found)
         _check_range(out[spec.longitude].to_numpy(), 180.0, spec.longitude, found)
 
-    phones = _phones(table, spec, found, out, set(_dnc_numbers(do_not_call, spec.region)))
-    suppressed = phones.pop("suppressed")
-    _time_zones(table, spec, found, out, phones["zones"])
+    dnc = set(_dnc_numbers(do_not_call, spec.region))
+    phone_zones, suppressed = _phones(table, spec, found, out, dnc)
+    _time_zones(table, spec, found, out, phone_zones)
 
     found.issues.sort(key=lambda issue: issue.row or 0)
     report = ValidationReport(file=file, rows_read=len(table), issues=found.issues)
@@ -228,11 +228,9 @@ def validate_frame(
         for r in rows[suppressed]
     ]
     if found.issues and not drop_invalid:
-        lines = report.lines(limit=5)
-        more = len(found.issues) - len(lines)
-        detail = f"{len(found.issues)} problem(s) in {len(report.bad_rows)} row(s): " + "; ".join(
-            lines
-        )
+        first = "; ".join(issue.message() for issue in found.issues[:5])
+        more = len(found.issues) - 5
+        detail = f"{len(found.issues)} problem(s) in {len(report.bad_rows)} row(s): {first}"
         detail += f"; and {more} more" if more > 0 else ""
         raise SamplingError(ErrorCode.FRAME_REJECTED, detail, file=file, report=report)
     keep = ~found.bad & ~suppressed
@@ -248,7 +246,7 @@ def _numeric(column: pd.Series, name: str, found: _Collector) -> np.ndarray:
     values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
     empty = (text == "").to_numpy()
     found.add(empty, name, ErrorCode.MISSING_VALUE)
-    not_number = np.isnan(values) & ~empty
+    not_number = ~np.isfinite(values) & ~empty  # 'inf' parses as a number but is not one
     found.add(not_number, name, ErrorCode.NOT_A_NUMBER, text[not_number].tolist())
     return values
 
@@ -270,8 +268,8 @@ def _dnc_numbers(do_not_call: Iterable[str], region: str) -> list[str]:
 
 def _phones(
     table: pd.DataFrame, spec: FrameSpec, found: _Collector, out: pd.DataFrame, dnc: set[str]
-) -> dict[str, np.ndarray]:
-    """Normalize every phone column in place; returns per-row zones and the suppressed mask."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Normalize every phone column into `out`; returns per-row zones and the suppressed mask."""
     n = len(table)
     has_phone = np.zeros(n, dtype=bool)
     had_any = np.zeros(n, dtype=bool)
@@ -325,7 +323,7 @@ def _phones(
     for col, e164, kind in normalized:
         out[col] = e164
         out[f"{col}_kind"] = kind
-    return {"zones": zones, "suppressed": suppressed}
+    return zones, suppressed
 
 
 def _time_zones(

@@ -44,6 +44,18 @@ def _settle(p: np.ndarray) -> np.ndarray:
     return p
 
 
+def last_unit_selected(p_last: float, total: float, rng: np.random.Generator) -> bool:
+    """Settle the one unit a pivotal run can leave undecided.
+
+    When Σπ is a whole number the leftover is rounding noise around 0 or 1, so it is
+    rounded (a draw could add or drop a unit with tiny probability and break the fixed
+    size); otherwise it carries the fractional part and is a Bernoulli(p) draw.
+    """
+    if abs(total - round(total)) < 1e-6:
+        return p_last >= 0.5
+    return bool(rng.random() < p_last)
+
+
 def ordered_pivotal(pi: np.ndarray, rng: np.random.Generator, order=None) -> np.ndarray:
     """Indices selected by pivotal steps along `order` (default: the given order).
 
@@ -78,8 +90,7 @@ def ordered_pivotal(pi: np.ndarray, rng: np.random.Generator, order=None) -> np.
         if c >= high:
             chosen.append(carry)
             c = 0.0
-    # Σπ integer leaves c at 0 or 1 here; otherwise the last unit is a Bernoulli(c) draw.
-    if c > low and rng.random() < c:
+    if c > low and last_unit_selected(c, float(np.sum(probs)), rng):
         chosen.append(carry)
     return np.sort(np.asarray(chosen, dtype=np.int64))
 
@@ -115,6 +126,7 @@ def lpm2(
     local nature of every step. `progress` is told how many units each round decided.
     """
     p = _settle(np.asarray(pi, dtype=float).copy())
+    total = float(p.sum())
     xyz = np.asarray(coords, dtype=float)
     if xyz.ndim == 1:
         xyz = xyz[:, None]
@@ -141,7 +153,7 @@ def lpm2(
         live = live[still]
     chosen = p == 1.0
     if live.size == 1:
-        chosen[live[0]] = rng.random() < p[live[0]]
+        chosen[live[0]] = last_unit_selected(float(p[live[0]]), total, rng)
         if progress is not None:
             progress(1)
     return np.flatnonzero(chosen)

@@ -105,3 +105,22 @@ def _frame(n: int) -> pd.DataFrame:
             "lon": rng.uniform(-9, 3, n),
         }
     )
+
+
+@pytest.mark.parametrize("design", ["ordered_pivotal", "random_pivotal", "lpm2"])
+def test_fractional_total_gives_random_size_with_exact_pi(design):
+    """Σπ = 2.5: size is 2 or 3, and each unit's frequency over 20,000 draws matches π."""
+    from scipy import stats
+
+    pi = np.array([0.1, 0.3, 0.5, 0.6, 0.2, 0.8])
+    rng = np.random.default_rng(31)
+    coords = rng.random((6, 2))
+    hits = np.zeros(6)
+    sizes = set()
+    for _ in range(20_000):
+        chosen = select(design, pi, rng, sphere=coords, points=coords)
+        sizes.add(chosen.size)
+        hits[chosen] += 1
+    assert sizes == {2, 3}
+    z = (hits / 20_000 - pi) / np.sqrt(pi * (1 - pi) / 20_000)
+    assert np.max(np.abs(z)) < stats.norm.ppf(1 - 0.001 / 12)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sampling.errors import ErrorCode, SamplingError
-from sampling.phones import Phone, normalize_many
+from sampling.phones import Phone, normalize_many, zone_of
 from sampling.timezones import known_zones, zones_at
 
 SOURCE_ROW = "source_row"
@@ -218,8 +218,8 @@ def validate_frame(
         _check_range(out[spec.longitude].to_numpy(), 180.0, spec.longitude, found)
 
     dnc = set(_dnc_numbers(do_not_call, spec.region))
-    phone_zones, suppressed = _phones(table, spec, found, out, dnc)
-    _time_zones(table, spec, found, out, phone_zones)
+    first_numbers, suppressed = _phones(table, spec, found, out, dnc)
+    _time_zones(table, spec, found, out, first_numbers)
 
     found.issues.sort(key=lambda issue: issue.row or 0)
     report = ValidationReport(file=file, rows_read=len(table), issues=found.issues)
@@ -269,11 +269,12 @@ def _dnc_numbers(do_not_call: Iterable[str], region: str) -> list[str]:
 def _phones(
     table: pd.DataFrame, spec: FrameSpec, found: _Collector, out: pd.DataFrame, dnc: set[str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Normalize every phone column into `out`; returns per-row zones and the suppressed mask."""
+    """Normalize every phone column into `out`; returns each row's first number and the
+    mask of rows suppressed by the do-not-call list."""
     n = len(table)
     has_phone = np.zeros(n, dtype=bool)
     had_any = np.zeros(n, dtype=bool)
-    zones = np.full(n, None, dtype=object)
+    first_numbers = np.full(n, "", dtype=object)
     normalized = []
     for col in spec.phones:
         text = _text(table[col])
@@ -287,14 +288,13 @@ def _phones(
             result = results[pos]
             if isinstance(result, Phone):
                 e164[pos], kind[pos] = result.e164, result.kind
-                if zones[pos] is None:
-                    zones[pos] = result.time_zone
             else:
                 failed[pos] = True
                 found.issues.append(Issue(int(found.rows[pos]), col, result.code, result.detail))
         found.bad |= failed
         on_list = np.isin(e164, list(dnc)) if dnc else np.zeros(n, dtype=bool)
         e164[on_list], kind[on_list] = "", ""
+        first_numbers[first_numbers == ""] = e164[first_numbers == ""]
         had_any |= present
         has_phone |= e164 != ""
         normalized.append((col, e164, kind))
@@ -323,7 +323,7 @@ def _phones(
     for col, e164, kind in normalized:
         out[col] = e164
         out[f"{col}_kind"] = kind
-    return zones, suppressed
+    return first_numbers, suppressed
 
 
 def _time_zones(
@@ -331,7 +331,7 @@ def _time_zones(
     spec: FrameSpec,
     found: _Collector,
     out: pd.DataFrame,
-    phone_zones: np.ndarray,
+    first_numbers: np.ndarray,
 ) -> None:
     n = len(table)
     zones = np.full(n, None, dtype=object)
@@ -346,8 +346,8 @@ def _time_zones(
         lon = out[spec.longitude].to_numpy()
         todo = np.flatnonzero(pd.isna(zones) & np.isfinite(lat) & np.isfinite(lon) & ~found.bad)
         zones[todo] = zones_at(lat[todo], lon[todo])
-    todo = pd.isna(zones)
-    zones[todo] = phone_zones[todo]
+    for pos in np.flatnonzero(pd.isna(zones) & (first_numbers != "")).tolist():
+        zones[pos] = zone_of(first_numbers[pos])
     missing = pd.isna(zones) & ~found.bad
     found.add(missing, spec.zone_column, ErrorCode.TIME_ZONE_MISSING)
     out[spec.zone_column] = zones

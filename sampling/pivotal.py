@@ -100,6 +100,22 @@ def random_pivotal(pi: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return ordered_pivotal(pi, rng, order=rng.permutation(len(pi)))
 
 
+# Below this many undecided units a distance matrix beats building a k-d tree.
+BRUTE_FORCE_BELOW = 64
+
+
+def _nearest_other(points: np.ndarray) -> np.ndarray:
+    """For each row, the position of its nearest other row (ties: the earlier position)."""
+    if points.shape[0] < BRUTE_FORCE_BELOW:
+        gaps = ((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2)
+        np.fill_diagonal(gaps, np.inf)
+        return np.argmin(gaps, axis=1)
+    _, nn = cKDTree(points).query(points, k=2)
+    position = np.arange(points.shape[0])
+    # With duplicate points the first hit may be a twin rather than the unit itself.
+    return np.where(nn[:, 0] == position, nn[:, 1], nn[:, 0])
+
+
 def lpm2(
     pi: np.ndarray,
     coords: np.ndarray,
@@ -135,10 +151,8 @@ def lpm2(
         progress(p.size - live.size)
     while live.size > 1:
         ids = live[rng.permutation(live.size)]
-        _, nn = cKDTree(xyz[ids]).query(xyz[ids], k=2)
+        partner = _nearest_other(xyz[ids])
         position = np.arange(ids.size)
-        # With duplicate points the first hit may be a twin rather than the unit itself.
-        partner = np.where(nn[:, 0] == position, nn[:, 1], nn[:, 0])
         first_claim = position.copy()
         # np.unique returns the first position at which each partner is named.
         named, first_named = np.unique(partner, return_index=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-LEVELS = 16  # a 65,536 × 65,536 grid: cells of ~15 m across Spain
+LEVELS = 16  # at most a 65,536 × 65,536 grid: cells of ~15 m across Spain
 
 
 def hilbert_index(x: np.ndarray, y: np.ndarray, levels: int = LEVELS) -> np.ndarray:
@@ -45,13 +45,15 @@ def random_curve_order(points: np.ndarray, rng: np.random.Generator) -> np.ndarr
     extent = float(np.max(pts.max(axis=0) - lo)) or 1.0
     # The data fill half the grid's side, placed at a random offset inside it.
     scaled = (pts - lo) / (2.0 * extent) + rng.uniform(0.0, 0.5, size=2)
-    cells = np.minimum((scaled * (1 << LEVELS)).astype(np.int64), (1 << LEVELS) - 1)
+    # About 64 grid cells per point is detail enough, and small frames then skip most levels.
+    levels = int(min(LEVELS, max(4, np.ceil(np.log2(max(pts.shape[0], 1)) / 2) + 3)))
+    top = (1 << levels) - 1
+    cells = np.minimum((scaled * (1 << levels)).astype(np.int64), top)
     x, y = cells[:, 0], cells[:, 1]
     if rng.random() < 0.5:
         x, y = y, x
-    top = (1 << LEVELS) - 1
     if rng.random() < 0.5:
         x = top - x
     if rng.random() < 0.5:
         y = top - y
-    return np.lexsort((rng.random(pts.shape[0]), hilbert_index(x, y)))
+    return np.lexsort((rng.random(pts.shape[0]), hilbert_index(x, y, levels)))

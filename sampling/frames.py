@@ -121,8 +121,16 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, int]:
     suffix = path.suffix.lower()
     try:
         if suffix in {".csv", ".txt"}:
+            encoding, separator = _csv_dialect(path)
             # Blank lines are kept so later row numbers still match the file.
-            table = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
+            table = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                encoding=encoding,
+                sep=separator,
+            )
             return table, 2
         if suffix in {".xlsx", ".xlsm"}:
             table = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
@@ -134,6 +142,23 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, int]:
     raise SamplingError(
         ErrorCode.FILE_FORMAT, f"'{suffix}' (use .csv, .xlsx or .parquet)", file=str(path)
     )
+
+
+def _csv_dialect(path: Path) -> tuple[str, str]:
+    """Encoding and separator of a CSV: UTF-8 (with or without BOM) or Windows-1252, and
+    ',' or ';' or tab — spreadsheets in Spain save ';'-separated Windows-1252 files."""
+    head = path.read_bytes()[:65536]
+    try:
+        text = head.decode("utf-8-sig")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if exc.start > len(head) - 4:  # a character cut at the end of the sample
+            text, encoding = head[: exc.start].decode("utf-8-sig"), "utf-8-sig"
+        else:
+            text, encoding = head.decode("cp1252", errors="replace"), "cp1252"
+    header = text.splitlines()[0] if text else ""
+    separator = max([",", ";", "\t"], key=header.count)
+    return encoding, separator
 
 
 def load_frame(

@@ -176,3 +176,34 @@ def test_unknown_file_type_and_missing_file_have_their_own_codes(tmp_path):
     with pytest.raises(SamplingError) as err:
         load_frame(tmp_path / "nope.csv", SPEC)
     assert err.value.code is ErrorCode.FILE_NOT_FOUND
+
+
+def test_semicolon_windows_1252_csv_from_a_spanish_spreadsheet_is_read(tmp_path):
+    path = tmp_path / "excel.csv"
+    text = "id;phone;region;lat;lon\r\nh1;+1 202 555 0101;Andalucía;37.39;-5.98\r\n"
+    path.write_bytes(text.encode("cp1252"))
+    frame = load_frame(path, SPEC)
+    assert frame.data.loc[0, "region"] == "Andalucía"
+    assert frame.data.loc[0, "phone"] == "+12025550101"
+
+
+def test_projected_coordinates_are_checked_as_numbers_and_feed_spatial_designs():
+    from sampling.designs import draw
+
+    spec = FrameSpec(x="east", y="north", time_zone="tz", region="US")
+    table = pd.DataFrame(
+        {
+            "id": [f"u{i}" for i in range(40)],
+            "phone": [f"+1202555{i:04d}" for i in range(100, 140)],
+            "east": [str(500_000 + 1000 * i) for i in range(40)],
+            "north": [str(4_400_000 + 700 * (i % 7)) for i in range(40)],
+            "tz": ["Europe/Madrid"] * 40,
+        }
+    )
+    frame = validate_frame(table, spec)
+    result = draw(frame, 8, "lpm2", random=1)
+    assert len(result.sample) == 8
+    table.loc[3, "east"] = "n/a"
+    with pytest.raises(SamplingError) as err:
+        validate_frame(table, spec)
+    assert _codes(err.value) == [(5, "east", "S104")]

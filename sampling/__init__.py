@@ -1,1 +1,15 @@
-"""Sampling frames, phone numbers, allocation and designs with inclusion probabilities."""
+"""Sampling frames, phone numbers, allocation and designs with inclusion probabilities.
+
+frames       read and validate a frame (FrameSpec, load_frame, validate_frame)
+phones       phone numbers to E.164 with kind and time zones
+allocation   n across strata (proportional, Neyman, optimal, equal; bounds)
+inclusion    π proportional to size with certainty units
+designs      SRS, systematic πps, ordered/random pivotal, LPM2, spread; plan and draw
+replicates   release replicates that are miniatures of the sample
+rdd          list-assisted random digit dialling
+quality      spatial balance and stratum composition; maps draws the picture
+demo         synthetic frames on Spanish geography with fictional phones
+commands     the `sample` click group
+
+Nothing here imports Flask, a database or the rest of cati.
+"""

@@ -1,0 +1,278 @@
+"""`cati sample …`: check a frame, draw a sample, make a demo frame, draw RDD numbers.
+
+Thin: parse options, call the package, print. Every user error is a SamplingError whose
+message names the file, row and column; it is printed and the command exits with status 1.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+import numpy as np
+import pandas as pd
+
+from sampling.designs import DESIGNS, draw, plan
+from sampling.errors import SamplingError
+from sampling.frames import Frame, FrameSpec, read_table, validate_frame
+from sampling.geometry import unit_vectors
+from sampling.quality import composition, spatial_balance
+from sampling.replicates import assign_replicates, release_plan
+
+PROGRESS_FROM = 20_000  # frames at least this big get a progress bar while drawing
+COORDINATE_NAMES = (("lat", "lon"), ("latitude", "longitude"))
+
+
+def _user_errors(command):
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SamplingError as exc:
+            report = getattr(exc, "report", None)
+            if report is not None and report.issues:
+                for line in report.lines(limit=50):
+                    click.echo(line, err=True)
+                if len(report.issues) > 50:
+                    click.echo(f"… and {len(report.issues) - 50} more", err=True)
+            raise click.ClickException(exc.message) from None
+
+    return wrapper
+
+
+def _frame_options(command):
+    options = [
+        click.option("--id", "id_column", default="id", show_default=True, help="Unit id column."),
+        click.option("--phone", "phones", multiple=True, help="Phone column (repeatable)."),
+        click.option("--strata", "strata", multiple=True, help="Stratum column (repeatable)."),
+        click.option("--lat", help="Latitude column (found by name when omitted)."),
+        click.option("--lon", help="Longitude column."),
+        click.option("--x", help="Projected x column (instead of lat/lon)."),
+        click.option("--y", help="Projected y column."),
+        click.option("--time-zone", help="Time zone column; missing zones are inferred."),
+        click.option("--aux", multiple=True, help="Numeric auxiliary column (repeatable)."),
+        click.option("--region", default="ES", show_default=True, help="Default phone region."),
+        click.option(
+            "--do-not-call",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Text file, one number per line, to suppress.",
+        ),
+        click.option("--drop-invalid", is_flag=True, help="Drop bad rows instead of refusing."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _load(frame_path: str, options: dict, extra_numeric: tuple[str, ...] = ()) -> Frame:
+    table, first_row = read_table(frame_path)
+    lat, lon = options["lat"], options["lon"]
+    if not (lat or lon or options["x"]):
+        lat, lon = next(((a, b) for a, b in COORDINATE_NAMES if {a, b} <= set(table)), (None, None))
+    spec = FrameSpec(
+        id=options["id_column"],
+        phones=tuple(options["phones"]) or ("phone",),
+        strata=tuple(options["strata"]),
+        latitude=lat,
+        longitude=lon,
+        x=options["x"],
+        y=options["y"],
+        time_zone=options["time_zone"],
+        auxiliary=tuple(dict.fromkeys(options["aux"] + extra_numeric)),
+        region=options["region"],
+    )
+    dnc = _do_not_call(options["do_not_call"])
+    if len(table) >= PROGRESS_FROM:
+        click.echo(f"Validating {len(table):,} rows…", err=True)
+    return validate_frame(
+        table,
+        spec,
+        file=frame_path,
+        first_row=first_row,
+        drop_invalid=options["drop_invalid"],
+        do_not_call=dnc,
+    )
+
+
+def _do_not_call(path: str | None) -> list[str]:
+    """One number per line, written any way a person would ('+34 912 34 56 78' included)."""
+    if not path:
+        return []
+    return [line.strip() for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+@click.group("sample")
+def sample_group() -> None:
+    """Sampling frames and probability samples."""
+
+
+@sample_group.command("check")
+@click.argument("frame_path", metavar="FRAME", type=click.Path(exists=True, dir_okay=False))
+@_frame_options
+@click.option("--report", type=click.Path(dir_okay=False), help="Write every problem to CSV.")
+@_user_errors
+def check_command(frame_path: str, report: str | None, **options) -> None:
+    """Validate FRAME and list every problem with its row number."""
+    try:
+        frame = _load(frame_path, options)
+    except SamplingError as exc:
+        if report and exc.report is not None:
+            exc.report.to_frame().to_csv(report, index=False)
+        raise
+    found = frame.report
+    if report:
+        found.to_frame().to_csv(report, index=False)
+    for line in found.lines():
+        click.echo(line)
+    click.echo(
+        f"{frame_path}: {found.rows_read:,} rows read, {len(frame):,} usable, "
+        f"{found.rows_dropped:,} dropped, {len(found.suppressed):,} suppressed (do not call)."
+    )
+    kinds = frame.data[f"{frame.spec.phones[0]}_kind"].value_counts()
+    click.echo("Phones: " + ", ".join(f"{k or 'none'} {v:,}" for k, v in kinds.items()))
+    zones = frame.data[frame.spec.zone_column].value_counts()
+    click.echo("Time zones: " + ", ".join(f"{k} {v:,}" for k, v in zones.items()))
+
+
+@sample_group.command("draw")
+@click.option("--frame", "frame_path", required=True, type=click.Path(exists=True))
+@click.option("--n", "n", required=True, type=click.IntRange(min=1), help="Sample size.")
+@click.option("--design", type=click.Choice(DESIGNS), default="lpm2", show_default=True)
+@click.option(
+    "--allocation",
+    type=click.Choice(["proportional", "neyman", "equal"]),
+    default="proportional",
+    show_default=True,
+)
+@click.option("--sd-from", help="Numeric column whose S_h within strata drives Neyman.")
+@click.option("--min", "minimum", type=int, default=0, help="Minimum per stratum.")
+@click.option("--max", "maximum", type=int, help="Maximum per stratum.")
+@click.option("--size", help="Measure-of-size column for πps.")
+@click.option("--balance", multiple=True, help="Column to balance on (cube; repeatable).")
+@click.option("--seed", type=int, help="Seed; the same seed draws the same sample.")
+@click.option("--replicates", type=click.IntRange(min=1), help="Split into k replicates.")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False), help="Map (.svg/.png).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Sample CSV.")
+@_frame_options
+@_user_errors
+def draw_command(
+    frame_path, n, design, allocation, sd_from, minimum, maximum, size, balance, seed,
+    replicates, map_path, out, **options,
+) -> None:  # fmt: skip
+    """Draw a sample of N from FRAME and write it with π and design weights."""
+    numeric = tuple(c for c in (size, sd_from, *balance) if c)
+    frame = _load(frame_path, options, extra_numeric=numeric)
+    strata = list(frame.spec.strata) or None
+    rng = np.random.default_rng(seed)
+    settings = dict(
+        strata=strata,
+        allocation=allocation,
+        sd=_stratum_sd(frame, strata, sd_from, allocation),
+        minimum=minimum,
+        maximum=maximum,
+        size=size,
+        balance=list(balance),
+    )
+    if len(frame) >= PROGRESS_FROM:
+        with click.progressbar(length=len(frame), label=f"Drawing ({design})") as bar:
+            result = draw(frame, n, design, random=rng, progress=bar.update, **settings)
+    else:
+        result = draw(frame, n, design, random=rng, **settings)
+    sample = result.sample
+    spec = frame.spec
+    has_map = spec.latitude is not None or spec.x is not None
+    points = _plane_points(sample, spec) if has_map else None
+    if replicates:
+        sample = assign_replicates(sample, replicates, strata=strata, points=points, random=rng)
+    sample.to_csv(out, index=False)
+    click.echo(f"Wrote {len(sample):,} units to {out} ({design}, seed {seed}).")
+    click.echo(
+        composition(result.population, result.allocation).to_string(float_format="{:.4f}".format)
+    )
+    if replicates:
+        click.echo(release_plan(sample).T.to_string())
+    if has_map:
+        _balance_summary(frame, result, settings, rng)
+    if map_path and spec.latitude:
+        from sampling.maps import plot_sample
+
+        data = frame.data
+        plot_sample(
+            data[spec.longitude], data[spec.latitude], sample[spec.longitude],
+            sample[spec.latitude], map_path, title=f"{design}, n = {len(sample):,}",
+        )  # fmt: skip
+        click.echo(f"Map written to {map_path}.")
+
+
+def _stratum_sd(frame: Frame, strata, column: str | None, allocation: str) -> dict | None:
+    """Per-stratum standard deviation of `column`, as Neyman allocation needs."""
+    if allocation != "neyman":
+        return None
+    if not column or not strata:
+        raise click.UsageError("--allocation neyman needs --strata and --sd-from COLUMN")
+    labels = frame.data[strata].astype(str).agg(" / ".join, axis=1)
+    return frame.data[column].groupby(labels).std(ddof=1).fillna(0.0).to_dict()
+
+
+def _plane_points(table: pd.DataFrame, spec: FrameSpec) -> np.ndarray:
+    if spec.latitude:
+        return table[[spec.longitude, spec.latitude]].to_numpy(float)
+    return table[[spec.x, spec.y]].to_numpy(float)
+
+
+def _balance_summary(frame: Frame, result, settings: dict, rng: np.random.Generator) -> None:
+    """SB of the sample beside that of an SRS with the same allocation (lower is better)."""
+    spec = frame.spec
+    data = frame.data
+    coords = (
+        unit_vectors(data[spec.latitude], data[spec.longitude])
+        if spec.latitude
+        else data[[spec.x, spec.y]].to_numpy(float)
+    )
+    fixed = result.plan
+    sb = spatial_balance(coords, fixed.pi, result.positions)
+    reference = "systematic" if settings["size"] else "srs"
+    srs_plan = plan(frame, int(fixed.allocation.sum()), reference, **settings)
+    srs_sb = spatial_balance(coords, srs_plan.pi, srs_plan.positions(rng))
+    click.echo(f"Spatial balance SB: {sb:.3f} ({fixed.design}); {srs_sb:.3f} ({reference}).")
+
+
+@sample_group.command("demo")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--households", type=click.IntRange(min=1), default=20_000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@_user_errors
+def demo_command(out: str, households: int, seed: int) -> None:
+    """Write a demo frame: households on Spanish geography, fictional NANP phones."""
+    from sampling.demo import demo_frame
+
+    table = demo_frame(households, random=seed)
+    if out.lower().endswith(".parquet"):
+        table.to_parquet(out, index=False)
+    elif out.lower().endswith(".xlsx"):
+        table.to_excel(out, index=False)
+    else:
+        table.to_csv(out, index=False)
+    click.echo(f"Wrote {len(table):,} demo households to {out}.")
+
+
+@sample_group.command("rdd")
+@click.option("--banks", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--n", "n", required=True, type=click.IntRange(min=1))
+@click.option("--min-listed", type=click.IntRange(min=0), default=1, show_default=True)
+@click.option("--seed", type=int)
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+@_user_errors
+def rdd_command(banks: str, n: int, min_listed: int, seed: int | None, out: str) -> None:
+    """List-assisted RDD: N numbers from the 100-banks with ≥ MIN_LISTED listed numbers."""
+    from sampling.rdd import rdd_sample
+
+    table, _ = read_table(banks)
+    result = rdd_sample(table, n, min_listed=min_listed, random=seed)
+    result.numbers.to_csv(out, index=False)
+    click.echo(
+        f"Wrote {len(result.numbers):,} numbers to {out}: {result.banks_kept:,} banks kept, "
+        f"frame of {result.frame_size:,} numbers, π = {n / result.frame_size:.6f}; "
+        f"{len(result.rejected):,} generated numbers could not exist and were set aside."
+    )

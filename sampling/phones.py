@@ -1,0 +1,98 @@
+"""Phone numbers to E.164 with libphonenumber's metadata (the `phonenumbers` package).
+
+A number is accepted only when libphonenumber says it is valid (a possible length *and* an
+assigned range), so typos and impossible numbers never reach the dialler. Parsing is the
+slow part of validating a big frame, so batches parse each distinct string once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from phonenumbers import timezone as phone_timezone
+
+from sampling.errors import ErrorCode, SamplingError
+
+FIXED = "fixed"
+MOBILE = "mobile"
+FIXED_OR_MOBILE = "fixed_or_mobile"
+OTHER = "other"
+
+_KINDS = {
+    PhoneNumberType.FIXED_LINE: FIXED,
+    PhoneNumberType.MOBILE: MOBILE,
+    # NANP numbers do not tell fixed from mobile.
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: FIXED_OR_MOBILE,
+}
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A valid number: E.164 text and its kind."""
+
+    e164: str
+    kind: str
+
+    @property
+    def time_zone(self) -> str | None:
+        """The zone when the number pins exactly one (Spanish numbers do; US mobiles do not)."""
+        return zone_of(self.e164)
+
+
+def zone_of(e164: str) -> str | None:
+    """The single IANA zone libphonenumber maps a valid E.164 number to, else None.
+
+    Looked up only when a frame has no better source (coordinates, a given zone): the
+    lookup parses and classifies the number again, which would add half to validation.
+    """
+    number = phonenumbers.parse(e164, None)
+    zones = [
+        z
+        for z in phone_timezone.time_zones_for_number(number)
+        if z != phone_timezone.UNKNOWN_TIMEZONE
+    ]
+    return zones[0] if len(zones) == 1 else None
+
+
+def normalize_phone(raw: str, region: str = "ES") -> Phone:
+    """Parse `raw` as dialled in `region`; raise SamplingError if it is not a valid number."""
+    text = str(raw).strip()
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        raise SamplingError(ErrorCode.PHONE_UNPARSABLE, f"{text!r} ({exc._msg})") from None
+    # number_type is UNKNOWN exactly when is_valid_number is False (both match the number
+    # against its region's ranges); asking once halves the cost of validating a frame.
+    number_type = phonenumbers.number_type(number)
+    if number_type == PhoneNumberType.UNKNOWN:
+        raise SamplingError(ErrorCode.PHONE_INVALID, repr(text))
+    return Phone(
+        e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
+        kind=_KINDS.get(number_type, OTHER),
+    )
+
+
+def normalize_many(values: Iterable[str], region: str = "ES") -> dict[str, Phone | SamplingError]:
+    """Normalize each distinct string once; the result maps every input string to its outcome."""
+    outcomes: dict[str, Phone | SamplingError] = {}
+    for value in values:
+        if value in outcomes:
+            continue
+        try:
+            outcomes[value] = normalize_phone(value, region)
+        except SamplingError as exc:
+            outcomes[value] = exc
+    return outcomes
+
+
+def is_valid_e164(text: str) -> bool:
+    """True when `text` is already a valid number written in E.164."""
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return False
+    valid = phonenumbers.is_valid_number(number)
+    return valid and phonenumbers.format_number(number, PhoneNumberFormat.E164) == text

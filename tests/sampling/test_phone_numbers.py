@@ -1,0 +1,70 @@
+"""Phone numbers to E.164. Only fictional ranges: NANP 555-0100..0199, Ofcom drama numbers."""
+
+import phonenumbers
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sampling.errors import ErrorCode, SamplingError
+from sampling.phones import FIXED_OR_MOBILE, is_valid_e164, normalize_many, normalize_phone
+
+# Area codes in service, each with its reserved fictional 555-01xx block.
+AREA_CODES = [201, 202, 212, 305, 312, 415, 512, 617, 713, 808]
+
+
+@given(st.sampled_from(AREA_CODES), st.integers(0, 99))
+def test_national_format_round_trips_through_e164(area, line):
+    e164 = f"+1{area}55501{line:02d}"
+    national = f"({area}) 555-01{line:02d}"
+    phone = normalize_phone(national, "US")
+    assert phone.e164 == e164
+    assert normalize_phone(phone.e164, "ES").e164 == e164  # idempotent from any region
+    assert is_valid_e164(phone.e164)
+    formatted = phonenumbers.format_number(
+        phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    assert normalize_phone(formatted, "US").e164 == e164
+
+
+def test_nanp_numbers_are_classified_fixed_or_mobile():
+    assert normalize_phone("+1 202 555 0123").kind == FIXED_OR_MOBILE
+
+
+def test_spanish_fixed_line_gets_its_single_time_zone_and_kind():
+    """Documented Spanish ranges: 91x is Madrid fixed; the number is a demo, not dialled."""
+    phone = normalize_phone("91 000 00 00", "ES")
+    assert phone.e164 == "+34910000000"
+    assert phone.kind == "fixed"
+    assert phone.time_zone == "Europe/Madrid"
+
+
+def test_spanish_mobile_is_classified_mobile():
+    assert normalize_phone("600 00 00 00", "ES").kind == "mobile"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "12345",  # too short anywhere
+        "+34 555 000 000",  # Spanish numbers never start with 5
+        "07700 900123",  # Ofcom drama range: possible length, never assigned
+        "+1 000 555 0100",  # NANP area codes never start with 0
+    ],
+)
+def test_impossible_or_unassigned_numbers_are_rejected(raw):
+    with pytest.raises(SamplingError) as err:
+        normalize_phone(raw, "GB" if raw.startswith("07") else "ES")
+    assert err.value.code is ErrorCode.PHONE_INVALID
+
+
+@pytest.mark.parametrize("raw", ["", "not a number", "++34"])
+def test_text_that_is_not_a_number_is_unparsable(raw):
+    with pytest.raises(SamplingError) as err:
+        normalize_phone(raw, "ES")
+    assert err.value.code in {ErrorCode.PHONE_UNPARSABLE, ErrorCode.PHONE_INVALID}
+
+
+def test_batch_normalization_parses_each_distinct_string_once_and_keeps_failures():
+    outcomes = normalize_many(["+12025550101", "+12025550101", "12"], "ES")
+    assert set(outcomes) == {"+12025550101", "12"}
+    assert isinstance(outcomes["12"], SamplingError)

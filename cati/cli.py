@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 from functools import cache
+from typing import ClassVar
 
 import click
 from flask import Flask
@@ -24,7 +25,43 @@ def _fail(exc: CatiError) -> None:
     raise click.ClickException(str(exc))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Loads the leaf packages' command groups only when they run, so that `cati --help`
+    and the database commands do not pay for importing pandas, scipy and matplotlib (the
+    pattern of click's documentation on lazily loading subcommands)."""
+
+    lazy: ClassVar[dict[str, tuple[str, str, str]]] = {
+        "questionnaire": (
+            "questionnaires.commands",
+            "questionnaire",
+            "Check and preview questionnaires (YAML or XLSForm).",
+        ),
+        "sample": ("sampling.commands", "sample_group", "Check frames and draw samples."),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            import importlib
+
+            module, attribute, _help = self.lazy[name]
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (name, self.lazy[name][2])
+            if name in self.lazy
+            else (name, self.commands[name].get_short_help_str(formatter.width))
+            for name in self.list_commands(ctx)
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cati")
 def main() -> None:
     """cati: computer-assisted telephone interviewing.

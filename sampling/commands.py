@@ -194,15 +194,17 @@ def draw_command(
         click.echo(release_plan(sample).T.to_string())
     if has_map:
         _balance_summary(frame, result, settings, rng)
-    if map_path and spec.latitude:
+    if map_path and has_map:
         from sampling.maps import plot_sample
 
-        data = frame.data
+        frame_points = _plane_points(frame.data, spec)
         plot_sample(
-            data[spec.longitude], data[spec.latitude], sample[spec.longitude],
-            sample[spec.latitude], map_path, title=f"{design}, n = {len(sample):,}",
+            frame_points[:, 0], frame_points[:, 1], points[:, 0], points[:, 1], map_path,
+            title=f"{design}, n = {len(sample):,}", geographic=spec.latitude is not None,
         )  # fmt: skip
         click.echo(f"Map written to {map_path}.")
+    elif map_path:
+        click.echo("No map: the frame has no coordinates.", err=True)
 
 
 def _stratum_sd(frame: Frame, strata, column: str | None, allocation: str) -> dict | None:

@@ -19,8 +19,10 @@ def plot_sample(
     *,
     title: str = "",
     seed: int = 0,
+    geographic: bool = True,
 ) -> Path:
-    """Write the map to `path`; the suffix (.svg or .png) picks the format."""
+    """Write the map to `path`; the suffix (.svg or .png) picks the format. Coordinates are
+    longitude/latitude, or projected x/y (metres alike on both axes) when not `geographic`."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display on servers; must precede pyplot
@@ -35,10 +37,15 @@ def plot_sample(
         fig, ax = plt.subplots(figsize=(8, 6))
         ax.scatter(frame_lon, frame_lat, s=1, c="0.75", linewidths=0, label="frame")
         ax.scatter(sample_lon, sample_lat, s=3, c="#c0392b", linewidths=0, label="sample")
-        mean_lat = float(np.nanmean(frame_lat)) if frame_lat.size else 0.0
-        ax.set_aspect(1 / max(np.cos(np.radians(mean_lat)), 0.1))  # keep shapes undistorted
-        ax.set_xlabel("longitude")
-        ax.set_ylabel("latitude")
+        if geographic:
+            mean_lat = float(np.nanmean(frame_lat)) if frame_lat.size else 0.0
+            ax.set_aspect(1 / max(np.cos(np.radians(mean_lat)), 0.1))  # undistorted shapes
+            ax.set_xlabel("longitude")
+            ax.set_ylabel("latitude")
+        else:
+            ax.set_aspect(1)
+            ax.set_xlabel("x")
+            ax.set_ylabel("y")
         ax.legend(loc="lower right", markerscale=4)
         if title:
             ax.set_title(title)

@@ -31,7 +31,8 @@ def test_nanp_numbers_are_classified_fixed_or_mobile():
 
 
 def test_spanish_fixed_line_gets_its_single_time_zone_and_kind():
-    """Documented Spanish ranges: 91x is Madrid fixed; the number is a demo, not dialled."""
+    """91 is Madrid's fixed range. DEMO number: Spain has no fictional block, so a round
+    placeholder is used; it only exercises parsing and is never dialled."""
     phone = normalize_phone("91 000 00 00", "ES")
     assert phone.e164 == "+34910000000"
     assert phone.kind == "fixed"
@@ -39,6 +40,7 @@ def test_spanish_fixed_line_gets_its_single_time_zone_and_kind():
 
 
 def test_spanish_mobile_is_classified_mobile():
+    """DEMO number (round placeholder in the 6xx mobile range), never dialled."""
     assert normalize_phone("600 00 00 00", "ES").kind == "mobile"
 
 

@@ -97,3 +97,12 @@ def test_do_not_call_file_takes_one_number_per_line_with_spaces(demo_csv, tmp_pa
     result = CliRunner().invoke(sample_group, ["check", str(demo_csv), "--do-not-call", str(dnc)])
     assert result.exit_code == 0, result.output
     assert "2,998 usable" in result.output and "2 suppressed" in result.output
+
+
+def test_map_of_a_projected_frame_is_a_png(tmp_path):
+    from sampling.maps import plot_sample
+
+    path = plot_sample(
+        [0, 1000, 2000], [0, 500, 0], [1000], [500], tmp_path / "m.png", geographic=False
+    )
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -245,6 +245,11 @@ def validate_frame(
     dnc = set(_dnc_numbers(do_not_call, spec.region))
     first_numbers, suppressed = _phones(table, spec, found, out, dnc)
     _time_zones(table, spec, found, out, first_numbers)
+    # Every other column rides along as text: fieldwork uses them as sample variables
+    # (quotas, piping into the questionnaire), so a drawn sample must not lose them.
+    for col in table.columns:
+        if col not in out.columns and col not in spec.declared():
+            out[col] = _text(table[col]).to_numpy()
 
     found.issues.sort(key=lambda issue: issue.row or 0)
     report = ValidationReport(file=file, rows_read=len(table), issues=found.issues)

@@ -24,8 +24,9 @@ from cati.fieldwork import outcomes as oc
 from cati.fieldwork.disposition import callable_phones, catalogue, finalize_by_engine
 from cati.fieldwork.projects import is_member, rules_of
 from cati.fieldwork.rules import CallingRules, in_window, next_opening
-from cati.fieldwork.sample_import import normalize_phone
 from cati.models import CallAttempt, Case, DoNotCall, Phone, Project, User
+from sampling.errors import SamplingError
+from sampling.phones import normalize_phone
 
 BATCH = 8
 MAX_ROUNDS = 50
@@ -214,9 +215,9 @@ def claim_inbound(
         raise CatiError(ErrorCode.NOT_ASSIGNED, username=interviewer.username, project=project.code)
     conditions = [Case.external_id == query.strip()]
     try:
-        number, _kind = normalize_phone(query, region)
+        number = normalize_phone(query, region).e164
         conditions.append(Case.phones.any(Phone.number == number))
-    except ValueError:
+    except SamplingError:
         number = None
     case = session.scalar(
         select(Case)

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from cati import audit
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork.sample_import import normalize_phone
 from cati.models import DoNotCall, User
+from sampling.errors import SamplingError
+from sampling.phones import normalize_phone
 
 
 def add_numbers(
@@ -26,10 +27,10 @@ def add_numbers(
     normalized = []
     for position, raw in enumerate(numbers, start=1):
         try:
-            normalized.append(normalize_phone(raw, region)[0])
-        except ValueError as exc:
+            normalized.append(normalize_phone(raw, region).e164)
+        except SamplingError as exc:
             raise CatiError(
-                ErrorCode.DNC_NUMBER_INVALID, position=position, reason=str(exc)
+                ErrorCode.DNC_NUMBER_INVALID, position=position, reason=exc.message
             ) from None
     wanted = set(normalized)
     listed = set(session.scalars(select(DoNotCall.number).where(DoNotCall.number.in_(wanted))))

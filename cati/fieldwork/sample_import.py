@@ -14,11 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
-import phonenumbers
 
 from cati.errors import CatiError, ErrorCode
+from sampling.errors import SamplingError
+from sampling.phones import normalize_phone
 
 CASE_ID = "case_id"
+CASE_ID_ALIASES = ("id",)  # the sampling package writes the frame's unit id as "id"
 PHONE_COLUMN = re.compile(r"^phone(_\d+)?$")
 KNOWN = {CASE_ID, "phones", "time_zone", "replicate", "pi", "weight"}
 MAX_PROBLEMS_REPORTED = 50
@@ -61,25 +63,6 @@ def read_table(path: Path) -> pd.DataFrame:
         ) from None
 
 
-_KINDS = {
-    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed",
-    phonenumbers.PhoneNumberType.MOBILE: "mobile",
-    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_or_mobile",
-}
-
-
-def normalize_phone(raw: str, region: str) -> tuple[str, str]:
-    """E.164 and fixed/mobile; ValueError with the reason when impossible."""
-    try:
-        parsed = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"{raw!r} is not a phone number ({exc})") from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise ValueError(f"{raw!r} is not a valid number for its country")
-    kind = _KINDS.get(phonenumbers.number_type(parsed), "other")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), kind
-
-
 def _number(value: str, positive: bool) -> float:
     number = float(value)
     if not math.isfinite(number) or (positive and number <= 0):
@@ -92,6 +75,9 @@ def parse_sample(
 ) -> list[CaseRecord]:
     """Check every row; return the records, or raise SampleError listing every problem."""
     columns = [str(c).strip() for c in table.columns]
+    if CASE_ID not in columns:
+        alias = next((a for a in CASE_ID_ALIASES if a in columns), None)
+        columns = [CASE_ID if c == alias else c for c in columns]
     table.columns = columns
     phone_columns = [c for c in columns if PHONE_COLUMN.match(c)] or (
         ["phones"] if "phones" in columns else []
@@ -146,13 +132,13 @@ def parse_sample(
         seen = set()
         for column, raw in raw_phones:
             try:
-                number, kind = normalize_phone(raw, region)
-            except ValueError as exc:
-                problem(row, column, str(exc))
+                phone = normalize_phone(raw, region)
+            except SamplingError as exc:
+                problem(row, column, exc.message)
                 continue
-            if number not in seen:
-                seen.add(number)
-                record.phones.append((number, kind))
+            if phone.e164 not in seen:
+                seen.add(phone.e164)
+                record.phones.append((phone.e164, phone.kind))
         zone = str(values.get("time_zone", "") or "").strip()
         if zone:
             try:

@@ -209,3 +209,17 @@ def test_projected_coordinates_are_checked_as_numbers_and_feed_spatial_designs()
     with pytest.raises(SamplingError) as err:
         validate_frame(table, spec)
     assert _codes(err.value) == [(5, "east", "S104")]
+
+
+def test_undeclared_columns_are_kept_as_text_for_fieldwork():
+    table = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "phone": ["+1 202 555 0101", "+1 202 555 0102"],
+            "age_group": ["18-34", "55+"],
+            "first_name": ["Lucía", "Pau"],
+        }
+    )
+    frame = validate_frame(table, FrameSpec(), file="f.csv")
+    assert frame.data["age_group"].tolist() == ["18-34", "55+"]
+    assert frame.data["first_name"].tolist() == ["Lucía", "Pau"]

@@ -52,7 +52,7 @@ B1,+1 202 555 0104,,0.5
 
 def test_missing_required_columns_are_named(tmp_path):
     with pytest.raises(SampleError) as caught:
-        parse("id,telephone\n1,2\n", tmp_path)
+        parse("identifier,telephone\n1,2\n", tmp_path)
     columns = [p.params["column"] for p in caught.value.problems]
     assert columns == ["case_id", "phone (or phone_1, phone_2, … or phones)"]
 
@@ -90,3 +90,36 @@ def test_importing_case_ids_already_in_the_project_writes_nothing(db, tmp_path):
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Case)) == 2
     assert db.scalar(select(func.count()).select_from(Phone)) == 3
+
+
+def test_a_sample_drawn_by_the_sampling_package_imports_as_it_is(tmp_path):
+    from click.testing import CliRunner
+
+    from sampling.commands import sample_group
+
+    frame, sample = tmp_path / "frame.csv", tmp_path / "sample.csv"
+    runner = CliRunner()
+    assert runner.invoke(sample_group, ["demo", str(frame), "--households", "400"]).exit_code == 0
+    drawn = runner.invoke(
+        sample_group,
+        [
+            "draw",
+            "--frame",
+            str(frame),
+            "--n",
+            "40",
+            "--seed",
+            "3",
+            "--replicates",
+            "2",
+            "--out",
+            str(sample),
+        ],
+    )
+    assert drawn.exit_code == 0, drawn.output
+    records = parse_sample(read_table(sample), "sample.csv", "Europe/Madrid")
+    assert len(records) == 40
+    assert {r.replicate for r in records} == {1, 2}
+    assert all(r.phones and r.inclusion_prob and r.design_weight for r in records)
+    assert {r.time_zone for r in records} <= {"Europe/Madrid", "Atlantic/Canary", "Africa/Ceuta"}
+    assert "region" in records[0].sample_vars

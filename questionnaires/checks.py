@@ -72,36 +72,16 @@ class _Scope:
 
 
 class Checker:
-    def __init__(
-        self, questionnaire: Questionnaire, lines: dict | None = None, file: str | None = None
-    ) -> None:
+    def __init__(self, questionnaire: Questionnaire, file: str | None = None) -> None:
         self.q = questionnaire
         self.plan = questionnaire.plan
-        self.lines = lines or {}
         self.file = file
         self.problems: list[Problem] = []
 
     # --- reporting ---------------------------------------------------------------------
 
     def report(self, code: ErrorCode, message: str, path: str, severity: str = "error") -> None:
-        self.problems.append(
-            Problem(
-                code, message, path=path, file=self.file, line=self._line(path), severity=severity
-            )
-        )
-
-    def _line(self, path: str) -> int | None:
-        parts: list[str | int] = []
-        for chunk in path.replace("[", ".[").split("."):
-            if not chunk:
-                continue
-            parts.append(int(chunk[1:-1]) if chunk.startswith("[") else chunk)
-        key = tuple(parts)
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key[:-1]
-        return None
+        self.problems.append(Problem(code, message, path=path, file=self.file, severity=severity))
 
     # --- entry point -------------------------------------------------------------------
 
@@ -585,8 +565,7 @@ def _constant_true(source: str | None) -> bool:
     return source is not None and bool(_constant(source))
 
 
-def check(
-    questionnaire: Questionnaire, lines: dict | None = None, file: str | None = None
-) -> list[Problem]:
-    """Every problem found, errors and warnings, each with its place."""
-    return Checker(questionnaire, lines, file).run()
+def check(questionnaire: Questionnaire, file: str | None = None) -> list[Problem]:
+    """Every problem found, errors and warnings, each with its place (lines added by the
+    loader, which knows them)."""
+    return Checker(questionnaire, file).run()

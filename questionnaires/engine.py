@@ -27,7 +27,7 @@ from questionnaires.answers import (
 from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
 from questionnaires.evaluate import DONT_KNOW, REFUSED, TIMED_OUT, special, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
-from questionnaires.model import Grid, MultipleChoice, Questionnaire, text_in
+from questionnaires.model import Grid, MultipleChoice, Questionnaire
 from questionnaires.piping import render
 from questionnaires.randomize import reorder, rng_for
 from questionnaires.state import InterviewState, iso, parse_iso
@@ -609,14 +609,5 @@ class Engine:
         duration = self.q.max_duration
         return bool(duration and started and (now - started).total_seconds() > duration.limit)
 
-    def label(self, language: str, text: Any) -> str:
-        return text_in(text, language, self.q.language)
-
 
 _MISSING = object()
-
-
-def start(
-    questionnaire: Questionnaire, sample_vars: Mapping[str, Any], seed: int | str, **kwargs: Any
-) -> InterviewState:
-    return Engine(questionnaire).start(sample_vars, seed, **kwargs)

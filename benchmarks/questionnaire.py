@@ -102,7 +102,7 @@ def answer(shown, rng: random.Random):
     if kind == "rating":
         return rng.randint(1, 5)
     if kind == "grid":
-        return {item: 3 for item in shown.item_ids}
+        return {row.id: 3 for row in shown.rows}
     if kind == "text":
         return "ok"
     return None

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from questionnaires.answers import allows_special
 from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
-from questionnaires.evaluate import evaluate
+from questionnaires.evaluate import DONT_KNOW, REFUSED, evaluate
 from questionnaires.expressions import (
     Binary,
     Call,
@@ -134,6 +135,7 @@ class Checker:
                             f"option code {dup} is used twice",
                             f"{q_path}.{field}",
                         )
+                self.check_special_codes(question, q_path)
                 if isinstance(question, Grid):
                     ids = [i.id for i in question.items]
                     for dup in sorted({i for i in ids if ids.count(i) > 1}):
@@ -142,6 +144,26 @@ class Checker:
                             f"grid item {dup!r} is used twice",
                             f"{q_path}.items",
                         )
+
+    def check_special_codes(self, question: AnyQuestion, path: str) -> None:
+        """An option code must not be the data code of don't know, refused or timed out."""
+        codes = self.q.codes
+        reserved = {}
+        if allows_special(self.q, question, DONT_KNOW):
+            reserved[codes.dont_know] = "don't know"
+        if allows_special(self.q, question, REFUSED):
+            reserved[codes.refused] = "refused"
+        if question.time_limit is not None:
+            reserved[codes.timed_out] = "timed out"
+        for field in ("options", "scale"):
+            for index, option in enumerate(getattr(question, field, ())):
+                if option.code in reserved:
+                    self.report(
+                        ErrorCode.DUPLICATE_ID,
+                        f"option code {option.code} is also the data code for "
+                        f"{reserved[option.code]} (see codes:)",
+                        f"{path}.{field}[{index}].code",
+                    )
 
     # --- translations ------------------------------------------------------------------
 

@@ -170,3 +170,12 @@ def test_problems_carry_the_yaml_line():
     )
     _, [problem] = check_text(text, "t.yaml")
     assert (problem.file, problem.line, problem.path) == ("t.yaml", 8, "questions[0].show_if")
+
+
+def test_option_code_clashing_with_a_special_code_is_refused():
+    timed = single("a", codes=(1, 97), time_limit={"limit": 30})
+    assert errors([timed]) == [(ErrorCode.DUPLICATE_ID, "questions[0].options[1].code")]
+    assert errors([single("b", codes=(1, 98))]) == [
+        (ErrorCode.DUPLICATE_ID, "questions[0].options[1].code")
+    ]
+    assert errors([single("c", codes=(1, 98), dont_know=False)]) == []

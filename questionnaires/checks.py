@@ -20,6 +20,7 @@ from questionnaires.expressions import (
     Unary,
     names_in,
     parse,
+    root_name,
 )
 from questionnaires.model import (
     AnyQuestion,
@@ -288,6 +289,7 @@ class Checker:
             self.check_expression(
                 question.show_if, f"{qp.path}.show_if", _Scope(scope.block, qp.order, None), BOOL
             )
+            self.check_same_page(qp)
         for index, check in enumerate(question.checks):
             self.check_expression(
                 check.valid_if, f"{qp.path}.checks[{index}].valid_if", scope, BOOL
@@ -310,6 +312,26 @@ class Checker:
                 "warning",
             )
         self.check_piping(qp, scope)
+
+    def check_same_page(self, qp: QuestionPlan) -> None:
+        for reference in names_in(parse(qp.question.show_if or "true")):
+            other = self.plan.questions.get(root_name(reference))
+            if (
+                other is not None
+                and other is not qp
+                and (other.block, other.page)
+                == (
+                    qp.block,
+                    qp.page,
+                )
+            ):
+                self.report(
+                    ErrorCode.UNDEFINED_NAME,
+                    f"{other.question.id!r} is on the same page, so this condition sees its "
+                    "answer only when the page is shown again; put them on separate pages",
+                    f"{qp.path}.show_if",
+                    "warning",
+                )
 
     def check_goto(self, qp: QuestionPlan, target_id: str, path: str) -> None:
         target = self.plan.questions.get(target_id)

@@ -179,3 +179,8 @@ def test_option_code_clashing_with_a_special_code_is_refused():
         (ErrorCode.DUPLICATE_ID, "questions[0].options[1].code")
     ]
     assert errors([single("c", codes=(1, 98), dont_know=False)]) == []
+
+
+def test_show_if_on_an_answer_from_the_same_page_is_a_warning():
+    found = problems([single("a", page="p"), single("b", page="p", show_if="a = 1")])
+    assert found == [(ErrorCode.UNDEFINED_NAME, "questions[1].show_if", "warning")]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from questionnaires.answers import allows_special
 from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
-from questionnaires.evaluate import evaluate
+from questionnaires.evaluate import DONT_KNOW, REFUSED, evaluate
 from questionnaires.expressions import (
     Binary,
     Call,
@@ -19,6 +20,7 @@ from questionnaires.expressions import (
     Unary,
     names_in,
     parse,
+    root_name,
 )
 from questionnaires.model import (
     AnyQuestion,
@@ -72,36 +74,16 @@ class _Scope:
 
 
 class Checker:
-    def __init__(
-        self, questionnaire: Questionnaire, lines: dict | None = None, file: str | None = None
-    ) -> None:
+    def __init__(self, questionnaire: Questionnaire, file: str | None = None) -> None:
         self.q = questionnaire
         self.plan = questionnaire.plan
-        self.lines = lines or {}
         self.file = file
         self.problems: list[Problem] = []
 
     # --- reporting ---------------------------------------------------------------------
 
     def report(self, code: ErrorCode, message: str, path: str, severity: str = "error") -> None:
-        self.problems.append(
-            Problem(
-                code, message, path=path, file=self.file, line=self._line(path), severity=severity
-            )
-        )
-
-    def _line(self, path: str) -> int | None:
-        parts: list[str | int] = []
-        for chunk in path.replace("[", ".[").split("."):
-            if not chunk:
-                continue
-            parts.append(int(chunk[1:-1]) if chunk.startswith("[") else chunk)
-        key = tuple(parts)
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key[:-1]
-        return None
+        self.problems.append(Problem(code, message, path=path, file=self.file, severity=severity))
 
     # --- entry point -------------------------------------------------------------------
 
@@ -154,6 +136,7 @@ class Checker:
                             f"option code {dup} is used twice",
                             f"{q_path}.{field}",
                         )
+                self.check_special_codes(question, q_path)
                 if isinstance(question, Grid):
                     ids = [i.id for i in question.items]
                     for dup in sorted({i for i in ids if ids.count(i) > 1}):
@@ -162,6 +145,26 @@ class Checker:
                             f"grid item {dup!r} is used twice",
                             f"{q_path}.items",
                         )
+
+    def check_special_codes(self, question: AnyQuestion, path: str) -> None:
+        """An option code must not be the data code of don't know, refused or timed out."""
+        codes = self.q.codes
+        reserved = {}
+        if allows_special(self.q, question, DONT_KNOW):
+            reserved[codes.dont_know] = "don't know"
+        if allows_special(self.q, question, REFUSED):
+            reserved[codes.refused] = "refused"
+        if question.time_limit is not None:
+            reserved[codes.timed_out] = "timed out"
+        for field in ("options", "scale"):
+            for index, option in enumerate(getattr(question, field, ())):
+                if option.code in reserved:
+                    self.report(
+                        ErrorCode.DUPLICATE_ID,
+                        f"option code {option.code} is also the data code for "
+                        f"{reserved[option.code]} (see codes:)",
+                        f"{path}.{field}[{index}].code",
+                    )
 
     # --- translations ------------------------------------------------------------------
 
@@ -286,6 +289,7 @@ class Checker:
             self.check_expression(
                 question.show_if, f"{qp.path}.show_if", _Scope(scope.block, qp.order, None), BOOL
             )
+            self.check_same_page(qp)
         for index, check in enumerate(question.checks):
             self.check_expression(
                 check.valid_if, f"{qp.path}.checks[{index}].valid_if", scope, BOOL
@@ -308,6 +312,26 @@ class Checker:
                 "warning",
             )
         self.check_piping(qp, scope)
+
+    def check_same_page(self, qp: QuestionPlan) -> None:
+        for reference in names_in(parse(qp.question.show_if or "true")):
+            other = self.plan.questions.get(root_name(reference))
+            if (
+                other is not None
+                and other is not qp
+                and (other.block, other.page)
+                == (
+                    qp.block,
+                    qp.page,
+                )
+            ):
+                self.report(
+                    ErrorCode.UNDEFINED_NAME,
+                    f"{other.question.id!r} is on the same page, so this condition sees its "
+                    "answer only when the page is shown again; put them on separate pages",
+                    f"{qp.path}.show_if",
+                    "warning",
+                )
 
     def check_goto(self, qp: QuestionPlan, target_id: str, path: str) -> None:
         target = self.plan.questions.get(target_id)
@@ -585,8 +609,7 @@ def _constant_true(source: str | None) -> bool:
     return source is not None and bool(_constant(source))
 
 
-def check(
-    questionnaire: Questionnaire, lines: dict | None = None, file: str | None = None
-) -> list[Problem]:
-    """Every problem found, errors and warnings, each with its place."""
-    return Checker(questionnaire, lines, file).run()
+def check(questionnaire: Questionnaire, file: str | None = None) -> list[Problem]:
+    """Every problem found, errors and warnings, each with its place (lines added by the
+    loader, which knows them)."""
+    return Checker(questionnaire, file).run()

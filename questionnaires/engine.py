@@ -27,7 +27,7 @@ from questionnaires.answers import (
 from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
 from questionnaires.evaluate import DONT_KNOW, REFUSED, TIMED_OUT, special, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
-from questionnaires.model import Grid, MultipleChoice, Questionnaire, text_in
+from questionnaires.model import Grid, MultipleChoice, Questionnaire
 from questionnaires.piping import render
 from questionnaires.randomize import reorder, rng_for
 from questionnaires.state import InterviewState, iso, parse_iso
@@ -60,6 +60,12 @@ class ShownOption:
 
 
 @dataclass(frozen=True, slots=True)
+class ShownRow:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShownQuestion:
     id: str
     key: str  # the answer key (id, or id[item] inside a loop)
@@ -67,8 +73,7 @@ class ShownQuestion:
     text: str  # HTML-escaped with answers piped in
     instruction: str
     options: tuple[ShownOption, ...]  # in the order to read them out
-    items: tuple[ShownOption, ...]  # grid rows in order (code is the row's position)
-    item_ids: tuple[str, ...]
+    rows: tuple[ShownRow, ...]  # grid rows in the order to read them out
     read_out: bool
     dont_know: bool
     refused: bool
@@ -167,17 +172,37 @@ class Engine:
         return replace(state, position=self.page_key(state, first))
 
     def resume(self, text: str) -> InterviewState:
-        """Load a state saved with ``to_json``; it must belong to this questionnaire version."""
-        state = InterviewState.from_json(text)
+        """Load a state saved with ``to_json``; it must belong to this questionnaire version
+        and point at a page that exists, else QuestionnaireError (nothing half-loaded)."""
+
+        def refuse(message: str) -> QuestionnaireError:
+            return QuestionnaireError(Problem(ErrorCode.INVALID_VALUE, message))
+
+        try:
+            state = InterviewState.from_json(text)
+        except (ValueError, TypeError) as exc:
+            raise refuse(f"not a saved interview: {exc}") from None
         if (state.questionnaire_id, state.version) != (self.q.id, self.q.version):
-            raise QuestionnaireError(
-                Problem(
-                    ErrorCode.INVALID_VALUE,
-                    f"the saved interview is for {state.questionnaire_id} version "
-                    f"{state.version}, not {self.q.id} version {self.q.version}",
-                )
+            raise refuse(
+                f"the saved interview is for {state.questionnaire_id} version "
+                f"{state.version}, not {self.q.id} version {self.q.version}"
             )
+        if sorted(state.block_order) != sorted(b.block.id for b in self.plan.blocks):
+            raise refuse("the saved block order does not match the questionnaire's blocks")
+        for key in [state.position, *(page for page, _ in state.history)]:
+            if key is not None and not self._is_page_key(key):
+                raise refuse(f"the saved interview points at an unknown page {key!r}")
         return state
+
+    def _is_page_key(self, key: str) -> bool:
+        qid, bracket, item = key.partition("[")
+        qp = self.plan.questions.get(qid)
+        if qp is None or self.plan.blocks[qp.block].pages[qp.page][0] != qid:
+            return False
+        in_loop = self.plan.blocks[qp.block].block.loop is not None
+        if not bracket:
+            return not in_loop
+        return in_loop and item.endswith("]") and item[:-1].lstrip("-").isdigit()
 
     # --- names and look-ups ------------------------------------------------------------
 
@@ -377,8 +402,7 @@ class Engine:
             question = qp.question
             key = self.answer_key(question.id, cursor.item)
             options: tuple[ShownOption, ...] = ()
-            items: tuple[ShownOption, ...] = ()
-            item_ids: tuple[str, ...] = ()
+            rows: tuple[ShownRow, ...] = ()
             source = getattr(question, "options", None) or getattr(question, "scale", None)
             if source:
                 by_code = {o.code: o for o in source}
@@ -393,10 +417,9 @@ class Engine:
                 )
             if isinstance(question, Grid):
                 by_id = {i.id: i for i in question.items}
-                item_ids = tuple(state.item_orders.get(question.id) or list(by_id))
-                items = tuple(
-                    ShownOption(n, render(by_id[i].label, self, state, cursor, lang, resolve))
-                    for n, i in enumerate(item_ids)
+                rows = tuple(
+                    ShownRow(i, render(by_id[i].label, self, state, cursor, lang, resolve))
+                    for i in state.item_orders.get(question.id) or list(by_id)
                 )
             limit = question.time_limit
             warning_at = closes_at = None
@@ -414,8 +437,7 @@ class Engine:
                     if question.instruction
                     else "",
                     options=options,
-                    items=items,
-                    item_ids=item_ids,
+                    rows=rows,
                     read_out=getattr(question, "read_out", True),
                     dont_know=question.has_value and allows_special(self.q, question, DONT_KNOW),
                     refused=question.has_value and allows_special(self.q, question, REFUSED),
@@ -609,14 +631,5 @@ class Engine:
         duration = self.q.max_duration
         return bool(duration and started and (now - started).total_seconds() > duration.limit)
 
-    def label(self, language: str, text: Any) -> str:
-        return text_in(text, language, self.q.language)
-
 
 _MISSING = object()
-
-
-def start(
-    questionnaire: Questionnaire, sample_vars: Mapping[str, Any], seed: int | str, **kwargs: Any
-) -> InterviewState:
-    return Engine(questionnaire).start(sample_vars, seed, **kwargs)

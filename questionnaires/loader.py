@@ -9,6 +9,10 @@ node limit so "billion laughs" documents are refused.
 from __future__ import annotations
 
 import datetime
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +27,37 @@ MAX_BYTES = 5_000_000  # size of one questionnaire file
 MAX_DEPTH = 32  # nesting of mappings and lists
 MAX_NODES = 500_000  # values in the document, aliases counted each time they are used
 
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
+# Plain scalars starting with any other character can only be text (see PyYAML's resolver).
+_MAYBE_NOT_TEXT = set("0123456789+-.~<=!&*nNtTfFyYoO")
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader with a short cut for the common case of a plain text scalar."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _MAYBE_NOT_TEXT:
+            return _STR
+        return super().resolve(kind, value, implicit)
+
+    # No path resolvers are registered; skipping these two calls per node saves time.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 LineMap = dict[tuple[str | int, ...], int]
 
 
 class _Builder:
-    def __init__(self, file: str | None) -> None:
+    """Plain data from composed nodes; with ``lines`` it also records each value's line."""
+
+    def __init__(self, file: str | None, lines: LineMap | None) -> None:
         self.file = file
-        self.lines: LineMap = {}
+        self.lines = lines
         self.count = 0
 
     def fail(self, code: ErrorCode, message: str, node: yaml.Node | None, path: tuple) -> None:
@@ -47,18 +72,28 @@ class _Builder:
             self.fail(ErrorCode.TOO_MANY_NODES, f"more than {MAX_NODES} values", node, path)
         if depth > MAX_DEPTH:
             self.fail(ErrorCode.TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels", node, path)
-        self.lines[path] = node.start_mark.line + 1
+        lines = self.lines
+        if lines is not None:
+            lines[path] = node.start_mark.line + 1
+        if node.tag == _STR and type(node) is yaml.ScalarNode:
+            return node.value
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                if key_node.tag == _STR and type(key_node) is yaml.ScalarNode:
+                    key = key_node.value
+                elif isinstance(key_node, yaml.ScalarNode) and not key_node.tag.endswith(":merge"):
+                    key = str(self.scalar(key_node, path))
+                else:
                     self.fail(ErrorCode.INVALID_VALUE, "keys must be plain text", key_node, path)
-                key = str(self.scalar(key_node, path))
                 if key in result:
                     self.fail(ErrorCode.DUPLICATE_ID, f"key {key!r} appears twice", key_node, path)
-                result[key] = self.build(value_node, (*path, key), depth + 1)
+                child = (*path, key) if lines is not None else path
+                result[key] = self.build(value_node, child, depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
+            if lines is None:
+                return [self.build(child, path, depth + 1) for child in node.value]
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
         return self.scalar(node, path)
 
@@ -80,14 +115,13 @@ class _Builder:
         return value
 
 
-def parse_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
-    """Parse YAML text into plain data plus a map from path to line number."""
+def _compose(text: str, file: str | None) -> yaml.Node:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise QuestionnaireError(
             Problem(ErrorCode.FILE_TOO_LARGE, f"larger than {MAX_BYTES} bytes", file=file)
         )
     try:
-        root = yaml.compose(text, Loader=_SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise QuestionnaireError(
@@ -103,20 +137,39 @@ def parse_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
         raise QuestionnaireError(Problem(code, f"cannot read the YAML: {exc}", file=file)) from None
     if root is None:
         raise QuestionnaireError(Problem(ErrorCode.NOT_A_MAPPING, "the file is empty", file=file))
-    builder = _Builder(file)
+    return root
+
+
+def _build(root: yaml.Node, file: str | None, lines: LineMap | None) -> Any:
     try:
-        data = builder.build(root, (), 0)
+        return _Builder(file, lines).build(root, (), 0)
     except RecursionError:
         raise QuestionnaireError(
             Problem(ErrorCode.TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels", file=file)
         ) from None
+
+
+def parse_yaml(text: str, file: str | None = None, with_lines: bool = True) -> tuple[Any, LineMap]:
+    """Parse YAML text into plain data plus a map from path to line number.
+
+    Recording lines costs time, so the fast path leaves them out (``with_lines=False``) and
+    they are worked out again only when there is a problem to report.
+    """
+    root = _compose(text, file)
+    lines: LineMap = {}
+    try:
+        data = _build(root, file, lines if with_lines else None)
+    except QuestionnaireError:
+        if with_lines:
+            raise
+        data = _build(root, file, lines)  # again, to name the path of the problem
     if not isinstance(data, dict):
         raise QuestionnaireError(
             Problem(
                 ErrorCode.NOT_A_MAPPING, "a questionnaire is a mapping of keys", file=file, line=1
             )
         )
-    return data, builder.lines
+    return data, lines
 
 
 def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> tuple[str | int, ...]:
@@ -199,26 +252,67 @@ def read_text(path: str | Path) -> str:
         ) from None
 
 
-def load_yaml_unchecked(text: str, file: str | None = None) -> tuple[Questionnaire, LineMap]:
-    data, lines = parse_yaml(text, file)
-    return build_questionnaire(data, lines, file), lines
+def path_parts(path: str) -> tuple[str | int, ...]:
+    """'blocks[0].questions[3].show_if' -> ('blocks', 0, 'questions', 3, 'show_if')."""
+    parts: list[str | int] = []
+    for chunk in path.replace("[", ".[").split("."):
+        if chunk:
+            parts.append(int(chunk[1:-1]) if chunk.startswith("[") else chunk)
+    return tuple(parts)
 
 
-def _checked(
-    questionnaire: Questionnaire, lines: LineMap, file: str | None
-) -> tuple[Questionnaire, list[Problem]]:
-    from questionnaires.checks import check
+def attach_lines(problems: list[Problem], lines: LineMap) -> list[Problem]:
+    return [
+        p if p.line is not None else replace(p, line=_line_for(lines, path_parts(p.path)))
+        for p in problems
+    ]
 
-    return questionnaire, check(questionnaire, lines, file)
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a document becomes objects.
+
+    Parsing allocates a hundred thousand small objects for a large questionnaire, which sets
+    off repeated full collections that cost more than the parsing itself; none of these
+    objects form cycles that need collecting right away. The previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def check_text(text: str, file: str | None = None) -> tuple[Questionnaire | None, list[Problem]]:
-    """Parse, validate and check YAML text; returns every problem instead of raising."""
+    """Parse, validate and check YAML text; returns every problem instead of raising.
+
+    The fast path records no line numbers; only when something is wrong is the text parsed
+    again with lines, so that every problem names its line.
+    """
+    with _collector_paused():
+        return _check_text(text, file)
+
+
+def _check_text(text: str, file: str | None) -> tuple[Questionnaire | None, list[Problem]]:
+    from questionnaires.checks import check
+
     try:
-        questionnaire, lines = load_yaml_unchecked(text, file)
+        data, _ = parse_yaml(text, file, with_lines=False)
+        questionnaire = build_questionnaire(data, None, file)
     except QuestionnaireError as exc:
-        return None, exc.problems
-    return _checked(questionnaire, lines, file)
+        problems: list[Problem] = exc.problems
+        questionnaire = None
+    else:
+        problems = check(questionnaire, file)
+    if any(p.line is None for p in problems):
+        try:
+            _, lines = parse_yaml(text, file)
+        except QuestionnaireError as exc:  # a problem found while reading the YAML itself
+            return None, exc.problems
+        problems = attach_lines(problems, lines)
+    return questionnaire, problems
 
 
 def check_file(path: str | Path) -> tuple[Questionnaire | None, list[Problem]]:
@@ -231,7 +325,9 @@ def check_file(path: str | Path) -> tuple[Questionnaire | None, list[Problem]]:
             questionnaire = read_xlsform(path)
         except QuestionnaireError as exc:
             return None, exc.problems
-        return _checked(questionnaire, {}, str(path))
+        from questionnaires.checks import check
+
+        return questionnaire, check(questionnaire, str(path))
     try:
         text = read_text(path)
     except QuestionnaireError as exc:

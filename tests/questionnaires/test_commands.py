@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from questionnaires import load
 from questionnaires.commands import questionnaire
+from questionnaires.preview import preview_html
+
+from .helpers import make_questionnaire, single
 
 LIBRARY = Path(__file__).resolve().parents[2] / "questionnaires" / "library"
 
@@ -84,3 +89,32 @@ def test_preview_of_the_xlsform_matches_the_yaml():
     )
     assert from_yaml.exit_code == from_xlsx.exit_code == 0
     assert from_yaml.output == from_xlsx.output
+
+
+@pytest.mark.parametrize("path", sorted(LIBRARY.glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_preview_renders_every_library_questionnaire(path, language):
+    html = preview_html(load(path), language)
+    assert html.count('<div class=q id="') == len(load(path).plan.questions)
+    assert f'<html lang="{language}">' in html
+
+
+def test_preview_escapes_texts():
+    q = make_questionnaire([single("a", text="<script>x</script> & co")])
+    html = preview_html(q)
+    assert "<script>x" not in html
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; co" in html
+
+
+def test_preview_writes_routing_in_words():
+    q = make_questionnaire(
+        [
+            single("a", routing=[{"if": "a = 2 and not answered(a)", "goto": "c"}]),
+            single("b", show_if="between(a, 1, 2) or a in [1]"),
+            single("c", checks=[{"valid_if": "c != 1", "soft": True, "message": "Sure?"}]),
+        ]
+    )
+    html = preview_html(q)
+    assert "If (a is 2 «option 2» and not (a is answered)): go to" in html
+    assert "Ask only if (a is between 1 and 2 or a is one of 1 «option 1»)." in html
+    assert "Soft check (can be confirmed): c is not 1 «option 1»" in html

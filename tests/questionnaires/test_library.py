@@ -64,7 +64,7 @@ def random_answer(shown, rng: random.Random):
     if kind == "text":
         return rng.choice(["bien", "<b>mal</b>", "Ñandú & co"])
     if kind == "grid":
-        return {item: rng.choice(shown.options).code for item in shown.item_ids}
+        return {row.id: rng.choice(shown.options).code for row in shown.rows}
     if kind == "date":
         return "2026-03-02"
     return None

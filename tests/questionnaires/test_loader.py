@@ -202,3 +202,17 @@ def test_yes_and_no_are_text_not_booleans():
     text = VALID.replace("label: One", "label: Yes").replace("label: Two", "label: No")
     options = loads(text).questions[0].options
     assert [o.label for o in options] == ["Yes", "No"]
+
+
+def test_loading_restores_the_garbage_collector_state():
+    import gc
+
+    assert gc.isenabled()
+    loads(VALID)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        loads(VALID)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

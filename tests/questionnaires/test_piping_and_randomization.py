@@ -136,7 +136,7 @@ def test_realized_orders_are_recorded_and_shown():
     page = engine.current_page(state)
     assert [o.code for o in page.questions[0].options] == state.option_orders["q"]
     assert state.option_orders["q"][-1] == 96
-    assert list(page.questions[1].item_ids) == state.item_orders["g"]
+    assert [row.id for row in page.questions[1].rows] == state.item_orders["g"]
     assert state.block_order[0] == "b1"
     assert sorted(state.block_order[1:]) == ["b2", "b3", "b4"]
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from questionnaires import Engine
+import json
+
+import pytest
+
+from questionnaires import Engine, QuestionnaireError
 from questionnaires.state import COMPLETED, SCREENED_OUT
 
 from .helpers import T0, make_questionnaire, run, single
@@ -141,11 +145,29 @@ def test_state_resumes_exactly_from_json():
 
 
 def test_resuming_with_another_version_is_refused():
-    import pytest
-
-    from questionnaires import QuestionnaireError
-
     state = run(Engine(make_questionnaire([single("a"), single("b")])), [{"a": 1}])
     other = Engine(make_questionnaire([single("a"), single("b")], version="2"))
     with pytest.raises(QuestionnaireError, match="version 1"):
         other.resume(state.to_json())
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda d: d.update(position="nowhere"),
+        lambda d: d.update(block_order=["other"]),
+        lambda d: d.update(history=[["b[3]", []]]),
+    ],
+)
+def test_resuming_a_tampered_state_is_refused(tamper):
+    engine = Engine(make_questionnaire([single("a"), single("b")]))
+    data = json.loads(run(engine, [{"a": 1}]).to_json())
+    tamper(data)
+    with pytest.raises(QuestionnaireError):
+        engine.resume(json.dumps(data))
+
+
+def test_resuming_garbage_is_refused():
+    engine = Engine(make_questionnaire([single("a")]))
+    with pytest.raises(QuestionnaireError, match="not a saved interview"):
+        engine.resume("{]")

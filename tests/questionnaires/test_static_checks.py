@@ -170,3 +170,17 @@ def test_problems_carry_the_yaml_line():
     )
     _, [problem] = check_text(text, "t.yaml")
     assert (problem.file, problem.line, problem.path) == ("t.yaml", 8, "questions[0].show_if")
+
+
+def test_option_code_clashing_with_a_special_code_is_refused():
+    timed = single("a", codes=(1, 97), time_limit={"limit": 30})
+    assert errors([timed]) == [(ErrorCode.DUPLICATE_ID, "questions[0].options[1].code")]
+    assert errors([single("b", codes=(1, 98))]) == [
+        (ErrorCode.DUPLICATE_ID, "questions[0].options[1].code")
+    ]
+    assert errors([single("c", codes=(1, 98), dont_know=False)]) == []
+
+
+def test_show_if_on_an_answer_from_the_same_page_is_a_warning():
+    found = problems([single("a", page="p"), single("b", page="p", show_if="a = 1")])
+    assert found == [(ErrorCode.UNDEFINED_NAME, "questions[1].show_if", "warning")]

@@ -171,3 +171,52 @@ def test_not_a_workbook_is_a_questionnaire_error(tmp_path):
     path.write_bytes(b"not a zip file")
     with pytest.raises(QuestionnaireError):
         load(path)
+
+
+def test_field_list_group_becomes_a_page_and_table_list_a_grid(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "appearance", "relevant", "required"],
+            ["start", "start", None, None, None, None],
+            ["begin group", "main", "Main", None, None, None],
+            ["begin group", "p1", None, "field-list", None, None],
+            ["integer", "age", "Age?", None, None, "yes"],
+            ["integer", "years", "Years?", None, None, "yes"],
+            ["end group", None, None, None, None, None],
+            ["begin group", "sat", "Rate", "table-list", "${age} > 17", None],
+            ["select_one yn", "staff", "Staff", None, None, "yes"],
+            ["select_one yn", "price", "Price", None, None, "yes"],
+            ["end group", None, None, None, None, None],
+            ["end group", None, None, None, None, None],
+        ],
+        YES_NO,
+        settings=[["form_id", "version", "dont_know"], ["f", "2", "no"]],
+    )
+    questionnaire = read_xlsform(path)
+    assert questionnaire.dont_know is False
+    [block] = questionnaire.blocks
+    age, years, grid = block.questions
+    assert (age.page, years.page, age.required) == ("p1", "p1", True)
+    assert grid.type == "grid" and grid.show_if == "age > 17"
+    assert [i.id for i in grid.items] == ["staff", "price"]
+    assert [o.code for o in grid.scale] == [1, 2]
+
+
+def test_groups_nested_too_deeply_are_refused(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "appearance"],
+            ["begin group", "a", "A", None],
+            ["begin group", "b", "B", "field-list"],
+            ["begin group", "c", "C", "field-list"],
+            ["note", "n", "N", None],
+            ["end group", None, None, None],
+            ["end group", None, None, None],
+            ["end group", None, None, None],
+        ],
+    )
+    with pytest.raises(QuestionnaireError) as info:
+        read_xlsform(path)
+    assert info.value.problems[0].path == "survey sheet, row 4"

@@ -50,6 +50,10 @@ class ErrorCode(enum.StrEnum):
     SAMPLE_DUPLICATE_CASE = "E2304"
     SAMPLE_CASE_EXISTS = "E2305"
     QUOTA_INVALID = "E2401"
+    QUESTIONNAIRE_INVALID = "E2601"
+    QUESTIONNAIRE_VERSION_CHANGED = "E2602"
+    NO_QUESTIONNAIRE = "E2603"
+    INTERVIEW_OVER = "E2604"
     DNC_NUMBER_INVALID = "E2501"
 
 
@@ -105,6 +109,13 @@ MESSAGES: dict[ErrorCode, str] = {
         "%(file)s, row %(row)s: case id %(case)s is already in project %(project)s."
     ),
     ErrorCode.QUOTA_INVALID: N_("Quota %(name)s: %(reason)s"),
+    ErrorCode.QUESTIONNAIRE_INVALID: N_("%(file)s is not a valid questionnaire: %(problems)s"),
+    ErrorCode.QUESTIONNAIRE_VERSION_CHANGED: N_(
+        "Questionnaire %(id)s version %(version)s is already stored with other content. "
+        "A changed questionnaire needs a new version number."
+    ),
+    ErrorCode.NO_QUESTIONNAIRE: N_("Project %(project)s has no questionnaire pinned yet."),
+    ErrorCode.INTERVIEW_OVER: N_("This interview is already over."),
     ErrorCode.DNC_NUMBER_INVALID: N_("Do-not-call number %(position)s: %(reason)s"),
 }
 

@@ -14,6 +14,7 @@ from cati.models.fieldwork import (
     Quota,
     StatusSpell,
 )
+from cati.models.interviews import Interview, PageEvent
 
 __all__ = [
     "Appointment",
@@ -21,8 +22,10 @@ __all__ = [
     "CallAttempt",
     "Case",
     "DoNotCall",
+    "Interview",
     "LoginFailure",
     "Outcome",
+    "PageEvent",
     "Phone",
     "Project",
     "ProjectMember",

@@ -151,6 +151,8 @@ class Case(Base):
     # A personal appointment reserves the case for one interviewer until this time.
     reserved_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The respondent's personal link for web self-completion (mixed mode).
+    web_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     phones: Mapped[list[Phone]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Phone.position"

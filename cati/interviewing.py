@@ -1,0 +1,211 @@
+"""Runs a questionnaire for one case: state per page, server-side time limits, resume.
+
+The engine (``questionnaires``) computes pages and validates answers; this module keeps its
+state in the ``interviews`` row and commits every accepted page before the next one is
+shown. A submission carries the page number it answers (``seq``): a repeat of an
+already-accepted page (double click, browser back and resend) changes nothing. Time limits
+are judged against the server's clock passed in as ``now``, never the browser's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cati import audit
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import outcomes as oc
+from cati.fieldwork import quotas
+from cati.models import Case, Interview, PageEvent, Project, QuestionnaireVersion, User
+from cati.questionnaire_store import questionnaire_of
+from questionnaires import Engine, FieldError, InterviewState, Page
+from questionnaires import state as st
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What became of a page: errors to show, or the interview moved on (or ended)."""
+
+    interview: Interview
+    errors: tuple[FieldError, ...] = ()
+    repeated: bool = False
+
+    @property
+    def finished(self) -> bool:
+        return self.interview.status != "active"
+
+
+def engine_for(session: Session, interview: Interview) -> Engine:
+    version = session.get(QuestionnaireVersion, interview.questionnaire_version_id)
+    assert version is not None
+    return Engine(questionnaire_of(version))
+
+
+def state_of(interview: Interview) -> InterviewState:
+    return InterviewState.from_json(interview.state)
+
+
+def active_interview(session: Session, case: Case) -> Interview | None:
+    return session.scalar(
+        select(Interview)
+        .where(Interview.case_id == case.id, Interview.status == "active")
+        .order_by(Interview.id.desc())
+        .limit(1)
+    )
+
+
+def open_interview(
+    session: Session,
+    case: Case,
+    now: datetime,
+    *,
+    interviewer: User | None = None,
+    mode: str = "phone",
+    language: str | None = None,
+) -> Interview:
+    """Resume the case's unfinished interview (in either mode), or start one; commits."""
+    existing = active_interview(session, case)
+    if existing is not None:
+        existing.mode = mode
+        if interviewer is not None:
+            existing.interviewer_id = interviewer.id
+        session.commit()
+        return existing
+    project = session.get(Project, case.project_id)
+    assert project is not None
+    if project.questionnaire_version_id is None:
+        raise CatiError(ErrorCode.NO_QUESTIONNAIRE, project=project.code)
+    version = session.get(QuestionnaireVersion, project.questionnaire_version_id)
+    engine = Engine(questionnaire_of(version))
+    languages = engine.q.languages
+    state = engine.start(
+        case.sample_vars,
+        seed=f"{project.code}:{case.external_id}",
+        language=language if language in languages else None,
+        now=now,
+    )
+    interview = Interview(
+        case_id=case.id,
+        questionnaire_version_id=version.id,
+        interviewer_id=interviewer.id if interviewer else None,
+        mode=mode,
+        state=state.to_json(),
+        answers={},
+        started_at=now,
+        updated_at=now,
+    )
+    session.add(interview)
+    session.flush()
+    audit.record(session, "interview.start", user=interviewer,
+                 actor=None if interviewer else "respondent", object_type="interview",
+                 object_id=interview.id, case=case.id, mode=mode)  # fmt: skip
+    session.commit()
+    return interview
+
+
+def current_page(session: Session, interview: Interview) -> Page | None:
+    return engine_for(session, interview).current_page(state_of(interview))
+
+
+def _save(
+    session: Session,
+    interview: Interview,
+    old: InterviewState,
+    new: InterviewState,
+    action: str,
+    now: datetime,
+) -> None:
+    seconds = None
+    if old.page_started_at:
+        seconds = (now - datetime.fromisoformat(old.page_started_at)).total_seconds()
+    changed = sum(1 for k, v in new.answers.items() if old.answers.get(k) != v)
+    session.add(
+        PageEvent(
+            interview_id=interview.id, seq=interview.seq + 1, page_key=old.position or "",
+            action=action, mode=interview.mode, at=now, seconds=seconds, changed=changed,
+        )
+    )  # fmt: skip
+    interview.state = new.to_json()
+    interview.answers = dict(new.answers)
+    interview.seq += 1
+    interview.updated_at = now
+    if new.finished:
+        interview.status = new.status
+        interview.outcome = new.outcome
+        interview.ended_at = now
+
+
+def submit(
+    session: Session,
+    interview: Interview,
+    answers: dict[str, Any],
+    seq: int,
+    now: datetime,
+    *,
+    confirmed: tuple[str, ...] = (),
+) -> Submission:
+    """Validate and store one page's answers; commits when the page is accepted."""
+    if interview.status != "active":
+        raise CatiError(ErrorCode.INTERVIEW_OVER)
+    if seq != interview.seq:
+        return Submission(interview, repeated=True)
+    engine = engine_for(session, interview)
+    old = state_of(interview)
+    result = engine.submit(old, answers, now=now, confirmed=confirmed)
+    if not result.ok:
+        return Submission(interview, errors=result.errors)
+    new = result.state
+    if not new.finished:
+        new = _screen_out_if_quota_full(session, interview, new)
+    action = "timeout" if new.outcome == "max_duration" else "next"
+    _save(session, interview, old, new, action, now)
+    session.commit()
+    return Submission(interview)
+
+
+def back(session: Session, interview: Interview, seq: int, now: datetime) -> Submission:
+    if interview.status != "active":
+        raise CatiError(ErrorCode.INTERVIEW_OVER)
+    if seq != interview.seq:
+        return Submission(interview, repeated=True)
+    old = state_of(interview)
+    new = engine_for(session, interview).back(old, now)
+    _save(session, interview, old, new, "back", now)
+    session.commit()
+    return Submission(interview)
+
+
+def _screen_out_if_quota_full(
+    session: Session, interview: Interview, state: InterviewState
+) -> InterviewState:
+    case = session.get(Case, interview.case_id)
+    project = session.get(Project, case.project_id)
+    full = quotas.full_cell(session, project, {**case.sample_vars, **state.answers})
+    if full is None:
+        return state
+    return replace(state, status=st.SCREENED_OUT, outcome=oc.QUOTA_FULL, position=None)
+
+
+def case_outcome(session: Session, interview: Interview) -> str:
+    """The call outcome a finished interview gives its case.
+
+    A screen-out whose code is also an outcome of the project's catalogue uses it (so a
+    researcher can map SO_AGE to an outcome of their own); other screen-outs are NOT_ELIGIBLE.
+    """
+    if interview.status == "completed":
+        return oc.WEB_COMPLETE if interview.mode == "web" else oc.COMPLETE
+    if interview.status == "partial":
+        return oc.PARTIAL
+    if interview.status == "breakoff":
+        return "BREAKOFF"
+    from cati.fieldwork.disposition import catalogue
+
+    case = session.get(Case, interview.case_id)
+    project = session.get(Project, case.project_id)
+    if interview.outcome and interview.outcome in catalogue(session, project):
+        return interview.outcome
+    return "NOT_ELIGIBLE"

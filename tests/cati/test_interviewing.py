@@ -1,0 +1,132 @@
+"""Interviews run page by page from the database: commit per page, repeats, resume, finish."""
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from cati import interviewing, questionnaire_store
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import dispatch, projects
+from cati.models import Interview, PageEvent, QuestionnaireVersion
+from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
+from tests.conftest import make_user
+from tests.questionnaires.test_library import random_answer
+
+LIBRARY = Path(__file__).parents[2] / "questionnaires" / "library"
+
+
+@pytest.fixture
+def pinned(db):
+    project = make_project(db)
+    questionnaire_store.pin(db, project, LIBRARY / "customer_satisfaction.yaml")
+    interviewer = make_user(db, "interviewer")
+    projects.assign(db, project, interviewer)
+    make_cases(db, project)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    return project, interviewer, claim.case
+
+
+def answer_page(db, interview, rng, now):
+    page = interviewing.current_page(db, interview)
+    answers = {q.id: random_answer(q, rng) for q in page.questions if q.type != "display"}
+    return interviewing.submit(db, interview, answers, interview.seq, now)
+
+
+def test_the_same_file_pins_the_same_version_and_a_changed_one_is_refused(db, tmp_path):
+    project = make_project(db)
+    source = (LIBRARY / "customer_satisfaction.yaml").read_text()
+    first = questionnaire_store.pin(db, project, LIBRARY / "customer_satisfaction.yaml")
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(source)
+    assert questionnaire_store.pin(db, project, copy).id == first.id
+    copy.write_text(source.replace("satisfacción post-venta", "satisfacción"))
+    with pytest.raises(CatiError) as caught:
+        questionnaire_store.pin(db, project, copy)
+    assert caught.value.code is ErrorCode.QUESTIONNAIRE_VERSION_CHANGED
+    assert db.scalar(select(func.count()).select_from(QuestionnaireVersion)) == 1
+
+
+def test_an_invalid_questionnaire_is_refused_with_its_problems(db, tmp_path):
+    project = make_project(db)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nversion: '1'\ntitle: t\nquestions:\n  - {id: q, type: bogus}\n")
+    with pytest.raises(CatiError) as caught:
+        questionnaire_store.pin(db, project, bad)
+    assert caught.value.code is ErrorCode.QUESTIONNAIRE_INVALID
+    assert "bad.yaml" in str(caught.value)
+
+
+def test_every_accepted_page_is_committed_with_its_paradata(db, pinned, app):
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    rng = random.Random(4)
+    now = MONDAY_10
+    while interview.status == "active":
+        now += timedelta(seconds=20)
+        result = answer_page(db, interview, rng, now)
+        assert not result.errors, result.errors
+        # A fresh session sees the page: it was committed before the next one is shown.
+        with app.extensions["cati.sessionmaker"]() as other:
+            assert other.get(Interview, interview.id).seq == interview.seq
+    assert interview.status == "completed"
+    assert interviewing.case_outcome(db, interview) == "COMPLETE"
+    events = db.scalars(select(PageEvent).order_by(PageEvent.seq)).all()
+    assert [e.seq for e in events] == list(range(1, interview.seq + 1))
+    assert all(e.seconds == 20 for e in events)
+    assert interview.answers["purchase_confirmed"] in (1, 2)
+
+
+def past_the_introduction(db, interview):
+    assert [q.id for q in interviewing.current_page(db, interview).questions] == ["intro"]
+    interviewing.submit(db, interview, {}, interview.seq, MONDAY_10)
+
+
+def test_a_repeated_submission_of_an_accepted_page_changes_nothing(db, pinned):
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    past_the_introduction(db, interview)
+    page = interviewing.current_page(db, interview)
+    seq = interview.seq
+    answers = {"purchase_confirmed": 1}
+    assert "purchase_confirmed" in [q.id for q in page.questions]
+    first = interviewing.submit(db, interview, answers, seq, MONDAY_10)
+    second = interviewing.submit(db, interview, {"purchase_confirmed": 2}, seq, MONDAY_10)
+    assert not first.repeated and second.repeated
+    assert interview.answers["purchase_confirmed"] == 1
+    assert db.scalar(select(func.count()).select_from(PageEvent)) == 2
+
+
+def test_an_interview_resumes_exactly_from_the_database(db, pinned, app):
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    rng = random.Random(9)
+    for _ in range(2):
+        answer_page(db, interview, rng, MONDAY_10)
+    before = interviewing.current_page(db, interview)
+    with app.extensions["cati.sessionmaker"]() as other:
+        again = interviewing.open_interview(other, case, MONDAY_10, interviewer=interviewer)
+        assert again.id == interview.id
+        after = interviewing.current_page(other, again)
+    assert after.key == before.key
+    assert [q.id for q in after.questions] == [q.id for q in before.questions]
+
+
+def test_invalid_answers_are_returned_and_nothing_is_stored(db, pinned):
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    past_the_introduction(db, interview)
+    result = interviewing.submit(db, interview, {"purchase_confirmed": 7}, 1, MONDAY_10)
+    assert [e.field for e in result.errors] == ["purchase_confirmed"]
+    db.refresh(interview)
+    assert interview.seq == 1 and interview.answers == {}
+
+
+def test_a_project_without_a_questionnaire_cannot_start_interviews(db):
+    project = make_project(db)
+    (case,) = make_cases(db, project)
+    with pytest.raises(CatiError) as caught:
+        interviewing.open_interview(db, case, MONDAY_10)
+    assert caught.value.code is ErrorCode.NO_QUESTIONNAIRE

@@ -104,8 +104,9 @@ class SurveyDesign:
                 f"stratum {self.stratum_labels[single[0]]!r} has one respondent; "
                 "its variance cannot be estimated: merge it with another stratum"
             )
-        sums = np.zeros((len(n_h), u2.shape[1]))
-        np.add.at(sums, self.strata, u2)
+        # A one-hot stratum matrix turns the per-stratum sums into one matrix product.
+        onehot = (self.strata[None, :] == np.arange(len(n_h))[:, None]).astype(float)
+        sums = onehot @ u2
         centred = u2 - (sums / np.maximum(n_h, 1)[:, None])[self.strata]
         factor = n_h / np.maximum(n_h - 1, 1)
         scale = factor[self.strata] * (1.0 - self.sampling_fraction)

@@ -94,9 +94,8 @@ class SurveyDesign:
         """Number of PSUs minus number of strata, as R's ``degf``."""
         return self.size - len(self.stratum_labels)
 
-    def total_covariance(self, u: np.ndarray) -> np.ndarray:
-        """Covariance matrix of the totals of the columns of ``u`` (n × k weighted values)."""
-        u2 = u.reshape(self.size, -1)
+    def stratum_factors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per stratum: sample size n_h and the factor (1 − f_h) · n_h / (n_h − 1)."""
         n_h = np.bincount(self.strata, minlength=len(self.stratum_labels)).astype(float)
         single = np.flatnonzero(n_h == 1)
         if single.size:
@@ -104,13 +103,19 @@ class SurveyDesign:
                 f"stratum {self.stratum_labels[single[0]]!r} has one respondent; "
                 "its variance cannot be estimated: merge it with another stratum"
             )
+        fraction = np.zeros(len(n_h))
+        fraction[self.strata] = self.sampling_fraction  # constant within a stratum
+        return n_h, (1.0 - fraction) * n_h / np.maximum(n_h - 1, 1)
+
+    def total_covariance(self, u: np.ndarray) -> np.ndarray:
+        """Covariance matrix of the totals of the columns of ``u`` (n × k weighted values)."""
+        u2 = u.reshape(self.size, -1)
+        n_h, factor = self.stratum_factors()
         # A one-hot stratum matrix turns the per-stratum sums into one matrix product.
         onehot = (self.strata[None, :] == np.arange(len(n_h))[:, None]).astype(float)
         sums = onehot @ u2
         centred = u2 - (sums / np.maximum(n_h, 1)[:, None])[self.strata]
-        factor = n_h / np.maximum(n_h - 1, 1)
-        scale = factor[self.strata] * (1.0 - self.sampling_fraction)
-        return (centred * scale[:, None]).T @ centred
+        return np.einsum("ij,ik->jk", centred * factor[self.strata][:, None], centred)
 
     def total_variance(self, u: np.ndarray) -> float:
         return float(self.total_covariance(u)[0, 0])

@@ -37,6 +37,31 @@ def _dummies(codes: np.ndarray, levels: int) -> np.ndarray:
     return (codes[:, None] == np.arange(1, levels)[None, :]).astype(float)
 
 
+def _cell_share_covariance(
+    design: SurveyDesign, cell: np.ndarray, valid: np.ndarray, p: np.ndarray, base: float
+) -> np.ndarray:
+    """Design covariance of the cell shares, from sums per stratum and cell.
+
+    The linearization value of respondent i is u_i = w_i (e_c(i) − p) / W, which depends only
+    on its cell and weight, so Σ u uᵀ and Σ u within a stratum follow from Σw and Σw² per
+    (stratum, cell) instead of an n × k matrix: O(n) work plus O(H k²).
+    """
+    k = len(p)
+    n_h, factor = design.stratum_factors()
+    strata = len(n_h)
+    key = design.strata[valid] * k + cell[valid]
+    w = design.weights[valid]
+    s1 = np.bincount(key, weights=w, minlength=strata * k).reshape(strata, k)
+    s2 = np.bincount(key, weights=w * w, minlength=strata * k).reshape(strata, k)
+    centred = np.eye(k) - p[None, :]  # row c: e_c − p
+    v = np.zeros((k, k))
+    for h in range(strata):
+        second = centred.T @ (s2[h][:, None] * centred) / base**2
+        first = centred.T @ s1[h] / base
+        v += factor[h] * (second - np.outer(first, first) / n_h[h])
+    return v
+
+
 def rao_scott(design: SurveyDesign, rows: np.ndarray, cols: np.ndarray) -> RaoScottResult:
     """Test independence of two categorical codes (−1 = missing, left out as a domain)."""
     rows = np.asarray(rows)
@@ -53,10 +78,8 @@ def rao_scott(design: SurveyDesign, rows: np.ndarray, cols: np.ndarray) -> RaoSc
     k = nr * nc
     w = design.weights * valid
     base = w.sum()
-    indicators = (cell[:, None] == np.arange(k)[None, :]) & valid[:, None]
-    p = (w @ indicators) / base
-    u = w[:, None] * (indicators - p[None, :]) / base
-    v = design.total_covariance(u)
+    p = np.bincount(cell[valid], weights=w[valid], minlength=k) / base
+    v = _cell_share_covariance(design, cell, valid, p, base)
     n = int(valid.sum())
 
     table = p.reshape(nc, nr).T

@@ -162,6 +162,26 @@ def weighted_median(y: ArrayLike, weights: ArrayLike) -> float:
     return weighted_quantile(y, weights, 0.5)
 
 
+def survey_quantile(
+    design: SurveyDesign, y: ArrayLike, q: float, *, level: float = 0.95, df: float | None = None
+) -> Estimate:
+    """Quantile with Woodruff's interval, as R's ``svyquantile`` (``interval.type="mean"``).
+
+    The interval is the design-based interval of the share of values at or below the
+    quantile, mapped back through the weighted distribution; the SE is its width over
+    2·quantile (R's convention). Pass ``df=design.degrees_of_freedom`` to use R's t.
+    """
+    values = _values(design, y)
+    estimate = weighted_quantile(values, design.weights, q)
+    at_or_below = np.where(np.isnan(values), np.nan, (values <= estimate).astype(float))
+    share, se, n = _mean_and_se(design, at_or_below)
+    crit = _quantile(level, df)
+    low_p, high_p = share - crit * se, share + crit * se
+    low = weighted_quantile(values, design.weights, low_p) if low_p >= 0 else float("nan")
+    high = weighted_quantile(values, design.weights, high_p) if high_p <= 1 else float("nan")
+    return Estimate(estimate, (high - low) / (2 * crit), low, high, level, n)
+
+
 def weighted_frequencies(
     values: ArrayLike | pd.Series,
     weights: ArrayLike,

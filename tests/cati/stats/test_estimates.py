@@ -14,6 +14,7 @@ from cati.stats.estimates import (
     net_promoter,
     survey_mean,
     survey_proportion,
+    survey_quantile,
     survey_total,
     weighted_frequencies,
     weighted_median,
@@ -99,6 +100,22 @@ def test_median_and_quartile_match_svyquantile(apistrat) -> None:
     assert weighted_median(apistrat["api00"], apistrat["pw"]) == 668
     assert weighted_quantile(apistrat["enroll"], apistrat["pw"], 0.25) == 334
     assert weighted_quantile(apistrat["enroll"], apistrat["pw"], 0.5) == 446
+
+
+def test_quantile_woodruff_interval_matches_svyquantile(apistrat, dstrat) -> None:
+    """svyquantile(~api00, dstrat, 0.5): 668, CI 642–694, SE 13.1840557882;
+    svyquantile(~enroll, dstrat, c(.25, .5)): 334 (304, 365) SE 15.4659115977 and
+    446 (424, 522) SE 24.8468743700 (t quantile on degf = 197)."""
+    df = dstrat.degrees_of_freedom
+    median = survey_quantile(dstrat, apistrat["api00"], 0.5, df=df)
+    assert (median.value, median.low, median.high) == (668, 642, 694)
+    assert median.se == pytest.approx(13.1840557882, rel=1e-9)
+    quartile = survey_quantile(dstrat, apistrat["enroll"], 0.25, df=df)
+    assert (quartile.value, quartile.low, quartile.high) == (334, 304, 365)
+    assert quartile.se == pytest.approx(15.4659115977, rel=1e-9)
+    enroll_median = survey_quantile(dstrat, apistrat["enroll"], 0.5, df=df)
+    assert (enroll_median.low, enroll_median.high) == (424, 522)
+    assert enroll_median.se == pytest.approx(24.8468743700, rel=1e-9)
 
 
 def test_nps_and_its_se_match_r_svymean_of_the_recode(apistrat, dstrat) -> None:

@@ -30,14 +30,15 @@ def timed(run: Callable[[], object], repeat: int) -> tuple[list[float], object]:
 
 
 def respondents(n: int, rng: np.random.Generator) -> pd.DataFrame:
-    """Sex, age band and region skewed away from the population, as a phone sample is."""
-    return pd.DataFrame(
-        {
-            "sex": rng.choice(["f", "m"], n, p=[0.58, 0.42]),
-            "age": rng.choice(["18-34", "35-54", "55-64", "65+"], n, p=[0.15, 0.35, 0.2, 0.3]),
-            "region": rng.choice(["n", "s", "e", "w"], n, p=[0.3, 0.3, 0.2, 0.2]),
-        }
-    )
+    """Sex, age band and region skewed away from the population, as a phone sample is, and
+    related to each other (older women answer more), so raking needs several cycles."""
+    sex = rng.choice(["f", "m"], n, p=[0.58, 0.42])
+    ages = np.array(["18-34", "35-54", "55-64", "65+"])
+    older = rng.random(n) < np.where(sex == "f", 0.6, 0.35)
+    age = np.where(older, rng.choice(ages[2:], n), rng.choice(ages[:2], n, p=[0.3, 0.7]))
+    region_p = np.where(older, 0.45, 0.2)
+    region = np.where(rng.random(n) < region_p, "n", rng.choice(["s", "e", "w"], n))
+    return pd.DataFrame({"sex": sex, "age": age, "region": region})
 
 
 MARGINS = {

@@ -88,8 +88,10 @@ def _target_totals(variable: str, targets: Targets, total: float) -> dict[Hashab
 
 def _codes(frame: pd.DataFrame, variable: str, categories: list[Hashable]) -> np.ndarray:
     """Position of each respondent's category in ``categories``; unknown values are an error."""
-    index = pd.Index(categories)
-    codes = index.get_indexer(frame[variable])
+    # Factorize first (one hash pass), then look up only the distinct values.
+    raw, uniques = pd.factorize(frame[variable])
+    positions = pd.Index(categories).get_indexer(uniques)
+    codes = np.where(raw >= 0, positions[raw], -1)
     missing = np.flatnonzero(codes < 0)
     if missing.size:
         value = frame[variable].iloc[missing[0]]

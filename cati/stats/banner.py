@@ -133,6 +133,19 @@ class BannerTable:
             columns=labels,
         )
 
+    def bases_frame(self) -> pd.DataFrame:
+        """Unweighted, weighted and effective base of each question per column."""
+        records, index = [], []
+        for block in self.blocks:
+            for name in ("unweighted_base", "weighted_base", "effective_base"):
+                index.append((block.question, name))
+                records.append(getattr(block, name))
+        return pd.DataFrame(
+            np.array(records, dtype=float).reshape(len(records), len(self.columns)),
+            index=pd.MultiIndex.from_tuples(index, names=["question", "base"]),
+            columns=[c.label for c in self.columns],
+        )
+
     def letters_frame(self) -> pd.DataFrame:
         index = [(b.question, r.label) for b in self.blocks for r in b.rows]
         return pd.DataFrame(

@@ -71,6 +71,8 @@ class SurveyDesign:
                 raise StatsError(f"fpc variable {fpc!r} gives a stratum larger than its population")
         if weights is not None:
             w = frame[weights].to_numpy(dtype=float)
+            if not np.all(np.isfinite(w)) or (w < 0).any():
+                raise StatsError(f"weight variable {weights!r} has missing or negative values")
         elif fpc is not None:
             w = 1.0 / fraction
         else:

@@ -260,27 +260,28 @@ def trim_weights(
 ) -> np.ndarray:
     """Cap weights at ``upper`` × mean and floor them at ``lower`` × mean, keeping the total.
 
-    The weight cut from capped cases is spread over the uncapped ones in proportion to their
-    weights; that can push others over the cap, so the step repeats until none is (or the
-    iterations run out, when every weight is at a bound).
+    The weight cut from capped cases is spread over the cases inside the bounds in proportion
+    to their weights; that can push others over the cap, so the step repeats until none is.
+    If every weight ends at a bound the total cannot be kept and the clipped weights are
+    returned as they are.
     """
     w = np.asarray(weights, dtype=float).copy()
-    if lower is not None and upper is not None and not lower < 1 < upper:
-        raise WeightingError(f"trimming bounds ({lower}, {upper}) must satisfy lower < 1 < upper")
+    if upper is not None and upper <= 1:
+        raise WeightingError(f"trimming cap {upper} × mean must be above 1")
+    if lower is not None and not 0 <= lower < 1:
+        raise WeightingError(f"trimming floor {lower} × mean must be in [0, 1)")
     total = w.sum()
+    mean = total / len(w) if len(w) else 0.0
+    hi = upper * mean if upper is not None else np.inf
+    lo = lower * mean if lower is not None else 0.0
     for _ in range(max_iterations):
-        mean = total / len(w)
-        hi = upper * mean if upper is not None else np.inf
-        lo = lower * mean if lower is not None else 0.0
-        at_bound = (w >= hi) | (w <= lo)
-        clipped = np.clip(w, lo, hi)
-        free = ~at_bound
-        free_sum = clipped[free].sum()
-        excess = total - clipped.sum()
-        if free_sum <= 0:
-            return clipped
-        clipped[free] *= 1 + excess / free_sum
-        w = clipped
         if ((w <= hi * (1 + 1e-12)) & (w >= lo * (1 - 1e-12))).all():
             break
+        clipped = np.clip(w, lo, hi)
+        free = (clipped < hi) & (clipped > lo)
+        free_sum = clipped[free].sum()
+        if free_sum <= 0:
+            return clipped
+        clipped[free] *= 1 + (total - clipped.sum()) / free_sum
+        w = clipped
     return w

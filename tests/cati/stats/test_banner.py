@@ -58,11 +58,20 @@ def test_column_proportion_letters_worked_by_hand() -> None:
 
 
 def test_bonferroni_multiplies_by_the_pairs_tested() -> None:
-    """Three pairs among A, B, C: A–B 0.0028·3 = 0.0085 stays upper case; B–C 0.0587·3 drops."""
+    """A–C have identical proportions and are not tested (as in Dimensions), so two pairs
+    remain: A–B 0.0028·2 = 0.0057 stays upper case; B–C 0.0587·2 = 0.117 > 0.10 drops."""
     settings = TestSettings(adjustment="bonferroni")
     letters = banner_table(regions(), [Q1], [REGION], settings=settings).letters_frame()
     assert letters.loc[("q1", "Yes")].tolist() == ["", "B", "", "", ""]
     assert letters.loc[("q1", "No")].tolist() == ["", "", "A", "", ""]
+
+
+def test_fdr_keeps_letters_that_survive_benjamini_hochberg() -> None:
+    """Benjamini–Hochberg on p = (0.0028, 0.0587), m = 2: 0.0028·2/1 = 0.0057 and
+    0.0587·2/2 = 0.0587, so the letters are those of the unadjusted test."""
+    settings = TestSettings(adjustment="fdr")
+    letters = banner_table(regions(), [Q1], [REGION], settings=settings).letters_frame()
+    assert letters.loc[("q1", "Yes")].tolist() == ["", "B", "", "b", ""]
 
 
 def test_levels_are_configurable() -> None:
@@ -86,6 +95,9 @@ def test_tests_use_the_kish_effective_base() -> None:
     block = banner_table(frame, [Q1], [REGION], weights="w").blocks[0]
     assert block.effective_base[1] == pytest.approx(0.8 * 200)
     assert block.weighted_base[1] == pytest.approx(400)
+    bases = banner_table(frame, [Q1], [REGION], weights="w").bases_frame()
+    assert bases.loc[("q1", "effective_base"), "North"] == pytest.approx(160)
+    assert bases.loc[("q1", "unweighted_base"), "Total"] == 470
 
 
 def test_nets_multi_and_grid_rows() -> None:

@@ -131,3 +131,14 @@ def test_trim_weights_caps_and_keeps_the_total() -> None:
     assert trimmed.sum() == pytest.approx(20)
     assert trimmed.max() == pytest.approx(3)
     assert trimmed[:9] == pytest.approx([17 / 9] * 9)
+    with pytest.raises(WeightingError, match=r"cap 0\.9"):
+        trim_weights(w, upper=0.9)
+
+
+def test_trim_weights_floors_small_weights() -> None:
+    """Mean 1; floor 0.5: the two 0.1 weights rise to 0.5 and the other eight share −0.8."""
+    w = np.array([0.1, 0.1] + [1.225] * 8)
+    trimmed = trim_weights(w, lower=0.5)
+    assert trimmed[:2].tolist() == pytest.approx([0.5, 0.5])
+    assert trimmed[2:] == pytest.approx([1.125] * 8)
+    assert trimmed.sum() == pytest.approx(10)

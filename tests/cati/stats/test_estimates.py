@@ -59,6 +59,20 @@ def test_weights_follow_from_fpc_when_not_given(apistrat) -> None:
     assert survey_mean(design, apistrat["api00"]).value == pytest.approx(662.29, abs=0.005)
 
 
+def test_domain_means_match_svyby(apistrat, dstrat) -> None:
+    """svyby(~api00, ~awards, dstrat, svymean): No 633.734911659 (SE 15.3347709760), Yes
+    678.422405614 (SE 11.8566309874). A value outside the domain is NaN: the school stays in
+    its stratum, as with R's subset() of a design."""
+    for group, mean, se in [
+        ("No", 633.734911659, 15.3347709760),
+        ("Yes", 678.422405614, 11.8566309874),
+    ]:
+        in_domain = apistrat["api00"].where(apistrat["awards"] == group)
+        est = survey_mean(dstrat, in_domain)
+        assert est.value == pytest.approx(mean, rel=1e-10)
+        assert est.se == pytest.approx(se, rel=1e-9)
+
+
 def test_proportion_logit_interval_matches_svyciprop(apistrat, dstrat) -> None:
     """svyciprop(~I(sch.wide=="Yes"), dstrat, method="logit"): 0.82794801, SE 0.0243447801131,
     95% CI 0.774539654352 – 0.870814854545 (t quantile on degf = 197)."""

@@ -104,6 +104,14 @@ def test_poststratify_scales_each_cell_to_its_total() -> None:
         poststratify(frame, "region", {"n": 1, "s": 1, "e": 1}, total=3)
 
 
+def test_poststratify_matches_r_poststratify(apistrat: pd.DataFrame) -> None:
+    """postStratify(svydesign(id=~1, weights=~pw, data=apistrat), ~awards,
+    data.frame(awards=c("No","Yes"), Freq=c(2027,4167))): weights 40.0699632804 (No),
+    46.5495413423 (Yes)."""
+    w = poststratify(apistrat, "awards", {"No": 2027, "Yes": 4167}, weights="pw")
+    assert w[:2].tolist() == pytest.approx([40.0699632804, 46.5495413423], rel=1e-10)
+
+
 def test_nonresponse_adjustment_moves_weight_to_respondents_of_the_same_cell() -> None:
     # Cell a: weights 10, 10, 20 (20 does not respond) -> respondents get 10·40/20 = 20.
     w = nonresponse_adjustment([10, 10, 20, 5, 5], [1, 1, 0, 1, 0], ["a", "a", "a", "b", "b"])

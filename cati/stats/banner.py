@@ -274,36 +274,27 @@ def banner_table(
     if len(w) != len(frame):
         raise StatsError("the design has a different number of respondents than the data")
     columns, membership, groups, banner_codes = _banner_columns(frame, banner)
-    blocks = [
-        _block(
-            q,
-            _question_rows(frame, q),
-            w,
-            membership,
-            groups,
-            banner,
-            banner_codes,
-            design,
-            settings,
-            chi_square,
-        )
-        for q in questions
-    ]
+    context = _Context(w, membership, groups, banner, banner_codes, design, settings, chi_square)
+    blocks = [_block(q, _question_rows(frame, q), context) for q in questions]
     return BannerTable(columns, blocks, settings)
 
 
-def _block(
-    q: Question,
-    rows: _Rows,
-    w: np.ndarray,
-    membership: np.ndarray,
-    groups: list[np.ndarray],
-    banner: Sequence[BannerVariable],
-    banner_codes: list[np.ndarray],
-    design: SurveyDesign,
-    settings: TestSettings,
-    chi_square: bool,
-) -> BannerBlock:
+@dataclass(frozen=True)
+class _Context:
+    """What every block of one banner book shares."""
+
+    weights: np.ndarray
+    membership: np.ndarray  # n × C, the Total first
+    groups: list[np.ndarray]  # column indices of each banner variable
+    banner: Sequence[BannerVariable]
+    banner_codes: list[np.ndarray]
+    design: SurveyDesign
+    settings: TestSettings
+    chi_square: bool
+
+
+def _block(q: Question, rows: _Rows, ctx: _Context) -> BannerBlock:
+    w, membership, settings = ctx.weights, ctx.membership, ctx.settings
     wv = w * rows.valid
     unweighted_base = rows.valid.astype(float) @ membership
     weighted_base = wv @ membership
@@ -318,7 +309,7 @@ def _block(
         percent = 100 * np.divide(
             weighted, weighted_base, out=np.full_like(weighted, np.nan), where=weighted_base > 0
         )
-        letters = proportion_letters(percent / 100, effective, groups, untested, settings)
+        letters = proportion_letters(percent / 100, effective, ctx.groups, untested, settings)
         for r, (label, kind) in enumerate(rows.labels):
             block_rows.append(
                 BannerRow(label, kind, unweighted[r], weighted[r], percent[r], letters[r])
@@ -330,26 +321,26 @@ def _block(
         n_y = has_value.astype(float) @ membership
         w_y = wy @ membership
         e_y = np.divide(w_y**2, (wy * w) @ membership, out=np.zeros_like(w_y), where=w_y > 0)
-        mean = np.divide(wy * y @ membership, w_y, out=np.full_like(w_y, np.nan), where=w_y > 0)
+        mean = np.divide((wy * y) @ membership, w_y, out=np.full_like(w_y, np.nan), where=w_y > 0)
         second = np.divide(
-            wy * y * y @ membership, w_y, out=np.full_like(w_y, np.nan), where=w_y > 0
+            (wy * y * y) @ membership, w_y, out=np.full_like(w_y, np.nan), where=w_y > 0
         )
         variance = np.maximum(second - mean**2, 0) * np.divide(
             e_y, e_y - 1, out=np.full_like(e_y, np.nan), where=e_y > 1
         )
         sd = np.sqrt(variance)
         letters = mean_letters(
-            mean, variance, e_y, groups, untested | (n_y < settings.min_base), settings
+            mean, variance, e_y, ctx.groups, untested | (n_y < settings.min_base), settings
         )
         block_rows.append(
             BannerRow("Mean", "mean", n_y, w_y, np.full_like(w_y, np.nan), letters, mean, sd)
         )
     tests: dict[str, RaoScottResult | None] = {}
-    if chi_square and rows.codes is not None:
-        for variable, codes in zip(banner, banner_codes, strict=True):
+    if ctx.chi_square and rows.codes is not None:
+        for variable, codes in zip(ctx.banner, ctx.banner_codes, strict=True):
             both = (rows.codes >= 0) & (codes >= 0)
             testable = len(np.unique(rows.codes[both])) > 1 and len(np.unique(codes[both])) > 1
-            tests[variable.name] = rao_scott(design, rows.codes, codes) if testable else None
+            tests[variable.name] = rao_scott(ctx.design, rows.codes, codes) if testable else None
     return BannerBlock(
         question=q.name,
         label=q.label or q.name,

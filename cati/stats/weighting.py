@@ -215,6 +215,10 @@ def rake(
                 f"targets of {variable!r} sum to {s:g} but those of {first!r} sum to "
                 f"{first_sum:g}; all margins must describe the same total"
             )
+    if total is not None and abs(first_sum - grand_total) > SHARE_TOLERANCE * max(first_sum, 1.0):
+        raise WeightingError(
+            f"targets of {first!r} sum to {first_sum:g}, not to the total {grand_total:g} asked for"
+        )
 
     def errors(w: np.ndarray) -> dict[str, float]:
         scale = first_sum if first_sum > 0 else 1.0

@@ -92,6 +92,8 @@ def test_rake_errors_name_the_variable_and_category() -> None:
     frame = pd.DataFrame({"sex": ["m", "f"], "age": ["y", "o"]})
     with pytest.raises(WeightingError, match=r"targets of 'age' sum to 30 but those of 'sex'"):
         rake(frame, {"sex": {"m": 10, "f": 10}, "age": {"y": 10, "o": 20}})
+    with pytest.raises(WeightingError, match=r"'sex' sum to 20, not to the total 30"):
+        rake(frame, {"sex": {"m": 10, "f": 10}}, total=30)
     with pytest.raises(WeightingError, match=r"category 'z' of 'sex' has a target but no"):
         rake(frame, {"sex": {"m": 0.4, "f": 0.4, "z": 0.2}})
 

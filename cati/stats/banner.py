@@ -1,0 +1,355 @@
+"""Banner tables: questions down the side, a banner of several variables across the top.
+
+Each question becomes a :class:`BannerBlock` with its bases (unweighted, weighted, Kish
+effective) per column and one :class:`BannerRow` per category, net or mean. Columns of the
+same banner variable are compared pairwise and the result is written as letters
+(:mod:`cati.stats.significance`); the Total column is never tested. A Rao–Scott corrected
+chi-square per banner variable tests the whole single-choice table.
+
+Everything is computed with matrix products over a respondent × column membership matrix,
+so a book of many questions costs a few small products per question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from cati.stats.design import SurveyDesign
+from cati.stats.errors import StatsError, require_columns
+from cati.stats.raoscott import RaoScottResult, rao_scott
+from cati.stats.significance import TestSettings, column_letter, mean_letters, proportion_letters
+
+Categories = tuple[tuple[Hashable, str], ...]
+
+
+@dataclass(frozen=True)
+class Net:
+    """A row that counts respondents with any of ``members`` (codes, or option columns)."""
+
+    label: str
+    members: tuple[Hashable, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One block of rows.
+
+    ``single``: one variable, one row per category (``categories`` as (code, label) pairs,
+    or the sorted observed values), nets of codes, and with ``mean`` a mean-score row of
+    the numeric codes. ``multi``: one 0/1 column per option (``options`` maps column to label);
+    a respondent with all options missing was not asked. ``numeric``: a mean row.
+    """
+
+    name: str
+    label: str = ""
+    kind: Literal["single", "multi", "numeric"] = "single"
+    categories: Categories = ()
+    options: tuple[tuple[str, str], ...] = ()
+    nets: tuple[Net, ...] = ()
+    mean: bool = False
+
+
+def grid_questions(
+    items: Mapping[str, str],
+    categories: Categories,
+    *,
+    nets: tuple[Net, ...] = (),
+    mean: bool = False,
+) -> list[Question]:
+    """One single-choice question per grid item (variable -> item label), same scale."""
+    return [
+        Question(variable, label, "single", categories, nets=nets, mean=mean)
+        for variable, label in items.items()
+    ]
+
+
+@dataclass(frozen=True)
+class BannerVariable:
+    name: str
+    label: str = ""
+    categories: Categories = ()
+
+
+@dataclass(frozen=True)
+class BannerColumn:
+    letter: str
+    variable: str | None
+    code: Hashable | None
+    label: str
+
+
+@dataclass
+class BannerRow:
+    label: str
+    kind: Literal["category", "net", "mean"]
+    unweighted: np.ndarray
+    weighted: np.ndarray
+    percent: np.ndarray
+    letters: list[str]
+    mean: np.ndarray | None = None
+    sd: np.ndarray | None = None
+
+
+@dataclass
+class BannerBlock:
+    question: str
+    label: str
+    kind: str
+    unweighted_base: np.ndarray
+    weighted_base: np.ndarray
+    effective_base: np.ndarray
+    untested: np.ndarray
+    low_base: np.ndarray
+    rows: list[BannerRow]
+    chi_square: dict[str, RaoScottResult | None] = field(default_factory=dict)
+
+
+@dataclass
+class BannerTable:
+    """A whole banner book, ready for an exporter: columns, blocks of rows, test settings."""
+
+    columns: list[BannerColumn]
+    blocks: list[BannerBlock]
+    settings: TestSettings
+
+    def to_frame(
+        self, value: Literal["percent", "weighted", "unweighted"] = "percent"
+    ) -> pd.DataFrame:
+        """One row per (question, row label); mean rows carry the mean whatever ``value``."""
+        records, index = [], []
+        for block in self.blocks:
+            for row in block.rows:
+                index.append((block.question, row.label))
+                records.append(row.mean if row.kind == "mean" else getattr(row, value))
+        labels = [c.label for c in self.columns]
+        return pd.DataFrame(
+            np.array(records, dtype=float).reshape(len(records), len(labels)),
+            index=pd.MultiIndex.from_tuples(index, names=["question", "row"]),
+            columns=labels,
+        )
+
+    def bases_frame(self) -> pd.DataFrame:
+        """Unweighted, weighted and effective base of each question per column."""
+        records, index = [], []
+        for block in self.blocks:
+            for name in ("unweighted_base", "weighted_base", "effective_base"):
+                index.append((block.question, name))
+                records.append(getattr(block, name))
+        return pd.DataFrame(
+            np.array(records, dtype=float).reshape(len(records), len(self.columns)),
+            index=pd.MultiIndex.from_tuples(index, names=["question", "base"]),
+            columns=[c.label for c in self.columns],
+        )
+
+    def letters_frame(self) -> pd.DataFrame:
+        index = [(b.question, r.label) for b in self.blocks for r in b.rows]
+        return pd.DataFrame(
+            [r.letters for b in self.blocks for r in b.rows],
+            index=pd.MultiIndex.from_tuples(index, names=["question", "row"]),
+            columns=[c.label for c in self.columns],
+        )
+
+
+def _categories_of(series: pd.Series, declared: Categories, owner: str) -> Categories:
+    observed = series.dropna().unique()
+    if not declared:
+        return tuple((v, str(v)) for v in sorted(observed))
+    known = {code for code, _ in declared}
+    for value in observed:
+        if value not in known:
+            raise StatsError(f"{owner!r} has value {value!r} that is not among its categories")
+    return declared
+
+
+def _banner_columns(
+    frame: pd.DataFrame, banner: Sequence[BannerVariable]
+) -> tuple[list[BannerColumn], np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """Columns, the n × C membership matrix, column indices and codes per banner variable."""
+    columns = [BannerColumn("", None, None, "Total")]
+    membership = [np.ones(len(frame))]
+    groups, codes_per_variable = [], []
+    position = 0
+    for variable in banner:
+        series = frame[variable.name]
+        cats = _categories_of(series, variable.categories, variable.name)
+        codes = pd.Index([c for c, _ in cats]).get_indexer(series)
+        indices = []
+        for k, (code, label) in enumerate(cats):
+            indices.append(len(columns))
+            columns.append(BannerColumn(column_letter(position), variable.name, code, label))
+            membership.append((codes == k).astype(float))
+            position += 1
+        groups.append(np.array(indices))
+        codes_per_variable.append(codes)
+    return columns, np.column_stack(membership), groups, codes_per_variable
+
+
+@dataclass
+class _Rows:
+    valid: np.ndarray
+    indicators: np.ndarray  # n × R, zero where not valid
+    labels: list[tuple[str, Literal["category", "net"]]]
+    values: np.ndarray | None  # numeric values for a mean row
+    codes: np.ndarray | None  # category codes (−1 missing) for the chi-square
+
+
+def _question_rows(frame: pd.DataFrame, q: Question) -> _Rows:
+    if q.kind == "multi":
+        names = [c for c, _ in q.options]
+        require_columns(frame.columns, names)
+        data = frame[names].to_numpy(dtype=float)
+        valid = ~np.isnan(data).all(axis=1)
+        chosen = np.nan_to_num(data) > 0
+        option_index = {c: i for i, c in enumerate(names)}
+        cols = [chosen[:, i] for i in range(len(names))]
+        labels: list[tuple[str, Literal["category", "net"]]] = [
+            (lb, "category") for _, lb in q.options
+        ]
+        for net in q.nets:
+            unknown = [m for m in net.members if m not in option_index]
+            if unknown:
+                raise StatsError(
+                    f"net {net.label!r} of {q.name!r} names unknown option {unknown[0]!r}"
+                )
+            cols.append(chosen[:, [option_index[m] for m in net.members]].any(axis=1))
+            labels.append((net.label, "net"))
+        return _Rows(
+            valid, np.column_stack(cols).astype(float) * valid[:, None], labels, None, None
+        )
+    require_columns(frame.columns, [q.name])
+    series = frame[q.name]
+    if q.kind == "numeric":
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        return _Rows(~np.isnan(values), np.zeros((len(frame), 0)), [], values, None)
+    cats = _categories_of(series, q.categories, q.name)
+    code_list = [c for c, _ in cats]
+    codes = pd.Index(code_list).get_indexer(series)
+    valid = codes >= 0
+    cols = [codes == k for k in range(len(cats))]
+    labels = [(lb, "category") for _, lb in cats]
+    for net in q.nets:
+        members = pd.Index(code_list).get_indexer(list(net.members))
+        if (members < 0).any():
+            bad = net.members[int(np.flatnonzero(members < 0)[0])]
+            raise StatsError(f"net {net.label!r} of {q.name!r} names unknown category {bad!r}")
+        cols.append(np.isin(codes, members))
+        labels.append((net.label, "net"))
+    values = None
+    if q.mean:
+        numeric = pd.to_numeric(pd.Series(code_list), errors="coerce").to_numpy(dtype=float)
+        values = np.where(valid, numeric[np.where(valid, codes, 0)], np.nan)
+    return _Rows(valid, np.column_stack(cols).astype(float), labels, values, codes)
+
+
+def banner_table(
+    frame: pd.DataFrame,
+    questions: Sequence[Question],
+    banner: Sequence[BannerVariable],
+    *,
+    weights: str | None = None,
+    design: SurveyDesign | None = None,
+    settings: TestSettings | None = None,
+    chi_square: bool = True,
+) -> BannerTable:
+    """Tabulate ``questions`` against ``banner`` (weights from a column or from ``design``).
+
+    The Rao–Scott test uses ``design`` when given (strata and fpc count), else a
+    weights-only design.
+    """
+    settings = settings or TestSettings()
+    require_columns(frame.columns, [b.name for b in banner] + ([weights] if weights else []))
+    if design is not None:
+        w = design.weights
+    elif weights is not None:
+        w = frame[weights].to_numpy(dtype=float)
+        design = SurveyDesign.from_weights(w)
+    else:
+        w = np.ones(len(frame))
+        design = SurveyDesign.from_weights(w)
+    if len(w) != len(frame):
+        raise StatsError("the design has a different number of respondents than the data")
+    columns, membership, groups, banner_codes = _banner_columns(frame, banner)
+    context = _Context(w, membership, groups, banner, banner_codes, design, settings, chi_square)
+    blocks = [_block(q, _question_rows(frame, q), context) for q in questions]
+    return BannerTable(columns, blocks, settings)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every block of one banner book shares."""
+
+    weights: np.ndarray
+    membership: np.ndarray  # n × C, the Total first
+    groups: list[np.ndarray]  # column indices of each banner variable
+    banner: Sequence[BannerVariable]
+    banner_codes: list[np.ndarray]
+    design: SurveyDesign
+    settings: TestSettings
+    chi_square: bool
+
+
+def _block(q: Question, rows: _Rows, ctx: _Context) -> BannerBlock:
+    w, membership, settings = ctx.weights, ctx.membership, ctx.settings
+    wv = w * rows.valid
+    unweighted_base = rows.valid.astype(float) @ membership
+    weighted_base = wv @ membership
+    sum_sq = (wv * w) @ membership
+    effective = np.divide(weighted_base**2, sum_sq, out=np.zeros_like(sum_sq), where=sum_sq > 0)
+    untested = unweighted_base < settings.min_base
+    untested[0] = True  # the Total column is never tested
+    block_rows: list[BannerRow] = []
+    if rows.indicators.shape[1]:
+        weighted = (rows.indicators * wv[:, None]).T @ membership
+        unweighted = (rows.indicators * rows.valid[:, None]).T @ membership
+        percent = 100 * np.divide(
+            weighted, weighted_base, out=np.full_like(weighted, np.nan), where=weighted_base > 0
+        )
+        letters = proportion_letters(percent / 100, effective, ctx.groups, untested, settings)
+        for r, (label, kind) in enumerate(rows.labels):
+            block_rows.append(
+                BannerRow(label, kind, unweighted[r], weighted[r], percent[r], letters[r])
+            )
+    if rows.values is not None:
+        has_value = ~np.isnan(rows.values)
+        y = np.where(has_value, rows.values, 0.0)
+        wy = w * has_value
+        n_y = has_value.astype(float) @ membership
+        w_y = wy @ membership
+        e_y = np.divide(w_y**2, (wy * w) @ membership, out=np.zeros_like(w_y), where=w_y > 0)
+        mean = np.divide((wy * y) @ membership, w_y, out=np.full_like(w_y, np.nan), where=w_y > 0)
+        second = np.divide(
+            (wy * y * y) @ membership, w_y, out=np.full_like(w_y, np.nan), where=w_y > 0
+        )
+        variance = np.maximum(second - mean**2, 0) * np.divide(
+            e_y, e_y - 1, out=np.full_like(e_y, np.nan), where=e_y > 1
+        )
+        sd = np.sqrt(variance)
+        letters = mean_letters(
+            mean, variance, e_y, ctx.groups, untested | (n_y < settings.min_base), settings
+        )
+        block_rows.append(
+            BannerRow("Mean", "mean", n_y, w_y, np.full_like(w_y, np.nan), letters, mean, sd)
+        )
+    tests: dict[str, RaoScottResult | None] = {}
+    if ctx.chi_square and rows.codes is not None:
+        for variable, codes in zip(ctx.banner, ctx.banner_codes, strict=True):
+            both = (rows.codes >= 0) & (codes >= 0)
+            testable = len(np.unique(rows.codes[both])) > 1 and len(np.unique(codes[both])) > 1
+            tests[variable.name] = rao_scott(ctx.design, rows.codes, codes) if testable else None
+    return BannerBlock(
+        question=q.name,
+        label=q.label or q.name,
+        kind=q.kind,
+        unweighted_base=unweighted_base,
+        weighted_base=weighted_base,
+        effective_base=effective,
+        untested=untested,
+        low_base=unweighted_base < settings.low_base,
+        rows=block_rows,
+        chi_square=tests,
+    )

@@ -1,0 +1,251 @@
+"""Weighted estimates with design-based standard errors and confidence intervals.
+
+Means and proportions are ratios of two totals; their standard errors come from Taylor
+linearization, as in R survey's ``svymean``. Missing values (NaN) are treated as a domain:
+the respondent stays in the design (so strata and fpc are kept) but contributes zero, which is
+what R does with ``na.rm=TRUE``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cati.stats.design import SurveyDesign
+from cati.stats.errors import StatsError
+from cati.stats.weighting import kish_effective_base
+
+ArrayLike = Sequence[float] | np.ndarray | pd.Series
+
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A point estimate with its standard error and a confidence interval."""
+
+    value: float
+    se: float
+    low: float
+    high: float
+    level: float
+    n: int
+
+    @property
+    def moe(self) -> float:
+        """Half-width of a symmetric interval (for asymmetric ones, the larger side)."""
+        return max(self.value - self.low, self.high - self.value)
+
+
+def _quantile(level: float, df: float | None) -> float:
+    tail = 0.5 + level / 2
+    return float(stats.norm.ppf(tail) if df is None else stats.t.ppf(tail, df))
+
+
+def _values(design: SurveyDesign, y: ArrayLike) -> np.ndarray:
+    values = np.asarray(y, dtype=float)
+    if values.shape != (design.size,):
+        raise StatsError(f"expected {design.size} values, one per respondent; got {values.shape}")
+    return values
+
+
+def survey_total(
+    design: SurveyDesign, y: ArrayLike, *, level: float = 0.95, df: float | None = None
+) -> Estimate:
+    """Horvitz–Thompson total Σ w·y (R ``svytotal``); missing values count as zero."""
+    values = _values(design, y)
+    valid = ~np.isnan(values)
+    u = design.weights * np.where(valid, values, 0.0)
+    total = float(u.sum())
+    se = float(np.sqrt(design.total_variance(u)))
+    q = _quantile(level, df)
+    return Estimate(total, se, total - q * se, total + q * se, level, int(valid.sum()))
+
+
+def _mean_and_se(design: SurveyDesign, values: np.ndarray) -> tuple[float, float, int]:
+    valid = ~np.isnan(values)
+    w = design.weights * valid
+    base = float(w.sum())
+    if base <= 0:
+        raise StatsError("no respondent with a value and a positive weight")
+    y = np.where(valid, values, 0.0)
+    mean = float((w * y).sum() / base)
+    u = w * (y - mean) / base
+    return mean, float(np.sqrt(design.total_variance(u))), int(valid.sum())
+
+
+def survey_mean(
+    design: SurveyDesign, y: ArrayLike, *, level: float = 0.95, df: float | None = None
+) -> Estimate:
+    """Weighted mean Σwy/Σw with its linearization SE (R ``svymean``); normal CI by default."""
+    mean, se, n = _mean_and_se(design, _values(design, y))
+    q = _quantile(level, df)
+    return Estimate(mean, se, mean - q * se, mean + q * se, level, n)
+
+
+def wilson_interval(p: float, n: float, *, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion ``p`` on an (effective) sample size ``n``."""
+    if n <= 0:
+        return (float("nan"), float("nan"))
+    z = _quantile(level, None)
+    z2n = z * z / n
+    centre = (p + z2n / 2) / (1 + z2n)
+    half = z * np.sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n)
+    return (float(centre - half), float(centre + half))
+
+
+def logit_interval(
+    p: float, se: float, *, level: float = 0.95, df: float | None = None
+) -> tuple[float, float]:
+    """Interval symmetric on the logit scale: expit(logit p ± q·se / (p(1−p)))."""
+    if p <= 0 or p >= 1:
+        return (p, p)
+    q = _quantile(level, df)
+    centre = np.log(p / (1 - p))
+    half = q * se / (p * (1 - p))
+    return (float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half)))))
+
+
+def survey_proportion(
+    design: SurveyDesign,
+    indicator: ArrayLike,
+    *,
+    method: Literal["wilson", "logit", "wald"] = "wilson",
+    level: float = 0.95,
+    df: float | None = None,
+) -> Estimate:
+    """Proportion of 1s among non-missing 0/1 values, with a design-based interval.
+
+    ``wilson`` uses the design's effective sample size n* = p(1−p)/V(p) (Korn & Graubard), so
+    strata, weights and fpc all count; ``logit`` is R's ``svyciprop(method="logit")`` (pass
+    ``df=design.degrees_of_freedom`` for R's t quantile); ``wald`` is p ± q·SE.
+    """
+    values = _values(design, indicator)
+    observed = values[~np.isnan(values)]
+    if not np.isin(observed, (0.0, 1.0)).all():
+        raise StatsError("a proportion needs 0/1 (or boolean) values")
+    p, se, n = _mean_and_se(design, values)
+    if method == "wilson":
+        n_star = p * (1 - p) / se**2 if se > 0 else float(n)
+        low, high = wilson_interval(p, n_star, level=level)
+    elif method == "logit":
+        low, high = logit_interval(p, se, level=level, df=df)
+    elif method == "wald":
+        q = _quantile(level, df)
+        low, high = p - q * se, p + q * se
+    else:
+        raise StatsError(f"unknown interval method {method!r}: use wilson, logit or wald")
+    return Estimate(p, se, low, high, level, n)
+
+
+def weighted_quantile(y: ArrayLike, weights: ArrayLike, q: float) -> float:
+    """Smallest value whose weighted cumulative share reaches ``q`` (R's ``qrule="math"``)."""
+    values = np.asarray(y, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    keep = ~np.isnan(values) & (w > 0)
+    if not keep.any():
+        return float("nan")
+    order = np.argsort(values[keep], kind="stable")
+    sorted_values = values[keep][order]
+    cdf = np.cumsum(w[keep][order])
+    cdf /= cdf[-1]
+    return float(sorted_values[np.searchsorted(cdf, q - 1e-12, side="left")])
+
+
+def weighted_median(y: ArrayLike, weights: ArrayLike) -> float:
+    return weighted_quantile(y, weights, 0.5)
+
+
+def survey_quantile(
+    design: SurveyDesign, y: ArrayLike, q: float, *, level: float = 0.95, df: float | None = None
+) -> Estimate:
+    """Quantile with Woodruff's interval, as R's ``svyquantile`` (``interval.type="mean"``).
+
+    The interval is the design-based interval of the share of values at or below the
+    quantile, mapped back through the weighted distribution; the SE is its width over
+    2·quantile (R's convention). Pass ``df=design.degrees_of_freedom`` to use R's t.
+    """
+    values = _values(design, y)
+    estimate = weighted_quantile(values, design.weights, q)
+    at_or_below = np.where(np.isnan(values), np.nan, (values <= estimate).astype(float))
+    share, se, n = _mean_and_se(design, at_or_below)
+    crit = _quantile(level, df)
+    low_p, high_p = share - crit * se, share + crit * se
+    low = weighted_quantile(values, design.weights, low_p) if low_p >= 0 else float("nan")
+    high = weighted_quantile(values, design.weights, high_p) if high_p <= 1 else float("nan")
+    return Estimate(estimate, (high - low) / (2 * crit), low, high, level, n)
+
+
+def weighted_frequencies(
+    values: ArrayLike | pd.Series,
+    weights: ArrayLike,
+    categories: Sequence[Hashable] | None = None,
+) -> pd.DataFrame:
+    """Unweighted and weighted counts and weighted percentages of each category.
+
+    The base is the respondents with a value; the frame's ``attrs`` carry the unweighted,
+    weighted and effective bases.
+    """
+    series = pd.Series(
+        np.asarray(values, dtype=object) if not isinstance(values, pd.Series) else values
+    )
+    w = np.asarray(weights, dtype=float)
+    valid = series.notna().to_numpy()
+    cats = list(categories) if categories is not None else sorted(series[valid].unique())
+    codes = pd.Index(cats).get_indexer(series[valid])
+    unknown = np.flatnonzero(codes < 0)
+    if unknown.size:
+        raise StatsError(f"value {series[valid].iloc[unknown[0]]!r} is not among the categories")
+    wv = w[valid]
+    counts = np.bincount(codes, minlength=len(cats))
+    weighted = np.bincount(codes, weights=wv, minlength=len(cats))
+    base = weighted.sum()
+    out = pd.DataFrame(
+        {
+            "count": counts,
+            "weighted": weighted,
+            "percent": 100 * weighted / base if base > 0 else np.nan,
+        },
+        index=pd.Index(cats, name="category"),
+    )
+    out.attrs.update(
+        unweighted_base=int(valid.sum()),
+        weighted_base=float(base),
+        effective_base=kish_effective_base(wv),
+    )
+    return out
+
+
+def box_indicator(
+    scores: ArrayLike, *, scale: tuple[int, int], boxes: int = 2, top: bool = True
+) -> np.ndarray:
+    """1 where a score is in the top (or bottom) ``boxes`` points of ``scale``; NaN if missing.
+
+    Scores outside the scale (such as a "don't know" code) are treated as missing.
+    """
+    values = np.asarray(scores, dtype=float)
+    lo, hi = scale
+    on_scale = (values >= lo) & (values <= hi)
+    hit = values >= hi - boxes + 1 if top else values <= lo + boxes - 1
+    return np.where(on_scale, hit.astype(float), np.nan)
+
+
+def net_promoter(
+    design: SurveyDesign, scores: ArrayLike, *, level: float = 0.95, df: float | None = None
+) -> Estimate:
+    """Net Promoter Score (0–10 scale): % promoters (9–10) − % detractors (0–6).
+
+    The NPS is the mean of a recode (+100 promoter, 0 passive, −100 detractor), so its SE
+    is the linearization SE of that mean; for equal weights this is
+    100·√((p_P + p_D − (p_P − p_D)²)/(n − 1)).
+    """
+    values = _values(design, scores)
+    on_scale = (values >= 0) & (values <= 10)
+    recode = np.where(values >= PROMOTER_MIN, 100.0, np.where(values <= DETRACTOR_MAX, -100.0, 0.0))
+    return survey_mean(design, np.where(on_scale, recode, np.nan), level=level, df=df)

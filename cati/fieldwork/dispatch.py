@@ -261,3 +261,15 @@ def mark_missed_appointments(session: Session, now: datetime | None = None) -> i
     ).rowcount
     session.commit()
     return missed
+
+
+def extend_claim(session: Session, case: Case, interviewer: User, now: datetime) -> bool:
+    """Keep an interviewer's claim alive while they work the case (each page refreshes it).
+
+    False when the claim was lost (expired and taken by someone else).
+    """
+    if case.claimed_by_id != interviewer.id:
+        return False
+    project = session.get(Project, case.project_id)
+    case.claim_expires_at = now + timedelta(minutes=rules_of(project).claim_minutes)
+    return True

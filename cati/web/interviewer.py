@@ -32,15 +32,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from cati import db
+from cati import db, interviewing
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, presence, projects, reports
 from cati.fieldwork.disposition import AppointmentRequest, catalogue, record_outcome
 from cati.fieldwork.outcomes import APPOINTMENT
 from cati.fieldwork.rules import in_window, next_opening
-from cati.models import Appointment, CallAttempt, Case, Project, Role
+from cati.models import Appointment, CallAttempt, Case, Interview, Project, Role
 from cati.web.access import restrict_to
 from cati.web.clock import now as clock_now
+from cati.web.forms import PageForm, read_answers
+from questionnaires.model import text_in
 
 bp = Blueprint("interviewer", __name__, url_prefix="/interviewer")
 restrict_to(bp, Role.INTERVIEWER)
@@ -191,10 +193,28 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
     opening = (
         None if in_window(rules, case.time_zone, now) else next_opening(rules, case.time_zone, now)
     )
+    intro = ""
+    if project.questionnaire_version_id is not None:
+        from cati.models import QuestionnaireVersion
+        from cati.questionnaire_store import questionnaire_of
+
+        questionnaire = questionnaire_of(
+            session.get(QuestionnaireVersion, project.questionnaire_version_id)
+        )
+        if questionnaire.intro:
+            lang = str(get_locale()) if str(get_locale()) in questionnaire.languages else None
+            intro = text_in(
+                questionnaire.intro, lang or questionnaire.language, questionnaire.language
+            )
+    active = interviewing.active_interview(session, case)
     return {
         "case": case,
         "project": project,
         "form": form,
+        "intro": intro,
+        "has_questionnaire": project.questionnaire_version_id is not None,
+        "resuming": active is not None,
+        "start_form": NextCaseForm(),
         "zone": zone,
         "own_zone": own_zone,
         "local_now": now.astimezone(zone),
@@ -267,4 +287,135 @@ def _appointment_from(form: OutcomeForm, case: Case) -> AppointmentRequest | Non
         ends_at=ends,
         personal=form.personal.data,
         notes=form.notes.data or "",
+    )
+
+
+# --- the interview -----------------------------------------------------------------------
+
+
+def _own_interview(interview_id: int) -> tuple[Interview, Case]:
+    interview = db.session().get(Interview, interview_id)
+    if interview is None:
+        abort(404)
+    case = db.session().get(Case, interview.case_id)
+    finished_by_me = interview.status != "active" and interview.interviewer_id == current_user.id
+    if case.claimed_by_id != current_user.id and not finished_by_me:
+        abort(403)
+    return interview, case
+
+
+@bp.route("/case/<int:case_id>/interview", methods=["POST"])
+def start_interview(case_id: int) -> Response:
+    case = _claimed_case(case_id)
+    if not NextCaseForm().validate_on_submit():
+        abort(400)
+    now = clock_now()
+    try:
+        interview = interviewing.open_interview(
+            db.session(), case, now, interviewer=_me(), language=str(get_locale())
+        )
+    except CatiError as exc:
+        flash(exc.translated(gettext), "error")
+        return redirect(url_for("interviewer.case", case_id=case.id))
+    presence.set_status(
+        db.session(), _me(), "interviewing", now, project_id=case.project_id, case_id=case.id
+    )
+    db.session().commit()
+    return redirect(url_for("interviewer.interview", interview_id=interview.id))
+
+
+@bp.route("/interview/<int:interview_id>", methods=["GET", "POST"])
+def interview(interview_id: int) -> Response | str | tuple[str, int]:
+    interview, case = _own_interview(interview_id)
+    session = db.session()
+    if interview.status != "active":
+        return _closing(interview, case)
+    page = interviewing.current_page(session, interview)
+    form = PageForm()
+    errors: tuple = ()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        now = clock_now()
+        seq = int(form.seq.data or -1)
+        try:
+            if form.action.data == "back":
+                result = interviewing.back(session, interview, seq, now)
+            else:
+                answers = read_answers(page.questions, request.form)
+                confirmed = tuple(request.form.getlist("confirm"))
+                result = interviewing.submit(
+                    session, interview, answers, seq, now, confirmed=confirmed
+                )
+        except CatiError:
+            return redirect(url_for("interviewer.interview", interview_id=interview.id))
+        if not result.errors:
+            dispatch.extend_claim(session, case, _me(), now)
+            session.commit()
+            if result.finished:
+                _finish(interview, case, now)
+            return redirect(url_for("interviewer.interview", interview_id=interview.id))
+        errors = result.errors
+    return _render_page(interview, case, page, errors), (422 if errors else 200)
+
+
+def _render_page(interview: Interview, case: Case, page, errors) -> str:
+    session = db.session()
+    engine = interviewing.engine_for(session, interview)
+    language = interviewing.state_of(interview).language
+    form = PageForm(formdata=None, seq=str(interview.seq))
+    by_field: dict[str, list] = {}
+    for error in errors:
+        by_field.setdefault(error.field.split(".")[0], []).append(error)
+    return render_template(
+        "interview/page.html",
+        interview=interview,
+        case=case,
+        page=page,
+        form=form,
+        errors=by_field,
+        submitted=request.form if errors else {},
+        support=[
+            (engine.label(language, s.question), engine.label(language, s.answer))
+            for s in engine.q.support
+        ],
+        server_now=clock_now(),
+        web=False,
+        lang=language,
+    )
+
+
+def _finish(interview: Interview, case: Case, now: datetime) -> None:
+    """Record the case's outcome from the finished interview, in the interviewer's name."""
+    session = db.session()
+    outcome = interviewing.case_outcome(session, interview)
+    record_outcome(
+        session,
+        case,
+        _me(),
+        outcome,
+        now=now,
+        answers=interview.answers,
+        notes=interview.outcome or "",
+    )
+    presence.set_status(session, _me(), "wrap_up", now, project_id=case.project_id, case_id=case.id)
+    session.commit()
+
+
+def _closing(interview: Interview, case: Case) -> str:
+    engine = interviewing.engine_for(db.session(), interview)
+    language = interviewing.state_of(interview).language
+    closing = engine.label(language, engine.q.closing) if engine.q.closing else ""
+    project = db.session().get(Project, case.project_id)
+    table = catalogue(db.session(), project)
+    code = case.final_outcome or case.last_outcome
+    label = "label_es" if str(get_locale()) == "es" else "label_en"
+    return render_template(
+        "interview/closing.html",
+        interview=interview,
+        case=case,
+        project=project,
+        closing=closing,
+        outcome=getattr(table[code], label) if code in table else code,
+        next_form=NextCaseForm(),
     )

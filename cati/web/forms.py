@@ -1,0 +1,108 @@
+"""Interview pages as forms: one small reader per question type.
+
+The page form is a FlaskForm that carries the CSRF token and the page number (``seq``);
+each question type's inputs are rendered by a macro of ``interview/_questions.html`` (so
+options carry their number keys) and read back here into the value the engine validates.
+Validation is the engine's alone, so phone and web answers obey the same rules. Inputs are
+named after the question (grid rows ``question.row``); Don't know and Refused arrive as
+``dk``/``ref`` and become the engine's special answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField
+
+from questionnaires.engine import ShownQuestion
+from questionnaires.evaluate import DONT_KNOW, REFUSED, special
+
+SPECIAL_VALUES = {"dk": DONT_KNOW, "ref": REFUSED}
+
+
+def _special(values: list[str]) -> Any:
+    for value in values:
+        if value in SPECIAL_VALUES:
+            return special(SPECIAL_VALUES[value])
+    return None
+
+
+def _code(text: str) -> int | str:
+    try:
+        return int(text)
+    except ValueError:
+        return text  # the engine answers "not valid here"
+
+
+def _number(text: str, decimals: int) -> int | float | str:
+    cleaned = text.strip().replace(" ", "").replace(",", ".")
+    try:
+        return int(cleaned) if decimals == 0 else float(cleaned)
+    except ValueError:
+        return text
+
+
+def _single_read(q: ShownQuestion, form: MultiDict) -> Any:
+    values = form.getlist(q.id)
+    return _special(values) or (_code(values[0]) if values and values[0] else None)
+
+
+def _multiple_read(q: ShownQuestion, form: MultiDict) -> Any:
+    values = form.getlist(q.id)
+    return _special(values) or [_code(v) for v in values if v]
+
+
+def _numeric_read(q: ShownQuestion, form: MultiDict) -> Any:
+    text = form.get(q.id, "")
+    return _special([text]) or (_number(text, q.question.decimals) if text.strip() else None)
+
+
+def _text_read(q: ShownQuestion, form: MultiDict) -> Any:
+    text = form.get(q.id, "")
+    special_value = _special(form.getlist(f"{q.id}.special"))
+    return special_value or (text.strip() or None)
+
+
+def _grid_read(q: ShownQuestion, form: MultiDict) -> Any:
+    whole = _special(form.getlist(q.id))
+    if whole is not None:
+        return whole
+    rows = {}
+    for row in q.rows:
+        values = form.getlist(f"{q.id}.{row.id}")
+        if q.question.multiple:
+            rows[row.id] = [_code(v) for v in values if v]
+        elif values and values[0]:
+            rows[row.id] = _code(values[0])
+    return rows
+
+
+READERS: dict[str, Callable[[ShownQuestion, MultiDict], Any]] = {
+    "single": _single_read,
+    "rating": _single_read,
+    "multiple": _multiple_read,
+    "numeric": _numeric_read,
+    "text": _text_read,
+    "date": _single_read,
+    "grid": _grid_read,
+}
+
+
+class PageForm(FlaskForm):
+    seq = HiddenField()
+    action = HiddenField(default="next")
+
+
+def read_answers(questions: tuple[ShownQuestion, ...], form: MultiDict) -> dict[str, Any]:
+    """The page's answers keyed by question id, as the engine's ``submit`` takes them."""
+    answers = {}
+    for q in questions:
+        if q.type not in READERS:
+            continue  # display text has no answer
+        value = READERS[q.type](q, form)
+        if value is not None and value != {} and value != []:
+            answers[q.id] = value
+    return answers

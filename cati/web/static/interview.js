@@ -1,0 +1,135 @@
+// Interview pages: number keys choose options, D/R give Don't know/Refused, Enter goes on,
+// B goes back, ? shows the help for objections. Countdowns follow the server's clock; when a
+// timed question runs out the page is sent and the server records it as timed out.
+(function () {
+  "use strict";
+  var root = document.querySelector(".interview");
+  var form = document.getElementById("page-form");
+  if (!root || !form) return;
+  var offset = Date.parse(root.dataset.serverNow) - Date.now();
+  var serverNow = function () { return Date.now() + offset; };
+  var sending = false;
+
+  function send(action) {
+    if (sending) return;  // one submission per page, however often Enter is pressed
+    sending = true;
+    document.getElementById("action").value = action;
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    form.submit();
+  }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var back = event.submitter && event.submitter.hasAttribute("data-back");
+    send(back ? "back" : "next");
+  });
+
+  function questions() { return Array.prototype.slice.call(form.querySelectorAll(".question")); }
+  function answered(q) {
+    return q.querySelector("input:checked") ||
+      Array.prototype.some.call(q.querySelectorAll("input.answer, textarea"), function (i) { return i.value; });
+  }
+  function current() {
+    var focused = document.activeElement && document.activeElement.closest(".question");
+    if (focused) return focused;
+    var open;
+    var gridOpen = function (q) {
+      return q.classList.contains("q-grid") &&
+        Array.prototype.some.call(q.querySelectorAll("tbody tr"), function (r) { return !r.querySelector("input:checked"); });
+    };
+    open = questions().filter(function (q) { return q.querySelector("input") && (!answered(q) || gridOpen(q)); });
+    return open[0] || questions().filter(function (q) { return q.querySelector("input"); }).pop();
+  }
+  function typing(event) {
+    var t = event.target;
+    return t && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && /text|number|date|time/.test(t.type)));
+  }
+  function exclusive(input) {
+    var group = form.querySelectorAll('input[name="' + CSS.escape(input.name) + '"]');
+    group.forEach(function (other) {
+      if (other === input || other.type !== "checkbox" && other.type !== "radio") return;
+      if (input.dataset.exclusive || input.dataset.special || other.dataset.exclusive || other.dataset.special) {
+        if (input.checked) other.checked = false;
+      }
+    });
+  }
+  form.addEventListener("change", function (event) {
+    if (event.target.type === "checkbox" || event.target.dataset.special) exclusive(event.target);
+  });
+
+  var lastQuestion = null, lastDigitAt = 0, lastDigits = "";
+  var first = questions().filter(function (q) { return q.querySelector("input, textarea"); })[0];
+  var typed = first && first.querySelector("input.answer, textarea");
+  if (typed && !form.querySelector(".has-error .options, .has-error .scale")) typed.focus();
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    var key = event.key;
+    if (key === "Escape" && typing(event)) { event.target.blur(); return; }
+    if (key === "Enter" && !event.shiftKey) {  // Shift+Enter: a new line in open answers
+      event.preventDefault(); send("next"); return;
+    }
+    if (typing(event)) return;
+    var q = current();
+    if (/^[0-9]$/.test(key) && q) {
+      var index = key === "0" ? 9 : Number(key) - 1;
+      var options = q.querySelectorAll(".options input, .scale input");
+      if (q.classList.contains("q-grid")) {
+        // Each key answers the focused row, else the first row still open.
+        var rows = Array.prototype.slice.call(q.querySelectorAll("tbody tr"));
+        var row = (document.activeElement && document.activeElement.closest("tbody tr")) ||
+          rows.filter(function (r) { return !r.querySelector("input:checked"); })[0];
+        options = row ? row.querySelectorAll("input") : [];
+      }
+      if (q.classList.contains("q-rating")) {
+        // Two digits typed quickly make one point (1 then 0 is 10 on an NPS scale).
+        var now = Date.now();
+        var typed = q === lastQuestion && now - lastDigitAt < 700 ? lastDigits + key : key;
+        var match = Array.prototype.find.call(options, function (o) { return o.value === typed; });
+        if (!match) { typed = key; match = Array.prototype.find.call(options, function (o) { return o.value === key; }); }
+        if (match) { match.checked = true; }
+        lastQuestion = q; lastDigitAt = now; lastDigits = typed;
+      } else if (options[index]) {
+        options[index].checked = options[index].type === "checkbox" ? !options[index].checked : true;
+        exclusive(options[index]);
+      }
+      event.preventDefault();
+      return;
+    }
+    var lower = key.toLowerCase();
+    if ((lower === "d" || lower === "r") && q) {
+      var special = q.querySelector('input[data-special="' + (lower === "d" ? "dk" : "ref") + '"]');
+      if (special) { special.checked = true; exclusive(special); event.preventDefault(); }
+      return;
+    }
+    if (lower === "b" && form.querySelector("[data-back]")) { event.preventDefault(); send("back"); return; }
+    if (key === "?") {
+      var support = document.getElementById("support");
+      if (support) { support.hidden = !support.hidden; event.preventDefault(); }
+    }
+  });
+  var toggle = document.querySelector('[data-toggle="support"]');
+  if (toggle) toggle.addEventListener("click", function () {
+    var support = document.getElementById("support"); support.hidden = !support.hidden;
+  });
+
+  function clock(element, endsAt, warnAt, onEnd) {
+    var tick = function () {
+      var left = Math.max(0, Math.round((endsAt - serverNow()) / 1000));
+      element.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      element.classList.toggle("warn", warnAt && serverNow() >= warnAt);
+      if (left === 0) { clearInterval(timer); if (onEnd) onEnd(); }
+    };
+    var timer = setInterval(tick, 250);
+    tick();
+  }
+  questions().forEach(function (q) {
+    if (!q.dataset.closesAt) return;
+    clock(q.querySelector("[data-countdown]"), Date.parse(q.dataset.closesAt),
+          q.dataset.warningAt ? Date.parse(q.dataset.warningAt) : null, function () { send("next"); });
+  });
+  var total = document.querySelector("[data-total-countdown]");
+  if (total && root.dataset.interviewEndsAt) {
+    clock(total, Date.parse(root.dataset.interviewEndsAt),
+          root.dataset.interviewWarningAt ? Date.parse(root.dataset.interviewWarningAt) : null, null);
+  }
+})();

@@ -1,0 +1,118 @@
+"""Interview pages through the test client: start, answer, errors, repeats, finish."""
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from cati import interviewing, questionnaire_store
+from cati.fieldwork import projects
+from cati.models import Case, Interview
+from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
+from tests.conftest import csrf_token
+from tests.questionnaires.test_library import random_answer
+
+LIBRARY = Path(__file__).parents[3] / "questionnaires" / "library"
+
+
+def as_form(question, value) -> dict:
+    """What a browser would send for an engine answer."""
+    if isinstance(value, dict) and "special" in value:
+        name = f"{question.id}.special" if question.type == "text" else question.id
+        return {name: value["special"]}
+    if question.type == "grid":
+        return {
+            f"{question.id}.{row}": [str(c) for c in (v if isinstance(v, list) else [v])]
+            for row, v in value.items()
+        }
+    if isinstance(value, list):
+        return {question.id: [str(v) for v in value]}
+    return {question.id: str(value)}
+
+
+@pytest.fixture
+def on_case(app, db, login_as):
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    user = login_as("interviewer")
+    project = make_project(db)
+    questionnaire_store.pin(db, project, LIBRARY / "customer_satisfaction.yaml")
+    projects.assign(db, project, user)
+    make_cases(db, project)
+    return user, project
+
+
+def start(client, project):
+    token = csrf_token(client, "/interviewer/")
+    case_url = client.post(f"/interviewer/{project.code}/next", data={"csrf_token": token}).headers[
+        "Location"
+    ]
+    page = client.get(case_url).get_data(as_text=True)
+    assert "Start interview" in page
+    response = client.post(
+        f"{case_url}/interview", data={"csrf_token": csrf_token(client, case_url)}
+    )
+    return response.headers["Location"]
+
+
+def post_page(client, db, url, rng, extra=None):
+    interview = db.scalar(select(Interview))
+    db.refresh(interview)
+    page = interviewing.current_page(db, interview)
+    data = {"csrf_token": csrf_token(client, url), "seq": str(interview.seq), "action": "next"}
+    for q in page.questions:
+        if q.type != "display":
+            data.update(as_form(q, random_answer(q, rng)))
+    data.update(extra or {})
+    return client.post(url, data=data)
+
+
+def test_a_whole_interview_through_the_pages_completes_the_case(client, db, on_case):
+    _, project = on_case
+    url = start(client, project)
+    rng = random.Random(5)
+    for _ in range(30):
+        response = post_page(client, db, url, rng)
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        if "Interview finished" in client.get(url).get_data(as_text=True):
+            break
+    case = db.scalar(select(Case))
+    db.refresh(case)
+    assert case.state == "final"
+    assert case.final_outcome in ("COMPLETE", "NOT_ELIGIBLE")
+    closing = client.get(url).get_data(as_text=True)
+    assert "Next case" in closing
+
+
+def test_an_invalid_answer_is_shown_beside_its_question_and_nothing_moves(client, db, on_case):
+    _, project = on_case
+    url = start(client, project)
+    post_page(client, db, url, random.Random(1))  # past the introduction
+    response = post_page(client, db, url, random.Random(1), {"purchase_confirmed": "7"})
+    assert response.status_code == 422
+    assert 'class="question q-single has-error"' in response.get_data(as_text=True)
+    assert db.scalar(select(Interview.seq)) == 1
+
+
+def test_a_double_submitted_page_is_not_skipped(client, db, on_case):
+    _, project = on_case
+    url = start(client, project)
+    token = csrf_token(client, url)
+    first = {"csrf_token": token, "seq": "0", "action": "next"}
+    assert client.post(url, data=first).status_code == 302
+    assert client.post(url, data=first).status_code == 302  # the same page again
+    assert db.scalar(select(Interview.seq)) == 1
+    assert "purchase_confirmed" in client.get(url).get_data(as_text=True)
+
+
+def test_back_returns_to_the_previous_page_with_its_answer(client, db, on_case):
+    _, project = on_case
+    url = start(client, project)
+    rng = random.Random(2)
+    post_page(client, db, url, rng)
+    post_page(client, db, url, rng, {"purchase_confirmed": "1"})
+    data = {"csrf_token": csrf_token(client, url), "seq": "2", "action": "back"}
+    client.post(url, data=data)
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(r'name="purchase_confirmed" value="1"\s+checked', page)

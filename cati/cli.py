@@ -513,3 +513,39 @@ def dnc_add(numbers: tuple[str, ...], reason: str, region: str) -> None:
         except CatiError as exc:
             _fail(exc)
     click.echo(f"Added {added} number(s); {len(numbers) - added} were already listed.")
+
+
+@project.command("web-links")
+@click.argument("code")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where respondents reach this server.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="CSV of case_id,url for the mail merge.",
+)
+def project_web_links(code: str, base_url: str, out: str) -> None:
+    """Give every unfinished case of CODE a personal web link (mixed mode)."""
+    import csv
+
+    from cati import db as dbmod
+    from cati.fieldwork import projects, weblinks
+
+    with _app().app_context():
+        session = dbmod.session()
+        try:
+            proj = projects.get_project(session, code)
+        except CatiError as exc:
+            _fail(exc)
+        links = weblinks.issue_links(session, proj, actor="cli")
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["case_id", "url"])
+        for case_id, token in links:
+            writer.writerow([case_id, f"{base_url.rstrip('/')}/r/{token}"])
+    click.echo(f"Wrote {len(links)} links to {out}.")

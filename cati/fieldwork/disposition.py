@@ -269,3 +269,41 @@ def _schedule(
     case.rank = 2
     if case.state != "held":
         case.state = "active"
+
+
+def record_self_completion(
+    session: Session,
+    case: Case,
+    outcome_code: str,
+    now: datetime,
+    answers: Mapping[str, Any] | None = None,
+) -> None:
+    """A respondent finished the questionnaire on the web: no call, no interviewer.
+
+    The case takes the outcome (WEB_COMPLETE, a screen-out…) if it is final; a web
+    complete counts in the quotas like a phone one. Commits.
+    """
+    project = session.get(Project, case.project_id)
+    table = catalogue(session, project)
+    outcome = table[outcome_code]
+    case.last_outcome = outcome.code
+    if outcome.final and case.state != "final":
+        finalize(case, outcome, now)
+        if outcome.code in (oc.COMPLETE, oc.WEB_COMPLETE):
+            quotas.count_complete(session, project, case, answers)
+        maybe_auto_release(session, project, now)
+    audit.record(
+        session,
+        "web.close",
+        actor="respondent",
+        object_type="case",
+        object_id=case.id,
+        outcome=outcome.code,
+    )
+    session.commit()
+
+
+def hold_for_web(case: Case, now: datetime, minutes: int = 60) -> None:
+    """Keep interviewers off a case while its respondent is answering on the web."""
+    if case.state == "active" and case.next_call_at is not None:
+        case.next_call_at = max(case.next_call_at, now + timedelta(minutes=minutes))

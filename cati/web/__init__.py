@@ -123,7 +123,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda kind: PHONE_KINDS.get(kind, kind), "phone_kind")
     _register_error_pages(app)
 
-    from cati.web import admin, auth, client, interviewer, research, supervisor
+    from cati.web import admin, auth, client, interviewer, research, respondent, supervisor
 
-    for module in (auth, admin, research, supervisor, interviewer, client):
+    for module in (auth, admin, research, supervisor, interviewer, client, respondent):
         app.register_blueprint(module.bp)

@@ -1,0 +1,100 @@
+"""Web self-completion: a respondent answers the project's questionnaire from a personal link.
+
+No log-in: the unguessable token in the link is the key. The pages are the interviewer's,
+without interviewer-only codes and instructions, laid out for a phone.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from cati import db, interviewing
+from cati.errors import CatiError
+from cati.fieldwork.disposition import hold_for_web, record_self_completion
+from cati.fieldwork.weblinks import case_for_token
+from cati.models import Case
+from cati.web.clock import now as clock_now
+from cati.web.forms import PageForm, read_answers
+
+bp = Blueprint("respondent", __name__, url_prefix="/r")
+
+
+def _case(token: str) -> Case:
+    case = case_for_token(db.session(), token)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _busy_on_phone(case: Case) -> bool:
+    now = clock_now()
+    return case.claimed_by_id is not None and (
+        case.claim_expires_at is None or case.claim_expires_at >= now
+    )
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+def survey(token: str) -> Response | str | tuple[str, int]:
+    session = db.session()
+    case = _case(token)
+    interview = interviewing.active_interview(session, case)
+    if case.state == "final" and interview is None:
+        return render_template("respondent/done.html", case=case)
+    if _busy_on_phone(case):
+        return render_template("respondent/busy.html"), 409
+    now = clock_now()
+    if interview is None:
+        try:
+            interview = interviewing.open_interview(
+                session, case, now, mode="web", language=str(get_locale())
+            )
+        except CatiError:
+            abort(404)
+    elif interview.mode != "web":
+        interview.mode = "web"
+    page = interviewing.current_page(session, interview)
+    errors: tuple = ()
+    if request.method == "POST":
+        form = PageForm()
+        if not form.validate_on_submit():
+            abort(400)
+        seq = int(form.seq.data or -1)
+        if form.action.data == "back":
+            result = interviewing.back(session, interview, seq, now)
+        else:
+            answers = read_answers(page.questions, request.form)
+            result = interviewing.submit(
+                session,
+                interview,
+                answers,
+                seq,
+                now,
+                confirmed=tuple(request.form.getlist("confirm")),
+            )
+        if not result.errors:
+            hold_for_web(case, now)
+            session.commit()
+            if result.finished:
+                outcome = interviewing.case_outcome(session, interview)
+                record_self_completion(session, case, outcome, now, interview.answers)
+                return redirect(url_for("respondent.survey", token=token))
+            return redirect(url_for("respondent.survey", token=token))
+        errors = result.errors
+    by_field: dict[str, list] = {}
+    for error in errors:
+        by_field.setdefault(error.field.split(".")[0], []).append(error)
+    return render_template(
+        "interview/page.html",
+        interview=interview,
+        case=case,
+        page=page,
+        form=PageForm(formdata=None),
+        errors=by_field,
+        submitted=request.form if errors else {},
+        support=[],
+        server_now=now,
+        web=True,
+        lang=interviewing.state_of(interview).language,
+    ), (422 if errors else 200)

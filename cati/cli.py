@@ -549,3 +549,7 @@ def project_web_links(code: str, base_url: str, out: str) -> None:
         for case_id, token in links:
             writer.writerow([case_id, f"{base_url.rstrip('/')}/r/{token}"])
     click.echo(f"Wrote {len(links)} links to {out}.")
+
+
+if __name__ == "__main__":
+    main()

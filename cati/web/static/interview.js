@@ -114,10 +114,13 @@
 
   function clock(element, endsAt, warnAt, onEnd) {
     var tick = function () {
-      var left = Math.max(0, Math.round((endsAt - serverNow()) / 1000));
+      var remaining = endsAt - serverNow();
+      var left = Math.max(0, Math.ceil(remaining / 1000));
       element.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
-      element.classList.toggle("warn", warnAt && serverNow() >= warnAt);
-      if (left === 0) { clearInterval(timer); if (onEnd) onEnd(); }
+      element.classList.toggle("warn", Boolean(warnAt && serverNow() >= warnAt));
+      // Sent a moment after the limit, so that the server, judging by its own clock, sees
+      // the time as run out.
+      if (remaining <= -300) { clearInterval(timer); if (onEnd) onEnd(); }
     };
     var timer = setInterval(tick, 250);
     tick();

@@ -293,10 +293,17 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     migrate.upgrade(url)
     with app.app_context():
         from cati import db
+        from cati.db import utcnow
 
         created = demo_data.ensure_demo_users(db.session())
+        project = demo_data.ensure_demo_project(db.session(), utcnow())
     state = "created" if created else "reused"
     click.echo(f"Database ({state}): {_display_url(url)}")
+    if project is not None:
+        click.echo(
+            f"Demo project {project.code}: 240 households drawn by LPM2, 2 of 4 "
+            "replicates released, customer-satisfaction questionnaire."
+        )
     click.echo("Demo logins (role, user name, password):")
     for username, role, password in demo_data.DEMO_USERS:
         click.echo(f"  {role:<12} {username:<12} {password}")

@@ -1,10 +1,18 @@
-"""The demo set-up: one user per role, created once and reused on later runs."""
+"""The demo set-up: one user per role and a study in the field, created once and reused."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati import accounts
+from cati.fieldwork.rules import WEEKDAYS
+from cati.models import Project
 
 DEMO_PASSWORD = "cati-demo-2026"
 DEMO_USERS = [
@@ -41,3 +49,65 @@ def ensure_demo_users(session: Session) -> list[str]:
             )
             created.append(username)
     return created
+
+
+DEMO_PROJECT = "DEMO-CSAT"
+LIBRARY = Path(__file__).parents[1] / "questionnaires" / "library"
+# Demo calling windows are wide so that the demo has cases due at most hours of the day.
+DEMO_RULES = {
+    "windows": {day: [{"start": "08:00", "end": "22:00"}] for day in WEEKDAYS},
+    "max_attempts_case": 8,
+    "auto_release_share": 0.7,
+}
+
+
+def demo_sample(households: int = 3000, n: int = 240, seed: int = 2026) -> pd.DataFrame:
+    """A spread sample (LPM2 by region, 4 replicates) of synthetic Spanish households.
+
+    The phones are fictional NANP 555-01xx numbers: never a real person's.
+    """
+    from sampling.demo import demo_frame
+    from sampling.designs import draw
+    from sampling.frames import FrameSpec, validate_frame
+    from sampling.replicates import assign_replicates
+
+    rng = np.random.default_rng(seed)
+    spec = FrameSpec(strata=("region",), latitude="lat", longitude="lon")
+    frame = validate_frame(demo_frame(households, random=seed), spec, file="demo frame")
+    drawn = draw(frame, n, "lpm2", random=rng, strata=["region"], latitude="lat", longitude="lon")
+    points = drawn.sample[["lon", "lat"]].to_numpy(float)
+    return assign_replicates(drawn.sample, 4, strata=["region"], points=points, random=rng)
+
+
+def ensure_demo_project(session: Session, now: datetime) -> Project | None:
+    """The demo study: questionnaire, sample, staff, quotas, two replicates released.
+
+    Built once; returns None when it already exists.
+    """
+    from cati.fieldwork import projects, quotas
+    from cati.fieldwork.sample_import import parse_sample
+    from cati.questionnaire_store import pin
+
+    if session.scalar(select(Project.id).where(Project.code == DEMO_PROJECT)) is not None:
+        return None
+    project = projects.create_project(
+        session,
+        DEMO_PROJECT,
+        "Aurora Hogar — satisfacción post-venta",
+        client_name="Aurora Hogar (fictional)",
+        rules=DEMO_RULES,
+        actor="demo",
+    )
+    pin(session, project, LIBRARY / "customer_satisfaction.yaml", actor="demo")
+    sample = demo_sample().rename(columns={"id": "case_id"}).astype(str)
+    records = parse_sample(sample, "demo sample", project.time_zone)
+    projects.import_cases(session, project, records, "demo sample", actor="demo")
+    for region, target in (("Madrid", 15), ("Cataluña", 15), ("Andalucía", 18)):
+        quotas.add_quota(session, project, region, {"region": [region]}, target, actor="demo")
+    for username, _role, _password in DEMO_USERS:
+        user = accounts.find_user(session, username)
+        if user.role in ("interviewer", "supervisor", "client"):
+            projects.assign(session, project, user, actor="demo")
+    for replicate in (1, 2):
+        projects.release_replicate(session, project, replicate, now=now, actor="demo")
+    return project

@@ -124,6 +124,8 @@ def test_demo_creates_one_user_per_role_once(tmp_path, monkeypatch):
     assert first.exit_code == 0, first.output
     assert "Database (created)" in first.output
     assert "Database (reused)" in second.output
+    assert "Demo project DEMO-CSAT" in first.output
+    assert "Demo project" not in second.output
     for role in ["admin", "researcher", "supervisor", "interviewer", "client"]:
         assert role in first.output
 

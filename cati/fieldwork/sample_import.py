@@ -23,6 +23,8 @@ CASE_ID = "case_id"
 CASE_ID_ALIASES = ("id",)  # the sampling package writes the frame's unit id as "id"
 PHONE_COLUMN = re.compile(r"^phone(_\d+)?$")
 KNOWN = {CASE_ID, "phones", "time_zone", "replicate", "pi", "weight"}
+# Bookkeeping columns of the sampling package's output, not facts about the respondent.
+IGNORED = {"source_row", "phone_kind"}
 MAX_PROBLEMS_REPORTED = 50
 
 
@@ -89,7 +91,7 @@ def parse_sample(
         raise SampleError(
             [CatiError(ErrorCode.SAMPLE_COLUMN_MISSING, file=file_name, column=c) for c in missing]
         )
-    extra = [c for c in columns if c not in KNOWN and c not in phone_columns]
+    extra = [c for c in columns if c not in KNOWN | IGNORED and c not in phone_columns]
 
     problems: list[CatiError] = []
     records: list[CaseRecord] = []

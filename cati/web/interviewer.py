@@ -48,6 +48,10 @@ bp = Blueprint("interviewer", __name__, url_prefix="/interviewer")
 restrict_to(bp, Role.INTERVIEWER)
 
 
+# Sample variables that help nobody on a call (coordinates are for maps and spread designs).
+NOT_FOR_INTERVIEWERS = {"lat", "lon", "latitude", "longitude", "x", "y"}
+
+
 class OutcomeForm(FlaskForm):
     outcome = RadioField(_l("Outcome"), validators=[DataRequired()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
@@ -212,6 +216,7 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
         "project": project,
         "form": form,
         "intro": intro,
+        "sample_info": {k: v for k, v in case.sample_vars.items() if k not in NOT_FOR_INTERVIEWERS},
         "has_questionnaire": project.questionnaire_version_id is not None,
         "resuming": active is not None,
         "start_form": NextCaseForm(),

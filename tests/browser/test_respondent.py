@@ -45,7 +45,6 @@ def test_web_self_completion_on_a_phone(browser, live_server, db, app):
         "La relación calidad-precio",
     ):
         page.get_by_label(f"{row}: Buena").tap()
-    page.screenshot(path=str(Path(__file__).parents[2] / "docs" / "screenshots" / "web-grid.png"))
     page.get_by_role("button", name="Siguiente").tap()
     page.get_by_label("Teléfono").tap()
     page.get_by_role("button", name="Siguiente").tap()

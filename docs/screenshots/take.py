@@ -70,8 +70,11 @@ def main() -> None:
         page.keyboard.press("s")
         page.wait_for_url("**/interview/**")
         for key in ("Enter", "1", "Enter"):
-            page.keyboard.press(key)
-            page.wait_for_load_state()
+            if key == "Enter":
+                with page.expect_navigation():
+                    page.keyboard.press(key)
+            else:
+                page.keyboard.press(key)
         page.keyboard.press("9")
         page.screenshot(path=HERE / "interview.png")
         phone = browser.new_page(

@@ -1,0 +1,75 @@
+"""Interviews become one labelled DataFrame row each."""
+
+import math
+from pathlib import Path
+
+import pytest
+
+from cati import dataset, interviewing, questionnaire_store
+from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
+
+LIBRARY = Path(__file__).parents[2] / "questionnaires" / "library"
+
+
+def interview(db, case, pages: list[dict]):
+    item = interviewing.open_interview(db, case, MONDAY_10)
+    for answers in pages:
+        result = interviewing.submit(db, item, answers, item.seq, MONDAY_10)
+        assert not result.errors, result.errors
+    return item
+
+
+@pytest.fixture
+def project(db):
+    project = make_project(db)
+    questionnaire_store.pin(db, project, LIBRARY / "customer_satisfaction.yaml")
+    return project
+
+
+def test_answers_become_labelled_columns_with_dichotomies_grids_and_special_codes(db, project):
+    first, second, third = make_cases(db, project, n=3, sample_vars={"region": "Norte"})
+    grid = {"delivery": 5, "installation": {"special": "dk"}, "staff": 4, "value": 3}
+    interview(
+        db,
+        first,
+        [
+            {},
+            {"purchase_confirmed": 1},
+            {"nps": 9},
+            {"nps_reason": "Rápido"},
+            {"sat": grid},
+            {"contact_channels": [1, 3]},
+            {"problem": 2},
+            {},
+        ],
+    )
+    interview(db, second, [{}, {"purchase_confirmed": 2}, {}])  # finished without the body
+    interview(db, third, [{}, {"purchase_confirmed": 1}])  # still active: not in the data
+    data = dataset.build(db, project)
+    frame = data.frame.set_index("case_id")
+    assert list(frame.index) == [first.external_id, second.external_id]
+    row = frame.loc[first.external_id]
+    assert (row["purchase_confirmed"], row["nps"], row["nps_reason"]) == (1, 9, "Rápido")
+    assert (row["contact_channels_1"], row["contact_channels_2"], row["contact_channels_3"]) == (
+        1,
+        0,
+        1,
+    )
+    assert (row["sat_delivery"], row["sat_installation"]) == (5, 98)
+    assert row["region"] == "Norte" and row["status"] == "completed"
+    other = frame.loc[second.external_id]
+    assert other["purchase_confirmed"] == 2
+    assert other["nps"] is None or math.isnan(other["nps"])
+    meta = data.meta("sat_delivery")
+    assert meta.value_labels[5] == "Muy buena" and 98 in meta.missing
+    assert data.meta("contact_channels_1").value_labels == {0: "Not selected", 1: "Selected"}
+    assert data.meta("region").source == "sample"
+
+
+def test_partials_are_included_only_when_asked(db, project):
+    (case,) = make_cases(db, project)
+    item = interview(db, case, [{}])
+    item.status = "partial"
+    db.commit()
+    assert dataset.build(db, project).frame.empty
+    assert len(dataset.build(db, project, include_partials=True).frame) == 1

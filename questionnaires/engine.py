@@ -25,7 +25,7 @@ from questionnaires.answers import (
     validate_grid,
 )
 from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
-from questionnaires.evaluate import DONT_KNOW, REFUSED, TIMED_OUT, special, truthy
+from questionnaires.evaluate import DONT_KNOW, REFUSED, TIMED_OUT, Resolver, special, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
 from questionnaires.model import Grid, MultipleChoice, Questionnaire
 from questionnaires.piping import render
@@ -234,7 +234,9 @@ class Engine:
     def answer_key(question_id: str, item: int | None) -> str:
         return question_id if item is None else f"{question_id}[{item}]"
 
-    def resolver(self, state: InterviewState, answers: Mapping[str, Any], cursor: Cursor | None):
+    def resolver(
+        self, state: InterviewState, answers: Mapping[str, Any], cursor: Cursor | None
+    ) -> Resolver:
         """Map a reference path like ('q1',), ('grid', 'row') or ('sample', 'region')."""
         block = None if cursor is None else self._block_at(state, cursor.block_pos)
         loop = None if block is None else block.block.loop

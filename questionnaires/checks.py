@@ -316,15 +316,13 @@ class Checker:
     def check_same_page(self, qp: QuestionPlan) -> None:
         for reference in names_in(parse(qp.question.show_if or "true")):
             other = self.plan.questions.get(root_name(reference))
-            if (
-                other is not None
-                and other is not qp
-                and (other.block, other.page)
-                == (
-                    qp.block,
-                    qp.page,
+            if other is qp:
+                self.report(
+                    ErrorCode.TYPE_ERROR,
+                    "a question's show_if cannot depend on its own answer",
+                    f"{qp.path}.show_if",
                 )
-            ):
+            elif other is not None and (other.block, other.page) == (qp.block, qp.page):
                 self.report(
                     ErrorCode.UNDEFINED_NAME,
                     f"{other.question.id!r} is on the same page, so this condition sees its "
@@ -337,6 +335,13 @@ class Checker:
         target = self.plan.questions.get(target_id)
         if target is None:
             self.report(ErrorCode.GOTO_TARGET, f"go-to an unknown question {target_id!r}", path)
+            return
+        if (target.block, target.page) == (qp.block, qp.page):
+            self.report(
+                ErrorCode.GOTO_CYCLE,
+                f"go-to {target_id!r} stays on the same page, which would show it again",
+                path,
+            )
             return
         if target.order <= qp.order:
             self.report(

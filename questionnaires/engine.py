@@ -613,19 +613,28 @@ class Engine:
         return kept, history
 
     def back(self, state: InterviewState, now: datetime | None = None) -> InterviewState:
-        """Return to the previous page on the path; its answers stay, to be shown again."""
+        """Return to the previous page on the path; its answers stay, to be shown again.
+
+        A page that shows nothing now (its condition used an answer given after it) is
+        passed over to the one before it.
+        """
         _need_aware(now)
-        if not state.history or state.status in (st.BREAKOFF, st.PARTIAL):
+        if state.status in (st.BREAKOFF, st.PARTIAL):
             return state
-        previous, _ = state.history[-1]
-        return replace(
-            state,
-            position=previous,
-            history=state.history[:-1],
-            status=st.ACTIVE,
-            outcome=None,
-            page_started_at=iso(now),
-        )
+        history = list(state.history)
+        while history:
+            previous, _ = history.pop()
+            moved = replace(
+                state,
+                position=previous,
+                history=list(history),
+                status=st.ACTIVE,
+                outcome=None,
+                page_started_at=iso(now),
+            )
+            if self.visible_questions(moved, self._cursor_of(moved, previous), moved.answers):
+                return moved
+        return state
 
     def timed_out(self, state: InterviewState, now: datetime) -> bool:
         """Whether the whole interview has passed its ``max_duration`` at ``now``."""

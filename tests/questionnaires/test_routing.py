@@ -171,3 +171,11 @@ def test_resuming_garbage_is_refused():
     engine = Engine(make_questionnaire([single("a")]))
     with pytest.raises(QuestionnaireError, match="not a saved interview"):
         engine.resume("{]")
+
+
+def test_back_passes_over_a_page_that_now_shows_nothing():
+    """A forward reference (a warning) can hide an earlier page once later answers exist."""
+    engine = Engine(make_questionnaire([single("a"), single("b", show_if="c = null"), single("c")]))
+    state = run(engine, [{"a": 1}, {"b": 1}, {"c": 1}])
+    assert engine.back(state).position == "c"
+    assert engine.back(engine.back(state)).position == "a"

@@ -571,13 +571,17 @@ class Engine:
             seconds[position] = seconds.get(position, 0.0) + (now - page_start).total_seconds()
         changed = any(state.answers.get(k, _MISSING) != v for k, v in new_values.items())
         known = sum(len(keys) for _, keys in state.history) + len(new_values)
-        history = [*state.history, [position, list(new_values)]]
-        kind, nxt, outcome = self._after(state, cursor, merged)
         answers = merged
-        if changed and len(merged) > known:
-            # An earlier answer changed while later answers exist: keep only what is still
-            # on the path, and rebuild the history along the new path.
-            answers, history = self._prune(state, merged, nxt)
+        pruned = changed and len(merged) > known
+        if pruned:
+            # An earlier answer changed while later answers exist: keep only what is
+            # still on the path.
+            answers = self._on_path(state, merged)
+        kind, nxt, outcome = self._after(state, cursor, answers)
+        if pruned:
+            history = self._history_until(state, answers, nxt)
+        else:
+            history = [*state.history, [position, list(new_values)]]
         new_state = replace(
             state,
             answers=answers,
@@ -591,26 +595,36 @@ class Engine:
         status = st.SCREENED_OUT if kind == "screen_out" else st.COMPLETED
         return replace(new_state, position=None, status=status, outcome=outcome)
 
-    def _prune(
+    def _page_keys(self, cursor: Cursor, visible: list[QuestionPlan]) -> list[str]:
+        return [
+            self.answer_key(qp.question.id, cursor.item) for qp in visible if qp.question.has_value
+        ]
+
+    def _on_path(self, state: InterviewState, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers to questions on the path those same answers give.
+
+        Dropping an answer can change a later condition (which may have used it), so walk
+        again until nothing more drops out; each round removes at least one answer.
+        """
+        while True:
+            kept = {}
+            for cursor, visible in self.walk(state, answers):
+                for key in self._page_keys(cursor, visible):
+                    if key in answers:
+                        kept[key] = answers[key]
+            if len(kept) == len(answers):
+                return kept
+            answers = kept
+
+    def _history_until(
         self, state: InterviewState, answers: dict[str, Any], stop: Cursor | None
-    ) -> tuple[dict[str, Any], list[list[Any]]]:
-        kept: dict[str, Any] = {}
+    ) -> list[list[Any]]:
         history: list[list[Any]] = []
-        before_stop = True
         for cursor, visible in self.walk(state, answers):
-            if stop is not None and cursor == stop:
-                before_stop = False
-            keys = [
-                self.answer_key(qp.question.id, cursor.item)
-                for qp in visible
-                if qp.question.has_value
-            ]
-            for key in keys:
-                if key in answers:
-                    kept[key] = answers[key]
-            if before_stop:
-                history.append([self.page_key(state, cursor), keys])
-        return kept, history
+            if cursor == stop:
+                break
+            history.append([self.page_key(state, cursor), self._page_keys(cursor, visible)])
+        return history
 
     def back(self, state: InterviewState, now: datetime | None = None) -> InterviewState:
         """Return to the previous page on the path; its answers stay, to be shown again.

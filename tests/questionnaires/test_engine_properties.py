@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from questionnaires import Engine, QuestionnaireError, loads
 from questionnaires.evaluate import special
+from questionnaires.expressions import names_in, parse, root_name
 
 from .helpers import T0
 from .test_library import show_if_holds
@@ -97,6 +98,24 @@ def random_answer(shown, rng: random.Random):
     return rng.choice(["x", "y"])
 
 
+def refers_only_backwards(engine: Engine, source: str, order: int) -> bool:
+    names = (root_name(ref) for ref in names_in(parse(source)))
+    return all(engine.plan.questions[n].order < order for n in names if n in engine.plan.questions)
+
+
+def assert_answers_are_on_the_path(engine: Engine, state) -> None:
+    """No kept answer belongs to a question whose condition on earlier answers is now false
+    (a condition on a later answer is only a warning, and may turn after the fact)."""
+    for key in state.answers:
+        if "[" in key:
+            continue  # loop answers depend on their item; the walk checks them when shown
+        plan = engine.plan.questions[key]
+        block = engine.plan.blocks[plan.block].block
+        for source in (plan.question.show_if, block.show_if):
+            if source and refers_only_backwards(engine, source, plan.order):
+                assert show_if_holds(engine, state, source, None), f"{key} kept off the path"
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(st.randoms(use_true_random=False), st.integers(0, 1000))
 def test_generated_questionnaires_run_to_the_end_showing_only_visible_questions(rng, seed):
@@ -126,6 +145,7 @@ def test_generated_questionnaires_run_to_the_end_showing_only_visible_questions(
             result = engine.submit(state, answers, now, [e.check_id for e in result.errors])
         assert result.ok, result.errors  # valid answers, soft checks confirmed
         state = result.state
+        assert_answers_are_on_the_path(engine, state)
         if backs_left and rng.random() < 0.1:
             backs_left -= 1
             state = engine.back(state, now)

@@ -179,3 +179,16 @@ def test_back_passes_over_a_page_that_now_shows_nothing():
     state = run(engine, [{"a": 1}, {"b": 1}, {"c": 1}])
     assert engine.back(state).position == "c"
     assert engine.back(engine.back(state)).position == "a"
+
+
+def test_answers_removed_from_the_path_no_longer_drive_later_conditions():
+    q = make_questionnaire(
+        [single("a"), single("b", show_if="a = 1"), single("c", show_if="b = 1"), single("d")]
+    )
+    engine = Engine(q)
+    state = run(engine, [{"a": 1}, {"b": 1}, {"c": 1}, {"d": 1}])
+    for _ in range(4):
+        state = engine.back(state)
+    state = engine.submit(state, {"a": 2}, T0).state
+    assert state.position == "d"
+    assert set(state.answers) == {"a", "d"}

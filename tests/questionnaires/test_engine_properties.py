@@ -98,9 +98,17 @@ def random_answer(shown, rng: random.Random):
     return rng.choice(["x", "y"])
 
 
-def refers_only_backwards(engine: Engine, source: str, order: int) -> bool:
+def refers_only_backwards(engine: Engine, state, source: str, question_id: str) -> bool:
+    """Whether the condition uses only answers from earlier pages, in this interview's block
+    order (conditions on later or same-page answers are warnings, and may turn later)."""
+
+    def asked_at(qid: str) -> tuple[int, int]:
+        plan = engine.plan.questions[qid]
+        block_id = engine.plan.blocks[plan.block].block.id
+        return state.block_order.index(block_id), plan.page
+
     names = (root_name(ref) for ref in names_in(parse(source)))
-    return all(engine.plan.questions[n].order < order for n in names if n in engine.plan.questions)
+    return all(asked_at(n) < asked_at(question_id) for n in names if n in engine.plan.questions)
 
 
 def assert_answers_are_on_the_path(engine: Engine, state) -> None:
@@ -112,7 +120,7 @@ def assert_answers_are_on_the_path(engine: Engine, state) -> None:
         plan = engine.plan.questions[key]
         block = engine.plan.blocks[plan.block].block
         for source in (plan.question.show_if, block.show_if):
-            if source and refers_only_backwards(engine, source, plan.order):
+            if source and refers_only_backwards(engine, state, source, key):
                 assert show_if_holds(engine, state, source, None), f"{key} kept off the path"
 
 

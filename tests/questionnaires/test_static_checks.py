@@ -197,3 +197,14 @@ def test_goto_to_the_same_page_is_a_cycle():
         [single("a", page="p", routing=[{"if": "a = 1", "goto": "b"}]), single("b", page="p")]
     )
     assert found == [(ErrorCode.GOTO_CYCLE, "questions[0].routing[0].goto")]
+
+
+def test_condition_on_a_block_shuffled_with_this_one_is_a_warning():
+    blocks = [
+        {"id": "one", "questions": [single("a")]},
+        {"id": "two", "questions": [single("b", show_if="a = 1")]},
+    ]
+    assert problems(blocks=blocks, randomize_blocks=[["one", "two"]]) == [
+        (ErrorCode.UNDEFINED_NAME, "blocks[1].questions[0].show_if", "warning")
+    ]
+    assert problems(blocks=blocks) == []

@@ -129,6 +129,7 @@ class Engine:
         lang = language or self.q.language
         if lang not in self.q.languages:
             raise ValueError(f"language {lang!r} is not one of {list(self.q.languages)}")
+        self._check_sample(sample_vars)
         block_order = [b.id for b in self.q.all_blocks]
         for group in self.q.randomize_blocks:
             slots = sorted(block_order.index(b) for b in group)
@@ -170,6 +171,23 @@ class Engine:
         if first is None:
             return replace(state, status=st.COMPLETED)
         return replace(state, position=self.page_key(state, first))
+
+    def _check_sample(self, sample_vars: Mapping[str, Any]) -> None:
+        """Declared sample variables must have their declared type (missing ones are empty)."""
+        for name, declared in self.q.sample_variables.items():
+            value = sample_vars.get(name)
+            if declared.type == "number":
+                ok = value is None or type(value) in (int, float)
+            else:
+                ok = value is None or isinstance(value, str)
+            if not ok:
+                raise QuestionnaireError(
+                    Problem(
+                        ErrorCode.INVALID_VALUE,
+                        f"sample variable {name!r} should be {declared.type}, got {value!r}",
+                        path=f"sample_variables.{name}",
+                    )
+                )
 
     def resume(self, text: str) -> InterviewState:
         """Load a state saved with ``to_json``; it must belong to this questionnaire version

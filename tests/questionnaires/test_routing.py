@@ -192,3 +192,15 @@ def test_answers_removed_from_the_path_no_longer_drive_later_conditions():
     state = engine.submit(state, {"a": 2}, T0).state
     assert state.position == "d"
     assert set(state.answers) == {"a", "d"}
+
+
+def test_sample_variables_must_have_their_declared_type():
+    q = make_questionnaire(
+        [single("a")], sample_variables={"region": {"type": "text"}, "age": {"type": "number"}}
+    )
+    engine = Engine(q)
+    assert engine.start({"region": "north", "age": 3}, 1, now=T0).position == "a"
+    assert engine.start({}, 1, now=T0).sample == {}
+    for bad in ({"region": 4}, {"age": "old"}, {"age": True}, {"region": ["x"]}):
+        with pytest.raises(QuestionnaireError, match="sample variable"):
+            engine.start(bad, 1, now=T0)

@@ -1,6 +1,14 @@
 """The questionnaire language: model, loaders (YAML, XLSForm), expressions, routing, checks."""
 
-from questionnaires.engine import Engine, FieldError, Page, SubmitResult
+from questionnaires.engine import (
+    Engine,
+    FieldError,
+    Page,
+    ShownOption,
+    ShownQuestion,
+    ShownRow,
+    SubmitResult,
+)
 from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
 from questionnaires.loader import check_file, check_text, load, loads
 from questionnaires.model import Questionnaire
@@ -15,6 +23,9 @@ __all__ = [
     "Problem",
     "Questionnaire",
     "QuestionnaireError",
+    "ShownOption",
+    "ShownQuestion",
+    "ShownRow",
     "SubmitResult",
     "check_file",
     "check_text",

@@ -77,6 +77,7 @@ class Checker:
     def __init__(self, questionnaire: Questionnaire, file: str | None = None) -> None:
         self.q = questionnaire
         self.plan = questionnaire.plan
+        self.block_of_order = {qp.order: qp.block for qp in self.plan.questions.values()}
         self.file = file
         self.problems: list[Problem] = []
 
@@ -316,15 +317,13 @@ class Checker:
     def check_same_page(self, qp: QuestionPlan) -> None:
         for reference in names_in(parse(qp.question.show_if or "true")):
             other = self.plan.questions.get(root_name(reference))
-            if (
-                other is not None
-                and other is not qp
-                and (other.block, other.page)
-                == (
-                    qp.block,
-                    qp.page,
+            if other is qp:
+                self.report(
+                    ErrorCode.TYPE_ERROR,
+                    "a question's show_if cannot depend on its own answer",
+                    f"{qp.path}.show_if",
                 )
-            ):
+            elif other is not None and (other.block, other.page) == (qp.block, qp.page):
                 self.report(
                     ErrorCode.UNDEFINED_NAME,
                     f"{other.question.id!r} is on the same page, so this condition sees its "
@@ -337,6 +336,13 @@ class Checker:
         target = self.plan.questions.get(target_id)
         if target is None:
             self.report(ErrorCode.GOTO_TARGET, f"go-to an unknown question {target_id!r}", path)
+            return
+        if (target.block, target.page) == (qp.block, qp.page):
+            self.report(
+                ErrorCode.GOTO_CYCLE,
+                f"go-to {target_id!r} stays on the same page, which would show it again",
+                path,
+            )
             return
         if target.order <= qp.order:
             self.report(
@@ -413,13 +419,28 @@ class Checker:
             root = root.obj
         assert isinstance(root, Name)
         target = self.plan.questions.get(root.name)
-        if target is not None and target.order > scope.order:
+        if target is None:
+            return
+        own_block = self.block_of_order.get(scope.order, -1)
+        if target.block != own_block and self._shuffled_together(target.block, own_block):
+            self.report(
+                ErrorCode.UNDEFINED_NAME,
+                f"{root.name!r} is in a block asked in random order with this one, so it may "
+                "have no answer yet",
+                path,
+                "warning",
+            )
+        elif target.order > scope.order:
             self.report(
                 ErrorCode.UNDEFINED_NAME,
                 f"{root.name!r} is asked later, so it has no answer here",
                 path,
                 "warning",
             )
+
+    def _shuffled_together(self, first: int, second: int) -> bool:
+        ids = {self.plan.blocks[first].block.id, self.plan.blocks[second].block.id}
+        return any(ids <= set(group) for group in self.q.randomize_blocks)
 
     def infer(self, node: Node, scope: _Scope) -> str:
         if isinstance(node, Literal):

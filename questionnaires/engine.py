@@ -25,7 +25,7 @@ from questionnaires.answers import (
     validate_grid,
 )
 from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
-from questionnaires.evaluate import DONT_KNOW, REFUSED, TIMED_OUT, special, truthy
+from questionnaires.evaluate import DONT_KNOW, REFUSED, TIMED_OUT, Resolver, special, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
 from questionnaires.model import Grid, MultipleChoice, Questionnaire
 from questionnaires.piping import render
@@ -129,6 +129,7 @@ class Engine:
         lang = language or self.q.language
         if lang not in self.q.languages:
             raise ValueError(f"language {lang!r} is not one of {list(self.q.languages)}")
+        self._check_sample(sample_vars)
         block_order = [b.id for b in self.q.all_blocks]
         for group in self.q.randomize_blocks:
             slots = sorted(block_order.index(b) for b in group)
@@ -170,6 +171,23 @@ class Engine:
         if first is None:
             return replace(state, status=st.COMPLETED)
         return replace(state, position=self.page_key(state, first))
+
+    def _check_sample(self, sample_vars: Mapping[str, Any]) -> None:
+        """Declared sample variables must have their declared type (missing ones are empty)."""
+        for name, declared in self.q.sample_variables.items():
+            value = sample_vars.get(name)
+            if declared.type == "number":
+                ok = value is None or type(value) in (int, float)
+            else:
+                ok = value is None or isinstance(value, str)
+            if not ok:
+                raise QuestionnaireError(
+                    Problem(
+                        ErrorCode.INVALID_VALUE,
+                        f"sample variable {name!r} should be {declared.type}, got {value!r}",
+                        path=f"sample_variables.{name}",
+                    )
+                )
 
     def resume(self, text: str) -> InterviewState:
         """Load a state saved with ``to_json``; it must belong to this questionnaire version
@@ -234,7 +252,9 @@ class Engine:
     def answer_key(question_id: str, item: int | None) -> str:
         return question_id if item is None else f"{question_id}[{item}]"
 
-    def resolver(self, state: InterviewState, answers: Mapping[str, Any], cursor: Cursor | None):
+    def resolver(
+        self, state: InterviewState, answers: Mapping[str, Any], cursor: Cursor | None
+    ) -> Resolver:
         """Map a reference path like ('q1',), ('grid', 'row') or ('sample', 'region')."""
         block = None if cursor is None else self._block_at(state, cursor.block_pos)
         loop = None if block is None else block.block.loop
@@ -569,13 +589,17 @@ class Engine:
             seconds[position] = seconds.get(position, 0.0) + (now - page_start).total_seconds()
         changed = any(state.answers.get(k, _MISSING) != v for k, v in new_values.items())
         known = sum(len(keys) for _, keys in state.history) + len(new_values)
-        history = [*state.history, [position, list(new_values)]]
-        kind, nxt, outcome = self._after(state, cursor, merged)
         answers = merged
-        if changed and len(merged) > known:
-            # An earlier answer changed while later answers exist: keep only what is still
-            # on the path, and rebuild the history along the new path.
-            answers, history = self._prune(state, merged, nxt)
+        pruned = changed and len(merged) > known
+        if pruned:
+            # An earlier answer changed while later answers exist: keep only what is
+            # still on the path.
+            answers = self._on_path(state, merged)
+        kind, nxt, outcome = self._after(state, cursor, answers)
+        if pruned:
+            history = self._history_until(state, answers, nxt)
+        else:
+            history = [*state.history, [position, list(new_values)]]
         new_state = replace(
             state,
             answers=answers,
@@ -589,41 +613,60 @@ class Engine:
         status = st.SCREENED_OUT if kind == "screen_out" else st.COMPLETED
         return replace(new_state, position=None, status=status, outcome=outcome)
 
-    def _prune(
+    def _page_keys(self, cursor: Cursor, visible: list[QuestionPlan]) -> list[str]:
+        return [
+            self.answer_key(qp.question.id, cursor.item) for qp in visible if qp.question.has_value
+        ]
+
+    def _on_path(self, state: InterviewState, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers to questions on the path those same answers give.
+
+        Dropping an answer can change a later condition (which may have used it), so walk
+        again until nothing more drops out; each round removes at least one answer.
+        """
+        while True:
+            kept = {}
+            for cursor, visible in self.walk(state, answers):
+                for key in self._page_keys(cursor, visible):
+                    if key in answers:
+                        kept[key] = answers[key]
+            if len(kept) == len(answers):
+                return kept
+            answers = kept
+
+    def _history_until(
         self, state: InterviewState, answers: dict[str, Any], stop: Cursor | None
-    ) -> tuple[dict[str, Any], list[list[Any]]]:
-        kept: dict[str, Any] = {}
+    ) -> list[list[Any]]:
         history: list[list[Any]] = []
-        before_stop = True
         for cursor, visible in self.walk(state, answers):
-            if stop is not None and cursor == stop:
-                before_stop = False
-            keys = [
-                self.answer_key(qp.question.id, cursor.item)
-                for qp in visible
-                if qp.question.has_value
-            ]
-            for key in keys:
-                if key in answers:
-                    kept[key] = answers[key]
-            if before_stop:
-                history.append([self.page_key(state, cursor), keys])
-        return kept, history
+            if cursor == stop:
+                break
+            history.append([self.page_key(state, cursor), self._page_keys(cursor, visible)])
+        return history
 
     def back(self, state: InterviewState, now: datetime | None = None) -> InterviewState:
-        """Return to the previous page on the path; its answers stay, to be shown again."""
+        """Return to the previous page on the path; its answers stay, to be shown again.
+
+        A page that shows nothing now (its condition used an answer given after it) is
+        passed over to the one before it.
+        """
         _need_aware(now)
-        if not state.history or state.status in (st.BREAKOFF, st.PARTIAL):
+        if state.status in (st.BREAKOFF, st.PARTIAL):
             return state
-        previous, _ = state.history[-1]
-        return replace(
-            state,
-            position=previous,
-            history=state.history[:-1],
-            status=st.ACTIVE,
-            outcome=None,
-            page_started_at=iso(now),
-        )
+        history = list(state.history)
+        while history:
+            previous, _ = history.pop()
+            moved = replace(
+                state,
+                position=previous,
+                history=list(history),
+                status=st.ACTIVE,
+                outcome=None,
+                page_started_at=iso(now),
+            )
+            if self.visible_questions(moved, self._cursor_of(moved, previous), moved.answers):
+                return moved
+        return state
 
     def timed_out(self, state: InterviewState, now: datetime) -> bool:
         """Whether the whole interview has passed its ``max_duration`` at ``now``."""

@@ -92,10 +92,3 @@ class Plan:
 
     def page_questions(self, block: int, page: int) -> list[QuestionPlan]:
         return [self.questions[qid] for qid in self.blocks[block].pages[page]]
-
-    def loop_block_of(self, question_id: str) -> BlockPlan | None:
-        plan = self.questions.get(question_id)
-        if plan is None:
-            return None
-        block = self.blocks[plan.block]
-        return block if block.block.loop is not None else None

@@ -20,7 +20,7 @@ from questionnaires.model import (
 SPSS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._$#@]*$")
 SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 MAX_NAME_BYTES = 64
-MAX_LABEL = 256
+MAX_LABEL_BYTES = 256
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ def _label(questionnaire: Questionnaire, question: AnyQuestion, suffix: str = ""
     label = " ".join(base.split())
     if suffix:
         label = f"{label}: {suffix}"
-    return label[:MAX_LABEL]
+    # SPSS counts the limit in bytes; cut there without splitting a character.
+    return label.encode("utf-8")[:MAX_LABEL_BYTES].decode("utf-8", "ignore")
 
 
 def _value_labels(questionnaire: Questionnaire, question: AnyQuestion) -> dict[int, str]:

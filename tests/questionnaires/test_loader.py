@@ -216,3 +216,10 @@ def test_loading_restores_the_garbage_collector_state():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_fingerprint_changes_with_the_content_not_with_formatting():
+    same = loads(VALID.replace("{code: 1, label: One}", "{label: One, code: 1}"))
+    changed = loads(VALID.replace("How many?", "How many now?"))
+    assert loads(VALID).fingerprint() == same.fingerprint()
+    assert loads(VALID).fingerprint() != changed.fingerprint()

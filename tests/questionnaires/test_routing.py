@@ -171,3 +171,36 @@ def test_resuming_garbage_is_refused():
     engine = Engine(make_questionnaire([single("a")]))
     with pytest.raises(QuestionnaireError, match="not a saved interview"):
         engine.resume("{]")
+
+
+def test_back_passes_over_a_page_that_now_shows_nothing():
+    """A forward reference (a warning) can hide an earlier page once later answers exist."""
+    engine = Engine(make_questionnaire([single("a"), single("b", show_if="c = null"), single("c")]))
+    state = run(engine, [{"a": 1}, {"b": 1}, {"c": 1}])
+    assert engine.back(state).position == "c"
+    assert engine.back(engine.back(state)).position == "a"
+
+
+def test_answers_removed_from_the_path_no_longer_drive_later_conditions():
+    q = make_questionnaire(
+        [single("a"), single("b", show_if="a = 1"), single("c", show_if="b = 1"), single("d")]
+    )
+    engine = Engine(q)
+    state = run(engine, [{"a": 1}, {"b": 1}, {"c": 1}, {"d": 1}])
+    for _ in range(4):
+        state = engine.back(state)
+    state = engine.submit(state, {"a": 2}, T0).state
+    assert state.position == "d"
+    assert set(state.answers) == {"a", "d"}
+
+
+def test_sample_variables_must_have_their_declared_type():
+    q = make_questionnaire(
+        [single("a")], sample_variables={"region": {"type": "text"}, "age": {"type": "number"}}
+    )
+    engine = Engine(q)
+    assert engine.start({"region": "north", "age": 3}, 1, now=T0).position == "a"
+    assert engine.start({}, 1, now=T0).sample == {}
+    for bad in ({"region": 4}, {"age": "old"}, {"age": True}, {"region": ["x"]}):
+        with pytest.raises(QuestionnaireError, match="sample variable"):
+            engine.start(bad, 1, now=T0)

@@ -184,3 +184,27 @@ def test_option_code_clashing_with_a_special_code_is_refused():
 def test_show_if_on_an_answer_from_the_same_page_is_a_warning():
     found = problems([single("a", page="p"), single("b", page="p", show_if="a = 1")])
     assert found == [(ErrorCode.UNDEFINED_NAME, "questions[1].show_if", "warning")]
+
+
+def test_show_if_on_its_own_answer_is_an_error():
+    assert errors([single("a"), single("b", show_if="not answered(b)")]) == [
+        (ErrorCode.TYPE_ERROR, "questions[1].show_if")
+    ]
+
+
+def test_goto_to_the_same_page_is_a_cycle():
+    found = errors(
+        [single("a", page="p", routing=[{"if": "a = 1", "goto": "b"}]), single("b", page="p")]
+    )
+    assert found == [(ErrorCode.GOTO_CYCLE, "questions[0].routing[0].goto")]
+
+
+def test_condition_on_a_block_shuffled_with_this_one_is_a_warning():
+    blocks = [
+        {"id": "one", "questions": [single("a")]},
+        {"id": "two", "questions": [single("b", show_if="a = 1")]},
+    ]
+    assert problems(blocks=blocks, randomize_blocks=[["one", "two"]]) == [
+        (ErrorCode.UNDEFINED_NAME, "blocks[1].questions[0].show_if", "warning")
+    ]
+    assert problems(blocks=blocks) == []

@@ -9,6 +9,8 @@ import pytest
 from questionnaires import load
 from questionnaires.variables import spss_name_problem, variables
 
+from .helpers import make_questionnaire, single
+
 LIBRARY = Path(__file__).resolve().parents[2] / "questionnaires" / "library"
 
 
@@ -65,3 +67,10 @@ def test_time_limited_questions_label_the_timed_out_code():
 )
 def test_spss_name_rules(name, ok):
     assert (spss_name_problem(name) is None) is ok
+
+
+def test_long_labels_are_cut_to_256_bytes_without_splitting_characters():
+    q = make_questionnaire([single("a", text="¿Qué opina? " * 40)])
+    [variable] = variables(q)
+    assert len(variable.label.encode("utf-8")) <= 256
+    assert variable.label.startswith("¿Qué opina?")

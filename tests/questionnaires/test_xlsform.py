@@ -8,6 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from questionnaires import ErrorCode, QuestionnaireError, load
+from questionnaires.library.build_xlsform import build
 from questionnaires.xlsform import read_xlsform
 
 LIBRARY = Path(__file__).resolve().parents[2] / "questionnaires" / "library"
@@ -220,3 +221,9 @@ def test_groups_nested_too_deeply_are_refused(tmp_path):
     with pytest.raises(QuestionnaireError) as info:
         read_xlsform(path)
     assert info.value.problems[0].path == "survey sheet, row 4"
+
+
+def test_build_script_writes_a_workbook_equal_to_the_yaml(tmp_path):
+    from_yaml = load(LIBRARY / "customer_satisfaction.yaml")
+    build(from_yaml, tmp_path / "twin.xlsx")
+    assert load(tmp_path / "twin.xlsx") == from_yaml

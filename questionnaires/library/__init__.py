@@ -1,0 +1,1 @@
+"""Questionnaires shipped with cati, each valid and exercised by the tests."""

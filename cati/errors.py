@@ -40,6 +40,7 @@ class ErrorCode(enum.StrEnum):
     CASE_CLAIMED_BY_OTHER = "E2105"
     CASE_FINAL = "E2106"
     OUTCOME_INVALID = "E2107"
+    REASON_REQUIRED = "E2108"
     APPOINTMENT_IN_PAST = "E2201"
     APPOINTMENT_OUTSIDE_WINDOW = "E2202"
     APPOINTMENT_WINDOW_INVALID = "E2203"
@@ -91,6 +92,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CASE_CLAIMED_BY_OTHER: N_("Case %(case)s is being worked by another interviewer."),
     ErrorCode.CASE_FINAL: N_("Case %(case)s is already finalized as %(outcome)s."),
     ErrorCode.OUTCOME_INVALID: N_("Outcome %(outcome)s, %(field)s: %(reason)s"),
+    ErrorCode.REASON_REQUIRED: N_("Give a reason: it goes into the audit trail."),
     ErrorCode.APPOINTMENT_IN_PAST: N_("The appointment time %(at)s has already passed."),
     ErrorCode.APPOINTMENT_OUTSIDE_WINDOW: N_(
         "%(at)s (respondent's time) is outside the calling windows; the next opening is %(next)s."

@@ -91,19 +91,20 @@ def _check_appointment(
 ) -> None:
     ends_at = request.ends_at or request.starts_at
     if ends_at <= now:
-        raise CatiError(ErrorCode.APPOINTMENT_IN_PAST, at=_local(request.starts_at, case))
+        raise CatiError(ErrorCode.APPOINTMENT_IN_PAST, at=local_time_text(request.starts_at, case))
     if request.kind == "soft" and (request.ends_at is None or request.ends_at <= request.starts_at):
         raise CatiError(ErrorCode.APPOINTMENT_WINDOW_INVALID)
     if request.kind == "hard" and not in_window(rules, case.time_zone, request.starts_at):
         opening = next_opening(rules, case.time_zone, request.starts_at)
         raise CatiError(
             ErrorCode.APPOINTMENT_OUTSIDE_WINDOW,
-            at=_local(request.starts_at, case),
-            next=_local(opening, case) if opening else "none",
+            at=local_time_text(request.starts_at, case),
+            next=local_time_text(opening, case) if opening else "none",
         )
 
 
-def _local(at: datetime | None, case: Case) -> str:
+def local_time_text(at: datetime | None, case: Case) -> str:
+    """A time as the respondent reads it, for messages: 2026-12-01 19:30 CET."""
     from zoneinfo import ZoneInfo
 
     if at is None:

@@ -1,16 +1,298 @@
-"""The supervisor's console: live monitor, cases and quality flags."""
+"""The supervisor's console: live monitor, case browser, case page with audited actions."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from cati.models import Role
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, or_, select
+from werkzeug.wrappers import Response
+from wtforms import DateField, SelectField, StringField, TimeField
+from wtforms.validators import DataRequired, Length, Optional
+
+from cati import db
+from cati.errors import CatiError
+from cati.fieldwork import dispatch, monitor, projects, supervision
+from cati.fieldwork.disposition import catalogue
+from cati.models import (
+    AuditEntry,
+    CallAttempt,
+    Case,
+    Interview,
+    Phone,
+    Project,
+    ProjectMember,
+    Role,
+    User,
+)
 from cati.web.access import restrict_to
+from cati.web.clock import now as clock_now
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 restrict_to(bp, Role.SUPERVISOR)
+PAGE_SIZE = 50
+STATUS_NAMES = {
+    "available": _l("available"),
+    "on_call": _l("on call"),
+    "interviewing": _l("interviewing"),
+    "wrap_up": _l("wrap-up"),
+    "break": _l("on a break"),
+    "offline": _l("offline"),
+}
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class RescheduleForm(ReasonForm):
+    date = DateField(_l("Date"), validators=[DataRequired()])
+    time = TimeField(_l("Time"), validators=[DataRequired()])
+
+
+class ReassignForm(ReasonForm):
+    # The domain checks the choice (assigned interviewer, catalogue outcome) with a reason.
+    interviewer = SelectField(_l("Interviewer"), coerce=int, validate_choice=False)
+
+
+class OutcomeForm(ReasonForm):
+    outcome = SelectField(_l("Outcome"), validate_choice=False)
+
+
+class CaseFilter(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    q = StringField(_l("Case id or phone"), validators=[Optional(), Length(max=64)])
+    state = SelectField(_l("State"), validators=[Optional()])
+    outcome = SelectField(_l("Last outcome"), validators=[Optional()])
+
+
+def _my_projects() -> list[Project]:
+    return list(
+        db.session().scalars(
+            select(Project)
+            .join(ProjectMember, ProjectMember.project_id == Project.id)
+            .where(ProjectMember.user_id == current_user.id)
+            .order_by(Project.name)
+        )
+    )
+
+
+def _project(code: str) -> Project:
+    session = db.session()
+    try:
+        project = projects.get_project(session, code)
+    except CatiError:
+        abort(404)
+    if not projects.is_member(session, project, current_user._get_current_object()):
+        abort(403)
+    return project
+
+
+def _case(case_id: int) -> tuple[Case, Project]:
+    case = db.session().get(Case, case_id)
+    if case is None:
+        abort(404)
+    return case, _project(db.session().get(Project, case.project_id).code)
 
 
 @bp.route("/")
-def index() -> str:
-    return render_template("supervisor/index.html")
+def index() -> Response | str:
+    mine = _my_projects()
+    if len(mine) == 1:
+        return redirect(url_for("supervisor.live", code=mine[0].code))
+    return render_template("supervisor/index.html", projects=mine)
+
+
+@bp.route("/<code>/")
+def live(code: str) -> Response | str:
+    project = _project(code)
+    data = monitor.monitor(db.session(), project, clock_now())
+    fragment = render_template(
+        "supervisor/_monitor.html",
+        m=data,
+        zone=ZoneInfo(project.time_zone),
+        status_names=STATUS_NAMES,
+    )
+    if request.args.get("fragment"):
+        # Polled every few seconds: an unchanged monitor costs a 304 and no HTML.
+        etag = hashlib.sha1(fragment.encode()).hexdigest()
+        if request.if_none_match.contains(etag):
+            return Response(status=304)
+        response = make_response(fragment)
+        response.set_etag(etag)
+        return response
+    return render_template("supervisor/live.html", project=project, fragment=fragment)
+
+
+@bp.route("/<code>/cases")
+def cases(code: str) -> str:
+    project = _project(code)
+    session = db.session()
+    table = catalogue(session, project)
+    form = CaseFilter(request.args)
+    form.state.choices = [("", _l("any"))] + [
+        (s, s) for s in ("unreleased", "active", "held", "final")
+    ]
+    form.outcome.choices = [("", _l("any"))] + [(c, c) for c in table]
+    query = select(Case).where(Case.project_id == project.id)
+    if form.q.data:
+        text = form.q.data.strip()
+        digits = "".join(ch for ch in text if ch.isdigit())
+        conditions = [Case.external_id.ilike(f"%{text}%")]
+        if len(digits) >= 4:
+            conditions.append(Case.phones.any(Phone.number.like(f"%{digits}%")))
+        query = query.where(or_(*conditions))
+    if form.state.data:
+        query = query.where(Case.state == form.state.data)
+    if form.outcome.data:
+        query = query.where(
+            or_(Case.final_outcome == form.outcome.data, Case.last_outcome == form.outcome.data)
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(1, request.args.get("page", 1, type=int))
+    rows = session.scalars(
+        query.order_by(Case.external_id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).all()
+    return render_template(
+        "supervisor/cases.html",
+        project=project,
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        zone=ZoneInfo(project.time_zone),
+    )
+
+
+def _case_page(case: Case, project: Project, status: int = 200):
+    session = db.session()
+    zone = ZoneInfo(case.time_zone)
+    table = catalogue(session, project)
+    label = "label_es" if str(get_locale()) == "es" else "label_en"
+    interviewers = session.execute(
+        select(User.id, User.full_name, User.username)
+        .join(ProjectMember, ProjectMember.user_id == User.id)
+        .where(ProjectMember.project_id == project.id, User.role == "interviewer")
+        .order_by(User.username)
+    ).all()
+    reassign = ReassignForm(prefix="reassign")
+    reassign.interviewer.choices = [(i.id, i.full_name or i.username) for i in interviewers]
+    outcome = OutcomeForm(prefix="outcome")
+    outcome.outcome.choices = [(c, getattr(o, label)) for c, o in table.items() if not o.system]
+    interview = session.scalar(
+        select(Interview).where(Interview.case_id == case.id).order_by(Interview.id.desc())
+    )
+    trail = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == "case", AuditEntry.object_id == str(case.id))
+        .order_by(AuditEntry.id)
+    ).all()
+    attempts = session.scalars(
+        select(CallAttempt).where(CallAttempt.case_id == case.id).order_by(CallAttempt.id)
+    ).all()
+    claimed_by = session.get(User, case.claimed_by_id) if case.claimed_by_id else None
+    return render_template(
+        "supervisor/case.html",
+        case=case,
+        project=project,
+        zone=zone,
+        attempts=attempts,
+        labels={c: getattr(o, label) for c, o in table.items()},
+        interview=interview,
+        trail=trail,
+        claimed_by=claimed_by,
+        reschedule=RescheduleForm(prefix="reschedule"),
+        reassign=reassign,
+        outcome=outcome,
+        release=ReasonForm(prefix="release"),
+    ), status
+
+
+@bp.route("/case/<int:case_id>")
+def case(case_id: int):
+    return _case_page(*_case(case_id))
+
+
+def _act(case_id: int, form_class, prefix: str, action) -> Response | tuple[str, int]:
+    case, project = _case(case_id)
+    form = form_class(prefix=prefix)
+    if form.validate_on_submit():
+        try:
+            action(case, form, project)
+        except CatiError as exc:
+            db.session().rollback()
+            flash(exc.translated(gettext), "error")
+            return _case_page(case, project, 400)
+        flash(gettext("Done, and written to the case's audit trail."), "ok")
+        return redirect(url_for("supervisor.case", case_id=case.id))
+    flash(gettext("Give a reason: it goes into the audit trail."), "error")
+    return _case_page(case, project, 400)
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+@bp.route("/case/<int:case_id>/reschedule", methods=["POST"])
+def do_reschedule(case_id: int):
+    def act(case: Case, form: RescheduleForm, project: Project) -> None:
+        when = datetime.combine(form.date.data, form.time.data, tzinfo=ZoneInfo(case.time_zone))
+        supervision.reschedule(
+            db.session(), case, when, by=_me(), reason=form.reason.data, now=clock_now()
+        )
+
+    return _act(case_id, RescheduleForm, "reschedule", act)
+
+
+@bp.route("/case/<int:case_id>/reassign", methods=["POST"])
+def do_reassign(case_id: int):
+    def act(case: Case, form: ReassignForm, project: Project) -> None:
+        interviewer = db.session().get(User, form.interviewer.data)
+        if interviewer is None:
+            abort(400)
+        supervision.reassign(
+            db.session(), case, interviewer, by=_me(), reason=form.reason.data, now=clock_now()
+        )
+
+    return _act(case_id, ReassignForm, "reassign", act)
+
+
+@bp.route("/case/<int:case_id>/outcome", methods=["POST"])
+def do_outcome(case_id: int):
+    def act(case: Case, form: OutcomeForm, project: Project) -> None:
+        supervision.set_outcome(
+            db.session(),
+            case,
+            form.outcome.data,
+            by=_me(),
+            reason=form.reason.data,
+            now=clock_now(),
+        )
+
+    return _act(case_id, OutcomeForm, "outcome", act)
+
+
+@bp.route("/case/<int:case_id>/release", methods=["POST"])
+def do_release(case_id: int):
+    def act(case: Case, form: ReasonForm, project: Project) -> None:
+        dispatch.release_claim(db.session(), case, by=_me(), reason=form.reason.data)
+
+    return _act(case_id, ReasonForm, "release", act)

@@ -1,0 +1,114 @@
+"""A supervisor's actions on a case: reschedule, reassign, set an outcome, release a claim.
+
+Each needs a reason, is checked like the interviewer's own actions (calling windows, the
+outcome catalogue), and is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from cati import audit
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork.disposition import catalogue, finalize, local_time_text
+from cati.fieldwork.projects import is_member, rules_of
+from cati.fieldwork.rules import in_window, next_opening
+from cati.models import Case, Project, User
+
+REASSIGN_DAYS = 3
+
+
+def _need_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise CatiError(ErrorCode.REASON_REQUIRED)
+    return reason[:500]
+
+
+def reschedule(
+    session: Session, case: Case, when: datetime, *, by: User, reason: str, now: datetime
+) -> None:
+    reason = _need_reason(reason)
+    project = session.get(Project, case.project_id)
+    rules = rules_of(project)
+    if when <= now:
+        raise CatiError(ErrorCode.APPOINTMENT_IN_PAST, at=local_time_text(when, case))
+    if not in_window(rules, case.time_zone, when):
+        opening = next_opening(rules, case.time_zone, when)
+        raise CatiError(
+            ErrorCode.APPOINTMENT_OUTSIDE_WINDOW,
+            at=local_time_text(when, case),
+            next=local_time_text(opening, case) if opening else "—",
+        )
+    if case.state == "final":
+        raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
+    previous = case.next_call_at
+    case.next_call_at = when
+    audit.record(
+        session,
+        "case.reschedule",
+        user=by,
+        object_type="case",
+        object_id=case.id,
+        reason=reason,
+        before=previous.isoformat() if previous else None,
+        after=when.isoformat(),
+    )
+    session.commit()
+
+
+def reassign(
+    session: Session, case: Case, interviewer: User, *, by: User, reason: str, now: datetime
+) -> None:
+    """Reserve the case for one interviewer for a few days (then anyone may get it)."""
+    reason = _need_reason(reason)
+    project = session.get(Project, case.project_id)
+    if interviewer.role != "interviewer" or not is_member(session, project, interviewer):
+        raise CatiError(ErrorCode.NOT_ASSIGNED, username=interviewer.username, project=project.code)
+    case.reserved_for_id = interviewer.id
+    case.reserved_until = now + timedelta(days=REASSIGN_DAYS)
+    audit.record(
+        session,
+        "case.reassign",
+        user=by,
+        object_type="case",
+        object_id=case.id,
+        reason=reason,
+        to=interviewer.username,
+    )
+    session.commit()
+
+
+def set_outcome(
+    session: Session, case: Case, outcome_code: str, *, by: User, reason: str, now: datetime
+) -> None:
+    """Finalize with a final outcome, or reopen a case with a non-final one."""
+    reason = _need_reason(reason)
+    project = session.get(Project, case.project_id)
+    table = catalogue(session, project)
+    outcome = table.get(outcome_code)
+    if outcome is None:
+        raise CatiError(ErrorCode.OUTCOME_UNKNOWN, outcome=outcome_code, project=project.code)
+    before = case.final_outcome or case.last_outcome
+    if outcome.final:
+        finalize(case, outcome, now)
+    else:
+        rules = rules_of(project)
+        case.state = "active"
+        case.final_outcome = case.final_aapor = case.finalized_at = None
+        case.next_call_at = next_opening(rules, case.time_zone, now) or now
+        case.rank = 2
+    case.last_outcome = outcome.code
+    audit.record(
+        session,
+        "case.set_outcome",
+        user=by,
+        object_type="case",
+        object_id=case.id,
+        reason=reason,
+        before=before,
+        after=outcome.code,
+    )
+    session.commit()

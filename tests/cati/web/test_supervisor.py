@@ -1,0 +1,123 @@
+"""The supervisor's console: monitor, case browser and audited actions."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from cati.fieldwork import dispatch, presence, projects
+from cati.fieldwork.disposition import record_outcome
+from cati.models import AuditEntry, Case
+from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
+from tests.conftest import csrf_token, make_user
+
+
+@pytest.fixture
+def watching(app, db, login_as):
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    supervisor = login_as("supervisor")
+    project = make_project(db, name="Movilidad")
+    projects.assign(db, project, supervisor)
+    interviewer = make_user(db, "interviewer", full_name="Inés García")
+    projects.assign(db, project, interviewer)
+    cases = make_cases(db, project, n=3)
+    return project, interviewer, cases
+
+
+def test_the_monitor_shows_each_interviewers_status_and_work_today(client, db, watching):
+    project, interviewer, _ = watching
+    presence.set_status(db, interviewer, "available", MONDAY_10 - timedelta(hours=1))
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    record_outcome(db, claim.case, interviewer, "REFUSAL_HARD", now=MONDAY_10)
+    presence.set_status(db, interviewer, "on_call", MONDAY_10, case_id=claim.case.id)
+    db.commit()
+    page = client.get(f"/supervisor/{project.code}/").get_data(as_text=True)
+    assert "Inés García" in page
+    assert "on call" in page
+    assert "100.0 %" in page  # refusal rate: one contact, one refusal
+    assert "cases in play" in page
+
+
+def test_the_monitor_fragment_answers_304_while_nothing_changes(client, watching):
+    project, _, _ = watching
+    first = client.get(f"/supervisor/{project.code}/?fragment=1")
+    etag = first.headers["ETag"]
+    again = client.get(f"/supervisor/{project.code}/?fragment=1", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+def test_a_project_the_supervisor_is_not_on_answers_403(client, db, watching):
+    other = make_project(db)
+    assert client.get(f"/supervisor/{other.code}/").status_code == 403
+    (case,) = make_cases(db, other)
+    assert client.get(f"/supervisor/case/{case.id}").status_code == 403
+
+
+def test_the_case_browser_searches_and_filters(client, db, watching):
+    project, _, cases = watching
+    page = client.get(f"/supervisor/{project.code}/cases?q={cases[1].external_id}")
+    text = page.get_data(as_text=True)
+    assert cases[1].external_id in text and cases[0].external_id not in text
+    final = client.get(f"/supervisor/{project.code}/cases?state=final").get_data(as_text=True)
+    assert "No case matches." in final
+
+
+def act(client, case, action, data):
+    url = f"/supervisor/case/{case.id}"
+    token = csrf_token(client, url)
+    prefix = {
+        "reschedule": "reschedule",
+        "reassign": "reassign",
+        "outcome": "outcome",
+        "release": "release",
+    }[action]
+    fields = {f"{prefix}-{k}": v for k, v in data.items()}
+    return client.post(f"{url}/{action}", data={f"{prefix}-csrf_token": token, **fields})
+
+
+def test_actions_need_a_reason_and_are_audited(client, db, watching):
+    _, interviewer, cases = watching
+    case = cases[0]
+    refused = act(client, case, "reschedule", {"date": "2026-12-01", "time": "18:00", "reason": ""})
+    assert refused.status_code == 400
+    done = act(
+        client,
+        case,
+        "reschedule",
+        {"date": "2026-12-01", "time": "18:00", "reason": "asked by phone"},
+    )
+    assert done.status_code == 302
+    db.refresh(case)
+    assert case.next_call_at == MONDAY_10.replace(day=1, month=12, hour=18)
+    act(client, case, "reassign", {"interviewer": str(interviewer.id), "reason": "speaks Basque"})
+    db.refresh(case)
+    assert case.reserved_for_id == interviewer.id
+    act(client, case, "outcome", {"outcome": "NOT_ELIGIBLE", "reason": "business line"})
+    db.refresh(case)
+    assert (case.state, case.final_outcome) == ("final", "NOT_ELIGIBLE")
+    trail = db.execute(
+        select(AuditEntry.action, AuditEntry.details)
+        .where(AuditEntry.object_type == "case", AuditEntry.object_id == str(case.id))
+        .order_by(AuditEntry.id)
+    ).all()
+    actions = [a for a, _ in trail]
+    assert actions[-3:] == ["case.reschedule", "case.reassign", "case.set_outcome"]
+    assert trail[-1][1]["reason"] == "business line"
+    page = client.get(f"/supervisor/case/{case.id}").get_data(as_text=True)
+    assert "business line" in page
+
+
+def test_a_reschedule_outside_the_window_is_refused(client, db, watching):
+    _, _, cases = watching
+    response = act(
+        client, cases[0], "reschedule", {"date": "2026-12-06", "time": "12:00", "reason": "weekend"}
+    )
+    assert response.status_code == 400
+    assert "outside the calling windows" in response.get_data(as_text=True)
+
+
+def test_a_stuck_claim_is_released(client, db, watching):
+    project, interviewer, _ = watching
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    assert act(client, claim.case, "release", {"reason": "PC crashed"}).status_code == 302
+    assert db.scalar(select(Case.claimed_by_id).where(Case.id == claim.case.id)) is None

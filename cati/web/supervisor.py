@@ -179,6 +179,7 @@ def cases(code: str) -> str:
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
         zone=ZoneInfo(project.time_zone),
+        filters={k: v for k, v in request.args.items() if k != "page"},
     )
 
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from cati import demo, migrate
+from cati import accounts, demo, migrate
 from cati.app import create_app
 from cati.config import Settings
-from cati.fieldwork import weblinks
+from cati.fieldwork import dispatch, presence, weblinks
+from cati.fieldwork.disposition import record_outcome
 from cati.fieldwork.projects import get_project
 
 HERE = Path(__file__).parent
@@ -33,7 +34,32 @@ def log_in(page, username: str) -> None:
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def simulate_morning(session, project) -> None:
+    """An hour of calls before the screenshots, so the supervisor has something to watch."""
+    interviewer = accounts.get_user(session, "interviewer")
+    start = MONDAY - timedelta(hours=1)
+    presence.set_status(session, interviewer, "available", start)
+    outcomes = [
+        "NO_ANSWER",
+        "BUSY",
+        "COMPLETE",
+        "AM_MESSAGE",
+        "REFUSAL_SOFT",
+        "NO_ANSWER",
+        "COMPLETE",
+        "NON_WORKING",
+        "NO_ANSWER",
+        "COMPLETE",
+    ]
+    for minute, outcome in zip(range(2, 60, 6), outcomes, strict=False):
+        now = start + timedelta(minutes=minute)
+        claim = dispatch.next_case(session, project, interviewer, now=now)
+        record_outcome(session, claim.case, interviewer, outcome, now=now + timedelta(minutes=4))
+    presence.set_status(session, interviewer, "on_call", MONDAY)
+    session.commit()
 
 
 def main() -> None:
@@ -50,8 +76,10 @@ def main() -> None:
     )
     session = app.extensions["cati.sessionmaker"]()
     demo.ensure_demo_users(session)
-    demo.ensure_demo_project(session, MONDAY)
-    token = weblinks.issue_links(session, get_project(session, demo.DEMO_PROJECT))[5][1]
+    demo.ensure_demo_project(session, MONDAY - timedelta(hours=2))
+    project = get_project(session, demo.DEMO_PROJECT)
+    token = weblinks.issue_links(session, project)[5][1]
+    simulate_morning(session, project)
     session.close()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -84,6 +112,14 @@ def main() -> None:
         phone.get_by_role("button", name="Siguiente").click()
         phone.wait_for_load_state()
         phone.screenshot(path=HERE / "web-phone.png")
+        boss = browser.new_page(
+            base_url=base, viewport={"width": 1280, "height": 900}, locale="en-GB"
+        )
+        log_in(boss, "supervisor")
+        boss.screenshot(path=HERE / "supervisor-monitor.png", full_page=True)
+        boss.get_by_role("link", name="Cases").click()
+        boss.wait_for_url("**/cases")
+        boss.screenshot(path=HERE / "supervisor-cases.png")
         admin = browser.new_page(base_url=base, viewport={"width": 1200, "height": 520})
         log_in(admin, "admin")
         admin.screenshot(path=HERE / "admin.png")

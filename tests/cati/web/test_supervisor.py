@@ -121,3 +121,13 @@ def test_a_stuck_claim_is_released(client, db, watching):
     claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
     assert act(client, claim.case, "release", {"reason": "PC crashed"}).status_code == 302
     assert db.scalar(select(Case.claimed_by_id).where(Case.id == claim.case.id)) is None
+
+
+def test_the_case_browser_pages_through_many_cases_keeping_the_filter(client, db, watching):
+    project, _, _ = watching
+    make_cases(db, project, n=60)
+    first = client.get(f"/supervisor/{project.code}/cases?state=active").get_data(as_text=True)
+    assert "1 / 2" in first
+    assert "state=active" in first and "page=2" in first
+    second = client.get(f"/supervisor/{project.code}/cases?state=active&page=2")
+    assert "2 / 2" in second.get_data(as_text=True)

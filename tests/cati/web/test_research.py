@@ -1,0 +1,134 @@
+"""The researcher's console: a project from creation to its first replicate, and bad input."""
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from cati.models import Case, DoNotCall, Project, Quota
+from tests.conftest import csrf_token, make_user
+
+LIBRARY = Path(__file__).parents[3] / "questionnaires" / "library"
+SAMPLE = b"case_id,phone,region\nA1,+1 202 555 0101,north\nA2,+1 202 555 0102,south\n"
+
+
+@pytest.fixture
+def project_url(client, login_as):
+    login_as("researcher")
+    token = csrf_token(client, "/research/")
+    data = {
+        "csrf_token": token,
+        "code": "OMNI26",
+        "name": "Ómnibus",
+        "client_name": "Acme",
+        "time_zone": "Europe/Madrid",
+    }
+    response = client.post("/research/new", data=data)
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def upload(client, url, path, field, filename, content, **extra):
+    token = csrf_token(client, url)
+    data = {"csrf_token": token, field: (io.BytesIO(content), filename), **extra}
+    return client.post(f"{url}{path}", data=data, content_type="multipart/form-data")
+
+
+def test_a_project_is_created_and_listed_for_its_researcher(client, db, project_url):
+    assert project_url == "/research/OMNI26/"
+    assert "Ómnibus" in client.get("/research/").get_data(as_text=True)
+
+
+def test_a_duplicate_code_is_refused_beside_the_field(client, project_url):
+    token = csrf_token(client, "/research/")
+    response = client.post(
+        "/research/new",
+        data={"csrf_token": token, "code": "OMNI26", "name": "Again", "time_zone": "UTC"},
+    )
+    assert response.status_code == 400
+    assert "already exists" in response.get_data(as_text=True)
+
+
+def test_a_questionnaire_is_checked_pinned_and_previewed(client, db, project_url):
+    source = (LIBRARY / "opinion_poll.yaml").read_bytes()
+    response = upload(client, project_url, "questionnaire", "file", "poll.yaml", source)
+    assert response.status_code == 302
+    page = client.get(project_url).get_data(as_text=True)
+    assert "opinion_poll" in page
+    preview = client.get(f"{project_url}questionnaire/preview")
+    assert (
+        preview.status_code == 200
+        and "script-src" not in preview.headers["Content-Security-Policy"]
+    )
+
+
+def test_a_broken_questionnaire_shows_its_problems_and_pins_nothing(client, db, project_url):
+    bad = b"id: x\nversion: '1'\ntitle: t\nquestions:\n  - {id: q1, type: single, text: Q}\n"
+    response = upload(client, project_url, "questionnaire", "file", "bad.yaml", bad)
+    assert response.status_code == 400
+    assert 'data-testid="problems"' in response.get_data(as_text=True)
+    assert db.scalar(select(Project.questionnaire_version_id)) is None
+
+
+def test_a_sample_is_imported_and_a_replicate_released(client, db, project_url):
+    response = upload(client, project_url, "sample", "file", "s.csv", SAMPLE, region="US")
+    assert response.status_code == 302
+    assert db.scalar(select(func.count()).select_from(Case)) == 2
+    token = csrf_token(client, project_url)
+    client.post(f"{project_url}release/1", data={"csrf_token": token})
+    assert set(db.scalars(select(Case.state))) == {"active"}
+
+
+def test_a_bad_sample_lists_rows_and_imports_nothing(client, db, project_url):
+    bad = b"case_id,phone\nA1,12\nA1,+1 202 555 0101\n"
+    response = upload(client, project_url, "sample", "file", "bad.csv", bad, region="US")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "bad.csv, row 2, column phone" in text and "Nothing was imported." in text
+    assert db.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_a_file_of_the_wrong_type_is_refused(client, project_url):
+    response = upload(client, project_url, "sample", "file", "s.exe", b"MZ", region="US")
+    assert response.status_code == 400
+    assert "CSV, XLSX or Parquet only" in response.get_data(as_text=True)
+
+
+def test_staff_quotas_rules_and_dnc(client, db, project_url):
+    interviewer = make_user(db, "interviewer")
+    token = csrf_token(client, project_url)
+    client.post(f"{project_url}staff", data={"csrf_token": token, "user": interviewer.id})
+    assert interviewer.username in client.get(project_url).get_data(as_text=True)
+    client.post(
+        f"{project_url}quotas",
+        data={
+            "csrf_token": token,
+            "name": "North",
+            "variable": "region",
+            "values": "north, Norte",
+            "target": "50",
+        },
+    )
+    assert db.scalar(select(Quota.cell)) == {"region": ["north", "Norte"]}
+    bad = client.post(
+        f"{project_url}rules", data={"csrf_token": token, "rules": "max_attempts_case: 0"}
+    )
+    assert bad.status_code == 400 and "max_attempts_case" in bad.get_data(as_text=True)
+    good = client.post(
+        f"{project_url}rules", data={"csrf_token": token, "rules": "max_attempts_case: 4\n"}
+    )
+    assert good.status_code == 302
+    assert db.scalar(select(Project.rules))["max_attempts_case"] == 4
+    numbers = b"+1 202 555 0180\n+1 202 555 0181\n"
+    upload(client, project_url, "dnc", "file", "dnc.txt", numbers, reason="opt-out")
+    assert db.scalar(select(func.count()).select_from(DoNotCall)) == 2
+
+
+def test_another_researchers_project_answers_403(client, db, project_url, app):
+    other = app.test_client()
+    user = make_user(db, "researcher")
+    from tests.conftest import post_login
+
+    post_login(other, user.username)
+    assert other.get(project_url).status_code == 403

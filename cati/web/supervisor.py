@@ -297,3 +297,25 @@ def do_release(case_id: int):
         dispatch.release_claim(db.session(), case, by=_me(), reason=form.reason.data)
 
     return _act(case_id, ReasonForm, "release", act)
+
+
+FLAG_NAMES = {
+    "short": _l("Much shorter than the median"),
+    "straight_lining": _l("Same answer on every grid item"),
+    "dont_know": _l("Many Don't know / Refused"),
+    "back_to_back": _l("Completes back to back"),
+}
+
+
+@bp.route("/<code>/quality")
+def quality_flags(code: str) -> str:
+    from cati.fieldwork import quality
+
+    project = _project(code)
+    return render_template(
+        "supervisor/quality.html",
+        project=project,
+        flags=quality.flags(db.session(), project),
+        names=FLAG_NAMES,
+        zone=ZoneInfo(project.time_zone),
+    )

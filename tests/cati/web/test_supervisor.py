@@ -131,3 +131,9 @@ def test_the_case_browser_pages_through_many_cases_keeping_the_filter(client, db
     assert "state=active" in first and "page=2" in first
     second = client.get(f"/supervisor/{project.code}/cases?state=active&page=2")
     assert "2 / 2" in second.get_data(as_text=True)
+
+
+def test_the_quality_page_lists_flags_or_says_nothing_is_flagged(client, watching):
+    project, _, _ = watching
+    page = client.get(f"/supervisor/{project.code}/quality").get_data(as_text=True)
+    assert "Nothing flagged" in page

@@ -13,11 +13,10 @@ import click
 import numpy as np
 import pandas as pd
 
-from sampling.designs import DESIGNS, draw, plan
+from sampling.designs import DESIGNS, draw
 from sampling.errors import SamplingError
 from sampling.frames import Frame, FrameSpec, read_table, validate_frame
-from sampling.geometry import unit_vectors
-from sampling.quality import composition, spatial_balance
+from sampling.quality import balance_beside_reference, composition
 from sampling.replicates import assign_replicates, release_plan
 
 PROGRESS_FROM = 20_000  # frames at least this big get a progress bar while drawing
@@ -225,19 +224,10 @@ def _plane_points(table: pd.DataFrame, spec: FrameSpec) -> np.ndarray:
 
 def _balance_summary(frame: Frame, result, settings: dict, rng: np.random.Generator) -> None:
     """SB of the sample beside that of an SRS with the same allocation (lower is better)."""
-    spec = frame.spec
-    data = frame.data
-    coords = (
-        unit_vectors(data[spec.latitude], data[spec.longitude])
-        if spec.latitude
-        else data[[spec.x, spec.y]].to_numpy(float)
+    sb, reference_sb, reference = balance_beside_reference(frame, result, settings, rng)
+    click.echo(
+        f"Spatial balance SB: {sb:.3f} ({result.plan.design}); {reference_sb:.3f} ({reference})."
     )
-    fixed = result.plan
-    sb = spatial_balance(coords, fixed.pi, result.positions)
-    reference = "systematic" if settings["size"] else "srs"
-    srs_plan = plan(frame, int(fixed.allocation.sum()), reference, **settings)
-    srs_sb = spatial_balance(coords, srs_plan.pi, srs_plan.positions(rng))
-    click.echo(f"Spatial balance SB: {sb:.3f} ({fixed.design}); {srs_sb:.3f} ({reference}).")
 
 
 @sample_group.command("demo")

@@ -30,3 +30,26 @@ def composition(population: pd.Series, allocation: pd.Series) -> pd.DataFrame:
     table["sample_share"] = table["sample"] / total if total else 0.0
     table["fraction"] = table["sample"] / table["frame"]
     return table
+
+
+def balance_beside_reference(
+    frame, result, settings: dict, rng: np.random.Generator
+) -> tuple[float, float, str]:
+    """SB of a drawn sample and of a reference draw (SRS, or systematic πps) with the same
+    allocation, from the same frame: (SB, reference SB, reference design)."""
+    from sampling.designs import plan
+    from sampling.geometry import unit_vectors
+
+    spec = frame.spec
+    data = frame.data
+    coords = (
+        unit_vectors(data[spec.latitude], data[spec.longitude])
+        if spec.latitude
+        else data[[spec.x, spec.y]].to_numpy(float)
+    )
+    fixed = result.plan
+    sb = spatial_balance(coords, fixed.pi, result.positions)
+    reference = "systematic" if settings.get("size") else "srs"
+    reference_plan = plan(frame, int(fixed.allocation.sum()), reference, **settings)
+    reference_sb = spatial_balance(coords, reference_plan.pi, reference_plan.positions(rng))
+    return sb, reference_sb, reference

@@ -374,6 +374,12 @@ def _report_sample_error(exc: CatiError) -> None:
     help="Calling rules as YAML (see docs/fieldwork.md).",
 )
 @click.option(
+    "--questionnaire",
+    "questionnaire_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A questionnaire (YAML or XLSForm) to check and pin.",
+)
+@click.option(
     "--sample",
     "sample_path",
     type=click.Path(exists=True, dir_okay=False),
@@ -385,8 +391,10 @@ def _report_sample_error(exc: CatiError) -> None:
     show_default=True,
     help="Country for phone numbers written without +country code.",
 )
-def project_create(code, name, client_name, time_zone, rules_path, sample_path, region) -> None:
-    """Create project CODE, optionally importing its sample in the same step."""
+def project_create(
+    code, name, client_name, time_zone, rules_path, questionnaire_path, sample_path, region
+) -> None:
+    """Create project CODE, optionally pinning its questionnaire and importing its sample."""
     from cati import db as dbmod
     from cati.fieldwork import projects
 
@@ -416,6 +424,16 @@ def project_create(code, name, client_name, time_zone, rules_path, sample_path, 
         except CatiError as exc:
             _fail(exc)
         click.echo(f"Created project {code}.")
+        if questionnaire_path:
+            from pathlib import Path
+
+            from cati.questionnaire_store import pin
+
+            try:
+                version = pin(session, proj, Path(questionnaire_path), actor="cli")
+            except CatiError as exc:
+                _fail(exc)
+            click.echo(f"Pinned questionnaire {version.questionnaire_id} {version.version}.")
         if sample_path:
             count = _import_sample(session, proj, sample_path, region)
             click.echo(f"Imported {count} cases (unreleased).")

@@ -1,5 +1,7 @@
 """The `cati` command line, run against each backend."""
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -140,9 +142,21 @@ def test_project_create_with_sample_release_assign_and_show(run, tmp_path, db):
     sample = tmp_path / "sample.csv"
     sample.write_text(SAMPLE)
     run("users", "create", "ines", "--role", "interviewer", "--password", TEST_PASSWORD)
-    created = run("project", "create", "OMNI", "--name", "Omnibus", "--sample", str(sample))
+    questionnaire = Path(__file__).parents[2] / "questionnaires/library/opinion_poll.yaml"
+    created = run(
+        "project",
+        "create",
+        "OMNI",
+        "--name",
+        "Omnibus",
+        "--sample",
+        str(sample),
+        "--questionnaire",
+        str(questionnaire),
+    )
     assert created.exit_code == 0, created.output
     assert "Imported 2 cases" in created.output
+    assert "Pinned questionnaire opinion_poll" in created.output
     assert run("project", "assign", "OMNI", "ines").exit_code == 0
     released = run("project", "release", "OMNI", "1")
     assert "2 cases" in released.output

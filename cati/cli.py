@@ -576,5 +576,24 @@ def project_web_links(code: str, base_url: str, out: str) -> None:
     click.echo(f"Wrote {len(links)} links to {out}.")
 
 
+@main.group()
+def jobs() -> None:
+    """Background reports and data exports."""
+
+
+@jobs.command("work")
+@click.option("--once", is_flag=True, help="Stop when no job is left instead of waiting.")
+def jobs_work(once: bool) -> None:
+    """Run queued jobs, one after another (start several for more at once)."""
+    from pathlib import Path
+
+    from cati import jobs as jobsmod
+
+    app = _app()
+    factory = app.extensions["cati.sessionmaker"]
+    done = jobsmod.work(factory, Path(app.instance_path) / "jobs", once=once)
+    click.echo(f"Ran {done} job(s).")
+
+
 if __name__ == "__main__":
     main()

@@ -68,6 +68,7 @@ class Settings:
     break_reminder_minutes: int = field(
         default=110, metadata={"env": "CATI_BREAK_REMINDER_MINUTES", "parse": _positive_int}
     )
+    jobs_inline: bool = field(default=True, metadata={"env": "CATI_JOBS_INLINE", "parse": _bool})
     log_level: str = field(default="INFO", metadata={"env": "CATI_LOG_LEVEL"})
 
     @classmethod

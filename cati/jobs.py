@@ -1,0 +1,142 @@
+"""Background jobs: reports and data exports made outside the request, with progress.
+
+A job is a row (queued → running → done or failed). Any process may run jobs: ``cati jobs
+work`` in production (one or more workers), or a thread of the web process started when a
+job is submitted (``CATI_JOBS_INLINE``, the default, so that ``make demo`` needs nothing
+else). Claiming a job is a conditional update, so two workers never run the same job.
+Files land in ``<instance>/jobs/<job id>/``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from cati import audit
+from cati.db import utcnow
+from cati.models import Job, Project, User
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a runner made: the file's name as the user downloads it, and its bytes."""
+
+    name: str
+    content: bytes
+
+
+Runner = Callable[[Session, Job, Progress], Output]
+RUNNERS: dict[str, Runner] = {}
+
+
+def runner(kind: str) -> Callable[[Runner], Runner]:
+    def register(function: Runner) -> Runner:
+        RUNNERS[kind] = function
+        return function
+
+    return register
+
+
+def submit(
+    session: Session, project: Project, kind: str, params: dict[str, Any], *, by: User | None
+) -> Job:
+    if kind not in RUNNERS:
+        raise ValueError(f"no runner for job kind {kind!r}")
+    job = Job(project_id=project.id, kind=kind, params=params, created_by_id=by.id if by else None)
+    session.add(job)
+    session.flush()
+    audit.record(
+        session,
+        "job.submit",
+        user=by,
+        object_type="job",
+        object_id=job.id,
+        kind=kind,
+        params=params,
+    )
+    session.commit()
+    return job
+
+
+def _claim(session: Session, job_id: int, now: datetime) -> bool:
+    claimed = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == "queued")
+        .values(status="running", message="", progress=0)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    return claimed == 1
+
+
+def run(factory: sessionmaker, job_id: int, folder: Path) -> str:
+    """Run one queued job to the end; returns its final status. Never raises for a job's
+    own failure: the failure is recorded on the job for the user to read."""
+    with factory() as session:
+        if not _claim(session, job_id, utcnow()):
+            return "taken"
+        job = session.get(Job, job_id)
+
+        def progress(percent: int, message: str = "") -> None:
+            job.progress = max(0, min(100, int(percent)))
+            job.message = message
+            session.commit()
+
+        try:
+            output = RUNNERS[job.kind](session, job, progress)
+        except Exception as exc:  # a job's failure is shown to its user, not raised
+            session.rollback()
+            log.error("job %s (%s) failed:\n%s", job_id, job.kind, traceback.format_exc())
+            job = session.get(Job, job_id)
+            job.status, job.message, job.finished_at = "failed", str(exc)[:2000], utcnow()
+            session.commit()
+            return "failed"
+        target = folder / str(job.id)
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / Path(output.name).name
+        path.write_bytes(output.content)
+        job.status, job.progress, job.finished_at = "done", 100, utcnow()
+        job.file_name, job.file_path = path.name, str(path)
+        session.commit()
+        return "done"
+
+
+def next_queued(session: Session) -> int | None:
+    return session.scalar(
+        select(Job.id).where(Job.status == "queued").order_by(Job.created_at, Job.id).limit(1)
+    )
+
+
+def work(factory: sessionmaker, folder: Path, *, once: bool = False) -> int:
+    """Run queued jobs one after another; with ``once``, stop when none is left."""
+    import time
+
+    done = 0
+    while True:
+        with factory() as session:
+            job_id = next_queued(session)
+        if job_id is None:
+            if once:
+                return done
+            time.sleep(2)
+            continue
+        if run(factory, job_id, folder) != "taken":
+            done += 1
+
+
+def run_in_thread(factory: sessionmaker, job_id: int, folder: Path) -> threading.Thread:
+    thread = threading.Thread(target=run, args=(factory, job_id, folder), daemon=True)
+    thread.start()
+    return thread

@@ -214,32 +214,29 @@ def users_set_password(username: str, password: str) -> None:
     click.echo(f"Password of {username} changed.")
 
 
-@users.command("disable")
-@click.argument("username")
-def users_disable(username: str) -> None:
-    """Disable USERNAME: the user can no longer log in and open sessions end."""
+def _set_active(username: str, active: bool) -> None:
     from cati import accounts, db
 
     with _app().app_context():
         try:
-            accounts.set_active(db.session(), username, False, actor="cli")
+            accounts.set_active(db.session(), username, active, actor="cli")
         except CatiError as exc:
             _fail(exc)
-    click.echo(f"Disabled {username}.")
+    click.echo(f"{'Enabled' if active else 'Disabled'} {username}.")
+
+
+@users.command("disable")
+@click.argument("username")
+def users_disable(username: str) -> None:
+    """Disable USERNAME: the user can no longer log in and open sessions end."""
+    _set_active(username, False)
 
 
 @users.command("enable")
 @click.argument("username")
 def users_enable(username: str) -> None:
     """Enable a disabled USERNAME again."""
-    from cati import accounts, db
-
-    with _app().app_context():
-        try:
-            accounts.set_active(db.session(), username, True, actor="cli")
-        except CatiError as exc:
-            _fail(exc)
-    click.echo(f"Enabled {username}.")
+    _set_active(username, True)
 
 
 # --- serving ----------------------------------------------------------------------------

@@ -106,3 +106,39 @@ def read_answers(questions: tuple[ShownQuestion, ...], form: MultiDict) -> dict[
         if value is not None and value != {} and value != []:
             answers[q.id] = value
     return answers
+
+
+def submit_page(session, interview, page, form: PageForm, formdata: MultiDict, now):
+    """Apply a posted page to the interview: Back, or Next with the page's answers."""
+    from cati import interviewing
+
+    seq = int(form.seq.data or -1)
+    if form.action.data == "back":
+        return interviewing.back(session, interview, seq, now)
+    answers = read_answers(page.questions, formdata)
+    confirmed = tuple(formdata.getlist("confirm"))
+    return interviewing.submit(session, interview, answers, seq, now, confirmed=confirmed)
+
+
+def render_page(interview, case, page, errors, formdata, *, web: bool, now, support=()) -> str:
+    """The interview page, with each error beside its question (grid rows: their grid)."""
+    from flask import render_template
+
+    from cati import interviewing
+
+    by_question: dict[str, list] = {}
+    for error in errors:
+        by_question.setdefault(error.field.split(".")[0], []).append(error)
+    return render_template(
+        "interview/page.html",
+        interview=interview,
+        case=case,
+        page=page,
+        form=PageForm(formdata=None),
+        errors=by_question,
+        submitted=formdata if errors else {},
+        support=support,
+        server_now=now,
+        web=web,
+        lang=interviewing.state_of(interview).language,
+    )

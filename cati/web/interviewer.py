@@ -41,7 +41,7 @@ from cati.fieldwork.rules import in_window, next_opening
 from cati.models import Appointment, CallAttempt, Case, Interview, Project, Role
 from cati.web.access import restrict_to
 from cati.web.clock import now as clock_now
-from cati.web.forms import PageForm, read_answers
+from cati.web.forms import PageForm, render_page, submit_page
 from questionnaires.model import text_in
 
 bp = Blueprint("interviewer", __name__, url_prefix="/interviewer")
@@ -342,16 +342,8 @@ def interview(interview_id: int) -> Response | str | tuple[str, int]:
         if not form.validate_on_submit():
             abort(400)
         now = clock_now()
-        seq = int(form.seq.data or -1)
         try:
-            if form.action.data == "back":
-                result = interviewing.back(session, interview, seq, now)
-            else:
-                answers = read_answers(page.questions, request.form)
-                confirmed = tuple(request.form.getlist("confirm"))
-                result = interviewing.submit(
-                    session, interview, answers, seq, now, confirmed=confirmed
-                )
+            result = submit_page(session, interview, page, form, request.form, now)
         except CatiError:
             return redirect(url_for("interviewer.interview", interview_id=interview.id))
         if not result.errors:
@@ -365,28 +357,14 @@ def interview(interview_id: int) -> Response | str | tuple[str, int]:
 
 
 def _render_page(interview: Interview, case: Case, page, errors) -> str:
-    session = db.session()
-    engine = interviewing.engine_for(session, interview)
+    engine = interviewing.engine_for(db.session(), interview)
     language = interviewing.state_of(interview).language
-    form = PageForm(formdata=None, seq=str(interview.seq))
-    by_field: dict[str, list] = {}
-    for error in errors:
-        by_field.setdefault(error.field.split(".")[0], []).append(error)
-    return render_template(
-        "interview/page.html",
-        interview=interview,
-        case=case,
-        page=page,
-        form=form,
-        errors=by_field,
-        submitted=request.form if errors else {},
-        support=[
-            (engine.label(language, s.question), engine.label(language, s.answer))
-            for s in engine.q.support
-        ],
-        server_now=clock_now(),
-        web=False,
-        lang=language,
+    support = [
+        (engine.label(language, s.question), engine.label(language, s.answer))
+        for s in engine.q.support
+    ]
+    return render_page(
+        interview, case, page, errors, request.form, web=False, now=clock_now(), support=support
     )
 
 

@@ -16,7 +16,7 @@ from cati.fieldwork.disposition import hold_for_web, record_self_completion
 from cati.fieldwork.weblinks import case_for_token
 from cati.models import Case
 from cati.web.clock import now as clock_now
-from cati.web.forms import PageForm, read_answers
+from cati.web.forms import PageForm, render_page, submit_page
 
 bp = Blueprint("respondent", __name__, url_prefix="/r")
 
@@ -60,41 +60,17 @@ def survey(token: str) -> Response | str | tuple[str, int]:
         form = PageForm()
         if not form.validate_on_submit():
             abort(400)
-        seq = int(form.seq.data or -1)
-        if form.action.data == "back":
-            result = interviewing.back(session, interview, seq, now)
-        else:
-            answers = read_answers(page.questions, request.form)
-            result = interviewing.submit(
-                session,
-                interview,
-                answers,
-                seq,
-                now,
-                confirmed=tuple(request.form.getlist("confirm")),
-            )
+        try:
+            result = submit_page(session, interview, page, form, request.form, now)
+        except CatiError:
+            return redirect(url_for("respondent.survey", token=token))
         if not result.errors:
             hold_for_web(case, now)
             session.commit()
             if result.finished:
                 outcome = interviewing.case_outcome(session, interview)
                 record_self_completion(session, case, outcome, now, interview.answers)
-                return redirect(url_for("respondent.survey", token=token))
             return redirect(url_for("respondent.survey", token=token))
         errors = result.errors
-    by_field: dict[str, list] = {}
-    for error in errors:
-        by_field.setdefault(error.field.split(".")[0], []).append(error)
-    return render_template(
-        "interview/page.html",
-        interview=interview,
-        case=case,
-        page=page,
-        form=PageForm(formdata=None),
-        errors=by_field,
-        submitted=request.form if errors else {},
-        support=[],
-        server_now=now,
-        web=True,
-        lang=interviewing.state_of(interview).language,
-    ), (422 if errors else 200)
+    page_html = render_page(interview, case, page, errors, request.form, web=True, now=now)
+    return page_html, (422 if errors else 200)

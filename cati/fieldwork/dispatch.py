@@ -54,6 +54,10 @@ def _candidates(session: Session, project: Project, interviewer: User, now: date
         )
         .order_by(Case.rank, Case.priority, Case.next_call_at, Case.id)
         .limit(BATCH)
+        # A long-lived session must see the cases and phones as they are now, not as it
+        # loaded them earlier (the app's sessions do not expire objects on commit).
+        .options(selectinload(Case.phones))
+        .execution_options(populate_existing=True)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Case)
@@ -102,12 +106,19 @@ def _choose_phone(
 
 
 def _claim(session: Session, case: Case, interviewer: User, now: datetime, minutes: int) -> bool:
+    """Claim the case if it is still as read: due, unclaimed and with no attempt since.
+
+    Without a row lock (SQLite) a colleague may claim and close the case between our read
+    and this update; the attempt count tells, and the phone we chose may be used up.
+    """
     expires = now + timedelta(minutes=minutes)
     won = session.execute(
         update(Case)
         .where(
             Case.id == case.id,
             Case.state == "active",
+            Case.attempts == case.attempts,
+            Case.next_call_at <= now,
             or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
         )
         .values(claimed_by_id=interviewer.id, claimed_at=now, claim_expires_at=expires)

@@ -21,7 +21,12 @@ from cati import audit
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import outcomes as oc
-from cati.fieldwork.disposition import callable_phones, catalogue, finalize_by_engine
+from cati.fieldwork.disposition import (
+    callable_phones,
+    catalogue,
+    finalize_by_engine,
+    no_phone_code,
+)
 from cati.fieldwork.projects import is_member, rules_of
 from cati.fieldwork.rules import CallingRules, in_window, next_opening
 from cati.fieldwork.sample_import import normalize_phone
@@ -156,7 +161,7 @@ def next_case(
                 continue
             phone = _choose_phone(session, case, rules, now)
             if phone is None:
-                finalize_by_engine(session, case, oc.NO_PHONE_LEFT, table, now)
+                finalize_by_engine(session, case, no_phone_code(case), table, now)
                 continue
             if isinstance(phone, datetime):
                 _reschedule(session, case, rules, phone, table, now)

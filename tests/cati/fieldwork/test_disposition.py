@@ -220,3 +220,17 @@ def test_an_appointment_time_is_reported_in_the_respondents_zone(db, project, in
     message = str(caught.value)
     assert "2026-12-06 12:00 CET" in message
     assert "2026-12-07 09:00 CET" in message
+
+
+def test_a_number_whose_attempts_ran_out_ends_as_maximum_attempts_not_as_non_working(
+    db, interviewer
+):
+    """Unanswered is eligibility unknown (AAPOR 3.13), not a non-working number (4.30)."""
+    project = make_project(db, rules={"max_attempts_phone": 2})
+    projects.assign(db, project, interviewer)
+    (case,) = make_cases(db, project)
+    call(db, project, interviewer, "NO_ANSWER", MONDAY_10)
+    db.refresh(case)
+    case = call(db, project, interviewer, "NO_ANSWER", case.next_call_at)
+    assert [p.status for p in case.phones] == ["exhausted"]
+    assert (case.state, case.final_outcome, case.final_aapor) == ("final", "MAX_ATTEMPTS", "3.13")

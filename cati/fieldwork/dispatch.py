@@ -239,6 +239,7 @@ def claim_inbound(
         .options(selectinload(Case.phones))
         .where(Case.project_id == project.id, or_(*conditions))
         .limit(1)
+        .execution_options(populate_existing=True)
     )
     if case is None:
         raise CatiError(ErrorCode.CASE_NOT_FOUND, query=query, project=project.code)
@@ -253,13 +254,37 @@ def claim_inbound(
         raise CatiError(ErrorCode.CASE_CLAIMED_BY_OTHER, case=case.external_id)
     rules = rules_of(project)
     phone = next((p for p in case.phones if p.number == number), None) or case.phones[0]
-    case.claimed_by_id = interviewer.id
-    case.claimed_at = now
-    case.claim_expires_at = now + timedelta(minutes=rules.claim_minutes)
+    # Conditional, like _claim: a colleague may have claimed or closed it since our read.
+    won = session.execute(
+        update(Case)
+        .where(
+            Case.id == case.id,
+            Case.state != "final",
+            or_(
+                Case.claimed_by_id.is_(None),
+                Case.claimed_by_id == interviewer.id,
+                Case.claim_expires_at.is_(None),
+                Case.claim_expires_at < now,
+            ),
+        )
+        .values(
+            claimed_by_id=interviewer.id,
+            claimed_at=now,
+            claim_expires_at=now + timedelta(minutes=rules.claim_minutes),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        session.rollback()
+        session.refresh(case)
+        if case.state == "final":
+            raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
+        raise CatiError(ErrorCode.CASE_CLAIMED_BY_OTHER, case=case.external_id)
     audit.record(
         session, "case.claim_inbound", user=interviewer, object_type="case", object_id=case.id
     )
     session.commit()
+    session.refresh(case)
     return Claim(case=case, phone=phone, expires_at=case.claim_expires_at)
 
 

@@ -2,8 +2,10 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, projects
 from cati.fieldwork.disposition import record_outcome
 from cati.models import Case, Phone, Project, User
@@ -68,3 +70,30 @@ def test_a_long_lived_session_dials_the_phone_as_it_is_now_not_as_it_remembers(a
     db.expire_all()
     assert db.scalars(select(Case.attempts)).all() == [2]
     assert [(p.status, p.attempts) for p in case.phones] == [("dead", 1), ("active", 1)]
+
+
+def test_an_inbound_claim_does_not_take_a_case_a_colleague_claimed_since_it_was_read(
+    app, db, monkeypatch
+):
+    project = make_project(db)
+    me, colleague = make_user(db), make_user(db)
+    for user in (me, colleague):
+        projects.assign(db, project, user)
+    (case,) = make_cases(db, project)
+    real_rules_of = dispatch.rules_of
+
+    def colleague_first(proj):
+        monkeypatch.setattr(dispatch, "rules_of", real_rules_of)
+        with app.extensions["cati.sessionmaker"]() as other:
+            claim = dispatch.next_case(
+                other, other.get(Project, project.id), other.get(User, colleague.id), now=MONDAY_10
+            )
+            assert claim is not None and claim.case.id == case.id
+        return real_rules_of(proj)
+
+    monkeypatch.setattr(dispatch, "rules_of", colleague_first)
+    with pytest.raises(CatiError) as caught:
+        dispatch.claim_inbound(db, project, me, case.external_id, now=MONDAY_10)
+    assert caught.value.code is ErrorCode.CASE_CLAIMED_BY_OTHER
+    db.expire_all()
+    assert db.get(Case, case.id).claimed_by_id == colleague.id

@@ -293,16 +293,17 @@ class SimResult:
     seconds: float
     by_outcome: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def total_violations(self) -> int:
-        return sum(self.violations.values())
-
     def as_json(self) -> str:
         return json.dumps({"benchmark": "fieldwork_sim", **asdict(self)})
 
 
 def setup(
-    session: Session, rng: random.Random, n_cases: int, n_interviewers: int, start, until
+    session: Session,
+    rng: random.Random,
+    n_cases: int,
+    n_interviewers: int,
+    start: datetime,
+    until: datetime,
 ) -> tuple[Project, list[User], dict[int, Respondent]]:
     """A project with its sample released at ``start``, its staff and a few DNC numbers."""
     rules = {

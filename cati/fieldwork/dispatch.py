@@ -21,7 +21,12 @@ from cati import audit
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import outcomes as oc
-from cati.fieldwork.disposition import callable_phones, catalogue, finalize_by_engine
+from cati.fieldwork.disposition import (
+    callable_phones,
+    catalogue,
+    finalize_by_engine,
+    no_phone_code,
+)
 from cati.fieldwork.projects import is_member, rules_of
 from cati.fieldwork.rules import CallingRules, in_window, next_opening
 from cati.models import CallAttempt, Case, DoNotCall, Phone, Project, User
@@ -55,6 +60,10 @@ def _candidates(session: Session, project: Project, interviewer: User, now: date
         )
         .order_by(Case.rank, Case.priority, Case.next_call_at, Case.id)
         .limit(BATCH)
+        # A long-lived session must see the cases and phones as they are now, not as it
+        # loaded them earlier (the app's sessions do not expire objects on commit).
+        .options(selectinload(Case.phones))
+        .execution_options(populate_existing=True)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Case)
@@ -103,12 +112,19 @@ def _choose_phone(
 
 
 def _claim(session: Session, case: Case, interviewer: User, now: datetime, minutes: int) -> bool:
+    """Claim the case if it is still as read: due, unclaimed and with no attempt since.
+
+    Without a row lock (SQLite) a colleague may claim and close the case between our read
+    and this update; the attempt count tells, and the phone we chose may be used up.
+    """
     expires = now + timedelta(minutes=minutes)
     won = session.execute(
         update(Case)
         .where(
             Case.id == case.id,
             Case.state == "active",
+            Case.attempts == case.attempts,
+            Case.next_call_at <= now,
             or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
         )
         .values(claimed_by_id=interviewer.id, claimed_at=now, claim_expires_at=expires)
@@ -146,7 +162,7 @@ def next_case(
                 continue
             phone = _choose_phone(session, case, rules, now)
             if phone is None:
-                finalize_by_engine(session, case, oc.NO_PHONE_LEFT, table, now)
+                finalize_by_engine(session, case, no_phone_code(case), table, now)
                 continue
             if isinstance(phone, datetime):
                 _reschedule(session, case, rules, phone, table, now)
@@ -224,6 +240,7 @@ def claim_inbound(
         .options(selectinload(Case.phones))
         .where(Case.project_id == project.id, or_(*conditions))
         .limit(1)
+        .execution_options(populate_existing=True)
     )
     if case is None:
         raise CatiError(ErrorCode.CASE_NOT_FOUND, query=query, project=project.code)
@@ -238,13 +255,37 @@ def claim_inbound(
         raise CatiError(ErrorCode.CASE_CLAIMED_BY_OTHER, case=case.external_id)
     rules = rules_of(project)
     phone = next((p for p in case.phones if p.number == number), None) or case.phones[0]
-    case.claimed_by_id = interviewer.id
-    case.claimed_at = now
-    case.claim_expires_at = now + timedelta(minutes=rules.claim_minutes)
+    # Conditional, like _claim: a colleague may have claimed or closed it since our read.
+    won = session.execute(
+        update(Case)
+        .where(
+            Case.id == case.id,
+            Case.state != "final",
+            or_(
+                Case.claimed_by_id.is_(None),
+                Case.claimed_by_id == interviewer.id,
+                Case.claim_expires_at.is_(None),
+                Case.claim_expires_at < now,
+            ),
+        )
+        .values(
+            claimed_by_id=interviewer.id,
+            claimed_at=now,
+            claim_expires_at=now + timedelta(minutes=rules.claim_minutes),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        session.rollback()
+        session.refresh(case)
+        if case.state == "final":
+            raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
+        raise CatiError(ErrorCode.CASE_CLAIMED_BY_OTHER, case=case.external_id)
     audit.record(
         session, "case.claim_inbound", user=interviewer, object_type="case", object_id=case.id
     )
     session.commit()
+    session.refresh(case)
     return Claim(case=case, phone=phone, expires_at=case.claim_expires_at)
 
 

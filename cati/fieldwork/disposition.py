@@ -54,6 +54,17 @@ def callable_phones(case: Case, rules: CallingRules) -> list[Phone]:
     ]
 
 
+def no_phone_code(case: Case) -> str:
+    """The system outcome for a case with no callable phone left.
+
+    Numbers whose attempts ran out were never found non-working: that is "maximum attempts"
+    (AAPOR 3.13, eligibility unknown), not "no phone left" (4.30, not eligible).
+    """
+    if any(p.status == "exhausted" for p in case.phones):
+        return oc.MAX_ATTEMPTS
+    return oc.NO_PHONE_LEFT
+
+
 def finalize(case: Case, outcome: Outcome, now: datetime) -> None:
     case.state = "final"
     case.final_outcome = outcome.code
@@ -253,7 +264,7 @@ def _schedule(
         finalize_by_engine(session, case, oc.MAX_ATTEMPTS, table, now)
         return
     if not callable_phones(case, rules):
-        finalize_by_engine(session, case, oc.NO_PHONE_LEFT, table, now)
+        finalize_by_engine(session, case, no_phone_code(case), table, now)
         return
     if outcome.next_phone:  # another number of the same person: try it straight away
         when = next_opening(rules, case.time_zone, now)

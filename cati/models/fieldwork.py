@@ -122,8 +122,9 @@ class Case(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "external_id"),
         _one_of("state", CASE_STATES, "state"),
-        # Dispatch is one ordered range scan on this index.
-        Index("ix_cases_dispatch", "project_id", "state", "rank", "priority", "next_call_at"),
+        # Dispatch is one ordered range scan on this index; it ends with the query's last
+        # sort key so that ties (a replicate released at once) need no sort.
+        Index("ix_cases_dispatch", "project_id", "state", "rank", "priority", "next_call_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -58,7 +58,10 @@ AREA_CODES = [
     276,
     281,
 ]
-_numbers = (f"+1{area}555{line:04d}" for area in AREA_CODES for line in range(100, 200))
+# 4,000 numbers, reused once the session has used them all (tables are emptied between tests).
+_numbers = itertools.cycle(
+    [f"+1{area}555{line:04d}" for area in AREA_CODES for line in range(100, 200)]
+)
 _ids = itertools.count(1)
 
 

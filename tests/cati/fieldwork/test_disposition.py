@@ -256,3 +256,17 @@ def test_bad_outcome_settings_are_refused_naming_the_field(db, project, code, fi
         projects.set_outcome(db, project, code, **fields)
     assert caught.value.code is ErrorCode.OUTCOME_INVALID
     assert caught.value.params["field"] == field
+
+
+def test_a_number_whose_attempts_ran_out_ends_as_maximum_attempts_not_as_non_working(
+    db, interviewer
+):
+    """Unanswered is eligibility unknown (AAPOR 3.13), not a non-working number (4.30)."""
+    project = make_project(db, rules={"max_attempts_phone": 2})
+    projects.assign(db, project, interviewer)
+    (case,) = make_cases(db, project)
+    call(db, project, interviewer, "NO_ANSWER", MONDAY_10)
+    db.refresh(case)
+    case = call(db, project, interviewer, "NO_ANSWER", case.next_call_at)
+    assert [p.status for p in case.phones] == ["exhausted"]
+    assert (case.state, case.final_outcome, case.final_aapor) == ("final", "MAX_ATTEMPTS", "3.13")

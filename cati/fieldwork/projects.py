@@ -93,6 +93,43 @@ def set_rules(
     return parsed
 
 
+def _add_member(
+    session: Session, project: Project, user: User, by: User | None, actor: str | None
+) -> bool:
+    if session.get(ProjectMember, (project.id, user.id)) is not None:
+        return False
+    session.add(ProjectMember(project_id=project.id, user_id=user.id))
+    audit.record(
+        session,
+        "project.assign",
+        user=by,
+        actor=actor,
+        object_type="project",
+        object_id=project.id,
+        username=user.username,
+    )
+    return True
+
+
+def _remove_member(
+    session: Session, project: Project, user: User, by: User | None, actor: str | None
+) -> bool:
+    member = session.get(ProjectMember, (project.id, user.id))
+    if member is None:
+        return False
+    session.delete(member)
+    audit.record(
+        session,
+        "project.unassign",
+        user=by,
+        actor=actor,
+        object_type="project",
+        object_id=project.id,
+        username=user.username,
+    )
+    return True
+
+
 def assign(
     session: Session,
     project: Project,
@@ -101,19 +138,53 @@ def assign(
     by: User | None = None,
     actor: str | None = None,
 ) -> None:
-    exists = session.get(ProjectMember, (project.id, user.id))
-    if exists is None:
-        session.add(ProjectMember(project_id=project.id, user_id=user.id))
-        audit.record(
-            session,
-            "project.assign",
-            user=by,
-            actor=actor,
-            object_type="project",
-            object_id=project.id,
-            username=user.username,
-        )
+    if _add_member(session, project, user, by, actor):
         session.commit()
+
+
+def unassign(
+    session: Session,
+    project: Project,
+    user: User,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+) -> None:
+    """Take the user off the project: they no longer work on it or see it."""
+    if _remove_member(session, project, user, by, actor):
+        session.commit()
+
+
+def set_projects(
+    session: Session,
+    user: User,
+    wanted: list[Project],
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+) -> tuple[int, int]:
+    """Make ``wanted`` the user's projects in one transaction; returns (added, removed)."""
+    keep = {p.id for p in wanted}
+    added = sum(_add_member(session, p, user, by, actor) for p in wanted)
+    removed = sum(
+        _remove_member(session, p, user, by, actor)
+        for p in projects_of(session, user)
+        if p.id not in keep
+    )
+    session.commit()
+    return added, removed
+
+
+def projects_of(session: Session, user: User) -> list[Project]:
+    """The projects the user is a member of, by name."""
+    return list(
+        session.scalars(
+            select(Project)
+            .join(ProjectMember, ProjectMember.project_id == Project.id)
+            .where(ProjectMember.user_id == user.id)
+            .order_by(Project.name, Project.code)
+        )
+    )
 
 
 _AAPOR = re.compile(r"^[1-4](\.\d{1,3})?$")

@@ -1,19 +1,192 @@
-"""The administrator's console: users and roles (projects per user arrive with the consoles)."""
+"""The administrator's console: users, roles, which projects each user may see, the audit log.
+
+Every change goes through a service of ``cati.accounts`` or ``cati.fieldwork.projects``,
+which writes the audit entry in the same transaction. The audit log is only read here.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from sqlalchemy import select
+from datetime import UTC, datetime, time, timedelta
 
-from cati import db
-from cati.models import Role, User
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from cati import accounts, audit, db
+from cati.errors import CatiError
+from cati.fieldwork import projects
+from cati.models import Project, Role, User
+from cati.web import ROLE_NAMES
 from cati.web.access import restrict_to
+from cati.web.admin_forms import (
+    ERROR_FIELDS,
+    ActiveForm,
+    AuditFilter,
+    PasswordForm,
+    ProjectsForm,
+    UserForm,
+)
+from cati.web.auth import LOCALE_NAMES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 restrict_to(bp, Role.ADMIN)
+PAGE_SIZE = 50
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _user(user_id: int) -> User:
+    user = db.session().get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _user_form() -> UserForm:
+    return UserForm(roles=ROLE_NAMES, locales=LOCALE_NAMES)
 
 
 @bp.route("/")
 def index() -> str:
     users = db.session().scalars(select(User).order_by(User.role, User.username)).all()
     return render_template("admin/index.html", users=users)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user() -> Response | tuple[str, int]:
+    form = _user_form()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                db.session(),
+                form.username.data.strip(),
+                form.role.data,
+                form.password.data,
+                full_name=form.full_name.data.strip(),
+                locale=form.locale.data or None,
+                time_zone=form.time_zone.data,
+                by=_me(),
+            )
+        except CatiError as exc:
+            db.session().rollback()
+            getattr(form, ERROR_FIELDS.get(exc.code, "username")).errors.append(
+                exc.translated(gettext)
+            )
+        else:
+            flash(gettext("User %(name)s created.", name=user.username), "ok")
+            return redirect(url_for("admin.user", user_id=user.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/new_user.html", form=form), status
+
+
+def _user_page(user: User, status: int = 200, **forms: FlaskForm) -> tuple[str, int]:
+    session = db.session()
+    everything = session.scalars(select(Project).order_by(Project.name, Project.code)).all()
+    chosen = forms.get("projects") or ProjectsForm(
+        formdata=None, projects=[p.id for p in projects.projects_of(session, user)]
+    )
+    chosen.projects.choices = [(p.id, f"{p.name} ({p.code})") for p in everything]
+    return render_template(
+        "admin/user.html",
+        user=user,
+        projects=chosen,
+        active=ActiveForm(formdata=None, active="0" if user.active else "1"),
+        password=forms.get("password") or PasswordForm(formdata=None),
+        is_me=user.id == current_user.id,
+    ), status
+
+
+@bp.route("/users/<int:user_id>")
+def user(user_id: int) -> tuple[str, int]:
+    return _user_page(_user(user_id))
+
+
+@bp.route("/users/<int:user_id>/projects", methods=["POST"])
+def user_projects(user_id: int) -> Response | tuple[str, int]:
+    user = _user(user_id)
+    form = ProjectsForm()
+    session = db.session()
+    form.projects.choices = [
+        tuple(row) for row in session.execute(select(Project.id, Project.code))
+    ]
+    if not form.validate_on_submit():
+        return _user_page(user, 400, projects=form)
+    wanted = list(session.scalars(select(Project).where(Project.id.in_(form.projects.data))))
+    added, removed = projects.set_projects(session, user, wanted, by=_me())
+    flash(
+        gettext(
+            "Projects saved: %(added)d added, %(removed)d removed.", added=added, removed=removed
+        ),
+        "ok",
+    )
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def user_active(user_id: int) -> Response | tuple[str, int]:
+    user = _user(user_id)
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        return _user_page(user, 400)
+    active = form.active.data == "1"
+    if not active and user.id == current_user.id:
+        flash(gettext("You cannot disable your own account."), "error")
+        return _user_page(user, 400)
+    accounts.set_active(db.session(), user.username, active, by=_me())
+    if active:
+        flash(gettext("%(name)s can log in again.", name=user.username), "ok")
+    else:
+        flash(gettext("%(name)s can no longer log in.", name=user.username), "ok")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+def user_password(user_id: int) -> Response | tuple[str, int]:
+    user = _user(user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password(db.session(), user.username, form.password.data, by=_me())
+        except CatiError as exc:
+            db.session().rollback()
+            form.password.errors.append(exc.translated(gettext))
+        else:
+            flash(gettext("New password set for %(name)s.", name=user.username), "ok")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, 400, password=form)
+
+
+def _utc_midnight(day) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+@bp.route("/audit")
+def audit_log() -> str:
+    session = db.session()
+    form = AuditFilter(request.args)
+    form.action.choices = [("", _l("any"))] + [(a, a) for a in audit.actions(session)]
+    form.validate()
+    ok = {name: field.data for name, field in form._fields.items() if not field.errors}
+    query = audit.AuditQuery(
+        actor=(ok.get("user") or "").strip() or None,
+        action=ok.get("action") or None,
+        since=_utc_midnight(ok["since"]) if ok.get("since") else None,
+        before=_utc_midnight(ok["until"]) + timedelta(days=1) if ok.get("until") else None,
+    )
+    page = max(1, request.args.get("page", 1, type=int))
+    total, rows = audit.entries(session, query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        filters={k: v for k, v in request.args.items() if k != "page"},
+    )

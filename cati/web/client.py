@@ -1,16 +1,69 @@
-"""The client's view: progress and the files released to them."""
+"""The client's view: fieldwork progress of their own projects and the files released to them.
+
+A client sees a project only when an administrator has made them a member of it; any other
+project answers 403, the same as a page of another role.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from zoneinfo import ZoneInfo
 
-from cati.models import Role
+from flask import Blueprint, abort, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from cati import db
+from cati.errors import CatiError
+from cati.fieldwork import progress, projects
+from cati.models import Project, Role
 from cati.web.access import restrict_to
 
 bp = Blueprint("client", __name__, url_prefix="/client")
 restrict_to(bp, Role.CLIENT)
+STATUS_NAMES = {
+    "setup": _l("being prepared"),
+    "fieldwork": _l("in fieldwork"),
+    "paused": _l("fieldwork paused"),
+    "closed": _l("fieldwork closed"),
+}
+STATE_NAMES = {
+    "final": _l("finished"),
+    "active": _l("being called"),
+    "held": _l("held (quota full)"),
+    "unreleased": _l("not released yet"),
+}
+
+
+@bp.context_processor
+def _names() -> dict:
+    return {"status_names": STATUS_NAMES, "state_names": STATE_NAMES}
+
+
+def _project(code: str) -> Project:
+    session = db.session()
+    try:
+        project = projects.get_project(session, code)
+    except CatiError:
+        abort(404)
+    if not projects.is_member(session, project, current_user._get_current_object()):
+        abort(403)
+    return project
 
 
 @bp.route("/")
 def index() -> str:
-    return render_template("client/index.html")
+    session = db.session()
+    mine = projects.projects_of(session, current_user._get_current_object())
+    return render_template(
+        "client/index.html", studies=[progress.progress(session, p) for p in mine]
+    )
+
+
+@bp.route("/<code>/")
+def project(code: str) -> str:
+    found = _project(code)
+    return render_template(
+        "client/project.html",
+        p=progress.progress(db.session(), found),
+        zone=ZoneInfo(found.time_zone),
+    )

@@ -123,6 +123,16 @@ def main() -> None:
         admin = browser.new_page(base_url=base, viewport={"width": 1200, "height": 520})
         log_in(admin, "admin")
         admin.screenshot(path=HERE / "admin.png")
+        admin.get_by_role("link", name="client", exact=True).click()
+        admin.wait_for_url("**/admin/users/*")
+        admin.screenshot(path=HERE / "admin-user.png", full_page=True)
+        customer = browser.new_page(
+            base_url=base, viewport={"width": 1200, "height": 900}, locale="en-GB"
+        )
+        log_in(customer, "client")
+        customer.get_by_test_id("study").get_by_role("link").click()
+        customer.wait_for_url(f"**/client/{demo.DEMO_PROJECT}/")
+        customer.screenshot(path=HERE / "client.png", full_page=True)
         browser.close()
     server.shutdown()
 

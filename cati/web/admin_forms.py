@@ -1,0 +1,84 @@
+"""The administrator's forms, and which field each account error belongs beside."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from cati.errors import ErrorCode
+from cati.models import Role
+
+# Account errors shown beside the field that caused them.
+ERROR_FIELDS = {
+    ErrorCode.USERNAME_INVALID: "username",
+    ErrorCode.USER_EXISTS: "username",
+    ErrorCode.ROLE_INVALID: "role",
+    ErrorCode.PASSWORD_TOO_SHORT: "password",
+    ErrorCode.PASSWORD_IS_USERNAME: "password",
+    ErrorCode.LOCALE_INVALID: "locale",
+}
+
+
+@cache
+def time_zones() -> list[str]:
+    return sorted(available_timezones())
+
+
+class UserForm(FlaskForm):
+    # Length limits only; the rules on names and passwords live in cati.accounts.
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    full_name = StringField(_l("Full name"), validators=[Length(max=200)])
+    role = SelectField(_l("Role"), default=Role.INTERVIEWER.value, validate_choice=False)
+    locale = SelectField(_l("Language"), validate_choice=False)
+    time_zone = SelectField(_l("Time zone"), default="Europe/Madrid")
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=256)])
+
+    def __init__(self, roles: dict, locales: dict, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.role.choices = [(r.value, roles[r.value]) for r in Role]
+        self.locale.choices = [("", _l("the browser's")), *locales.items()]
+        self.time_zone.choices = time_zones()
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+    confirm = PasswordField(
+        _l("The same again"),
+        validators=[EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ActiveForm(FlaskForm):
+    active = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProjectsForm(FlaskForm):
+    projects = MultiCheckboxField(_l("Projects"), coerce=int)
+
+
+class AuditFilter(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    user = StringField(_l("User"), validators=[Optional(), Length(max=64)])
+    action = SelectField(_l("Action"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])

@@ -1,0 +1,160 @@
+"""Every route × every role: allowed, or 403; anonymous visitors go to the log-in page.
+
+The table below names, for each endpoint, who may use it and what that role gets when the
+URL points at a project, case and interview that are someone else's. A route added without
+an entry here fails the first test, so access is always decided, never inherited by accident.
+"""
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from cati import interviewing, questionnaire_store
+from cati.fieldwork import dispatch, projects, weblinks
+from cati.models import Role
+from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
+from tests.cati.web.test_auth import HOMES
+from tests.conftest import csrf_token, make_user
+
+LIBRARY = Path(__file__).parents[3] / "questionnaires" / "library"
+ANONYMOUS = "anonymous"
+AUDIENCES = [*(r.value for r in Role), ANONYMOUS]
+PUBLIC = "public"  # anyone, logged in or not
+NOT_MINE = 403  # the owner role, on a project it is not a member of or a case it has not claimed
+
+# endpoint: (who may use it, the statuses that role gets here)
+EXPECTED: dict[str, tuple[str, set[int]]] = {
+    "auth.index": (PUBLIC, {302}),
+    "auth.login": (PUBLIC, {200, 302}),  # 302: already logged in, sent home
+    "auth.language": (PUBLIC, {302}),
+    "auth.logout": (PUBLIC, {302}),
+    "respondent.survey": (PUBLIC, {200}),
+    "admin.index": ("admin", {200}),
+    "admin.new_user": ("admin", {200}),
+    "admin.user": ("admin", {200}),
+    "admin.user_active": ("admin", {400}),  # empty form
+    "admin.user_password": ("admin", {400}),  # empty form
+    "admin.user_projects": ("admin", {302}),  # no box ticked: no projects
+    "admin.audit_log": ("admin", {200}),
+    "research.index": ("researcher", {200}),
+    "research.create": ("researcher", {400}),  # empty form
+    "research.project": ("researcher", {NOT_MINE}),
+    "research.questionnaire": ("researcher", {NOT_MINE}),
+    "research.preview": ("researcher", {NOT_MINE}),
+    "research.sample": ("researcher", {NOT_MINE}),
+    "research.release": ("researcher", {NOT_MINE}),
+    "research.staff": ("researcher", {NOT_MINE}),
+    "research.add_quota": ("researcher", {NOT_MINE}),
+    "research.rules": ("researcher", {NOT_MINE}),
+    "research.dnc": ("researcher", {NOT_MINE}),
+    "supervisor.index": ("supervisor", {200}),
+    "supervisor.live": ("supervisor", {NOT_MINE}),
+    "supervisor.cases": ("supervisor", {NOT_MINE}),
+    "supervisor.case": ("supervisor", {NOT_MINE}),
+    "supervisor.do_reschedule": ("supervisor", {NOT_MINE}),
+    "supervisor.do_reassign": ("supervisor", {NOT_MINE}),
+    "supervisor.do_outcome": ("supervisor", {NOT_MINE}),
+    "supervisor.do_release": ("supervisor", {NOT_MINE}),
+    "supervisor.quality_flags": ("supervisor", {NOT_MINE}),
+    "interviewer.index": ("interviewer", {200}),
+    "interviewer.take_break": ("interviewer", {302}),
+    "interviewer.back_to_work": ("interviewer", {302}),
+    "interviewer.next_case": ("interviewer", {NOT_MINE}),
+    "interviewer.inbound": ("interviewer", {NOT_MINE}),
+    "interviewer.case": ("interviewer", {NOT_MINE}),
+    "interviewer.start_interview": ("interviewer", {NOT_MINE}),
+    "interviewer.interview": ("interviewer", {NOT_MINE}),
+    "client.index": ("client", {200}),
+    "client.project": ("client", {NOT_MINE}),
+}
+
+
+def endpoints(app: Flask) -> list[str]:
+    # Log-out last: it ends the session the other requests run in.
+    found = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    return sorted(found, key=lambda e: (e == "auth.logout", e))
+
+
+def test_every_route_has_an_entry_in_the_access_table(app):
+    assert set(endpoints(app)) == set(EXPECTED)
+
+
+@pytest.fixture
+def someone_elses(app, db):
+    """A project with its own staff, a case claimed and interviewed by its interviewer."""
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    project = make_project(db, name="Somebody Else's Study")
+    questionnaire_store.pin(db, project, LIBRARY / "customer_satisfaction.yaml")
+    interviewer = make_user(db, "interviewer")
+    for user in (interviewer, make_user(db, "supervisor"), make_user(db, "client")):
+        projects.assign(db, project, user)
+    make_cases(db, project, n=2)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    interview = interviewing.open_interview(db, claim.case, MONDAY_10, interviewer=interviewer)
+    ((_, token),) = [
+        pair for pair in weblinks.issue_links(db, project) if pair[0] != claim.case.external_id
+    ]
+    return project, {
+        "code": project.code,
+        "case_id": claim.case.id,
+        "interview_id": interview.id,
+        "token": token,
+        "replicate": 1,
+        "user_id": make_user(db, "researcher").id,  # a bystander for the admin's user pages
+    }
+
+
+def request(app, client, endpoint: str, params: dict, token: str):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    url = app.url_map.bind("localhost").build(
+        endpoint, {k: v for k, v in params.items() if k in rule.arguments}
+    )
+    if "GET" in rule.methods:
+        return url, client.get(url)
+    return url, client.post(url, data={"csrf_token": token})
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_each_route_answers_each_role_as_the_table_says(
+    app, client, login_as, someone_elses, audience
+):
+    project, params = someone_elses
+    if audience == ANONYMOUS:
+        token = csrf_token(client, "/login")
+    else:
+        login_as(audience)
+        token = csrf_token(client, HOMES[audience])
+    wrong = []
+    for endpoint in endpoints(app):
+        owner, statuses = EXPECTED[endpoint]
+        url, response = request(app, client, endpoint, params, token)
+        location = response.headers.get("Location", "")
+        if owner in (PUBLIC, audience):
+            ok = response.status_code in statuses
+        elif audience == ANONYMOUS:
+            ok = response.status_code == 302 and location.startswith("/login")
+        else:
+            ok = response.status_code == 403
+        if audience == "client" and response.status_code == 200:
+            # A client never sees another client's project, on any page.
+            ok = ok and project.name not in response.get_data(as_text=True)
+        if not ok:
+            wrong.append(f"{response.request.method} {url}: {response.status_code} {location}")
+    assert not wrong, f"{audience}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("audience", ["supervisor", "interviewer", "client"])
+def test_made_a_member_the_owner_role_gets_past_the_403(
+    app, client, db, login_as, someone_elses, audience
+):
+    """The 403s above come from membership: the same pages open once the role is a member."""
+    project, params = someone_elses
+    user = login_as(audience)
+    token = csrf_token(client, HOMES[audience])
+    projects.assign(db, project, user)
+    for endpoint in endpoints(app):
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        if EXPECTED[endpoint][0] == audience and "code" in rule.arguments:
+            url, response = request(app, client, endpoint, params, token)
+            assert response.status_code in (200, 302), url

@@ -179,7 +179,7 @@ def region_map(
 ) -> str:
     """A simple map: sampled points in grey, a bubble per region sized by its completes."""
     with plt.rc_context(STYLE):
-        figure, ax = plt.subplots(figsize=(WIDTH, 3.6))
+        figure, ax = plt.subplots(figsize=(WIDTH, 4.4))
         if points:
             lon, lat = zip(*points, strict=True)
             ax.scatter(lon, lat, s=3, color="#c9d6e3", linewidths=0)
@@ -188,20 +188,31 @@ def region_map(
             ax.scatter(
                 [lon_c],
                 [lat_c],
-                s=60 + 900 * completes / most,
+                s=(40 + 700 * completes / most) if completes else 8,
                 color=NAVY,
                 alpha=0.75,
                 linewidths=0,
             )
-            ax.annotate(
-                f"{_short(name, 24)}\n{completes}",
-                (lon_c, lat_c),
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="white",
-                fontweight="bold",
-            )
+            if completes:
+                ax.annotate(
+                    str(completes),
+                    (lon_c, lat_c),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white",
+                    fontweight="bold",
+                )
+                ax.annotate(
+                    _short(name, 24),
+                    (lon_c, lat_c),
+                    xytext=(0, -9),
+                    textcoords="offset points",
+                    ha="center",
+                    va="top",
+                    fontsize=6,
+                    color="#1d2733",
+                )
         ax.set_aspect("equal", adjustable="datalim")
         ax.axis("off")
         return to_data_uri(figure)

@@ -13,6 +13,7 @@ its text from the page (``string-set``).
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from pypdf import PdfWriter
 from exports.i18n import words
 
 CHUNK_SECTIONS = 12
+# WeasyPrint logs every rendering step at INFO; a command's progress bar says enough.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def environment() -> Environment:
@@ -173,7 +176,7 @@ def render_report(
         for part in [front, *parts]:
             writer.append(str(part))
         for section, start in zip(sections, starts, strict=True):
-            writer.add_outline_item(section.title, start - 1)
+            writer.add_outline_item(title=section.title, page_number=start - 1)
         writer.add_metadata({"/Title": f"{info.study} — {words(info.language)[kind]}"})
         with path.open("wb") as out:
             writer.write(out)

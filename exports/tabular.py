@@ -113,3 +113,12 @@ def _excel_value(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return str(value)
     return value
+
+
+def write_table_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Any table (such as paradata) as CSV, formula-like text neutralized."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(neutralize)
+    out.to_csv(path, index=False, encoding="utf-8-sig")

@@ -389,9 +389,12 @@ def export_paradata(session: Session, project: Project, out: Path) -> int:
     return len(frame)
 
 
-def banner_questions(data: dataset.Dataset) -> list[Any]:
+def banner_questions(data: dataset.Dataset, language: str = "en") -> list[Any]:
     """Every closed question as banner-book rows: single codes, multiple options, numbers."""
     from cati.stats.banner import Question
+    from exports.topline import special_labels
+
+    special = special_labels(data.questionnaire, language)
 
     questions: list[Question] = []
     multi: dict[str, list[Any]] = {}
@@ -402,7 +405,8 @@ def banner_questions(data: dataset.Dataset) -> list[Any]:
             multi.setdefault(c.question_id or c.name, []).append(c)
         elif c.value_labels:
             observed = set(pd.to_numeric(data.frame[c.name], errors="coerce").dropna())
-            codes = dict(c.value_labels) | {int(v): f"{v:g}" for v in observed}
+            codes = {int(v): f"{v:g}" for v in observed} | dict(c.value_labels)
+            codes |= {k: special[k] for k in c.missing if k in codes and k in special}
             categories = tuple((float(k), v) for k, v in sorted(codes.items()))
             questions.append(Question(c.name, c.label, "single", categories))
         else:
@@ -483,6 +487,6 @@ def export_report(
         variables.append(BannerVariable(name, meta.label, categories))
         if meta.missing:  # Don't know and Refused are no banner column
             frame[name] = frame[name].where(~frame[name].isin(meta.missing))
-    table = banner_table(frame, banner_questions(data), variables, weights=weights)
+    table = banner_table(frame, banner_questions(data, language), variables, weights=weights)
     names = {v.name: v.label for v in variables}
     return write_banner_book(table, info, out, variable_labels=names, progress=progress)

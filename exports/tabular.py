@@ -69,6 +69,7 @@ def write_xlsx(
     """A "data" sheet and a "variables" sheet; write-only mode keeps memory flat."""
     book = Workbook(write_only=True)
     data_sheet = book.create_sheet("data")
+    data_sheet.freeze_panes = "A2"  # the variable names stay in view
     bold = Font(bold=True)
 
     def header(sheet: Any, names: Sequence[str]) -> None:

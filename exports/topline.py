@@ -84,6 +84,17 @@ def _share_rows(
     return rows, base
 
 
+def special_labels(questionnaire: Questionnaire, language: str) -> dict[int, str]:
+    """Labels of the special codes (Don't know, Refused, Timed out) in ``language``."""
+    lang = language if language in ("en", "es") else "en"
+    codes = questionnaire.codes
+    return {
+        codes.dont_know: SPECIAL["dont_know"][lang],
+        codes.refused: SPECIAL["refused"][lang],
+        codes.timed_out: SPECIAL["timed_out"][lang],
+    }
+
+
 class _Builder:
     def __init__(
         self, frame: pd.DataFrame, questionnaire: Questionnaire, weights: str | None, lang: str
@@ -94,12 +105,7 @@ class _Builder:
         self.w = (
             frame[weights].to_numpy(dtype=float) if weights else np.ones(len(frame), dtype=float)
         )
-        codes = questionnaire.codes
-        self.special = {
-            codes.dont_know: SPECIAL["dont_know"][lang if lang in ("en", "es") else "en"],
-            codes.refused: SPECIAL["refused"][lang if lang in ("en", "es") else "en"],
-            codes.timed_out: SPECIAL["timed_out"][lang if lang in ("en", "es") else "en"],
-        }
+        self.special = special_labels(questionnaire, lang)
 
     def text(self, value: object) -> str:
         return " ".join(text_in(value, self.lang, self.q.language).split())

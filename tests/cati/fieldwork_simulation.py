@@ -26,9 +26,17 @@ def _pages(rng: random.Random, reason: str) -> list[dict]:
         {"nps_reason": reason},
         {"sat": grid},
         {"contact_channels": rng.sample([1, 2, 3, 4], rng.randint(1, 3))},
-        {"problem": 2},
+        *_problem_pages(rng, reason),
         {},
     ]
+
+
+def _problem_pages(rng: random.Random, reason: str) -> list[dict]:
+    if rng.random() < 0.7:
+        return [{"problem": 2}]
+    solved = rng.choice((1, 2, 3))
+    pages = [{"problem": 1}, {"problem_detail": reason}, {"problem_solved": solved}]
+    return pages + ([{"recontact": rng.choice((1, 2))}] if solved != 1 else [])
 
 
 def simulate(

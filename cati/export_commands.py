@@ -6,6 +6,8 @@ not pay for pandas, matplotlib and WeasyPrint.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,24 +17,36 @@ from cati.errors import CatiError
 from cati.reporting import DATA_FORMATS, REPORT_KINDS
 
 if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
     from sqlalchemy.orm import Session
 
     from cati.models import Project
 
 
-def _session_and_project(code: str) -> tuple[Session, Project]:
-    """The database session (in an app context kept for the command's life) and project."""
+@contextmanager
+def _project(code: str) -> Iterator[tuple[Session, Project]]:
+    """The database session and project, inside the app context of the command."""
     from cati import db as dbmod
     from cati.cli import _app
     from cati.fieldwork import projects
 
-    context = _app().app_context()
-    context.push()
-    session = dbmod.session()
-    try:
-        return session, projects.get_project(session, code)
-    except CatiError as exc:
-        raise click.ClickException(str(exc)) from None
+    with _app().app_context():
+        session = dbmod.session()
+        try:
+            project = projects.get_project(session, code)
+        except CatiError as exc:
+            raise click.ClickException(str(exc)) from None
+        yield session, project
+
+
+def _advance(bar: ProgressBar) -> Callable[[int, int], None]:
+    """A progress callback that learns the total from the first report."""
+
+    def advance(done: int, total: int) -> None:
+        bar.length = total
+        bar.update(done)
+
+    return advance
 
 
 @click.group()
@@ -67,8 +81,10 @@ def export_data(
     (.html, or .pdf by the file name)."""
     from cati import reporting
 
-    session, proj = _session_and_project(project)
-    with click.progressbar(length=1, label=f"Exporting {fmt}") as bar:
+    with (
+        _project(project) as (session, proj),
+        click.progressbar(length=1, label=f"Exporting {fmt}") as bar,
+    ):
         files = reporting.export_data(
             session,
             proj,
@@ -79,8 +95,9 @@ def export_data(
             labels=labels,
             partials=partials,
             language=lang,
+            progress=_advance(bar),
         )
-        bar.update(1)
+        bar.update(bar.length - bar.pos)  # formats without row-by-row progress: done
     for path in files:
         click.echo(f"Wrote {path}")
 
@@ -92,8 +109,8 @@ def export_paradata(project: str, out: Path) -> None:
     """Write PROJECT's call attempts (paradata) as CSV."""
     from cati import reporting
 
-    session, proj = _session_and_project(project)
-    rows = reporting.export_paradata(session, proj, out)
+    with _project(project) as (session, proj):
+        rows = reporting.export_paradata(session, proj, out)
     click.echo(f"Wrote {rows} call attempts to {out}")
 
 
@@ -119,8 +136,10 @@ def export_report(
     """Write a PDF report of PROJECT: topline, banner, fieldwork or questionnaire."""
     from cati import reporting
 
-    session, proj = _session_and_project(project)
-    with click.progressbar(length=0, label=f"Rendering the {kind} report") as bar:
+    with (
+        _project(project) as (session, proj),
+        click.progressbar(length=1, label=f"Rendering the {kind} report") as bar,
+    ):
         pages = reporting.export_report(
             session,
             proj,
@@ -130,6 +149,6 @@ def export_report(
             logo=logo,
             weights=weight,
             banner=[b.strip() for b in banner.split(",") if b.strip()],
-            progress=bar.update,
+            progress=_advance(bar),
         )
     click.echo(f"Wrote {out} ({pages} pages)")

@@ -346,7 +346,7 @@ def export_data(
     labels: bool = False,
     partials: bool = False,
     language: str = "en",
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Write the project's data in ``fmt``; returns the files written."""
     from exports import codebook, statfiles, tabular, triple_s
@@ -444,7 +444,7 @@ def export_report(
     logo: Path | None = None,
     weights: str | None = None,
     banner: Sequence[str] = ("region",),
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write one PDF report; returns its number of pages."""
     from cati.stats.weighting import kish_effective_base

@@ -28,6 +28,8 @@ from pypdf import PdfWriter
 from exports.i18n import words
 
 CHUNK_SECTIONS = 12
+# A progress report: (units just done, units in all), e.g. sections rendered or rows written.
+Progress = Callable[[int, int], None]
 # WeasyPrint logs every rendering step at INFO; a command's progress bar says enough.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -123,9 +125,11 @@ def _front_html(
 
 
 def _html(source: str) -> Any:
-    from weasyprint import HTML
+    from weasyprint import HTML, URLFetcher
 
-    return HTML(string=source, base_url=".")
+    # Charts are data: URIs and a logo a local file; a report never reaches the network.
+    fetcher = URLFetcher(allowed_protocols={"data", "file"})
+    return HTML(string=source, base_url=".", url_fetcher=fetcher)
 
 
 def render_report(
@@ -135,11 +139,12 @@ def render_report(
     path: Path,
     *,
     chunk_sections: int | None = CHUNK_SECTIONS,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Write the report to ``path``; returns the number of pages.
 
-    ``chunk_sections=None`` renders all sections as one document (for comparison).
+    ``chunk_sections=None`` renders all sections as one document (for comparison);
+    ``progress`` hears of every chunk rendered.
     """
     placeholder = [0] * len(sections)
     draft = _html(_front_html(info, kind, sections, placeholder)).render()
@@ -166,7 +171,7 @@ def render_report(
             parts.append(part)
             del document  # the layout of one chunk is what memory holds
             if progress:
-                progress(len(chunk))
+                progress(len(chunk), len(sections))
         front = Path(folder) / "front.pdf"
         front_document = _html(_front_html(info, kind, sections, starts, method_page)).render()
         if len(front_document.pages) != front_pages:

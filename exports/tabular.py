@@ -64,7 +64,7 @@ def write_xlsx(
     path: Path,
     *,
     labels: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """A "data" sheet and a "variables" sheet; write-only mode keeps memory flat."""
     book = Workbook(write_only=True)
@@ -85,7 +85,7 @@ def write_xlsx(
     for row in data.itertuples(index=False, name=None):
         data_sheet.append([None if _is_missing(v) else _excel_value(v) for v in row])
         if progress:
-            progress(1)
+            progress(1, len(data))
     variables = book.create_sheet("variables")
     header(variables, VARIABLE_HEADERS)
     for c in columns:

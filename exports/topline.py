@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ from exports.pdf import ENV, ReportInfo, Section, render_report
 from questionnaires.model import Grid, Questionnaire, Rating, text_in
 
 VERBATIMS = 12
+HISTOGRAM_BINS = 10
 SPECIAL = {
     "dont_know": {"en": "Don't know", "es": "No sabe"},
     "refused": {"en": "Refused", "es": "No contesta"},
@@ -197,11 +199,16 @@ class _Builder:
         special = np.isin(values, list(self.special))
         valid = ~np.isnan(values) & ~special
         base = _base(valid, self.w)
-        estimate = None
+        estimate, chart = None, None
         if base.unweighted > 1:
             design = SurveyDesign.from_weights(np.where(valid, self.w, 0.0))
             estimate = survey_mean(design, np.where(valid, values, np.nan))
-        return ToplineQuestion(qid, title, "mean", base, estimate=estimate)
+            # The weighted distribution in at most ten equal bins.
+            bins = min(HISTOGRAM_BINS, len(np.unique(values[valid])))
+            counts, edges = np.histogram(values[valid], bins=bins, weights=self.w[valid])
+            labels = [f"{a:.4g}–{b:.4g}" for a, b in pairwise(edges)]
+            chart = charts.bars(labels, list(100 * counts / counts.sum()))
+        return ToplineQuestion(qid, title, "mean", base, chart=chart, estimate=estimate)
 
     def verbatim(self, qid: str, title: str, column: str) -> ToplineQuestion:
         series = self.frame[column]

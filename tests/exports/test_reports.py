@@ -216,3 +216,22 @@ def test_codebook_lists_labels_and_counts_escaped(tmp_path, frame, columns):
     path = tmp_path / "codebook.pdf"
     write_codebook_pdf(entries, info(), path)
     assert "98 = Don't know (1)" in " ".join(text_of(path).split())
+
+
+def test_numeric_questions_get_a_histogram_and_a_mean_without_special_codes():
+    from questionnaires.model import Questionnaire
+
+    questionnaire = Questionnaire.model_validate(
+        {
+            "id": "n",
+            "version": "1",
+            "title": "T",
+            "questions": [{"id": "spend", "type": "numeric", "text": "Monthly spend?"}],
+        }
+    )
+    frame = pd.DataFrame({"spend": [10.0, 20.0, 30.0, 98.0, 99.0, None]})
+    column = Col("spend", "Spend", "numeric", {98: "Don't know"}, (97, 98, 99), question_id="spend")
+    (question,) = build_topline(frame, [column], questionnaire)
+    assert question.base.unweighted == 3
+    assert question.estimate.value == pytest.approx(20.0)
+    assert question.chart.startswith("data:image/svg+xml;base64,")

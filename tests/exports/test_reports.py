@@ -215,7 +215,9 @@ def test_codebook_lists_labels_and_counts_escaped(tmp_path, frame, columns):
     assert "<script>" not in html and "&lt;script&gt;" in html
     path = tmp_path / "codebook.pdf"
     write_codebook_pdf(entries, info(), path)
-    assert "98 = Don't know (1)" in " ".join(text_of(path).split())
+    text = " ".join(text_of(path).split())
+    assert "98 = Don't know (1)" in text
+    assert "Values" in text and "built-in" not in text  # the header, not a dict method
 
 
 def test_numeric_questions_get_a_histogram_and_a_mean_without_special_codes():

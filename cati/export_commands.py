@@ -85,18 +85,21 @@ def export_data(
         _project(project) as (session, proj),
         click.progressbar(length=1, label=f"Exporting {fmt}") as bar,
     ):
-        files = reporting.export_data(
-            session,
-            proj,
-            fmt,
-            out,
-            include_personal=include_personal,
-            safe=[s.strip() for s in safe.split(",") if s.strip()],
-            labels=labels,
-            partials=partials,
-            language=lang,
-            progress=_advance(bar),
-        )
+        try:
+            files = reporting.export_data(
+                session,
+                proj,
+                fmt,
+                out,
+                include_personal=include_personal,
+                safe=[s.strip() for s in safe.split(",") if s.strip()],
+                labels=labels,
+                partials=partials,
+                language=lang,
+                progress=_advance(bar),
+            )
+        except ValueError as exc:  # a file format's own limit, named
+            raise click.ClickException(str(exc)) from None
         bar.update(bar.length - bar.pos)  # formats without row-by-row progress: done
     for path in files:
         click.echo(f"Wrote {path}")
@@ -140,15 +143,18 @@ def export_report(
         _project(project) as (session, proj),
         click.progressbar(length=1, label=f"Rendering the {kind} report") as bar,
     ):
-        pages = reporting.export_report(
-            session,
-            proj,
-            kind,
-            out,
-            language=lang,
-            logo=logo,
-            weights=weight,
-            banner=[b.strip() for b in banner.split(",") if b.strip()],
-            progress=_advance(bar),
-        )
+        try:
+            pages = reporting.export_report(
+                session,
+                proj,
+                kind,
+                out,
+                language=lang,
+                logo=logo,
+                weights=weight,
+                banner=[b.strip() for b in banner.split(",") if b.strip()],
+                progress=_advance(bar),
+            )
+        except ValueError as exc:  # an unknown banner variable, a statistics error
+            raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote {out} ({pages} pages)")

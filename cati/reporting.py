@@ -479,7 +479,10 @@ def export_report(
     from exports.banner_book import write_banner_book
 
     variables = []
+    known = {c.name for c in data.columns}
     for name in banner:
+        if name not in known:
+            raise ValueError(f"banner variable {name!r} is not in the data of {project.code}")
         meta = data.meta(name)
         categories = tuple(
             (float(k), v) for k, v in meta.value_labels.items() if k not in meta.missing

@@ -23,6 +23,7 @@ from exports.columns import ColumnLike
 SPSS_MAX_MISSING = 3
 STATA_MAX_LABEL = 80  # Stata variable labels are at most 80 characters
 STATA_MAX_STRING = 2045  # longer text needs strL, which pyreadstat does not write
+STATA_MAX_NAME = 32
 
 
 def _prepared(frame: pd.DataFrame, columns: Sequence[ColumnLike]) -> pd.DataFrame:
@@ -102,6 +103,12 @@ def stata_letters(column: ColumnLike) -> dict[int, str]:
 def write_dta(
     frame: pd.DataFrame, columns: Sequence[ColumnLike], path: Path, *, file_label: str = ""
 ) -> None:
+    too_long = [c.name for c in columns if len(c.name) > STATA_MAX_NAME]
+    if too_long:
+        raise ValueError(
+            f"Stata names have at most {STATA_MAX_NAME} characters; rename {', '.join(too_long)} "
+            "(the questionnaire's `variable:`) or export to SPSS"
+        )
     data = _prepared(frame, columns)
     labels: dict[str, dict[float | str, str]] = {}
     missing: dict[str, list[str]] = {}

@@ -124,3 +124,5 @@ def test_export_commands_write_files_and_reports(run, fielded, tmp_path):
     result = run("paradata", fielded.code, "--out", str(tmp_path / "p.csv"))
     assert "Wrote 16 call attempts" in result.output
     assert run("data", "NOPE", "--out", str(out)).exit_code != 0
+    wrong = run("report", fielded.code, "--kind", "banner", "--banner", "nope", "--out", str(pdf))
+    assert wrong.exit_code != 0 and "banner variable 'nope'" in wrong.output

@@ -6,12 +6,14 @@ from xml.etree import ElementTree as ET
 
 import numpy as np
 import pyreadstat
+import pytest
 from openpyxl import load_workbook
 
 from exports.columns import neutralize, select_columns
 from exports.statfiles import write_dta, write_sav
 from exports.tabular import write_csv, write_xlsx
 from exports.triple_s import write_triple_s
+from tests.exports.conftest import Col
 
 
 def test_sample_variables_are_left_out_unless_asked_or_declared_safe(columns):
@@ -116,3 +118,11 @@ def test_triple_s_definition_matches_the_fixed_format_records(tmp_path, frame, c
     assert [field(line, "ch") for line in lines] == ["10", "01", "11", "  "]
     assert field(lines[1], "spend") == "99.00" and field(lines[2], "spend") == " 3.25"
     assert field(lines[0], "case_id") == "c1"
+
+
+def test_dta_refuses_names_longer_than_stata_allows_and_says_which(tmp_path, frame, columns):
+    long_name = "a" * 33
+    columns = [*columns, Col(long_name, "Long", "numeric")]
+    frame = frame.assign(**{long_name: 1.0})
+    with pytest.raises(ValueError, match=long_name):
+        write_dta(frame, columns, tmp_path / "d.dta")

@@ -365,7 +365,14 @@ def export_data(
         statfiles.write_dta(frame, columns, out, file_label=title)
     elif fmt == "sss":
         asc = triple_s.write_triple_s(
-            frame, columns, out, name=project.code, title=title, now=utcnow()
+            frame,
+            columns,
+            out,
+            name=project.code,
+            title=title,
+            now=utcnow(),
+            serial="interview_id",
+            weight="design_weight",
         )
         return [out, asc]
     elif fmt == "codebook":

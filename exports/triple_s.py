@@ -91,7 +91,7 @@ def plan(frame: pd.DataFrame, columns: Sequence[ColumnLike]) -> list[SSSVariable
             )
             continue
         series = frame[c.name]
-        numbers = _numbers(series) if c.kind == "numeric" else None
+        numbers = _numbers(series) if c.kind == "numeric" and not _holds_times(series) else None
         if numbers is not None and numbers.notna().sum() == series.notna().sum():
             out.append(_numeric_variable(ident, c, numbers))
         else:
@@ -103,6 +103,14 @@ def plan(frame: pd.DataFrame, columns: Sequence[ColumnLike]) -> list[SSSVariable
         v.start = position
         position += v.width
     return out
+
+
+def _holds_times(series: pd.Series) -> bool:
+    """Dates and times travel as ISO 8601 text (a character variable)."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return True
+    present = series.dropna()
+    return not present.empty and isinstance(present.iloc[0], datetime)
 
 
 def _numeric_variable(ident: int, column: ColumnLike, numbers: pd.Series) -> SSSVariable:
@@ -138,8 +146,15 @@ def _text(value: object) -> str:
 
 
 def definition(
-    variables: Sequence[SSSVariable], *, name: str, title: str, data_file: str, now: datetime
+    variables: Sequence[SSSVariable],
+    *,
+    name: str,
+    title: str,
+    data_file: str,
+    now: datetime,
+    uses: dict[str, str] | None = None,
 ) -> ET.Element:
+    """The metadata file; ``uses`` marks variables as the record's ``serial`` or ``weight``."""
     root = ET.Element("sss", version="2.0")
     ET.SubElement(root, "date").text = now.strftime("%d %B %Y")
     ET.SubElement(root, "time").text = now.strftime("%H:%M:%S")
@@ -147,9 +162,11 @@ def definition(
     survey = ET.SubElement(root, "survey")
     ET.SubElement(survey, "name").text = name
     ET.SubElement(survey, "title").text = title
-    record = ET.SubElement(survey, "record", ident="A", href=data_file)
+    record = ET.SubElement(survey, "record", ident="A", href=data_file, format="fixed")
     for v in variables:
         element = ET.SubElement(record, "variable", ident=str(v.ident), type=v.type)
+        if uses and v.name in uses and v.type == "quantity":
+            element.set("use", uses[v.name])
         ET.SubElement(element, "name").text = v.name
         ET.SubElement(element, "label").text = v.label
         ET.SubElement(element, "position", start=str(v.start), finish=str(v.start + v.width - 1))
@@ -199,12 +216,18 @@ def write_triple_s(
     name: str,
     title: str,
     now: datetime,
+    serial: str | None = None,
+    weight: str | None = None,
 ) -> Path:
-    """Write ``path`` (.sss) and its data file beside it (.asc); returns the data file."""
+    """Write ``path`` (.sss) and its data file beside it (.asc); returns the data file.
+
+    ``serial`` and ``weight`` name the respondent number and the weight variable.
+    """
     variables = plan(frame, columns)
     data_path = path.with_suffix(".asc")
+    uses = {name: use for name, use in ((serial, "serial"), (weight, "weight")) if name}
     tree = ET.ElementTree(
-        definition(variables, name=name, title=title, data_file=data_path.name, now=now)
+        definition(variables, name=name, title=title, data_file=data_path.name, now=now, uses=uses)
     )
     ET.indent(tree)
     tree.write(path, encoding="utf-8", xml_declaration=True)

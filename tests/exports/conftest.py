@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,7 @@ COLUMNS = [
     Col("phone", "Sample: phone", "string", source="sample"),
     Col("region", "Sample: region", "string", source="sample"),
     Col("design_weight", "Design weight", "numeric", source="paradata"),
+    Col("started_at", "Interview start (UTC)", "numeric", source="paradata"),
 ]
 
 
@@ -59,5 +61,6 @@ def frame() -> pd.DataFrame:
             "phone": ["+15555550101", "+15555550102", "@SUM(A1)", "-3"],
             "region": ["Norte", "Sur", "Norte", "Este"],
             "design_weight": [1.0, 2.0, 1.5, 1.0],
+            "started_at": [datetime(2026, 11, 30, 9, m, tzinfo=UTC) for m in range(4)],
         }
     )

@@ -84,7 +84,9 @@ def test_dta_round_trips_labels_and_missing_codes_as_extended_missing(tmp_path, 
 def test_triple_s_definition_matches_the_fixed_format_records(tmp_path, frame, columns):
     path = tmp_path / "d.sss"
     now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
-    data_path = write_triple_s(frame, columns, path, name="demo", title="Demo <&>", now=now)
+    data_path = write_triple_s(
+        frame, columns, path, name="demo", title="Demo <&>", now=now, weight="design_weight"
+    )
     root = ET.parse(path).getroot()
     assert root.tag == "sss" and root.get("version") == "2.0"
     survey = root.find("survey")
@@ -100,6 +102,8 @@ def test_triple_s_definition_matches_the_fixed_format_records(tmp_path, frame, c
     assert [v.text for v in variables["ch"].find("values")] == ["Phone", "Email"]
     assert variables["spend"].find("values/range").attrib == {"from": "3.25", "to": "99.00"}
     assert variables["why"].get("type") == "character"
+    assert variables["design_weight"].get("use") == "weight"
+    assert record.get("format") == "fixed"
     lines = data_path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(frame)
     assert len({len(line) for line in lines}) == 1
@@ -118,6 +122,8 @@ def test_triple_s_definition_matches_the_fixed_format_records(tmp_path, frame, c
     assert [field(line, "ch") for line in lines] == ["10", "01", "11", "  "]
     assert field(lines[1], "spend") == "99.00" and field(lines[2], "spend") == " 3.25"
     assert field(lines[0], "case_id") == "c1"
+    assert variables["started_at"].get("type") == "character"
+    assert field(lines[1], "started_at") == "2026-11-30T09:01:00+00:00"
 
 
 def test_dta_refuses_names_longer_than_stata_allows_and_says_which(tmp_path, frame, columns):

@@ -1,0 +1,160 @@
+"""``cati export``: data files and PDF reports of a project, with progress bars.
+
+Loaded lazily by ``cati.cli`` (``cati.export_commands:export``), so that other commands do
+not pay for pandas, matplotlib and WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from cati.errors import CatiError
+from cati.reporting import DATA_FORMATS, REPORT_KINDS
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+    from sqlalchemy.orm import Session
+
+    from cati.models import Project
+
+
+@contextmanager
+def _project(code: str) -> Iterator[tuple[Session, Project]]:
+    """The database session and project, inside the app context of the command."""
+    from cati import db as dbmod
+    from cati.cli import _app
+    from cati.fieldwork import projects
+
+    with _app().app_context():
+        session = dbmod.session()
+        try:
+            project = projects.get_project(session, code)
+        except CatiError as exc:
+            raise click.ClickException(str(exc)) from None
+        yield session, project
+
+
+def _advance(bar: ProgressBar) -> Callable[[int, int], None]:
+    """A progress callback that learns the total from the first report."""
+
+    def advance(done: int, total: int) -> None:
+        bar.length = total
+        bar.update(done)
+
+    return advance
+
+
+@click.group()
+def export() -> None:
+    """Export data files and PDF reports."""
+
+
+@export.command("data")
+@click.argument("project")
+@click.option("--format", "fmt", type=click.Choice(DATA_FORMATS), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--labels", is_flag=True, help="CSV/XLSX: value labels instead of codes.")
+@click.option("--partials", is_flag=True, help="Include partial interviews.")
+@click.option("--include-personal", is_flag=True, help="Include sample variables (personal data).")
+@click.option(
+    "--safe",
+    default="",
+    help="Comma-separated sample variables that are not personal (e.g. region,age_group).",
+)
+@click.option("--lang", type=click.Choice(["es", "en"]), default="en", show_default=True)
+def export_data(
+    project: str,
+    fmt: str,
+    out: Path,
+    labels: bool,
+    partials: bool,
+    include_personal: bool,
+    safe: str,
+    lang: str,
+) -> None:
+    """Write PROJECT's interviews as csv, xlsx, sav, dta, sss (Triple-S) or a codebook
+    (.html, or .pdf by the file name)."""
+    from cati import reporting
+
+    with (
+        _project(project) as (session, proj),
+        click.progressbar(length=1, label=f"Exporting {fmt}") as bar,
+    ):
+        try:
+            files = reporting.export_data(
+                session,
+                proj,
+                fmt,
+                out,
+                include_personal=include_personal,
+                safe=[s.strip() for s in safe.split(",") if s.strip()],
+                labels=labels,
+                partials=partials,
+                language=lang,
+                progress=_advance(bar),
+            )
+        except ValueError as exc:  # a file format's own limit, named
+            raise click.ClickException(str(exc)) from None
+        bar.update(bar.length - bar.pos)  # formats without row-by-row progress: done
+    for path in files:
+        click.echo(f"Wrote {path}")
+
+
+@export.command("paradata")
+@click.argument("project")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_paradata(project: str, out: Path) -> None:
+    """Write PROJECT's call attempts (paradata) as CSV."""
+    from cati import reporting
+
+    with _project(project) as (session, proj):
+        rows = reporting.export_paradata(session, proj, out)
+    click.echo(f"Wrote {rows} call attempts to {out}")
+
+
+@export.command("report")
+@click.argument("project")
+@click.option("--kind", type=click.Choice(REPORT_KINDS), required=True)
+@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--logo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--weight", default=None, help="Weight column, e.g. design_weight.")
+@click.option(
+    "--banner", default="region", show_default=True, help="Comma-separated banner variables."
+)
+def export_report(
+    project: str,
+    kind: str,
+    lang: str,
+    out: Path,
+    logo: Path | None,
+    weight: str | None,
+    banner: str,
+) -> None:
+    """Write a PDF report of PROJECT: topline, banner, fieldwork or questionnaire."""
+    from cati import reporting
+
+    with (
+        _project(project) as (session, proj),
+        click.progressbar(length=1, label=f"Rendering the {kind} report") as bar,
+    ):
+        try:
+            pages = reporting.export_report(
+                session,
+                proj,
+                kind,
+                out,
+                language=lang,
+                logo=logo,
+                weights=weight,
+                banner=[b.strip() for b in banner.split(",") if b.strip()],
+                progress=_advance(bar),
+            )
+        except ValueError as exc:  # an unknown banner variable, a statistics error
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {out} ({pages} pages)")

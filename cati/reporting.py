@@ -1,0 +1,502 @@
+"""Reads a project from the database and hands plain data to ``exports``.
+
+``exports`` knows nothing of the database: this module builds the data set, the report
+information (cover, methodology), the fieldwork figures and the paradata frame, and calls
+the writers. The CLI (``cati.export_commands``) and, later, the web downloads call it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Integer, func, select
+from sqlalchemy.orm import Session
+
+from cati import dataset
+from cati.db import utcnow
+from cati.models import CallAttempt, Case, Interview, Outcome, Project, Quota, StatusSpell, User
+from exports.pdf import Methodology, ReportInfo
+
+DATA_FORMATS = ("csv", "xlsx", "sav", "dta", "sss", "codebook")
+REPORT_KINDS = ("topline", "banner", "fieldwork", "questionnaire")
+NOT_ATTEMPTED = "NOT_ATTEMPTED"
+METHOD_WORDS = {
+    "design": {
+        "en": "{n} sampled cases in {r} replicates; telephone interviews (CATI)",
+        "es": "{n} casos muestreados en {r} réplicas; entrevistas telefónicas (CATI)",
+    },
+    "weights": {
+        "en": "Design weights (inverse of the inclusion probability)",
+        "es": "Pesos de diseño (inversa de la probabilidad de inclusión)",
+    },
+    "mode": {"en": "Telephone (CATI) and web", "es": "Teléfono (CATI) y web"},
+}
+
+
+def _as_date(value: datetime | None) -> date | None:
+    return value.astimezone(UTC).date() if value else None
+
+
+def report_info(
+    session: Session,
+    project: Project,
+    *,
+    language: str = "en",
+    logo: Path | None = None,
+    weights: str | None = None,
+    effective_base: float | None = None,
+    today: date | None = None,
+) -> ReportInfo:
+    """The cover and methodology of a project's reports, from what the database knows."""
+    case_ids = select(Case.id).where(Case.project_id == project.id)
+    first, last = session.execute(
+        select(func.min(CallAttempt.started_at), func.max(CallAttempt.ended_at)).where(
+            CallAttempt.case_id.in_(case_ids)
+        )
+    ).one()
+    cases, replicates = session.execute(
+        select(func.count(), func.count(func.distinct(Case.replicate))).where(
+            Case.project_id == project.id
+        )
+    ).one()
+    completes = session.scalar(
+        select(func.count())
+        .select_from(Interview)
+        .join(Case, Case.id == Interview.case_id)
+        .where(Case.project_id == project.id, Interview.status == "completed")
+    )
+    lang = language if language in ("en", "es") else "en"
+    return ReportInfo(
+        study=project.name,
+        client=project.client_name,
+        field_start=_as_date(first),
+        field_end=_as_date(last),
+        report_date=today or utcnow().date(),
+        language=lang,
+        logo=logo,
+        methodology=Methodology(
+            sample_design=METHOD_WORDS["design"][lang].format(n=cases, r=replicates),
+            mode=METHOD_WORDS["mode"][lang],
+            n=int(completes or 0),
+            weighting=METHOD_WORDS["weights"][lang] if weights else "",
+            effective_base=effective_base,
+        ),
+    )
+
+
+def paradata_frame(session: Session, project: Project) -> pd.DataFrame:
+    """One row per call attempt, with the case's final disposition; no phone numbers."""
+    rows = session.execute(
+        select(
+            Case.external_id.label("case_id"),
+            CallAttempt.id.label("attempt_id"),
+            CallAttempt.interviewer_id,
+            CallAttempt.started_at,
+            CallAttempt.ended_at,
+            CallAttempt.outcome,
+            Outcome.aapor,
+            CallAttempt.slot,
+            Case.final_outcome,
+            Case.final_aapor,
+        )
+        .join(Case, Case.id == CallAttempt.case_id)
+        .outerjoin(
+            Outcome, (Outcome.project_id == Case.project_id) & (Outcome.code == CallAttempt.outcome)
+        )
+        .where(Case.project_id == project.id)
+        .order_by(CallAttempt.id)
+    ).all()
+    frame = pd.DataFrame(
+        [r._mapping for r in rows],
+        columns=[
+            "case_id",
+            "attempt_id",
+            "interviewer_id",
+            "started_at",
+            "ended_at",
+            "outcome",
+            "aapor",
+            "slot",
+            "final_outcome",
+            "final_aapor",
+        ],
+    )
+    frame["seconds"] = [
+        (e - s).total_seconds() if s is not None and e is not None else None
+        for s, e in zip(frame["started_at"], frame["ended_at"], strict=True)
+    ]
+    return frame
+
+
+def _number(value: Any) -> float | None:
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        return None
+    return result if np.isfinite(result) else None
+
+
+def _regions(
+    session: Session, project: Project, region_key: str
+) -> tuple[list[Any], list[tuple[float, float]]]:
+    """Completes per region at the mean position of its sampled cases, and all positions."""
+    from exports.fieldwork_report import RegionCompletes
+
+    completed = {
+        case_id
+        for (case_id,) in session.execute(
+            select(Interview.case_id)
+            .join(Case, Case.id == Interview.case_id)
+            .where(Case.project_id == project.id, Interview.status == "completed")
+        )
+    }
+    positions: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    completes: Counter[str] = Counter()
+    points = []
+    for case_id, sample_vars in session.execute(
+        select(Case.id, Case.sample_vars).where(Case.project_id == project.id)
+    ):
+        values = sample_vars or {}
+        lon, lat = _number(values.get("lon")), _number(values.get("lat"))
+        region = values.get(region_key)
+        if lon is not None and lat is not None:
+            points.append((lon, lat))
+            if region is not None:
+                positions[str(region)].append((lon, lat))
+        if region is not None and case_id in completed:
+            completes[str(region)] += 1
+    targets = {}
+    for cell, target in session.execute(
+        select(Quota.cell, Quota.target).where(Quota.project_id == project.id)
+    ):
+        if isinstance(cell, dict) and list(cell) == [region_key] and len(cell[region_key]) == 1:
+            targets[str(cell[region_key][0])] = target
+    regions = [
+        RegionCompletes(
+            name,
+            float(np.mean([p[0] for p in spots])),
+            float(np.mean([p[1] for p in spots])),
+            completes[name],
+            targets.get(name),
+        )
+        for name, spots in sorted(positions.items())
+    ]
+    return regions, points
+
+
+def _interviewer_kpis(session: Session, project: Project, now: datetime) -> list[Any]:
+    from exports.fieldwork_report import InterviewerKpi
+
+    attempts = session.execute(
+        select(
+            CallAttempt.interviewer_id,
+            func.count(),
+            func.sum(func.coalesce(Outcome.contact, False).cast(Integer)),
+        )
+        .join(Case, Case.id == CallAttempt.case_id)
+        .outerjoin(
+            Outcome, (Outcome.project_id == Case.project_id) & (Outcome.code == CallAttempt.outcome)
+        )
+        .where(Case.project_id == project.id, CallAttempt.interviewer_id.is_not(None))
+        .group_by(CallAttempt.interviewer_id)
+    ).all()
+    refusals = dict(
+        session.execute(
+            select(CallAttempt.interviewer_id, func.count())
+            .join(Case, Case.id == CallAttempt.case_id)
+            .join(
+                Outcome,
+                (Outcome.project_id == Case.project_id) & (Outcome.code == CallAttempt.outcome),
+            )
+            .where(Case.project_id == project.id, Outcome.aapor.like("2.1%"))
+            .group_by(CallAttempt.interviewer_id)
+        ).all()
+    )
+    hours: dict[int, float] = defaultdict(float)
+    for user_id, started, ended in session.execute(
+        select(StatusSpell.user_id, StatusSpell.started_at, StatusSpell.ended_at).where(
+            StatusSpell.project_id == project.id, StatusSpell.status != "offline"
+        )
+    ):
+        hours[user_id] += ((ended or now) - started).total_seconds() / 3600
+    lengths: dict[int, list[float]] = defaultdict(list)
+    for user_id, started, ended in session.execute(
+        select(Interview.interviewer_id, Interview.started_at, Interview.ended_at)
+        .join(Case, Case.id == Interview.case_id)
+        .where(
+            Case.project_id == project.id,
+            Interview.status == "completed",
+            Interview.interviewer_id.is_not(None),
+        )
+    ):
+        if started and ended:
+            lengths[user_id].append((ended - started).total_seconds() / 60)
+    names = dict(
+        session.execute(
+            select(User.id, func.coalesce(func.nullif(User.full_name, ""), User.username)).where(
+                User.id.in_([a[0] for a in attempts])
+            )
+        ).all()
+    )
+    return [
+        InterviewerKpi(
+            name=names.get(user_id, str(user_id)),
+            hours=hours.get(user_id, 0.0),
+            calls=int(calls),
+            completes=len(lengths.get(user_id, [])),
+            contacts=int(contacts or 0),
+            refusals=int(refusals.get(user_id, 0)),
+            average_minutes=float(np.mean(lengths[user_id])) if lengths.get(user_id) else None,
+        )
+        for user_id, calls, contacts in sorted(attempts, key=lambda a: names.get(a[0], ""))
+    ]
+
+
+def fieldwork_figures(
+    session: Session,
+    project: Project,
+    *,
+    language: str = "en",
+    region_key: str = "region",
+    now: datetime | None = None,
+) -> Any:
+    """Everything the fieldwork report shows, read with aggregate queries."""
+    from exports.fieldwork_report import DayProgress, FieldworkFigures, OutcomeCount
+
+    now = now or utcnow()
+    labels = {
+        code: (label_es if language == "es" else label_en)
+        for code, label_en, label_es in session.execute(
+            select(Outcome.code, Outcome.label_en, Outcome.label_es).where(
+                Outcome.project_id == project.id
+            )
+        )
+    }
+    aapor_of = dict(
+        session.execute(
+            select(Outcome.code, Outcome.aapor).where(Outcome.project_id == project.id)
+        ).all()
+    )
+    # Interim dispositions: final cases by their final code, the others by their last call's
+    # code, and released cases never called as "not attempted" (AAPOR 3.11).
+    tally: Counter[tuple[str, str]] = Counter()
+    for state, final, final_aapor, last, n in session.execute(
+        select(Case.state, Case.final_outcome, Case.final_aapor, Case.last_outcome, func.count())
+        .where(Case.project_id == project.id, Case.state != "unreleased")
+        .group_by(Case.state, Case.final_outcome, Case.final_aapor, Case.last_outcome)
+    ):
+        if state == "final" and final_aapor:
+            tally[(final or "", final_aapor)] += n
+        elif last and aapor_of.get(last):
+            tally[(last, aapor_of[last])] += n
+        else:
+            tally[(NOT_ATTEMPTED, "3.11")] += n
+    not_attempted = {"en": "Not yet called", "es": "Aún sin llamar"}
+    labels[NOT_ATTEMPTED] = not_attempted["es" if language == "es" else "en"]
+    outcomes = [
+        OutcomeCount(code, labels.get(code, code), aapor, n)
+        for (code, aapor), n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    calls: Counter[date] = Counter()
+    for (started,) in session.execute(
+        select(CallAttempt.started_at)
+        .join(Case, Case.id == CallAttempt.case_id)
+        .where(Case.project_id == project.id)
+    ):
+        calls[_as_date(started)] += 1
+    completes: Counter[date] = Counter()
+    for (ended,) in session.execute(
+        select(Interview.ended_at)
+        .join(Case, Case.id == Interview.case_id)
+        .where(Case.project_id == project.id, Interview.status == "completed")
+    ):
+        if ended:
+            completes[_as_date(ended)] += 1
+    days = [DayProgress(d, calls[d], completes[d]) for d in sorted(set(calls) | set(completes))]
+    regions, points = _regions(session, project, region_key)
+    return FieldworkFigures(
+        outcomes=outcomes,
+        days=days,
+        regions=regions,
+        points=points,
+        interviewers=_interviewer_kpis(session, project, now),
+    )
+
+
+def _selected(data: dataset.Dataset, include_personal: bool, safe: Iterable[str]) -> list[Any]:
+    from exports.columns import select_columns
+
+    return select_columns(data.columns, include_personal=include_personal, safe=safe)
+
+
+def export_data(
+    session: Session,
+    project: Project,
+    fmt: str,
+    out: Path,
+    *,
+    include_personal: bool = False,
+    safe: Iterable[str] = (),
+    labels: bool = False,
+    partials: bool = False,
+    language: str = "en",
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
+    """Write the project's data in ``fmt``; returns the files written."""
+    from exports import codebook, statfiles, tabular, triple_s
+
+    data = dataset.build(session, project, include_partials=partials)
+    columns = _selected(data, include_personal, safe)
+    frame = data.frame
+    title = project.name
+    if fmt == "csv":
+        tabular.write_csv(frame, columns, out, labels=labels)
+    elif fmt == "xlsx":
+        tabular.write_xlsx(frame, columns, out, labels=labels, progress=progress)
+    elif fmt == "sav":
+        statfiles.write_sav(frame, columns, out, file_label=title)
+    elif fmt == "dta":
+        statfiles.write_dta(frame, columns, out, file_label=title)
+    elif fmt == "sss":
+        asc = triple_s.write_triple_s(
+            frame,
+            columns,
+            out,
+            name=project.code,
+            title=title,
+            now=utcnow(),
+            serial="interview_id",
+            weight="design_weight",
+        )
+        return [out, asc]
+    elif fmt == "codebook":
+        entries = codebook.codebook_entries(frame, columns)
+        info = report_info(session, project, language=language)
+        if out.suffix.lower() == ".pdf":
+            codebook.write_codebook_pdf(entries, info, out, progress=progress)
+        else:
+            codebook.write_codebook_html(entries, info, out)
+    else:
+        raise ValueError(f"unknown data format {fmt!r}; one of {', '.join(DATA_FORMATS)}")
+    return [out]
+
+
+def export_paradata(session: Session, project: Project, out: Path) -> int:
+    """The call attempts as CSV; returns the number of rows."""
+    from exports.tabular import write_table_csv
+
+    frame = paradata_frame(session, project)
+    write_table_csv(frame, out)
+    return len(frame)
+
+
+def banner_questions(data: dataset.Dataset, language: str = "en") -> list[Any]:
+    """Every closed question as banner-book rows: single codes, multiple options, numbers."""
+    from cati.stats.banner import Question
+    from exports.topline import special_labels
+
+    special = special_labels(data.questionnaire, language)
+
+    questions: list[Question] = []
+    multi: dict[str, list[Any]] = {}
+    for c in data.columns:
+        if c.source != "question" or c.kind != "numeric":
+            continue
+        if c.value_labels == {0: "Not selected", 1: "Selected"}:
+            multi.setdefault(c.question_id or c.name, []).append(c)
+        elif c.value_labels:
+            observed = set(pd.to_numeric(data.frame[c.name], errors="coerce").dropna())
+            codes = {int(v): f"{v:g}" for v in observed} | dict(c.value_labels)
+            codes |= {k: special[k] for k in c.missing if k in codes and k in special}
+            categories = tuple((float(k), v) for k, v in sorted(codes.items()))
+            questions.append(Question(c.name, c.label, "single", categories))
+        else:
+            questions.append(Question(c.name, c.label, "numeric"))
+    for qid, members in multi.items():
+        label = members[0].label.split(": ", 1)[0]
+        options = tuple((m.name, m.label.split(": ", 1)[-1]) for m in members)
+        questions.append(Question(qid, label, "multi", options=options))
+    order: dict[str, int] = {}
+    for i, c in enumerate(data.columns):
+        order.setdefault(c.name, i)
+        order.setdefault(c.question_id or c.name, i)
+    return sorted(
+        questions, key=lambda q: order.get(q.name, order.get(q.name.rsplit("_", 1)[0], 0))
+    )
+
+
+def _numeric_frame(data: dataset.Dataset, weights: str | None) -> pd.DataFrame:
+    frame = data.frame.copy()
+    for c in data.columns:
+        if c.source == "question" and c.kind == "numeric":
+            frame[c.name] = pd.to_numeric(frame[c.name], errors="coerce")
+    if weights:
+        frame[weights] = pd.to_numeric(frame[weights], errors="coerce").fillna(1.0)
+    return frame
+
+
+def export_report(
+    session: Session,
+    project: Project,
+    kind: str,
+    out: Path,
+    *,
+    language: str = "en",
+    logo: Path | None = None,
+    weights: str | None = None,
+    banner: Sequence[str] = ("region",),
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write one PDF report; returns its number of pages."""
+    from cati.stats.weighting import kish_effective_base
+
+    if kind not in REPORT_KINDS:
+        raise ValueError(f"unknown report {kind!r}; one of {', '.join(REPORT_KINDS)}")
+    if kind == "fieldwork":
+        from exports.fieldwork_report import write_fieldwork_report
+
+        info = report_info(session, project, language=language, logo=logo)
+        figures = fieldwork_figures(session, project, language=language)
+        return write_fieldwork_report(figures, info, out, progress=progress)
+    data = dataset.build(session, project)
+    if kind == "questionnaire":
+        from exports.questionnaire_doc import write_questionnaire_document
+
+        info = report_info(session, project, language=language, logo=logo)
+        return write_questionnaire_document(data.questionnaire, info, out, progress=progress)
+    frame = _numeric_frame(data, weights)
+    effective = kish_effective_base(frame[weights]) if weights and len(frame) else None
+    info = report_info(
+        session, project, language=language, logo=logo, weights=weights, effective_base=effective
+    )
+    if kind == "topline":
+        from exports.topline import build_topline, write_topline
+
+        questions = build_topline(
+            frame, data.columns, data.questionnaire, weights=weights, language=language
+        )
+        return write_topline(questions, info, out, progress=progress)
+    from cati.stats.banner import BannerVariable, banner_table
+    from exports.banner_book import write_banner_book
+
+    variables = []
+    known = {c.name for c in data.columns}
+    for name in banner:
+        if name not in known:
+            raise ValueError(f"banner variable {name!r} is not in the data of {project.code}")
+        meta = data.meta(name)
+        categories = tuple(
+            (float(k), v) for k, v in meta.value_labels.items() if k not in meta.missing
+        )
+        variables.append(BannerVariable(name, meta.label, categories))
+        if meta.missing:  # Don't know and Refused are no banner column
+            frame[name] = frame[name].where(~frame[name].isin(meta.missing))
+    table = banner_table(frame, banner_questions(data, language), variables, weights=weights)
+    names = {v.name: v.label for v in variables}
+    return write_banner_book(table, info, out, variable_labels=names, progress=progress)

@@ -1,0 +1,101 @@
+"""Render the documentation's report pages from a throw-away demo database.
+
+    .venv/bin/python docs/screenshots/reports.py
+
+Builds the demo study, simulates four days of fieldwork by three fictional interviewers,
+writes the four reports in Spanish and turns chosen pages into PNG files beside this
+script with ``pdftoppm``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parents[1]))  # for the simulation helper of the tests
+
+from cati import accounts, demo, migrate, reporting  # noqa: E402
+from cati.app import create_app  # noqa: E402
+from cati.config import Settings  # noqa: E402
+from cati.fieldwork.projects import assign, get_project  # noqa: E402
+from tests.cati.fieldwork_simulation import simulate  # noqa: E402
+
+MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))
+# (report, page to show, file name)
+PAGES = [
+    ("topline", 1, "report-cover.png"),
+    ("topline", 5, "report-topline-nps.png"),
+    ("topline", 7, "report-topline-grid.png"),
+    ("banner", 5, "report-banner.png"),
+    ("fieldwork", 5, "report-fieldwork-rates.png"),
+    ("fieldwork", 7, "report-fieldwork-map.png"),
+    ("questionnaire", 4, "report-questionnaire.png"),
+]
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp())
+    url = f"sqlite:///{folder}/demo.db"
+    migrate.upgrade(url)
+    app = create_app(
+        {
+            "SECRET_KEY": "shots",
+            "SQLALCHEMY_DATABASE_URL": url,
+            "CATI_SETTINGS": Settings(instance_path=str(folder)),
+        }
+    )
+    session = app.extensions["cati.sessionmaker"]()
+    demo.ensure_demo_users(session)
+    demo.ensure_demo_project(session, MONDAY)
+    project = get_project(session, demo.DEMO_PROJECT)
+    staff = [accounts.find_user(session, "interviewer")]
+    for username in ("marta", "jorge"):
+        user = accounts.create_user(
+            session,
+            username,
+            "interviewer",
+            demo.DEMO_PASSWORD,
+            full_name=f"{username.title()} (ficticio)",
+        )
+        assign(session, project, user)
+        staff.append(user)
+    simulate(session, project, staff, MONDAY, days=4, calls_per_day=15)
+    for kind in reporting.REPORT_KINDS:
+        reporting.export_report(
+            session,
+            project,
+            kind,
+            folder / f"{kind}.pdf",
+            language="es",
+            weights="design_weight",
+            banner=["region"] if kind != "banner" else ["problem"],
+        )
+    for kind, page, name in PAGES:
+        stem = folder / f"{kind}-{page}"
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "60",
+                "-png",
+                "-singlefile",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(folder / f"{kind}.pdf"),
+                str(stem),
+            ],
+            check=True,
+        )
+        (HERE / name).write_bytes(stem.with_suffix(".png").read_bytes())
+    print(f"pages written to {HERE}; PDFs in {folder}")
+
+
+if __name__ == "__main__":
+    main()

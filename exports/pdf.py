@@ -1,0 +1,189 @@
+"""PDF reports: Jinja templates rendered by WeasyPrint, in chunks merged with pypdf.
+
+Every report is a front part (cover, contents, methodology) and a list of sections. The
+sections are rendered a few at a time into temporary PDF files, so memory depends on the
+chunk, not on the book; each chunk starts its page counter where the last one stopped and
+reports on which page each section began. The contents are then rendered with those page
+numbers and everything is merged, with a PDF outline (bookmarks) per section.
+
+The Jinja environment autoescapes everything: labels and open answers reach the PDF as
+text, never as HTML or CSS. Data never goes into a style sheet: the running header takes
+its text from the page (``string-set``).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from pypdf import PdfWriter
+
+from exports.i18n import words
+
+CHUNK_SECTIONS = 12
+# A progress report: (units just done, units in all), e.g. sections rendered or rows written.
+Progress = Callable[[int, int], None]
+# WeasyPrint logs every rendering step at INFO; a command's progress bar says enough.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("exports", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = number
+    env.filters["pct"] = percent
+    return env
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    if value is None or value != value:  # None or NaN
+        return "–"
+    return f"{value:,.{decimals}f}".replace(",", " ")
+
+
+def percent(value: Any, decimals: int = 0) -> str:
+    if value is None or value != value:
+        return "–"
+    return f"{value:.{decimals}f}"
+
+
+ENV = environment()
+
+
+@dataclass(frozen=True)
+class Methodology:
+    sample_design: str = ""
+    universe: str = ""
+    mode: str = ""
+    n: int = 0
+    weighting: str = ""
+    effective_base: float | None = None  # for the margin of error; n when not given
+
+    @property
+    def margin_of_error(self) -> float | None:
+        """Half-width of a 95% interval for p = 50%, in percentage points."""
+        base = self.effective_base if self.effective_base is not None else self.n
+        return 1.96 * (0.25 / base) ** 0.5 * 100 if base and base > 0 else None
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """What the cover and the methodology note say; plain data from the cati side."""
+
+    study: str
+    client: str = ""
+    field_start: date | None = None
+    field_end: date | None = None
+    report_date: date | None = None
+    language: str = "en"
+    logo: Path | None = None
+    methodology: Methodology = field(default_factory=Methodology)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A piece of the report that starts on a new page; ``html`` is already escaped."""
+
+    title: str
+    html: Markup
+    anchor: str
+
+
+def _page_html(info: ReportInfo, kind: str, body: Markup, first_page: int) -> str:
+    return ENV.get_template("page.html").render(
+        info=info, w=words(info.language), kind=kind, body=body, first_page=first_page
+    )
+
+
+def _front_html(
+    info: ReportInfo,
+    kind: str,
+    sections: Sequence[Section],
+    pages: Sequence[int],
+    method_page: int = 0,
+) -> str:
+    body = ENV.get_template("front.html").render(
+        info=info,
+        w=words(info.language),
+        kind=kind,
+        entries=list(zip(sections, pages, strict=True)),
+        method_page=method_page,
+        logo=info.logo.resolve().as_uri() if info.logo else None,
+    )
+    return _page_html(info, kind, Markup(body), 1)
+
+
+def _html(source: str) -> Any:
+    from weasyprint import HTML, URLFetcher
+
+    # Charts are data: URIs and a logo a local file; a report never reaches the network.
+    fetcher = URLFetcher(allowed_protocols={"data", "file"})
+    return HTML(string=source, base_url=".", url_fetcher=fetcher)
+
+
+def render_report(
+    info: ReportInfo,
+    kind: str,
+    sections: Sequence[Section],
+    path: Path,
+    *,
+    chunk_sections: int | None = CHUNK_SECTIONS,
+    progress: Progress | None = None,
+) -> int:
+    """Write the report to ``path``; returns the number of pages.
+
+    ``chunk_sections=None`` renders all sections as one document (for comparison);
+    ``progress`` hears of every chunk rendered.
+    """
+    placeholder = [0] * len(sections)
+    draft = _html(_front_html(info, kind, sections, placeholder)).render()
+    front_pages = len(draft.pages)
+    method_page = 1 + next(i for i, p in enumerate(draft.pages) if "methodology" in p.anchors)
+    del draft
+    size = chunk_sections or max(len(sections), 1)
+    starts: list[int] = []
+    page = front_pages
+    with tempfile.TemporaryDirectory() as folder:
+        parts: list[Path] = []
+        for index in range(0, len(sections), size):
+            chunk = sections[index : index + size]
+            body = Markup("").join(s.html for s in chunk)
+            document = _html(_page_html(info, kind, body, page + 1)).render()
+            for section in chunk:
+                found = next(
+                    (i for i, p in enumerate(document.pages) if section.anchor in p.anchors), 0
+                )
+                starts.append(page + found + 1)
+            part = Path(folder) / f"part{index:06d}.pdf"
+            document.write_pdf(part)
+            page += len(document.pages)
+            parts.append(part)
+            del document  # the layout of one chunk is what memory holds
+            if progress:
+                progress(len(chunk), len(sections))
+        front = Path(folder) / "front.pdf"
+        front_document = _html(_front_html(info, kind, sections, starts, method_page)).render()
+        if len(front_document.pages) != front_pages:
+            raise RuntimeError("the contents changed length once page numbers were filled in")
+        front_document.write_pdf(front)
+        writer = PdfWriter()
+        for part in [front, *parts]:
+            writer.append(str(part))
+        for section, start in zip(sections, starts, strict=True):
+            writer.add_outline_item(title=section.title, page_number=start - 1)
+        writer.add_metadata({"/Title": f"{info.study} — {words(info.language)[kind]}"})
+        with path.open("wb") as out:
+            writer.write(out)
+        writer.close()
+    return page

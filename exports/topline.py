@@ -1,0 +1,271 @@
+"""Topline report: per question a chart and its frequency table (weighted %, 95% CI, base).
+
+Built from the data frame, the column descriptions and the questionnaire, so it needs
+nothing from the database. Single choices and ratings get bars (an NPS question its NPS
+chart), multiple choices bars of the share choosing each option, grids one stacked 100%
+bar per item, numbers their mean, open questions a few verbatims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from cati.stats.design import SurveyDesign
+from cati.stats.estimates import Estimate, net_promoter, survey_mean, wilson_interval
+from cati.stats.weighting import kish_effective_base
+from exports import charts
+from exports.columns import ColumnLike
+from exports.i18n import words
+from exports.pdf import ENV, ReportInfo, Section, render_report
+from questionnaires.model import Grid, Questionnaire, Rating, text_in
+
+VERBATIMS = 12
+HISTOGRAM_BINS = 10
+SPECIAL = {
+    "dont_know": {"en": "Don't know", "es": "No sabe"},
+    "refused": {"en": "Refused", "es": "No contesta"},
+    "timed_out": {"en": "Timed out", "es": "Tiempo agotado"},
+}
+
+
+@dataclass
+class Row:
+    label: str
+    count: int
+    percent: float
+    low: float
+    high: float
+
+
+@dataclass
+class Base:
+    unweighted: int
+    weighted: float
+    effective: float
+
+
+@dataclass
+class ToplineQuestion:
+    """One question's table and chart, ready for the template."""
+
+    id: str
+    title: str
+    kind: str  # bars, stacked, nps, mean, verbatim
+    base: Base
+    rows: list[Row] = field(default_factory=list)
+    chart: str | None = None
+    items: list[str] = field(default_factory=list)  # grid items
+    categories: list[str] = field(default_factory=list)  # grid scale
+    matrix: list[list[float]] = field(default_factory=list)  # item × category %
+    estimate: Estimate | None = None  # NPS or mean
+    verbatims: list[str] = field(default_factory=list)
+
+
+def _base(valid: np.ndarray, w: np.ndarray) -> Base:
+    return Base(int(valid.sum()), float(w[valid].sum()), kish_effective_base(w[valid]))
+
+
+def _share_rows(
+    labels: Sequence[str], hits: np.ndarray, valid: np.ndarray, w: np.ndarray
+) -> tuple[list[Row], Base]:
+    """Rows of weighted shares; ``hits`` is respondents × rows of 0/1."""
+    base = _base(valid, w)
+    rows = []
+    for k, label in enumerate(labels):
+        chosen = hits[:, k] & valid
+        p = float(w[chosen].sum() / base.weighted) if base.weighted > 0 else float("nan")
+        low, high = wilson_interval(p, base.effective) if p == p else (np.nan, np.nan)
+        rows.append(Row(label, int(chosen.sum()), 100 * p, 100 * low, 100 * high))
+    return rows, base
+
+
+def special_labels(questionnaire: Questionnaire, language: str) -> dict[int, str]:
+    """Labels of the special codes (Don't know, Refused, Timed out) in ``language``."""
+    lang = language if language in ("en", "es") else "en"
+    codes = questionnaire.codes
+    return {
+        codes.dont_know: SPECIAL["dont_know"][lang],
+        codes.refused: SPECIAL["refused"][lang],
+        codes.timed_out: SPECIAL["timed_out"][lang],
+    }
+
+
+class _Builder:
+    def __init__(
+        self, frame: pd.DataFrame, questionnaire: Questionnaire, weights: str | None, lang: str
+    ) -> None:
+        self.frame = frame
+        self.q = questionnaire
+        self.lang = lang
+        self.w = (
+            frame[weights].to_numpy(dtype=float) if weights else np.ones(len(frame), dtype=float)
+        )
+        self.special = special_labels(questionnaire, lang)
+
+    def text(self, value: object) -> str:
+        return " ".join(text_in(value, self.lang, self.q.language).split())
+
+    def numbers(self, name: str) -> np.ndarray:
+        return pd.to_numeric(self.frame[name], errors="coerce").to_numpy(dtype=float)
+
+    def categories(self, question: object, values: np.ndarray) -> list[tuple[float, str]]:
+        options = getattr(question, "options", None) or getattr(question, "scale", None)
+        if options:
+            cats = [(float(o.code), self.text(o.label)) for o in options]
+        elif isinstance(question, Rating):
+            cats = []
+            for point in range(question.min, question.max + 1):
+                label = str(point)
+                if point == question.min and question.min_label:
+                    label = f"{point} {self.text(question.min_label)}"
+                if point == question.max and question.max_label:
+                    label = f"{point} {self.text(question.max_label)}"
+                cats.append((float(point), label))
+        else:
+            cats = [(v, f"{v:g}") for v in sorted(set(values[~np.isnan(values)]))]
+        known = {c for c, _ in cats}
+        present = set(values[~np.isnan(values)])
+        cats += [
+            (float(c), lb) for c, lb in self.special.items() if c in present and c not in known
+        ]
+        return cats
+
+    def single(self, qid: str, title: str, question: object, column: str) -> ToplineQuestion:
+        values = self.numbers(column)
+        cats = self.categories(question, values)
+        valid = ~np.isnan(values)
+        hits = (
+            np.column_stack([values == c for c, _ in cats])
+            if cats
+            else np.zeros((len(values), 0), bool)
+        )
+        rows, base = _share_rows([lb for _, lb in cats], hits, valid, self.w)
+        if isinstance(question, Rating) and question.nps:
+            design = SurveyDesign.from_weights(np.where(valid, self.w, 0.0))
+            scores = np.where(valid, values, np.nan)
+            estimate = net_promoter(design, scores) if base.unweighted > 1 else None
+            on_scale = valid & (values >= 0) & (values <= 10)
+            total = self.w[on_scale].sum()
+            share = [
+                100 * self.w[on_scale & m].sum() / total if total else 0.0
+                for m in (values <= 6, (values >= 7) & (values <= 8), values >= 9)
+            ]
+            score = estimate.value if estimate else share[2] - share[0]
+            chart = charts.nps(share[0], share[1], share[2], score)
+            return ToplineQuestion(qid, title, "nps", base, rows, chart, estimate=estimate)
+        chart = charts.bars([r.label for r in rows], [r.percent for r in rows])
+        return ToplineQuestion(qid, title, "bars", base, rows, chart)
+
+    def multiple(
+        self, qid: str, title: str, question: object, columns: list[str]
+    ) -> ToplineQuestion:
+        data = np.column_stack([self.numbers(c) for c in columns])
+        valid = ~np.isnan(data).all(axis=1)
+        labels = [self.text(o.label) for o in question.options][: len(columns)]  # type: ignore[attr-defined]
+        rows, base = _share_rows(labels, np.nan_to_num(data) == 1, valid, self.w)
+        chart = charts.bars([r.label for r in rows], [r.percent for r in rows])
+        return ToplineQuestion(qid, title, "bars", base, rows, chart)
+
+    def grid(self, qid: str, title: str, question: Grid, columns: list[str]) -> ToplineQuestion:
+        blocks = [self.numbers(c) for c in columns]
+        cats = self.categories(question, np.concatenate(blocks))
+        items = [self.text(i.label) for i in question.items][: len(columns)]
+        matrix, bases = [], []
+        for values in blocks:
+            valid = ~np.isnan(values)
+            hits = np.column_stack([values == c for c, _ in cats])
+            rows, base = _share_rows([lb for _, lb in cats], hits, valid, self.w)
+            matrix.append([r.percent for r in rows])
+            bases.append(base)
+        scale = [lb for _, lb in cats]
+        on_scale = [k for k, (c, _) in enumerate(cats) if c not in self.special]
+        chart = charts.stacked(
+            items, [scale[k] for k in on_scale], [[row[k] for k in on_scale] for row in matrix]
+        )
+        first = bases[0] if bases else Base(0, 0.0, 0.0)
+        return ToplineQuestion(
+            qid, title, "stacked", first, chart=chart, items=items, categories=scale, matrix=matrix
+        )
+
+    def numeric(self, qid: str, title: str, column: str) -> ToplineQuestion:
+        values = self.numbers(column)
+        special = np.isin(values, list(self.special))
+        valid = ~np.isnan(values) & ~special
+        base = _base(valid, self.w)
+        estimate, chart = None, None
+        if base.unweighted > 1:
+            design = SurveyDesign.from_weights(np.where(valid, self.w, 0.0))
+            estimate = survey_mean(design, np.where(valid, values, np.nan))
+            # The weighted distribution in at most ten equal bins.
+            bins = min(HISTOGRAM_BINS, len(np.unique(values[valid])))
+            counts, edges = np.histogram(values[valid], bins=bins, weights=self.w[valid])
+            labels = [f"{a:.4g}–{b:.4g}" for a, b in pairwise(edges)]
+            chart = charts.bars(labels, list(100 * counts / counts.sum()))
+        return ToplineQuestion(qid, title, "mean", base, chart=chart, estimate=estimate)
+
+    def verbatim(self, qid: str, title: str, column: str) -> ToplineQuestion:
+        series = self.frame[column]
+        answered = series.notna() & (series.astype(str).str.strip() != "")
+        texts = [str(v) for v in series[answered].head(VERBATIMS)]
+        return ToplineQuestion(
+            qid, title, "verbatim", _base(answered.to_numpy(), self.w), verbatims=texts
+        )
+
+
+def build_topline(
+    frame: pd.DataFrame,
+    columns: Sequence[ColumnLike],
+    questionnaire: Questionnaire,
+    *,
+    weights: str | None = None,
+    language: str = "en",
+) -> list[ToplineQuestion]:
+    """One entry per question with data, in questionnaire order."""
+    builder = _Builder(frame, questionnaire, weights, language)
+    by_question: dict[str, list[str]] = {}
+    for c in columns:
+        if c.source == "question" and c.question_id and c.name in frame.columns:
+            by_question.setdefault(c.question_id, []).append(c.name)
+    out = []
+    for qid, names in by_question.items():
+        question = questionnaire.plan.questions[qid].question
+        title = builder.text(question.text)
+        if question.type == "multiple":
+            out.append(builder.multiple(qid, title, question, names))
+        elif isinstance(question, Grid):
+            out.append(builder.grid(qid, title, question, names))
+        elif question.type in ("single", "rating"):
+            out.extend(builder.single(qid, title, question, name) for name in names)
+        elif question.type == "numeric":
+            out.extend(builder.numeric(qid, title, name) for name in names)
+        else:
+            out.extend(builder.verbatim(qid, title, name) for name in names)
+    return out
+
+
+def topline_sections(questions: Sequence[ToplineQuestion], language: str) -> list[Section]:
+    template = ENV.get_template("topline.html")
+    w = words(language)
+    return [
+        Section(
+            f"{q.id}. {q.title}",
+            Markup(template.render(q=q, w=w, anchor=f"s{i}")),
+            f"s{i}",
+        )
+        for i, q in enumerate(questions)
+    ]
+
+
+def write_topline(
+    questions: Sequence[ToplineQuestion], info: ReportInfo, path: Path, **options: object
+) -> int:
+    return render_report(
+        info, "topline", topline_sections(questions, info.language), path, **options
+    )  # type: ignore[arg-type]

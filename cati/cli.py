@@ -37,6 +37,7 @@ class LazyGroup(click.Group):
             "Check and preview questionnaires (YAML or XLSForm).",
         ),
         "sample": ("sampling.commands", "sample_group", "Check frames and draw samples."),
+        "export": ("cati.export_commands", "export", "Export data files and PDF reports."),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

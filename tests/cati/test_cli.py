@@ -10,7 +10,18 @@ from cati import cli
 from cati.models import AuditEntry, User
 from tests.conftest import TEST_PASSWORD
 
-COMMANDS = ["db", "demo", "dnc", "project", "questionnaire", "sample", "serve", "users"]
+COMMANDS = [
+    "db",
+    "demo",
+    "dnc",
+    "export",
+    "jobs",
+    "project",
+    "questionnaire",
+    "sample",
+    "serve",
+    "users",
+]
 
 
 @pytest.fixture

@@ -585,6 +585,7 @@ def jobs_work(once: bool) -> None:
     """Run queued jobs, one after another (start several for more at once)."""
     from pathlib import Path
 
+    import cati.job_kinds  # noqa: F401  (registers the runners)
     from cati import jobs as jobsmod
 
     app = _app()

@@ -123,6 +123,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda kind: PHONE_KINDS.get(kind, kind), "phone_kind")
     _register_error_pages(app)
 
+    import cati.job_kinds  # noqa: F401  (registers the report and data-file jobs)
     from cati.web import admin, auth, client, interviewer, research, respondent, supervisor
 
     for module in (auth, admin, research, supervisor, interviewer, client, respondent):

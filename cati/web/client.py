@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, send_file
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from cati import db
 from cati.errors import CatiError
 from cati.fieldwork import progress, projects
-from cati.models import Project, Role
+from cati.models import Job, Project, Role
 from cati.web.access import restrict_to
 
 bp = Blueprint("client", __name__, url_prefix="/client")
@@ -59,6 +61,16 @@ def index() -> str:
     )
 
 
+def _released(project: Project) -> list[Job]:
+    return list(
+        db.session().scalars(
+            select(Job)
+            .where(Job.project_id == project.id, Job.released.is_(True), Job.status == "done")
+            .order_by(Job.finished_at.desc())
+        )
+    )
+
+
 @bp.route("/<code>/")
 def project(code: str) -> str:
     found = _project(code)
@@ -66,4 +78,14 @@ def project(code: str) -> str:
         "client/project.html",
         p=progress.progress(db.session(), found),
         zone=ZoneInfo(found.time_zone),
+        files=_released(found),
     )
+
+
+@bp.route("/<code>/files/<int:job_id>")
+def released_file(code: str, job_id: int) -> Response:
+    found = _project(code)
+    job = next((j for j in _released(found) if j.id == job_id), None)
+    if job is None:
+        abort(404)
+    return send_file(job.file_path, download_name=job.file_name, as_attachment=True)

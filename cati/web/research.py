@@ -11,11 +11,13 @@ import yaml
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext
@@ -26,14 +28,30 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from cati import db, questionnaire_store
+from cati import audit, db, jobs, questionnaire_store
 from cati.errors import CatiError
 from cati.fieldwork import donotcall, projects, quotas
 from cati.fieldwork.sample_import import SampleError, parse_sample, read_table
-from cati.models import Case, Project, ProjectMember, QuestionnaireVersion, Quota, Role, User
+from cati.models import (
+    Case,
+    Job,
+    Project,
+    ProjectMember,
+    QuestionnaireVersion,
+    Quota,
+    Role,
+    User,
+)
 from cati.questionnaire_store import questionnaire_of
 from cati.web.access import restrict_to
 from cati.web.clock import now as clock_now
@@ -209,6 +227,8 @@ def _page(project: Project, status: int = 200, **forms) -> tuple[str, int]:
         dnc_form=forms.get("dnc") or DncForm(),
         button=ButtonForm(),
         problems=forms.get("problems", []),
+        job_form=JobForm(),
+        jobs=project_jobs(project),
     ), status
 
 
@@ -374,3 +394,95 @@ def dnc(code: str):
             flash(gettext("%(n)s numbers added to the do-not-call list.", n=added), "ok")
             return redirect(url_for("research.project", code=code))
     return _page(project, 400, dnc=form)
+
+
+# --- reports and data files, made in the background -----------------------------------
+
+JOB_CHOICES = [
+    SelectChoice("report:topline", _l("Topline report (PDF)")),
+    SelectChoice("report:banner", _l("Banner book (PDF)")),
+    SelectChoice("report:fieldwork", _l("Fieldwork report (PDF)")),
+    SelectChoice("report:questionnaire", _l("Questionnaire document (PDF)")),
+    SelectChoice("data:sav", _l("Data: SPSS .sav")),
+    SelectChoice("data:dta", _l("Data: Stata .dta")),
+    SelectChoice("data:xlsx", _l("Data: Excel .xlsx")),
+    SelectChoice("data:csv", _l("Data: CSV")),
+    SelectChoice("data:sss", _l("Data: Triple-S (zip)")),
+    SelectChoice("data:codebook", _l("Codebook (PDF)")),
+]
+
+
+class JobForm(FlaskForm):
+    what = SelectField(_l("Make"), choices=JOB_CHOICES)
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice("es", "Español"), SelectChoice("en", "English")]
+    )
+    personal = BooleanField(_l("Include personal data (sample variables)"))
+
+
+def _jobs_folder() -> Path:
+    return Path(current_app.instance_path) / "jobs"
+
+
+def project_jobs(project: Project) -> list[Job]:
+    return list(
+        db.session().scalars(
+            select(Job).where(Job.project_id == project.id).order_by(Job.id.desc()).limit(30)
+        )
+    )
+
+
+@bp.route("/<code>/jobs", methods=["GET", "POST"])
+def make_job(code: str):
+    project = _project(code)
+    if request.method == "GET":  # the list alone, polled while jobs run
+        return render_template(
+            "research/_jobs.html", project=project, jobs=project_jobs(project), button=ButtonForm()
+        )
+    form = JobForm()
+    if not form.validate_on_submit():
+        abort(400)
+    family, name = form.what.data.split(":")
+    params = {"language": form.language.data}
+    if family == "report":
+        params["kind"] = name
+    else:
+        params.update(format=name, personal=form.personal.data)
+    job = jobs.submit(db.session(), project, family, params, by=_me())
+    if current_app.config["CATI_SETTINGS"].jobs_inline:
+        jobs.run_in_thread(current_app.extensions["cati.sessionmaker"], job.id, _jobs_folder())
+    flash(gettext("Started; the file appears below when it is ready."), "ok")
+    return redirect(url_for("research.project", code=code) + "#jobs")
+
+
+def _job(project: Project, job_id: int) -> Job:
+    job = db.session().get(Job, job_id)
+    if job is None or job.project_id != project.id:
+        abort(404)
+    return job
+
+
+@bp.route("/<code>/jobs/<int:job_id>/file")
+def job_file(code: str, job_id: int) -> Response:
+    job = _job(_project(code), job_id)
+    if job.status != "done" or not job.file_path:
+        abort(404)
+    return send_file(job.file_path, download_name=job.file_name, as_attachment=True)
+
+
+@bp.route("/<code>/jobs/<int:job_id>/release", methods=["POST"])
+def release_job(code: str, job_id: int) -> Response:
+    project = _project(code)
+    job = _job(project, job_id)
+    if not ButtonForm().validate_on_submit() or job.status != "done":
+        abort(400)
+    job.released = not job.released
+    audit.record(
+        db.session(),
+        "job.release" if job.released else "job.withdraw",
+        user=_me(),
+        object_type="job",
+        object_id=job.id,
+    )
+    db.session().commit()
+    return redirect(url_for("research.project", code=code) + "#jobs")

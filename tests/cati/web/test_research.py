@@ -132,3 +132,56 @@ def test_another_researchers_project_answers_403(client, db, project_url, app):
 
     post_login(other, user.username)
     assert other.get(project_url).status_code == 403
+
+
+def wait_for(db, job_id, seconds=60):
+    import time
+
+    from cati.models import Job
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        db.expire_all()
+        job = db.get(Job, job_id)
+        if job.status in ("done", "failed"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {job.status}")
+
+
+def test_a_report_is_made_in_the_background_downloaded_and_released_to_the_client(
+    client, db, project_url, app
+):
+    from cati.fieldwork import projects
+    from cati.models import Job
+    from tests.conftest import post_login
+
+    upload(
+        client,
+        project_url,
+        "questionnaire",
+        "file",
+        "csat.yaml",
+        (LIBRARY / "customer_satisfaction.yaml").read_bytes(),
+    )
+    token = csrf_token(client, project_url)
+    made = client.post(
+        f"{project_url}jobs",
+        data={"csrf_token": token, "what": "report:questionnaire", "language": "es"},
+    )
+    assert made.status_code == 302
+    job = wait_for(db, db.scalar(select(Job.id)))
+    assert job.status == "done", job.message
+    pdf = client.get(f"{project_url}jobs/{job.id}/file")
+    assert pdf.data.startswith(b"%PDF") and "attachment" in pdf.headers["Content-Disposition"]
+    listed = client.get(f"{project_url}jobs").get_data(as_text=True)
+    assert "Release to client" in listed
+    customer = make_user(db, "client")
+    projects.assign(db, db.scalar(select(Project)), customer)
+    other = app.test_client()
+    post_login(other, customer.username)
+    assert other.get(f"/client/OMNI26/files/{job.id}").status_code == 404  # not released yet
+    client.post(f"{project_url}jobs/{job.id}/release", data={"csrf_token": token})
+    page = other.get("/client/OMNI26/").get_data(as_text=True)
+    assert job.file_name in page
+    assert other.get(f"/client/OMNI26/files/{job.id}").data.startswith(b"%PDF")

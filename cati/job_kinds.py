@@ -1,0 +1,71 @@
+"""The background jobs the consoles offer: data files and PDF reports (``cati.reporting``).
+
+Imported by the web app and by ``cati jobs work`` so that both know the same runners.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from cati import jobs, reporting
+from cati.models import Job, Project
+
+DATA_SUFFIX = {
+    "csv": ".csv",
+    "xlsx": ".xlsx",
+    "sav": ".sav",
+    "dta": ".dta",
+    "sss": ".sss",
+    "codebook": ".pdf",
+}
+
+
+def _reporter(progress: jobs.Progress):
+    """Adapts the exporters' (done, total) callbacks to a percentage."""
+
+    def report(done: int, total: int) -> None:
+        progress(int(100 * done / total) if total else 0, f"{done} / {total}")
+
+    return report
+
+
+@jobs.runner("data")
+def data_file(session: Session, job: Job, progress: jobs.Progress) -> jobs.Output:
+    project = session.get(Project, job.project_id)
+    fmt = job.params["format"]
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"{project.code}{DATA_SUFFIX[fmt]}"
+        written = reporting.export_data(
+            session,
+            project,
+            fmt,
+            out,
+            labels=bool(job.params.get("labels")),
+            include_personal=bool(job.params.get("personal")),
+            language=job.params.get("language", "en"),
+            progress=_reporter(progress),
+        )
+        if len(written) == 1:
+            return jobs.Output(written[0].name, written[0].read_bytes())
+        buffer = io.BytesIO()  # Triple-S is two files: the metadata and the data
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in written:
+                archive.write(path, path.name)
+        return jobs.Output(f"{project.code}-{fmt}.zip", buffer.getvalue())
+
+
+@jobs.runner("report")
+def pdf_report(session: Session, job: Job, progress: jobs.Progress) -> jobs.Output:
+    project = session.get(Project, job.project_id)
+    kind, language = job.params["kind"], job.params.get("language", "en")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"{project.code}-{kind}-{language}.pdf"
+        reporting.export_report(
+            session, project, kind, out, language=language, progress=_reporter(progress)
+        )
+        return jobs.Output(out.name, out.read_bytes())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cati import audit
@@ -36,7 +36,8 @@ class Submission:
 
     @property
     def finished(self) -> bool:
-        return self.interview.status != "active"
+        """This submission ended the interview (a repeat never does: the first one did)."""
+        return not self.repeated and self.interview.status != "active"
 
 
 def engine_for(session: Session, interview: Interview) -> Engine:
@@ -111,6 +112,25 @@ def current_page(session: Session, interview: Interview) -> Page | None:
     return engine_for(session, interview).current_page(state_of(interview))
 
 
+def _take_turn(session: Session, interview: Interview) -> bool:
+    """Move the stored page number on from the one this request read, atomically.
+
+    A double-clicked Next can reach two server processes at once; both read the same page
+    number, and only the one whose conditional UPDATE finds it unchanged may save the page
+    (the other waits for the winner's row lock, then matches no row). The winner holds the
+    row until it commits, so nobody else writes the interview meanwhile.
+    """
+    won = session.execute(
+        update(Interview)
+        .where(Interview.id == interview.id, Interview.seq == interview.seq)
+        .values(seq=interview.seq + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        session.refresh(interview)  # as the winner left it
+    return won == 1
+
+
 def _save(
     session: Session,
     interview: Interview,
@@ -118,7 +138,10 @@ def _save(
     new: InterviewState,
     action: str,
     now: datetime,
-) -> None:
+) -> bool:
+    """Store the page and its paradata; False when another request saved it first."""
+    if not _take_turn(session, interview):
+        return False
     seconds = None
     if old.page_started_at:
         seconds = (now - datetime.fromisoformat(old.page_started_at)).total_seconds()
@@ -137,6 +160,7 @@ def _save(
         interview.status = new.status
         interview.outcome = new.outcome
         interview.ended_at = now
+    return True
 
 
 def submit(
@@ -162,7 +186,8 @@ def submit(
     if not new.finished:
         new = _screen_out_if_quota_full(session, interview, new)
     action = "timeout" if new.outcome == "max_duration" else "next"
-    _save(session, interview, old, new, action, now)
+    if not _save(session, interview, old, new, action, now):
+        return Submission(interview, repeated=True)
     session.commit()
     return Submission(interview)
 
@@ -174,7 +199,8 @@ def back(session: Session, interview: Interview, seq: int, now: datetime) -> Sub
         return Submission(interview, repeated=True)
     old = state_of(interview)
     new = engine_for(session, interview).back(old, now)
-    _save(session, interview, old, new, "back", now)
+    if not _save(session, interview, old, new, "back", now):
+        return Submission(interview, repeated=True)
     session.commit()
     return Submission(interview)
 

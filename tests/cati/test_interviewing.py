@@ -130,3 +130,27 @@ def test_a_project_without_a_questionnaire_cannot_start_interviews(db):
     with pytest.raises(CatiError) as caught:
         interviewing.open_interview(db, case, MONDAY_10)
     assert caught.value.code is ErrorCode.NO_QUESTIONNAIRE
+
+
+@pytest.mark.parametrize("action", ["next", "back"])
+def test_the_same_page_sent_at_once_by_two_requests_is_stored_once(db, pinned, app, action):
+    """A double-clicked Next reaching two server processes: one saves, the other is a repeat."""
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    past_the_introduction(db, interview)
+    with app.extensions["cati.sessionmaker"]() as other:
+        # Both requests have read the interview before either saves.
+        twin = other.get(Interview, interview.id)
+        seq = interview.seq
+        if action == "next":
+            first = interviewing.submit(db, interview, {"purchase_confirmed": 1}, seq, MONDAY_10)
+            second = interviewing.submit(other, twin, {"purchase_confirmed": 1}, seq, MONDAY_10)
+        else:
+            first = interviewing.back(db, interview, seq, MONDAY_10)
+            second = interviewing.back(other, twin, seq, MONDAY_10)
+        other.commit()
+        assert not first.repeated and second.repeated
+        assert not second.finished
+        assert twin.seq == seq + 1  # the loser sees the page the winner stored
+    pages = db.scalars(select(PageEvent.seq).order_by(PageEvent.seq)).all()
+    assert pages == list(range(1, seq + 2))

@@ -40,10 +40,30 @@ class Submission:
         return not self.repeated and self.interview.status != "active"
 
 
+_engines: dict[tuple[str, str], Engine] = {}
+
+
 def engine_for(session: Session, interview: Interview) -> Engine:
-    version = session.get(QuestionnaireVersion, interview.questionnaire_version_id)
-    assert version is not None
-    return Engine(questionnaire_of(version))
+    """The interview's engine, built once per process and questionnaire version.
+
+    Every page needs it: a look-up of the version's checksum finds the engine built before,
+    instead of loading and hashing the whole questionnaire source on each request.
+    """
+    version_id = interview.questionnaire_version_id
+    checksum, source_name = session.execute(
+        select(QuestionnaireVersion.checksum, QuestionnaireVersion.source_name).where(
+            QuestionnaireVersion.id == version_id
+        )
+    ).one()
+    engine = _engines.get((checksum, source_name))
+    if engine is None:
+        version = session.get(QuestionnaireVersion, version_id)
+        assert version is not None
+        engine = Engine(questionnaire_of(version))
+        if len(_engines) >= 32:
+            _engines.clear()
+        _engines[checksum, source_name] = engine
+    return engine
 
 
 def state_of(interview: Interview) -> InterviewState:

@@ -154,3 +154,20 @@ def test_the_same_page_sent_at_once_by_two_requests_is_stored_once(db, pinned, a
         assert twin.seq == seq + 1  # the loser sees the page the winner stored
     pages = db.scalars(select(PageEvent.seq).order_by(PageEvent.seq)).all()
     assert pages == list(range(1, seq + 2))
+
+
+def test_the_engine_is_built_once_per_questionnaire_version(db, pinned, tmp_path):
+    """Every page needs the engine: it comes from the process, not from parsing the source."""
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    engine = interviewing.engine_for(db, interview)
+    assert interviewing.engine_for(db, interview) is engine
+    other = make_project(db)
+    changed = tmp_path / "customer_satisfaction.yaml"
+    source = (LIBRARY / "customer_satisfaction.yaml").read_text()
+    changed.write_text(source.replace('version: "1.0"', 'version: "1.1"'))
+    version = questionnaire_store.pin(db, other, changed)
+    interview.questionnaire_version_id = version.id
+    assert interviewing.engine_for(db, interview) is not engine
+    assert interviewing.engine_for(db, interview).q.version == "1.1"
+    db.rollback()

@@ -50,6 +50,9 @@ def engine_for(session: Session, interview: Interview) -> Engine:
     instead of loading and hashing the whole questionnaire source on each request.
     """
     version_id = interview.questionnaire_version_id
+    known = session.info.setdefault("cati.engines", {})  # a request asks more than once
+    if version_id in known:
+        return known[version_id]
     checksum, source_name = session.execute(
         select(QuestionnaireVersion.checksum, QuestionnaireVersion.source_name).where(
             QuestionnaireVersion.id == version_id
@@ -63,6 +66,7 @@ def engine_for(session: Session, interview: Interview) -> Engine:
         if len(_engines) >= 32:
             _engines.clear()
         _engines[checksum, source_name] = engine
+    known[version_id] = engine
     return engine
 
 

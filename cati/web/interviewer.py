@@ -343,6 +343,8 @@ def interview(interview_id: int) -> Response | str | tuple[str, int]:
             abort(400)
         now = clock_now()
         seq = int(form.seq.data or -1)
+        # Each page keeps the claim alive, committed with the page itself.
+        dispatch.extend_claim(session, case, _me(), now)
         try:
             if form.action.data == "back":
                 result = interviewing.back(session, interview, seq, now)
@@ -355,8 +357,7 @@ def interview(interview_id: int) -> Response | str | tuple[str, int]:
         except CatiError:
             return redirect(url_for("interviewer.interview", interview_id=interview.id))
         if not result.errors:
-            dispatch.extend_claim(session, case, _me(), now)
-            session.commit()
+            session.commit()  # a repeat stored nothing: its claim extension still counts
             if result.finished:
                 _finish(interview, case, now)
             return redirect(url_for("interviewer.interview", interview_id=interview.id))

@@ -125,9 +125,16 @@ def open_interview(
     )
     session.add(interview)
     session.flush()
-    audit.record(session, "interview.start", user=interviewer,
-                 actor=None if interviewer else "respondent", object_type="interview",
-                 object_id=interview.id, case=case.id, mode=mode)  # fmt: skip
+    audit.record(
+        session,
+        "interview.start",
+        user=interviewer,
+        actor=None if interviewer else "respondent",
+        object_type="interview",
+        object_id=interview.id,
+        case=case.id,
+        mode=mode,
+    )
     session.commit()
     return interview
 
@@ -172,10 +179,16 @@ def _save(
     changed = sum(1 for k, v in new.answers.items() if old.answers.get(k) != v)
     session.add(
         PageEvent(
-            interview_id=interview.id, seq=interview.seq + 1, page_key=old.position or "",
-            action=action, mode=interview.mode, at=now, seconds=seconds, changed=changed,
+            interview_id=interview.id,
+            seq=interview.seq + 1,
+            page_key=old.position or "",
+            action=action,
+            mode=interview.mode,
+            at=now,
+            seconds=seconds,
+            changed=changed,
         )
-    )  # fmt: skip
+    )
     interview.state = new.to_json()
     interview.answers = dict(new.answers)
     interview.seq += 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cati import audit
@@ -36,13 +36,38 @@ class Submission:
 
     @property
     def finished(self) -> bool:
-        return self.interview.status != "active"
+        """This submission ended the interview (a repeat never does: the first one did)."""
+        return not self.repeated and self.interview.status != "active"
+
+
+_engines: dict[tuple[str, str], Engine] = {}
 
 
 def engine_for(session: Session, interview: Interview) -> Engine:
-    version = session.get(QuestionnaireVersion, interview.questionnaire_version_id)
-    assert version is not None
-    return Engine(questionnaire_of(version))
+    """The interview's engine, built once per process and questionnaire version.
+
+    Every page needs it: a look-up of the version's checksum finds the engine built before,
+    instead of loading and hashing the whole questionnaire source on each request.
+    """
+    version_id = interview.questionnaire_version_id
+    known = session.info.setdefault("cati.engines", {})  # a request asks more than once
+    if version_id in known:
+        return known[version_id]
+    checksum, source_name = session.execute(
+        select(QuestionnaireVersion.checksum, QuestionnaireVersion.source_name).where(
+            QuestionnaireVersion.id == version_id
+        )
+    ).one()
+    engine = _engines.get((checksum, source_name))
+    if engine is None:
+        version = session.get(QuestionnaireVersion, version_id)
+        assert version is not None
+        engine = Engine(questionnaire_of(version))
+        if len(_engines) >= 32:
+            _engines.clear()
+        _engines[checksum, source_name] = engine
+    known[version_id] = engine
+    return engine
 
 
 def state_of(interview: Interview) -> InterviewState:
@@ -100,15 +125,41 @@ def open_interview(
     )
     session.add(interview)
     session.flush()
-    audit.record(session, "interview.start", user=interviewer,
-                 actor=None if interviewer else "respondent", object_type="interview",
-                 object_id=interview.id, case=case.id, mode=mode)  # fmt: skip
+    audit.record(
+        session,
+        "interview.start",
+        user=interviewer,
+        actor=None if interviewer else "respondent",
+        object_type="interview",
+        object_id=interview.id,
+        case=case.id,
+        mode=mode,
+    )
     session.commit()
     return interview
 
 
 def current_page(session: Session, interview: Interview) -> Page | None:
     return engine_for(session, interview).current_page(state_of(interview))
+
+
+def _take_turn(session: Session, interview: Interview) -> bool:
+    """Move the stored page number on from the one this request read, atomically.
+
+    A double-clicked Next can reach two server processes at once; both read the same page
+    number, and only the one whose conditional UPDATE finds it unchanged may save the page
+    (the other waits for the winner's row lock, then matches no row). The winner holds the
+    row until it commits, so nobody else writes the interview meanwhile.
+    """
+    won = session.execute(
+        update(Interview)
+        .where(Interview.id == interview.id, Interview.seq == interview.seq)
+        .values(seq=interview.seq + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        session.refresh(interview)  # as the winner left it
+    return won == 1
 
 
 def _save(
@@ -118,17 +169,26 @@ def _save(
     new: InterviewState,
     action: str,
     now: datetime,
-) -> None:
+) -> bool:
+    """Store the page and its paradata; False when another request saved it first."""
+    if not _take_turn(session, interview):
+        return False
     seconds = None
     if old.page_started_at:
         seconds = (now - datetime.fromisoformat(old.page_started_at)).total_seconds()
     changed = sum(1 for k, v in new.answers.items() if old.answers.get(k) != v)
     session.add(
         PageEvent(
-            interview_id=interview.id, seq=interview.seq + 1, page_key=old.position or "",
-            action=action, mode=interview.mode, at=now, seconds=seconds, changed=changed,
+            interview_id=interview.id,
+            seq=interview.seq + 1,
+            page_key=old.position or "",
+            action=action,
+            mode=interview.mode,
+            at=now,
+            seconds=seconds,
+            changed=changed,
         )
-    )  # fmt: skip
+    )
     interview.state = new.to_json()
     interview.answers = dict(new.answers)
     interview.seq += 1
@@ -137,6 +197,7 @@ def _save(
         interview.status = new.status
         interview.outcome = new.outcome
         interview.ended_at = now
+    return True
 
 
 def submit(
@@ -162,7 +223,8 @@ def submit(
     if not new.finished:
         new = _screen_out_if_quota_full(session, interview, new)
     action = "timeout" if new.outcome == "max_duration" else "next"
-    _save(session, interview, old, new, action, now)
+    if not _save(session, interview, old, new, action, now):
+        return Submission(interview, repeated=True)
     session.commit()
     return Submission(interview)
 
@@ -174,7 +236,8 @@ def back(session: Session, interview: Interview, seq: int, now: datetime) -> Sub
         return Submission(interview, repeated=True)
     old = state_of(interview)
     new = engine_for(session, interview).back(old, now)
-    _save(session, interview, old, new, "back", now)
+    if not _save(session, interview, old, new, "back", now):
+        return Submission(interview, repeated=True)
     session.commit()
     return Submission(interview)
 

@@ -342,13 +342,14 @@ def interview(interview_id: int) -> Response | str | tuple[str, int]:
         if not form.validate_on_submit():
             abort(400)
         now = clock_now()
+        # Each page keeps the claim alive, committed with the page itself.
+        dispatch.extend_claim(session, case, _me(), now)
         try:
             result = submit_page(session, interview, page, form, request.form, now)
         except CatiError:
             return redirect(url_for("interviewer.interview", interview_id=interview.id))
         if not result.errors:
-            dispatch.extend_claim(session, case, _me(), now)
-            session.commit()
+            session.commit()  # a repeat stored nothing: its claim extension still counts
             if result.finished:
                 _finish(interview, case, now)
             return redirect(url_for("interviewer.interview", interview_id=interview.id))

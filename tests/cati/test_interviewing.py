@@ -130,3 +130,44 @@ def test_a_project_without_a_questionnaire_cannot_start_interviews(db):
     with pytest.raises(CatiError) as caught:
         interviewing.open_interview(db, case, MONDAY_10)
     assert caught.value.code is ErrorCode.NO_QUESTIONNAIRE
+
+
+@pytest.mark.parametrize("action", ["next", "back"])
+def test_the_same_page_sent_at_once_by_two_requests_is_stored_once(db, pinned, app, action):
+    """A double-clicked Next reaching two server processes: one saves, the other is a repeat."""
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    past_the_introduction(db, interview)
+    with app.extensions["cati.sessionmaker"]() as other:
+        # Both requests have read the interview before either saves.
+        twin = other.get(Interview, interview.id)
+        seq = interview.seq
+        if action == "next":
+            first = interviewing.submit(db, interview, {"purchase_confirmed": 1}, seq, MONDAY_10)
+            second = interviewing.submit(other, twin, {"purchase_confirmed": 1}, seq, MONDAY_10)
+        else:
+            first = interviewing.back(db, interview, seq, MONDAY_10)
+            second = interviewing.back(other, twin, seq, MONDAY_10)
+        other.commit()
+        assert not first.repeated and second.repeated
+        assert not second.finished
+        assert twin.seq == seq + 1  # the loser sees the page the winner stored
+    pages = db.scalars(select(PageEvent.seq).order_by(PageEvent.seq)).all()
+    assert pages == list(range(1, seq + 2))
+
+
+def test_the_engine_is_built_once_per_questionnaire_version(db, pinned, tmp_path):
+    """Every page needs the engine: it comes from the process, not from parsing the source."""
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    engine = interviewing.engine_for(db, interview)
+    assert interviewing.engine_for(db, interview) is engine
+    other = make_project(db)
+    changed = tmp_path / "customer_satisfaction.yaml"
+    source = (LIBRARY / "customer_satisfaction.yaml").read_text()
+    changed.write_text(source.replace('version: "1.0"', 'version: "1.1"'))
+    version = questionnaire_store.pin(db, other, changed)
+    interview.questionnaire_version_id = version.id
+    assert interviewing.engine_for(db, interview) is not engine
+    assert interviewing.engine_for(db, interview).q.version == "1.1"
+    db.rollback()

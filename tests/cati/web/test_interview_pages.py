@@ -2,6 +2,7 @@
 
 import random
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from cati import interviewing, questionnaire_store
 from cati.fieldwork import projects
+from cati.fieldwork.projects import rules_of
 from cati.models import Case, Interview
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import csrf_token
@@ -116,3 +118,14 @@ def test_back_returns_to_the_previous_page_with_its_answer(client, db, on_case):
     client.post(url, data=data)
     page = client.get(url).get_data(as_text=True)
     assert re.search(r'name="purchase_confirmed" value="1"\s+checked', page)
+
+
+def test_each_accepted_page_keeps_the_case_claimed(app, client, db, on_case):
+    _, project = on_case
+    url = start(client, project)
+    later = MONDAY_10 + timedelta(minutes=15)
+    app.config["CATI_CLOCK"] = lambda: later
+    assert post_page(client, db, url, random.Random(3)).status_code == 302
+    case = db.scalar(select(Case))
+    db.refresh(case)
+    assert case.claim_expires_at == later + timedelta(minutes=rules_of(project).claim_minutes)

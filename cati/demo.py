@@ -106,7 +106,7 @@ def ensure_demo_project(session: Session, now: datetime) -> Project | None:
         quotas.add_quota(session, project, region, {"region": [region]}, target, actor="demo")
     for username, _role, _password in DEMO_USERS:
         user = accounts.find_user(session, username)
-        if user.role in ("interviewer", "supervisor", "client"):
+        if user.role in ("researcher", "interviewer", "supervisor", "client"):
             projects.assign(session, project, user, actor="demo")
     for replicate in (1, 2):
         projects.release_replicate(session, project, replicate, now=now, actor="demo")

@@ -17,11 +17,21 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LOOKAHEAD_DAYS = 60
 
 
+def _clock_time(value: object) -> object:
+    # YAML 1.1 reads an unquoted 21:00 as the number 1260 (base 60): refuse it rather than
+    # take it as 1,260 seconds past midnight.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError('write clock times in quotes, e.g. "21:00"')
+    return value
+
+
 class Window(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     start: time
     end: time
+
+    _times = field_validator("start", "end", mode="before")(_clock_time)
 
     @model_validator(mode="after")
     def _ordered(self) -> Window:
@@ -40,6 +50,8 @@ class Slot(BaseModel):
     start: time
     end: time
     weight: float = Field(default=1.0, gt=0)
+
+    _times = field_validator("start", "end", mode="before")(_clock_time)
 
     @field_validator("days")
     @classmethod

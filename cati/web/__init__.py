@@ -94,7 +94,7 @@ def _register_error_pages(app: Flask) -> None:
         return _error_page(
             403,
             gettext("Not allowed"),
-            gettext("This page is for another role."),
+            gettext("This page belongs to another role, or to a project you are not working on."),
         )
 
     @app.errorhandler(404)

@@ -120,6 +120,12 @@ def main() -> None:
         boss.get_by_role("link", name="Cases").click()
         boss.wait_for_url("**/cases")
         boss.screenshot(path=HERE / "supervisor-cases.png")
+        researcher = browser.new_page(
+            base_url=base, viewport={"width": 1280, "height": 900}, locale="en-GB"
+        )
+        log_in(researcher, "researcher")
+        researcher.goto(f"/research/{demo.DEMO_PROJECT}/")
+        researcher.screenshot(path=HERE / "research-project.png", full_page=True)
         admin = browser.new_page(base_url=base, viewport={"width": 1200, "height": 520})
         log_in(admin, "admin")
         admin.screenshot(path=HERE / "admin.png")

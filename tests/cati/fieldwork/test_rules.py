@@ -127,3 +127,17 @@ def test_bad_rules_are_refused_with_the_place():
     with pytest.raises(CatiError) as caught:
         parse_rules({"windows": {"funday": []}})
     assert "funday" in str(caught.value)
+
+
+def test_an_unquoted_yaml_time_is_refused_not_misread():
+    import yaml
+
+    from cati.errors import CatiError
+    from cati.fieldwork.projects import parse_rules
+
+    document = yaml.safe_load("windows:\n  mon: [{start: '09:00', end: 21:00}]\n")
+    assert document["windows"]["mon"][0]["end"] == 1260  # what YAML 1.1 makes of it
+    with pytest.raises(CatiError) as caught:
+        parse_rules(document)
+    assert 'write clock times in quotes, e.g. "21:00"' in str(caught.value)
+    assert "windows.mon.0.end" in str(caught.value)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cati import audit
@@ -124,7 +125,14 @@ def open_interview(
         updated_at=now,
     )
     session.add(interview)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request (a double click, another server) started it a moment ago.
+        session.rollback()
+        resumed = active_interview(session, case)
+        assert resumed is not None
+        return resumed
     audit.record(
         session,
         "interview.start",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cati.db import Base, UTCDateTime, utcnow
@@ -23,6 +23,14 @@ class Interview(Base):
         _one_of("status", INTERVIEW_STATUSES, "status"),
         _one_of("mode", INTERVIEW_MODES, "mode"),
         Index("ix_interviews_case_status", "case_id", "status"),
+        # At most one unfinished interview per case, even when two requests race to start one.
+        Index(
+            "uq_interviews_one_active",
+            "case_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

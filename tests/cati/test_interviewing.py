@@ -171,3 +171,51 @@ def test_the_engine_is_built_once_per_questionnaire_version(db, pinned, tmp_path
     assert interviewing.engine_for(db, interview) is not engine
     assert interviewing.engine_for(db, interview).q.version == "1.1"
     db.rollback()
+
+
+def test_two_requests_starting_the_same_interview_at_once_get_one(db, pinned, app):
+    """A double-clicked Start reaching two processes: one interview, both resume it."""
+    import threading
+
+    from cati.models import Case, User
+
+    _, interviewer, case = pinned
+    factory = app.extensions["cati.sessionmaker"]
+    barrier = threading.Barrier(2)
+    started: list[int] = []
+
+    def start() -> None:
+        with factory() as session:
+            mine, who = session.get(Case, case.id), session.get(User, interviewer.id)
+            barrier.wait()
+            started.append(
+                interviewing.open_interview(session, mine, MONDAY_10, interviewer=who).id
+            )
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(started) == 2 and len(set(started)) == 1
+    assert db.scalar(select(func.count()).select_from(Interview)) == 1
+
+
+def test_the_database_refuses_a_second_active_interview_for_a_case(db, pinned):
+    from sqlalchemy.exc import IntegrityError
+
+    _, interviewer, case = pinned
+    first = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    db.add(
+        Interview(
+            case_id=case.id,
+            questionnaire_version_id=first.questionnaire_version_id,
+            state="{}",
+            answers={},
+            started_at=MONDAY_10,
+            updated_at=MONDAY_10,
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.flush()
+    db.rollback()

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati.fieldwork.presence import WORKING
+from cati.fieldwork.reports import cases_by_state
 from cati.models import (
     Appointment,
     CallAttempt,
@@ -223,13 +224,7 @@ def completes_by_day(session: Session, project: Project, now: datetime, days: in
 
 
 def monitor(session: Session, project: Project, now: datetime) -> Monitor:
-    by_state = dict(
-        session.execute(
-            select(Case.state, func.count())
-            .where(Case.project_id == project.id)
-            .group_by(Case.state)
-        ).all()
-    )
+    by_state = cases_by_state(session, project)
     due_soon = session.scalar(
         select(func.count())
         .select_from(Appointment)

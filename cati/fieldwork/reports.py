@@ -19,14 +19,18 @@ class ProjectSummary:
     attempts: int
 
 
-def project_summary(session: Session, project: Project) -> ProjectSummary:
-    by_state = dict(
+def cases_by_state(session: Session, project: Project) -> dict[str, int]:
+    return dict(
         session.execute(
             select(Case.state, func.count())
             .where(Case.project_id == project.id)
             .group_by(Case.state)
         ).all()
     )
+
+
+def project_summary(session: Session, project: Project) -> ProjectSummary:
+    by_state = cases_by_state(session, project)
     finals = session.execute(
         select(Case.final_outcome, Case.final_aapor, func.count())
         .where(Case.project_id == project.id, Case.state == "final")

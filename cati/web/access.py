@@ -7,7 +7,9 @@ from typing import Any
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
-from cati.models import Role
+from cati import db
+from cati.errors import CatiError
+from cati.models import Project, Role
 
 # The page each role lands on after logging in.
 ROLE_HOME = {
@@ -33,3 +35,17 @@ def restrict_to(bp: Blueprint, *roles: Role) -> None:
 
 def home_endpoint(role: str) -> str:
     return ROLE_HOME[Role(role)]
+
+
+def member_project(code: str) -> Project:
+    """The project with this code if the current user works on it: else 404 or 403."""
+    from cati.fieldwork import projects
+
+    session = db.session()
+    try:
+        project = projects.get_project(session, code)
+    except CatiError:
+        abort(404)
+    if not projects.is_member(session, project, current_user._get_current_object()):
+        abort(403)
+    return project

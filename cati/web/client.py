@@ -15,10 +15,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from cati import db
-from cati.errors import CatiError
 from cati.fieldwork import progress, projects
 from cati.models import Job, Project, Role
-from cati.web.access import restrict_to
+from cati.web.access import member_project, restrict_to
 
 bp = Blueprint("client", __name__, url_prefix="/client")
 restrict_to(bp, Role.CLIENT)
@@ -39,17 +38,6 @@ STATE_NAMES = {
 @bp.context_processor
 def _names() -> dict:
     return {"status_names": STATUS_NAMES, "state_names": STATE_NAMES}
-
-
-def _project(code: str) -> Project:
-    session = db.session()
-    try:
-        project = projects.get_project(session, code)
-    except CatiError:
-        abort(404)
-    if not projects.is_member(session, project, current_user._get_current_object()):
-        abort(403)
-    return project
 
 
 @bp.route("/")
@@ -73,7 +61,7 @@ def _released(project: Project) -> list[Job]:
 
 @bp.route("/<code>/")
 def project(code: str) -> str:
-    found = _project(code)
+    found = member_project(code)
     return render_template(
         "client/project.html",
         p=progress.progress(db.session(), found),
@@ -84,7 +72,7 @@ def project(code: str) -> str:
 
 @bp.route("/<code>/files/<int:job_id>")
 def released_file(code: str, job_id: int) -> Response:
-    found = _project(code)
+    found = member_project(code)
     job = next((j for j in _released(found) if j.id == job_id), None)
     if job is None:
         abort(404)

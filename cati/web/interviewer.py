@@ -39,7 +39,7 @@ from cati.fieldwork.disposition import AppointmentRequest, catalogue, record_out
 from cati.fieldwork.outcomes import APPOINTMENT
 from cati.fieldwork.rules import in_window, next_opening
 from cati.models import Appointment, CallAttempt, Case, Interview, Project, Role
-from cati.web.access import restrict_to
+from cati.web.access import member_project, restrict_to
 from cati.web.clock import now as clock_now
 from cati.web.forms import PageForm, render_page, submit_page
 from questionnaires.model import text_in
@@ -79,17 +79,6 @@ class NextCaseForm(FlaskForm):
 
 def _me():
     return current_user._get_current_object()
-
-
-def _project_for(code: str) -> Project:
-    session = db.session()
-    try:
-        project = projects.get_project(session, code)
-    except CatiError:
-        abort(404)
-    if not projects.is_member(session, project, _me()):
-        abort(403)
-    return project
 
 
 def _claimed_case(case_id: int) -> Case:
@@ -142,7 +131,7 @@ def back_to_work() -> Response:
 
 @bp.route("/<code>/next", methods=["POST"])
 def next_case(code: str) -> Response:
-    project = _project_for(code)
+    project = member_project(code)
     if not NextCaseForm().validate_on_submit():
         abort(400)
     now = clock_now()
@@ -161,7 +150,7 @@ def _on_call(project: Project, case: Case, now: datetime) -> None:
 
 @bp.route("/<code>/inbound", methods=["POST"])
 def inbound(code: str) -> Response:
-    project = _project_for(code)
+    project = member_project(code)
     form = InboundForm()
     if not form.validate_on_submit():
         flash(gettext("Type a phone number or a case id."), "error")

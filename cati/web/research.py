@@ -53,7 +53,7 @@ from cati.models import (
     User,
 )
 from cati.questionnaire_store import questionnaire_of
-from cati.web.access import restrict_to
+from cati.web.access import member_project, restrict_to
 from cati.web.clock import now as clock_now
 from questionnaires.preview import preview_html
 
@@ -119,17 +119,6 @@ class ButtonForm(FlaskForm):
 
 def _me() -> User:
     return current_user._get_current_object()
-
-
-def _project(code: str) -> Project:
-    session = db.session()
-    try:
-        project = projects.get_project(session, code)
-    except CatiError:
-        abort(404)
-    if not projects.is_member(session, project, _me()):
-        abort(403)
-    return project
 
 
 @bp.route("/")
@@ -234,7 +223,7 @@ def _page(project: Project, status: int = 200, **forms) -> tuple[str, int]:
 
 @bp.route("/<code>/")
 def project(code: str):
-    return _page(_project(code))
+    return _page(member_project(code))
 
 
 def _saved_upload(storage, folder: str) -> Path:
@@ -245,7 +234,7 @@ def _saved_upload(storage, folder: str) -> Path:
 
 @bp.route("/<code>/questionnaire", methods=["POST"])
 def questionnaire(code: str):
-    project = _project(code)
+    project = member_project(code)
     form = QuestionnaireForm()
     if not form.validate_on_submit():
         return _page(project, 400, questionnaire=form)
@@ -271,7 +260,7 @@ def questionnaire(code: str):
 
 @bp.route("/<code>/questionnaire/preview")
 def preview(code: str) -> Response:
-    project = _project(code)
+    project = member_project(code)
     if project.questionnaire_version_id is None:
         abort(404)
     version = db.session().get(QuestionnaireVersion, project.questionnaire_version_id)
@@ -285,7 +274,7 @@ def preview(code: str) -> Response:
 
 @bp.route("/<code>/sample", methods=["POST"])
 def sample(code: str):
-    project = _project(code)
+    project = member_project(code)
     form = SampleForm()
     if not form.validate_on_submit():
         return _page(project, 400, sample=form)
@@ -314,7 +303,7 @@ def sample(code: str):
 
 @bp.route("/<code>/release/<int:replicate>", methods=["POST"])
 def release(code: str, replicate: int) -> Response:
-    project = _project(code)
+    project = member_project(code)
     if not ButtonForm().validate_on_submit():
         abort(400)
     count = projects.release_replicate(db.session(), project, replicate, now=clock_now(), by=_me())
@@ -324,7 +313,7 @@ def release(code: str, replicate: int) -> Response:
 
 @bp.route("/<code>/staff", methods=["POST"])
 def staff(code: str):
-    project = _project(code)
+    project = member_project(code)
     form = StaffForm()
     user = db.session().get(User, form.user.data) if form.validate_on_submit() else None
     if user is None:
@@ -336,7 +325,7 @@ def staff(code: str):
 
 @bp.route("/<code>/quotas", methods=["POST"])
 def add_quota(code: str):
-    project = _project(code)
+    project = member_project(code)
     form = QuotaForm()
     if form.validate_on_submit():
         values = [v.strip() for v in form.values.data.split(",") if v.strip()]
@@ -359,7 +348,7 @@ def add_quota(code: str):
 
 @bp.route("/<code>/rules", methods=["POST"])
 def rules(code: str):
-    project = _project(code)
+    project = member_project(code)
     form = RulesForm()
     if form.validate_on_submit():
         try:
@@ -380,7 +369,7 @@ def rules(code: str):
 
 @bp.route("/<code>/dnc", methods=["POST"])
 def dnc(code: str):
-    project = _project(code)
+    project = member_project(code)
     form = DncForm()
     if form.validate_on_submit():
         text = form.file.data.read().decode("utf-8", errors="replace")
@@ -434,7 +423,7 @@ def project_jobs(project: Project) -> list[Job]:
 
 @bp.route("/<code>/jobs", methods=["GET", "POST"])
 def make_job(code: str):
-    project = _project(code)
+    project = member_project(code)
     if request.method == "GET":  # the list alone, polled while jobs run
         return render_template(
             "research/_jobs.html", project=project, jobs=project_jobs(project), button=ButtonForm()
@@ -464,7 +453,7 @@ def _job(project: Project, job_id: int) -> Job:
 
 @bp.route("/<code>/jobs/<int:job_id>/file")
 def job_file(code: str, job_id: int) -> Response:
-    job = _job(_project(code), job_id)
+    job = _job(member_project(code), job_id)
     if job.status != "done" or not job.file_path:
         abort(404)
     return send_file(job.file_path, download_name=job.file_name, as_attachment=True)
@@ -472,7 +461,7 @@ def job_file(code: str, job_id: int) -> Response:
 
 @bp.route("/<code>/jobs/<int:job_id>/release", methods=["POST"])
 def release_job(code: str, job_id: int) -> Response:
-    project = _project(code)
+    project = member_project(code)
     job = _job(project, job_id)
     if not ButtonForm().validate_on_submit() or job.status != "done":
         abort(400)

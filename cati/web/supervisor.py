@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from cati import db
 from cati.errors import CatiError
-from cati.fieldwork import dispatch, monitor, projects, supervision
+from cati.fieldwork import dispatch, monitor, supervision
 from cati.fieldwork.disposition import catalogue
 from cati.models import (
     AuditEntry,
@@ -40,7 +40,7 @@ from cati.models import (
     Role,
     User,
 )
-from cati.web.access import restrict_to
+from cati.web.access import member_project, restrict_to
 from cati.web.clock import now as clock_now
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
@@ -94,22 +94,11 @@ def _my_projects() -> list[Project]:
     )
 
 
-def _project(code: str) -> Project:
-    session = db.session()
-    try:
-        project = projects.get_project(session, code)
-    except CatiError:
-        abort(404)
-    if not projects.is_member(session, project, current_user._get_current_object()):
-        abort(403)
-    return project
-
-
 def _case(case_id: int) -> tuple[Case, Project]:
     case = db.session().get(Case, case_id)
     if case is None:
         abort(404)
-    return case, _project(db.session().get(Project, case.project_id).code)
+    return case, member_project(db.session().get(Project, case.project_id).code)
 
 
 @bp.route("/")
@@ -122,7 +111,7 @@ def index() -> Response | str:
 
 @bp.route("/<code>/")
 def live(code: str) -> Response | str:
-    project = _project(code)
+    project = member_project(code)
     data = monitor.monitor(db.session(), project, clock_now())
     fragment = render_template(
         "supervisor/_monitor.html",
@@ -143,7 +132,7 @@ def live(code: str) -> Response | str:
 
 @bp.route("/<code>/cases")
 def cases(code: str) -> str:
-    project = _project(code)
+    project = member_project(code)
     session = db.session()
     table = catalogue(session, project)
     form = CaseFilter(request.args)
@@ -311,7 +300,7 @@ FLAG_NAMES = {
 def quality_flags(code: str) -> str:
     from cati.fieldwork import quality
 
-    project = _project(code)
+    project = member_project(code)
     return render_template(
         "supervisor/quality.html",
         project=project,

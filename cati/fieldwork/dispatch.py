@@ -11,11 +11,14 @@ reached) are corrected on the spot and the next candidate is tried.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cati import audit
 from cati.db import utcnow
@@ -130,15 +133,27 @@ def _claim(session: Session, case: Case, interviewer: User, now: datetime, minut
         .values(claimed_by_id=interviewer.id, claimed_at=now, claim_expires_at=expires)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if won == 1:  # the object now says what the row says, without another read
+        for name, value in (
+            ("claimed_by_id", interviewer.id),
+            ("claimed_at", now),
+            ("claim_expires_at", expires),
+        ):
+            set_committed_value(case, name, value)
     return won == 1
 
 
 def _reschedule(
-    session: Session, case: Case, rules: CallingRules, after: datetime, table: dict, now: datetime
+    session: Session,
+    case: Case,
+    rules: CallingRules,
+    after: datetime,
+    table: Callable[[], dict],
+    now: datetime,
 ) -> None:
     opening = next_opening(rules, case.time_zone, after)
     if opening is None:
-        finalize_by_engine(session, case, oc.FIELD_CLOSED, table, now)
+        finalize_by_engine(session, case, oc.FIELD_CLOSED, table(), now)
     else:
         case.next_call_at = opening
 
@@ -151,7 +166,11 @@ def next_case(
     if not is_member(session, project, interviewer):
         raise CatiError(ErrorCode.NOT_ASSIGNED, username=interviewer.username, project=project.code)
     rules = rules_of(project)
-    table = catalogue(session, project)
+
+    @cache
+    def table() -> dict:  # read only when a case is finalized here, rarely
+        return catalogue(session, project)
+
     for _ in range(MAX_ROUNDS):
         candidates = _candidates(session, project, interviewer, now)
         if not candidates:
@@ -162,7 +181,7 @@ def next_case(
                 continue
             phone = _choose_phone(session, case, rules, now)
             if phone is None:
-                finalize_by_engine(session, case, no_phone_code(case), table, now)
+                finalize_by_engine(session, case, no_phone_code(case), table(), now)
                 continue
             if isinstance(phone, datetime):
                 _reschedule(session, case, rules, phone, table, now)
@@ -179,7 +198,6 @@ def next_case(
                 phone=phone.position,
             )
             session.commit()
-            session.refresh(case)
             return Claim(case=case, phone=phone, expires_at=case.claim_expires_at)
         session.flush()
     session.commit()

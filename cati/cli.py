@@ -5,13 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 from flask import Flask
 
 from cati.errors import CatiError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from cati.models import Project
 
 
 @cache
@@ -23,6 +30,21 @@ def _app() -> Flask:
 
 def _fail(exc: CatiError) -> None:
     raise click.ClickException(str(exc))
+
+
+@contextmanager
+def project_session(code: str) -> Iterator[tuple[Session, Project]]:
+    """The database session and project CODE, inside the app context of a command."""
+    from cati import db as dbmod
+    from cati.fieldwork import projects
+
+    with _app().app_context():
+        session = dbmod.session()
+        try:
+            found = projects.get_project(session, code)
+        except CatiError as exc:
+            _fail(exc)
+        yield session, found
 
 
 class LazyGroup(click.Group):
@@ -448,13 +470,8 @@ def project_create(
 )
 def project_import_sample(code: str, sample_path: str, region: str) -> None:
     """Add the cases of SAMPLE_PATH to project CODE (all or nothing)."""
-    from cati import db as dbmod
-    from cati.fieldwork import projects
-
-    with _app().app_context():
-        session = dbmod.session()
+    with project_session(code) as (session, proj):
         try:
-            proj = projects.get_project(session, code)
             count = _import_sample(session, proj, sample_path, region)
         except CatiError as exc:
             _report_sample_error(exc)
@@ -466,15 +483,9 @@ def project_import_sample(code: str, sample_path: str, region: str) -> None:
 @click.argument("replicate", type=click.IntRange(1))
 def project_release(code: str, replicate: int) -> None:
     """Release REPLICATE of project CODE for calling."""
-    from cati import db as dbmod
     from cati.fieldwork import projects
 
-    with _app().app_context():
-        session = dbmod.session()
-        try:
-            proj = projects.get_project(session, code)
-        except CatiError as exc:
-            _fail(exc)
+    with project_session(code) as (session, proj):
         count = projects.release_replicate(session, proj, replicate, actor="cli")
     click.echo(f"Released replicate {replicate}: {count} cases.")
 
@@ -485,13 +496,10 @@ def project_release(code: str, replicate: int) -> None:
 def project_assign(code: str, usernames: tuple[str, ...]) -> None:
     """Assign users (interviewers, supervisors, clients) to project CODE."""
     from cati import accounts
-    from cati import db as dbmod
     from cati.fieldwork import projects
 
-    with _app().app_context():
-        session = dbmod.session()
+    with project_session(code) as (session, proj):
         try:
-            proj = projects.get_project(session, code)
             users = [accounts.get_user(session, name) for name in usernames]
         except CatiError as exc:
             _fail(exc)
@@ -504,15 +512,9 @@ def project_assign(code: str, usernames: tuple[str, ...]) -> None:
 @click.argument("code")
 def project_show(code: str) -> None:
     """Cases by state and final outcome, and quota progress, of project CODE."""
-    from cati import db as dbmod
-    from cati.fieldwork import projects, reports
+    from cati.fieldwork import reports
 
-    with _app().app_context():
-        session = dbmod.session()
-        try:
-            proj = projects.get_project(session, code)
-        except CatiError as exc:
-            _fail(exc)
+    with project_session(code) as (session, proj):
         click.echo(reports.project_summary_text(session, proj))
 
 
@@ -556,15 +558,9 @@ def project_web_links(code: str, base_url: str, out: str) -> None:
     """Give every unfinished case of CODE a personal web link (mixed mode)."""
     import csv
 
-    from cati import db as dbmod
-    from cati.fieldwork import projects, weblinks
+    from cati.fieldwork import weblinks
 
-    with _app().app_context():
-        session = dbmod.session()
-        try:
-            proj = projects.get_project(session, code)
-        except CatiError as exc:
-            _fail(exc)
+    with project_session(code) as (session, proj):
         links = weblinks.issue_links(session, proj, actor="cli")
     with open(out, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

@@ -6,37 +6,17 @@ not pay for pandas, matplotlib and WeasyPrint.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from cati.errors import CatiError
+from cati.cli import project_session
 from cati.reporting import DATA_FORMATS, REPORT_KINDS
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
-    from sqlalchemy.orm import Session
-
-    from cati.models import Project
-
-
-@contextmanager
-def _project(code: str) -> Iterator[tuple[Session, Project]]:
-    """The database session and project, inside the app context of the command."""
-    from cati import db as dbmod
-    from cati.cli import _app
-    from cati.fieldwork import projects
-
-    with _app().app_context():
-        session = dbmod.session()
-        try:
-            project = projects.get_project(session, code)
-        except CatiError as exc:
-            raise click.ClickException(str(exc)) from None
-        yield session, project
 
 
 def _advance(bar: ProgressBar) -> Callable[[int, int], None]:
@@ -82,7 +62,7 @@ def export_data(
     from cati import reporting
 
     with (
-        _project(project) as (session, proj),
+        project_session(project) as (session, proj),
         click.progressbar(length=1, label=f"Exporting {fmt}") as bar,
     ):
         try:
@@ -112,7 +92,7 @@ def export_paradata(project: str, out: Path) -> None:
     """Write PROJECT's call attempts (paradata) as CSV."""
     from cati import reporting
 
-    with _project(project) as (session, proj):
+    with project_session(project) as (session, proj):
         rows = reporting.export_paradata(session, proj, out)
     click.echo(f"Wrote {rows} call attempts to {out}")
 
@@ -140,7 +120,7 @@ def export_report(
     from cati import reporting
 
     with (
-        _project(project) as (session, proj),
+        project_session(project) as (session, proj),
         click.progressbar(length=1, label=f"Rendering the {kind} report") as bar,
     ):
         try:

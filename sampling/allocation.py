@@ -19,6 +19,8 @@ import pandas as pd
 from sampling.errors import ErrorCode, SamplingError
 
 METHODS = ("proportional", "neyman", "optimal", "equal")
+# Those a researcher picks by name; "optimal" also needs a cost per stratum.
+ALLOCATIONS = ("proportional", "neyman", "equal")
 
 
 def allocate(

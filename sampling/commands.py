@@ -10,17 +10,15 @@ import functools
 from pathlib import Path
 
 import click
-import numpy as np
-import pandas as pd
 
-from sampling.designs import DESIGNS, draw
+from sampling.allocation import ALLOCATIONS
+from sampling.designs import DESIGNS
+from sampling.drawing import DrawSettings, coordinate_columns, draw_sample
 from sampling.errors import SamplingError
 from sampling.frames import Frame, FrameSpec, read_table, validate_frame
-from sampling.quality import balance_beside_reference, composition
-from sampling.replicates import assign_replicates, release_plan
+from sampling.replicates import release_plan
 
 PROGRESS_FROM = 20_000  # frames at least this big get a progress bar while drawing
-COORDINATE_NAMES = (("lat", "lon"), ("latitude", "longitude"))
 
 
 def _user_errors(command):
@@ -67,8 +65,8 @@ def _frame_options(command):
 def _load(frame_path: str, options: dict, extra_numeric: tuple[str, ...] = ()) -> Frame:
     table, first_row = read_table(frame_path)
     lat, lon = options["lat"], options["lon"]
-    if not (lat or lon or options["x"]):
-        lat, lon = next(((a, b) for a, b in COORDINATE_NAMES if {a, b} <= set(table)), (None, None))
+    if not options["x"]:
+        lat, lon = coordinate_columns(table.columns, lat, lon)
     spec = FrameSpec(
         id=options["id_column"],
         phones=tuple(options["phones"]) or ("phone",),
@@ -140,7 +138,7 @@ def check_command(frame_path: str, report: str | None, **options) -> None:
 @click.option("--design", type=click.Choice(DESIGNS), default="lpm2", show_default=True)
 @click.option(
     "--allocation",
-    type=click.Choice(["proportional", "neyman", "equal"]),
+    type=click.Choice(ALLOCATIONS),
     default="proportional",
     show_default=True,
 )
@@ -156,78 +154,67 @@ def check_command(frame_path: str, report: str | None, **options) -> None:
 @_frame_options
 @_user_errors
 def draw_command(
-    frame_path, n, design, allocation, sd_from, minimum, maximum, size, balance, seed,
-    replicates, map_path, out, **options,
-) -> None:  # fmt: skip
+    frame_path,
+    n,
+    design,
+    allocation,
+    sd_from,
+    minimum,
+    maximum,
+    size,
+    balance,
+    seed,
+    replicates,
+    map_path,
+    out,
+    **options,
+) -> None:
     """Draw a sample of N from FRAME and write it with π and design weights."""
-    numeric = tuple(c for c in (size, sd_from, *balance) if c)
-    frame = _load(frame_path, options, extra_numeric=numeric)
-    strata = list(frame.spec.strata) or None
-    rng = np.random.default_rng(seed)
-    settings = dict(
-        strata=strata,
+    if allocation == "neyman" and not (sd_from and options["strata"]):
+        raise click.UsageError("--allocation neyman needs --strata and --sd-from COLUMN")
+    settings = DrawSettings(
+        n=n,
+        design=design,
         allocation=allocation,
-        sd=_stratum_sd(frame, strata, sd_from, allocation),
+        sd_from=sd_from,
         minimum=minimum,
         maximum=maximum,
         size=size,
-        balance=list(balance),
+        balance=tuple(balance),
+        seed=seed,
+        replicates=replicates,
     )
+    frame = _load(frame_path, options, extra_numeric=settings.numeric_columns)
     if len(frame) >= PROGRESS_FROM:
         with click.progressbar(length=len(frame), label=f"Drawing ({design})") as bar:
-            result = draw(frame, n, design, random=rng, progress=bar.update, **settings)
+            drawn = draw_sample(frame, settings, progress=bar.update)
     else:
-        result = draw(frame, n, design, random=rng, **settings)
-    sample = result.sample
-    spec = frame.spec
-    has_map = spec.latitude is not None or spec.x is not None
-    points = _plane_points(sample, spec) if has_map else None
-    if replicates:
-        sample = assign_replicates(sample, replicates, strata=strata, points=points, random=rng)
+        drawn = draw_sample(frame, settings)
+    sample = drawn.sample
     sample.to_csv(out, index=False)
     click.echo(f"Wrote {len(sample):,} units to {out} ({design}, seed {seed}).")
-    click.echo(
-        composition(result.population, result.allocation).to_string(float_format="{:.4f}".format)
-    )
+    click.echo(drawn.composition().to_string(float_format="{:.4f}".format))
     if replicates:
         click.echo(release_plan(sample).T.to_string())
-    if has_map:
-        _balance_summary(frame, result, settings, rng)
-    if map_path and has_map:
+    if drawn.has_coordinates:
+        sb, reference_sb, reference = drawn.balance()
+        click.echo(f"Spatial balance SB: {sb:.3f} ({design}); {reference_sb:.3f} ({reference}).")
+    if map_path and drawn.has_coordinates:
         from sampling.maps import plot_sample
 
-        frame_points = _plane_points(frame.data, spec)
+        frame_points, points = drawn.frame_points(), drawn.sample_points()
         plot_sample(
-            frame_points[:, 0], frame_points[:, 1], points[:, 0], points[:, 1], map_path,
-            title=f"{design}, n = {len(sample):,}", geographic=spec.latitude is not None,
-        )  # fmt: skip
+            frame_points[:, 0],
+            frame_points[:, 1],
+            points[:, 0],
+            points[:, 1],
+            map_path,
+            title=f"{design}, n = {len(sample):,}",
+            geographic=frame.spec.latitude is not None,
+        )
         click.echo(f"Map written to {map_path}.")
     elif map_path:
         click.echo("No map: the frame has no coordinates.", err=True)
-
-
-def _stratum_sd(frame: Frame, strata, column: str | None, allocation: str) -> dict | None:
-    """Per-stratum standard deviation of `column`, as Neyman allocation needs."""
-    if allocation != "neyman":
-        return None
-    if not column or not strata:
-        raise click.UsageError("--allocation neyman needs --strata and --sd-from COLUMN")
-    labels = frame.data[strata].astype(str).agg(" / ".join, axis=1)
-    return frame.data[column].groupby(labels).std(ddof=1).fillna(0.0).to_dict()
-
-
-def _plane_points(table: pd.DataFrame, spec: FrameSpec) -> np.ndarray:
-    if spec.latitude:
-        return table[[spec.longitude, spec.latitude]].to_numpy(float)
-    return table[[spec.x, spec.y]].to_numpy(float)
-
-
-def _balance_summary(frame: Frame, result, settings: dict, rng: np.random.Generator) -> None:
-    """SB of the sample beside that of an SRS with the same allocation (lower is better)."""
-    sb, reference_sb, reference = balance_beside_reference(frame, result, settings, rng)
-    click.echo(
-        f"Spatial balance SB: {sb:.3f} ({result.plan.design}); {reference_sb:.3f} ({reference})."
-    )
 
 
 @sample_group.command("demo")

@@ -32,6 +32,22 @@ def composition(population: pd.Series, allocation: pd.Series) -> pd.DataFrame:
     return table
 
 
+def shares_beside_frame(
+    frame_values: pd.Series, sample_values: pd.Series, weights: pd.Series
+) -> pd.DataFrame:
+    """Per category of one column: its share of the frame, of the sample, and of the sample
+    weighted by 1/π (the Hájek estimate of the frame share, near it when the draw is sound)."""
+    weights = pd.Series(np.asarray(weights, dtype=float), index=sample_values.index)
+    table = pd.DataFrame(
+        {
+            "frame_share": frame_values.value_counts(normalize=True),
+            "sample_share": sample_values.value_counts(normalize=True),
+            "weighted_share": weights.groupby(sample_values).sum() / weights.sum(),
+        }
+    )
+    return table.fillna(0.0).sort_index()
+
+
 def balance_beside_reference(
     frame, result, settings: dict, rng: np.random.Generator
 ) -> tuple[float, float, str]:

@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -52,13 +52,18 @@ class CaseRecord:
     row: int = 0
 
 
+def read_csv(source: Path | IO[bytes]) -> pd.DataFrame:
+    """A CSV as text cells, empty cells as '' (a drawn sample's bytes are read this way too)."""
+    return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
 def read_table(path: Path) -> pd.DataFrame:
     try:
         if path.suffix.lower() in {".xlsx", ".xlsm"}:
             return pd.read_excel(path, dtype=str, keep_default_na=False)
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path).astype(str)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return read_csv(path)
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise SampleError(
             [CatiError(ErrorCode.SAMPLE_UNREADABLE, file=path.name, reason=str(exc))]

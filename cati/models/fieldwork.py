@@ -291,3 +291,22 @@ class Job(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PendingDraw(Base):
+    """A sample drawn in the browser, waiting to be accepted or discarded: the sample as the
+    CSV `cati sample draw` writes, what the preview shows, and the map. It lives in the
+    database, not on one server's disk, so any app server behind a balancer can show it."""
+
+    __tablename__ = "pending_draws"
+    __table_args__ = (Index("ix_pending_draws_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    frame_name: Mapped[str] = mapped_column(String(255))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # design, n, seed, …
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # allocation, balance
+    sample_csv: Mapped[bytes] = mapped_column(LargeBinary)
+    map_svg: Mapped[bytes | None] = mapped_column(LargeBinary)  # None: frame without coordinates
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

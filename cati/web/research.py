@@ -40,7 +40,7 @@ from wtforms.validators import DataRequired, Length, NumberRange
 
 from cati import audit, db, jobs, questionnaire_store
 from cati.errors import CatiError
-from cati.fieldwork import donotcall, projects, quotas
+from cati.fieldwork import donotcall, draws, projects, quotas
 from cati.fieldwork.sample_import import SampleError, parse_sample, read_table
 from cati.models import (
     Case,
@@ -55,7 +55,9 @@ from cati.models import (
 from cati.questionnaire_store import questionnaire_of
 from cati.web.access import member_project, restrict_to
 from cati.web.clock import now as clock_now
+from cati.web.draw_forms import DESIGN_ERRORS, DESIGN_NAMES, DrawForm, new_seed
 from questionnaires.preview import preview_html
+from sampling.errors import SamplingError
 
 bp = Blueprint("research", __name__, url_prefix="/research")
 restrict_to(bp, Role.RESEARCHER)
@@ -214,6 +216,9 @@ def _page(project: Project, status: int = 200, **forms) -> tuple[str, int]:
         quota_form=forms.get("quota") or QuotaForm(),
         rules_form=rules,
         dnc_form=forms.get("dnc") or DncForm(),
+        draw_form=forms.get("draw") or DrawForm(formdata=None, seed=new_seed()),
+        draw_problems=forms.get("draw_problems", []),
+        pending_draws=draws.pending_draws(session, project, clock_now()),
         button=ButtonForm(),
         problems=forms.get("problems", []),
         job_form=JobForm(),
@@ -298,6 +303,109 @@ def sample(code: str):
     flash(
         gettext("Imported %(n)s cases; release a replicate to start calling them.", n=count), "ok"
     )
+    return redirect(url_for("research.project", code=code))
+
+
+# --- drawing a sample in the browser: draw, preview, accept or discard ------------------
+
+# The drawn map is matplotlib's SVG, whose styles are inline; it runs no script.
+MAP_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
+@bp.route("/<code>/draw", methods=["POST"])
+def draw(code: str):
+    project = member_project(code)
+    form = DrawForm()
+    if not form.validate_on_submit():
+        return _page(project, 400, draw=form)
+    upload = form.file.data
+    with tempfile.TemporaryDirectory() as folder:
+        path = _saved_upload(upload, folder)
+        try:
+            pending = draws.make_draw(
+                db.session(),
+                project,
+                path,
+                Path(upload.filename or path.name).name[:255],
+                form.frame_choices(),
+                form.draw_settings(),
+                by=_me(),
+                now=clock_now(),
+            )
+        except SamplingError as exc:
+            db.session().rollback()
+            field = form.design if exc.code in DESIGN_ERRORS else form.file
+            report = exc.report
+            problems = report.lines(limit=MAX_PROBLEMS_SHOWN) if report is not None else []
+            # With the problems listed beside the form, the field says only what happened.
+            field.errors = [
+                SamplingError(exc.code, file=exc.file).message if problems else exc.message
+            ]
+            return _page(project, 400, draw=form, draw_problems=problems)
+    return redirect(url_for("research.draw_preview", code=code, draw_id=pending.id))
+
+
+def _pending(project: Project, draw_id: int):
+    pending = draws.pending_draw(db.session(), project, draw_id, clock_now())
+    if pending is None:
+        abort(404)
+    return pending
+
+
+def _preview(project: Project, pending, status: int = 200, problems=()) -> tuple[str, int]:
+    return render_template(
+        "research/draw.html",
+        project=project,
+        pending=pending,
+        design_name=DESIGN_NAMES.get(pending.params["design"], pending.params["design"]),
+        button=ButtonForm(),
+        problems=list(problems),
+    ), status
+
+
+@bp.route("/<code>/draws/<int:draw_id>")
+def draw_preview(code: str, draw_id: int):
+    project = member_project(code)
+    return _preview(project, _pending(project, draw_id))
+
+
+@bp.route("/<code>/draws/<int:draw_id>/map.svg")
+def draw_map(code: str, draw_id: int) -> Response:
+    pending = _pending(member_project(code), draw_id)
+    if pending.map_svg is None:
+        abort(404)
+    response = make_response(pending.map_svg)
+    response.mimetype = "image/svg+xml"
+    response.headers["Content-Security-Policy"] = MAP_POLICY
+    return response
+
+
+@bp.route("/<code>/draws/<int:draw_id>/accept", methods=["POST"])
+def accept_draw(code: str, draw_id: int):
+    project = member_project(code)
+    pending = _pending(project, draw_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        count = draws.accept(db.session(), project, pending, by=_me())
+    except SampleError as exc:
+        db.session().rollback()
+        problems = [p.translated(gettext) for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
+        return _preview(project, _pending(project, draw_id), 400, problems)
+    flash(
+        gettext("Imported %(n)s cases; release a replicate to start calling them.", n=count), "ok"
+    )
+    return redirect(url_for("research.project", code=code))
+
+
+@bp.route("/<code>/draws/<int:draw_id>/discard", methods=["POST"])
+def discard_draw(code: str, draw_id: int) -> Response:
+    project = member_project(code)
+    pending = _pending(project, draw_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    draws.discard(db.session(), project, pending, by=_me())
+    flash(gettext("The drawn sample was discarded; nothing was imported."), "ok")
     return redirect(url_for("research.project", code=code))
 
 

@@ -12,13 +12,15 @@ from flask import Flask
 
 import cati.job_kinds  # noqa: F401  (the report runner)
 from cati import interviewing, jobs, questionnaire_store
-from cati.fieldwork import dispatch, projects, weblinks
+from cati.fieldwork import dispatch, draws, projects, weblinks
 from cati.models import Role
+from sampling.drawing import DrawSettings
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.cati.web.test_auth import HOMES
 from tests.conftest import csrf_token, make_user
 
 LIBRARY = Path(__file__).parents[3] / "questionnaires" / "library"
+FRAME = Path(__file__).parent / "frame.csv"  # fictional numbers, no coordinates
 ANONYMOUS = "anonymous"
 AUDIENCES = [*(r.value for r in Role), ANONYMOUS]
 PUBLIC = "public"  # anyone, logged in or not
@@ -49,6 +51,11 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.add_quota": ("researcher", {NOT_MINE}),
     "research.rules": ("researcher", {NOT_MINE}),
     "research.dnc": ("researcher", {NOT_MINE}),
+    "research.draw": ("researcher", {NOT_MINE}),
+    "research.draw_preview": ("researcher", {NOT_MINE}),
+    "research.draw_map": ("researcher", {NOT_MINE}),
+    "research.accept_draw": ("researcher", {NOT_MINE}),
+    "research.discard_draw": ("researcher", {NOT_MINE}),
     "research.make_job": ("researcher", {NOT_MINE}),
     "research.job_file": ("researcher", {NOT_MINE}),
     "research.release_job": ("researcher", {NOT_MINE}),
@@ -97,6 +104,16 @@ def someone_elses(app, db):
     make_cases(db, project, n=2)
     claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
     interview = interviewing.open_interview(db, claim.case, MONDAY_10, interviewer=interviewer)
+    draw_id = draws.make_draw(
+        db,
+        project,
+        FRAME,
+        FRAME.name,
+        draws.FrameChoices(),
+        DrawSettings(n=1, design="srs"),
+        by=None,
+        now=MONDAY_10,
+    ).id
     ((_, token),) = [
         pair for pair in weblinks.issue_links(db, project) if pair[0] != claim.case.external_id
     ]
@@ -107,6 +124,7 @@ def someone_elses(app, db):
         "token": token,
         "replicate": 1,
         "job_id": jobs.submit(db, project, "report", {"kind": "fieldwork"}, by=None).id,
+        "draw_id": draw_id,
         "user_id": make_user(db, "researcher").id,  # a bystander for the admin's user pages
     }
 

@@ -58,7 +58,9 @@ class DrawForm(FlaskForm):
         choices=[SelectChoice(d, DESIGN_NAMES[d]) for d in DESIGNS],
         default="lpm2",
     )
-    strata = StringField(_l("Strata columns (comma-separated; empty: none)"))
+    strata = StringField(
+        _l("Strata columns"), render_kw={"placeholder": _l("comma-separated; empty: none")}
+    )
     allocation = SelectField(
         _l("Allocation"),
         choices=[SelectChoice(a, ALLOCATION_NAMES[a]) for a in ALLOCATIONS],
@@ -70,8 +72,12 @@ class DrawForm(FlaskForm):
         _l("Replicates"), validators=[Optional(), NumberRange(min=1, max=1000)]
     )
     seed = IntegerField(_l("Seed"), validators=[Optional(), NumberRange(min=0, max=MAX_SEED)])
-    latitude = StringField(_l("Latitude column (empty: lat or latitude if present)"))
-    longitude = StringField(_l("Longitude column (empty: lon or longitude if present)"))
+    latitude = StringField(
+        _l("Latitude column"), render_kw={"placeholder": _l("empty: lat or latitude")}
+    )
+    longitude = StringField(
+        _l("Longitude column"), render_kw={"placeholder": _l("empty: lon or longitude")}
+    )
     region = StringField(
         _l("Country of national numbers"),
         default="ES",

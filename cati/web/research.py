@@ -358,6 +358,7 @@ def _preview(project: Project, pending, status: int = 200, problems=()) -> tuple
         project=project,
         pending=pending,
         design_name=DESIGN_NAMES.get(pending.params["design"], pending.params["design"]),
+        design_names=DESIGN_NAMES,
         button=ButtonForm(),
         problems=list(problems),
     ), status

@@ -23,6 +23,7 @@ from cati.config import Settings
 from cati.fieldwork import dispatch, presence, weblinks
 from cati.fieldwork.disposition import record_outcome
 from cati.fieldwork.projects import get_project
+from sampling.demo import demo_frame
 
 HERE = Path(__file__).parent
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))
@@ -60,6 +61,21 @@ def simulate_morning(session, project) -> None:
         record_outcome(session, claim.case, interviewer, outcome, now=now + timedelta(minutes=4))
     presence.set_status(session, interviewer, "on_call", MONDAY)
     session.commit()
+
+
+def draw_sample(page, folder: Path) -> None:
+    """Draw a spread sample from a demo frame in the browser and photograph the preview."""
+    frame = folder / "households.csv"
+    demo_frame(3000, random=4).to_csv(frame, index=False)
+    form = page.locator("#draw form")
+    form.locator("[name=file]").set_input_files(frame)
+    values = {"strata": "region", "n": "300", "seed": "2026", "replicates": "5", "region": "US"}
+    for name, value in values.items():
+        form.locator(f"[name={name}]").fill(value)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**/draws/*")
+    page.wait_for_function("document.querySelector('[data-testid=map]').naturalWidth > 0")
+    page.screenshot(path=HERE / "research-draw.png", full_page=True)
 
 
 def main() -> None:
@@ -126,6 +142,7 @@ def main() -> None:
         log_in(researcher, "researcher")
         researcher.goto(f"/research/{demo.DEMO_PROJECT}/")
         researcher.screenshot(path=HERE / "research-project.png", full_page=True)
+        draw_sample(researcher, Path(folder))
         admin = browser.new_page(base_url=base, viewport={"width": 1200, "height": 520})
         log_in(admin, "admin")
         admin.screenshot(path=HERE / "admin.png")

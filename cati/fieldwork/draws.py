@@ -105,15 +105,10 @@ def _draw(
 
 def _summary(drawn: DrawnSample) -> dict:
     """What the preview shows, as plain JSON: allocation, balance, replicates, profiles."""
-    composition = drawn.composition()
     summary = {
         "frame_units": len(drawn.frame),
-        "rows_read": drawn.frame.report.rows_read,
         "sample_units": len(drawn.sample),
-        "allocation": [
-            {"stratum": str(stratum), **{k: float(v) for k, v in row.items()}}
-            for stratum, row in composition.iterrows()
-        ],
+        "allocation": _rows(drawn.composition(), "stratum"),
         "balance": None,
         "replicates": [],
         "profiles": _profiles(drawn),
@@ -139,18 +134,17 @@ def _profiles(drawn: DrawnSample) -> list[dict]:
         if column in skip or not 2 <= data[column].nunique() <= MAX_CATEGORIES:
             continue
         table = shares_beside_frame(data[column], drawn.sample[column], drawn.sample[WEIGHT])
-        profiles.append(
-            {
-                "column": column,
-                "rows": [
-                    {"value": str(value), **{k: float(v) for k, v in row.items()}}
-                    for value, row in table.iterrows()
-                ],
-            }
-        )
+        profiles.append({"column": column, "rows": _rows(table, "value")})
         if len(profiles) == MAX_PROFILES:
             break
     return profiles
+
+
+def _rows(table: pd.DataFrame, label: str) -> list[dict]:
+    """A table of numbers as JSON rows, its index under `label`."""
+    return [
+        {label: str(key), **{k: float(v) for k, v in row.items()}} for key, row in table.iterrows()
+    ]
 
 
 def _map(drawn: DrawnSample) -> bytes:

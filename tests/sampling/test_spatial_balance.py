@@ -1,6 +1,7 @@
 """Spatial balance: the Voronoi SB measure and the spread designs' advantage over SRS."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -45,3 +46,17 @@ def test_mean_sb_of_spread_designs_is_significantly_below_srs(design):
     result = stats.ttest_ind(spread_sb, srs_sb, equal_var=False, alternative="less")
     assert result.pvalue < 0.001
     assert np.mean(spread_sb) < 0.6 * np.mean(srs_sb)
+
+
+def test_shares_beside_frame_weights_the_sample_by_its_design_weights():
+    """Frame 6 a + 4 b; a sample of 2 a (w = 3) and 2 b (w = 2, as with n_h = 2 of N_h = 4
+    and 6): unweighted 50/50, weighted back to the frame's 60/40 — the Hájek estimate."""
+    from sampling.quality import shares_beside_frame
+
+    frame = pd.Series(list("aaaaaabbbb"))
+    sample = pd.Series(list("aabb"))
+    table = shares_beside_frame(frame, sample, [3.0, 3.0, 2.0, 2.0])
+    assert table.loc["a"].tolist() == pytest.approx([0.6, 0.5, 0.6])
+    assert table.loc["b"].tolist() == pytest.approx([0.4, 0.5, 0.4])
+    missing = shares_beside_frame(frame, pd.Series(["a"]), [1.0])
+    assert missing.loc["b"].tolist() == [0.4, 0.0, 0.0]

@@ -1,6 +1,7 @@
 """Drawing a sample in the researcher's console: preview, accept, discard, bad frames, access."""
 
 import html
+import io
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -40,8 +41,8 @@ def draw(client, project_url, content=FRAME_CSV, filename="frame.csv", **choices
     return upload(client, project_url, "draw", "file", filename, content, **(CHOICES | choices))
 
 
-def drawn(client, project_url, **choices) -> str:
-    response = draw(client, project_url, **choices)
+def drawn(client, project_url, *frame, **choices) -> str:
+    response = draw(client, project_url, *frame, **choices)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert PREVIEW.search(response.headers["Location"])
     return response.headers["Location"]
@@ -69,11 +70,16 @@ def test_the_preview_shows_allocation_balance_seed_and_map_and_imports_nothing(
     assert image.mimetype == "image/svg+xml" and b"<svg" in image.data
     assert "script-src" not in image.headers["Content-Security-Policy"]
     assert count(db, Case) == 0 and count(db, PendingDraw) == 1
+    waiting = client.get(project_url).get_data(as_text=True)
+    assert "Drawn sample waiting: frame.csv, n 40, seed 7" in waiting
 
 
 def test_the_same_choices_and_seed_draw_the_same_sample_again(client, db, project_url):
+    """Whatever the file format: the frame as XLSX draws what it draws as CSV."""
+    xlsx = io.BytesIO()
+    FRAME.to_excel(xlsx, index=False)
     drawn(client, project_url)
-    drawn(client, project_url)
+    drawn(client, project_url, xlsx.getvalue(), "frame.xlsx")
     drawn(client, project_url, seed="8")
     first, again, other = db.scalars(select(PendingDraw.sample_csv).order_by(PendingDraw.id))
     assert first == again and first != other
@@ -166,6 +172,8 @@ def test_a_missing_column_and_an_impossible_design_are_named(client, db, project
     assert "frame.csv: declared column is missing from the file: county" in html.unescape(
         missing.get_data(as_text=True)
     )
+    neyman = draw(client, project_url, allocation="neyman")
+    assert "Neyman allocation needs strata and a column for S_h" in neyman.get_data(as_text=True)
     too_many = draw(client, project_url, n="301")
     assert too_many.status_code == 400 and "allocation bounds" in too_many.get_data(as_text=True)
     assert count(db, PendingDraw) == 0

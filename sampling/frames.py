@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from zipfile import BadZipFile  # an .xlsx that is not one
 
 import numpy as np
 import pandas as pd
@@ -137,7 +138,7 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, int]:
             return table, 2
         if suffix == ".parquet":
             return pd.read_parquet(path), 1
-    except (ValueError, OSError, UnicodeDecodeError, ImportError) as exc:
+    except (ValueError, OSError, UnicodeDecodeError, ImportError, BadZipFile) as exc:
         raise SamplingError(ErrorCode.FILE_FORMAT, str(exc), file=str(path)) from None
     raise SamplingError(
         ErrorCode.FILE_FORMAT, f"'{suffix}' (use .csv, .xlsx or .parquet)", file=str(path)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from zipfile import BadZipFile  # an .xlsx that is not one
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -64,7 +65,7 @@ def read_table(path: Path) -> pd.DataFrame:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path).astype(str)
         return read_csv(path)
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except (OSError, ValueError, UnicodeDecodeError, BadZipFile) as exc:
         raise SampleError(
             [CatiError(ErrorCode.SAMPLE_UNREADABLE, file=path.name, reason=str(exc))]
         ) from None

@@ -89,6 +89,12 @@ def test_a_bad_sample_lists_rows_and_imports_nothing(client, db, project_url):
     assert db.scalar(select(func.count()).select_from(Case)) == 0
 
 
+def test_a_broken_spreadsheet_is_refused_by_name(client, db, project_url):
+    response = upload(client, project_url, "sample", "file", "s.xlsx", b"not a zip", region="US")
+    assert response.status_code == 400 and "s.xlsx" in response.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Case)) == 0
+
+
 def test_a_file_of_the_wrong_type_is_refused(client, project_url):
     response = upload(client, project_url, "sample", "file", "s.exe", b"MZ", region="US")
     assert response.status_code == 400

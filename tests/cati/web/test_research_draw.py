@@ -160,6 +160,10 @@ def test_a_bad_frame_lists_its_rows_beside_the_form_and_keeps_nothing(client, db
     assert "bad.csv, row 3, column 'phone'" in problems
     assert "row 4, column 'id': id already appears in an earlier row" in problems
     assert "/tmp" not in text
+    broken = draw(client, project_url, b"not a spreadsheet", "broken.xlsx")
+    text = html.unescape(broken.get_data(as_text=True))
+    assert broken.status_code == 400 and "broken.xlsx: unsupported or unreadable file" in text
+    assert "/tmp" not in text
     assert count(db, PendingDraw) == 0
 
 

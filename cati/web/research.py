@@ -45,6 +45,7 @@ from cati.fieldwork.sample_import import SampleError, parse_sample, read_table
 from cati.models import (
     Case,
     Job,
+    PendingDraw,
     Project,
     ProjectMember,
     QuestionnaireVersion,
@@ -345,14 +346,16 @@ def draw(code: str):
     return redirect(url_for("research.draw_preview", code=code, draw_id=pending.id))
 
 
-def _pending(project: Project, draw_id: int):
+def _pending(project: Project, draw_id: int) -> PendingDraw:
     pending = draws.pending_draw(db.session(), project, draw_id, clock_now())
     if pending is None:
         abort(404)
     return pending
 
 
-def _preview(project: Project, pending, status: int = 200, problems=()) -> tuple[str, int]:
+def _preview(
+    project: Project, pending: PendingDraw, status: int = 200, problems: list[str] | None = None
+) -> tuple[str, int]:
     return render_template(
         "research/draw.html",
         project=project,
@@ -360,7 +363,7 @@ def _preview(project: Project, pending, status: int = 200, problems=()) -> tuple
         design_name=DESIGN_NAMES.get(pending.params["design"], pending.params["design"]),
         design_names=DESIGN_NAMES,
         button=ButtonForm(),
-        problems=list(problems),
+        problems=problems or [],
     ), status
 
 

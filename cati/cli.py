@@ -579,14 +579,10 @@ def jobs() -> None:
 @click.option("--once", is_flag=True, help="Stop when no job is left instead of waiting.")
 def jobs_work(once: bool) -> None:
     """Run queued jobs, one after another (start several for more at once)."""
-    from pathlib import Path
-
     import cati.job_kinds  # noqa: F401  (registers the runners)
     from cati import jobs as jobsmod
 
-    app = _app()
-    factory = app.extensions["cati.sessionmaker"]
-    done = jobsmod.work(factory, Path(app.instance_path) / "jobs", once=once)
+    done = jobsmod.work(_app().extensions["cati.sessionmaker"], once=once)
     click.echo(f"Ran {done} job(s).")
 
 

@@ -17,7 +17,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext
@@ -55,6 +54,7 @@ from cati.models import (
 from cati.questionnaire_store import questionnaire_of
 from cati.web.access import member_project, restrict_to
 from cati.web.clock import now as clock_now
+from cati.web.job_files import send_output
 from questionnaires.preview import preview_html
 
 bp = Blueprint("research", __name__, url_prefix="/research")
@@ -409,10 +409,6 @@ class JobForm(FlaskForm):
     personal = BooleanField(_l("Include personal data (sample variables)"))
 
 
-def _jobs_folder() -> Path:
-    return Path(current_app.instance_path) / "jobs"
-
-
 def project_jobs(project: Project) -> list[Job]:
     return list(
         db.session().scalars(
@@ -439,7 +435,7 @@ def make_job(code: str):
         params.update(format=name, personal=form.personal.data)
     job = jobs.submit(db.session(), project, family, params, by=_me())
     if current_app.config["CATI_SETTINGS"].jobs_inline:
-        jobs.run_in_thread(current_app.extensions["cati.sessionmaker"], job.id, _jobs_folder())
+        jobs.run_in_thread(current_app.extensions["cati.sessionmaker"], job.id)
     flash(gettext("Started; the file appears below when it is ready."), "ok")
     return redirect(url_for("research.project", code=code) + "#jobs")
 
@@ -453,10 +449,7 @@ def _job(project: Project, job_id: int) -> Job:
 
 @bp.route("/<code>/jobs/<int:job_id>/file")
 def job_file(code: str, job_id: int) -> Response:
-    job = _job(member_project(code), job_id)
-    if job.status != "done" or not job.file_path:
-        abort(404)
-    return send_file(job.file_path, download_name=job.file_name, as_attachment=True)
+    return send_output(_job(member_project(code), job_id))
 
 
 @bp.route("/<code>/jobs/<int:job_id>/release", methods=["POST"])

@@ -290,8 +290,8 @@ def serve(host: str, port: int, production: bool, workers: int) -> None:
             str(workers),
             "--bind",
             f"{host}:{port}",
-            "--access-logfile",
-            "-",
+            # No --access-logfile: gunicorn's lines carry query strings; the app logs each
+            # request itself (cati.web.request_log) without them.
             "cati.app:create_app()",
         ]
         click.echo(f"gunicorn with {workers} workers on http://{host}:{port}")

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("json", "text")
+
 
 class ConfigError(ValueError):
     """A setting has a value that cannot be used; the message names the variable."""
@@ -32,6 +35,26 @@ def _positive_int(raw: str) -> int:
     value = int(raw)
     if value < 1:
         raise ValueError("expected a whole number of at least 1")
+    return value
+
+
+def _log_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def _log_format(raw: str) -> str:
+    if raw not in LOG_FORMATS:
+        raise ValueError(f"expected one of {', '.join(LOG_FORMATS)}")
+    return raw
+
+
+def _count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("expected a whole number of at least 0")
     return value
 
 
@@ -59,6 +82,7 @@ class Settings:
     login_window_seconds: int = field(
         default=900, metadata={"env": "CATI_LOGIN_WINDOW_SECONDS", "parse": _positive_int}
     )
+    proxy_hops: int = field(default=0, metadata={"env": "CATI_PROXY_HOPS", "parse": _count})
     secure_cookies: bool = field(
         default=False, metadata={"env": "CATI_SECURE_COOKIES", "parse": _bool}
     )
@@ -69,7 +93,10 @@ class Settings:
         default=110, metadata={"env": "CATI_BREAK_REMINDER_MINUTES", "parse": _positive_int}
     )
     jobs_inline: bool = field(default=True, metadata={"env": "CATI_JOBS_INLINE", "parse": _bool})
-    log_level: str = field(default="INFO", metadata={"env": "CATI_LOG_LEVEL"})
+    log_level: str = field(default="INFO", metadata={"env": "CATI_LOG_LEVEL", "parse": _log_level})
+    log_format: str = field(
+        default="json", metadata={"env": "CATI_LOG_FORMAT", "parse": _log_format}
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -125,7 +152,11 @@ def flask_config(
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": settings.secure_cookies,
+        # Log-ins never ask to be remembered, but should a remember cookie ever be set it
+        # gets the session cookie's protection.
         "REMEMBER_COOKIE_SECURE": settings.secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=settings.session_hours),
         "WTF_CSRF_TIME_LIMIT": settings.session_hours * 3600,
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,

@@ -23,7 +23,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
@@ -55,6 +55,7 @@ from cati.questionnaire_store import questionnaire_of
 from cati.web.access import member_project, restrict_to
 from cati.web.clock import now as clock_now
 from cati.web.job_files import send_output
+from cati.web.uploads import Upload
 from questionnaires.preview import preview_html
 
 bp = Blueprint("research", __name__, url_prefix="/research")
@@ -74,7 +75,7 @@ class ProjectForm(FlaskForm):
 class QuestionnaireForm(FlaskForm):
     file = FileField(
         _l("Questionnaire (YAML or XLSForm)"),
-        validators=[FileRequired(), FileAllowed(["yaml", "yml", "xlsx"], _l("YAML or .xlsx only"))],
+        validators=[FileRequired(), Upload(["yaml", "yml", "xlsx"], _l("YAML or .xlsx only"))],
     )
 
 
@@ -83,7 +84,7 @@ class SampleForm(FlaskForm):
         _l("Sample (CSV, XLSX or Parquet)"),
         validators=[
             FileRequired(),
-            FileAllowed(["csv", "xlsx", "parquet"], _l("CSV, XLSX or Parquet only")),
+            Upload(["csv", "xlsx", "parquet"], _l("CSV, XLSX or Parquet only")),
         ],
     )
     region = StringField(
@@ -109,7 +110,10 @@ class RulesForm(FlaskForm):
 
 
 class DncForm(FlaskForm):
-    file = FileField(_l("Numbers, one per line"), validators=[FileRequired()])
+    file = FileField(
+        _l("Numbers, one per line"),
+        validators=[FileRequired(), Upload(["txt", "csv"], _l("A .txt or .csv file only"))],
+    )
     reason = StringField(_l("Reason"), validators=[Length(max=200)])
 
 
@@ -372,7 +376,7 @@ def dnc(code: str):
     project = member_project(code)
     form = DncForm()
     if form.validate_on_submit():
-        text = form.file.data.read().decode("utf-8", errors="replace")
+        text = form.file.data.read().decode("utf-8-sig")  # checked as UTF-8 by Upload
         numbers = [line.strip() for line in text.splitlines() if line.strip()]
         try:
             added = donotcall.add_numbers(db.session(), numbers, form.reason.data or "", by=_me())

@@ -63,5 +63,7 @@ def configure(level: str, fmt: str) -> None:
         root.removeHandler(old)
     root.addHandler(handler(fmt))
     root.setLevel(level)
-    # The dev server's own request lines carry query strings; ours replace them.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # The dev server's own request lines carry query strings; ours replace them. Alembic
+    # announces its plugins each time a command checks the schema.
+    for chatty in ("werkzeug", "alembic.runtime.plugins"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)

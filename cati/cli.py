@@ -296,6 +296,7 @@ def serve(host: str, port: int, production: bool, workers: int) -> None:
         ]
         click.echo(f"gunicorn with {workers} workers on http://{host}:{port}")
         os.execv(gunicorn, args)
+    click.echo(f"Serving on http://{host}:{port}  (Ctrl+C stops)")  # werkzeug's banner is muted
     app.run(host=host, port=port, debug=False, use_reloader=False)
 
 

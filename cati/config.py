@@ -31,31 +31,27 @@ def _bool(raw: str) -> bool:
     raise ValueError("expected 1/0, true/false, yes/no or on/off")
 
 
-def _positive_int(raw: str) -> int:
-    value = int(raw)
-    if value < 1:
-        raise ValueError("expected a whole number of at least 1")
-    return value
+def _at_least(minimum: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if value < minimum:
+            raise ValueError(f"expected a whole number of at least {minimum}")
+        return value
+
+    return parse
 
 
-def _log_level(raw: str) -> str:
-    level = raw.strip().upper()
-    if level not in LOG_LEVELS:
-        raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
-    return level
+def _one_of(choices: tuple[str, ...], normalize: Callable[[str], str] = str.strip):
+    def parse(raw: str) -> str:
+        value = normalize(raw)
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return value
+
+    return parse
 
 
-def _log_format(raw: str) -> str:
-    if raw not in LOG_FORMATS:
-        raise ValueError(f"expected one of {', '.join(LOG_FORMATS)}")
-    return raw
-
-
-def _count(raw: str) -> int:
-    value = int(raw)
-    if value < 0:
-        raise ValueError("expected a whole number of at least 0")
-    return value
+_positive_int = _at_least(1)
 
 
 def _locale(raw: str) -> str:
@@ -82,7 +78,7 @@ class Settings:
     login_window_seconds: int = field(
         default=900, metadata={"env": "CATI_LOGIN_WINDOW_SECONDS", "parse": _positive_int}
     )
-    proxy_hops: int = field(default=0, metadata={"env": "CATI_PROXY_HOPS", "parse": _count})
+    proxy_hops: int = field(default=0, metadata={"env": "CATI_PROXY_HOPS", "parse": _at_least(0)})
     secure_cookies: bool = field(
         default=False, metadata={"env": "CATI_SECURE_COOKIES", "parse": _bool}
     )
@@ -93,9 +89,15 @@ class Settings:
         default=110, metadata={"env": "CATI_BREAK_REMINDER_MINUTES", "parse": _positive_int}
     )
     jobs_inline: bool = field(default=True, metadata={"env": "CATI_JOBS_INLINE", "parse": _bool})
-    log_level: str = field(default="INFO", metadata={"env": "CATI_LOG_LEVEL", "parse": _log_level})
+    log_level: str = field(
+        default="INFO",
+        metadata={
+            "env": "CATI_LOG_LEVEL",
+            "parse": _one_of(LOG_LEVELS, lambda raw: raw.strip().upper()),
+        },
+    )
     log_format: str = field(
-        default="json", metadata={"env": "CATI_LOG_FORMAT", "parse": _log_format}
+        default="json", metadata={"env": "CATI_LOG_FORMAT", "parse": _one_of(LOG_FORMATS)}
     )
 
     @classmethod

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format install translations clean
+.PHONY: demo test lint audit format install translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the installed packages (pip-audit); ignores in .ci/pip-audit-ignore.
+audit: $(STAMP)
+	BIN=$(BIN) .ci/audit
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

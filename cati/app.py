@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from cati import db
+from cati import db, logs
 from cati.config import Settings, flask_config
 
 
@@ -27,8 +26,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(flask_config(settings, Path(app.instance_path), config.get("SECRET_KEY")))
     app.config.update(config)
-    logging.basicConfig(level=settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
 
+    if settings.proxy_hops:
+        # Behind a reverse proxy the client's address, scheme and host come from its
+        # X-Forwarded-* headers: log-in throttling counts per real address, and HTTPS is seen.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
     from cati import web
 

@@ -290,12 +290,13 @@ def serve(host: str, port: int, production: bool, workers: int) -> None:
             str(workers),
             "--bind",
             f"{host}:{port}",
-            "--access-logfile",
-            "-",
+            # No --access-logfile: gunicorn's lines carry query strings; the app logs each
+            # request itself (cati.web.request_log) without them.
             "cati.app:create_app()",
         ]
         click.echo(f"gunicorn with {workers} workers on http://{host}:{port}")
         os.execv(gunicorn, args)
+    click.echo(f"Serving on http://{host}:{port}  (Ctrl+C stops)")  # werkzeug's banner is muted
     app.run(host=host, port=port, debug=False, use_reloader=False)
 
 
@@ -579,14 +580,10 @@ def jobs() -> None:
 @click.option("--once", is_flag=True, help="Stop when no job is left instead of waiting.")
 def jobs_work(once: bool) -> None:
     """Run queued jobs, one after another (start several for more at once)."""
-    from pathlib import Path
-
     import cati.job_kinds  # noqa: F401  (registers the runners)
     from cati import jobs as jobsmod
 
-    app = _app()
-    factory = app.extensions["cati.sessionmaker"]
-    done = jobsmod.work(factory, Path(app.instance_path) / "jobs", once=once)
+    done = jobsmod.work(_app().extensions["cati.sessionmaker"], once=once)
     click.echo(f"Ran {done} job(s).")
 
 

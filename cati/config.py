@@ -14,6 +14,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("json", "text")
+
 
 class ConfigError(ValueError):
     """A setting has a value that cannot be used; the message names the variable."""
@@ -28,11 +31,27 @@ def _bool(raw: str) -> bool:
     raise ValueError("expected 1/0, true/false, yes/no or on/off")
 
 
-def _positive_int(raw: str) -> int:
-    value = int(raw)
-    if value < 1:
-        raise ValueError("expected a whole number of at least 1")
-    return value
+def _at_least(minimum: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if value < minimum:
+            raise ValueError(f"expected a whole number of at least {minimum}")
+        return value
+
+    return parse
+
+
+def _one_of(choices: tuple[str, ...], normalize: Callable[[str], str] = str.strip):
+    def parse(raw: str) -> str:
+        value = normalize(raw)
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return value
+
+    return parse
+
+
+_positive_int = _at_least(1)
 
 
 def _locale(raw: str) -> str:
@@ -59,6 +78,7 @@ class Settings:
     login_window_seconds: int = field(
         default=900, metadata={"env": "CATI_LOGIN_WINDOW_SECONDS", "parse": _positive_int}
     )
+    proxy_hops: int = field(default=0, metadata={"env": "CATI_PROXY_HOPS", "parse": _at_least(0)})
     secure_cookies: bool = field(
         default=False, metadata={"env": "CATI_SECURE_COOKIES", "parse": _bool}
     )
@@ -69,7 +89,16 @@ class Settings:
         default=110, metadata={"env": "CATI_BREAK_REMINDER_MINUTES", "parse": _positive_int}
     )
     jobs_inline: bool = field(default=True, metadata={"env": "CATI_JOBS_INLINE", "parse": _bool})
-    log_level: str = field(default="INFO", metadata={"env": "CATI_LOG_LEVEL"})
+    log_level: str = field(
+        default="INFO",
+        metadata={
+            "env": "CATI_LOG_LEVEL",
+            "parse": _one_of(LOG_LEVELS, lambda raw: raw.strip().upper()),
+        },
+    )
+    log_format: str = field(
+        default="json", metadata={"env": "CATI_LOG_FORMAT", "parse": _one_of(LOG_FORMATS)}
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -125,7 +154,11 @@ def flask_config(
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": settings.secure_cookies,
+        # Log-ins never ask to be remembered, but should a remember cookie ever be set it
+        # gets the session cookie's protection.
         "REMEMBER_COOKIE_SECURE": settings.secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=settings.session_hours),
         "WTF_CSRF_TIME_LIMIT": settings.session_hours * 3600,
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,

@@ -69,8 +69,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
-    """An engine with the pragmas and pool settings each backend needs."""
+    """An engine with the pragmas and pool settings each backend needs.
+
+    SQL parameters stay out of error messages (and so out of logs): they hold answers,
+    names and phone numbers.
+    """
     url = make_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             from pathlib import Path
@@ -79,6 +84,8 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if "connect_timeout" not in url.query:  # a server that does not answer fails in seconds
+        kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", 10)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -15,7 +15,6 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -23,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cati import audit
 from cati.db import utcnow
-from cati.models import Job, Project, User
+from cati.models import Job, JobOutput, Project, User
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, str], None]
@@ -81,7 +80,7 @@ def _claim(session: Session, job_id: int, now: datetime) -> bool:
     return claimed == 1
 
 
-def run(factory: sessionmaker, job_id: int, folder: Path) -> str:
+def run(factory: sessionmaker, job_id: int) -> str:
     """Run one queued job to the end; returns its final status. Never raises for a job's
     own failure: the failure is recorded on the job for the user to read."""
     with factory() as session:
@@ -103,12 +102,9 @@ def run(factory: sessionmaker, job_id: int, folder: Path) -> str:
             job.status, job.message, job.finished_at = "failed", str(exc)[:2000], utcnow()
             session.commit()
             return "failed"
-        target = folder / str(job.id)
-        target.mkdir(parents=True, exist_ok=True)
-        path = target / Path(output.name).name
-        path.write_bytes(output.content)
+        session.add(JobOutput(job_id=job.id, content=output.content))
         job.status, job.progress, job.finished_at = "done", 100, utcnow()
-        job.file_name, job.file_path = path.name, str(path)
+        job.file_name = output.name
         session.commit()
         return "done"
 
@@ -119,7 +115,7 @@ def next_queued(session: Session) -> int | None:
     )
 
 
-def work(factory: sessionmaker, folder: Path, *, once: bool = False) -> int:
+def work(factory: sessionmaker, *, once: bool = False) -> int:
     """Run queued jobs one after another; with ``once``, stop when none is left."""
     import time
 
@@ -132,11 +128,18 @@ def work(factory: sessionmaker, folder: Path, *, once: bool = False) -> int:
                 return done
             time.sleep(2)
             continue
-        if run(factory, job_id, folder) != "taken":
+        if run(factory, job_id) != "taken":
             done += 1
 
 
-def run_in_thread(factory: sessionmaker, job_id: int, folder: Path) -> threading.Thread:
-    thread = threading.Thread(target=run, args=(factory, job_id, folder), daemon=True)
+def run_in_thread(factory: sessionmaker, job_id: int) -> threading.Thread:
+    thread = threading.Thread(target=run, args=(factory, job_id), daemon=True)
     thread.start()
     return thread
+
+
+def output_of(session: Session, job: Job) -> bytes | None:
+    """The bytes a finished job made, or None when it has none (not done, or failed)."""
+    if job.status != "done":
+        return None
+    return session.scalar(select(JobOutput.content).where(JobOutput.job_id == job.id))

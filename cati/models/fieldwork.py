@@ -286,7 +286,6 @@ class Job(Base):
     progress: Mapped[int] = mapped_column(default=0)  # percent
     message: Mapped[str] = mapped_column(Text, default="")
     file_name: Mapped[str | None] = mapped_column(String(200))
-    file_path: Mapped[str | None] = mapped_column(String(500))
     released: Mapped[bool] = mapped_column(default=False)  # visible to the project's clients
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -310,3 +309,14 @@ class PendingDraw(Base):
     map_svg: Mapped[bytes | None] = mapped_column(LargeBinary)  # None: frame without coordinates
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class JobOutput(Base):
+    """The file a finished job made, kept in the database so that every app server can
+    hand it out (a file under one server's instance folder is invisible to the others).
+    A table of its own so that listing jobs never reads the bytes."""
+
+    __tablename__ = "job_outputs"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -101,6 +101,15 @@ def _register_error_pages(app: Flask) -> None:
     def not_found(_exc):
         return _error_page(404, gettext("Not found"), gettext("There is no page at this address."))
 
+    @app.errorhandler(413)
+    def too_large(_exc):
+        megabytes = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return _error_page(
+            413,
+            gettext("The file is too large"),
+            gettext("Files of up to %(mb)s MB can be sent. Nothing was saved.", mb=megabytes),
+        )
+
     @app.errorhandler(500)
     def server_error(_exc):
         return _error_page(
@@ -124,7 +133,19 @@ def init_app(app: Flask) -> None:
     _register_error_pages(app)
 
     import cati.job_kinds  # noqa: F401  (registers the report and data-file jobs)
-    from cati.web import admin, auth, client, interviewer, research, respondent, supervisor
+    from cati.web import (
+        admin,
+        auth,
+        client,
+        interviewer,
+        ops,
+        request_log,
+        research,
+        respondent,
+        supervisor,
+    )
 
-    for module in (auth, admin, research, supervisor, interviewer, client, respondent):
+    request_log.init_app(app)
+    for module in (auth, admin, research, supervisor, interviewer, client, respondent, ops):
         app.register_blueprint(module.bp)
+    csrf.exempt(ops.bp)

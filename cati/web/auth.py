@@ -38,7 +38,13 @@ class LogoutForm(FlaskForm):
 
 @bp.app_context_processor
 def _forms() -> dict:
-    return {"logout_form": LogoutForm(), "language_form": LanguageForm(), "locales": LOCALE_NAMES}
+    # Shown on every page, never filled from this request: reading its body here would fail
+    # again on the page that says the body was too large.
+    return {
+        "logout_form": LogoutForm(formdata=None),
+        "language_form": LanguageForm(formdata=None),
+        "locales": LOCALE_NAMES,
+    }
 
 
 LOCALE_NAMES = {"en": "English", "es": "Español"}
@@ -66,6 +72,7 @@ def login() -> Response | tuple[str, int] | str:
                 form.password.data,
                 request.remote_addr or "unknown",
                 settings,
+                now=clock_now(),
             )
         except CatiError as exc:
             form.password.errors = [exc.translated(gettext)]

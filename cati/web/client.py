@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from cati import db
 from cati.fieldwork import progress, projects
 from cati.models import Job, Project, Role
 from cati.web.access import member_project, restrict_to
+from cati.web.job_files import send_output
 
 bp = Blueprint("client", __name__, url_prefix="/client")
 restrict_to(bp, Role.CLIENT)
@@ -76,4 +77,4 @@ def released_file(code: str, job_id: int) -> Response:
     job = next((j for j in _released(found) if j.id == job_id), None)
     if job is None:
         abort(404)
-    return send_file(job.file_path, download_name=job.file_name, as_attachment=True)
+    return send_output(job)

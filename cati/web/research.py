@@ -17,14 +17,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
@@ -57,6 +56,8 @@ from cati.questionnaire_store import questionnaire_of
 from cati.web.access import member_project, restrict_to
 from cati.web.clock import now as clock_now
 from cati.web.draw_forms import DESIGN_ERRORS, DESIGN_NAMES, DrawForm, new_seed
+from cati.web.job_files import send_output
+from cati.web.uploads import Upload
 from questionnaires.preview import preview_html
 from sampling.errors import SamplingError
 
@@ -77,7 +78,7 @@ class ProjectForm(FlaskForm):
 class QuestionnaireForm(FlaskForm):
     file = FileField(
         _l("Questionnaire (YAML or XLSForm)"),
-        validators=[FileRequired(), FileAllowed(["yaml", "yml", "xlsx"], _l("YAML or .xlsx only"))],
+        validators=[FileRequired(), Upload(["yaml", "yml", "xlsx"], _l("YAML or .xlsx only"))],
     )
 
 
@@ -86,7 +87,7 @@ class SampleForm(FlaskForm):
         _l("Sample (CSV, XLSX or Parquet)"),
         validators=[
             FileRequired(),
-            FileAllowed(["csv", "xlsx", "parquet"], _l("CSV, XLSX or Parquet only")),
+            Upload(["csv", "xlsx", "parquet"], _l("CSV, XLSX or Parquet only")),
         ],
     )
     region = StringField(
@@ -112,7 +113,10 @@ class RulesForm(FlaskForm):
 
 
 class DncForm(FlaskForm):
-    file = FileField(_l("Numbers, one per line"), validators=[FileRequired()])
+    file = FileField(
+        _l("Numbers, one per line"),
+        validators=[FileRequired(), Upload(["txt", "csv"], _l("A .txt or .csv file only"))],
+    )
     reason = StringField(_l("Reason"), validators=[Length(max=200)])
 
 
@@ -484,7 +488,7 @@ def dnc(code: str):
     project = member_project(code)
     form = DncForm()
     if form.validate_on_submit():
-        text = form.file.data.read().decode("utf-8", errors="replace")
+        text = form.file.data.read().decode("utf-8-sig")  # checked as UTF-8 by Upload
         numbers = [line.strip() for line in text.splitlines() if line.strip()]
         try:
             added = donotcall.add_numbers(db.session(), numbers, form.reason.data or "", by=_me())
@@ -521,10 +525,6 @@ class JobForm(FlaskForm):
     personal = BooleanField(_l("Include personal data (sample variables)"))
 
 
-def _jobs_folder() -> Path:
-    return Path(current_app.instance_path) / "jobs"
-
-
 def project_jobs(project: Project) -> list[Job]:
     return list(
         db.session().scalars(
@@ -551,7 +551,7 @@ def make_job(code: str):
         params.update(format=name, personal=form.personal.data)
     job = jobs.submit(db.session(), project, family, params, by=_me())
     if current_app.config["CATI_SETTINGS"].jobs_inline:
-        jobs.run_in_thread(current_app.extensions["cati.sessionmaker"], job.id, _jobs_folder())
+        jobs.run_in_thread(current_app.extensions["cati.sessionmaker"], job.id)
     flash(gettext("Started; the file appears below when it is ready."), "ok")
     return redirect(url_for("research.project", code=code) + "#jobs")
 
@@ -565,10 +565,7 @@ def _job(project: Project, job_id: int) -> Job:
 
 @bp.route("/<code>/jobs/<int:job_id>/file")
 def job_file(code: str, job_id: int) -> Response:
-    job = _job(member_project(code), job_id)
-    if job.status != "done" or not job.file_path:
-        abort(404)
-    return send_file(job.file_path, download_name=job.file_name, as_attachment=True)
+    return send_output(_job(member_project(code), job_id))
 
 
 @bp.route("/<code>/jobs/<int:job_id>/release", methods=["POST"])

@@ -24,12 +24,15 @@ def test_environment_values_are_parsed_by_type():
             "CATI_LOGIN_MAX_FAILURES": "7",
             "CATI_SECURE_COOKIES": "yes",
             "CATI_DEFAULT_LOCALE": "es",
+            "CATI_LOG_LEVEL": "warning",
+            "CATI_PROXY_HOPS": "1",
         }
     )
     assert settings.database_url == "postgresql+psycopg://u@h/db"
     assert settings.login_max_failures == 7
     assert settings.secure_cookies is True
     assert settings.default_locale == "es"
+    assert (settings.log_level, settings.log_format, settings.proxy_hops) == ("WARNING", "json", 1)
 
 
 @pytest.mark.parametrize(
@@ -39,6 +42,9 @@ def test_environment_values_are_parsed_by_type():
         ("CATI_LOGIN_MAX_FAILURES", "0"),
         ("CATI_SECURE_COOKIES", "perhaps"),
         ("CATI_DEFAULT_LOCALE", "fr"),
+        ("CATI_LOG_LEVEL", "LOUD"),
+        ("CATI_LOG_FORMAT", "xml"),
+        ("CATI_PROXY_HOPS", "-1"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(name, value):

@@ -23,30 +23,30 @@ def factory(app):
     return app.extensions["cati.sessionmaker"]
 
 
-def test_a_job_runs_to_its_file(db, factory, tmp_path):
+def test_a_job_runs_to_its_file_kept_in_the_database(db, factory):
     project = make_project(db)
     job = jobs.submit(db, project, "test_echo", {"name": "topline"}, by=None)
-    assert jobs.run(factory, job.id, tmp_path) == "done"
+    assert jobs.run(factory, job.id) == "done"
     db.refresh(job)
     assert (job.status, job.progress, job.file_name) == ("done", 100, "topline.txt")
-    assert (tmp_path / str(job.id) / "topline.txt").read_bytes() == b"hello"
+    assert jobs.output_of(db, job) == b"hello"
 
 
-def test_a_failing_job_keeps_the_reason_for_its_user(db, factory, tmp_path):
+def test_a_failing_job_keeps_the_reason_for_its_user(db, factory):
     project = make_project(db)
     job = jobs.submit(db, project, "test_echo", {"name": "x", "fail": True}, by=None)
-    assert jobs.run(factory, job.id, tmp_path) == "failed"
+    assert jobs.run(factory, job.id) == "failed"
     db.refresh(job)
     assert job.status == "failed" and "no column 'region'" in job.message
+    assert jobs.output_of(db, job) is None
 
 
-def test_two_workers_never_run_the_same_job(db, factory, tmp_path):
+def test_two_workers_never_run_the_same_job(db, factory):
     project = make_project(db)
     job = jobs.submit(db, project, "test_echo", {"name": "once"}, by=None)
     results = []
     threads = [
-        threading.Thread(target=lambda: results.append(jobs.run(factory, job.id, tmp_path)))
-        for _ in range(4)
+        threading.Thread(target=lambda: results.append(jobs.run(factory, job.id))) for _ in range(4)
     ]
     for t in threads:
         t.start()
@@ -55,9 +55,9 @@ def test_two_workers_never_run_the_same_job(db, factory, tmp_path):
     assert sorted(results) == ["done", "taken", "taken", "taken"]
 
 
-def test_work_once_runs_every_queued_job(db, factory, tmp_path):
+def test_work_once_runs_every_queued_job(db, factory):
     project = make_project(db)
     for name in ("a", "b", "c"):
         jobs.submit(db, project, "test_echo", {"name": name}, by=None)
-    assert jobs.work(factory, tmp_path, once=True) == 3
+    assert jobs.work(factory, once=True) == 3
     assert set(db.scalars(select(Job.status))) == {"done"}

@@ -3,7 +3,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from cati import migrate
 from cati.db import Base, make_engine
@@ -32,6 +32,42 @@ def test_downgrade_to_base_removes_every_table(backend, new_database_url):
     engine = make_engine(url)
     try:
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_upgrade_moves_finished_job_files_into_the_database(backend, new_database_url, tmp_path):
+    """0011: a file still on disk is kept; a job whose file is gone is marked failed."""
+    url = new_database_url(backend)
+    migrate.upgrade(url, "0007")
+    kept = tmp_path / "topline.pdf"
+    kept.write_bytes(b"%PDF-1.7 kept")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO projects (id, code, name, client_name, status, time_zone, rules,"
+                    " created_at) VALUES (1, 'P1', 'P', '', 'setup', 'UTC', '{}', :now)"
+                ),
+                {"now": "2026-11-27 10:00:00+00:00"},
+            )
+            for job_id, path in ((1, str(kept)), (2, str(tmp_path / "gone.pdf"))):
+                conn.execute(
+                    text(
+                        "INSERT INTO jobs (id, project_id, kind, params, status, progress, message,"
+                        " file_name, file_path, released, created_at) VALUES (:id, 1, 'report',"
+                        " '{}', 'done', 100, '', 'x.pdf', :path, false, :now)"
+                    ),
+                    {"id": job_id, "path": path, "now": "2026-11-27 10:00:00+00:00"},
+                )
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            statuses = dict(conn.execute(text("SELECT id, status FROM jobs ORDER BY id")).all())
+            stored = conn.execute(text("SELECT job_id, content FROM job_outputs")).all()
+        assert statuses == {1: "done", 2: "failed"}
+        assert [(job_id, bytes(content)) for job_id, content in stored] == [(1, b"%PDF-1.7 kept")]
     finally:
         engine.dispose()
 

@@ -57,6 +57,21 @@ def test_xlsx_has_data_and_variables_sheets_without_formulas(tmp_path, frame, co
     assert "98 = Don't know" in variables["q1"][4] and variables["q1"][5] == "97, 98, 99"
 
 
+def test_negative_numbers_stay_numbers_while_text_starting_with_minus_is_neutralized(
+    tmp_path, frame, columns
+):
+    """OWASP's rule applies to text cells only: -12.5 in a numeric column is a number."""
+    frame["spend"] = [-12.5, -99.0, 3.25, np.nan]
+    write_csv(frame, columns, tmp_path / "d.csv")
+    rows = list(csv.DictReader((tmp_path / "d.csv").open(encoding="utf-8-sig")))
+    assert [r["spend"] for r in rows[:2]] == ["-12.5", "-99.0"] and rows[3]["phone"] == "'-3"
+    write_xlsx(frame, columns, tmp_path / "d.xlsx")
+    data = list(load_workbook(tmp_path / "d.xlsx")["data"].values)
+    spend, phone = data[0].index("spend"), data[0].index("phone")
+    assert [row[spend] for row in data[1:3]] == [-12.5, -99.0]
+    assert data[4][phone] == "'-3" and data[3][phone] == "'@SUM(A1)"
+
+
 def test_sav_round_trips_labels_and_missing_values(tmp_path, frame, columns):
     path = tmp_path / "d.sav"
     write_sav(frame, columns, path, file_label="Demo")

@@ -33,6 +33,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "auth.language": (PUBLIC, {302}),
     "auth.logout": (PUBLIC, {302}),
     "respondent.survey": (PUBLIC, {200}),
+    "ops.healthz": (PUBLIC, {200}),
     "admin.index": ("admin", {200}),
     "admin.new_user": ("admin", {200}),
     "admin.user": ("admin", {200}),

@@ -1,0 +1,105 @@
+"""What an uploaded file must be: an allowed extension, and content of the type it claims.
+
+One validator for every upload form, so that a renamed executable, a CSV saved as .xlsx or
+a binary called .yaml is refused beside the field, naming the file, before anything reads
+it. Size is bounded before this runs, by MAX_CONTENT_LENGTH (a 413 page).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from collections.abc import Callable, Sequence
+from typing import IO
+
+from flask_babel import gettext
+from werkzeug.datastructures import FileStorage
+from wtforms.validators import StopValidation
+
+CHUNK = 1024 * 1024
+
+
+def _xlsx(stream: IO[bytes]) -> str | None:
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            if "[Content_Types].xml" in archive.namelist():
+                return None
+    except zipfile.BadZipFile:
+        pass
+    return gettext("this is not an Excel workbook inside; save it from Excel as .xlsx")
+
+
+def _parquet(stream: IO[bytes]) -> str | None:
+    """A Parquet file starts and ends with the magic bytes PAR1."""
+    head = stream.read(4)
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(max(0, size - 4))
+    if size >= 8 and head == b"PAR1" and stream.read(4) == b"PAR1":
+        return None
+    return gettext("this is not a Parquet file (its PAR1 marks are missing)")
+
+
+def _text(stream: IO[bytes]) -> str | None:
+    """UTF-8 (a byte-order mark is fine) without NUL bytes, read in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    while chunk := stream.read(CHUNK):
+        nul = chunk.find(b"\0")
+        if nul >= 0:
+            return gettext(
+                "this is not a text file (byte %(offset)s is a NUL byte)", offset=offset + nul
+            )
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            return gettext(
+                "this is not UTF-8 text (byte %(offset)s); save it as UTF-8",
+                offset=offset + exc.start,
+            )
+        offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return gettext("this is not UTF-8 text (it ends inside a character); save it as UTF-8")
+    return None
+
+
+CONTENT_CHECKS: dict[str, Callable[[IO[bytes]], str | None]] = {
+    "xlsx": _xlsx,
+    "parquet": _parquet,
+    "csv": _text,
+    "yaml": _text,
+    "yml": _text,
+    "txt": _text,
+}
+
+
+def extension(filename: str) -> str:
+    return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+class Upload:
+    """WTForms validator: one of ``extensions``, with content of that type."""
+
+    def __init__(self, extensions: Sequence[str], message: str) -> None:
+        unknown = set(extensions) - set(CONTENT_CHECKS)
+        if unknown:
+            raise ValueError(f"no content check for {sorted(unknown)}")
+        self.extensions = set(extensions)
+        self.message = message
+
+    def __call__(self, _form, field) -> None:
+        storage = field.data
+        if not isinstance(storage, FileStorage) or not storage:
+            return  # FileRequired speaks for a missing file
+        name = storage.filename or ""
+        kind = extension(name)
+        if kind not in self.extensions:
+            raise StopValidation(self.message)
+        try:
+            problem = CONTENT_CHECKS[kind](storage.stream)
+        finally:
+            storage.stream.seek(0)
+        if problem:
+            raise StopValidation(gettext("%(file)s: %(problem)s", file=name, problem=problem))

@@ -60,12 +60,20 @@ OPT_OUT = {
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("projects") as batch:
-        batch.add_column(sa.Column("personal_fields", sa.JSON(), nullable=True))
-        batch.add_column(sa.Column("pseudonym_key", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("retention_days", sa.Integer(), nullable=True))
-    with op.batch_alter_table("outcomes") as batch:
-        batch.add_column(sa.Column("opt_out", sa.Boolean(), nullable=True))
+    # Plain ADD COLUMN with server defaults: on SQLite a batch copy of "projects" would drop
+    # the table, and its ON DELETE CASCADE would take every case and outcome with it.
+    op.add_column(
+        "projects",
+        sa.Column("personal_fields", sa.JSON(), nullable=False, server_default=sa.text("'{}'")),
+    )
+    op.add_column(
+        "projects",
+        sa.Column("pseudonym_key", sa.String(length=64), nullable=False, server_default=""),
+    )
+    op.add_column("projects", sa.Column("retention_days", sa.Integer(), nullable=True))
+    op.add_column(
+        "outcomes", sa.Column("opt_out", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
     op.add_column("cases", sa.Column("erased_at", cati.db.UTCDateTime(timezone=True)))
 
     bind = op.get_bind()
@@ -74,24 +82,23 @@ def upgrade() -> None:
         bind.execute(
             projects.update()
             .where(projects.c.id == project_id)
-            .values(personal_fields={}, pseudonym_key=secrets.token_hex(32))
+            .values(pseudonym_key=secrets.token_hex(32))
         )
-    bind.execute(outcomes.update().values(opt_out=False))
     if ids:
         bind.execute(outcomes.insert(), [{"project_id": i, **OPT_OUT} for i in ids])
-    with op.batch_alter_table("projects") as batch:
-        batch.alter_column("personal_fields", existing_type=sa.JSON(), nullable=False)
-        batch.alter_column("pseudonym_key", existing_type=sa.String(length=64), nullable=False)
-    with op.batch_alter_table("outcomes") as batch:
-        batch.alter_column("opt_out", existing_type=sa.Boolean(), nullable=False)
+    if bind.dialect.name != "sqlite":  # SQLite cannot drop a default without a table copy
+        for table, column in (
+            ("projects", "personal_fields"),
+            ("projects", "pseudonym_key"),
+            ("outcomes", "opt_out"),
+        ):
+            op.alter_column(table, column, server_default=None)
 
 
 def downgrade() -> None:
     op.execute(outcomes.delete().where(outcomes.c.code == "OPT_OUT"))
+    # DROP COLUMN, not a batch copy, for the same reason as above (SQLite >= 3.35).
     op.drop_column("cases", "erased_at")
-    with op.batch_alter_table("outcomes") as batch:
-        batch.drop_column("opt_out")
-    with op.batch_alter_table("projects") as batch:
-        batch.drop_column("retention_days")
-        batch.drop_column("pseudonym_key")
-        batch.drop_column("personal_fields")
+    op.drop_column("outcomes", "opt_out")
+    for column in ("retention_days", "pseudonym_key", "personal_fields"):
+        op.drop_column("projects", column)

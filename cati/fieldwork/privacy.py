@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cati import audit
 from cati.db import utcnow
@@ -173,6 +174,7 @@ def _take_for_erasure(session: Session, case: Case, now: datetime) -> bool:
     )
     if busy is not None:
         return False
+    values = {"erased_at": now, "claimed_by_id": None, "claimed_at": None, "claim_expires_at": None}
     taken = session.execute(
         update(Case)
         .where(
@@ -180,11 +182,12 @@ def _take_for_erasure(session: Session, case: Case, now: datetime) -> bool:
             Case.erased_at.is_(None),
             or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
         )
-        .values(erased_at=now, claimed_by_id=None, claimed_at=None, claim_expires_at=None)
+        .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if taken == 1:
-        session.refresh(case)
+    if taken == 1:  # the object now says what the row says, without another read
+        for name, value in values.items():
+            set_committed_value(case, name, value)
     return taken == 1
 
 

@@ -59,6 +59,7 @@ class ErrorCode(enum.StrEnum):
     PRIVACY_CASE_BUSY = "E2701"
     PRIVACY_FIELD_UNKNOWN = "E2702"
     PRIVACY_RETENTION_INVALID = "E2703"
+    PRIVACY_CASE_ERASED = "E2704"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -128,6 +129,10 @@ MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.PRIVACY_FIELD_UNKNOWN: N_(
         "%(field)s is not a sample variable of project %(project)s (it has: %(known)s)."
+    ),
+    ErrorCode.PRIVACY_CASE_ERASED: N_(
+        "Case %(case)s has had its personal data erased: it has no phone number and cannot "
+        "be called again."
     ),
     ErrorCode.PRIVACY_RETENTION_INVALID: N_(
         "Retention %(value)r: give a whole number of days from 0 to %(maximum)s, or none."

@@ -227,7 +227,7 @@ def record_outcome(
     session.flush()
 
     if outcome.opt_out:
-        _opt_out(session, project, case, interviewer)
+        opt_out(session, project, case, interviewer)
     if outcome.final:
         finalize(case, outcome, now)
         if outcome.code in (oc.COMPLETE, oc.WEB_COMPLETE):
@@ -254,9 +254,9 @@ def record_outcome(
     return attempt
 
 
-def _opt_out(session: Session, project: Project, case: Case, interviewer: User) -> None:
+def opt_out(session: Session, project: Project, case: Case, by: User) -> None:
     """The respondent objects to any further call: every number of the case goes on the
-    do-not-call list, in the transaction that records the call."""
+    do-not-call list, in the caller's transaction (the one that records the outcome)."""
     numbers = [p.number for p in case.phones if p.number]
     listed = donotcall.list_numbers(session, numbers, f"opt-out, project {project.code}")
     for phone in case.phones:
@@ -264,7 +264,7 @@ def _opt_out(session: Session, project: Project, case: Case, interviewer: User) 
     audit.record(
         session,
         "case.opt_out",
-        user=interviewer,
+        user=by,
         object_type="case",
         object_id=case.id,
         numbers=len(numbers),

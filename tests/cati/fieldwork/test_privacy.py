@@ -321,3 +321,27 @@ def test_an_appointment_note_is_kept_until_erasure(db, project, interviewer):
     assert db.scalar(select(Appointment.notes)) == "ask for Ana"
     privacy.erase_case(db, case, "request", now=MONDAY_10)
     assert db.scalar(select(Appointment.notes)) == ""
+
+
+def test_a_supervisor_cannot_reopen_an_erased_case_and_an_opt_out_set_by_hand_lists_numbers(
+    db, project
+):
+    from cati.fieldwork import supervision
+
+    supervisor = make_user(db, "supervisor")
+    erased, refusing = make_cases(db, project, n=2, sample_vars=dict(PERSON))
+    privacy.erase_case(db, erased, "request", now=MONDAY_10)
+    with pytest.raises(CatiError) as error:
+        supervision.set_outcome(
+            db, erased, "NO_ANSWER", by=supervisor, reason="call again", now=MONDAY_10
+        )
+    assert error.value.code == ErrorCode.PRIVACY_CASE_ERASED
+    db.rollback()
+    db.refresh(erased)
+    assert erased.state == "final"
+    number = refusing.phones[0].number
+    supervision.set_outcome(
+        db, refusing, "OPT_OUT", by=supervisor, reason="asked by e-mail", now=MONDAY_10
+    )
+    assert list(db.scalars(select(DoNotCall.number))) == [number]
+    assert (refusing.state, refusing.final_aapor) == ("final", "2.11")

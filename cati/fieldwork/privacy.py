@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -165,77 +165,110 @@ def _reason(reason: str) -> str:
     return reason[:500]
 
 
-def _take_for_erasure(session: Session, case: Case, now: datetime) -> bool:
-    """Mark the case erased if no interviewer holds it: one conditional update, so that a
-    claim racing with the erasure either comes first (and the erasure is refused) or finds
-    the case final and taken (dispatch claims active cases only)."""
-    busy = session.scalar(
-        select(Interview.id).where(Interview.case_id == case.id, Interview.status == "active")
-    )
-    if busy is not None:
-        return False
-    values = {"erased_at": now, "claimed_by_id": None, "claimed_at": None, "claim_expires_at": None}
-    taken = session.execute(
-        update(Case)
-        .where(
-            Case.id == case.id,
-            Case.erased_at.is_(None),
-            or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
+def _take_for_erasure(session: Session, cases: list[Case], now: datetime) -> list[Case]:
+    """Mark erased the cases no interviewer or respondent holds, and return them.
+
+    One conditional update, so that a claim racing with the erasure either comes first (and
+    the case is left out) or finds the case final and taken (dispatch claims active cases
+    only)."""
+    ids = [c.id for c in cases if c.erased_at is None]
+    in_interview = set(
+        session.scalars(
+            select(Interview.case_id).where(
+                Interview.case_id.in_(ids), Interview.status == "active"
+            )
         )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if taken == 1:  # the object now says what the row says, without another read
+    )
+    values = {"erased_at": now, "claimed_by_id": None, "claimed_at": None, "claim_expires_at": None}
+    taken = set(
+        session.scalars(
+            update(Case)
+            .where(
+                Case.id.in_([i for i in ids if i not in in_interview]),
+                Case.erased_at.is_(None),
+                or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
+            )
+            .values(**values)
+            .returning(Case.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    chosen = [c for c in cases if c.id in taken]
+    for case in chosen:  # the objects now say what the rows say, without another read
         for name, value in values.items():
             set_committed_value(case, name, value)
-    return taken == 1
+    return chosen
 
 
 def _erase(
     session: Session,
     project: Project,
-    case: Case,
+    cases: list[Case],
     reason: str,
     now: datetime,
     by: User | None,
     actor: str | None,
-) -> Erasure:
-    """The erasure inside the caller's transaction."""
+) -> list[Erasure]:
+    """Erase a project's cases inside the caller's transaction, a few statements for the
+    whole list; returns what was erased. Cases already erased or held by a call are left
+    out (compare the ids)."""
     from cati.fieldwork.disposition import catalogue, finalize_by_engine
 
-    if case.erased_at is not None:
-        return Erasure(case.id, already=True)
-    if not _take_for_erasure(session, case, now):
-        raise CatiError(ErrorCode.PRIVACY_CASE_BUSY, case=case.external_id)
-    if case.state != "final":
-        # Without a phone number the case cannot be called again: it closes the way the
-        # engine closes a case at the end of fieldwork, keeping its strongest outcome.
-        finalize_by_engine(session, case, oc.FIELD_CLOSED, catalogue(session, project), now)
-    personal = tuple(sorted(k for k in case.sample_vars if is_personal(project, k)))
-    case.sample_vars = {k: v for k, v in case.sample_vars.items() if k not in personal}
-    case.external_id = f"{ERASED_ID_PREFIX}{case.id}"
-    case.web_token = None
-    phones = session.execute(
-        update(Phone).where(Phone.case_id == case.id).values(number="", status="dead")
-    ).rowcount
-    # Notes are free text about the person; the attempts' times and outcomes stay.
-    notes = session.execute(
-        update(CallAttempt).where(CallAttempt.case_id == case.id).values(number="", notes="")
-    ).rowcount
-    session.execute(update(Appointment).where(Appointment.case_id == case.id).values(notes=""))
-    erasure = Erasure(case.id, fields=personal, phones=phones, attempts=notes)
-    audit.record(
-        session,
-        "privacy.erase",
-        user=by,
-        actor=actor,
-        object_type="case",
-        object_id=case.id,
-        reason=reason,
-        fields=list(personal),
-        phones=phones,
+    taken = _take_for_erasure(session, cases, now)
+    if not taken:
+        return []
+    ids = [c.id for c in taken]
+    phones = dict(
+        session.execute(
+            select(Phone.case_id, func.count())
+            .where(Phone.case_id.in_(ids))
+            .group_by(Phone.case_id)
+        ).all()
     )
-    return erasure
+    attempts = dict(
+        session.execute(
+            select(CallAttempt.case_id, func.count())
+            .where(CallAttempt.case_id.in_(ids))
+            .group_by(CallAttempt.case_id)
+        ).all()
+    )
+    session.execute(update(Phone).where(Phone.case_id.in_(ids)).values(number="", status="dead"))
+    # Notes are free text about the person; the attempts' times and outcomes stay.
+    session.execute(
+        update(CallAttempt).where(CallAttempt.case_id.in_(ids)).values(number="", notes="")
+    )
+    session.execute(update(Appointment).where(Appointment.case_id.in_(ids)).values(notes=""))
+    table = None
+    erasures = []
+    for case in taken:
+        if case.state != "final":
+            # Without a phone number the case cannot be called again: it closes the way the
+            # engine closes a case at the end of fieldwork, keeping its strongest outcome.
+            table = table or catalogue(session, project)
+            finalize_by_engine(session, case, oc.FIELD_CLOSED, table, now)
+        personal = tuple(sorted(k for k in case.sample_vars if is_personal(project, k)))
+        case.sample_vars = {k: v for k, v in case.sample_vars.items() if k not in personal}
+        case.external_id = f"{ERASED_ID_PREFIX}{case.id}"
+        case.web_token = None
+        erasure = Erasure(
+            case.id,
+            fields=personal,
+            phones=phones.get(case.id, 0),
+            attempts=attempts.get(case.id, 0),
+        )
+        erasures.append(erasure)
+        audit.record(
+            session,
+            "privacy.erase",
+            user=by,
+            actor=actor,
+            object_type="case",
+            object_id=case.id,
+            reason=reason,
+            fields=list(personal),
+            phones=erasure.phones,
+        )
+    return erasures
 
 
 def erase_case(
@@ -254,16 +287,18 @@ def erase_case(
     from cati.fieldwork import donotcall
 
     reason = _reason(reason)
+    if case.erased_at is not None:
+        return Erasure(case.id, already=True)
     project = session.get(Project, case.project_id)
-    if do_not_call and case.erased_at is None:
+    if do_not_call:
         numbers = [p.number for p in case.phones if p.number]
         donotcall.list_numbers(session, numbers, f"erasure on request, project {project.code}")
-    try:
-        erasure = _erase(session, project, case, reason, now or utcnow(), by, actor)
-    except CatiError:
+    erased = _erase(session, project, [case], reason, now or utcnow(), by, actor)
+    if not erased:
         session.rollback()  # the numbers listed above go too: nothing changes
-        raise
-    if do_not_call and not erasure.already:
+        raise CatiError(ErrorCode.PRIVACY_CASE_BUSY, case=case.external_id)
+    (erasure,) = erased
+    if do_not_call:
         audit.record(
             session,
             "case.opt_out",
@@ -317,31 +352,29 @@ def purge(
     batch: int = 500,
     progress: Callable[[int], None] | None = None,
 ) -> PurgeResult:
-    """Erase the given cases (``due_for_purge``), committing every ``batch`` cases;
-    ``progress`` hears of each case done."""
+    """Erase the given cases (``due_for_purge``), ``batch`` cases per statement and per
+    commit; ``progress`` hears how many cases each batch took."""
     now = now or utcnow()
     result = PurgeResult()
-    projects: dict[int, Project] = {}
+    ids = list(case_ids)
     per_project: dict[int, int] = {}
-    for n, case_id in enumerate(case_ids, start=1):
-        case = session.get(Case, case_id)
-        if case is not None:
-            if case.project_id not in projects:
-                projects[case.project_id] = session.get(Project, case.project_id)
-            project = projects[case.project_id]
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        cases = session.scalars(select(Case).where(Case.id.in_(chunk))).all()
+        by_project: dict[int, list[Case]] = {}
+        for case in cases:
+            by_project.setdefault(case.project_id, []).append(case)
+        for project_id, members in by_project.items():
+            project = session.get(Project, project_id)
             reason = f"retention: {project.retention_days} days after the case was finalized"
-            try:
-                erasure = _erase(session, project, case, reason, now, None, actor)
-            except CatiError:
-                result.busy += 1
-            else:
-                if not erasure.already:
-                    result.erased += 1
-                    per_project[project.id] = per_project.get(project.id, 0) + 1
-        if n % batch == 0:
-            session.commit()
+            pending = [c for c in members if c.erased_at is None]
+            erased = len(_erase(session, project, pending, reason, now, None, actor))
+            result.erased += erased
+            result.busy += len(pending) - erased
+            per_project[project_id] = per_project.get(project_id, 0) + erased
+        session.commit()
         if progress is not None:
-            progress(1)
+            progress(len(chunk))
     for project_id, count in per_project.items():
         audit.record(
             session,

@@ -260,7 +260,7 @@ def test_the_purge_erases_cases_past_retention_once(db, interviewer):
     assert len(due) == 2 and privacy.due_for_purge(db, later, kept) == []
     ticks = []
     result = privacy.purge(db, due, now=later, progress=ticks.append)
-    assert (result.erased, result.busy, len(ticks)) == (2, 0, 2)
+    assert (result.erased, result.busy, sum(ticks)) == (2, 0, 2)
     erased = db.scalars(select(Case).where(Case.erased_at.is_not(None))).all()
     assert {c.project_id for c in erased} == {short.id}
     assert all(c.sample_vars == {} for c in erased)
@@ -345,3 +345,21 @@ def test_a_supervisor_cannot_reopen_an_erased_case_and_an_opt_out_set_by_hand_li
     )
     assert list(db.scalars(select(DoNotCall.number))) == [number]
     assert (refusing.state, refusing.final_aapor) == ("final", "2.11")
+
+
+def test_the_purge_leaves_a_case_in_a_call_for_the_next_run(db, project, interviewer):
+    privacy.set_retention(db, project, 0)
+    held, free = make_cases(db, project, n=2, sample_vars=dict(PERSON))
+    for _ in range(2):
+        claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+        record_outcome(db, claim.case, interviewer, "REFUSAL_HARD", now=MONDAY_10)
+    later = MONDAY_10 + timedelta(days=1)
+    held.claimed_by_id, held.claim_expires_at = interviewer.id, later + timedelta(minutes=5)
+    db.commit()
+    result = privacy.purge(db, privacy.due_for_purge(db, later), now=later)
+    assert (result.erased, result.busy) == (1, 1)
+    db.refresh(held)
+    db.refresh(free)
+    assert held.erased_at is None and held.sample_vars == PERSON
+    assert free.erased_at == later
+    assert privacy.due_for_purge(db, later) == [held.id]

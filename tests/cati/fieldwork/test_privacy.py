@@ -363,3 +363,44 @@ def test_the_purge_leaves_a_case_in_a_call_for_the_next_run(db, project, intervi
     assert held.erased_at is None and held.sample_vars == PERSON
     assert free.erased_at == later
     assert privacy.due_for_purge(db, later) == [held.id]
+
+
+def test_a_console_export_with_personal_data_is_audited_in_its_submitters_name(
+    app, db, interviewed, tmp_path
+):
+    import cati.job_kinds  # noqa: F401  (registers the data runner)
+    from cati import jobs
+
+    researcher = make_user(db, "researcher")
+    plain = jobs.submit(db, interviewed, "data", {"format": "csv"}, by=researcher)
+    full = jobs.submit(db, interviewed, "data", {"format": "csv", "personal": True}, by=researcher)
+    factory = app.extensions["cati.sessionmaker"]
+    assert jobs.run(factory, plain.id, tmp_path) == jobs.run(factory, full.id, tmp_path) == "done"
+    (entry,) = audit_of(db, "export.personal")
+    assert (entry.actor, entry.user_id) == (researcher.username, researcher.id)
+    db.refresh(plain)
+    assert "R1" not in Path(plain.file_path).read_text(encoding="utf-8-sig")
+
+
+def test_the_paradata_command_names_numbers_only_when_asked_and_audits_it(
+    db, interviewed, tmp_path, monkeypatch, database_url
+):
+    from click.testing import CliRunner
+
+    from cati import cli
+    from cati.export_commands import export
+
+    monkeypatch.setenv("CATI_DATABASE_URL", database_url)
+    monkeypatch.setenv("CATI_INSTANCE_PATH", str(tmp_path))
+    cli._app.cache_clear()
+    try:
+        out = tmp_path / "calls.csv"
+        args = ["paradata", interviewed.code, "--out", str(out)]
+        assert CliRunner().invoke(export, args).exit_code == 0
+        assert "number" not in pd.read_csv(out).columns and audit_of(db, "export.personal") == []
+        assert CliRunner().invoke(export, [*args, "--include-personal"]).exit_code == 0
+        assert "number" in pd.read_csv(out).columns
+        (entry,) = audit_of(db, "export.personal")
+        assert (entry.actor, entry.details["what"]) == ("cli", "paradata")
+    finally:
+        cli._app.cache_clear()

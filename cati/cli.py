@@ -60,6 +60,11 @@ class LazyGroup(click.Group):
         ),
         "sample": ("sampling.commands", "sample_group", "Check frames and draw samples."),
         "export": ("cati.export_commands", "export", "Export data files and PDF reports."),
+        "privacy": (
+            "cati.privacy_commands",
+            "privacy",
+            "Personal fields, erasure on request, retention purge.",
+        ),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -357,7 +362,7 @@ def _load_rules(path: str | None) -> dict:
     return document
 
 
-def _import_sample(session, proj, path: str, region: str) -> int:
+def _import_sample(session, proj, path: str, region: str, not_personal: str) -> int:
     from pathlib import Path
 
     from cati.fieldwork import projects
@@ -365,7 +370,22 @@ def _import_sample(session, proj, path: str, region: str) -> int:
 
     file = Path(path)
     records = parse_sample(read_table(file), file.name, proj.time_zone, region=region)
-    return projects.import_cases(session, proj, records, file.name, actor="cli")
+    return projects.import_cases(
+        session, proj, records, file.name, not_personal=split_names(not_personal), actor="cli"
+    )
+
+
+def split_names(text: str) -> list[str]:
+    """``"region, age_group"`` -> ``["region", "age_group"]``."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+NOT_PERSONAL_OPTION = click.option(
+    "--not-personal",
+    default="",
+    help="Sample variables that are not personal (analysis variables), comma-separated, "
+    "e.g. region,age_group; every other one is personal and stays out of exports.",
+)
 
 
 def _report_sample_error(exc: CatiError) -> None:
@@ -412,8 +432,17 @@ def _report_sample_error(exc: CatiError) -> None:
     show_default=True,
     help="Country for phone numbers written without +country code.",
 )
+@NOT_PERSONAL_OPTION
 def project_create(
-    code, name, client_name, time_zone, rules_path, questionnaire_path, sample_path, region
+    code,
+    name,
+    client_name,
+    time_zone,
+    rules_path,
+    questionnaire_path,
+    sample_path,
+    region,
+    not_personal,
 ) -> None:
     """Create project CODE, optionally pinning its questionnaire and importing its sample."""
     from cati import db as dbmod
@@ -425,11 +454,14 @@ def project_create(
         if sample_path:  # check the sample before anything is created
             from pathlib import Path
 
+            from cati.fieldwork.privacy import check_fields
             from cati.fieldwork.sample_import import parse_sample, read_table
 
             try:
                 file = Path(sample_path)
-                parse_sample(read_table(file), file.name, time_zone, region=region)
+                records = parse_sample(read_table(file), file.name, time_zone, region=region)
+                known = {name for r in records for name in r.sample_vars}
+                check_fields(code, split_names(not_personal), known)
             except CatiError as exc:
                 _report_sample_error(exc)
         try:
@@ -456,7 +488,10 @@ def project_create(
                 _fail(exc)
             click.echo(f"Pinned questionnaire {version.questionnaire_id} {version.version}.")
         if sample_path:
-            count = _import_sample(session, proj, sample_path, region)
+            try:
+                count = _import_sample(session, proj, sample_path, region, not_personal)
+            except CatiError as exc:
+                _report_sample_error(exc)
             click.echo(f"Imported {count} cases (unreleased).")
 
 
@@ -469,11 +504,12 @@ def project_create(
     show_default=True,
     help="Country for phone numbers written without +country code.",
 )
-def project_import_sample(code: str, sample_path: str, region: str) -> None:
+@NOT_PERSONAL_OPTION
+def project_import_sample(code: str, sample_path: str, region: str, not_personal: str) -> None:
     """Add the cases of SAMPLE_PATH to project CODE (all or nothing)."""
     with project_session(code) as (session, proj):
         try:
-            count = _import_sample(session, proj, sample_path, region)
+            count = _import_sample(session, proj, sample_path, region, not_personal)
         except CatiError as exc:
             _report_sample_error(exc)
         click.echo(f"Imported {count} cases (unreleased).")

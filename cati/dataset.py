@@ -12,7 +12,7 @@ Special answers become the questionnaire's data codes (Don't know 98, Refused 99
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +115,7 @@ def _rows(
             Interview.started_at,
             Interview.ended_at,
             Case.external_id.label("case_id"),
+            Case.id.label("case_row"),
             Case.sample_vars,
             Case.replicate,
             Case.design_weight,
@@ -129,8 +130,17 @@ def _rows(
         yield row._mapping
 
 
-def build(session: Session, project: Project, *, include_partials: bool = False) -> Dataset:
-    """The project's data: completed interviews (and partials when asked)."""
+def build(
+    session: Session,
+    project: Project,
+    *,
+    include_partials: bool = False,
+    pseudonyms: Callable[[int], str] | None = None,
+) -> Dataset:
+    """The project's data: completed interviews (and partials when asked).
+
+    With ``pseudonyms`` (case row id -> pseudonym) the case_id column holds pseudonyms
+    instead of the sample's case ids."""
     version = session.get(QuestionnaireVersion, project.questionnaire_version_id)
     questionnaire = questionnaire_of(version)
     question_vars = variables(questionnaire)
@@ -138,7 +148,8 @@ def build(session: Session, project: Project, *, include_partials: bool = False)
     records = []
     sample_names: dict[str, None] = {}
     for row in _rows(session, project, statuses):
-        record = {"case_id": row["case_id"], "interview_id": row["interview_id"]}
+        case_id = pseudonyms(row["case_row"]) if pseudonyms else row["case_id"]
+        record = {"case_id": case_id, "interview_id": row["interview_id"]}
         answers = row["answers"] or {}
         for variable in question_vars:
             record[variable.name] = _cell(variable, answers, questionnaire)
@@ -160,7 +171,8 @@ def build(session: Session, project: Project, *, include_partials: bool = False)
         records.append(record)
     codes = questionnaire.codes
     missing = (codes.timed_out, codes.dont_know, codes.refused)
-    columns = [ColumnMeta("case_id", META_COLUMNS["case_id"], "string", source="paradata")]
+    case_label = "Case pseudonym" if pseudonyms else META_COLUMNS["case_id"]
+    columns = [ColumnMeta("case_id", case_label, "string", source="paradata")]
     columns.append(
         ColumnMeta("interview_id", META_COLUMNS["interview_id"], "numeric", source="paradata")
     )

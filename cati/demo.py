@@ -101,7 +101,9 @@ def ensure_demo_project(session: Session, now: datetime) -> Project | None:
     pin(session, project, LIBRARY / "customer_satisfaction.yaml", actor="demo")
     sample = demo_sample().rename(columns={"id": "case_id"}).astype(str)
     records = parse_sample(sample, "demo sample", project.time_zone)
-    projects.import_cases(session, project, records, "demo sample", actor="demo")
+    projects.import_cases(
+        session, project, records, "demo sample", not_personal=["region"], actor="demo"
+    )
     for region, target in (("Madrid", 15), ("Cataluña", 15), ("Andalucía", 18)):
         quotas.add_quota(session, project, region, {"region": [region]}, target, actor="demo")
     for username, _role, _password in DEMO_USERS:

@@ -56,6 +56,10 @@ class ErrorCode(enum.StrEnum):
     NO_QUESTIONNAIRE = "E2603"
     INTERVIEW_OVER = "E2604"
     DNC_NUMBER_INVALID = "E2501"
+    PRIVACY_CASE_BUSY = "E2701"
+    PRIVACY_FIELD_UNKNOWN = "E2702"
+    PRIVACY_RETENTION_INVALID = "E2703"
+    PRIVACY_CASE_ERASED = "E2704"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -119,6 +123,20 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.NO_QUESTIONNAIRE: N_("Project %(project)s has no questionnaire pinned yet."),
     ErrorCode.INTERVIEW_OVER: N_("This interview is already over."),
     ErrorCode.DNC_NUMBER_INVALID: N_("Do-not-call number %(position)s: %(reason)s"),
+    ErrorCode.PRIVACY_CASE_BUSY: N_(
+        "Case %(case)s is in a call or an interview right now: erase its personal data once "
+        "the call has ended (or after releasing the claim)."
+    ),
+    ErrorCode.PRIVACY_FIELD_UNKNOWN: N_(
+        "%(field)s is not a sample variable of project %(project)s (it has: %(known)s)."
+    ),
+    ErrorCode.PRIVACY_CASE_ERASED: N_(
+        "Case %(case)s has had its personal data erased: it has no phone number and cannot "
+        "be called again."
+    ),
+    ErrorCode.PRIVACY_RETENTION_INVALID: N_(
+        "Retention %(value)r: give a whole number of days from 0 to %(maximum)s, or none."
+    ),
 }
 
 

@@ -40,11 +40,16 @@ def export() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--labels", is_flag=True, help="CSV/XLSX: value labels instead of codes.")
 @click.option("--partials", is_flag=True, help="Include partial interviews.")
-@click.option("--include-personal", is_flag=True, help="Include sample variables (personal data).")
+@click.option(
+    "--include-personal",
+    is_flag=True,
+    help="Include personal sample variables and the real case ids (audited).",
+)
 @click.option(
     "--safe",
     default="",
-    help="Comma-separated sample variables that are not personal (e.g. region,age_group).",
+    help="More sample variables to treat as not personal for this export, comma-separated "
+    "(the project's marks, `cati privacy fields`, always apply).",
 )
 @click.option("--lang", type=click.Choice(["es", "en"]), default="en", show_default=True)
 def export_data(
@@ -77,6 +82,7 @@ def export_data(
                 partials=partials,
                 language=lang,
                 progress=_advance(bar),
+                actor="cli",
             )
         except ValueError as exc:  # a file format's own limit, named
             raise click.ClickException(str(exc)) from None
@@ -88,12 +94,19 @@ def export_data(
 @export.command("paradata")
 @click.argument("project")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def export_paradata(project: str, out: Path) -> None:
+@click.option(
+    "--include-personal",
+    is_flag=True,
+    help="Real case ids and the numbers dialled instead of pseudonyms (audited).",
+)
+def export_paradata(project: str, out: Path, include_personal: bool) -> None:
     """Write PROJECT's call attempts (paradata) as CSV."""
     from cati import reporting
 
     with project_session(project) as (session, proj):
-        rows = reporting.export_paradata(session, proj, out)
+        rows = reporting.export_paradata(
+            session, proj, out, include_personal=include_personal, actor="cli"
+        )
     click.echo(f"Wrote {rows} call attempts to {out}")
 
 

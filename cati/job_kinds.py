@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from cati import jobs, reporting
-from cati.models import Job, Project
+from cati.models import Job, Project, User
 
 DATA_SUFFIX = {
     "csv": ".csv",
@@ -49,6 +49,7 @@ def data_file(session: Session, job: Job, progress: jobs.Progress) -> jobs.Outpu
             include_personal=bool(job.params.get("personal")),
             language=job.params.get("language", "en"),
             progress=_reporter(progress),
+            by=session.get(User, job.created_by_id) if job.created_by_id else None,
         )
         if len(written) == 1:
             return jobs.Output(written[0].name, written[0].read_bytes())

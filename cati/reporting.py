@@ -18,8 +18,9 @@ import pandas as pd
 from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
-from cati import dataset
+from cati import audit, dataset
 from cati.db import utcnow
+from cati.fieldwork import privacy
 from cati.models import CallAttempt, Case, Interview, Outcome, Project, Quota, StatusSpell, User
 from exports.pdf import Methodology, ReportInfo
 
@@ -90,11 +91,19 @@ def report_info(
     )
 
 
-def paradata_frame(session: Session, project: Project) -> pd.DataFrame:
-    """One row per call attempt, with the case's final disposition; no phone numbers."""
+def paradata_frame(
+    session: Session, project: Project, *, include_personal: bool = False
+) -> pd.DataFrame:
+    """One row per call attempt, with the case's final disposition.
+
+    By default the case is named by its pseudonym (as in the data files) and the number
+    dialled is left out; ``include_personal`` gives the sample's case id and the number.
+    """
     rows = session.execute(
         select(
+            Case.id.label("case_row"),
             Case.external_id.label("case_id"),
+            CallAttempt.number,
             CallAttempt.id.label("attempt_id"),
             CallAttempt.interviewer_id,
             CallAttempt.started_at,
@@ -115,7 +124,9 @@ def paradata_frame(session: Session, project: Project) -> pd.DataFrame:
     frame = pd.DataFrame(
         [r._mapping for r in rows],
         columns=[
+            "case_row",
             "case_id",
+            "number",
             "attempt_id",
             "interviewer_id",
             "started_at",
@@ -131,7 +142,10 @@ def paradata_frame(session: Session, project: Project) -> pd.DataFrame:
         (e - s).total_seconds() if s is not None and e is not None else None
         for s, e in zip(frame["started_at"], frame["ended_at"], strict=True)
     ]
-    return frame
+    if not include_personal:
+        frame["case_id"] = frame["case_row"].map(privacy.pseudonymizer(project))
+        frame = frame.drop(columns=["number"])
+    return frame.drop(columns=["case_row"])
 
 
 def _number(value: Any) -> float | None:
@@ -329,10 +343,26 @@ def fieldwork_figures(
     )
 
 
-def _selected(data: dataset.Dataset, include_personal: bool, safe: Iterable[str]) -> list[Any]:
-    from exports.columns import select_columns
-
-    return select_columns(data.columns, include_personal=include_personal, safe=safe)
+def _audit_personal(
+    session: Session,
+    project: Project,
+    what: str,
+    by: User | None,
+    actor: str | None,
+    **details: Any,
+) -> None:
+    """Who took personal data out, and when: committed before the file is written."""
+    audit.record(
+        session,
+        "export.personal",
+        user=by,
+        actor=actor,
+        object_type="project",
+        object_id=project.id,
+        what=what,
+        **details,
+    )
+    session.commit()
 
 
 def export_data(
@@ -347,12 +377,25 @@ def export_data(
     partials: bool = False,
     language: str = "en",
     progress: Callable[[int, int], None] | None = None,
+    by: User | None = None,
+    actor: str | None = None,
 ) -> list[Path]:
-    """Write the project's data in ``fmt``; returns the files written."""
-    from exports import codebook, statfiles, tabular, triple_s
+    """Write the project's data in ``fmt``; returns the files written.
 
-    data = dataset.build(session, project, include_partials=partials)
-    columns = _selected(data, include_personal, safe)
+    Pseudonymized unless ``include_personal``: the sample variables marked personal are
+    left out (``safe`` names more analysis variables) and cases are named by pseudonyms.
+    """
+    from exports import codebook, statfiles, tabular, triple_s
+    from exports.columns import select_columns
+
+    if fmt not in DATA_FORMATS:
+        raise ValueError(f"unknown data format {fmt!r}; one of {', '.join(DATA_FORMATS)}")
+    if include_personal:
+        _audit_personal(session, project, f"data:{fmt}", by, actor, partials=partials)
+    pseudonyms = None if include_personal else privacy.pseudonymizer(project)
+    data = dataset.build(session, project, include_partials=partials, pseudonyms=pseudonyms)
+    safe = [*privacy.analysis_fields(project), *safe]
+    columns = select_columns(data.columns, include_personal=include_personal, safe=safe)
     frame = data.frame
     title = project.name
     if fmt == "csv":
@@ -382,16 +425,25 @@ def export_data(
             codebook.write_codebook_pdf(entries, info, out, progress=progress)
         else:
             codebook.write_codebook_html(entries, info, out)
-    else:
-        raise ValueError(f"unknown data format {fmt!r}; one of {', '.join(DATA_FORMATS)}")
     return [out]
 
 
-def export_paradata(session: Session, project: Project, out: Path) -> int:
-    """The call attempts as CSV; returns the number of rows."""
+def export_paradata(
+    session: Session,
+    project: Project,
+    out: Path,
+    *,
+    include_personal: bool = False,
+    by: User | None = None,
+    actor: str | None = None,
+) -> int:
+    """The call attempts as CSV (pseudonymized unless ``include_personal``); returns the
+    number of rows."""
     from exports.tabular import write_table_csv
 
-    frame = paradata_frame(session, project)
+    if include_personal:
+        _audit_personal(session, project, "paradata", by, actor)
+    frame = paradata_frame(session, project, include_personal=include_personal)
     write_table_csv(frame, out)
     return len(frame)
 

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from cati import audit
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import donotcall, quotas
 from cati.fieldwork import outcomes as oc
-from cati.fieldwork import quotas
 from cati.fieldwork.projects import maybe_auto_release, rules_of
 from cati.fieldwork.rules import CallingRules, in_window, next_opening, schedule_after, slot_of
 from cati.models import Appointment, CallAttempt, Case, Outcome, Phone, Project, User
@@ -226,6 +226,8 @@ def record_outcome(
     _keep_due_appointments(session, case, now)
     session.flush()
 
+    if outcome.opt_out:
+        opt_out(session, project, case, interviewer)
     if outcome.final:
         finalize(case, outcome, now)
         if outcome.code in (oc.COMPLETE, oc.WEB_COMPLETE):
@@ -250,6 +252,24 @@ def record_outcome(
         maybe_auto_release(session, project, now)
     session.commit()
     return attempt
+
+
+def opt_out(session: Session, project: Project, case: Case, by: User) -> None:
+    """The respondent objects to any further call: every number of the case goes on the
+    do-not-call list, in the caller's transaction (the one that records the outcome)."""
+    numbers = [p.number for p in case.phones if p.number]
+    listed = donotcall.list_numbers(session, numbers, f"opt-out, project {project.code}")
+    for phone in case.phones:
+        phone.status = "dnc"
+    audit.record(
+        session,
+        "case.opt_out",
+        user=by,
+        object_type="case",
+        object_id=case.id,
+        numbers=len(numbers),
+        newly_listed=listed,
+    )
 
 
 def _schedule(

@@ -32,18 +32,25 @@ def add_numbers(
             raise CatiError(
                 ErrorCode.DNC_NUMBER_INVALID, position=position, reason=exc.message
             ) from None
-    wanted = set(normalized)
-    listed = set(session.scalars(select(DoNotCall.number).where(DoNotCall.number.in_(wanted))))
-    new = sorted(wanted - listed)
-    session.add_all(DoNotCall(number=n, reason=reason) for n in new)
+    added = list_numbers(session, normalized, reason)
     audit.record(
         session,
         "dnc.add",
         user=by,
         actor=actor,
         object_type="do_not_call",
-        added=len(new),
+        added=added,
         reason=reason,
     )
     session.commit()
+    return added
+
+
+def list_numbers(session: Session, numbers: Iterable[str], reason: str) -> int:
+    """Put E.164 numbers on the list inside the caller's transaction; returns how many
+    were not listed yet."""
+    wanted = set(numbers)
+    listed = set(session.scalars(select(DoNotCall.number).where(DoNotCall.number.in_(wanted))))
+    new = sorted(wanted - listed)
+    session.add_all(DoNotCall(number=n, reason=reason) for n in new)
     return len(new)

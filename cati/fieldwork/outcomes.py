@@ -26,6 +26,7 @@ class OutcomeSpec:
     eligible: str = "unknown"
     precedence: int = 100
     system: bool = False
+    opt_out: bool = False
 
     def as_row(self) -> dict:
         return asdict(self)
@@ -40,6 +41,7 @@ MAX_ATTEMPTS = "MAX_ATTEMPTS"
 NO_PHONE_LEFT = "NO_PHONE_LEFT"
 FIELD_CLOSED = "FIELD_CLOSED"
 WEB_COMPLETE = "WEB_COMPLETE"
+OPT_OUT = "OPT_OUT"
 
 # In the order interviewers see them: the everyday call results first, on keys 1-9.
 DEFAULT_OUTCOMES: tuple[OutcomeSpec, ...] = (
@@ -187,6 +189,19 @@ DEFAULT_OUTCOMES: tuple[OutcomeSpec, ...] = (
         contact=True,
         eligible="no",
         precedence=9,
+    ),
+    # A refusal that also objects to any further call (GDPR art. 21): AAPOR 2.11, refusal,
+    # whoever in the household said it; the case's numbers go on the do-not-call list.
+    OutcomeSpec(
+        OPT_OUT,
+        "Refusal: never call again (opt-out)",
+        "Rechazo: no volver a llamar nunca",
+        "2.11",
+        final=True,
+        contact=True,
+        eligible="yes",
+        precedence=3,
+        opt_out=True,
     ),
     OutcomeSpec(
         WEB_COMPLETE,

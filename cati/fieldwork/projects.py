@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -199,6 +200,7 @@ _OUTCOME_FIELDS = {
     "contact": bool,
     "eligible": str,
     "precedence": int,
+    "opt_out": bool,
 }
 
 
@@ -265,10 +267,18 @@ def import_cases(
     records: list[CaseRecord],
     file_name: str,
     *,
+    not_personal: Iterable[str] = (),
     by: User | None = None,
     actor: str | None = None,
 ) -> int:
-    """Add the records as unreleased cases in one transaction; nothing is written on error."""
+    """Add the records as unreleased cases in one transaction; nothing is written on error.
+
+    The sample variables are noted on the project as personal, except those named in
+    ``not_personal`` (analysis variables such as region or age group)."""
+    from cati.fieldwork import privacy
+
+    names = list(dict.fromkeys(k for r in records for k in r.sample_vars))
+    privacy.check_fields(project.code, not_personal, names)
     ids = [r.external_id for r in records]
     existing = set()
     for start in range(0, len(ids), 1000):
@@ -309,6 +319,7 @@ def import_cases(
             for i, (number, kind) in enumerate(record.phones)
         ]
         session.add(case)
+    privacy.note_fields(project, names, not_personal)
     audit.record(
         session,
         "sample.import",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from cati import audit
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork.disposition import catalogue, finalize, local_time_text
+from cati.fieldwork.disposition import catalogue, finalize, local_time_text, opt_out
 from cati.fieldwork.projects import is_member, rules_of
 from cati.fieldwork.rules import in_window, next_opening
 from cati.models import Case, Project, User
@@ -91,7 +91,11 @@ def set_outcome(
     outcome = table.get(outcome_code)
     if outcome is None:
         raise CatiError(ErrorCode.OUTCOME_UNKNOWN, outcome=outcome_code, project=project.code)
+    if case.erased_at is not None and not outcome.final:
+        raise CatiError(ErrorCode.PRIVACY_CASE_ERASED, case=case.external_id)
     before = case.final_outcome or case.last_outcome
+    if outcome.opt_out:
+        opt_out(session, project, case, by)
     if outcome.final:
         finalize(case, outcome, now)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cati.db import Base, UTCDateTime, utcnow
+
+
+def new_pseudonym_key() -> str:
+    return secrets.token_hex(32)
 
 
 def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
@@ -65,6 +70,12 @@ class Project(Base):
     # The calling rules as a validated document (cati.fieldwork.rules.CallingRules).
     rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Privacy (docs/privacy.md). Every sample variable imported so far: is it personal?
+    personal_fields: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
+    # The key of the case pseudonyms in exports; it never leaves the database.
+    pseudonym_key: Mapped[str] = mapped_column(String(64), default=new_pseudonym_key)
+    # Personal data of a finalized case is erased this many days after it was finalized.
+    retention_days: Mapped[int | None]
 
     questionnaire_version: Mapped[QuestionnaireVersion | None] = relationship()
     outcomes: Mapped[list[Outcome]] = relationship(
@@ -111,6 +122,8 @@ class Outcome(Base):
     precedence: Mapped[int] = mapped_column(default=100)
     # Set by the engine only (maximum attempts, no phone left); not offered to interviewers.
     system: Mapped[bool] = mapped_column(default=False)
+    # The respondent asked never to be called again: the case's numbers go on do-not-call.
+    opt_out: Mapped[bool] = mapped_column(default=False)
 
     project: Mapped[Project] = relationship(back_populates="outcomes")
 
@@ -154,6 +167,8 @@ class Case(Base):
     reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The respondent's personal link for web self-completion (mixed mode).
     web_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # When the respondent's personal data was erased (on request or by retention).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     phones: Mapped[list[Phone]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Phone.position"

@@ -32,14 +32,16 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from cati import audit, db, jobs, questionnaire_store
 from cati.errors import CatiError
-from cati.fieldwork import donotcall, draws, projects, quotas
+from cati.fieldwork import donotcall, draws, privacy, projects, quotas
 from cati.fieldwork.sample_import import SampleError, parse_sample, read_table
 from cati.models import (
     Case,
@@ -122,6 +124,26 @@ class DncForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     pass
+
+
+class PersonalFieldsForm(FlaskForm):
+    # Ticked: personal (left out of exports). The choices are the sample's variables.
+    personal_vars = SelectMultipleField(
+        _l("Personal"), widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
+
+
+class RetentionForm(FlaskForm):
+    days = IntegerField(
+        _l("Days after a case is finalized (empty: keep until erased by hand)"),
+        validators=[Optional(), NumberRange(min=0, max=privacy.MAX_RETENTION_DAYS)],
+    )
+
+
+class EraseForm(FlaskForm):
+    case_id = StringField(_l("Case id"), validators=[DataRequired(), Length(max=64)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    do_not_call = BooleanField(_l("The respondent also objects to any call: do not call"))
 
 
 def _me() -> User:
@@ -224,6 +246,9 @@ def _page(project: Project, status: int = 200, **forms) -> tuple[str, int]:
         draw_form=forms.get("draw") or DrawForm(formdata=None, seed=new_seed()),
         draw_problems=forms.get("draw_problems", []),
         pending_draws=draws.pending_draws(session, project, clock_now()),
+        personal_form=forms.get("personal") or _personal_form(project),
+        retention_form=forms.get("retention") or RetentionForm(days=project.retention_days),
+        erase_form=forms.get("erase") or EraseForm(),
         button=ButtonForm(),
         problems=forms.get("problems", []),
         job_form=JobForm(),
@@ -305,10 +330,19 @@ def sample(code: str):
             form.file.errors = [gettext("Nothing was imported.")]
             problems = [p.translated(gettext) for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
             return _page(project, 400, sample=form, problems=problems)
+    _imported(count)
+    return redirect(url_for("research.project", code=code) + "#privacy")
+
+
+def _imported(count: int) -> None:
     flash(
-        gettext("Imported %(n)s cases; release a replicate to start calling them.", n=count), "ok"
+        gettext(
+            "Imported %(n)s cases; mark which sample variables are not personal, then "
+            "release a replicate to start calling them.",
+            n=count,
+        ),
+        "ok",
     )
-    return redirect(url_for("research.project", code=code))
 
 
 # --- drawing a sample in the browser: draw, preview, accept or discard ------------------
@@ -400,10 +434,8 @@ def accept_draw(code: str, draw_id: int):
         db.session().rollback()
         problems = [p.translated(gettext) for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
         return _preview(project, _pending(project, draw_id), 400, problems)
-    flash(
-        gettext("Imported %(n)s cases; release a replicate to start calling them.", n=count), "ok"
-    )
-    return redirect(url_for("research.project", code=code))
+    _imported(count)
+    return redirect(url_for("research.project", code=code) + "#privacy")
 
 
 @bp.route("/<code>/draws/<int:draw_id>/discard", methods=["POST"])
@@ -501,6 +533,78 @@ def dnc(code: str):
     return _page(project, 400, dnc=form)
 
 
+# --- privacy: personal fields, retention, erasure (docs/privacy.md) ----------------------
+
+
+def _personal_form(project: Project, formdata=None) -> PersonalFieldsForm:
+    form = PersonalFieldsForm(formdata=formdata)
+    form.personal_vars.choices = sorted(project.personal_fields)
+    if formdata is None:
+        form.personal_vars.data = [n for n, personal in project.personal_fields.items() if personal]
+    return form
+
+
+@bp.route("/<code>/personal", methods=["POST"])
+def personal_fields(code: str):
+    project = member_project(code)
+    form = _personal_form(project, request.form)
+    if not form.validate_on_submit():
+        return _page(project, 400, personal=form)
+    ticked = set(form.personal_vars.data or [])
+    not_personal = [name for name in project.personal_fields if name not in ticked]
+    privacy.set_personal_fields(db.session(), project, not_personal, by=_me())
+    flash(gettext("Personal fields saved."), "ok")
+    return redirect(url_for("research.project", code=code) + "#privacy")
+
+
+@bp.route("/<code>/retention", methods=["POST"])
+def retention(code: str):
+    project = member_project(code)
+    form = RetentionForm()
+    if not form.validate_on_submit():
+        return _page(project, 400, retention=form)
+    privacy.set_retention(db.session(), project, form.days.data, by=_me())
+    flash(gettext("Retention saved."), "ok")
+    return redirect(url_for("research.project", code=code) + "#privacy")
+
+
+@bp.route("/<code>/erase", methods=["POST"])
+def erase(code: str):
+    project = member_project(code)
+    form = EraseForm()
+    if form.validate_on_submit():
+        session = db.session()
+        try:
+            case = privacy.find_case(session, project, form.case_id.data.strip())
+            erasure = privacy.erase_case(
+                session,
+                case,
+                form.reason.data,
+                do_not_call=form.do_not_call.data,
+                by=_me(),
+                now=clock_now(),
+            )
+        except CatiError as exc:
+            session.rollback()
+            form.case_id.errors = [exc.translated(gettext)]
+        else:
+            flash(_erasure_message(form.case_id.data.strip(), erasure), "ok")
+            return redirect(url_for("research.project", code=code) + "#privacy")
+    return _page(project, 400, erase=form)
+
+
+def _erasure_message(case_id: str, erasure: privacy.Erasure) -> str:
+    if erasure.already:
+        return gettext("Case %(case)s was already erased; nothing changed.", case=case_id)
+    return gettext(
+        "Erased the personal data of case %(case)s: %(fields)s variables, %(phones)s phone "
+        "numbers; its answers stay.",
+        case=case_id,
+        fields=len(erasure.fields),
+        phones=erasure.phones,
+    )
+
+
 # --- reports and data files, made in the background -----------------------------------
 
 JOB_CHOICES = [
@@ -522,7 +626,9 @@ class JobForm(FlaskForm):
     language = SelectField(
         _l("Language"), choices=[SelectChoice("es", "Español"), SelectChoice("en", "English")]
     )
-    personal = BooleanField(_l("Include personal data (sample variables)"))
+    personal = BooleanField(
+        _l("Include personal data (personal sample variables, real case ids; audited)")
+    )
 
 
 def project_jobs(project: Project) -> list[Job]:

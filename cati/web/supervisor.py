@@ -22,12 +22,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
-from wtforms import DateField, SelectField, StringField, TimeField
+from wtforms import BooleanField, DateField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
 from cati import db
 from cati.errors import CatiError
-from cati.fieldwork import dispatch, monitor, supervision
+from cati.fieldwork import dispatch, monitor, privacy, supervision
 from cati.fieldwork.disposition import catalogue
 from cati.models import (
     AuditEntry,
@@ -72,6 +72,10 @@ class ReassignForm(ReasonForm):
 
 class OutcomeForm(ReasonForm):
     outcome = SelectField(_l("Outcome"), validate_choice=False)
+
+
+class EraseForm(ReasonForm):
+    do_not_call = BooleanField(_l("The respondent also objects to any call: do not call"))
 
 
 class CaseFilter(FlaskForm):
@@ -213,6 +217,7 @@ def _case_page(case: Case, project: Project, status: int = 200):
         reassign=reassign,
         outcome=outcome,
         release=ReasonForm(prefix="release"),
+        erase=EraseForm(prefix="erase"),
     ), status
 
 
@@ -286,6 +291,21 @@ def do_release(case_id: int):
         dispatch.release_claim(db.session(), case, by=_me(), reason=form.reason.data)
 
     return _act(case_id, ReasonForm, "release", act)
+
+
+@bp.route("/case/<int:case_id>/erase", methods=["POST"])
+def do_erase(case_id: int):
+    def act(case: Case, form: EraseForm, project: Project) -> None:
+        privacy.erase_case(
+            db.session(),
+            case,
+            form.reason.data,
+            do_not_call=form.do_not_call.data,
+            by=_me(),
+            now=clock_now(),
+        )
+
+    return _act(case_id, EraseForm, "erase", act)
 
 
 FLAG_NAMES = {

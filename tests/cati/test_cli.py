@@ -16,6 +16,7 @@ COMMANDS = [
     "dnc",
     "export",
     "jobs",
+    "privacy",
     "project",
     "questionnaire",
     "sample",

@@ -80,3 +80,44 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_privacy_upgrade_gives_existing_projects_a_key_and_the_opt_out_outcome(
+    backend, new_database_url
+):
+    url = new_database_url(backend)
+    migrate.upgrade(url, "0007")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            for code in ("OLD1", "OLD2"):
+                conn.execute(
+                    text(
+                        "INSERT INTO projects (code, name, client_name, status, time_zone, "
+                        "rules, created_at) VALUES (:code, 'Old', '', 'fieldwork', 'UTC', '{}', "
+                        "CURRENT_TIMESTAMP)"
+                    ),
+                    {"code": code},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO cases (project_id, external_id, time_zone, sample_vars, "
+                    "replicate, state, rank, priority, attempts) "
+                    "SELECT id, 'C1', 'UTC', '{}', 1, 'active', 2, 0, 0 FROM projects"
+                )
+            )
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            keys = conn.execute(text("SELECT pseudonym_key FROM projects")).scalars().all()
+            opt_outs = conn.execute(
+                text("SELECT aapor FROM outcomes WHERE code = 'OPT_OUT' AND opt_out")
+            ).scalars()
+            assert len(set(keys)) == 2 and all(len(k) == 64 for k in keys)
+            assert list(opt_outs) == ["2.11", "2.11"]
+            assert conn.execute(text("SELECT count(*) FROM cases")).scalar() == 2
+        migrate.downgrade(url, "0007")
+        with engine.connect() as conn:  # no table copy took the cases with it either way
+            assert conn.execute(text("SELECT count(*) FROM cases")).scalar() == 2
+    finally:
+        engine.dispose()

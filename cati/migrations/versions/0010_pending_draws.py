@@ -1,7 +1,7 @@
 """Samples drawn in the browser and waiting to be accepted.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-11-27 12:30:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import cati.db
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

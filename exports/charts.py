@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 NAVY = "#1f3a5f"
 ORANGE = "#e07a1f"
@@ -41,11 +42,15 @@ def _short(label: str, limit: int = 48) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def to_data_uri(figure: Figure) -> str:
+def to_svg(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(figure)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
+
+
+def to_data_uri(figure: Figure) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(to_svg(figure)).decode("ascii")
 
 
 def bars(labels: Sequence[str], percents: Sequence[float]) -> str:
@@ -216,3 +221,60 @@ def region_map(
         ax.set_aspect("equal", adjustable="datalim")
         ax.axis("off")
         return to_data_uri(figure)
+
+
+# A series over time: its name, one value per period (None: nothing to show) and its colour.
+Series = tuple[str, Sequence[float | None], str]
+RED = SCALE[0]
+LIGHT = "#c9d6e3"
+
+
+def _time_axis(figure: Figure, ax, periods: Sequence[str], series: Sequence[Series]) -> bytes:
+    step = max(1, -(-len(periods) // 14))  # at most 14 labels
+    ax.set_xticks(range(0, len(periods), step), list(periods)[::step])
+    ax.set_xlim(-0.6, len(periods) - 0.4)
+    ax.tick_params(axis="x", length=0)
+    ax.grid(axis="y", color="#e3e8ee", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if len(series) > 1:
+        ax.legend(loc="upper left", bbox_to_anchor=(0, 1.18), ncol=len(series), frameon=False)
+    return to_svg(figure)
+
+
+def columns(periods: Sequence[str], series: Sequence[Series], height: float = 2.0) -> bytes:
+    """Side-by-side columns per period (days or hours), one colour per series."""
+    with plt.rc_context(STYLE):
+        figure, ax = plt.subplots(figsize=(WIDTH, height))
+        width = 0.8 / len(series)
+        for k, (name, values, colour) in enumerate(series):
+            x = [i - 0.4 + width * (k + 0.5) for i in range(len(periods))]
+            ax.bar(x, [v or 0 for v in values], width=width, color=colour, label=name)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        return _time_axis(figure, ax, periods, series)
+
+
+def stacked_columns(periods: Sequence[str], series: Sequence[Series]) -> bytes:
+    """One column per period split into the series, bottom first."""
+    with plt.rc_context(STYLE):
+        figure, ax = plt.subplots(figsize=(WIDTH, 2.0))
+        bottom = [0.0] * len(periods)
+        for name, values, colour in series:
+            heights = [v or 0 for v in values]
+            ax.bar(range(len(periods)), heights, bottom=bottom, color=colour, label=name)
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        return _time_axis(figure, ax, periods, series)
+
+
+def percent_lines(periods: Sequence[str], series: Sequence[Series]) -> bytes:
+    """Rates as lines in percent (0 to 1 in, 0 % to 100 % out); gaps where a value is None."""
+    with plt.rc_context(STYLE):
+        figure, ax = plt.subplots(figsize=(WIDTH, 2.0))
+        top = 0.0
+        for name, values, colour in series:
+            points = [float("nan") if v is None else 100 * v for v in values]
+            ax.plot(range(len(periods)), points, color=colour, marker="o", markersize=3, label=name)
+            top = max([top, *(p for p in points if p == p)])
+        ax.set_ylim(0, min(100, max(10, top * 1.2)))
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        return _time_axis(figure, ax, periods, series)

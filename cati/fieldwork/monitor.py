@@ -8,8 +8,8 @@ wrap-up), their call attempts and their finished interviews.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -72,7 +72,6 @@ class Monitor:
     quotas: list[tuple[str, int, int, bool]]
     rates_overall: dict[str, float]
     rates_today: dict[str, float]
-    completes_by_day: list[tuple[date, int]] = field(default_factory=list)
 
 
 def day_start(project: Project, now: datetime) -> datetime:
@@ -207,22 +206,6 @@ def _interviewer_rows(session: Session, project: Project, now: datetime) -> list
     return rows
 
 
-def completes_by_day(session: Session, project: Project, now: datetime, days: int = 14):
-    zone = ZoneInfo(project.time_zone)
-    since = day_start(project, now) - timedelta(days=days - 1)
-    counts: Counter[date] = Counter()
-    for (finalized,) in session.execute(
-        select(Case.finalized_at).where(
-            Case.project_id == project.id,
-            Case.final_aapor == "1.1",
-            Case.finalized_at >= since,
-        )
-    ):
-        counts[finalized.astimezone(zone).date()] += 1
-    first = since.date()
-    return [(first + timedelta(days=i), counts[first + timedelta(days=i)]) for i in range(days)]
-
-
 def monitor(session: Session, project: Project, now: datetime) -> Monitor:
     by_state = cases_by_state(session, project)
     due_soon = session.scalar(
@@ -252,5 +235,4 @@ def monitor(session: Session, project: Project, now: datetime) -> Monitor:
         quotas=quotas,
         rates_overall=_rates(interim_codes(session, project)),
         rates_today=_rates(interim_codes(session, project, since=day_start(project, now))),
-        completes_by_day=completes_by_day(session, project, now),
     )

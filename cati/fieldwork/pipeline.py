@@ -76,6 +76,7 @@ class Marker:
     calls: int
     calls_today: int
     cases: int
+    released: int
 
 
 def _quarter(session: Session, column: ColumnElement) -> ColumnElement:
@@ -115,7 +116,9 @@ def marker(session: Session, project: Project, now: datetime) -> Marker:
     hour = now.astimezone(ZoneInfo(project.time_zone)).strftime("%Y-%m-%d %H")
     facts = (calls, last_call, cases, released, finished, last_release, last_finish, hour)
     etag = hashlib.sha1(repr(facts).encode()).hexdigest()[:16]
-    return Marker(etag=etag, calls=calls, calls_today=int(calls_today), cases=cases)
+    return Marker(
+        etag=etag, calls=calls, calls_today=int(calls_today), cases=cases, released=released
+    )
 
 
 def pipeline(session: Session, project: Project, now: datetime) -> Pipeline:

@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from cati import db
 from cati.errors import CatiError
-from cati.fieldwork import dispatch, monitor, privacy, supervision
+from cati.fieldwork import dispatch, monitor, pipeline, privacy, supervision
 from cati.fieldwork.disposition import catalogue
 from cati.models import (
     AuditEntry,
@@ -42,6 +42,7 @@ from cati.models import (
 )
 from cati.web.access import member_project, restrict_to
 from cati.web.clock import now as clock_now
+from cati.web.pipeline_charts import CHARTS
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 restrict_to(bp, Role.SUPERVISOR)
@@ -116,10 +117,11 @@ def index() -> Response | str:
 @bp.route("/<code>/")
 def live(code: str) -> Response | str:
     project = member_project(code)
-    data = monitor.monitor(db.session(), project, clock_now())
+    now = clock_now()
     fragment = render_template(
         "supervisor/_monitor.html",
-        m=data,
+        m=monitor.monitor(db.session(), project, now),
+        charts=pipeline.marker(db.session(), project, now),
         zone=ZoneInfo(project.time_zone),
         status_names=STATUS_NAMES,
     )
@@ -132,6 +134,26 @@ def live(code: str) -> Response | str:
         response.set_etag(etag)
         return response
     return render_template("supervisor/live.html", project=project, fragment=fragment)
+
+
+@bp.route("/<code>/charts/<chart>.svg")
+def chart(code: str, chart: str) -> Response:
+    """One chart over time; its URL carries the marker, so the page asks again only when the
+    pipeline changed, and an unchanged chart costs the marker's two queries and a 304."""
+    project = member_project(code)
+    draw = CHARTS.get(chart)
+    if draw is None:
+        abort(404)
+    session, now = db.session(), clock_now()
+    etag = f"{chart}-{get_locale()}-{pipeline.marker(session, project, now).etag}"
+    if request.if_none_match.contains(etag):
+        return Response(status=304)
+    response = Response(draw(pipeline.pipeline(session, project, now)), mimetype="image/svg+xml")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    # matplotlib styles its SVG inline; nothing in it runs.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
 
 
 @bp.route("/<code>/cases")

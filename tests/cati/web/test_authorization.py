@@ -65,6 +65,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.erase": ("researcher", {NOT_MINE}),
     "supervisor.index": ("supervisor", {200}),
     "supervisor.live": ("supervisor", {NOT_MINE}),
+    "supervisor.chart": ("supervisor", {NOT_MINE}),
     "supervisor.cases": ("supervisor", {NOT_MINE}),
     "supervisor.case": ("supervisor", {NOT_MINE}),
     "supervisor.do_reschedule": ("supervisor", {NOT_MINE}),
@@ -128,6 +129,7 @@ def someone_elses(app, db):
         "interview_id": interview.id,
         "token": token,
         "replicate": 1,
+        "chart": "calls-day",
         "job_id": jobs.submit(db, project, "report", {"kind": "fieldwork"}, by=None).id,
         "draw_id": draw_id,
         "user_id": make_user(db, "researcher").id,  # a bystander for the admin's user pages

@@ -137,3 +137,74 @@ def test_the_quality_page_lists_flags_or_says_nothing_is_flagged(client, watchin
     project, _, _ = watching
     page = client.get(f"/supervisor/{project.code}/quality").get_data(as_text=True)
     assert "Nothing flagged" in page
+
+
+def chart_url(project, chart):
+    return f"/supervisor/{project.code}/charts/{chart}.svg"
+
+
+def a_call(db, project, interviewer, outcome="COMPLETE"):
+    presence.set_status(db, interviewer, "available", MONDAY_10 - timedelta(hours=1))
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    record_outcome(db, claim.case, interviewer, outcome, now=MONDAY_10)
+
+
+def test_before_any_call_the_monitor_says_so_instead_of_drawing_empty_charts(client, watching):
+    project, _, _ = watching
+    page = client.get(f"/supervisor/{project.code}/").get_data(as_text=True)
+    assert page.count("No calls yet.") == 2
+    assert page.count("No calls yet today.") == 2
+    assert "/charts/rates-day.svg" in page  # cases are released: rates and states are drawn
+    assert "/charts/calls-day.svg" not in page
+
+
+def test_each_chart_is_an_svg_image_in_the_users_language(client, db, watching):
+    project, interviewer, _ = watching
+    a_call(db, project, interviewer)
+    page = client.get(f"/supervisor/{project.code}/").get_data(as_text=True)
+    for chart in (
+        "calls-day",
+        "calls-hour",
+        "productivity-day",
+        "productivity-hour",
+        "rates-day",
+        "states-day",
+    ):
+        assert f"/charts/{chart}.svg?v=" in page
+        response = client.get(chart_url(project, chart))
+        assert response.status_code == 200, chart
+        assert response.mimetype == "image/svg+xml"
+        assert response.get_data(as_text=True).lstrip().startswith("<?xml")
+    english = client.get(chart_url(project, "calls-day"))
+    calls = english.get_data(as_text=True)
+    assert "Completes" in calls and "Refusals" in calls and "30 Nov" in calls
+    client.post(
+        "/language",
+        data={"locale": "es", "csrf_token": csrf_token(client, f"/supervisor/{project.code}/")},
+    )
+    spanish = client.get(chart_url(project, "calls-day"))
+    assert "30 nov" in spanish.get_data(as_text=True)
+    assert spanish.headers["ETag"] != english.headers["ETag"]
+
+
+def test_an_unchanged_chart_costs_a_304_and_a_call_redraws_it(client, db, watching):
+    project, interviewer, _ = watching
+    first = client.get(chart_url(project, "calls-hour"))
+    etag = first.headers["ETag"]
+    again = client.get(chart_url(project, "calls-hour"), headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    fragment = client.get(f"/supervisor/{project.code}/?fragment=1")
+    a_call(db, project, interviewer)
+    after = client.get(chart_url(project, "calls-hour"), headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.headers["ETag"] != etag
+    changed = client.get(
+        f"/supervisor/{project.code}/?fragment=1",
+        headers={"If-None-Match": fragment.headers["ETag"]},
+    )
+    assert changed.status_code == 200  # the page reloads the images with their new version
+
+
+def test_an_unknown_chart_is_404_and_another_projects_chart_403(client, db, watching):
+    project, _, _ = watching
+    assert client.get(chart_url(project, "nonsense")).status_code == 404
+    assert client.get(chart_url(make_project(db), "calls-day")).status_code == 403

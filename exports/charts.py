@@ -234,6 +234,7 @@ def _time_axis(figure: Figure, ax, periods: Sequence[str], series: Sequence[Seri
     ax.set_xticks(range(0, len(periods), step), list(periods)[::step])
     ax.set_xlim(-0.6, len(periods) - 0.4)
     ax.tick_params(axis="x", length=0)
+    ax.set_ylim(top=ax.get_ylim()[1] * 1.08)  # room above the tallest column
     ax.grid(axis="y", color="#e3e8ee", linewidth=0.6)
     ax.set_axisbelow(True)
     if len(series) > 1:
@@ -245,7 +246,7 @@ def columns(periods: Sequence[str], series: Sequence[Series], height: float = 2.
     """Side-by-side columns per period (days or hours), one colour per series."""
     with plt.rc_context(STYLE):
         figure, ax = plt.subplots(figsize=(WIDTH, height))
-        width = 0.8 / len(series)
+        width = (0.8 if len(series) > 1 else 0.6) / len(series)
         for k, (name, values, colour) in enumerate(series):
             x = [i - 0.4 + width * (k + 0.5) for i in range(len(periods))]
             ax.bar(x, [v or 0 for v in values], width=width, color=colour, label=name)

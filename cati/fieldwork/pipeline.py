@@ -32,6 +32,7 @@ from cati.stats.aapor import CATEGORIES, DispositionCounts, category_of, outcome
 
 QUARTER = 900  # seconds
 DAYS = 28  # the day charts show at most the last four weeks
+HOURS_SHOWN = 8  # the hour charts show at least the last eight hours of today
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Standing:
 @dataclass(frozen=True)
 class Pipeline:
     days: list[Bucket]
-    hours: list[Bucket]  # today, from the first hour with a call or work to now
+    hours: list[Bucket]  # today to now, from the first busy hour or the last 8 if later
     standing: list[Standing]
 
 
@@ -178,7 +179,8 @@ def pipeline(session: Session, project: Project, now: datetime) -> Pipeline:
     hour_starts = [today.replace(hour=h) for h in range(now.astimezone(zone).hour + 1)]
     hour_hours = _hours_in(hour_starts, now, spells)
     busy = [i for i, h in enumerate(hour_starts) if h.hour in per_hour or hour_hours[i]]
-    first_hour = busy[0] if busy else len(hour_starts)
+    # From the first busy hour, but at least the last HOURS_SHOWN hours for context.
+    first_hour = min([*busy[:1], max(len(hour_starts) - HOURS_SHOWN, 0)])
 
     days = [Bucket(start=d, hours=day_hours[i], **per_day[i]) for i, d in enumerate(day_starts)]
     hours = [

@@ -160,12 +160,12 @@ def chart(code: str, chart: str) -> Response:
 def cases(code: str) -> str:
     project = member_project(code)
     session = db.session()
-    table = catalogue(session, project)
+    labels = _outcome_labels(catalogue(session, project))
     form = CaseFilter(request.args)
     form.state.choices = [("", _l("any"))] + [
         (s, s) for s in ("unreleased", "active", "held", "final")
     ]
-    form.outcome.choices = [("", _l("any"))] + [(c, c) for c in table]
+    form.outcome.choices = [("", _l("any")), *labels.items()]
     query = select(Case).where(Case.project_id == project.id)
     if form.q.data:
         text = form.q.data.strip()
@@ -194,15 +194,21 @@ def cases(code: str) -> str:
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
         zone=ZoneInfo(project.time_zone),
+        labels=labels,
         filters={k: v for k, v in request.args.items() if k != "page"},
     )
+
+
+def _outcome_labels(table) -> dict[str, str]:
+    label = "label_es" if str(get_locale()) == "es" else "label_en"
+    return {code: getattr(outcome, label) for code, outcome in table.items()}
 
 
 def _case_page(case: Case, project: Project, status: int = 200):
     session = db.session()
     zone = ZoneInfo(case.time_zone)
     table = catalogue(session, project)
-    label = "label_es" if str(get_locale()) == "es" else "label_en"
+    labels = _outcome_labels(table)
     interviewers = session.execute(
         select(User.id, User.full_name, User.username)
         .join(ProjectMember, ProjectMember.user_id == User.id)
@@ -212,7 +218,7 @@ def _case_page(case: Case, project: Project, status: int = 200):
     reassign = ReassignForm(prefix="reassign")
     reassign.interviewer.choices = [(i.id, i.full_name or i.username) for i in interviewers]
     outcome = OutcomeForm(prefix="outcome")
-    outcome.outcome.choices = [(c, getattr(o, label)) for c, o in table.items() if not o.system]
+    outcome.outcome.choices = [(c, labels[c]) for c, o in table.items() if not o.system]
     interview = session.scalar(
         select(Interview).where(Interview.case_id == case.id).order_by(Interview.id.desc())
     )
@@ -231,7 +237,7 @@ def _case_page(case: Case, project: Project, status: int = 200):
         project=project,
         zone=zone,
         attempts=attempts,
-        labels={c: getattr(o, label) for c, o in table.items()},
+        labels=labels,
         interview=interview,
         trail=trail,
         claimed_by=claimed_by,

@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import sync_playwright
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from cati import accounts, demo, migrate
@@ -23,6 +24,7 @@ from cati.config import Settings
 from cati.fieldwork import dispatch, presence, weblinks
 from cati.fieldwork.disposition import record_outcome
 from cati.fieldwork.projects import get_project
+from cati.models import Case
 from sampling.demo import demo_frame
 
 HERE = Path(__file__).parent
@@ -38,27 +40,37 @@ def log_in(page, username: str) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-def simulate_morning(session, project) -> None:
-    """An hour of calls before the screenshots, so the supervisor has something to watch."""
-    interviewer = accounts.get_user(session, "interviewer")
-    start = MONDAY - timedelta(hours=1)
+OUTCOMES = [
+    "NO_ANSWER",
+    "BUSY",
+    "COMPLETE",
+    "AM_MESSAGE",
+    "REFUSAL_SOFT",
+    "NO_ANSWER",
+    "COMPLETE",
+    "NON_WORKING",
+    "NO_ANSWER",
+    "COMPLETE",
+]
+
+
+def simulate_shift(session, project, interviewer, start: datetime, hours: int) -> None:
+    """Calls every six minutes from ``start``; the interviewer logs off at the end."""
     presence.set_status(session, interviewer, "available", start)
-    outcomes = [
-        "NO_ANSWER",
-        "BUSY",
-        "COMPLETE",
-        "AM_MESSAGE",
-        "REFUSAL_SOFT",
-        "NO_ANSWER",
-        "COMPLETE",
-        "NON_WORKING",
-        "NO_ANSWER",
-        "COMPLETE",
-    ]
-    for minute, outcome in zip(range(2, 60, 6), outcomes, strict=False):
-        now = start + timedelta(minutes=minute)
+    for k in range(10 * hours):
+        now = start + timedelta(minutes=2 + 6 * k)
         claim = dispatch.next_case(session, project, interviewer, now=now)
+        outcome = OUTCOMES[(k + start.day) % len(OUTCOMES)]
         record_outcome(session, claim.case, interviewer, outcome, now=now + timedelta(minutes=4))
+    presence.set_status(session, interviewer, "offline", start + timedelta(hours=hours))
+
+
+def simulate_fieldwork(session, project) -> None:
+    """Three mornings last week and an hour today, so the supervisor has something to watch."""
+    interviewer = accounts.get_user(session, "interviewer")
+    for days_ago in (5, 4, 3):
+        simulate_shift(session, project, interviewer, MONDAY - timedelta(days=days_ago, hours=1), 3)
+    simulate_shift(session, project, interviewer, MONDAY - timedelta(hours=1), 1)
     presence.set_status(session, interviewer, "on_call", MONDAY)
     session.commit()
 
@@ -92,10 +104,18 @@ def main() -> None:
     )
     session = app.extensions["cati.sessionmaker"]()
     demo.ensure_demo_users(session)
-    demo.ensure_demo_project(session, MONDAY - timedelta(hours=2))
+    demo.ensure_demo_project(session, MONDAY - timedelta(days=5, hours=2))
     project = get_project(session, demo.DEMO_PROJECT)
-    token = weblinks.issue_links(session, project)[5][1]
-    simulate_morning(session, project)
+    simulate_fieldwork(session, project)
+    # A web link for a case in play that nobody has called yet.
+    uncalled = set(
+        session.scalars(
+            select(Case.external_id).where(
+                Case.project_id == project.id, Case.state == "active", Case.attempts == 0
+            )
+        )
+    )
+    token = next(t for case_id, t in weblinks.issue_links(session, project) if case_id in uncalled)
     session.close()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

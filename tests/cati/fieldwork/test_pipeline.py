@@ -71,6 +71,15 @@ def test_todays_hours_run_from_the_first_busy_hour_to_now(db, project, fieldwork
     assert sum(h.attempts for h in hours) == 4
 
 
+def test_a_late_start_still_shows_the_last_eight_hours(db, project, interviewer):
+    (case,) = make_cases(db, project, n=1)
+    call(db, case, "NO_ANSWER", at(30, 9, 30), interviewer)
+    db.commit()
+    hours = pipeline(db, project, MONDAY_10).hours
+    assert [h.start.hour for h in hours] == list(range(3, 11))
+    assert [h.attempts for h in hours] == [0] * 6 + [1, 0]
+
+
 def test_interviewer_hours_leave_out_breaks_and_give_completes_per_hour(db, project, fieldwork):
     result = pipeline(db, project, MONDAY_10)
     # Working 08:30-09:00 and 09:15-10:00: 1.25 hours, one complete.

@@ -208,3 +208,12 @@ def test_an_unknown_chart_is_404_and_another_projects_chart_403(client, db, watc
     project, _, _ = watching
     assert client.get(chart_url(project, "nonsense")).status_code == 404
     assert client.get(chart_url(make_project(db), "calls-day")).status_code == 403
+
+
+def test_the_case_browser_names_outcomes_by_their_label(client, db, watching):
+    project, interviewer, _ = watching
+    a_call(db, project, interviewer, "REFUSAL_HARD")
+    page = client.get(f"/supervisor/{project.code}/cases?outcome=REFUSAL_HARD")
+    text = page.get_data(as_text=True)
+    assert "1 case" in text and "<td>Hard refusal</td>" in text
+    assert '<option selected value="REFUSAL_HARD">Hard refusal</option>' in text

@@ -125,15 +125,18 @@ def live(code: str) -> Response | str:
         zone=ZoneInfo(project.time_zone),
         status_names=STATUS_NAMES,
     )
+    # Polled every few seconds: an unchanged monitor costs a 304 and no HTML. The page
+    # carries the ETag of the fragment it shows, so even the first poll can be a 304.
+    etag = hashlib.sha1(fragment.encode()).hexdigest()
     if request.args.get("fragment"):
-        # Polled every few seconds: an unchanged monitor costs a 304 and no HTML.
-        etag = hashlib.sha1(fragment.encode()).hexdigest()
         if request.if_none_match.contains(etag):
             return Response(status=304)
         response = make_response(fragment)
         response.set_etag(etag)
         return response
-    return render_template("supervisor/live.html", project=project, fragment=fragment)
+    return render_template(
+        "supervisor/live.html", project=project, fragment=fragment, etag=f'"{etag}"'
+    )
 
 
 @bp.route("/<code>/charts/<chart>.svg")

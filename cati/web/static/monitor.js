@@ -1,9 +1,10 @@
 // Refreshes each [data-refresh] box from its URL while the tab is visible (every
-// data-every ms, 15 s by default); the server answers 304 when nothing changed.
+// data-every ms, 15 s by default); the server answers 304 when nothing changed since the
+// version the box shows (data-etag, then the last ETag received).
 (function () {
   "use strict";
   document.querySelectorAll("[data-refresh]").forEach(function (box) {
-    var etag = null;
+    var etag = box.dataset.etag || null;
     function refresh() {
       if (document.visibilityState !== "visible") return;
       var headers = etag ? { "If-None-Match": etag } : {};

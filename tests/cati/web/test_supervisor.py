@@ -149,6 +149,13 @@ def a_call(db, project, interviewer, outcome="COMPLETE"):
     record_outcome(db, claim.case, interviewer, outcome, now=MONDAY_10)
 
 
+def test_the_page_carries_its_fragments_etag_so_the_first_poll_can_be_a_304(client, watching):
+    project, _, _ = watching
+    page = client.get(f"/supervisor/{project.code}/").get_data(as_text=True)
+    etag = client.get(f"/supervisor/{project.code}/?fragment=1").headers["ETag"]
+    assert f'data-etag="{etag.replace(chr(34), "&#34;")}"' in page
+
+
 def test_before_any_call_the_monitor_says_so_instead_of_drawing_empty_charts(client, watching):
     project, _, _ = watching
     page = client.get(f"/supervisor/{project.code}/").get_data(as_text=True)

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from datetime import datetime
 
+from flask import current_app
 from flask_babel import format_date, gettext
+from sqlalchemy.orm import Session
 
-from cati.fieldwork.pipeline import Bucket, Pipeline
+from cati.fieldwork import pipeline
+from cati.fieldwork.pipeline import Bucket, Marker, Pipeline
+from cati.models import Project
 from exports import charts
+
+_computing = threading.Lock()
+
+
+def pipeline_for(session: Session, project: Project, now: datetime, marker: Marker) -> Pipeline:
+    """The project's pipeline at this marker, computed once for the six images the page asks
+    for together: the latest one per project is kept (per process, on the app)."""
+    latest: dict[int, tuple[str, Pipeline]] = current_app.extensions.setdefault(
+        "cati.pipelines", {}
+    )
+    with _computing:
+        etag, found = latest.get(project.id, ("", None))
+        if found is None or etag != marker.etag:
+            found = pipeline.pipeline(session, project, now)
+            latest[project.id] = (marker.etag, found)
+        return found
 
 
 def _days(p: Pipeline) -> list[str]:

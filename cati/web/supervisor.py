@@ -42,7 +42,7 @@ from cati.models import (
 )
 from cati.web.access import member_project, restrict_to
 from cati.web.clock import now as clock_now
-from cati.web.pipeline_charts import CHARTS
+from cati.web.pipeline_charts import CHARTS, pipeline_for
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 restrict_to(bp, Role.SUPERVISOR)
@@ -142,16 +142,18 @@ def live(code: str) -> Response | str:
 @bp.route("/<code>/charts/<chart>.svg")
 def chart(code: str, chart: str) -> Response:
     """One chart over time; its URL carries the marker, so the page asks again only when the
-    pipeline changed, and an unchanged chart costs the marker's two queries and a 304."""
+    pipeline changed, and an unchanged chart costs the marker's one query and a 304."""
     project = member_project(code)
     draw = CHARTS.get(chart)
     if draw is None:
         abort(404)
     session, now = db.session(), clock_now()
-    etag = f"{chart}-{get_locale()}-{pipeline.marker(session, project, now).etag}"
+    marker = pipeline.marker(session, project, now)
+    etag = f"{chart}-{get_locale()}-{marker.etag}"
     if request.if_none_match.contains(etag):
         return Response(status=304)
-    response = Response(draw(pipeline.pipeline(session, project, now)), mimetype="image/svg+xml")
+    svg = draw(pipeline_for(session, project, now, marker))
+    response = Response(svg, mimetype="image/svg+xml")
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
     # matplotlib styles its SVG inline; nothing in it runs.

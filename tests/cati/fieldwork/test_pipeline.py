@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from cati.fieldwork import dispatch, monitor, presence, projects
+from cati.fieldwork import dispatch, monitor, presence, projects, supervision
 from cati.fieldwork.disposition import record_outcome
 from cati.fieldwork.pipeline import marker, pipeline
 from cati.models import CallAttempt
@@ -123,17 +123,23 @@ def test_a_project_without_calls_or_releases_has_no_pipeline(db, project):
     assert (result.days, result.hours, result.standing) == ([], [], [])
 
 
-def test_the_marker_changes_with_a_call_and_on_the_hour_only(db, project, interviewer):
+def test_the_marker_changes_with_a_call_a_finalization_and_on_the_hour_only(
+    db, project, interviewer
+):
     make_cases(db, project, n=2)
     before = marker(db, project, MONDAY_10)
-    assert (before.calls, before.calls_today, before.cases) == (0, 0, 2)
+    assert (before.calls, before.cases, before.released) == (0, 2, 2)
     assert marker(db, project, MONDAY_10 + timedelta(minutes=30)) == before
     assert marker(db, project, MONDAY_10 + timedelta(hours=1)).etag != before.etag
     claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
     record_outcome(db, claim.case, interviewer, "NO_ANSWER", now=MONDAY_10)
     after = marker(db, project, MONDAY_10)
     assert after.etag != before.etag
-    assert (after.calls, after.calls_today) == (1, 1)
+    assert after.calls == 1
+    supervision.set_outcome(
+        db, claim.case, "NOT_ELIGIBLE", by=interviewer, reason="a business", now=MONDAY_10
+    )
+    assert marker(db, project, MONDAY_10).etag != after.etag
 
 
 def test_another_projects_calls_and_other_interviewers_hours_stay_out(db, project, interviewer):

@@ -224,3 +224,17 @@ def test_the_case_browser_names_outcomes_by_their_label(client, db, watching):
     text = page.get_data(as_text=True)
     assert "1 case" in text and "<td>Hard refusal</td>" in text
     assert '<option selected value="REFUSAL_HARD">Hard refusal</option>' in text
+
+
+def test_the_images_share_one_computation_until_the_marker_changes(app, db, watching):
+    from cati.fieldwork.pipeline import marker
+    from cati.web.pipeline_charts import pipeline_for
+
+    project, interviewer, _ = watching
+    with app.app_context():
+        first = pipeline_for(db, project, MONDAY_10, marker(db, project, MONDAY_10))
+        assert pipeline_for(db, project, MONDAY_10, marker(db, project, MONDAY_10)) is first
+        a_call(db, project, interviewer)
+        changed = pipeline_for(db, project, MONDAY_10, marker(db, project, MONDAY_10))
+        assert changed is not first
+        assert changed.days[-1].attempts == 1

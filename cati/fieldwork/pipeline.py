@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, cast, func, select
@@ -88,6 +89,7 @@ def _quarter(session: Session, column: ColumnElement) -> ColumnElement:
     return cast(seconds, Integer) // QUARTER
 
 
+@lru_cache(maxsize=65536)  # a few thousand quarter hours recur across outcomes and cases
 def _local(quarter: int, zone: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(quarter * QUARTER, UTC).astimezone(zone)
 

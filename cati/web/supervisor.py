@@ -135,7 +135,11 @@ def live(code: str) -> Response | str:
         response.set_etag(etag)
         return response
     return render_template(
-        "supervisor/live.html", project=project, fragment=fragment, etag=f'"{etag}"'
+        "supervisor/live.html",
+        project=project,
+        fragment=fragment,
+        etag=f'"{etag}"',
+        checked=now.astimezone(ZoneInfo(project.time_zone)).strftime("%H:%M:%S"),
     )
 
 

@@ -238,3 +238,13 @@ def test_the_images_share_one_computation_until_the_marker_changes(app, db, watc
         changed = pipeline_for(db, project, MONDAY_10, marker(db, project, MONDAY_10))
         assert changed is not first
         assert changed.days[-1].attempts == 1
+
+
+def test_time_passing_alone_does_not_change_the_monitor_fragment(app, client, watching):
+    project, _, _ = watching
+    first = client.get(f"/supervisor/{project.code}/?fragment=1")
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10 + timedelta(seconds=40)
+    url = f"/supervisor/{project.code}/?fragment=1"
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    page = client.get(f"/supervisor/{project.code}/").get_data(as_text=True)
+    assert '<span id="checked" data-zone="Europe/Madrid">10:00:40</span>' in page

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -32,6 +33,11 @@ from cati.models import CallAttempt, Case, Outcome, Project, ProjectMember, Stat
 from cati.stats.aapor import CATEGORIES, DispositionCounts, category_of, outcome_rates
 
 QUARTER = 900  # seconds
+# (quarter hour, from, to, number of cases): "to" is a call's outcome code, or "=" and the
+# final AAPOR code when a case is finalized; "from" is the outcome of the case's call
+# before (None: not called yet).
+Move = tuple[int, str | None, str, int]
+Spell = tuple[datetime, datetime]
 DAYS = 28  # the day charts show at most the last four weeks
 HOURS_SHOWN = 8  # the hour charts show at least the last eight hours of today
 
@@ -114,6 +120,7 @@ def marker(session: Session, project: Project, now: datetime) -> Marker:
 
 
 def pipeline(session: Session, project: Project, now: datetime) -> Pipeline:
+    """Calls and hours per day and per hour of today, and the standing at each day's end."""
     zone = ZoneInfo(project.time_zone)
     outcomes = {
         code: (aapor, contact)
@@ -128,9 +135,7 @@ def pipeline(session: Session, project: Project, now: datetime) -> Pipeline:
         return outcomes[code][0] if code in outcomes else NOT_ATTEMPTED
 
     calls = _calls(session, project)
-    moves: list[tuple[int, str | None, str | None, int]] = [
-        (q, previous, outcome, n) for q, outcome, previous, n in calls
-    ]
+    moves: list[Move] = [(q, previous, outcome, n) for q, outcome, previous, n in calls]
     moves += _finalizations(session, project)
     releases = _releases(session, project)
     total = session.scalar(select(func.count()).where(Case.project_id == project.id))
@@ -213,7 +218,7 @@ def _calls(session: Session, project: Project) -> list[tuple[int, str, str | Non
     ]
 
 
-def _finalizations(session: Session, project: Project) -> list[tuple[int, str, str, int]]:
+def _finalizations(session: Session, project: Project) -> list[Move]:
     """(quarter, the last call's outcome, "=" + the final AAPOR code, number of cases)."""
     last_call = (
         select(CallAttempt.outcome)
@@ -250,7 +255,14 @@ def _releases(session: Session, project: Project) -> dict[int, int]:
     return dict(session.execute(select(inner.c.q, func.count()).group_by(inner.c.q)).all())
 
 
-def _standing(total: int, day_starts, moves, releases, aapor, zone) -> list[Standing]:
+def _standing(
+    total: int,
+    day_starts: list[datetime],
+    moves: list[Move],
+    releases: dict[int, int],
+    aapor: Callable[[str | None], str],
+    zone: ZoneInfo,
+) -> list[Standing]:
     """Cases by state and cumulative rates at each day's end; earlier events count on the
     first day shown."""
 
@@ -294,7 +306,9 @@ def _standing(total: int, day_starts, moves, releases, aapor, zone) -> list[Stan
     return standing
 
 
-def _working_spells(session, project, since: datetime, now: datetime):
+def _working_spells(
+    session: Session, project: Project, since: datetime, now: datetime
+) -> list[Spell]:
     """Working spells of the project's interviewers overlapping [since, now]."""
     members = (
         select(User.id)
@@ -314,7 +328,7 @@ def _working_spells(session, project, since: datetime, now: datetime):
     ]
 
 
-def _hours_in(starts: list[datetime], end: datetime, spells) -> list[float]:
+def _hours_in(starts: list[datetime], end: datetime, spells: list[Spell]) -> list[float]:
     """Hours of the spells falling in each bucket [starts[i], starts[i + 1]), the last one
     ending at ``end``."""
     bounds = [*starts, end]
@@ -322,9 +336,9 @@ def _hours_in(starts: list[datetime], end: datetime, spells) -> list[float]:
     for started, ended in spells:
         first = max(bisect_right(bounds, started) - 1, 0)
         for i in range(first, len(starts)):
-            low, high = max(started, bounds[i]), min(ended, bounds[i + 1])
-            if low >= ended or bounds[i] >= ended:
+            if bounds[i] >= ended:
                 break
+            low, high = max(started, bounds[i]), min(ended, bounds[i + 1])
             if high > low:
                 hours[i] += (high - low).total_seconds() / 3600
     return hours

@@ -154,3 +154,15 @@ def test_another_projects_calls_and_other_interviewers_hours_stay_out(db, projec
     result = pipeline(db, project, MONDAY_10)
     assert [counts(d) for d in result.days] == [(0, 0, 0, 0)]
     assert result.days[0].hours == 0
+
+
+def test_days_stay_local_across_the_change_from_summer_time(db, project, interviewer):
+    """Madrid leaves summer time on Sunday 25 October 2026: 23:30 is 21:30 UTC the day
+    before and 22:30 UTC the day after."""
+    october = MONDAY_10.replace(month=10, day=26)
+    (case,) = make_cases(db, project, n=1, now=october.replace(day=24, hour=9))
+    call(db, case, "NO_ANSWER", october.replace(day=24, hour=23, minute=30), interviewer)
+    call(db, case, "BUSY", october.replace(day=25, hour=23, minute=30), interviewer)
+    db.commit()
+    days = pipeline(db, project, october).days
+    assert [(d.start.day, d.attempts) for d in days] == [(24, 1), (25, 1), (26, 0)]

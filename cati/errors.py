@@ -41,6 +41,9 @@ class ErrorCode(enum.StrEnum):
     CASE_FINAL = "E2106"
     OUTCOME_INVALID = "E2107"
     REASON_REQUIRED = "E2108"
+    OUTCOME_IN_USE = "E2109"
+    OUTCOME_INACTIVE = "E2110"
+    OUTCOME_NEEDED = "E2111"
     APPOINTMENT_IN_PAST = "E2201"
     APPOINTMENT_OUTSIDE_WINDOW = "E2202"
     APPOINTMENT_WINDOW_INVALID = "E2203"
@@ -56,6 +59,9 @@ class ErrorCode(enum.StrEnum):
     NO_QUESTIONNAIRE = "E2603"
     INTERVIEW_OVER = "E2604"
     DNC_NUMBER_INVALID = "E2501"
+    TARGET_INVALID = "E2701"
+    TARGET_COLUMN_MISSING = "E2702"
+    WEIGHTING_FAILED = "E2703"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -93,6 +99,13 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CASE_FINAL: N_("Case %(case)s is already finalized as %(outcome)s."),
     ErrorCode.OUTCOME_INVALID: N_("Outcome %(outcome)s, %(field)s: %(reason)s"),
     ErrorCode.REASON_REQUIRED: N_("Give a reason: it goes into the audit trail."),
+    ErrorCode.OUTCOME_IN_USE: N_(
+        "Outcome %(outcome)s was recorded on %(calls)s calls: deactivate it instead of deleting it."
+    ),
+    ErrorCode.OUTCOME_INACTIVE: N_("Outcome %(outcome)s is no longer used on project %(project)s."),
+    ErrorCode.OUTCOME_NEEDED: N_(
+        "Outcome %(outcome)s is needed by the system: it cannot be deactivated or deleted."
+    ),
     ErrorCode.APPOINTMENT_IN_PAST: N_("The appointment time %(at)s has already passed."),
     ErrorCode.APPOINTMENT_OUTSIDE_WINDOW: N_(
         "%(at)s (respondent's time) is outside the calling windows; the next opening is %(next)s."
@@ -119,6 +132,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.NO_QUESTIONNAIRE: N_("Project %(project)s has no questionnaire pinned yet."),
     ErrorCode.INTERVIEW_OVER: N_("This interview is already over."),
     ErrorCode.DNC_NUMBER_INVALID: N_("Do-not-call number %(position)s: %(reason)s"),
+    ErrorCode.TARGET_INVALID: N_("Weighting targets, %(place)s, column %(column)s: %(reason)s"),
+    ErrorCode.TARGET_COLUMN_MISSING: N_("%(file)s: required column %(column)s is missing."),
+    ErrorCode.WEIGHTING_FAILED: N_("The data cannot be weighted to the targets: %(reason)s"),
 }
 
 

@@ -64,6 +64,9 @@ class Project(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Madrid")
     # The calling rules as a validated document (cati.fieldwork.rules.CallingRules).
     rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Population targets for raking (cati.weighting_targets): {variable: {category: target}},
+    # categories as text, targets as shares or counts, in the order the researcher gave.
+    weighting_targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     questionnaire_version: Mapped[QuestionnaireVersion | None] = relationship()
@@ -111,6 +114,9 @@ class Outcome(Base):
     precedence: Mapped[int] = mapped_column(default=100)
     # Set by the engine only (maximum attempts, no phone left); not offered to interviewers.
     system: Mapped[bool] = mapped_column(default=False)
+    # An outcome already used stays in the catalogue (its calls refer to it) but can be
+    # taken off the interviewers' list.
+    active: Mapped[bool] = mapped_column(default=True)
 
     project: Mapped[Project] = relationship(back_populates="outcomes")
 

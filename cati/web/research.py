@@ -407,6 +407,7 @@ class JobForm(FlaskForm):
         _l("Language"), choices=[SelectChoice("es", "Español"), SelectChoice("en", "English")]
     )
     personal = BooleanField(_l("Include personal data (sample variables)"))
+    weighted = BooleanField(_l("Weighted by the project's targets"))
 
 
 def _jobs_folder() -> Path:
@@ -432,7 +433,10 @@ def make_job(code: str):
     if not form.validate_on_submit():
         abort(400)
     family, name = form.what.data.split(":")
-    params = {"language": form.language.data}
+    params = {"language": form.language.data, "weighted": form.weighted.data}
+    if form.weighted.data and not project.weighting_targets:
+        flash(gettext("Enter weighting targets first."), "error")
+        return redirect(url_for("research.project", code=code) + "#jobs")
     if family == "report":
         params["kind"] = name
     else:

@@ -107,7 +107,10 @@ def weighting_variable(code: str):
             row_errors.setdefault(problem.params.get("index", 0), []).append(
                 problem.translated(gettext)
             )
-        labels = dict(known[name].categories) if name in known else {}
+        if name not in known:  # no rows to show the problem beside
+            problems = [message for messages in row_errors.values() for message in messages]
+            return _page(project, 400, problems=problems)
+        labels = dict(known[name].categories)
         shown = [
             (c, labels.get(c.strip(), ""), t) for c, t in zip(categories, targets, strict=False)
         ]

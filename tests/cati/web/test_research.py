@@ -1,38 +1,15 @@
 """The researcher's console: a project from creation to its first replicate, and bad input."""
 
-import io
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from cati.models import Case, DoNotCall, Project, Quota
+from tests.cati.web.conftest import upload
 from tests.conftest import csrf_token, make_user
 
 LIBRARY = Path(__file__).parents[3] / "questionnaires" / "library"
 SAMPLE = b"case_id,phone,region\nA1,+1 202 555 0101,north\nA2,+1 202 555 0102,south\n"
-
-
-@pytest.fixture
-def project_url(client, login_as):
-    login_as("researcher")
-    token = csrf_token(client, "/research/")
-    data = {
-        "csrf_token": token,
-        "code": "OMNI26",
-        "name": "Ómnibus",
-        "client_name": "Acme",
-        "time_zone": "Europe/Madrid",
-    }
-    response = client.post("/research/new", data=data)
-    assert response.status_code == 302
-    return response.headers["Location"]
-
-
-def upload(client, url, path, field, filename, content, **extra):
-    token = csrf_token(client, url)
-    data = {"csrf_token": token, field: (io.BytesIO(content), filename), **extra}
-    return client.post(f"{url}{path}", data=data, content_type="multipart/form-data")
 
 
 def test_a_project_is_created_and_listed_for_its_researcher(client, db, project_url):

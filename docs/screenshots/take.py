@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from cati import accounts, demo, migrate
+from cati import accounts, demo, migrate, weighting_targets
 from cati.app import create_app
 from cati.config import Settings
 from cati.fieldwork import dispatch, presence, weblinks
@@ -62,6 +62,15 @@ def simulate_morning(session, project) -> None:
     session.commit()
 
 
+def set_population_targets(session, project) -> None:
+    """Weighting targets: the households per region of the frame the sample was drawn from."""
+    from sampling.demo import demo_frame
+
+    population = demo_frame(3000, random=2026)["region"].value_counts().sort_index()
+    counts = {str(region): float(n) for region, n in population.items()}
+    weighting_targets.set_targets(session, project, {"region": counts}, replace_all=True)
+
+
 def main() -> None:
     folder = tempfile.mkdtemp()
     url = f"sqlite:///{folder}/demo.db"
@@ -80,6 +89,7 @@ def main() -> None:
     project = get_project(session, demo.DEMO_PROJECT)
     token = weblinks.issue_links(session, project)[5][1]
     simulate_morning(session, project)
+    set_population_targets(session, project)
     session.close()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -126,6 +136,10 @@ def main() -> None:
         log_in(researcher, "researcher")
         researcher.goto(f"/research/{demo.DEMO_PROJECT}/")
         researcher.screenshot(path=HERE / "research-project.png", full_page=True)
+        researcher.goto(f"/research/{demo.DEMO_PROJECT}/outcomes")
+        researcher.screenshot(path=HERE / "research-outcomes.png", full_page=True)
+        researcher.goto(f"/research/{demo.DEMO_PROJECT}/weighting?variable=region")
+        researcher.screenshot(path=HERE / "research-weighting.png", full_page=True)
         admin = browser.new_page(base_url=base, viewport={"width": 1200, "height": 520})
         log_in(admin, "admin")
         admin.screenshot(path=HERE / "admin.png")

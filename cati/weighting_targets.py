@@ -283,6 +283,9 @@ def raked(
     data: dataset.Dataset, targets: Mapping[str, Mapping[str, float]]
 ) -> tuple[np.ndarray, RakeReport]:
     """The design weights raked to the targets; a margin that cannot be met is a CatiError."""
+    if not targets:
+        reason = "the project has no weighting targets (enter them in the researcher's console)"
+        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=reason)
     try:
         result = rake(_margins(data.frame, targets), targets, weights=design_start(data.frame))
     except WeightingError as exc:

@@ -33,14 +33,8 @@ def _rows_for(project: Project, variable: wt.WeightingVariable) -> list[tuple[st
     """(category, label, target) rows to fill in: the stored ones, then the known categories."""
     stored = (project.weighting_targets or {}).get(variable.name, {})
     labels = dict(variable.categories)
-    categories = list(stored) + [
-        c
-        for c in (
-            [c for c, _ in variable.categories]
-            or wt.sample_categories(db.session(), project, variable)
-        )
-        if c not in stored
-    ]
+    offered = list(labels) or wt.sample_categories(db.session(), project, variable)
+    categories = list(stored) + [c for c in offered if c not in stored]
     rows = [(c, labels.get(c, ""), f"{stored[c]:g}" if c in stored else "") for c in categories]
     return rows + [("", "", "")] * BLANK_ROWS
 

@@ -175,3 +175,16 @@ def test_a_weighted_topline_states_the_raking_and_its_effective_base(db, klemens
     text = text_of(out)
     # Kish base of weights 35·0.25/16 (16 times) and 35·0.75/19 (19 times): 29.84.
     assert "raked to population targets for row" in text and "29.8" in text
+
+
+def test_the_export_command_writes_the_raked_weight_or_names_the_problem(
+    run, db, klemens, tmp_path
+):
+    out = tmp_path / "data.csv"
+    refused = run("data", klemens.code, "--weighted", "--out", str(out))
+    assert refused.exit_code == 1 and "has no weighting targets" in refused.output
+    wt.set_targets(db, klemens, {"row": {"r1": 0.25, "r2": 0.75}}, replace_all=True)
+    result = run("data", klemens.code, "--weighted", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    weights = pd.read_csv(out)["weight"]
+    assert sorted(weights.round(6).unique()) == [round(35 * 0.25 / 16, 6), round(35 * 0.75 / 19, 6)]

@@ -335,7 +335,7 @@ def check(
     targets = project.weighting_targets or {}
     if not targets or project.questionnaire_version_id is None:
         return None
-    data = dataset.build(session, project)
+    data = dataset.build(session, project, only=set(targets))
     if data.frame.empty:
         return None
     per_variable: dict[str, list[CategoryCheck]] = {}

@@ -182,9 +182,10 @@ def check_rows(
             problems.append(target_problem(first_place[name], "target", reason))
         elif not _sums_to_a_share(total):
             counts[name] = total
-    if len(set(counts.values())) > 1:
-        (first, first_total), *others = counts.items()
-        name, total = next((n, t) for n, t in others if t != first_total)
+    first, first_total = next(iter(counts.items()), ("", 0.0))
+    unequal = [(n, t) for n, t in counts.items() if not math.isclose(t, first_total, rel_tol=1e-6)]
+    if unequal:
+        name, total = unequal[0]
         reason = (
             f"the counts of {name} sum to {total:g} but those of {first} to {first_total:g}; "
             "counts must describe the same population (or give shares)"
@@ -274,6 +275,12 @@ def _margins(frame: pd.DataFrame, targets: Mapping[str, Mapping[str, float]]) ->
     return pd.DataFrame({name: frame[name].map(category_key) for name in targets})
 
 
+def population(targets: Mapping[str, Mapping[str, float]]) -> float | None:
+    """The population the counts describe; None when every variable is given as shares."""
+    totals = (sum(cells.values()) for cells in targets.values())
+    return next((t for t in totals if not _sums_to_a_share(t)), None)
+
+
 def design_start(frame: pd.DataFrame) -> np.ndarray:
     """The design weights to start from; a case imported without one counts 1."""
     return pd.to_numeric(frame["design_weight"], errors="coerce").fillna(1.0).to_numpy()
@@ -287,7 +294,13 @@ def raked(
         reason = "the project has no weighting targets (enter them in the researcher's console)"
         raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=reason)
     try:
-        result = rake(_margins(data.frame, targets), targets, weights=design_start(data.frame))
+        # Shares are scaled to the population when other variables give counts.
+        result = rake(
+            _margins(data.frame, targets),
+            targets,
+            weights=design_start(data.frame),
+            total=population(targets),
+        )
     except WeightingError as exc:
         raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=str(exc)) from None
     if not result.report.converged:

@@ -143,6 +143,18 @@ def test_the_raked_weight_reproduces_klemens_two_by_two_example(db, klemens, tmp
     assert data.groupby(["row", "col"])["weight"].nunique().eq(1).all()
 
 
+def test_shares_of_one_variable_are_scaled_to_the_counts_of_another(db, klemens, tmp_path):
+    """Row as counts (5, 15), column as shares (0.5, 0.5): the same Klemens solution."""
+    targets = {"row": {"r1": 5, "r2": 15}, "col": {"c1": 0.5, "c2": 0.5}}
+    wt.set_targets(db, klemens, targets, replace_all=True)
+    out = tmp_path / "data.csv"
+    reporting.export_data(db, klemens, "csv", out, include_personal=True, weighted=True)
+    data = pd.read_csv(out)
+    assert data["weight"].sum() == pytest.approx(20)
+    cells = data.groupby(["row", "col"])["weight"].sum()
+    assert cells[("r1", "c1")] == pytest.approx(KLEMENS_X, rel=1e-6)
+
+
 def test_the_check_shows_sample_against_target_shares_and_the_effective_base(db, klemens):
     wt.set_targets(db, klemens, {"row": {"r1": 0.25, "r2": 0.75}}, replace_all=True)
     result = wt.check(db, klemens, wt.weighting_variables(db, klemens))

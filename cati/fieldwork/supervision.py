@@ -91,6 +91,8 @@ def set_outcome(
     outcome = table.get(outcome_code)
     if outcome is None:
         raise CatiError(ErrorCode.OUTCOME_UNKNOWN, outcome=outcome_code, project=project.code)
+    if not outcome.active:
+        raise CatiError(ErrorCode.OUTCOME_INACTIVE, outcome=outcome_code, project=project.code)
     before = case.final_outcome or case.last_outcome
     if outcome.final:
         finalize(case, outcome, now)

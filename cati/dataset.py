@@ -12,7 +12,7 @@ Special answers become the questionnaire's data codes (Don't know 98, Refused 99
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,14 +136,21 @@ def build(
     *,
     include_partials: bool = False,
     pseudonyms: Callable[[int], str] | None = None,
+    only: Collection[str] | None = None,
 ) -> Dataset:
     """The project's data: completed interviews (and partials when asked).
 
     With ``pseudonyms`` (case row id -> pseudonym) the case_id column holds pseudonyms
-    instead of the sample's case ids."""
+    instead of the sample's case ids. ``only`` names the question variables to read (all by
+    default); sample variables and paradata always come, under the same names as in the full
+    data set.
+    """
     version = session.get(QuestionnaireVersion, project.questionnaire_version_id)
     questionnaire = questionnaire_of(version)
-    question_vars = variables(questionnaire)
+    all_vars = variables(questionnaire)
+    # A sample variable named like a question variable becomes sample_<name>.
+    taken = {"case_id", "interview_id", *(v.name for v in all_vars)}
+    question_vars = [v for v in all_vars if only is None or v.name in only]
     statuses = ["completed", "partial"] if include_partials else ["completed"]
     records = []
     sample_names: dict[str, None] = {}
@@ -155,7 +162,7 @@ def build(
             record[variable.name] = _cell(variable, answers, questionnaire)
         for key, value in (row["sample_vars"] or {}).items():
             sample_names.setdefault(key)
-            record[f"sample_{key}" if key in record else key] = value
+            record[f"sample_{key}" if key in taken else key] = value
         started, ended = row["started_at"], row["ended_at"]
         record.update(
             status=row["status"],
@@ -190,7 +197,6 @@ def build(
                 v.question_id,
             )
         )
-    taken = {c.name for c in columns}
     for key in sample_names:
         name = f"sample_{key}" if key in taken else key
         columns.append(ColumnMeta(name, f"Sample: {key}", "string", source="sample"))

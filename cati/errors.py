@@ -41,6 +41,9 @@ class ErrorCode(enum.StrEnum):
     CASE_FINAL = "E2106"
     OUTCOME_INVALID = "E2107"
     REASON_REQUIRED = "E2108"
+    OUTCOME_IN_USE = "E2109"
+    OUTCOME_INACTIVE = "E2110"
+    OUTCOME_NEEDED = "E2111"
     APPOINTMENT_IN_PAST = "E2201"
     APPOINTMENT_OUTSIDE_WINDOW = "E2202"
     APPOINTMENT_WINDOW_INVALID = "E2203"
@@ -60,6 +63,9 @@ class ErrorCode(enum.StrEnum):
     PRIVACY_FIELD_UNKNOWN = "E2702"
     PRIVACY_RETENTION_INVALID = "E2703"
     PRIVACY_CASE_ERASED = "E2704"
+    TARGET_INVALID = "E2801"
+    TARGET_COLUMN_MISSING = "E2802"
+    WEIGHTING_FAILED = "E2803"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -97,6 +103,13 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CASE_FINAL: N_("Case %(case)s is already finalized as %(outcome)s."),
     ErrorCode.OUTCOME_INVALID: N_("Outcome %(outcome)s, %(field)s: %(reason)s"),
     ErrorCode.REASON_REQUIRED: N_("Give a reason: it goes into the audit trail."),
+    ErrorCode.OUTCOME_IN_USE: N_(
+        "Outcome %(outcome)s was recorded on %(calls)s calls: deactivate it instead of deleting it."
+    ),
+    ErrorCode.OUTCOME_INACTIVE: N_("Outcome %(outcome)s is no longer used on project %(project)s."),
+    ErrorCode.OUTCOME_NEEDED: N_(
+        "Outcome %(outcome)s is needed by the system: it cannot be deactivated or deleted."
+    ),
     ErrorCode.APPOINTMENT_IN_PAST: N_("The appointment time %(at)s has already passed."),
     ErrorCode.APPOINTMENT_OUTSIDE_WINDOW: N_(
         "%(at)s (respondent's time) is outside the calling windows; the next opening is %(next)s."
@@ -137,6 +150,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.PRIVACY_RETENTION_INVALID: N_(
         "Retention %(value)r: give a whole number of days from 0 to %(maximum)s, or none."
     ),
+    ErrorCode.TARGET_INVALID: N_("Weighting targets, %(place)s, column %(column)s: %(reason)s"),
+    ErrorCode.TARGET_COLUMN_MISSING: N_("%(file)s: required column %(column)s is missing."),
+    ErrorCode.WEIGHTING_FAILED: N_("The data cannot be weighted to the targets: %(reason)s"),
 }
 
 

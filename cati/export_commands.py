@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING
 import click
 
 from cati.cli import project_session
+from cati.errors import CatiError
 from cati.reporting import DATA_FORMATS, REPORT_KINDS
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
+
+WEIGHTED_HELP = "Weight by the design weights raked to the project's targets (column weight)."
 
 
 def _advance(bar: ProgressBar) -> Callable[[int, int], None]:
@@ -52,6 +55,7 @@ def export() -> None:
     "(the project's marks, `cati privacy fields`, always apply).",
 )
 @click.option("--lang", type=click.Choice(["es", "en"]), default="en", show_default=True)
+@click.option("--weighted", is_flag=True, help=WEIGHTED_HELP)
 def export_data(
     project: str,
     fmt: str,
@@ -61,6 +65,7 @@ def export_data(
     include_personal: bool,
     safe: str,
     lang: str,
+    weighted: bool,
 ) -> None:
     """Write PROJECT's interviews as csv, xlsx, sav, dta, sss (Triple-S) or a codebook
     (.html, or .pdf by the file name)."""
@@ -81,9 +86,12 @@ def export_data(
                 labels=labels,
                 partials=partials,
                 language=lang,
+                weighted=weighted,
                 progress=_advance(bar),
                 actor="cli",
             )
+        except CatiError as exc:  # targets the data cannot be raked to
+            raise click.ClickException(str(exc)) from None
         except ValueError as exc:  # a file format's own limit, named
             raise click.ClickException(str(exc)) from None
         bar.update(bar.length - bar.pos)  # formats without row-by-row progress: done
@@ -117,6 +125,7 @@ def export_paradata(project: str, out: Path, include_personal: bool) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--logo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--weight", default=None, help="Weight column, e.g. design_weight.")
+@click.option("--weighted", is_flag=True, help=WEIGHTED_HELP)
 @click.option(
     "--banner", default="region", show_default=True, help="Comma-separated banner variables."
 )
@@ -128,6 +137,7 @@ def export_report(
     logo: Path | None,
     weight: str | None,
     banner: str,
+    weighted: bool,
 ) -> None:
     """Write a PDF report of PROJECT: topline, banner, fieldwork or questionnaire."""
     from cati import reporting
@@ -145,9 +155,12 @@ def export_report(
                 language=lang,
                 logo=logo,
                 weights=weight,
+                weighted=weighted,
                 banner=[b.strip() for b in banner.split(",") if b.strip()],
                 progress=_advance(bar),
             )
+        except CatiError as exc:
+            raise click.ClickException(str(exc)) from None
         except ValueError as exc:  # an unknown banner variable, a statistics error
             raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote {out} ({pages} pages)")

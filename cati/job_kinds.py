@@ -47,6 +47,7 @@ def data_file(session: Session, job: Job, progress: jobs.Progress) -> jobs.Outpu
             out,
             labels=bool(job.params.get("labels")),
             include_personal=bool(job.params.get("personal")),
+            weighted=bool(job.params.get("weighted")),
             language=job.params.get("language", "en"),
             progress=_reporter(progress),
             by=session.get(User, job.created_by_id) if job.created_by_id else None,
@@ -67,6 +68,12 @@ def pdf_report(session: Session, job: Job, progress: jobs.Progress) -> jobs.Outp
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / f"{project.code}-{kind}-{language}.pdf"
         reporting.export_report(
-            session, project, kind, out, language=language, progress=_reporter(progress)
+            session,
+            project,
+            kind,
+            out,
+            language=language,
+            weighted=bool(job.params.get("weighted")),
+            progress=_reporter(progress),
         )
         return jobs.Output(out.name, out.read_bytes())

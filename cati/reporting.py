@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
-from cati import audit, dataset
+from cati import audit, dataset, weighting_targets
 from cati.db import utcnow
 from cati.fieldwork import privacy
 from cati.models import CallAttempt, Case, Interview, Outcome, Project, Quota, StatusSpell, User
@@ -35,6 +35,10 @@ METHOD_WORDS = {
     "weights": {
         "en": "Design weights (inverse of the inclusion probability)",
         "es": "Pesos de diseño (inversa de la probabilidad de inclusión)",
+    },
+    "raked": {
+        "en": "Design weights raked to population targets for {variables}",
+        "es": "Pesos de diseño ajustados por raking a objetivos de población de {variables}",
     },
     "mode": {"en": "Telephone (CATI) and web", "es": "Teléfono (CATI) y web"},
 }
@@ -85,10 +89,27 @@ def report_info(
             sample_design=METHOD_WORDS["design"][lang].format(n=cases, r=replicates),
             mode=METHOD_WORDS["mode"][lang],
             n=int(completes or 0),
-            weighting=METHOD_WORDS["weights"][lang] if weights else "",
+            weighting=_weighting_words(project, weights, lang),
             effective_base=effective_base,
         ),
     )
+
+
+def _weighting_words(project: Project, weights: str | None, lang: str) -> str:
+    if not weights:
+        return ""
+    if weights == weighting_targets.WEIGHT:
+        names = ", ".join(project.weighting_targets or {})
+        return METHOD_WORDS["raked"][lang].format(variables=names)
+    return METHOD_WORDS["weights"][lang]
+
+
+def _build(session: Session, project: Project, weighted: bool, **options: Any) -> dataset.Dataset:
+    """The data set, with the weight raked to the project's targets when asked."""
+    data = dataset.build(session, project, **options)
+    if weighted:
+        data, _ = weighting_targets.with_weight(data, project.weighting_targets or {})
+    return data
 
 
 def paradata_frame(
@@ -376,6 +397,7 @@ def export_data(
     labels: bool = False,
     partials: bool = False,
     language: str = "en",
+    weighted: bool = False,
     progress: Callable[[int, int], None] | None = None,
     by: User | None = None,
     actor: str | None = None,
@@ -384,6 +406,7 @@ def export_data(
 
     Pseudonymized unless ``include_personal``: the sample variables marked personal are
     left out (``safe`` names more analysis variables) and cases are named by pseudonyms.
+    ``weighted`` adds the column ``weight`` raked to the project's targets.
     """
     from exports import codebook, statfiles, tabular, triple_s
     from exports.columns import select_columns
@@ -393,7 +416,7 @@ def export_data(
     if include_personal:
         _audit_personal(session, project, f"data:{fmt}", by, actor, partials=partials)
     pseudonyms = None if include_personal else privacy.pseudonymizer(project)
-    data = dataset.build(session, project, include_partials=partials, pseudonyms=pseudonyms)
+    data = _build(session, project, weighted, include_partials=partials, pseudonyms=pseudonyms)
     safe = [*privacy.analysis_fields(project), *safe]
     columns = select_columns(data.columns, include_personal=include_personal, safe=safe)
     frame = data.frame
@@ -415,7 +438,7 @@ def export_data(
             title=title,
             now=utcnow(),
             serial="interview_id",
-            weight="design_weight",
+            weight=weighting_targets.WEIGHT if weighted else "design_weight",
         )
         return [out, asc]
     elif fmt == "codebook":
@@ -503,9 +526,14 @@ def export_report(
     logo: Path | None = None,
     weights: str | None = None,
     banner: Sequence[str] = ("region",),
+    weighted: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Write one PDF report; returns its number of pages."""
+    """Write one PDF report; returns its number of pages.
+
+    ``weighted`` weights by the design weights raked to the project's targets (the column
+    ``weight``); ``weights`` names another weight column of the data instead.
+    """
     from cati.stats.weighting import kish_effective_base
 
     if kind not in REPORT_KINDS:
@@ -516,7 +544,9 @@ def export_report(
         info = report_info(session, project, language=language, logo=logo)
         figures = fieldwork_figures(session, project, language=language)
         return write_fieldwork_report(figures, info, out, progress=progress)
-    data = dataset.build(session, project)
+    data = _build(session, project, weighted and kind != "questionnaire")
+    if weighted:
+        weights = weighting_targets.WEIGHT
     if kind == "questionnaire":
         from exports.questionnaire_doc import write_questionnaire_document
 

@@ -198,6 +198,8 @@ def record_outcome(
         raise CatiError(ErrorCode.OUTCOME_UNKNOWN, outcome=outcome_code, project=project.code)
     if outcome.system and outcome_code != oc.WEB_COMPLETE:
         raise CatiError(ErrorCode.OUTCOME_SYSTEM, outcome=outcome_code)
+    if not outcome.active:
+        raise CatiError(ErrorCode.OUTCOME_INACTIVE, outcome=outcome_code, project=project.code)
     rules = rules_of(project)
     if outcome_code == oc.APPOINTMENT and appointment is not None:
         _check_appointment(rules, case, appointment, now)

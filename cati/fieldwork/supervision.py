@@ -93,6 +93,8 @@ def set_outcome(
         raise CatiError(ErrorCode.OUTCOME_UNKNOWN, outcome=outcome_code, project=project.code)
     if case.erased_at is not None and not outcome.final:
         raise CatiError(ErrorCode.PRIVACY_CASE_ERASED, case=case.external_id)
+    if not outcome.active:
+        raise CatiError(ErrorCode.OUTCOME_INACTIVE, outcome=outcome_code, project=project.code)
     before = case.final_outcome or case.last_outcome
     if outcome.opt_out:
         opt_out(session, project, case, by)

@@ -69,6 +69,9 @@ class Project(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Madrid")
     # The calling rules as a validated document (cati.fieldwork.rules.CallingRules).
     rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Population targets for raking (cati.weighting_targets): {variable: {category: target}},
+    # categories as text, targets as shares or counts, in the order the researcher gave.
+    weighting_targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Privacy (docs/privacy.md). Every sample variable imported so far: is it personal?
     personal_fields: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
@@ -124,6 +127,9 @@ class Outcome(Base):
     system: Mapped[bool] = mapped_column(default=False)
     # The respondent asked never to be called again: the case's numbers go on do-not-call.
     opt_out: Mapped[bool] = mapped_column(default=False)
+    # An outcome already used stays in the catalogue (its calls refer to it) but can be
+    # taken off the interviewers' list.
+    active: Mapped[bool] = mapped_column(default=True)
 
     project: Mapped[Project] = relationship(back_populates="outcomes")
 

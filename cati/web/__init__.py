@@ -132,7 +132,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda kind: PHONE_KINDS.get(kind, kind), "phone_kind")
     _register_error_pages(app)
 
-    import cati.job_kinds  # noqa: F401  (registers the report and data-file jobs)
+    # Imported for what they register: the report and data-file jobs, research routes.
+    import cati.job_kinds
+    import cati.web.research_outcomes
+    import cati.web.research_weighting  # noqa: F401
     from cati.web import (
         admin,
         auth,

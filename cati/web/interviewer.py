@@ -230,7 +230,7 @@ def _outcome_form(case: Case) -> OutcomeForm:
     form.outcome.choices = [
         SelectChoice(code, getattr(o, label))
         for code, o in sorted(table.items(), key=lambda kv: kv[1].id)
-        if not o.system
+        if not o.system and o.active
     ]
     return form
 

@@ -629,6 +629,7 @@ class JobForm(FlaskForm):
     personal = BooleanField(
         _l("Include personal data (personal sample variables, real case ids; audited)")
     )
+    weighted = BooleanField(_l("Weighted by the project's targets"))
 
 
 def project_jobs(project: Project) -> list[Job]:
@@ -650,7 +651,10 @@ def make_job(code: str):
     if not form.validate_on_submit():
         abort(400)
     family, name = form.what.data.split(":")
-    params = {"language": form.language.data}
+    params = {"language": form.language.data, "weighted": form.weighted.data}
+    if form.weighted.data and not project.weighting_targets:
+        flash(gettext("Enter weighting targets first."), "error")
+        return redirect(url_for("research.project", code=code) + "#jobs")
     if family == "report":
         params["kind"] = name
     else:

@@ -227,7 +227,9 @@ def _case_page(case: Case, project: Project, status: int = 200):
     reassign = ReassignForm(prefix="reassign")
     reassign.interviewer.choices = [(i.id, i.full_name or i.username) for i in interviewers]
     outcome = OutcomeForm(prefix="outcome")
-    outcome.outcome.choices = [(c, labels[c]) for c, o in table.items() if not o.system]
+    outcome.outcome.choices = [
+        (c, labels[c]) for c, o in table.items() if not o.system and o.active
+    ]
     interview = session.scalar(
         select(Interview).where(Interview.case_id == case.id).order_by(Interview.id.desc())
     )

@@ -18,7 +18,7 @@ from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from cati import accounts, demo, migrate
+from cati import accounts, demo, migrate, weighting_targets
 from cati.app import create_app
 from cati.config import Settings
 from cati.fieldwork import dispatch, presence, weblinks
@@ -90,6 +90,15 @@ def draw_sample(page, folder: Path) -> None:
     page.screenshot(path=HERE / "research-draw.png", full_page=True)
 
 
+def set_population_targets(session, project) -> None:
+    """Weighting targets: the households per region of the frame the sample was drawn from."""
+    from sampling.demo import demo_frame
+
+    population = demo_frame(3000, random=2026)["region"].value_counts().sort_index()
+    counts = {str(region): float(n) for region, n in population.items()}
+    weighting_targets.set_targets(session, project, {"region": counts}, replace_all=True)
+
+
 def main() -> None:
     folder = tempfile.mkdtemp()
     url = f"sqlite:///{folder}/demo.db"
@@ -116,6 +125,7 @@ def main() -> None:
         )
     )
     token = next(t for case_id, t in weblinks.issue_links(session, project) if case_id in uncalled)
+    set_population_targets(session, project)
     session.close()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -163,6 +173,10 @@ def main() -> None:
         researcher.goto(f"/research/{demo.DEMO_PROJECT}/")
         researcher.screenshot(path=HERE / "research-project.png", full_page=True)
         draw_sample(researcher, Path(folder))
+        researcher.goto(f"/research/{demo.DEMO_PROJECT}/outcomes")
+        researcher.screenshot(path=HERE / "research-outcomes.png", full_page=True)
+        researcher.goto(f"/research/{demo.DEMO_PROJECT}/weighting?variable=region")
+        researcher.screenshot(path=HERE / "research-weighting.png", full_page=True)
         admin = browser.new_page(base_url=base, viewport={"width": 1200, "height": 520})
         log_in(admin, "admin")
         admin.screenshot(path=HERE / "admin.png")

@@ -73,3 +73,20 @@ def test_partials_are_included_only_when_asked(db, project):
     db.commit()
     assert dataset.build(db, project).frame.empty
     assert len(dataset.build(db, project, include_partials=True).frame) == 1
+
+
+def test_only_some_questions_are_read_and_a_clashing_sample_variable_keeps_its_name(db, project):
+    """A sample variable called like a question (nps) is sample_nps, read in full or not."""
+    (case,) = make_cases(db, project, sample_vars={"nps": "sample value", "region": "Sur"})
+    item = interview(db, case, [])
+    item.answers, item.status = {"purchase_confirmed": 1}, "completed"
+    db.commit()
+    full = dataset.build(db, project)
+    part = dataset.build(db, project, only={"purchase_confirmed"})
+    assert {"nps", "sample_nps", "region"} <= set(full.frame.columns)
+    assert "nps" not in part.frame.columns and "contact_channels_1" not in part.frame.columns
+    assert part.frame.loc[0, ["purchase_confirmed", "sample_nps", "region"]].tolist() == [
+        1,
+        "sample value",
+        "Sur",
+    ]

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pyreadstat
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from cati import cli, questionnaire_store, reporting
-from cati.export_commands import export
+from cati import questionnaire_store, reporting
 from cati.fieldwork import projects
 from cati.models import CallAttempt, Interview
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
@@ -99,16 +97,6 @@ def test_reports_from_the_database_carry_the_study_and_escape_answers(db, fielde
     reporting.export_report(db, fielded, "banner", banner, language="es", banner=["problem"])
     text = text_of(banner)
     assert "Cómo leer las tablas" in text and "¿Ha tenido algún problema" in text
-
-
-@pytest.fixture
-def run(database_url, tmp_path, monkeypatch, app):
-    """Invoke `cati export …` with the test database."""
-    monkeypatch.setenv("CATI_DATABASE_URL", database_url)
-    monkeypatch.setenv("CATI_INSTANCE_PATH", str(tmp_path))
-    cli._app.cache_clear()
-    yield lambda *args: CliRunner().invoke(export, list(args), catch_exceptions=False)
-    cli._app.cache_clear()
 
 
 def test_export_commands_write_files_and_reports(run, fielded, tmp_path):

@@ -2,7 +2,7 @@
 the opt-out outcome (added to the catalogue of every existing project).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-27 12:30:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import cati.db
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -40,6 +40,7 @@ outcomes = sa.table(
     sa.column("precedence", sa.Integer),
     sa.column("system", sa.Boolean),
     sa.column("opt_out", sa.Boolean),
+    sa.column("active", sa.Boolean),  # since 0008
 )
 # A copy of cati.fieldwork.outcomes' OPT_OUT as it stood when this migration was written.
 OPT_OUT = {
@@ -56,6 +57,7 @@ OPT_OUT = {
     "precedence": 3,
     "system": False,
     "opt_out": True,
+    "active": True,
 }
 
 

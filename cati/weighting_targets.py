@@ -1,0 +1,379 @@
+"""A project's population targets for raking, their check against the sample, and the weight.
+
+Targets are stored on the project as ``{variable: {category: target}}``. A variable is a
+column of the data set: a single-choice question (categories are its codes) or a sample
+variable (categories are its values as text). Each variable's targets are shares (summing to
+1 or 100) or counts; counts of several variables must describe the same population. The
+raked weight starts from the design weights, so the sample design is kept and the margins
+are corrected (``cati.stats.weighting.rake``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cati import audit, dataset
+from cati.errors import CatiError, ErrorCode
+from cati.models import Case, Project, QuestionnaireVersion, User
+from cati.questionnaire_store import questionnaire_of
+from cati.stats.errors import WeightingError
+from cati.stats.weighting import SHARE_TOLERANCE, RakeReport, rake
+from questionnaires.variables import variables
+
+WEIGHT = "weight"
+CSV_COLUMNS = ("variable", "category", "target")
+MAX_CATEGORY_CHARS = 100
+# Sample variables are read from this many cases; a file gives every case the same columns.
+SAMPLE_KEYS_FROM = 200
+MAX_CATEGORIES_OFFERED = 60
+
+
+class TargetsError(CatiError):
+    """Targets with problems; ``problems`` lists each one with its place. Nothing is stored."""
+
+    def __init__(self, problems: list[CatiError]) -> None:
+        self.problems = problems
+        super().__init__(problems[0].code, **problems[0].params)
+
+
+@dataclass(frozen=True)
+class WeightingVariable:
+    name: str  # the data set's column name
+    label: str
+    source: str  # "question" or "sample"
+    categories: tuple[tuple[str, str], ...] = ()  # (category, label) of a question's codes
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target as typed or read: ``place`` names where it came from, e.g. "row 3"."""
+
+    variable: str
+    category: str
+    target: str
+    place: str
+    index: int = 0
+
+
+def category_key(value: Any) -> str | None:
+    """A data value as the text of a category: 2.0 and 2 are "2"; missing is None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _sample_keys(session: Session, project: Project) -> list[str]:
+    keys: dict[str, None] = {}
+    for (values,) in session.execute(
+        select(Case.sample_vars)
+        .where(Case.project_id == project.id)
+        .order_by(Case.id)
+        .limit(SAMPLE_KEYS_FROM)
+    ):
+        keys.update(dict.fromkeys(values or {}))
+    return list(keys)
+
+
+def weighting_variables(session: Session, project: Project) -> dict[str, WeightingVariable]:
+    """The variables targets may be set for: single-choice questions, then sample variables."""
+    found: dict[str, WeightingVariable] = {}
+    if project.questionnaire_version_id is not None:
+        questionnaire = questionnaire_of(
+            session.get(QuestionnaireVersion, project.questionnaire_version_id)
+        )
+        for v in variables(questionnaire):
+            question = questionnaire.plan.questions[v.question_id].question
+            if question.type == "single":
+                codes = tuple((str(code), label) for code, label in v.value_labels.items())
+                found[v.name] = WeightingVariable(v.name, v.label, "question", codes)
+    # The data set renames a sample variable that clashes with a question variable.
+    for key in _sample_keys(session, project):
+        name = f"sample_{key}" if key in found else key
+        found[name] = WeightingVariable(name, key, "sample")
+    return found
+
+
+def sample_categories(session: Session, project: Project, variable: WeightingVariable) -> list[str]:
+    """The values a sample variable takes among the project's cases, most frequent first."""
+    key = variable.label
+    value = Case.sample_vars[key].as_string()
+    rows = session.execute(
+        select(value, func.count())
+        .where(Case.project_id == project.id, value.is_not(None))
+        .group_by(value)
+        .order_by(func.count().desc(), value)
+        .limit(MAX_CATEGORIES_OFFERED)
+    )
+    return [str(v) for v, _ in rows]
+
+
+def target_problem(place: str, column: str, reason: str, index: int = 0) -> CatiError:
+    return CatiError(
+        ErrorCode.TARGET_INVALID, place=place, column=column, reason=reason, index=index
+    )
+
+
+def _sums_to_a_share(total: float) -> bool:
+    return any(abs(total - scale) <= SHARE_TOLERANCE * scale for scale in (1.0, 100.0))
+
+
+def check_rows(
+    rows: Iterable[TargetRow], known: Mapping[str, WeightingVariable]
+) -> dict[str, dict[str, float]]:
+    """Targets from rows, every problem found named by its place; raises :class:`TargetsError`."""
+    problems: list[CatiError] = []
+    targets: dict[str, dict[str, float]] = {}
+    first_place: dict[str, str] = {}
+    for row in rows:
+        variable = known.get(row.variable.strip())
+        category = row.category.strip()
+        if variable is None:
+            choices = ", ".join(known) or "none yet: pin a questionnaire or import a sample"
+            problems.append(
+                target_problem(
+                    row.place, "variable", f"{row.variable!r} is not one of {choices}", row.index
+                )
+            )
+            continue
+        codes = dict(variable.categories)
+        if not category:
+            problems.append(target_problem(row.place, "category", "give a category", row.index))
+            continue
+        if len(category) > MAX_CATEGORY_CHARS:
+            reason = f"at most {MAX_CATEGORY_CHARS} characters"
+            problems.append(target_problem(row.place, "category", reason, row.index))
+            continue
+        if codes and category not in codes:
+            reason = f"{category!r} is not a code of {variable.name} ({', '.join(codes)})"
+            problems.append(target_problem(row.place, "category", reason, row.index))
+            continue
+        try:
+            target = float(row.target.strip().replace(",", "."))
+        except ValueError:
+            target = math.nan
+        if not math.isfinite(target) or target < 0:
+            reason = f"{row.target!r} is not a number of 0 or more"
+            problems.append(target_problem(row.place, "target", reason, row.index))
+            continue
+        cells = targets.setdefault(variable.name, {})
+        first_place.setdefault(variable.name, row.place)
+        if category in cells:
+            reason = f"{variable.name} {category} is given twice"
+            problems.append(target_problem(row.place, "category", reason, row.index))
+            continue
+        cells[category] = target
+    counts: dict[str, float] = {}
+    for name, cells in targets.items():
+        total = sum(cells.values())
+        if total <= 0:
+            reason = f"the targets of {name} sum to 0"
+            problems.append(target_problem(first_place[name], "target", reason))
+        elif not _sums_to_a_share(total):
+            counts[name] = total
+    first, first_total = next(iter(counts.items()), ("", 0.0))
+    unequal = [(n, t) for n, t in counts.items() if not math.isclose(t, first_total, rel_tol=1e-6)]
+    if unequal:
+        name, total = unequal[0]
+        reason = (
+            f"the counts of {name} sum to {total:g} but those of {first} to {first_total:g}; "
+            "counts must describe the same population (or give shares)"
+        )
+        problems.append(target_problem(first_place[name], "target", reason))
+    if problems:
+        raise TargetsError(problems)
+    return targets
+
+
+def read_csv(content: bytes, file_name: str) -> list[TargetRow]:
+    """Rows of a targets file (columns variable, category, target); row 1 is the header."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TargetsError(
+            [target_problem(file_name, "-", "the file is not UTF-8 text (save it as CSV UTF-8)")]
+        ) from None
+    sample = text[:2048]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise TargetsError(
+            [CatiError(ErrorCode.TARGET_COLUMN_MISSING, file=file_name, column=c) for c in missing]
+        )
+    where = {c: header.index(c) for c in CSV_COLUMNS}
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        values = {c: cells[i] if i < len(cells) else "" for c, i in where.items()}
+        rows.append(TargetRow(**values, place=f"{file_name}, row {number}", index=number))
+    if not rows:
+        raise TargetsError([target_problem(file_name, "-", "the file has no targets")])
+    return rows
+
+
+def set_targets(
+    session: Session,
+    project: Project,
+    targets: Mapping[str, Mapping[str, float]],
+    *,
+    replace_all: bool,
+    by: User | None = None,
+) -> None:
+    """Store checked targets: all of them (a file) or those of the variables given (a form)."""
+    kept = {} if replace_all else dict(project.weighting_targets or {})
+    kept.update({name: dict(cells) for name, cells in targets.items()})
+    project.weighting_targets = kept
+    audit.record(
+        session,
+        "weighting.targets",
+        user=by,
+        object_type="project",
+        object_id=project.id,
+        variables=sorted(targets),
+        replace_all=replace_all,
+    )
+    session.commit()
+
+
+def remove_variable(
+    session: Session, project: Project, name: str, *, by: User | None = None
+) -> None:
+    project.weighting_targets = {
+        k: v for k, v in (project.weighting_targets or {}).items() if k != name
+    }
+    audit.record(
+        session,
+        "weighting.remove",
+        user=by,
+        object_type="project",
+        object_id=project.id,
+        variable=name,
+    )
+    session.commit()
+
+
+def _margins(frame: pd.DataFrame, targets: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+    missing = [name for name in targets if name not in frame.columns]
+    if missing:
+        raise CatiError(
+            ErrorCode.WEIGHTING_FAILED, reason=f"{missing[0]} is not a variable of the data"
+        )
+    return pd.DataFrame({name: frame[name].map(category_key) for name in targets})
+
+
+def population(targets: Mapping[str, Mapping[str, float]]) -> float | None:
+    """The population the counts describe; None when every variable is given as shares."""
+    totals = (sum(cells.values()) for cells in targets.values())
+    return next((t for t in totals if not _sums_to_a_share(t)), None)
+
+
+def design_start(frame: pd.DataFrame) -> np.ndarray:
+    """The design weights to start from; a case imported without one counts 1."""
+    return pd.to_numeric(frame["design_weight"], errors="coerce").fillna(1.0).to_numpy()
+
+
+def raked(
+    data: dataset.Dataset, targets: Mapping[str, Mapping[str, float]]
+) -> tuple[np.ndarray, RakeReport]:
+    """The design weights raked to the targets; a margin that cannot be met is a CatiError."""
+    if not targets:
+        reason = "the project has no weighting targets (enter them in the researcher's console)"
+        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=reason)
+    try:
+        # Shares are scaled to the population when other variables give counts.
+        result = rake(
+            _margins(data.frame, targets),
+            targets,
+            weights=design_start(data.frame),
+            total=population(targets),
+        )
+    except WeightingError as exc:
+        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=str(exc)) from None
+    if not result.report.converged:
+        reason = (
+            f"raking did not converge in {result.report.iterations} iterations "
+            f"(largest margin gap {result.report.max_margin_error:.2%})"
+        )
+        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=reason)
+    return result.weights, result.report
+
+
+def with_weight(
+    data: dataset.Dataset, targets: Mapping[str, Mapping[str, float]]
+) -> tuple[dataset.Dataset, RakeReport]:
+    """The data set with the raked weight as the column ``weight``."""
+    weights, report = raked(data, targets)
+    frame = data.frame.copy()
+    frame[WEIGHT] = weights
+    label = "Weight: design weight raked to " + ", ".join(targets)
+    columns = [*data.columns, dataset.ColumnMeta(WEIGHT, label[:250], "numeric", source="paradata")]
+    return replace(data, frame=frame, columns=columns), report
+
+
+@dataclass(frozen=True)
+class CategoryCheck:
+    category: str
+    label: str
+    completes: int
+    sample_share: float  # unweighted share of the completes
+    target_share: float
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    completes: int
+    variables: dict[str, list[CategoryCheck]]
+    report: RakeReport | None  # None when the targets cannot be met
+    problem: str = ""
+
+
+def check(
+    session: Session, project: Project, known: Mapping[str, WeightingVariable]
+) -> TargetCheck | None:
+    """Achieved sample against targets and the raking's efficiency; None without completes."""
+    targets = project.weighting_targets or {}
+    if not targets or project.questionnaire_version_id is None:
+        return None
+    data = dataset.build(session, project, only=set(targets))
+    if data.frame.empty:
+        return None
+    per_variable: dict[str, list[CategoryCheck]] = {}
+    n = len(data.frame)
+    for name, cells in targets.items():
+        keys = (
+            data.frame[name].map(category_key)
+            if name in data.frame.columns
+            else pd.Series([None] * n)
+        )
+        counts = keys.value_counts()
+        total = sum(cells.values())
+        labels = dict(known[name].categories) if name in known else {}
+        per_variable[name] = [
+            CategoryCheck(
+                category,
+                labels.get(category, category),
+                int(counts.get(category, 0)),
+                int(counts.get(category, 0)) / n,
+                target / total,
+            )
+            for category, target in cells.items()
+        ]
+    try:
+        _, report = raked(data, targets)
+    except CatiError as exc:
+        return TargetCheck(n, per_variable, None, str(exc.params["reason"]))
+    return TargetCheck(n, per_variable, report)

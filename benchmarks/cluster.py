@@ -93,7 +93,7 @@ class Options:
     processes: int = 4
     crash: bool = False
     restart_postgres: bool = True
-    warmup: float = 30
+    warmup: float = 60
     claim_minutes: int = 20
     seed: int = 2026
     server: str = DEFAULT_SERVER
@@ -167,7 +167,8 @@ class Interviewer:
     # -- the work
 
     def run(self) -> None:
-        time.sleep(self.rng.uniform(0, self.o["case_seconds"] * 2))  # not all at once
+        # A shift starts over the warm-up, not in one instant (log-in hashes on purpose).
+        time.sleep(self.rng.uniform(0, self.o["warmup"]))
         while time.time() < self.deadline:
             try:
                 self.step()

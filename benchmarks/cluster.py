@@ -117,8 +117,10 @@ class SessionLost(HttpError):
 class Interviewer:
     """Logs in, takes cases and works them; after any failure it reopens where it was."""
 
-    def __init__(self, index: int, ports: list[int], options: dict, deadline: float, out: dict):
-        self.name = f"iv{index:03d}"
+    def __init__(
+        self, index: int, name: str, ports: list[int], options: dict, deadline: float, out: dict
+    ):
+        self.name = name
         self.ports = ports
         self.server = index % len(ports)
         self.browser = Browser(ports[self.server])
@@ -294,7 +296,9 @@ class Interviewer:
             self.out["reopened"].append((interview_id, shown))
 
 
-def drive(indexes: list[int], ports: list[int], options: dict, deadline: float, results) -> None:
+def drive(
+    interviewers: list[tuple[int, str]], ports: list[int], options: dict, deadline: float, results
+) -> None:
     """One load-generating process: a thread per interviewer."""
     out = {
         "lock": threading.Lock(),
@@ -309,8 +313,10 @@ def drive(indexes: list[int], ports: list[int], options: dict, deadline: float, 
         "page_gaps": [],
     }
     threads = [
-        threading.Thread(target=Interviewer(i, ports, options, deadline, out).run, daemon=True)
-        for i in indexes
+        threading.Thread(
+            target=Interviewer(i, name, ports, options, deadline, out).run, daemon=True
+        )
+        for i, name in interviewers
     ]
     for t in threads:
         t.start()
@@ -586,7 +592,7 @@ def run(options: Options, report=print) -> dict:
     try:
         with tempfile.TemporaryDirectory(prefix="cati-cluster-") as tmp:
             started = time.perf_counter()
-            prepare(url, options.interviewers, cases, options.claim_minutes)
+            names = prepare(url, options.interviewers, cases, options.claim_minutes)
             add_interviewers(url, ["crosscheck", "throttled"])
             prepared_s = time.perf_counter() - started
             cluster = Cluster(url, options, Path(tmp))
@@ -604,7 +610,7 @@ def run(options: Options, report=print) -> dict:
                 context.Process(
                     target=drive,
                     args=(
-                        list(range(options.interviewers))[i::processes],
+                        list(enumerate(names))[i::processes],
                         cluster.ports,
                         shared,
                         deadline,

@@ -38,6 +38,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import secrets
 import signal
 import subprocess
@@ -77,6 +78,7 @@ NON_CONTACTS = ("NO_ANSWER", "BUSY")
 LOGIN_LIMIT = 5  # CATI_LOGIN_MAX_FAILURES on every server of the cluster
 PAGE_FORM = 'id="page-form"'
 CLOSING = 'data-testid="final-outcome"'
+UNCAUGHT = re.compile(r"^((?:[\w]+\.)*\w+(?:Error|Exception|Shutdown)\b.*)$", re.M)
 MAX_CASES = 40_000  # distinct fictional numbers: benchmarks/fictional.py
 
 
@@ -379,6 +381,15 @@ class Cluster:
     def cpu_seconds(self) -> float:
         return sum(cpu_seconds(p.pid) for p in self.processes if p is not None)
 
+    def logged_exceptions(self) -> dict[str, int]:
+        """The exceptions the servers logged with a traceback (a 500), by class and message."""
+        found: Counter = Counter()
+        for log in self.folder.glob("server*.log"):
+            found.update(
+                m.group(1)[:160] for m in UNCAUGHT.finditer(log.read_text("utf-8", "replace"))
+            )
+        return dict(found.most_common(10))
+
 
 def check_sessions_and_throttling(ports: list[int], username: str, throttled: str) -> dict:
     """A session cookie from one server works on the others; log-in failures add up across."""
@@ -630,6 +641,7 @@ def run(options: Options, report=print) -> dict:
             server_cpu = cluster.cpu_seconds()
             database_cpu = database_cpu_seconds(options.server, dbname)
             cluster.stop_all()
+            uncaught = cluster.logged_exceptions()
             merged = merge(parts)
             integrity = check(url, merged["acks"], merged["interviews"])
             checks = database_checks(url, merged, options.claim_minutes)
@@ -692,6 +704,7 @@ def run(options: Options, report=print) -> dict:
             "cases": cases,
             "prepare_s": round(prepared_s, 1),
             "errors_by_kind": dict(merged["error_kinds"].most_common(12)),
+            "server_exceptions": uncaught,
         },
     }
     for name, values in lines.items():

@@ -40,6 +40,20 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked ``postgres_only`` leave out the SQLite variant of the database fixtures."""
+    sqlite = {
+        id(item)
+        for item in items
+        if item.get_closest_marker("postgres_only")
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("database_url") == "sqlite"
+    }
+    if sqlite:
+        config.hook.pytest_deselected(items=[i for i in items if id(i) in sqlite])
+        items[:] = [i for i in items if id(i) not in sqlite]
+
+
 class PostgresServer:
     """Creates throw-away databases on the test server."""
 

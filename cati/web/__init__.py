@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import Babel, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from cati import db
 from cati.config import Settings
@@ -117,6 +118,21 @@ def _register_error_pages(app: Flask) -> None:
             gettext("Something went wrong"),
             gettext("The error has been logged. Nothing was half-saved; try again."),
         )
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(exc: DBAPIError):
+        # The database restarting, failing over or locked: the request's transaction was
+        # rolled back. The page must not ask the database for the user again (the generic
+        # error page would, and fail in turn), so it is shown as to an anonymous visitor.
+        app.logger.warning("database unavailable: %s", str(exc).splitlines()[0])
+        g._login_user = login_manager.anonymous_user()
+        page, status = _error_page(
+            503,
+            gettext("The database is not answering"),
+            gettext("Nothing was half-saved. Reload the page in a few seconds."),
+        )
+        return page, status, {"Retry-After": "5"}
 
 
 def init_app(app: Flask) -> None:

@@ -9,6 +9,7 @@ are judged against the server's clock passed in as ``now``, never the browser's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -216,8 +217,14 @@ def submit(
     now: datetime,
     *,
     confirmed: tuple[str, ...] = (),
+    on_finish: Callable[[Interview], None] | None = None,
 ) -> Submission:
-    """Validate and store one page's answers; commits when the page is accepted."""
+    """Validate and store one page's answers; commits when the page is accepted.
+
+    ``on_finish`` records what an ending interview means for its case (the call's outcome);
+    it runs inside the page's transaction, so a server that dies in between leaves neither
+    a finished interview on a case still in play nor an outcome without its last page.
+    """
     if interview.status != "active":
         raise CatiError(ErrorCode.INTERVIEW_OVER)
     if seq != interview.seq:
@@ -233,6 +240,8 @@ def submit(
     action = "timeout" if new.outcome == "max_duration" else "next"
     if not _save(session, interview, old, new, action, now):
         return Submission(interview, repeated=True)
+    if new.finished and on_finish is not None:
+        on_finish(interview)
     session.commit()
     return Submission(interview)
 

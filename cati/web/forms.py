@@ -108,8 +108,11 @@ def read_answers(questions: tuple[ShownQuestion, ...], form: MultiDict) -> dict[
     return answers
 
 
-def submit_page(session, interview, page, form: PageForm, formdata: MultiDict, now):
-    """Apply a posted page to the interview: Back, or Next with the page's answers."""
+def submit_page(
+    session, interview, page, form: PageForm, formdata: MultiDict, now, *, on_finish=None
+):
+    """Apply a posted page to the interview: Back, or Next with the page's answers;
+    ``on_finish`` as in ``interviewing.submit``."""
     from cati import interviewing
 
     seq = int(form.seq.data or -1)
@@ -117,7 +120,9 @@ def submit_page(session, interview, page, form: PageForm, formdata: MultiDict, n
         return interviewing.back(session, interview, seq, now)
     answers = read_answers(page.questions, formdata)
     confirmed = tuple(formdata.getlist("confirm"))
-    return interviewing.submit(session, interview, answers, seq, now, confirmed=confirmed)
+    return interviewing.submit(
+        session, interview, answers, seq, now, confirmed=confirmed, on_finish=on_finish
+    )
 
 
 def render_page(interview, case, page, errors, formdata, *, web: bool, now, support=()) -> str:

@@ -334,13 +334,19 @@ def interview(interview_id: int) -> Response | str | tuple[str, int]:
         # Each page keeps the claim alive, committed with the page itself.
         dispatch.extend_claim(session, case, _me(), now)
         try:
-            result = submit_page(session, interview, page, form, request.form, now)
+            result = submit_page(
+                session,
+                interview,
+                page,
+                form,
+                request.form,
+                now,
+                on_finish=lambda ended: _finish(ended, case, now),
+            )
         except CatiError:
             return redirect(url_for("interviewer.interview", interview_id=interview.id))
         if not result.errors:
             session.commit()  # a repeat stored nothing: its claim extension still counts
-            if result.finished:
-                _finish(interview, case, now)
             return redirect(url_for("interviewer.interview", interview_id=interview.id))
         errors = result.errors
     return _render_page(interview, case, page, errors), (422 if errors else 200)
@@ -359,7 +365,8 @@ def _render_page(interview: Interview, case: Case, page, errors) -> str:
 
 
 def _finish(interview: Interview, case: Case, now: datetime) -> None:
-    """Record the case's outcome from the finished interview, in the interviewer's name."""
+    """Record the case's outcome from the finished interview, in the interviewer's name, in
+    the transaction of the interview's last page."""
     session = db.session()
     outcome = interviewing.case_outcome(session, interview)
     record_outcome(

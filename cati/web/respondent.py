@@ -61,15 +61,22 @@ def survey(token: str) -> Response | str | tuple[str, int]:
         if not form.validate_on_submit():
             abort(400)
         try:
-            result = submit_page(session, interview, page, form, request.form, now)
+            hold_for_web(case, now)  # stored with the page, or not at all
+            result = submit_page(
+                session,
+                interview,
+                page,
+                form,
+                request.form,
+                now,
+                on_finish=lambda ended: record_self_completion(
+                    session, case, interviewing.case_outcome(session, ended), now, ended.answers
+                ),
+            )
         except CatiError:
             return redirect(url_for("respondent.survey", token=token))
         if not result.errors:
-            hold_for_web(case, now)
             session.commit()
-            if result.finished:
-                outcome = interviewing.case_outcome(session, interview)
-                record_self_completion(session, case, outcome, now, interview.answers)
             return redirect(url_for("respondent.survey", token=token))
         errors = result.errors
     page_html = render_page(interview, case, page, errors, request.form, web=True, now=now)

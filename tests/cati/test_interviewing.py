@@ -219,3 +219,58 @@ def test_the_database_refuses_a_second_active_interview_for_a_case(db, pinned):
     with pytest.raises(IntegrityError):
         db.flush()
     db.rollback()
+
+
+def run_to_the_end(db, interview, on_finish):
+    """Answer every page, passing ``on_finish`` to each submission; returns the last seq."""
+    rng, now = random.Random(4), MONDAY_10
+    while interview.status == "active":
+        seq, now = interview.seq, now + timedelta(seconds=20)
+        page = interviewing.current_page(db, interview)
+        answers = {q.id: random_answer(q, rng) for q in page.questions if q.type != "display"}
+        interviewing.submit(db, interview, answers, seq, now, on_finish=on_finish)
+    return seq
+
+
+def test_the_last_page_and_the_cases_outcome_are_committed_together(db, pinned, app):
+    from cati.fieldwork.disposition import record_outcome
+
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    ended = []
+
+    def finish(done):
+        ended.append(done.id)
+        record_outcome(db, case, interviewer, interviewing.case_outcome(db, done), now=MONDAY_10)
+
+    run_to_the_end(db, interview, finish)
+    assert ended == [interview.id]
+    with app.extensions["cati.sessionmaker"]() as other:
+        stored = other.get(type(case), case.id)
+        assert (stored.state, stored.final_outcome, stored.claimed_by_id) == (
+            "final",
+            "COMPLETE",
+            None,
+        )
+        assert other.get(Interview, interview.id).status == "completed"
+
+
+def test_a_failure_while_recording_the_outcome_keeps_the_last_page_unsaved(db, pinned, app):
+    """As a server killed between the two would: the interview stays on its last page."""
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+
+    before_last_page = []
+
+    def crash(ending):
+        before_last_page.append(ending.seq - 1)
+        raise RuntimeError("the server died here")
+
+    with pytest.raises(RuntimeError):
+        run_to_the_end(db, interview, crash)
+    db.rollback()
+    with app.extensions["cati.sessionmaker"]() as other:
+        stored = other.get(Interview, interview.id)
+        assert stored.status == "active" and [stored.seq] == before_last_page
+        assert other.get(type(case), case.id).claimed_by_id == interviewer.id
+    assert interviewing.current_page(db, interview) is not None  # resumes on the last page

@@ -33,6 +33,9 @@ class ErrorCode(enum.StrEnum):
     PROJECT_CODE_INVALID = "E2003"
     RULES_INVALID = "E2004"
     NOT_ASSIGNED = "E2005"
+    TIME_ZONE_INVALID = "E2006"
+    PROJECT_STATUS_INVALID = "E2007"
+    PROJECT_NOT_CALLING = "E2008"
     OUTCOME_UNKNOWN = "E2101"
     OUTCOME_SYSTEM = "E2102"
     CASE_NOT_CLAIMED = "E2103"
@@ -93,6 +96,14 @@ MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.RULES_INVALID: N_("Calling rules, %(place)s: %(reason)s"),
     ErrorCode.NOT_ASSIGNED: N_("%(username)s is not assigned to project %(project)s."),
+    ErrorCode.TIME_ZONE_INVALID: N_(
+        "Time zone %(zone)r is not an IANA time zone name such as Europe/Madrid."
+    ),
+    ErrorCode.PROJECT_STATUS_INVALID: N_("Project status %(status)r: one of %(allowed)s."),
+    ErrorCode.PROJECT_NOT_CALLING: N_(
+        "Project %(project)s is paused or closed: no case is handed out until it is back in "
+        "fieldwork."
+    ),
     ErrorCode.OUTCOME_UNKNOWN: N_("Outcome %(outcome)s is not in project %(project)s's catalogue."),
     ErrorCode.OUTCOME_SYSTEM: N_("Outcome %(outcome)s is set by the system, not by hand."),
     ErrorCode.CASE_NOT_CLAIMED: N_(

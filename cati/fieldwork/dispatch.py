@@ -30,7 +30,7 @@ from cati.fieldwork.disposition import (
     finalize_by_engine,
     no_phone_code,
 )
-from cati.fieldwork.projects import is_member, rules_of
+from cati.fieldwork.projects import NOT_CALLING, is_member, rules_of
 from cati.fieldwork.rules import CallingRules, in_window, next_opening
 from cati.models import CallAttempt, Case, DoNotCall, Phone, Project, User
 from sampling.errors import SamplingError
@@ -165,6 +165,8 @@ def next_case(
     now = now or utcnow()
     if not is_member(session, project, interviewer):
         raise CatiError(ErrorCode.NOT_ASSIGNED, username=interviewer.username, project=project.code)
+    if project.status in NOT_CALLING:
+        raise CatiError(ErrorCode.PROJECT_NOT_CALLING, project=project.code)
     rules = rules_of(project)
 
     @cache

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+from zoneinfo import available_timezones
 
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
@@ -18,8 +19,17 @@ from cati.fieldwork.outcomes import DEFAULT_OUTCOMES
 from cati.fieldwork.rules import CallingRules, next_opening
 from cati.fieldwork.sample_import import CaseRecord, SampleError
 from cati.models import Case, Outcome, Phone, Project, ProjectMember, User
+from cati.models.fieldwork import PROJECT_STATUSES
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{2,40}$")
+# Dispatch hands out no case of a project in these states (inbound calls still reach it).
+NOT_CALLING = ("paused", "closed")
+
+
+def check_time_zone(zone: str) -> str:
+    if zone not in available_timezones():
+        raise CatiError(ErrorCode.TIME_ZONE_INVALID, zone=zone)
+    return zone
 
 
 def parse_rules(document: dict[str, Any]) -> CallingRules:
@@ -50,6 +60,7 @@ def create_project(
 ) -> Project:
     if not _CODE.match(code):
         raise CatiError(ErrorCode.PROJECT_CODE_INVALID, project=code)
+    check_time_zone(time_zone)
     parsed = parse_rules(rules or {})
     if session.scalar(select(Project.id).where(Project.code == code)) is not None:
         raise CatiError(ErrorCode.PROJECT_EXISTS, project=code)
@@ -75,6 +86,43 @@ def create_project(
     )
     session.commit()
     return project
+
+
+def update_project(
+    session: Session,
+    project: Project,
+    *,
+    name: str,
+    client_name: str,
+    time_zone: str,
+    status: str,
+    by: User | None = None,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    """Change a project's name, client, time zone or status; returns what changed (audited
+    with the old and new values). Pausing or closing stops dispatch, not the interviews
+    already on screen."""
+    check_time_zone(time_zone)
+    if status not in PROJECT_STATUSES:
+        raise CatiError(
+            ErrorCode.PROJECT_STATUS_INVALID, status=status, allowed=", ".join(PROJECT_STATUSES)
+        )
+    wanted = {"name": name, "client_name": client_name, "time_zone": time_zone, "status": status}
+    changed = {k: [getattr(project, k), v] for k, v in wanted.items() if getattr(project, k) != v}
+    for key, (_, value) in changed.items():
+        setattr(project, key, value)
+    if changed:
+        audit.record(
+            session,
+            "project.update",
+            user=by,
+            actor=actor,
+            object_type="project",
+            object_id=project.id,
+            **changed,
+        )
+    session.commit()
+    return changed
 
 
 def get_project(session: Session, code: str) -> Project:

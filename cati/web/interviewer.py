@@ -135,7 +135,11 @@ def next_case(code: str) -> Response:
     if not NextCaseForm().validate_on_submit():
         abort(400)
     now = clock_now()
-    claim = dispatch.next_case(db.session(), project, _me(), now=now)
+    try:
+        claim = dispatch.next_case(db.session(), project, _me(), now=now)
+    except CatiError as exc:  # the project is paused or closed
+        flash(exc.translated(gettext), "info")
+        return redirect(url_for("interviewer.index"))
     if claim is None:
         flash(gettext("No case is due right now. Try again in a few minutes."), "info")
         return redirect(url_for("interviewer.index"))

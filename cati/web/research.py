@@ -40,7 +40,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from cati import audit, db, jobs, questionnaire_store
-from cati.errors import CatiError
+from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import donotcall, draws, privacy, projects, quotas
 from cati.fieldwork.sample_import import SampleError, parse_sample, read_table
 from cati.models import (
@@ -74,6 +74,23 @@ class ProjectForm(FlaskForm):
     client_name = StringField(_l("Client"), validators=[Length(max=200)])
     time_zone = StringField(
         _l("Time zone"), default="Europe/Madrid", validators=[DataRequired(), Length(max=64)]
+    )
+
+
+STATUS_LABELS = {
+    "setup": _l("setup"),
+    "fieldwork": _l("fieldwork"),
+    "paused": _l("paused"),
+    "closed": _l("closed"),
+}
+
+
+class SettingsForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    client_name = StringField(_l("Client"), validators=[Length(max=200)])
+    time_zone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
+    status = SelectField(
+        _l("Status"), choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()]
     )
 
 
@@ -180,7 +197,8 @@ def create() -> Response | tuple[str, int]:
                 by=_me(),
             )
         except CatiError as exc:
-            form.code.errors = [exc.translated(gettext)]
+            field = form.time_zone if exc.code == ErrorCode.TIME_ZONE_INVALID else form.code
+            field.errors = [exc.translated(gettext)]
         else:
             projects.assign(session, project, _me(), by=_me())
             return redirect(url_for("research.project", code=project.code))
@@ -242,6 +260,8 @@ def _page(project: Project, status: int = 200, **forms) -> tuple[str, int]:
         staff_form=staff,
         quota_form=forms.get("quota") or QuotaForm(),
         rules_form=rules,
+        settings_form=forms.get("settings") or SettingsForm(formdata=None, obj=project),
+        status_label=STATUS_LABELS[project.status],
         dnc_form=forms.get("dnc") or DncForm(),
         draw_form=forms.get("draw") or DrawForm(formdata=None, seed=new_seed()),
         draw_problems=forms.get("draw_problems", []),
@@ -259,6 +279,31 @@ def _page(project: Project, status: int = 200, **forms) -> tuple[str, int]:
 @bp.route("/<code>/")
 def project(code: str):
     return _page(member_project(code))
+
+
+@bp.route("/<code>/settings", methods=["POST"])
+def settings(code: str):
+    project = member_project(code)
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        return _page(project, 400, settings=form)
+    try:
+        changed = projects.update_project(
+            db.session(),
+            project,
+            name=form.name.data.strip(),
+            client_name=(form.client_name.data or "").strip(),
+            time_zone=form.time_zone.data.strip(),
+            status=form.status.data,
+            by=_me(),
+        )
+    except CatiError as exc:
+        db.session().rollback()
+        form.time_zone.errors = [exc.translated(gettext)]
+        return _page(project, 400, settings=form)
+    if changed:
+        flash(gettext("Project settings saved."), "ok")
+    return redirect(url_for("research.project", code=code))
 
 
 def _saved_upload(storage, folder: str) -> Path:

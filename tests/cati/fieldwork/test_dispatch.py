@@ -22,6 +22,17 @@ def test_an_interviewer_not_assigned_to_the_project_gets_nothing(db, project):
     assert caught.value.code is ErrorCode.NOT_ASSIGNED
 
 
+def test_a_paused_project_hands_out_no_case_until_it_is_back_in_fieldwork(db, project, interviewer):
+    make_cases(db, project)
+    fields = dict(name=project.name, client_name="", time_zone=project.time_zone)
+    projects.update_project(db, project, status="paused", **fields)
+    with pytest.raises(CatiError) as caught:
+        dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    assert caught.value.code is ErrorCode.PROJECT_NOT_CALLING
+    projects.update_project(db, project, status="fieldwork", **fields)
+    assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is not None
+
+
 def test_unreleased_cases_are_never_dispatched(db, project, interviewer):
     make_cases(db, project, release=False)
     assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is None

@@ -51,6 +51,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.staff": ("researcher", {NOT_MINE}),
     "research.add_quota": ("researcher", {NOT_MINE}),
     "research.rules": ("researcher", {NOT_MINE}),
+    "research.settings": ("researcher", {NOT_MINE}),
     "research.dnc": ("researcher", {NOT_MINE}),
     "research.draw": ("researcher", {NOT_MINE}),
     "research.draw_preview": ("researcher", {NOT_MINE}),

@@ -172,3 +172,13 @@ def test_a_break_is_suggested_after_a_long_stretch_of_work(client, db, working, 
     assert "break-hint" not in page
     app.config["CATI_CLOCK"] = lambda: MONDAY_10 + timedelta(minutes=111)
     assert "break-hint" in client.get("/interviewer/").get_data(as_text=True)
+
+
+def test_a_paused_project_gives_no_case_and_says_why(client, db, working):
+    _, project, _ = working
+    project.status = "paused"
+    db.commit()
+    response = claim_next(client, project)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/interviewer/")
+    assert "is paused or closed" in client.get("/interviewer/").get_data(as_text=True)
+    assert db.scalar(select(Case.id).where(Case.claimed_by_id.is_not(None))) is None

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from cati.models import Case, DoNotCall, Project, Quota
+from cati.models import AuditEntry, Case, DoNotCall, Project, Quota
 from tests.cati.web.conftest import SAMPLE, upload
 from tests.conftest import csrf_token, make_user
 
@@ -24,6 +24,40 @@ def test_a_duplicate_code_is_refused_beside_the_field(client, project_url):
     )
     assert response.status_code == 400
     assert "already exists" in response.get_data(as_text=True)
+
+
+def settings(client, url, **changes):
+    data = {"name": "Ómnibus", "client_name": "Acme", "time_zone": "Europe/Madrid"}
+    data |= {"status": "setup", **changes, "csrf_token": csrf_token(client, url)}
+    return client.post(f"{url}settings", data=data)
+
+
+def test_the_project_settings_are_edited_and_audited(client, db, project_url):
+    response = settings(client, project_url, name="Ómnibus 2026", status="paused")
+    assert response.status_code == 302
+    project = db.scalar(select(Project).where(Project.code == "OMNI26"))
+    assert (project.name, project.status) == ("Ómnibus 2026", "paused")
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "project.update"))
+    assert entry.details["status"] == ["setup", "paused"]
+    assert "paused" in client.get(project_url).get_data(as_text=True)
+
+
+def test_a_bad_time_zone_is_refused_beside_the_field_and_nothing_changes(client, db, project_url):
+    response = settings(client, project_url, name="Renamed", time_zone="Europe/Madird")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Europe/Madird" in page and "IANA" in page
+    project = db.scalar(select(Project).where(Project.code == "OMNI26"))
+    db.refresh(project)
+    assert (project.name, project.time_zone) == ("Ómnibus", "Europe/Madrid")
+
+
+def test_a_new_project_with_a_bad_time_zone_is_refused(client, db, project_url):
+    token = csrf_token(client, "/research/")
+    data = {"csrf_token": token, "code": "NEW1", "name": "N", "time_zone": "Mars/Olympus"}
+    response = client.post("/research/new", data=data)
+    assert response.status_code == 400 and "Mars/Olympus" in response.get_data(as_text=True)
+    assert db.scalar(select(Project).where(Project.code == "NEW1")) is None
 
 
 def test_a_questionnaire_is_checked_pinned_and_previewed(client, db, project_url):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from cati.errors import CatiError, ErrorCode
 from sampling.errors import SamplingError
+from sampling.frames import reader_failure
 from sampling.phones import normalize_phone
 
 CASE_ID = "case_id"
@@ -59,9 +60,9 @@ def read_table(path: Path) -> pd.DataFrame:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path).astype(str)
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except Exception as exc:  # whatever pandas' readers hit in a damaged file: see frames.py
         raise SampleError(
-            [CatiError(ErrorCode.SAMPLE_UNREADABLE, file=path.name, reason=str(exc))]
+            [CatiError(ErrorCode.SAMPLE_UNREADABLE, file=path.name, reason=reader_failure(exc))]
         ) from None
 
 

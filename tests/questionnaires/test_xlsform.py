@@ -174,6 +174,15 @@ def test_not_a_workbook_is_a_questionnaire_error(tmp_path):
         load(path)
 
 
+def test_a_cell_that_is_not_text_in_the_header_row_is_a_questionnaire_error(tmp_path):
+    """Found by fuzzing: pyxform called .strip() on a TRUE header cell (AttributeError)."""
+    path = workbook(tmp_path, [["type", True, "label"], ["text", "name", "Name?"]])
+    with pytest.raises(QuestionnaireError) as caught:
+        load(path)
+    assert caught.value.code is ErrorCode.FILE_UNREADABLE
+    assert caught.value.problems[0].file == str(path)
+
+
 def test_field_list_group_becomes_a_page_and_table_list_a_grid(tmp_path):
     path = workbook(
         tmp_path,

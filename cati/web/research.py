@@ -315,7 +315,8 @@ def release(code: str, replicate: int) -> Response:
 def staff(code: str):
     project = member_project(code)
     form = StaffForm()
-    user = db.session().get(User, form.user.data) if form.validate_on_submit() else None
+    chosen = form.user.data if form.validate_on_submit() else None
+    user = db.session().get(User, chosen) if chosen is not None else None
     if user is None:
         abort(400)
     projects.assign(db.session(), project, user, by=_me())

@@ -1,6 +1,7 @@
 """The researcher's console: a project from creation to its first replicate, and bad input."""
 
 import io
+import warnings
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,16 @@ def test_an_empty_region_or_an_overlong_reason_is_shown_beside_its_field(client,
     numbers = b"+1 202 555 0150\n"
     response = upload(client, project_url, "dnc", "file", "n.txt", numbers, reason="x" * 201)
     assert response.status_code == 400 and 'role="alert"' in response.get_data(as_text=True)
+
+
+def test_staff_posted_without_a_user_is_refused_without_a_null_identity_lookup(client, project_url):
+    """Found by fuzzing: a form without a user looked up User(None), which SQLAlchemy warns will
+    become an error."""
+    token = csrf_token(client, project_url)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        response = client.post(f"{project_url}staff", data={"csrf_token": token})
+    assert response.status_code == 400
 
 
 def test_a_sample_is_imported_and_a_replicate_released(client, db, project_url):

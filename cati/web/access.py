@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from cati import db
 from cati.errors import CatiError
-from cati.models import Project, Role
+from cati.models import Project, Role, User
 
 # The page each role lands on after logging in.
 ROLE_HOME = {
@@ -49,3 +49,9 @@ def member_project(code: str) -> Project:
     if not projects.is_member(session, project, current_user._get_current_object()):
         abort(403)
     return project
+
+
+def chosen_user(user_id: int | None) -> User | None:
+    """The user a select field names, or None when the POST named none (a hand-made form:
+    looking up the identity None is deprecated by SQLAlchemy)."""
+    return db.session().get(User, user_id) if user_id is not None else None

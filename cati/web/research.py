@@ -53,7 +53,7 @@ from cati.models import (
     User,
 )
 from cati.questionnaire_store import questionnaire_of
-from cati.web.access import member_project, restrict_to
+from cati.web.access import chosen_user, member_project, restrict_to
 from cati.web.clock import now as clock_now
 from questionnaires.preview import preview_html
 
@@ -315,8 +315,7 @@ def release(code: str, replicate: int) -> Response:
 def staff(code: str):
     project = member_project(code)
     form = StaffForm()
-    chosen = form.user.data if form.validate_on_submit() else None
-    user = db.session().get(User, chosen) if chosen is not None else None
+    user = chosen_user(form.user.data) if form.validate_on_submit() else None
     if user is None:
         abort(400)
     projects.assign(db.session(), project, user, by=_me())

@@ -1,7 +1,6 @@
 """The researcher's console: a project from creation to its first replicate, and bad input."""
 
 import io
-import warnings
 from pathlib import Path
 
 import pytest
@@ -91,13 +90,12 @@ def test_an_empty_region_or_an_overlong_reason_is_shown_beside_its_field(client,
     assert response.status_code == 400 and 'role="alert"' in response.get_data(as_text=True)
 
 
+@pytest.mark.filterwarnings("error::sqlalchemy.exc.SAWarning")
 def test_staff_posted_without_a_user_is_refused_without_a_null_identity_lookup(client, project_url):
     """Found by fuzzing: a form without a user looked up User(None), which SQLAlchemy warns will
     become an error."""
     token = csrf_token(client, project_url)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        response = client.post(f"{project_url}staff", data={"csrf_token": token})
+    response = client.post(f"{project_url}staff", data={"csrf_token": token})
     assert response.status_code == 400
 
 

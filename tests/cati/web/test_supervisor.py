@@ -107,6 +107,15 @@ def test_actions_need_a_reason_and_are_audited(client, db, watching):
     assert "business line" in page
 
 
+@pytest.mark.filterwarnings("error::sqlalchemy.exc.SAWarning")
+def test_a_reassignment_naming_no_interviewer_is_refused(client, db, watching):
+    """Found by fuzzing: a POST without the interviewer field looked up User(None)."""
+    _, _, cases = watching
+    assert act(client, cases[0], "reassign", {"reason": "no one"}).status_code == 400
+    db.refresh(cases[0])
+    assert cases[0].reserved_for_id is None
+
+
 def test_a_reschedule_outside_the_window_is_refused(client, db, watching):
     _, _, cases = watching
     response = act(

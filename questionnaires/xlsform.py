@@ -386,7 +386,7 @@ class _Reader(_Form):
         if not rows:
             self.fail("survey", number, "a table-list grid has no rows")
             return
-        lists = {r["_list"] for r in rows}
+        lists = {r.get("_list") for r in rows}  # a text row has none: refused just below
         types = {r["type"] for r in rows}
         if len(lists) != 1 or len(types) != 1 or types - {"single", "multiple"}:
             self.fail(

@@ -213,6 +213,25 @@ def test_field_list_group_becomes_a_page_and_table_list_a_grid(tmp_path):
     assert [o.code for o in grid.scale] == [1, 2]
 
 
+def test_a_grid_with_a_row_that_is_no_choice_is_refused_naming_its_row(tmp_path):
+    """Found by fuzzing: a text row in a table-list grid raised KeyError('_list')."""
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "appearance"],
+            ["begin group", "main", "Main", None],
+            ["begin group", "sat", "Rate", "table-list"],
+            ["select_one yn", "staff", "Staff", None],
+            ["text", "why", "Why?", None],
+            ["end group", None, None, None],
+            ["end group", None, None, None],
+        ],
+        YES_NO,
+    )
+    with pytest.raises(QuestionnaireError, match=r"survey sheet, row 3.*all select_one"):
+        read_xlsform(path)
+
+
 def test_groups_nested_too_deeply_are_refused(tmp_path):
     path = workbook(
         tmp_path,

@@ -352,12 +352,8 @@ def rules(code: str):
     form = RulesForm()
     if form.validate_on_submit():
         try:
-            document = yaml.safe_load(form.rules.data)
-            if not isinstance(document, dict):
-                raise yaml.YAMLError("the rules must be a mapping of settings")
+            document = projects.rules_from_yaml(form.rules.data)
             projects.set_rules(db.session(), project, document, by=_me())
-        except yaml.YAMLError as exc:
-            form.rules.errors = [gettext("Not valid YAML: %(reason)s", reason=str(exc))]
         except CatiError as exc:
             db.session().rollback()
             form.rules.errors = [exc.translated(gettext)]

@@ -99,6 +99,19 @@ def test_staff_posted_without_a_user_is_refused_without_a_null_identity_lookup(c
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("rules", ["0000-00-00", "[1, 2]", "a: ["])
+def test_calling_rules_that_are_no_valid_mapping_are_refused_beside_the_field(
+    client, db, project_url, rules
+):
+    """Found by fuzzing: a date YAML cannot construct (0000-00-00) raised ValueError."""
+    before = db.scalar(select(Project.rules))
+    token = csrf_token(client, project_url)
+    response = client.post(f"{project_url}rules", data={"csrf_token": token, "rules": rules})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Calling rules, " in text and 'role="alert"' in text
+    assert db.scalar(select(Project.rules)) == before
+
+
 def test_a_sample_is_imported_and_a_replicate_released(client, db, project_url):
     response = upload(client, project_url, "sample", "file", "s.csv", SAMPLE, region="US")
     assert response.status_code == 302

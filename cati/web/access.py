@@ -52,6 +52,8 @@ def member_project(code: str) -> Project:
 
 
 def chosen_user(user_id: int | None) -> User | None:
-    """The user a select field names, or None when the POST named none (a hand-made form:
-    looking up the identity None is deprecated by SQLAlchemy)."""
-    return db.session().get(User, user_id) if user_id is not None else None
+    """The user a select field names, or None when a hand-made POST named none or a number
+    no id can be (SQLAlchemy deprecates looking up None; the driver overflows past MAX_ID)."""
+    if user_id is None or not 0 < user_id <= db.MAX_ID:
+        return None
+    return db.session().get(User, user_id)

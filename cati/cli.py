@@ -350,16 +350,15 @@ def project() -> None:
 def _load_rules(path: str | None) -> dict:
     if path is None:
         return {}
-    import yaml
+    from cati.errors import CatiError
+    from cati.fieldwork.projects import rules_from_yaml
 
     with open(path, encoding="utf-8") as fh:
-        try:
-            document = yaml.safe_load(fh) or {}
-        except yaml.YAMLError as exc:
-            raise click.ClickException(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(document, dict):
-        raise click.ClickException(f"{path}: the calling rules must be a mapping")
-    return document
+        text = fh.read()
+    try:
+        return rules_from_yaml(text)
+    except CatiError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
 
 
 def _import_sample(session, proj, path: str, region: str, not_personal: str) -> int:

@@ -55,6 +55,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+# Ids are INTEGER columns: 32-bit on PostgreSQL. A larger number from a URL or a form
+# names no row, and must not reach the driver (it overflows there).
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -19,6 +19,8 @@ from cati import audit
 from cati.errors import CatiError, ErrorCode
 from cati.models import Project, QuestionnaireVersion, User
 from questionnaires import Questionnaire, QuestionnaireError, load, loads
+from questionnaires.errors import ErrorCode as QuestionnaireCode
+from questionnaires.errors import Problem
 from questionnaires.model import text_in
 
 XLSFORM_SUFFIXES = (".xlsx", ".xlsm")
@@ -31,7 +33,16 @@ def _parse(source_name: str, source: bytes) -> Questionnaire:
             path = Path(folder) / Path(source_name).name
             path.write_bytes(source)
             return load(path)
-    return loads(source.decode("utf-8"), file=source_name)
+    try:
+        text = source.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problem = Problem(
+            QuestionnaireCode.FILE_UNREADABLE,
+            f"not UTF-8 text (byte {exc.start})",
+            file=source_name,
+        )
+        raise QuestionnaireError(problem) from None
+    return loads(text, file=source_name)
 
 
 @lru_cache(maxsize=32)

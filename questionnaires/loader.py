@@ -253,11 +253,15 @@ def read_text(path: str | Path) -> str:
 
 
 def path_parts(path: str) -> tuple[str | int, ...]:
-    """'blocks[0].questions[3].show_if' -> ('blocks', 0, 'questions', 3, 'show_if')."""
+    """'blocks[0].questions[3].show_if' -> ('blocks', 0, 'questions', 3, 'show_if').
+
+    A key that itself holds '[' or '.' (a typo in the file) cannot be told apart and stays
+    text: its line is then looked up through its parents."""
     parts: list[str | int] = []
     for chunk in path.replace("[", ".[").split("."):
         if chunk:
-            parts.append(int(chunk[1:-1]) if chunk.startswith("[") else chunk)
+            index = chunk[1:-1]
+            parts.append(int(index) if chunk.startswith("[") and index.isdigit() else chunk)
     return tuple(parts)
 
 

@@ -386,7 +386,7 @@ class _Reader(_Form):
         if not rows:
             self.fail("survey", number, "a table-list grid has no rows")
             return
-        lists = {r["_list"] for r in rows}
+        lists = {r.get("_list") for r in rows}  # a text row has none: refused just below
         types = {r["type"] for r in rows}
         if len(lists) != 1 or len(types) != 1 or types - {"single", "multiple"}:
             self.fail(
@@ -510,9 +510,13 @@ def read_xlsform(path: str | Path) -> Questionnaire:
     file = str(path)
     try:
         data = get_xlsform(Path(path))
-    except (PyXFormError, OSError, ValueError, KeyError) as exc:
+    except Exception as exc:
+        # pyxform and openpyxl raise whatever their internals hit on a damaged or odd
+        # workbook (BadZipFile, zlib.error, AttributeError on a boolean header cell, ...);
+        # for an uploaded file every one of them means the same thing to the user.
+        reason = str(exc) if isinstance(exc, PyXFormError) else f"{type(exc).__name__}: {exc}"
         raise QuestionnaireError(
-            Problem(ErrorCode.FILE_UNREADABLE, f"cannot read the workbook: {exc}", file=file)
+            Problem(ErrorCode.FILE_UNREADABLE, f"cannot read the workbook: {reason}", file=file)
         ) from None
     reader = _Reader(file, data)
     result = reader.read()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from zipfile import BadZipFile  # an .xlsx that is not one
 
 import numpy as np
 import pandas as pd
@@ -138,11 +137,20 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, int]:
             return table, 2
         if suffix == ".parquet":
             return pd.read_parquet(path), 1
-    except (ValueError, OSError, UnicodeDecodeError, ImportError, BadZipFile) as exc:
-        raise SamplingError(ErrorCode.FILE_FORMAT, str(exc), file=str(path)) from None
+    except Exception as exc:
+        # pandas, openpyxl and pyarrow raise whatever their internals hit on a damaged file
+        # (BadZipFile, zlib.error, ArrowInvalid, KeyError, ...): to the user it is one
+        # thing, a file that cannot be read, named with the reader's own words.
+        raise SamplingError(ErrorCode.FILE_FORMAT, reader_failure(exc), file=str(path)) from None
     raise SamplingError(
         ErrorCode.FILE_FORMAT, f"'{suffix}' (use .csv, .xlsx or .parquet)", file=str(path)
     )
+
+
+def reader_failure(exc: Exception) -> str:
+    """A third-party reader's exception as a reason a person can read."""
+    text = str(exc).strip() or "the file is damaged"
+    return text if isinstance(exc, (ValueError, OSError)) else f"{type(exc).__name__}: {text}"
 
 
 def _csv_dialect(path: Path) -> tuple[str, str]:

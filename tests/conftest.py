@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -31,6 +32,14 @@ REQUIRE_ALL = os.environ.get("CATI_REQUIRE_ALL") == "1"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TEST_PASSWORD = "correct horse battery"
 BACKENDS = ["sqlite", "postgresql"]
+
+# Hypothesis: "ci" (the default) draws the same examples every run, so a red CI run can be
+# repeated; "long" explores far more, with fresh randomness, for fuzzing sessions:
+#   HYPOTHESIS_PROFILE=long python -m pytest tests/fuzz
+# Tests that set max_examples themselves keep it; the fuzzers scale theirs from the profile.
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("long", deadline=None, max_examples=2000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def skip_or_fail(reason: str) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import available_timezones
 
+import yaml
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -40,6 +41,24 @@ def parse_rules(document: dict[str, Any]) -> CallingRules:
         first = exc.errors()[0]
         place = ".".join(str(p) for p in first["loc"]) or "(top)"
         raise CatiError(ErrorCode.RULES_INVALID, place=place, reason=first["msg"]) from None
+
+
+def rules_from_yaml(text: str) -> dict[str, Any]:
+    """The rules document written in YAML (empty text: the defaults). The YAML's own errors,
+    and values it cannot construct such as the date 0000-00-00, are RULES_INVALID too."""
+    try:
+        document = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise CatiError(
+            ErrorCode.RULES_INVALID, place="(top)", reason=f"not valid YAML ({exc})"
+        ) from None
+    if document is None:
+        return {}
+    if not isinstance(document, dict):
+        raise CatiError(
+            ErrorCode.RULES_INVALID, place="(top)", reason="the rules must be a mapping of settings"
+        )
+    return document
 
 
 def rules_of(project: Project) -> CallingRules:

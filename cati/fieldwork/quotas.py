@@ -34,6 +34,10 @@ def is_sample_cell(cell: Mapping[str, Any], sample_vars: Mapping[str, Any]) -> b
     return all(var in sample_vars for var in cell)
 
 
+# The column is a 32-bit integer on PostgreSQL; no survey has a billion interviews.
+MAX_TARGET = 1_000_000_000
+
+
 def add_quota(
     session: Session,
     project: Project,
@@ -46,8 +50,12 @@ def add_quota(
 ) -> Quota:
     if not cell:
         raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason="the cell names no variable")
-    if target < 1:
-        raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason="the target must be at least 1")
+    if not 1 <= target <= MAX_TARGET:
+        reason = f"the target must be between 1 and {MAX_TARGET:,}"
+        raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason=reason)
+    taken = select(Quota.id).where(Quota.project_id == project.id, Quota.name == name)
+    if session.scalar(taken) is not None:
+        raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason="the project has one so named")
     quota = Quota(project_id=project.id, name=name, cell=cell, target=target)
     session.add(quota)
     session.flush()

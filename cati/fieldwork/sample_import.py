@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from zipfile import BadZipFile  # an .xlsx that is not one
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
 from cati.errors import CatiError, ErrorCode
 from sampling.errors import SamplingError
+from sampling.frames import reader_failure
 from sampling.phones import normalize_phone
 
 CASE_ID = "case_id"
@@ -65,9 +65,9 @@ def read_table(path: Path) -> pd.DataFrame:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path).astype(str)
         return read_csv(path)
-    except (OSError, ValueError, UnicodeDecodeError, BadZipFile) as exc:
+    except Exception as exc:  # whatever pandas' readers hit in a damaged file: see frames.py
         raise SampleError(
-            [CatiError(ErrorCode.SAMPLE_UNREADABLE, file=path.name, reason=str(exc))]
+            [CatiError(ErrorCode.SAMPLE_UNREADABLE, file=path.name, reason=reader_failure(exc))]
         ) from None
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.routing import IntegerConverter
 
 from cati import db
 from cati.config import Settings
@@ -135,7 +136,17 @@ def _register_error_pages(app: Flask) -> None:
         return page, status, {"Retry-After": "5"}
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in our URLs is an id or a small number: past ``MAX_ID`` it matches no
+    route (404) instead of overflowing the database driver."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", db.MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # before any blueprint adds its rules
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

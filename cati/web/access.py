@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from cati import db
 from cati.errors import CatiError
-from cati.models import Project, Role
+from cati.models import Project, Role, User
 
 # The page each role lands on after logging in.
 ROLE_HOME = {
@@ -49,3 +49,11 @@ def member_project(code: str) -> Project:
     if not projects.is_member(session, project, current_user._get_current_object()):
         abort(403)
     return project
+
+
+def chosen_user(user_id: int | None) -> User | None:
+    """The user a select field names, or None when a hand-made POST named none or a number
+    no id can be (SQLAlchemy deprecates looking up None; the driver overflows past MAX_ID)."""
+    if user_id is None or not 0 < user_id <= db.MAX_ID:
+        return None
+    return db.session().get(User, user_id)

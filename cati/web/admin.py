@@ -68,7 +68,7 @@ def new_user() -> Response | tuple[str, int]:
                 form.username.data.strip(),
                 form.role.data,
                 form.password.data,
-                full_name=form.full_name.data.strip(),
+                full_name=(form.full_name.data or "").strip(),  # absent from a hand-made POST
                 locale=form.locale.data or None,
                 time_zone=form.time_zone.data,
                 by=_me(),

@@ -108,6 +108,15 @@ def read_answers(questions: tuple[ShownQuestion, ...], form: MultiDict) -> dict[
     return answers
 
 
+def _page_number(text: str | None) -> int:
+    """The page a submission answers; a missing or tampered number (never one the server
+    wrote) reads as -1, which matches no page and so is answered as a repeat."""
+    try:
+        return int(text or -1)
+    except ValueError:
+        return -1
+
+
 def submit_page(
     session, interview, page, form: PageForm, formdata: MultiDict, now, *, on_finish=None
 ):
@@ -115,7 +124,7 @@ def submit_page(
     ``on_finish`` as in ``interviewing.submit``."""
     from cati import interviewing
 
-    seq = int(form.seq.data or -1)
+    seq = _page_number(form.seq.data)
     if form.action.data == "back":
         return interviewing.back(session, interview, seq, now)
     answers = read_answers(page.questions, formdata)

@@ -55,7 +55,7 @@ from cati.models import (
     User,
 )
 from cati.questionnaire_store import questionnaire_of
-from cati.web.access import member_project, restrict_to
+from cati.web.access import chosen_user, member_project, restrict_to
 from cati.web.clock import now as clock_now
 from cati.web.draw_forms import DESIGN_ERRORS, DESIGN_NAMES, DrawForm, new_seed
 from cati.web.job_files import send_output
@@ -508,7 +508,7 @@ def release(code: str, replicate: int) -> Response:
 def staff(code: str):
     project = member_project(code)
     form = StaffForm()
-    user = db.session().get(User, form.user.data) if form.validate_on_submit() else None
+    user = chosen_user(form.user.data) if form.validate_on_submit() else None
     if user is None:
         abort(400)
     projects.assign(db.session(), project, user, by=_me())
@@ -545,12 +545,8 @@ def rules(code: str):
     form = RulesForm()
     if form.validate_on_submit():
         try:
-            document = yaml.safe_load(form.rules.data)
-            if not isinstance(document, dict):
-                raise yaml.YAMLError("the rules must be a mapping of settings")
+            document = projects.rules_from_yaml(form.rules.data)
             projects.set_rules(db.session(), project, document, by=_me())
-        except yaml.YAMLError as exc:
-            form.rules.errors = [gettext("Not valid YAML: %(reason)s", reason=str(exc))]
         except CatiError as exc:
             db.session().rollback()
             form.rules.errors = [exc.translated(gettext)]

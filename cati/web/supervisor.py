@@ -40,7 +40,7 @@ from cati.models import (
     Role,
     User,
 )
-from cati.web.access import member_project, restrict_to
+from cati.web.access import chosen_user, member_project, restrict_to
 from cati.web.clock import now as clock_now
 from cati.web.pipeline_charts import CHARTS, pipeline_for
 
@@ -299,7 +299,7 @@ def do_reschedule(case_id: int):
 @bp.route("/case/<int:case_id>/reassign", methods=["POST"])
 def do_reassign(case_id: int):
     def act(case: Case, form: ReassignForm, project: Project) -> None:
-        interviewer = db.session().get(User, form.interviewer.data)
+        interviewer = chosen_user(form.interviewer.data)
         if interviewer is None:
             abort(400)
         supervision.reassign(

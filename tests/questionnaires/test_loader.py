@@ -64,6 +64,14 @@ def test_unknown_key_is_refused_with_its_path():
     assert [p.path for p in problems] == ["questions[0].colour"]
 
 
+@pytest.mark.parametrize("key", ["[x]", "a[x]", "[_language]"])
+def test_an_unknown_key_with_brackets_is_refused_not_a_crash(key):
+    """Found by fuzzing: such a key broke the path-to-line lookup (ValueError from int())."""
+    _, problems = problems_of(VALID.replace("text: Pick one", f"text: Pick one\n    '{key}': 1"))
+    assert [p.code for p in problems] == [ErrorCode.INVALID_VALUE]
+    assert problems[0].line is not None
+
+
 def test_missing_key_is_reported_where_it_should_be():
     _, problems = problems_of(VALID.replace("    text: How many?\n", ""))
     assert [p.path for p in problems] == ["questions[1].text"]

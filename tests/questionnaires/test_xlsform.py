@@ -174,6 +174,15 @@ def test_not_a_workbook_is_a_questionnaire_error(tmp_path):
         load(path)
 
 
+def test_a_cell_that_is_not_text_in_the_header_row_is_a_questionnaire_error(tmp_path):
+    """Found by fuzzing: pyxform called .strip() on a TRUE header cell (AttributeError)."""
+    path = workbook(tmp_path, [["type", True, "label"], ["text", "name", "Name?"]])
+    with pytest.raises(QuestionnaireError) as caught:
+        load(path)
+    assert caught.value.code is ErrorCode.FILE_UNREADABLE
+    assert caught.value.problems[0].file == str(path)
+
+
 def test_field_list_group_becomes_a_page_and_table_list_a_grid(tmp_path):
     path = workbook(
         tmp_path,
@@ -202,6 +211,25 @@ def test_field_list_group_becomes_a_page_and_table_list_a_grid(tmp_path):
     assert grid.type == "grid" and grid.show_if == "age > 17"
     assert [i.id for i in grid.items] == ["staff", "price"]
     assert [o.code for o in grid.scale] == [1, 2]
+
+
+def test_a_grid_with_a_row_that_is_no_choice_is_refused_naming_its_row(tmp_path):
+    """Found by fuzzing: a text row in a table-list grid raised KeyError('_list')."""
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "appearance"],
+            ["begin group", "main", "Main", None],
+            ["begin group", "sat", "Rate", "table-list"],
+            ["select_one yn", "staff", "Staff", None],
+            ["text", "why", "Why?", None],
+            ["end group", None, None, None],
+            ["end group", None, None, None],
+        ],
+        YES_NO,
+    )
+    with pytest.raises(QuestionnaireError, match=r"survey sheet, row 3.*all select_one"):
+        read_xlsform(path)
 
 
 def test_groups_nested_too_deeply_are_refused(tmp_path):

@@ -223,3 +223,15 @@ def test_undeclared_columns_are_kept_as_text_for_fieldwork():
     frame = validate_frame(table, FrameSpec(), file="f.csv")
     assert frame.data["age_group"].tolist() == ["18-34", "55+"]
     assert frame.data["first_name"].tolist() == ["Lucía", "Pau"]
+
+
+def test_a_damaged_spreadsheet_is_a_file_format_error_naming_the_file(tmp_path):
+    """Found by fuzzing: a corrupted .xlsx raised BadZipFile or zlib.error past the handler."""
+    path = tmp_path / "frame.xlsx"
+    pd.DataFrame({"id": ["1"], "phone": ["+1 202 555 0150"]}).to_excel(path, index=False)
+    data = path.read_bytes()
+    path.write_bytes(data[:30] + bytes([data[30] ^ 0xFF]) + data[31 : len(data) // 2])
+    with pytest.raises(SamplingError) as err:
+        load_frame(path, SPEC)
+    assert err.value.code is ErrorCode.FILE_FORMAT
+    assert err.value.file == str(path)

@@ -1,7 +1,9 @@
 """Quota cells: counting completes, closing full cells, dispatch priority and screen-outs."""
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
+from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, quotas
 from cati.fieldwork.disposition import record_outcome
 from cati.models import Case, Quota
@@ -52,3 +54,18 @@ def test_cases_in_cells_furthest_from_target_are_called_first(db, project, inter
     (young,) = make_cases(db, project, sample_vars={"age_group": "18-34"})
     assert young.priority < old.priority
     assert dispatch.next_case(db, project, interviewer, now=MONDAY_10).case.id == young.id
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "reason"),
+    [("men", 10, "one so named"), ("women", 10**12, "between 1 and"), ("women", 0, "between 1")],
+)
+def test_a_second_quota_of_the_same_name_or_an_impossible_target_is_refused(
+    db, project, name, target, reason
+):
+    """Found by fuzzing: a repeated name hit the unique constraint (IntegrityError, a 500)."""
+    quotas.add_quota(db, project, "men", {"gender": ["m"]}, 10)
+    with pytest.raises(CatiError, match=reason) as caught:
+        quotas.add_quota(db, project, name, {"gender": ["f"]}, target)
+    assert caught.value.code is ErrorCode.QUOTA_INVALID
+    assert db.scalar(select(func.count()).select_from(Quota)) == 1

@@ -74,6 +74,21 @@ def test_an_unreadable_file_is_a_clear_error(tmp_path):
     assert caught.value.code is ErrorCode.SAMPLE_UNREADABLE
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("sample.xlsx", b"PK\x03\x04"), ("sample.parquet", b"PAR1\x00PAR1")],
+    ids=["zip-header-only", "parquet-magic-only"],
+)
+def test_a_damaged_spreadsheet_is_a_clear_error_naming_the_file(tmp_path, name, content):
+    """Found by fuzzing: a truncated .xlsx raised zipfile.BadZipFile past the handler."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(SampleError) as caught:
+        read_table(path)
+    assert caught.value.code is ErrorCode.SAMPLE_UNREADABLE
+    assert caught.value.params["file"] == name
+
+
 def test_importing_case_ids_already_in_the_project_writes_nothing(db, tmp_path):
     project = projects.create_project(db, "IMP", "Import test")
     records = parse(GOOD, tmp_path)

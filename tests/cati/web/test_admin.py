@@ -50,6 +50,16 @@ def test_the_admin_creates_a_user_who_can_then_log_in(app, client, db, admin):
     assert post_login(other, "carla", "a long enough secret").status_code == 302
 
 
+def test_a_user_posted_without_a_full_name_field_is_created_with_an_empty_one(client, db, admin):
+    """Found by fuzzing: a POST without the full_name key called None.strip() (a 500)."""
+    token = csrf_token(client, "/admin/users/new")
+    data = {"username": "dora", "role": "client", "locale": "es", "time_zone": "Europe/Madrid"}
+    data["password"] = "a long enough secret"
+    response = client.post("/admin/users/new", data={"csrf_token": token, **data})
+    assert response.status_code == 302
+    assert db.scalar(select(User.full_name).where(User.username == "dora")) == ""
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [

@@ -108,14 +108,18 @@ def test_every_route_has_an_entry_in_the_access_table(app):
     assert set(endpoints(app)) == set(EXPECTED)
 
 
-@pytest.fixture
-def someone_elses(app, db):
-    """A project with its own staff, a case claimed and interviewed by its interviewer."""
+def seed_project(app, db):
+    """A project with its own staff, a case claimed and interviewed by its interviewer.
+
+    Returns the project, its staff by role, and a value for every URL argument of every
+    route, pointing into the project (the form fuzzer in tests/fuzz uses the same values).
+    """
     app.config["CATI_CLOCK"] = lambda: MONDAY_10
     project = make_project(db, name="Somebody Else's Study")
     questionnaire_store.pin(db, project, LIBRARY / "customer_satisfaction.yaml")
-    interviewer = make_user(db, "interviewer")
-    for user in (interviewer, make_user(db, "supervisor"), make_user(db, "client")):
+    staff = {role: make_user(db, role) for role in ("interviewer", "supervisor", "client")}
+    interviewer = staff["interviewer"]
+    for user in staff.values():
         projects.assign(db, project, user)
     make_cases(db, project, n=2)
     claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
@@ -133,19 +137,29 @@ def someone_elses(app, db):
     ((_, token),) = [
         pair for pair in weblinks.issue_links(db, project) if pair[0] != claim.case.external_id
     ]
-    return project, {
-        "code": project.code,
-        "case_id": claim.case.id,
-        "interview_id": interview.id,
-        "token": token,
-        "replicate": 1,
-        "chart": "calls-day",
-        "outcome_code": "BUSY",
-        "variable": "region",
-        "job_id": jobs.submit(db, project, "report", {"kind": "fieldwork"}, by=None).id,
-        "draw_id": draw_id,
-        "user_id": make_user(db, "researcher").id,  # a bystander for the admin's user pages
-    }
+    return (
+        project,
+        staff,
+        {
+            "code": project.code,
+            "case_id": claim.case.id,
+            "interview_id": interview.id,
+            "token": token,
+            "replicate": 1,
+            "chart": "calls-day",
+            "outcome_code": "BUSY",
+            "variable": "region",
+            "job_id": jobs.submit(db, project, "report", {"kind": "fieldwork"}, by=None).id,
+            "draw_id": draw_id,
+            "user_id": make_user(db, "researcher").id,  # a bystander for the admin's user pages
+        },
+    )
+
+
+@pytest.fixture
+def someone_elses(app, db):
+    project, _staff, params = seed_project(app, db)
+    return project, params
 
 
 def request(app, client, endpoint: str, params: dict, token: str):

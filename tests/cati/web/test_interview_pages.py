@@ -108,6 +108,16 @@ def test_a_double_submitted_page_is_not_skipped(client, db, on_case):
     assert "purchase_confirmed" in client.get(url).get_data(as_text=True)
 
 
+@pytest.mark.parametrize("seq", [" ", "x", "1.5"])
+def test_a_tampered_page_number_is_answered_as_a_repeat(client, db, on_case, seq):
+    """Found by fuzzing: a page number that is not an integer raised ValueError (a 500)."""
+    _, project = on_case
+    url = start(client, project)
+    data = {"csrf_token": csrf_token(client, url), "seq": seq, "action": "next"}
+    assert client.post(url, data=data).status_code == 302
+    assert db.scalar(select(Interview.seq)) == 0
+
+
 def test_back_returns_to_the_previous_page_with_its_answer(client, db, on_case):
     _, project = on_case
     url = start(client, project)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from cati.models import AuditEntry, Case, DoNotCall, Project, Quota
@@ -79,6 +80,47 @@ def test_a_broken_questionnaire_shows_its_problems_and_pins_nothing(client, db, 
     assert response.status_code == 400
     assert 'data-testid="problems"' in response.get_data(as_text=True)
     assert db.scalar(select(Project.questionnaire_version_id)) is None
+
+
+def test_a_questionnaire_that_is_not_utf8_is_refused_naming_the_file(client, db, project_url):
+    """Found by fuzzing: a Latin-1 YAML upload raised UnicodeDecodeError (a 500 page)."""
+    latin1 = "id: encuesta\nversion: '1'\ntitle: Año\n".encode("latin-1")
+    response = upload(client, project_url, "questionnaire", "file", "latin1.yaml", latin1)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "latin1.yaml" in text and "not UTF-8" in text
+    assert db.scalar(select(Project.questionnaire_version_id)) is None
+
+
+def test_an_empty_region_or_an_overlong_reason_is_shown_beside_its_field(client, project_url):
+    """Found by fuzzing: these fields were refused with a 400 but no message on the page."""
+    response = upload(client, project_url, "sample", "file", "s.csv", SAMPLE, region="")
+    assert response.status_code == 400 and 'role="alert"' in response.get_data(as_text=True)
+    numbers = b"+1 202 555 0150\n"
+    response = upload(client, project_url, "dnc", "file", "n.txt", numbers, reason="x" * 201)
+    assert response.status_code == 400 and 'role="alert"' in response.get_data(as_text=True)
+
+
+@pytest.mark.filterwarnings("error::sqlalchemy.exc.SAWarning")
+def test_staff_posted_without_a_user_is_refused_without_a_null_identity_lookup(client, project_url):
+    """Found by fuzzing: a form without a user looked up User(None), which SQLAlchemy warns will
+    become an error."""
+    token = csrf_token(client, project_url)
+    response = client.post(f"{project_url}staff", data={"csrf_token": token})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("rules", ["0000-00-00", "[1, 2]", "a: ["])
+def test_calling_rules_that_are_no_valid_mapping_are_refused_beside_the_field(
+    client, db, project_url, rules
+):
+    """Found by fuzzing: a date YAML cannot construct (0000-00-00) raised ValueError."""
+    before = db.scalar(select(Project.rules))
+    token = csrf_token(client, project_url)
+    response = client.post(f"{project_url}rules", data={"csrf_token": token, "rules": rules})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Calling rules, " in text and 'role="alert"' in text
+    assert db.scalar(select(Project.rules)) == before
 
 
 def test_a_sample_is_imported_and_a_replicate_released(client, db, project_url):

@@ -107,6 +107,23 @@ def test_actions_need_a_reason_and_are_audited(client, db, watching):
     assert "business line" in page
 
 
+@pytest.mark.filterwarnings("error::sqlalchemy.exc.SAWarning")
+def test_a_reassignment_naming_no_interviewer_is_refused(client, db, watching):
+    """Found by fuzzing: a POST without the interviewer field looked up User(None)."""
+    _, _, cases = watching
+    assert act(client, cases[0], "reassign", {"reason": "no one"}).status_code == 400
+    too_big = {"interviewer": str(2**63), "reason": "no one"}  # overflowed the driver
+    assert act(client, cases[0], "reassign", too_big).status_code == 400
+    db.refresh(cases[0])
+    assert cases[0].reserved_for_id is None
+
+
+def test_an_id_in_the_url_past_the_integer_columns_is_404(client, watching):
+    """Found by fuzzing: such an id reached the database driver, which overflowed (a 500)."""
+    assert client.get(f"/supervisor/case/{2**63}").status_code == 404
+    assert client.get(f"/supervisor/case/{2**31}").status_code == 404
+
+
 def test_a_reschedule_outside_the_window_is_refused(client, db, watching):
     _, _, cases = watching
     response = act(

@@ -1,0 +1,81 @@
+"""One seeded project on SQLite, shared by the web fuzzers of a module.
+
+SQLite only: the fuzzers look for crashes in the views' handling of input, which is the
+same code on both engines; running them twice would double their time for no new paths
+(the engine-specific behaviour is pinned by the ordinary tests, which run on both). A fresh
+database file per module keeps each run, with the ``ci`` profile's fixed examples,
+reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from cati import migrate
+from cati.app import create_app
+from cati.fieldwork import projects
+from cati.models import Project, User
+from tests.cati.web.test_auth import HOMES
+from tests.cati.web.test_authorization import seed_project
+from tests.conftest import (
+    CSRF,
+    csrf_token,
+    fresh_database_url,
+    make_user,
+    post_login,
+    settings_for_tests,
+)
+
+
+@dataclass
+class Seeded:
+    app: Flask
+    project: Project
+    staff: dict[str, User]  # a member of the project for every role
+    params: dict[str, object]  # a real value for each URL argument
+    clients: dict[str | None, tuple[FlaskClient, str]] = field(default_factory=dict)
+
+    def client(self, role: str | None) -> tuple[FlaskClient, str]:
+        """A client logged in as ``role`` (anonymous for None) and its CSRF token; one log-in
+        per role and module, since each costs a deliberately slow scrypt hash."""
+        if role not in self.clients:
+            self.clients[role] = self._log_in(role)
+        return self.clients[role]
+
+    def _log_in(self, role: str | None) -> tuple[FlaskClient, str]:
+        client = self.app.test_client()
+        if role is None:
+            return client, csrf_token(client, "/login")
+        response = post_login(client, self.staff[role].username)
+        assert response.status_code == 302, f"{role} could not log in"
+        # The token is the session's, valid in every form; not every home page has one.
+        found = CSRF.search(client.get(HOMES[role]).get_data(as_text=True))
+        return client, found.group(1) if found else ""
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Iterator[Seeded]:
+    url = fresh_database_url("sqlite", tmp_path_factory, None)
+    migrate.upgrade(url)
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "fuzz-secret",
+            "SQLALCHEMY_DATABASE_URL": url,
+            "CATI_SETTINGS": settings_for_tests(instance_path=str(instance)),
+        }
+    )
+    db = app.extensions["cati.sessionmaker"]()
+    project, staff, params = seed_project(app, db)
+    staff["researcher"] = make_user(db, "researcher")
+    projects.assign(db, project, staff["researcher"])
+    staff["admin"] = make_user(db, "admin")
+    yield Seeded(app, project, staff, params)
+    db.close()
+    app.extensions["cati.engine"].dispose()

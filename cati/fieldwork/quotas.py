@@ -50,9 +50,7 @@ def add_quota(
 ) -> Quota:
     if not cell:
         raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason="the cell names no variable")
-    if not 1 <= target <= MAX_TARGET:
-        reason = f"the target must be between 1 and {MAX_TARGET:,}"
-        raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason=reason)
+    _check_target(name, target)
     taken = select(Quota.id).where(Quota.project_id == project.id, Quota.name == name)
     if session.scalar(taken) is not None:
         raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason="the project has one so named")
@@ -72,6 +70,84 @@ def add_quota(
     )
     session.commit()
     return quota
+
+
+def _check_target(name: str, target: int) -> None:
+    if not 1 <= target <= MAX_TARGET:
+        reason = f"the target must be between 1 and {MAX_TARGET:,}"
+        raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason=reason)
+
+
+def set_target(
+    session: Session,
+    project: Project,
+    quota: Quota,
+    target: int,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+) -> None:
+    """Change a cell's target mid-field: a cell the new target fills closes and holds its
+    cases; a full cell given room again reopens, and its held cases go back to dispatch."""
+    _check_target(quota.name, target)
+    old, was_full = quota.target, quota.full
+    quota.target = target
+    quota.full = quota.achieved >= target
+    if quota.full and not was_full:
+        _hold_matching_cases(session, project, quota)
+    elif was_full and not quota.full:
+        session.flush()
+        _release_held_cases(session, project)
+    audit.record(
+        session,
+        "quota.target",
+        user=by,
+        actor=actor,
+        object_type="quota",
+        object_id=quota.id,
+        name=quota.name,
+        target=[old, target],
+    )
+    session.commit()
+
+
+def remove_quota(
+    session: Session, project: Project, quota: Quota, *, by: User | None = None
+) -> None:
+    """Drop a cell; the cases it alone held go back to dispatch (its completes stay)."""
+    audit.record(
+        session,
+        "quota.remove",
+        user=by,
+        object_type="quota",
+        object_id=quota.id,
+        name=quota.name,
+        cell=quota.cell,
+        target=quota.target,
+        achieved=quota.achieved,
+    )
+    was_full = quota.full
+    session.delete(quota)
+    session.flush()
+    if was_full:
+        _release_held_cases(session, project)
+    session.commit()
+
+
+def _release_held_cases(session: Session, project: Project) -> None:
+    """Held cases that no full cell holds any more: back to dispatch if their replicate was
+    released, else back to waiting for its release."""
+    full = session.scalars(
+        select(Quota).where(Quota.project_id == project.id, Quota.full.is_(True))
+    ).all()
+    for case in session.scalars(
+        select(Case).where(Case.project_id == project.id, Case.state == "held")
+    ):
+        if not any(
+            is_sample_cell(q.cell, case.sample_vars) and matches(q.cell, case.sample_vars)
+            for q in full
+        ):
+            case.state = "active" if case.released_at is not None else "unreleased"
 
 
 def open_sample_quotas(session: Session, project: Project) -> list[Quota]:

@@ -539,6 +539,48 @@ def add_quota(code: str):
     return _page(project, 400, quota=form)
 
 
+class QuotaTargetForm(FlaskForm):
+    target = IntegerField(_l("Target"), validators=[DataRequired(), NumberRange(min=1)])
+
+
+def _quota(project: Project, quota_id: int) -> Quota:
+    quota = db.session().get(Quota, quota_id)
+    if quota is None or quota.project_id != project.id:
+        abort(404)
+    return quota
+
+
+@bp.route("/<code>/quotas/<int:quota_id>/target", methods=["POST"])
+def quota_target(code: str, quota_id: int):
+    project = member_project(code)
+    quota = _quota(project, quota_id)
+    form = QuotaTargetForm()
+    if form.validate_on_submit():
+        try:
+            quotas.set_target(db.session(), project, quota, form.target.data, by=_me())
+        except CatiError as exc:
+            db.session().rollback()
+            flash(exc.translated(gettext), "error")
+        else:
+            flash(gettext("Quota %(name)s: target saved.", name=quota.name), "ok")
+            return redirect(url_for("research.project", code=code) + "#quotas")
+    else:
+        flash(gettext("Quota %(name)s: give a target of 1 or more.", name=quota.name), "error")
+    return _page(project, 400)
+
+
+@bp.route("/<code>/quotas/<int:quota_id>/remove", methods=["POST"])
+def remove_quota(code: str, quota_id: int) -> Response:
+    project = member_project(code)
+    quota = _quota(project, quota_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    name = quota.name
+    quotas.remove_quota(db.session(), project, quota, by=_me())
+    flash(gettext("Quota %(name)s removed.", name=name), "ok")
+    return redirect(url_for("research.project", code=code) + "#quotas")
+
+
 @bp.route("/<code>/rules", methods=["POST"])
 def rules(code: str):
     project = member_project(code)

@@ -31,6 +31,52 @@ def test_a_full_sample_cell_stops_dispatch_of_its_cases(db, project, interviewer
     assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is None
 
 
+def states(db):
+    return sorted(db.scalars(select(Case.state)).all())
+
+
+def test_raising_a_full_cells_target_sends_its_held_cases_back_to_dispatch(
+    db, project, interviewer
+):
+    quota = quotas.add_quota(db, project, "north", {"region": ["north"]}, target=1)
+    make_cases(db, project, n=3, sample_vars={"region": "north"})
+    complete_one(db, project, interviewer)
+    assert states(db) == ["final", "held", "held"]
+    quotas.set_target(db, project, quota, 2)
+    assert (quota.full, states(db)) == (False, ["active", "active", "final"])
+    complete_one(db, project, interviewer)
+    assert (quota.full, states(db)) == (True, ["final", "final", "held"])
+    quotas.set_target(db, project, quota, 1)  # lowered below what it has: stays full
+    assert quota.full and states(db) == ["final", "final", "held"]
+
+
+def test_lowering_a_target_to_the_completes_closes_the_cell(db, project, interviewer):
+    quota = quotas.add_quota(db, project, "north", {"region": ["north"]}, target=5)
+    make_cases(db, project, n=3, sample_vars={"region": "north"})
+    complete_one(db, project, interviewer)
+    quotas.set_target(db, project, quota, 1)
+    assert quota.full and states(db) == ["final", "held", "held"]
+    with pytest.raises(CatiError) as caught:
+        quotas.set_target(db, project, quota, 0)
+    assert caught.value.code is ErrorCode.QUOTA_INVALID
+
+
+def test_removing_a_full_cell_frees_only_the_cases_no_other_full_cell_holds(
+    db, project, interviewer
+):
+    north = quotas.add_quota(db, project, "north", {"region": ["north"]}, target=1)
+    women = quotas.add_quota(db, project, "women", {"sex": ["f"]}, target=1)
+    make_cases(db, project, n=2, sample_vars={"region": "north", "sex": "f"})
+    make_cases(db, project, n=1, sample_vars={"region": "north", "sex": "m"}, release=False)
+    complete_one(db, project, interviewer)  # a northern woman fills both cells
+    assert states(db) == ["final", "held", "held"]
+    quotas.remove_quota(db, project, north)
+    by_sex = dict(db.execute(select(Case.sample_vars["sex"].as_string(), Case.state)).all())
+    assert db.get(Quota, women.id).full
+    assert states(db) == ["final", "held", "unreleased"]  # the man was never released
+    assert by_sex["m"] == "unreleased"
+
+
 def test_crossed_cells_need_every_variable_to_match(db, project):
     cell = {"region": ["north"], "age_group": ["18-34", "35-54"]}
     assert quotas.matches(cell, {"region": "north", "age_group": "35-54"})

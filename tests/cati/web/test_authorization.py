@@ -12,7 +12,7 @@ from flask import Flask
 
 import cati.job_kinds  # noqa: F401  (the report runner)
 from cati import interviewing, jobs, questionnaire_store
-from cati.fieldwork import dispatch, draws, projects, weblinks
+from cati.fieldwork import dispatch, draws, projects, quotas, weblinks
 from cati.models import Role
 from sampling.drawing import DrawSettings
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
@@ -50,6 +50,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.release": ("researcher", {NOT_MINE}),
     "research.staff": ("researcher", {NOT_MINE}),
     "research.add_quota": ("researcher", {NOT_MINE}),
+    "research.quota_target": ("researcher", {NOT_MINE}),
+    "research.remove_quota": ("researcher", {NOT_MINE}),
     "research.rules": ("researcher", {NOT_MINE}),
     "research.settings": ("researcher", {NOT_MINE}),
     "research.dnc": ("researcher", {NOT_MINE}),
@@ -137,6 +139,7 @@ def seed_project(app, db):
     ((_, token),) = [
         pair for pair in weblinks.issue_links(db, project) if pair[0] != claim.case.external_id
     ]
+    quota = quotas.add_quota(db, project, "North", {"region": ["north"]}, 10)
     return (
         project,
         staff,
@@ -151,6 +154,7 @@ def seed_project(app, db):
             "variable": "region",
             "job_id": jobs.submit(db, project, "report", {"kind": "fieldwork"}, by=None).id,
             "draw_id": draw_id,
+            "quota_id": quota.id,
             "user_id": make_user(db, "researcher").id,  # a bystander for the admin's user pages
         },
     )

@@ -183,6 +183,27 @@ def test_staff_quotas_rules_and_dnc(client, db, project_url):
     assert db.scalar(select(func.count()).select_from(DoNotCall)) == 2
 
 
+def test_a_quota_target_is_edited_and_a_quota_removed_with_bad_targets_refused(
+    client, db, project_url
+):
+    token = csrf_token(client, project_url)
+    cell = {"name": "North", "variable": "region", "values": "north", "target": "50"}
+    client.post(f"{project_url}quotas", data={"csrf_token": token, **cell})
+    quota_id = db.scalar(select(Quota.id))
+    url = f"{project_url}quotas/{quota_id}/"
+    assert (
+        client.post(f"{url}target", data={"csrf_token": token, "target": "80"}).status_code == 302
+    )
+    assert db.scalar(select(Quota.target)) == 80
+    bad = client.post(f"{url}target", data={"csrf_token": token, "target": "0"})
+    assert bad.status_code == 400 and "North" in bad.get_data(as_text=True)
+    assert db.scalar(select(Quota.target)) == 80
+    assert client.post(f"{url}remove", data={"csrf_token": token}).status_code == 302
+    assert db.scalar(select(func.count()).select_from(Quota)) == 0
+    actions = db.scalars(select(AuditEntry.action).where(AuditEntry.action.like("quota.%")))
+    assert sorted(actions) == ["quota.create", "quota.remove", "quota.target"]
+
+
 def test_another_researchers_project_answers_403(client, db, project_url, app):
     other = app.test_client()
     user = make_user(db, "researcher")

@@ -38,7 +38,7 @@ def test_the_researcher_draws_previews_and_accepts_a_sample(page, db, tmp_path):
     assert page.get_by_test_id("draw-replicates").locator("tbody tr").count() == 3
 
     page.get_by_role("button", name="Accept and import the cases").click()
-    page.wait_for_url(f"**/research/{project.code}/")
+    page.wait_for_url(f"**/research/{project.code}/#privacy")  # mark the personal fields next
     assert "Imported 60 cases" in page.get_by_role("status").inner_text()
     replicates = page.get_by_test_id("replicates").locator("tbody tr")
     assert replicates.count() == 3

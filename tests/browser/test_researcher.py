@@ -40,7 +40,7 @@ def test_a_researcher_sets_up_a_project_and_downloads_a_weighted_report(app, db,
     sample = tmp_path / "sample.csv"
     sample.write_text(SAMPLE)
     page.get_by_label("Sample (CSV, XLSX or Parquet)").set_input_files(sample)
-    page.get_by_label("Country of national numbers").fill("US")
+    page.locator("form[action$='/sample']").get_by_label("Country of national numbers").fill("US")
     page.get_by_role("button", name="Import").click()
     assert "Imported 10 cases" in page.get_by_role("status").inner_text()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cati import audit
@@ -136,18 +136,29 @@ def remove_quota(
 
 def _release_held_cases(session: Session, project: Project) -> None:
     """Held cases that no full cell holds any more: back to dispatch if their replicate was
-    released, else back to waiting for its release."""
+    released, else back to waiting for its release. Read and written with plain statements,
+    as ``hold_cases`` holds them: case objects in the session may not know they are held."""
     full = session.scalars(
         select(Quota).where(Quota.project_id == project.id, Quota.full.is_(True))
     ).all()
-    for case in session.scalars(
-        select(Case).where(Case.project_id == project.id, Case.state == "held")
+    freed: dict[str, list[int]] = {"active": [], "unreleased": []}
+    for case_id, sample_vars, released_at in session.execute(
+        select(Case.id, Case.sample_vars, Case.released_at).where(
+            Case.project_id == project.id, Case.state == "held"
+        )
     ):
         if not any(
-            is_sample_cell(q.cell, case.sample_vars) and matches(q.cell, case.sample_vars)
-            for q in full
+            is_sample_cell(q.cell, sample_vars) and matches(q.cell, sample_vars) for q in full
         ):
-            case.state = "active" if case.released_at is not None else "unreleased"
+            freed["active" if released_at is not None else "unreleased"].append(case_id)
+    for state, ids in freed.items():
+        if ids:
+            session.execute(
+                update(Case)
+                .where(Case.id.in_(ids), Case.state == "held")
+                .values(state=state)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def open_sample_quotas(session: Session, project: Project) -> list[Quota]:

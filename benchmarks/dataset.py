@@ -15,6 +15,8 @@ import random
 import resource
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -101,18 +103,30 @@ def seed(session, project, n: int, version_id: int) -> None:
         session.commit()
 
 
+@contextmanager
+def pinned_project(url: str | None, title: str) -> Iterator[tuple]:
+    """A fresh database (SQLite in a temporary folder unless ``url``) with one project
+    pinning the customer-satisfaction questionnaire: (engine, session, project, version)."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = url or f"sqlite:///{folder}/bench.db"
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        session = sessionmaker(engine)()
+        project = projects.create_project(session, "BENCH", title)
+        version = questionnaire_store.pin(session, project, LIBRARY / "customer_satisfaction.yaml")
+        try:
+            yield engine, session, project, version
+        finally:
+            session.close()
+            engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--interviews", type=int, default=100_000)
     parser.add_argument("--url", default=None)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.url or f"sqlite:///{folder}/bench.db"
-        migrate.upgrade(url)
-        engine = make_engine(url)
-        session = sessionmaker(engine)()
-        project = projects.create_project(session, "BENCH", "Dataset benchmark")
-        version = questionnaire_store.pin(session, project, LIBRARY / "customer_satisfaction.yaml")
+    with pinned_project(args.url, "Dataset benchmark") as (engine, session, project, version):
         started = time.perf_counter()
         seed(session, project, args.interviews, version.id)
         seeded = time.perf_counter() - started
@@ -133,8 +147,6 @@ def main() -> None:
                 }
             )
         )
-        session.close()
-        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -11,16 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import time
 
-from sqlalchemy.orm import sessionmaker
-
-from benchmarks.dataset import LIBRARY, seed
-from cati import migrate, questionnaire_store
+from benchmarks.dataset import pinned_project, seed
 from cati import weighting_targets as wt
-from cati.db import make_engine
-from cati.fieldwork import projects
 
 TARGETS = {
     "region": {"Norte": 0.2, "Sur": 0.3, "Este": 0.3, "Oeste": 0.2},
@@ -33,13 +27,8 @@ def main() -> None:
     parser.add_argument("--interviews", type=int, default=20_000)
     parser.add_argument("--url", default=None)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.url or f"sqlite:///{folder}/bench.db"
-        migrate.upgrade(url)
-        engine = make_engine(url)
-        session = sessionmaker(engine)()
-        project = projects.create_project(session, "BENCH", "Weighting check benchmark")
-        version = questionnaire_store.pin(session, project, LIBRARY / "customer_satisfaction.yaml")
+    title = "Weighting check benchmark"
+    with pinned_project(args.url, title) as (engine, session, project, version):
         seed(session, project, args.interviews, version.id)
         wt.set_targets(session, project, TARGETS, replace_all=True)
         started = time.perf_counter()
@@ -57,8 +46,6 @@ def main() -> None:
                 }
             )
         )
-        session.close()
-        engine.dispose()
 
 
 if __name__ == "__main__":

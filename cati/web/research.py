@@ -5,6 +5,8 @@ error the user can cause comes back beside the form that caused it, with nothing
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -306,10 +308,14 @@ def settings(code: str):
     return redirect(url_for("research.project", code=code))
 
 
-def _saved_upload(storage, folder: str) -> Path:
-    path = Path(folder) / (secure_filename(storage.filename or "upload") or "upload")
-    storage.save(path)
-    return path
+@contextmanager
+def _saved_upload(storage) -> Iterator[Path]:
+    """The uploaded file saved under its own (made safe) name in a folder of its own,
+    removed with the folder when the block ends."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (secure_filename(storage.filename or "upload") or "upload")
+        storage.save(path)
+        yield path
 
 
 @bp.route("/<code>/questionnaire", methods=["POST"])
@@ -318,8 +324,7 @@ def questionnaire(code: str):
     form = QuestionnaireForm()
     if not form.validate_on_submit():
         return _page(project, 400, questionnaire=form)
-    with tempfile.TemporaryDirectory() as folder:
-        path = _saved_upload(form.file.data, folder)
+    with _saved_upload(form.file.data) as path:
         try:
             version = questionnaire_store.pin(db.session(), project, path, by=_me())
         except CatiError as exc:
@@ -358,8 +363,7 @@ def sample(code: str):
     form = SampleForm()
     if not form.validate_on_submit():
         return _page(project, 400, sample=form)
-    with tempfile.TemporaryDirectory() as folder:
-        path = _saved_upload(form.file.data, folder)
+    with _saved_upload(form.file.data) as path:
         try:
             records = parse_sample(
                 read_table(path),
@@ -403,8 +407,7 @@ def draw(code: str):
     if not form.validate_on_submit():
         return _page(project, 400, draw=form)
     upload = form.file.data
-    with tempfile.TemporaryDirectory() as folder:
-        path = _saved_upload(upload, folder)
+    with _saved_upload(upload) as path:
         try:
             pending = draws.make_draw(
                 db.session(),

@@ -11,10 +11,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-
-def N_(text: str) -> str:
-    """Mark a string for extraction without translating it here."""
-    return text
+from cati.problems import N_, Problem, ProblemError
 
 
 class ErrorCode(enum.StrEnum):
@@ -167,13 +164,16 @@ MESSAGES: dict[ErrorCode, str] = {
 }
 
 
-class CatiError(Exception):
+class CatiError(ProblemError):
     """An error the user can fix; ``str()`` gives the English message with its code."""
 
     def __init__(self, code: ErrorCode, **params: Any) -> None:
         self.code = code
         self.params = params
-        super().__init__(f"{code.value}: {MESSAGES[code] % params}")
+        super().__init__(Problem(code, MESSAGES[code], params))
+
+    def __str__(self) -> str:
+        return f"{self.code.value}: {self.problem.message}"
 
     def translated(self, gettext: Any) -> str:
         """The message in the caller's language, given its gettext function."""

@@ -108,6 +108,6 @@ class ProblemError(Exception):
         """The first problem (most errors carry exactly one)."""
         return self.problems[0]
 
-    def translated(self, gettext: Gettext = _identity) -> list[str]:
-        """Every problem's text in the language of ``gettext``."""
+    def texts(self, gettext: Gettext = _identity) -> list[str]:
+        """Every problem's text (place and message) in the language of ``gettext``."""
         return [p.translated(gettext) for p in self.problems]

@@ -34,7 +34,7 @@ def test_problem_error_carries_every_problem_and_refuses_none():
     first, second = Problem("A1", "one"), Problem("A2", "two", severity="warning")
     error = ProblemError([first, second])
     assert error.problem is first
-    assert error.translated() == ["one", "two"]
+    assert error.texts() == ["one", "two"]
     assert str(error) == "error A1: one\nwarning A2: two"
     with pytest.raises(ValueError):
         ProblemError([])

@@ -42,8 +42,8 @@ class TargetsError(CatiError):
     """Targets with problems; ``problems`` lists each one with its place. Nothing is stored."""
 
     def __init__(self, problems: list[CatiError]) -> None:
-        self.problems = problems
         super().__init__(problems[0].code, **problems[0].params)
+        self.problems = [p.problem for p in problems]
 
 
 @dataclass(frozen=True)

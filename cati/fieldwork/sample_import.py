@@ -33,9 +33,9 @@ class SampleError(CatiError):
     """A sample file with problems; ``problems`` lists each one with its place."""
 
     def __init__(self, problems: list[CatiError]) -> None:
-        self.problems = problems
         first = problems[0]
         super().__init__(first.code, **first.params)
+        self.problems = [p.problem for p in problems]
         more = len(problems) - 1
         if more:
             self.args = (f"{self.args[0]} (and {more} more problems)",)

@@ -31,6 +31,10 @@ from cati.models import User
 REQUIRE_ALL = os.environ.get("CATI_REQUIRE_ALL") == "1"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TEST_PASSWORD = "correct horse battery"
+# One PBKDF2 round instead of scrypt: a hash per user and per log-in was most of the web
+# tests' time. Set in the environment so that CLI runs and spawned servers use it too;
+# tests/cati/test_accounts.py pins scrypt as the production default.
+TEST_HASH_METHOD = os.environ.setdefault("CATI_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")
 BACKENDS = ["sqlite", "postgresql"]
 
 # Hypothesis: "ci" (the default) draws the same examples every run, so a red CI run can be
@@ -131,7 +135,14 @@ def new_database_url(request, tmp_path_factory, postgres_server) -> Callable[[st
 
 
 def settings_for_tests(**overrides) -> Settings:
-    return Settings(**{"login_max_failures": 3, "login_window_seconds": 600, **overrides})
+    return Settings(
+        **{
+            "login_max_failures": 3,
+            "login_window_seconds": 600,
+            "password_hash_method": TEST_HASH_METHOD,
+            **overrides,
+        }
+    )
 
 
 def _empty_tables(app: Flask) -> None:
@@ -170,7 +181,12 @@ def db(app) -> Iterator[Session]:
 
 
 def make_user(db: Session, role: str = "interviewer", **overrides) -> User:
-    values = {"username": f"{role}{secrets.token_hex(3)}", "password": TEST_PASSWORD, **overrides}
+    values = {
+        "username": f"{role}{secrets.token_hex(3)}",
+        "password": TEST_PASSWORD,
+        "hash_method": TEST_HASH_METHOD,
+        **overrides,
+    }
     return accounts.create_user(db, values.pop("username"), role, values.pop("password"), **values)
 
 

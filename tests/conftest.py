@@ -53,18 +53,24 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+# A test marked with one of these runs on that engine only (the other variant is deselected).
+ONLY = {"postgres_only": "postgresql", "sqlite_only": "sqlite"}
+
+
+def _left_out(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    backend = callspec.params.get("database_url") if callspec is not None else None
+    return backend is not None and any(
+        item.get_closest_marker(marker) and backend != kept for marker, kept in ONLY.items()
+    )
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """Tests marked ``postgres_only`` leave out the SQLite variant of the database fixtures."""
-    sqlite = {
-        id(item)
-        for item in items
-        if item.get_closest_marker("postgres_only")
-        and getattr(item, "callspec", None) is not None
-        and item.callspec.params.get("database_url") == "sqlite"
-    }
-    if sqlite:
-        config.hook.pytest_deselected(items=[i for i in items if id(i) in sqlite])
-        items[:] = [i for i in items if id(i) not in sqlite]
+    """Tests marked ``postgres_only`` or ``sqlite_only`` keep one variant of the database."""
+    left_out = [item for item in items if _left_out(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not _left_out(item)]
 
 
 class PostgresServer:

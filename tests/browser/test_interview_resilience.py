@@ -39,6 +39,7 @@ questions:
 """
 
 
+@pytest.mark.sqlite_only
 def test_a_timed_question_runs_out_and_the_server_records_it(page, db, app, tmp_path):
     started = datetime.now(UTC)
     app.config["CATI_CLOCK"] = lambda: MONDAY_10 + (datetime.now(UTC) - started)

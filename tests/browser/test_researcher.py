@@ -12,7 +12,7 @@ from tests.cati.fieldwork.conftest import MONDAY_10
 from tests.cati.test_weighting_targets import complete
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 LIBRARY = Path(__file__).parents[2] / "questionnaires" / "library"
 # Fictional numbers only (NANP 555-0100..0199).

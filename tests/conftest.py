@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from cati import accounts, migrate
+from cati import accounts, logs, migrate
 from cati.app import create_app
 from cati.config import Settings
 from cati.db import Base
@@ -158,16 +158,43 @@ def _empty_tables(app: Flask) -> None:
             conn.execute(table.delete())
 
 
-@pytest.fixture
-def app(database_url, tmp_path) -> Iterator[Flask]:
-    app = create_app(
+def _test_app(database_url: str, instance_path: str) -> Flask:
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URL": database_url,
-            "CATI_SETTINGS": settings_for_tests(instance_path=str(tmp_path)),
+            "CATI_SETTINGS": settings_for_tests(instance_path=instance_path),
         }
     )
+
+
+@pytest.fixture(scope="session")
+def session_app(database_url, tmp_path_factory) -> Iterator[Flask]:
+    """One app per database for the whole session: building one (URL rules, then templates
+    compiled on first use) cost about half a second, which every test paid."""
+    app = _test_app(database_url, str(tmp_path_factory.mktemp("instance")))
+    yield app
+    app.extensions["cati.engine"].dispose()
+
+
+@pytest.fixture
+def app(session_app) -> Iterator[Flask]:
+    """The session's app as a fresh one would be: its configuration and logging restored
+    and every table emptied after the test."""
+    config = dict(session_app.config)
+    yield session_app
+    session_app.config.clear()
+    session_app.config.update(config)
+    settings: Settings = config["CATI_SETTINGS"]
+    logs.configure(settings.log_level, settings.log_format)  # a test's own app may change it
+    _empty_tables(session_app)
+
+
+@pytest.fixture
+def fresh_app(database_url, tmp_path) -> Iterator[Flask]:
+    """An app of the test's own, for a test that adds routes (the shared app has served)."""
+    app = _test_app(database_url, str(tmp_path))
     yield app
     _empty_tables(app)
     app.extensions["cati.engine"].dispose()

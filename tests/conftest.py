@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -44,6 +45,16 @@ BACKENDS = ["sqlite", "postgresql"]
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("long", deadline=None, max_examples=2000, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Under .ci/run, its whole wall time (machine set-up and audit included)."""
+    started = os.environ.get("CATI_CI_STARTED_AT")
+    if started:
+        seconds = int(time.time() - int(started))
+        terminalreporter.write_sep(
+            "=", f".ci/run took {seconds // 60} min {seconds % 60} s of wall time so far"
+        )
 
 
 def skip_or_fail(reason: str) -> None:

@@ -102,6 +102,7 @@ class Server:
         self.process.wait(10)
 
 
+@pytest.mark.slow
 def test_an_interview_resumes_exactly_after_the_server_is_killed(
     browser, db, database_url, tmp_path
 ):

@@ -21,6 +21,7 @@ SAMPLE = "case_id,phone,region\n" + "".join(
 )
 
 
+@pytest.mark.slow
 def test_a_researcher_sets_up_a_project_and_downloads_a_weighted_report(app, db, page, tmp_path):
     app.config["CATI_CLOCK"] = lambda: MONDAY_10
     researcher = make_user(db, "researcher")

@@ -87,7 +87,7 @@ def test_a_researcher_sets_up_a_project_and_downloads_a_weighted_report(app, db,
     page.get_by_label("Weighted by the project's targets").check()
     page.get_by_role("button", name="Make", exact=True).click()
     link = page.get_by_test_id("jobs").get_by_role("link", name="Download")
-    link.wait_for(timeout=120_000)  # the list refreshes itself while the job runs
+    link.wait_for(timeout=300_000)  # refreshed while the job runs; minutes at load 12
     with page.expect_download() as download:
         link.click()
     saved = tmp_path / download.value.suggested_filename

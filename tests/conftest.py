@@ -191,14 +191,15 @@ def session_app(database_url, tmp_path_factory) -> Iterator[Flask]:
 
 @pytest.fixture
 def app(session_app) -> Iterator[Flask]:
-    """The session's app as a fresh one would be: its configuration and logging restored
-    and every table emptied after the test."""
+    """The session's app as a fresh one would be: its logging set up again (another test's
+    own app may have changed it), its configuration restored and every table emptied after
+    the test."""
+    settings: Settings = session_app.config["CATI_SETTINGS"]
+    logs.configure(settings.log_level, settings.log_format)
     config = dict(session_app.config)
     yield session_app
     session_app.config.clear()
     session_app.config.update(config)
-    settings: Settings = config["CATI_SETTINGS"]
-    logs.configure(settings.log_level, settings.log_format)  # a test's own app may change it
     _empty_tables(session_app)
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint audit format install translations clean
+.PHONY: demo test test-fast lint audit format install translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The suite in worker processes (pytest-xdist), one per core up to four: it is CPU-bound.
+# PYTEST_WORKERS=0 runs it in this process (pdb, print debugging).
+PYTEST_WORKERS ?= auto
+XDIST = -n $(PYTEST_WORKERS) --maxprocesses=4
+
 test: lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+
+# The everyday loop: everything but the tests marked slow (cluster, crash, multiprocess).
+test-fast: $(STAMP)
+	$(BIN)/pytest $(XDIST) -m "not slow" $(PYTEST_ARGS)
 
 # Known vulnerabilities in the installed packages (pip-audit); ignores in .ci/pip-audit-ignore.
 audit: $(STAMP)

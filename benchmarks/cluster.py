@@ -583,12 +583,17 @@ def add_interviewers(url: str, names: list[str]) -> None:
     from sqlalchemy.orm import Session
 
     from cati import accounts
+    from cati.config import Settings
     from cati.db import make_engine
 
+    # The servers read the same CATI_* environment, so they check what was hashed here.
+    method = Settings.from_env().password_hash_method
     engine = make_engine(url)
     with Session(engine) as session:
         for name in names:
-            accounts.create_user(session, name, "interviewer", PASSWORD, actor="benchmark")
+            accounts.create_user(
+                session, name, "interviewer", PASSWORD, hash_method=method, actor="benchmark"
+            )
     engine.dispose()
 
 

@@ -66,6 +66,7 @@ def prepare(url: str, interviewers: int, cases: int, claim_minutes: int = 60) ->
     from sqlalchemy.orm import Session
 
     from cati import accounts, migrate, questionnaire_store
+    from cati.config import Settings
     from cati.db import make_engine
     from cati.fieldwork import projects
     from cati.fieldwork.rules import WEEKDAYS
@@ -83,11 +84,19 @@ def prepare(url: str, interviewers: int, cases: int, claim_minutes: int = 60) ->
             session, PROJECT, "Load test", rules=rules, actor="benchmark"
         )
         questionnaire_store.pin(session, project, QUESTIONNAIRE, actor="benchmark")
+        # The servers read the same CATI_* environment (scrypt unless it says otherwise).
+        method = Settings.from_env().password_hash_method
         names = []
         for i in range(interviewers):
             name = f"iv{i:03d}"
             user = accounts.create_user(
-                session, name, "interviewer", PASSWORD, locale="en", actor="benchmark"
+                session,
+                name,
+                "interviewer",
+                PASSWORD,
+                locale="en",
+                hash_method=method,
+                actor="benchmark",
             )
             projects.assign(session, project, user, actor="benchmark")
             names.append(name)

@@ -1,6 +1,8 @@
 """User accounts: creation, passwords, disabling and authentication with throttling.
 
-Passwords are hashed with scrypt through Werkzeug (no extra dependency; memory-hard).
+Passwords are hashed through Werkzeug (no extra dependency) with the method the settings
+name: scrypt (memory-hard) unless ``CATI_PASSWORD_HASH_METHOD`` says otherwise. A stored hash
+names its own method, so checking a password never needs the setting.
 Failed log-ins are kept in the database so that throttling holds across app servers.
 """
 
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -21,8 +24,12 @@ from cati.models import LoginFailure, Role, User
 
 MIN_PASSWORD_LENGTH = 10
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
-# Checked against when the user name is unknown, so both paths cost one scrypt hash.
-_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the user name is unknown, so both paths cost one hash."""
+    return generate_password_hash("not a real password", method=method)
 
 
 def check_password_policy(username: str, password: str) -> None:
@@ -69,10 +76,13 @@ def create_user(
     email: str | None = None,
     locale: str | None = None,
     time_zone: str = "UTC",
+    hash_method: str,
     by: User | None = None,
     actor: str | None = None,
 ) -> User:
-    """Create and commit a user; nothing is written when any value is refused."""
+    """Create and commit a user; nothing is written when any value is refused.
+
+    ``hash_method`` is the settings' ``password_hash_method``."""
     if not _USERNAME.match(username):
         raise CatiError(ErrorCode.USERNAME_INVALID, username=username)
     parsed_role = _parse_role(role)
@@ -83,7 +93,7 @@ def create_user(
     user = User(
         username=username,
         role=parsed_role.value,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        password_hash=generate_password_hash(password, method=hash_method),
         full_name=full_name,
         email=email,
         locale=locale,
@@ -110,12 +120,13 @@ def set_password(
     username: str,
     password: str,
     *,
+    hash_method: str,
     by: User | None = None,
     actor: str | None = None,
 ) -> User:
     user = get_user(session, username)
     check_password_policy(username, password)
-    user.password_hash = generate_password_hash(password, method="scrypt")
+    user.password_hash = generate_password_hash(password, method=hash_method)
     audit.record(
         session, "user.set_password", user=by, actor=actor, object_type="user", object_id=user.id
     )
@@ -191,7 +202,7 @@ def authenticate(
         session.commit()
         raise CatiError(ErrorCode.LOGIN_THROTTLED, minutes=minutes)
     user = find_user(session, username)
-    hashed = user.password_hash if user is not None else _DUMMY_HASH
+    hashed = user.password_hash if user is not None else _dummy_hash(settings.password_hash_method)
     if not check_password_hash(hashed, password) or user is None or not user.active:
         session.add(LoginFailure(username=username[:64], address=address[:64], at=now))
         audit.record(session, "login.failed", actor=username[:64], address=address)

@@ -189,7 +189,8 @@ def users_create(
     """Create USERNAME with a role."""
     from cati import accounts, db
 
-    with _app().app_context():
+    app = _app()
+    with app.app_context():
         try:
             accounts.create_user(
                 db.session(),
@@ -200,6 +201,7 @@ def users_create(
                 email=email,
                 locale=locale,
                 time_zone=time_zone,
+                hash_method=app.config["CATI_SETTINGS"].password_hash_method,
                 actor="cli",
             )
         except CatiError as exc:
@@ -234,9 +236,16 @@ def users_set_password(username: str, password: str) -> None:
     """Set a new password for USERNAME."""
     from cati import accounts, db
 
-    with _app().app_context():
+    app = _app()
+    with app.app_context():
         try:
-            accounts.set_password(db.session(), username, password, actor="cli")
+            accounts.set_password(
+                db.session(),
+                username,
+                password,
+                hash_method=app.config["CATI_SETTINGS"].password_hash_method,
+                actor="cli",
+            )
         except CatiError as exc:
             _fail(exc)
     click.echo(f"Password of {username} changed.")
@@ -321,7 +330,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         from cati import db
         from cati.db import utcnow
 
-        created = demo_data.ensure_demo_users(db.session())
+        created = demo_data.ensure_demo_users(
+            db.session(), app.config["CATI_SETTINGS"].password_hash_method
+        )
         project = demo_data.ensure_demo_project(db.session(), utcnow())
     state = "created" if created else "reused"
     click.echo(f"Database ({state}): {_display_url(url)}")

@@ -7,10 +7,13 @@ The README's configuration table lists the same settings; keep the two in step.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,27 @@ def _one_of(choices: tuple[str, ...], normalize: Callable[[str], str] = str.stri
 _positive_int = _at_least(1)
 
 
+_SCRYPT = re.compile(r"scrypt(?::(?P<n>\d+):[1-9]\d*:[1-9]\d*)?")
+_PBKDF2 = re.compile(r"pbkdf2(?::(?P<hash>\w+)(?::[1-9]\d*)?)?")
+
+
+def _password_hash_method(raw: str) -> str:
+    """A Werkzeug hashing method, checked here so that a typo fails at start-up rather than
+    at the first password set: ``scrypt[:N:R:P]`` or ``pbkdf2[:HASH[:ITERATIONS]]``."""
+    method = raw.strip()
+    if (found := _SCRYPT.fullmatch(method)) is not None:
+        n = int(found["n"] or 2)
+        if n > 1 and n & (n - 1) == 0:  # hashlib.scrypt wants a power of two
+            return method
+    found = _PBKDF2.fullmatch(method)
+    if found is not None and (found["hash"] or "sha256") in hashlib.algorithms_guaranteed:
+        return method
+    raise ValueError(
+        "expected scrypt, scrypt:N:R:P (N a power of two), pbkdf2, pbkdf2:HASH "
+        "or pbkdf2:HASH:ITERATIONS"
+    )
+
+
 def _locale(raw: str) -> str:
     if raw not in Settings.LOCALES:
         raise ValueError(f"expected one of {', '.join(Settings.LOCALES)}")
@@ -77,6 +101,13 @@ class Settings:
     )
     login_window_seconds: int = field(
         default=900, metadata={"env": "CATI_LOGIN_WINDOW_SECONDS", "parse": _positive_int}
+    )
+    # Production keeps scrypt (memory-hard); the tests set a cheap method, since a scrypt hash
+    # per log-in was most of their time. Stored hashes name their method, so changing it
+    # later keeps every existing password working.
+    password_hash_method: str = field(
+        default="scrypt",
+        metadata={"env": "CATI_PASSWORD_HASH_METHOD", "parse": _password_hash_method},
     )
     proxy_hops: int = field(default=0, metadata={"env": "CATI_PROXY_HOPS", "parse": _at_least(0)})
     secure_cookies: bool = field(
@@ -143,8 +174,6 @@ def flask_config(
     The secret key comes from ``secret_key`` (tests), else CATI_SECRET_KEY, else the instance
     folder, where it is generated on first use.
     """
-    from datetime import timedelta
-
     database_url = settings.database_url or f"sqlite:///{instance_path / 'cati.db'}"
     return {
         "SQLALCHEMY_DATABASE_URL": database_url,

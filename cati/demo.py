@@ -31,7 +31,7 @@ _NAMES = {
 }
 
 
-def ensure_demo_users(session: Session) -> list[str]:
+def ensure_demo_users(session: Session, hash_method: str) -> list[str]:
     """Create the demo users that are missing; return the names created."""
     created = []
     for username, role, password in DEMO_USERS:
@@ -45,6 +45,7 @@ def ensure_demo_users(session: Session) -> list[str]:
                 full_name=full_name,
                 locale=locale,
                 time_zone="Europe/Madrid",
+                hash_method=hash_method,
                 actor="demo",
             )
             created.append(username)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -22,7 +23,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from cati import accounts, migrate
+from cati import accounts, logs, migrate
 from cati.app import create_app
 from cati.config import Settings
 from cati.db import Base
@@ -31,6 +32,10 @@ from cati.models import User
 REQUIRE_ALL = os.environ.get("CATI_REQUIRE_ALL") == "1"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TEST_PASSWORD = "correct horse battery"
+# One PBKDF2 round instead of scrypt: a hash per user and per log-in was most of the web
+# tests' time. Set in the environment so that CLI runs and spawned servers use it too;
+# tests/cati/test_accounts.py pins scrypt as the production default.
+TEST_HASH_METHOD = os.environ.setdefault("CATI_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")
 BACKENDS = ["sqlite", "postgresql"]
 
 # Hypothesis: "ci" (the default) draws the same examples every run, so a red CI run can be
@@ -42,6 +47,16 @@ settings.register_profile("long", deadline=None, max_examples=2000, print_blob=T
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Under .ci/run, its whole wall time (machine set-up and audit included)."""
+    started = os.environ.get("CATI_CI_STARTED_AT")
+    if started:
+        seconds = int(time.time() - int(started))
+        terminalreporter.write_sep(
+            "=", f".ci/run took {seconds // 60} min {seconds % 60} s of wall time so far"
+        )
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip locally; fail under CATI_REQUIRE_ALL=1, where nothing may be silently left out."""
     if REQUIRE_ALL:
@@ -49,18 +64,24 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+# A test marked with one of these runs on that engine only (the other variant is deselected).
+ONLY = {"postgres_only": "postgresql", "sqlite_only": "sqlite"}
+
+
+def _left_out(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    backend = callspec.params.get("database_url") if callspec is not None else None
+    return backend is not None and any(
+        item.get_closest_marker(marker) and backend != kept for marker, kept in ONLY.items()
+    )
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """Tests marked ``postgres_only`` leave out the SQLite variant of the database fixtures."""
-    sqlite = {
-        id(item)
-        for item in items
-        if item.get_closest_marker("postgres_only")
-        and getattr(item, "callspec", None) is not None
-        and item.callspec.params.get("database_url") == "sqlite"
-    }
-    if sqlite:
-        config.hook.pytest_deselected(items=[i for i in items if id(i) in sqlite])
-        items[:] = [i for i in items if id(i) not in sqlite]
+    """Tests marked ``postgres_only`` or ``sqlite_only`` keep one variant of the database."""
+    left_out = [item for item in items if _left_out(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not _left_out(item)]
 
 
 class PostgresServer:
@@ -131,7 +152,14 @@ def new_database_url(request, tmp_path_factory, postgres_server) -> Callable[[st
 
 
 def settings_for_tests(**overrides) -> Settings:
-    return Settings(**{"login_max_failures": 3, "login_window_seconds": 600, **overrides})
+    return Settings(
+        **{
+            "login_max_failures": 3,
+            "login_window_seconds": 600,
+            "password_hash_method": TEST_HASH_METHOD,
+            **overrides,
+        }
+    )
 
 
 def _empty_tables(app: Flask) -> None:
@@ -141,16 +169,44 @@ def _empty_tables(app: Flask) -> None:
             conn.execute(table.delete())
 
 
-@pytest.fixture
-def app(database_url, tmp_path) -> Iterator[Flask]:
-    app = create_app(
+def _test_app(database_url: str, instance_path: str) -> Flask:
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URL": database_url,
-            "CATI_SETTINGS": settings_for_tests(instance_path=str(tmp_path)),
+            "CATI_SETTINGS": settings_for_tests(instance_path=instance_path),
         }
     )
+
+
+@pytest.fixture(scope="session")
+def session_app(database_url, tmp_path_factory) -> Iterator[Flask]:
+    """One app per database for the whole session: building one (URL rules, then templates
+    compiled on first use) cost about half a second, which every test paid."""
+    app = _test_app(database_url, str(tmp_path_factory.mktemp("instance")))
+    yield app
+    app.extensions["cati.engine"].dispose()
+
+
+@pytest.fixture
+def app(session_app) -> Iterator[Flask]:
+    """The session's app as a fresh one would be: its logging set up again (another test's
+    own app may have changed it), its configuration restored and every table emptied after
+    the test."""
+    settings: Settings = session_app.config["CATI_SETTINGS"]
+    logs.configure(settings.log_level, settings.log_format)
+    config = dict(session_app.config)
+    yield session_app
+    session_app.config.clear()
+    session_app.config.update(config)
+    _empty_tables(session_app)
+
+
+@pytest.fixture
+def fresh_app(database_url, tmp_path) -> Iterator[Flask]:
+    """An app of the test's own, for a test that adds routes (the shared app has served)."""
+    app = _test_app(database_url, str(tmp_path))
     yield app
     _empty_tables(app)
     app.extensions["cati.engine"].dispose()
@@ -170,7 +226,12 @@ def db(app) -> Iterator[Session]:
 
 
 def make_user(db: Session, role: str = "interviewer", **overrides) -> User:
-    values = {"username": f"{role}{secrets.token_hex(3)}", "password": TEST_PASSWORD, **overrides}
+    values = {
+        "username": f"{role}{secrets.token_hex(3)}",
+        "password": TEST_PASSWORD,
+        "hash_method": TEST_HASH_METHOD,
+        **overrides,
+    }
     return accounts.create_user(db, values.pop("username"), role, values.pop("password"), **values)
 
 

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -71,6 +80,7 @@ def new_user() -> Response | tuple[str, int]:
                 full_name=(form.full_name.data or "").strip(),  # absent from a hand-made POST
                 locale=form.locale.data or None,
                 time_zone=form.time_zone.data,
+                hash_method=current_app.config["CATI_SETTINGS"].password_hash_method,
                 by=_me(),
             )
         except CatiError as exc:
@@ -152,7 +162,13 @@ def user_password(user_id: int) -> Response | tuple[str, int]:
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.set_password(db.session(), user.username, form.password.data, by=_me())
+            accounts.set_password(
+                db.session(),
+                user.username,
+                form.password.data,
+                hash_method=current_app.config["CATI_SETTINGS"].password_hash_method,
+                by=_me(),
+            )
         except CatiError as exc:
             db.session().rollback()
             form.password.errors.append(exc.translated(gettext))

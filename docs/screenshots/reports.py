@@ -42,15 +42,16 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp())
     url = f"sqlite:///{folder}/demo.db"
     migrate.upgrade(url)
+    settings = Settings(instance_path=str(folder))
     app = create_app(
         {
             "SECRET_KEY": "shots",
             "SQLALCHEMY_DATABASE_URL": url,
-            "CATI_SETTINGS": Settings(instance_path=str(folder)),
+            "CATI_SETTINGS": settings,
         }
     )
     session = app.extensions["cati.sessionmaker"]()
-    demo.ensure_demo_users(session)
+    demo.ensure_demo_users(session, settings.password_hash_method)
     demo.ensure_demo_project(session, MONDAY)
     project = get_project(session, demo.DEMO_PROJECT)
     staff = [accounts.find_user(session, "interviewer")]
@@ -61,6 +62,7 @@ def main() -> None:
             "interviewer",
             demo.DEMO_PASSWORD,
             full_name=f"{username.title()} (ficticio)",
+            hash_method=settings.password_hash_method,
         )
         assign(session, project, user)
         staff.append(user)

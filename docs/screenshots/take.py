@@ -103,16 +103,17 @@ def main() -> None:
     folder = tempfile.mkdtemp()
     url = f"sqlite:///{folder}/demo.db"
     migrate.upgrade(url)
+    settings = Settings(instance_path=folder)
     app = create_app(
         {
             "SECRET_KEY": "screens",
             "SQLALCHEMY_DATABASE_URL": url,
-            "CATI_SETTINGS": Settings(instance_path=folder),
+            "CATI_SETTINGS": settings,
             "CATI_CLOCK": lambda: MONDAY,
         }
     )
     session = app.extensions["cati.sessionmaker"]()
-    demo.ensure_demo_users(session)
+    demo.ensure_demo_users(session, settings.password_hash_method)
     demo.ensure_demo_project(session, MONDAY - timedelta(days=5, hours=2))
     project = get_project(session, demo.DEMO_PROJECT)
     simulate_fieldwork(session, project)

@@ -61,6 +61,6 @@ def live_server(app) -> Iterator[LiveServer]:
 def page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)  # Playwright's default: 10 s is tight at load 12
     yield page
     context.close()

@@ -7,7 +7,7 @@ from tests.browser.test_login import log_in
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 
 def test_the_admin_creates_a_client_and_the_client_sees_only_their_project(

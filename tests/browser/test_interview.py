@@ -12,7 +12,7 @@ from tests.browser.test_login import log_in
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 LIBRARY = Path(__file__).parents[2] / "questionnaires" / "library"
 
 

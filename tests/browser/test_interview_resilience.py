@@ -39,6 +39,7 @@ questions:
 """
 
 
+@pytest.mark.sqlite_only
 def test_a_timed_question_runs_out_and_the_server_records_it(page, db, app, tmp_path):
     started = datetime.now(UTC)
     app.config["CATI_CLOCK"] = lambda: MONDAY_10 + (datetime.now(UTC) - started)
@@ -57,7 +58,7 @@ def test_a_timed_question_runs_out_and_the_server_records_it(page, db, app, tmp_
         page.keyboard.press("s")
     assert page.locator("[data-countdown]").is_visible()
     page.keyboard.press("1")  # chosen, but never sent: the time runs out first
-    page.get_by_text("Next question").wait_for(timeout=8000)
+    page.get_by_text("Next question").wait_for(timeout=30_000)  # 2 s, but at load 12
     interview = db.scalar(select(Interview))
     db.refresh(interview)
     assert interview.answers["quick"] == {"special": "timeout"}
@@ -87,7 +88,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # importing the app takes long at load 12
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
@@ -101,6 +102,7 @@ class Server:
         self.process.wait(10)
 
 
+@pytest.mark.slow
 def test_an_interview_resumes_exactly_after_the_server_is_killed(
     browser, db, database_url, tmp_path
 ):

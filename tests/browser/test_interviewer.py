@@ -9,7 +9,7 @@ from tests.browser.test_login import log_in
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 
 def test_next_case_then_an_outcome_by_number_key_and_enter(page, db, app):

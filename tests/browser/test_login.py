@@ -6,7 +6,7 @@ from cati.models import Role
 from tests.cati.web.test_auth import HOMES
 from tests.conftest import TEST_PASSWORD, make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 HEADINGS = {
     "admin": "Administration",

@@ -8,7 +8,7 @@ from tests.browser.test_login import log_in
 from tests.cati.fieldwork.conftest import make_project
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 
 def test_the_researcher_draws_previews_and_accepts_a_sample(page, db, tmp_path):

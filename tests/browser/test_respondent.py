@@ -10,7 +10,7 @@ from cati.fieldwork import weblinks
 from cati.models import Case
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 LIBRARY = Path(__file__).parents[2] / "questionnaires" / "library"
 
 

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from cati import accounts
+from cati.config import Settings
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
 from cati.models import AuditEntry, User
-from tests.conftest import TEST_PASSWORD, make_user, settings_for_tests
+from tests.conftest import TEST_HASH_METHOD, TEST_PASSWORD, make_user, settings_for_tests
 
 
 def count(db, model) -> int:
@@ -17,9 +18,22 @@ def count(db, model) -> int:
 
 
 def test_password_is_stored_as_an_scrypt_hash(db):
-    user = make_user(db, "researcher")
+    production = Settings.from_env({})
+    assert production.password_hash_method == "scrypt"
+    user = make_user(db, "researcher", hash_method=production.password_hash_method)
     assert user.password_hash.startswith("scrypt:")
     assert TEST_PASSWORD not in user.password_hash
+
+
+def test_a_password_still_verifies_after_the_hash_method_changes(db):
+    make_user(db, "interviewer", username="early", hash_method="scrypt")
+    make_user(db, "interviewer", username="late", hash_method=TEST_HASH_METHOD)
+    for method in ("scrypt", TEST_HASH_METHOD):
+        settings = settings_for_tests(password_hash_method=method)
+        for username in ("early", "late"):
+            assert accounts.authenticate(db, username, TEST_PASSWORD, "10.0.0.1", settings)
+    accounts.set_password(db, "early", "a new long password", hash_method=TEST_HASH_METHOD)
+    assert accounts.get_user(db, "early").password_hash.startswith(TEST_HASH_METHOD + "$")
 
 
 @pytest.mark.parametrize(
@@ -34,7 +48,7 @@ def test_password_is_stored_as_an_scrypt_hash(db):
 )
 def test_a_refused_user_writes_nothing(db, username, role, password, code):
     with pytest.raises(CatiError) as caught:
-        accounts.create_user(db, username, role, password)
+        accounts.create_user(db, username, role, password, hash_method=TEST_HASH_METHOD)
     assert caught.value.code is code
     assert count(db, User) == 0
     assert count(db, AuditEntry) == 0
@@ -49,7 +63,9 @@ def test_duplicate_user_names_are_refused(db):
 
 def test_creation_and_changes_are_audited(db):
     user = make_user(db, "supervisor", username="sup1")
-    accounts.set_password(db, "sup1", "another long password", actor="cli")
+    accounts.set_password(
+        db, "sup1", "another long password", hash_method=TEST_HASH_METHOD, actor="cli"
+    )
     accounts.set_active(db, "sup1", False, actor="cli")
     entries = db.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["user.create", "user.set_password", "user.disable"]

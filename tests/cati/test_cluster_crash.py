@@ -11,7 +11,7 @@ import pytest
 from benchmarks.cluster import Options, run
 from tests.conftest import skip_or_fail
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 TINY = Options(
     minutes=20 / 60,

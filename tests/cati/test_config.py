@@ -26,6 +26,7 @@ def test_environment_values_are_parsed_by_type():
             "CATI_DEFAULT_LOCALE": "es",
             "CATI_LOG_LEVEL": "warning",
             "CATI_PROXY_HOPS": "1",
+            "CATI_PASSWORD_HASH_METHOD": "scrypt:16384:8:1",
         }
     )
     assert settings.database_url == "postgresql+psycopg://u@h/db"
@@ -33,6 +34,7 @@ def test_environment_values_are_parsed_by_type():
     assert settings.secure_cookies is True
     assert settings.default_locale == "es"
     assert (settings.log_level, settings.log_format, settings.proxy_hops) == ("WARNING", "json", 1)
+    assert settings.password_hash_method == "scrypt:16384:8:1"
 
 
 @pytest.mark.parametrize(
@@ -45,6 +47,10 @@ def test_environment_values_are_parsed_by_type():
         ("CATI_LOG_LEVEL", "LOUD"),
         ("CATI_LOG_FORMAT", "xml"),
         ("CATI_PROXY_HOPS", "-1"),
+        ("CATI_PASSWORD_HASH_METHOD", "bcrypt"),
+        ("CATI_PASSWORD_HASH_METHOD", "scrypt:1000:8:1"),
+        ("CATI_PASSWORD_HASH_METHOD", "pbkdf2:md7:1"),
+        ("CATI_PASSWORD_HASH_METHOD", "pbkdf2:sha256:0"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(name, value):

@@ -196,7 +196,7 @@ def test_two_requests_starting_the_same_interview_at_once_get_one(db, pinned, ap
     for t in threads:
         t.start()
     for t in threads:
-        t.join(30)
+        t.join(120)  # returns as soon as they finish; the bound is for a loaded machine
     assert len(started) == 2 and len(set(started)) == 1
     assert db.scalar(select(func.count()).select_from(Interview)) == 1
 

@@ -41,8 +41,8 @@ class Seeded:
     clients: dict[str | None, tuple[FlaskClient, str]] = field(default_factory=dict)
 
     def client(self, role: str | None) -> tuple[FlaskClient, str]:
-        """A client logged in as ``role`` (anonymous for None) and its CSRF token; one log-in
-        per role and module, since each costs a deliberately slow scrypt hash."""
+        """A client logged in as ``role`` (anonymous for None) and its CSRF token, logged in
+        once per role and module: a log-in is three requests the fuzzers need not repeat."""
         if role not in self.clients:
             self.clients[role] = self._log_in(role)
         return self.clients[role]

@@ -174,6 +174,7 @@ def fuzzer(seeded, rule: Rule, role: str | None, fields: dict, files: set[str], 
 
 
 # A deprecation SQLAlchemy will turn into an error is a crash waiting: fail on it now.
+@pytest.mark.slow
 @pytest.mark.filterwarnings("error::sqlalchemy.exc.SAWarning")
 def test_every_post_route_survives_generated_form_data(seeded):
     adapter = seeded.app.url_map.bind("localhost")

@@ -12,6 +12,9 @@ from scipy import stats
 
 from sampling.designs import DESIGNS, plan, select
 
+# Monte Carlo: thousands of draws per design, so a minute or more in all.
+pytestmark = pytest.mark.slow
+
 DRAWS = 20_000
 ALPHA = 0.001
 PI = np.array([0.2, 0.25, 0.35, 0.4, 0.5, 0.5, 0.55, 0.65, 0.7, 0.9, 1.0, 0.0])

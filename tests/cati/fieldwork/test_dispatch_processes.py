@@ -7,36 +7,40 @@ process of its own (spawned, with its own engine and connections), as web worker
 from __future__ import annotations
 
 import multiprocessing as mp
-from multiprocessing.synchronize import Barrier
+import queue
+import time
 
+import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
 
-from cati.db import make_engine
-from cati.fieldwork import dispatch, projects
-from cati.fieldwork.disposition import record_outcome
-from cati.models import CallAttempt, Project, User
+from cati.fieldwork import projects
+from cati.models import CallAttempt
+from tests.cati.fieldwork.claiming import claim_until_none
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases
 from tests.conftest import make_user
 
+pytestmark = pytest.mark.slow
 PROCESSES = 4
-CASES = 2000
+# Each process still claims a hundred cases or more while the others claim too; 2,000 took
+# nearly two minutes a backend on a loaded machine.
+CASES = 600
+# Generous, since spawned interpreters start slowly on a loaded machine, but bounded; a
+# process that dies fails the test at once instead.
+WAIT_SECONDS = 600
 
 
-def claim_until_none(url: str, project_id: int, user_id: int, start: Barrier, out: mp.Queue):
-    """Claim cases as fast as possible; close every fourth with a no-answer."""
-    engine = make_engine(url)
-    claimed = []
-    with sessionmaker(engine, expire_on_commit=False)() as session:
-        project = session.get(Project, project_id)
-        user = session.get(User, user_id)
-        start.wait()
-        while (claim := dispatch.next_case(session, project, user, now=MONDAY_10)) is not None:
-            claimed.append(claim.case.id)
-            if len(claimed) % 4 == 1:
-                record_outcome(session, claim.case, user, "NO_ANSWER", now=MONDAY_10)
-    engine.dispose()
-    out.put(claimed)
+def collect(out: mp.Queue, workers: list, seconds: float) -> list[list[int]]:
+    """One result per worker; fails as soon as one exits with an error, or at the deadline."""
+    deadline = time.monotonic() + seconds
+    results: list[list[int]] = []
+    while len(results) < len(workers):
+        try:
+            results.append(out.get(timeout=1))
+        except queue.Empty:
+            failed = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
+            assert not failed, f"a claiming process failed with exit code {failed}"
+            assert time.monotonic() < deadline, f"no result from every process in {seconds} s"
+    return results
 
 
 def test_interviewer_processes_never_receive_the_same_case(db, project, database_url):
@@ -50,12 +54,14 @@ def test_interviewer_processes_never_receive_the_same_case(db, project, database
     start = ctx.Barrier(PROCESSES)
     out = ctx.Queue()
     workers = [
-        ctx.Process(target=claim_until_none, args=(database_url, project.id, u, start, out))
+        ctx.Process(
+            target=claim_until_none, args=(database_url, project.id, u, MONDAY_10, start, out)
+        )
         for u in users
     ]
     for w in workers:
         w.start()
-    results = [out.get(timeout=120) for _ in workers]
+    results = collect(out, workers, WAIT_SECONDS)
     for w in workers:
         w.join(30)
         assert w.exitcode == 0

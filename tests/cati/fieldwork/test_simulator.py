@@ -12,6 +12,7 @@ from cati.models import CallAttempt, Case, DoNotCall
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 
 
+@pytest.mark.slow
 def test_two_simulated_weeks_break_no_calling_rule_and_give_sane_rates(db):
     result = simulate(db, cases=200, interviewers=5, days=13, seed=7)
 

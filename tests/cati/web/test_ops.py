@@ -105,13 +105,13 @@ def test_a_case_page_showing_a_phone_number_puts_no_number_in_the_log(
     assert "Remedios Varo" not in text
 
 
-def test_an_application_error_is_logged_with_the_request_id(app, client, log_lines):
+def test_an_application_error_is_logged_with_the_request_id(fresh_app, log_lines):
     def broken():
         raise RuntimeError("the view fell over")
 
-    app.add_url_rule("/broken", "broken", broken)
-    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production, not as under TESTING
-    response = client.get("/broken")
+    fresh_app.add_url_rule("/broken", "broken", broken)
+    fresh_app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production, not as under TESTING
+    response = fresh_app.test_client().get("/broken")
     assert response.status_code == 500
     assert "Something went wrong" in response.get_data(as_text=True)
     request_id = response.headers["X-Request-ID"]

@@ -213,7 +213,8 @@ def test_another_researchers_project_answers_403(client, db, project_url, app):
     assert other.get(project_url).status_code == 403
 
 
-def wait_for(db, job_id, seconds=60):
+def wait_for(db, job_id, seconds=300):
+    """The job's end; a PDF report took over two minutes at load 12, hence the bound."""
     import time
 
     from cati.models import Job

@@ -1,5 +1,6 @@
 """The questionnaire language: model, loaders (YAML, XLSForm), expressions, routing, checks."""
 
+from questionnaires.answers import DONT_KNOW, REFUSED, TIMED_OUT, special, special_kind
 from questionnaires.engine import (
     Engine,
     FieldError,
@@ -15,6 +16,9 @@ from questionnaires.model import Questionnaire
 from questionnaires.state import InterviewState
 
 __all__ = [
+    "DONT_KNOW",
+    "REFUSED",
+    "TIMED_OUT",
     "Engine",
     "ErrorCode",
     "FieldError",
@@ -31,4 +35,6 @@ __all__ = [
     "check_text",
     "load",
     "loads",
+    "special",
+    "special_kind",
 ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from questionnaires.answers import allows_special
+from questionnaires.answers import DONT_KNOW, REFUSED, allows_special
 from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
-from questionnaires.evaluate import DONT_KNOW, REFUSED, evaluate
+from questionnaires.evaluate import evaluate
 from questionnaires.expressions import (
     Binary,
     Call,

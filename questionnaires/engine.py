@@ -19,13 +19,17 @@ from typing import Any
 from questionnaires import state as st
 from questionnaires.answers import (
     CHECK,
+    DONT_KNOW,
+    REFUSED,
+    TIMED_OUT,
     allows_special,
     message,
+    special,
     validate,
     validate_grid,
 )
 from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
-from questionnaires.evaluate import DONT_KNOW, REFUSED, TIMED_OUT, Resolver, special, truthy
+from questionnaires.evaluate import Resolver, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
 from questionnaires.model import Grid, MultipleChoice, Questionnaire
 from questionnaires.piping import render
@@ -413,6 +417,7 @@ class Engine:
             return None
         cursor = self._cursor_of(state, state.position)
         block = self._block_at(state, cursor.block_pos)
+        loop = block.block.loop
         answers = state.answers
         resolve = self.resolver(state, answers, cursor)
         lang = state.language
@@ -430,7 +435,7 @@ class Engine:
                 options = tuple(
                     ShownOption(
                         c,
-                        render(by_code[c].label, self, state, cursor, lang, resolve),
+                        render(by_code[c].label, self.plan, lang, loop, resolve),
                         by_code[c].exclusive,
                     )
                     for c in order
@@ -438,7 +443,7 @@ class Engine:
             if isinstance(question, Grid):
                 by_id = {i.id: i for i in question.items}
                 rows = tuple(
-                    ShownRow(i, render(by_id[i].label, self, state, cursor, lang, resolve))
+                    ShownRow(i, render(by_id[i].label, self.plan, lang, loop, resolve))
                     for i in state.item_orders.get(question.id) or list(by_id)
                 )
             limit = question.time_limit
@@ -452,8 +457,8 @@ class Engine:
                     id=question.id,
                     key=key,
                     type=question.type,
-                    text=render(question.text, self, state, cursor, lang, resolve),
-                    instruction=render(question.instruction, self, state, cursor, lang, resolve)
+                    text=render(question.text, self.plan, lang, loop, resolve),
+                    instruction=render(question.instruction, self.plan, lang, loop, resolve)
                     if question.instruction
                     else "",
                     options=options,
@@ -547,6 +552,7 @@ class Engine:
             return SubmitResult(state, tuple(errors))
         merged = {**state.answers, **new_values}
         resolve = self.resolver(state, merged, cursor)
+        loop = self._block_at(state, cursor.block_pos).block.loop
         confirmed_now = set(confirmed)
         for qp in visible:
             if new_values.get(self.answer_key(qp.question.id, cursor.item)) == special(TIMED_OUT):
@@ -561,7 +567,7 @@ class Engine:
                     FieldError(
                         qp.question.id,
                         CHECK,
-                        render(check.message, self, state, cursor, lang, resolve),
+                        render(check.message, self.plan, lang, loop, resolve),
                         check_id=check_id,
                         soft=check.soft,
                     )

@@ -5,15 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from questionnaires.errors import QuestionnaireError
 from questionnaires.expressions import parse
-
-if TYPE_CHECKING:
-    from questionnaires.structure import Plan
+from questionnaires.structure import Plan
 
 
 class ExpressionValueError(ValueError):
@@ -288,8 +286,7 @@ class Questionnaire(Strict):
 
     @cached_property
     def plan(self) -> Plan:
-        from questionnaires.structure import Plan
-
+        """The questionnaire laid out for running, built once."""
         return Plan(self)
 
     def fingerprint(self) -> str:

@@ -10,8 +10,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from questionnaires import Engine, QuestionnaireError, loads
-from questionnaires.evaluate import special
+from questionnaires import Engine, QuestionnaireError, loads, special
 from questionnaires.expressions import names_in, parse, root_name
 
 from .helpers import T0

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questionnaires import Engine, InterviewState, check_file, load
-from questionnaires.evaluate import evaluate, special
+from questionnaires import Engine, InterviewState, check_file, load, special
+from questionnaires.evaluate import evaluate
 from questionnaires.expressions import parse
 
 from .helpers import T0

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from questionnaires import Engine, loads
-from questionnaires.evaluate import special
+from questionnaires import Engine, loads, special
 from questionnaires.state import BREAKOFF, COMPLETED, PARTIAL
 
 from .helpers import T0, make_questionnaire, run, single

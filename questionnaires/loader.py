@@ -1,4 +1,4 @@
-"""Reading questionnaires from YAML: safe parsing with limits, line numbers, clear errors.
+"""Reading questionnaires from YAML text: safe parsing with limits, line numbers, clear errors.
 
 PyYAML composes the document into nodes (with libyaml when available) and we build plain
 data from them ourselves, remembering the line of every value. Only plain scalars, lists
@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 from yaml.constructor import SafeConstructor
 
+from questionnaires.building import LineMap, build_questionnaire, line_for
 from questionnaires.errors import ErrorCode, Problem, QuestionnaireError, format_path
 from questionnaires.model import Questionnaire
 
@@ -47,9 +47,6 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 
     def ascend_resolver(self) -> None:
         return None
-
-
-LineMap = dict[tuple[str | int, ...], int]
 
 
 class _Builder:
@@ -172,74 +169,8 @@ def parse_yaml(text: str, file: str | None = None, with_lines: bool = True) -> t
     return data, lines
 
 
-def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> tuple[str | int, ...]:
-    """Follow pydantic's error location through the data, dropping the tags it adds for
-    union branches, so the path matches what is written in the file."""
-    path: list[str | int] = []
-    current = data
-    for n, part in enumerate(loc):
-        in_dict = isinstance(current, dict) and part in current
-        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        if in_dict or in_list:
-            current = current[part]
-            path.append(part)
-        elif missing and n == len(loc) - 1:
-            path.append(part)
-    return tuple(path)
-
-
-def _line_for(lines: LineMap, path: tuple[str | int, ...]) -> int | None:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get(())
-
-
-def validation_problems(
-    exc: ValidationError, data: Any, lines: LineMap, file: str | None
-) -> list[Problem]:
-    problems = []
-    seen = set()
-    for err in exc.errors(include_url=False):
-        path = _data_path(data, tuple(err["loc"]), err["type"] == "missing")
-        message = err["msg"].removeprefix("Value error, ")
-        if path in seen:
-            continue  # a union reports once per branch; the first says enough
-        seen.add(path)
-        cause = err.get("ctx", {}).get("error")
-        problems.append(
-            Problem(
-                getattr(cause, "code", ErrorCode.INVALID_VALUE),
-                message,
-                path=format_path(path),
-                file=file,
-                line=_line_for(lines, path),
-            )
-        )
-    return problems
-
-
-def build_questionnaire(
-    data: Any, lines: LineMap | None = None, file: str | None = None
-) -> Questionnaire:
-    """Validate plain data into a Questionnaire; raises QuestionnaireError naming every place."""
-    if not isinstance(data, dict):
-        raise QuestionnaireError(
-            Problem(ErrorCode.NOT_A_MAPPING, "a questionnaire is a mapping of keys", file=file)
-        )
-    try:
-        return Questionnaire.model_validate(data)
-    except ValidationError as exc:
-        raise QuestionnaireError(validation_problems(exc, data, lines or {}, file)) from None
-    except RecursionError:
-        raise QuestionnaireError(
-            Problem(ErrorCode.TOO_DEEP, "the questionnaire is nested too deeply", file=file)
-        ) from None
-
-
-def read_text(path: str | Path) -> str:
-    path = Path(path)
+def read_text(path: Path) -> str:
+    """The text of a YAML file on disk, refused when too large or not UTF-8."""
     try:
         if path.stat().st_size > MAX_BYTES:
             raise QuestionnaireError(
@@ -265,15 +196,36 @@ def path_parts(path: str) -> tuple[str | int, ...]:
     return tuple(parts)
 
 
-def attach_lines(problems: list[Problem], lines: LineMap) -> list[Problem]:
+def decode(data: bytes, file: str | None = None) -> str:
+    """YAML bytes (an upload, a stored version) as text; refused when not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireError(
+            Problem(ErrorCode.FILE_UNREADABLE, f"not UTF-8 text (byte {exc.start})", file=file)
+        ) from None
+
+
+def read_yaml(text: str, file: str | None = None) -> Questionnaire:
+    """A validated (not yet checked) Questionnaire from YAML text, on the fast path.
+
+    No line numbers are recorded; a problem found later gets its line from ``with_lines``,
+    which parses the text again only then."""
+    data, _ = parse_yaml(text, file, with_lines=False)
+    return build_questionnaire(data, None, file)
+
+
+def with_lines(problems: list[Problem], text: str, file: str | None = None) -> list[Problem]:
+    """The problems with the line of each one's path filled in from the YAML text."""
+    _, lines = parse_yaml(text, file)
     return [
-        p if p.line is not None else replace(p, line=_line_for(lines, path_parts(p.path)))
+        p if p.line is not None else replace(p, line=line_for(lines, path_parts(p.path)))
         for p in problems
     ]
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a document becomes objects.
 
     Parsing allocates a hundred thousand small objects for a large questionnaire, which sets
@@ -287,71 +239,3 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def check_text(text: str, file: str | None = None) -> tuple[Questionnaire | None, list[Problem]]:
-    """Parse, validate and check YAML text; returns every problem instead of raising.
-
-    The fast path records no line numbers; only when something is wrong is the text parsed
-    again with lines, so that every problem names its line.
-    """
-    with _collector_paused():
-        return _check_text(text, file)
-
-
-def _check_text(text: str, file: str | None) -> tuple[Questionnaire | None, list[Problem]]:
-    from questionnaires.checks import check
-
-    try:
-        data, _ = parse_yaml(text, file, with_lines=False)
-        questionnaire = build_questionnaire(data, None, file)
-    except QuestionnaireError as exc:
-        problems: list[Problem] = exc.problems
-        questionnaire = None
-    else:
-        problems = check(questionnaire, file)
-    if any(p.line is None for p in problems):
-        try:
-            _, lines = parse_yaml(text, file)
-        except QuestionnaireError as exc:  # a problem found while reading the YAML itself
-            return None, exc.problems
-        problems = attach_lines(problems, lines)
-    return questionnaire, problems
-
-
-def check_file(path: str | Path) -> tuple[Questionnaire | None, list[Problem]]:
-    """Read and check a YAML or XLSForm file; returns every problem instead of raising."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        from questionnaires.xlsform import read_xlsform
-
-        try:
-            questionnaire = read_xlsform(path)
-        except QuestionnaireError as exc:
-            return None, exc.problems
-        from questionnaires.checks import check
-
-        return questionnaire, check(questionnaire, str(path))
-    try:
-        text = read_text(path)
-    except QuestionnaireError as exc:
-        return None, exc.problems
-    return check_text(text, str(path))
-
-
-def _raise_errors(result: tuple[Questionnaire | None, list[Problem]]) -> Questionnaire:
-    questionnaire, problems = result
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or questionnaire is None:
-        raise QuestionnaireError(errors)
-    return questionnaire
-
-
-def loads(text: str, file: str | None = None) -> Questionnaire:
-    """A checked Questionnaire from YAML text; raises QuestionnaireError listing every error."""
-    return _raise_errors(check_text(text, file))
-
-
-def load(path: str | Path) -> Questionnaire:
-    """A checked Questionnaire from a YAML or XLSForm file; raises QuestionnaireError."""
-    return _raise_errors(check_file(path))

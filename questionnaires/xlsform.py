@@ -15,9 +15,9 @@ from typing import Any
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import get_xlsform
 
+from questionnaires.building import build_questionnaire
 from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
 from questionnaires.expressions import parse
-from questionnaires.loader import build_questionnaire
 from questionnaires.model import Questionnaire
 
 SURVEY_COLUMNS = {
@@ -203,9 +203,10 @@ def _parameters(text: str | None) -> dict[str, str]:
 
 
 class _Reader(_Form):
-    def __init__(self, file: str, data: Any) -> None:
+    def __init__(self, file: str, data: Any, fallback_id: str) -> None:
         super().__init__(file)
         self.data = data
+        self.fallback_id = fallback_id
         self.choices: dict[str, list[dict[str, Any]]] = {}
 
     def read(self) -> dict[str, Any]:
@@ -224,7 +225,7 @@ class _Reader(_Form):
         for key in settings:
             if key not in SETTINGS_COLUMNS:
                 self.fail("settings", 2, f"setting {key!r} is not supported")
-        form_id = settings.get("form_id") or self.data.fallback_form_name or "form"
+        form_id = settings.get("form_id") or self.fallback_id or "form"
         result: dict[str, Any] = {
             "id": form_id,
             "version": settings.get("version") or "1",
@@ -505,11 +506,15 @@ class _Reader(_Form):
         return question
 
 
-def read_xlsform(path: str | Path) -> Questionnaire:
-    """Load an XLSForm workbook into a Questionnaire (validated, not yet checked)."""
-    file = str(path)
+def read_xlsform(source: Path | bytes, file: str | None = None) -> Questionnaire:
+    """An XLSForm workbook (a path or its bytes) as a Questionnaire, validated, not yet checked.
+
+    ``file`` names the workbook in problems (default: the path); its suffix tells pyxform
+    the format of bytes, and its stem is the form id when the settings sheet gives none."""
+    file = str(source) if file is None else file
+    suffix = Path(file).suffix.lower()
     try:
-        data = get_xlsform(Path(path))
+        data = get_xlsform(source, file_type=suffix if isinstance(source, bytes) else None)
     except Exception as exc:
         # pyxform and openpyxl raise whatever their internals hit on a damaged or odd
         # workbook (BadZipFile, zlib.error, AttributeError on a boolean header cell, ...);
@@ -518,7 +523,7 @@ def read_xlsform(path: str | Path) -> Questionnaire:
         raise QuestionnaireError(
             Problem(ErrorCode.FILE_UNREADABLE, f"cannot read the workbook: {reason}", file=file)
         ) from None
-    reader = _Reader(file, data)
+    reader = _Reader(file, data, data.fallback_form_name or Path(file).stem)
     result = reader.read()
     if reader.problems:
         raise QuestionnaireError(reader.problems)

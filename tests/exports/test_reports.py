@@ -26,7 +26,7 @@ from exports.fieldwork_report import (
 from exports.pdf import Methodology, ReportInfo
 from exports.questionnaire_doc import write_questionnaire_document
 from exports.topline import build_topline, write_topline
-from questionnaires.loader import load
+from questionnaires import read_questionnaire
 from tests.exports.conftest import HOSTILE, Col
 
 LIBRARY = Path(__file__).parents[2] / "questionnaires" / "library"
@@ -56,7 +56,7 @@ def info(language: str = "en", study: str = "Aurora Hogar satisfaction") -> Repo
 
 @pytest.fixture(scope="module")
 def survey() -> tuple[pd.DataFrame, list[Col], object]:
-    questionnaire = load(LIBRARY / "customer_satisfaction.yaml")
+    questionnaire = read_questionnaire(LIBRARY / "customer_satisfaction.yaml")
     from questionnaires.variables import variables
 
     rng = np.random.default_rng(3)
@@ -195,7 +195,7 @@ def test_fieldwork_report_shows_outcomes_rates_progress_regions_and_kpis(tmp_pat
 
 
 def test_questionnaire_document_in_spanish_has_every_block(tmp_path):
-    questionnaire = load(LIBRARY / "customer_satisfaction.yaml")
+    questionnaire = read_questionnaire(LIBRARY / "customer_satisfaction.yaml")
     path = tmp_path / "q.pdf"
     write_questionnaire_document(questionnaire, info("es"), path)
     text = " ".join(text_of(path).split())

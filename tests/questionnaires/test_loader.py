@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from questionnaires import ErrorCode, QuestionnaireError, check_text, load, loads
+from questionnaires import ErrorCode, QuestionnaireError, check_questionnaire, read_questionnaire
 from questionnaires.loader import MAX_BYTES, MAX_DEPTH, MAX_NODES, parse_yaml
 
 VALID = """\
@@ -29,12 +29,12 @@ questions:
 
 
 def problems_of(text: str):
-    questionnaire, problems = check_text(text, "demo.yaml")
+    questionnaire, problems = check_questionnaire(text, "demo.yaml")
     return questionnaire, problems
 
 
 def test_valid_document_loads_to_an_immutable_questionnaire():
-    questionnaire = loads(VALID)
+    questionnaire = read_questionnaire(VALID)
     assert [q.id for q in questionnaire.questions] == ["q1", "q2"]
     with pytest.raises(Exception, match="frozen"):
         questionnaire.title = "changed"
@@ -137,7 +137,7 @@ def test_document_must_be_a_mapping():
 
 def test_missing_file_is_a_questionnaire_error(tmp_path):
     with pytest.raises(QuestionnaireError) as info:
-        load(tmp_path / "nope.yaml")
+        read_questionnaire(tmp_path / "nope.yaml")
     assert info.value.code is ErrorCode.FILE_UNREADABLE
 
 
@@ -192,7 +192,7 @@ yaml_values = st.recursive(
 def test_fuzzed_documents_only_raise_the_package_error(value):
     text = yaml.safe_dump({"id": "f", "version": "1", "title": "t", "questions": value})
     try:
-        loads(text)
+        read_questionnaire(text)
     except QuestionnaireError as exc:
         assert all(p.message for p in exc.problems)
 
@@ -201,14 +201,14 @@ def test_fuzzed_documents_only_raise_the_package_error(value):
 @given(st.text(max_size=300))
 def test_fuzzed_text_only_raises_the_package_error(text):
     try:
-        loads(text)
+        read_questionnaire(text)
     except QuestionnaireError as exc:
         assert all(p.message for p in exc.problems)
 
 
 def test_yes_and_no_are_text_not_booleans():
     text = VALID.replace("label: One", "label: Yes").replace("label: Two", "label: No")
-    options = loads(text).questions[0].options
+    options = read_questionnaire(text).questions[0].options
     assert [o.label for o in options] == ["Yes", "No"]
 
 
@@ -216,18 +216,18 @@ def test_loading_restores_the_garbage_collector_state():
     import gc
 
     assert gc.isenabled()
-    loads(VALID)
+    read_questionnaire(VALID)
     assert gc.isenabled()
     gc.disable()
     try:
-        loads(VALID)
+        read_questionnaire(VALID)
         assert not gc.isenabled()
     finally:
         gc.enable()
 
 
 def test_fingerprint_changes_with_the_content_not_with_formatting():
-    same = loads(VALID.replace("{code: 1, label: One}", "{label: One, code: 1}"))
-    changed = loads(VALID.replace("How many?", "How many now?"))
-    assert loads(VALID).fingerprint() == same.fingerprint()
-    assert loads(VALID).fingerprint() != changed.fingerprint()
+    same = read_questionnaire(VALID.replace("{code: 1, label: One}", "{label: One, code: 1}"))
+    changed = read_questionnaire(VALID.replace("How many?", "How many now?"))
+    assert read_questionnaire(VALID).fingerprint() == same.fingerprint()
+    assert read_questionnaire(VALID).fingerprint() != changed.fingerprint()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from questionnaires import ErrorCode, check_text
+from questionnaires import ErrorCode, check_questionnaire
 
 from .helpers import single
 
@@ -13,7 +13,7 @@ def problems(questions=None, **fields):
     data = {"id": "t", "version": "1", "title": "T", **fields}
     if questions is not None:
         data["questions"] = questions
-    _, found = check_text(yaml.safe_dump(data, sort_keys=False), "t.yaml")
+    _, found = check_questionnaire(yaml.safe_dump(data, sort_keys=False), "t.yaml")
     return [(p.code, p.path, p.severity) for p in found]
 
 
@@ -168,7 +168,7 @@ def test_problems_carry_the_yaml_line():
         "id: t\nversion: '1'\ntitle: T\nquestions:\n  - id: a\n    type: single\n"
         "    text: A\n    show_if: 'zz = 1'\n    options: [{code: 1, label: x}]\n"
     )
-    _, [problem] = check_text(text, "t.yaml")
+    _, [problem] = check_questionnaire(text, "t.yaml")
     assert (problem.file, problem.line, problem.path) == ("t.yaml", 8, "questions[0].show_if")
 
 

@@ -15,7 +15,7 @@ from questionnaires.engine import (
     ShownRow,
     SubmitResult,
 )
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
+from questionnaires.errors import ErrorCode, QuestionnaireError
 from questionnaires.files import check_questionnaire, read_questionnaire
 from questionnaires.model import Questionnaire
 from questionnaires.state import InterviewState
@@ -29,7 +29,6 @@ __all__ = [
     "FieldError",
     "InterviewState",
     "Page",
-    "Problem",
     "Questionnaire",
     "QuestionnaireError",
     "ShownOption",

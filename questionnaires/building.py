@@ -10,7 +10,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError, format_path
+from cati.problems import N_, Problem
+from questionnaires.errors import (
+    LIBRARY_MESSAGE,
+    ErrorCode,
+    InvalidValue,
+    QuestionnaireError,
+    format_path,
+    placed,
+    problem,
+)
 from questionnaires.model import Questionnaire
 
 # The line of every value, by its path: ('questions', 1, 'text') -> 12.
@@ -45,24 +54,23 @@ def line_for(lines: LineMap, path: tuple[str | int, ...]) -> int | None:
 def validation_problems(
     exc: ValidationError, data: Any, lines: LineMap, file: str | None
 ) -> list[Problem]:
+    """One problem per place pydantic refused, named by the path written in the file."""
     problems = []
     seen = set()
     for err in exc.errors(include_url=False):
         path = _data_path(data, tuple(err["loc"]), err["type"] == "missing")
-        message = err["msg"].removeprefix("Value error, ")
         if path in seen:
             continue  # a union reports once per branch; the first says enough
         seen.add(path)
         cause = err.get("ctx", {}).get("error")
-        problems.append(
-            Problem(
-                getattr(cause, "code", ErrorCode.INVALID_VALUE),
-                message,
-                path=format_path(path),
-                file=file,
-                line=line_for(lines, path),
+        place = {"path": format_path(path), "file": file, "line": line_for(lines, path)}
+        if isinstance(cause, InvalidValue):
+            problems.append(placed(cause.problem, **place))
+        else:
+            detail = err["msg"].removeprefix("Value error, ")  # pydantic's words for a type
+            problems.append(
+                problem(ErrorCode.INVALID_VALUE, LIBRARY_MESSAGE, detail=detail, **place)
             )
-        )
     return problems
 
 
@@ -72,7 +80,7 @@ def build_questionnaire(
     """Validate plain data into a Questionnaire; raises QuestionnaireError naming every place."""
     if not isinstance(data, dict):
         raise QuestionnaireError(
-            Problem(ErrorCode.NOT_A_MAPPING, "a questionnaire is a mapping of keys", file=file)
+            problem(ErrorCode.NOT_A_MAPPING, N_("a questionnaire is a mapping of keys"), file=file)
         )
     try:
         return Questionnaire.model_validate(data)
@@ -80,5 +88,5 @@ def build_questionnaire(
         raise QuestionnaireError(validation_problems(exc, data, lines or {}, file)) from None
     except RecursionError:
         raise QuestionnaireError(
-            Problem(ErrorCode.TOO_DEEP, "the questionnaire is nested too deeply", file=file)
+            problem(ErrorCode.TOO_DEEP, N_("the questionnaire is nested too deeply"), file=file)
         ) from None

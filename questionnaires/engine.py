@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from cati.problems import N_
 from questionnaires import state as st
 from questionnaires.answers import (
     CHECK,
@@ -28,7 +29,7 @@ from questionnaires.answers import (
     validate,
     validate_grid,
 )
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
+from questionnaires.errors import ErrorCode, QuestionnaireError, problem
 from questionnaires.evaluate import Resolver, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
 from questionnaires.model import Grid, MultipleChoice, Questionnaire
@@ -186,10 +187,13 @@ class Engine:
                 ok = value is None or isinstance(value, str)
             if not ok:
                 raise QuestionnaireError(
-                    Problem(
+                    problem(
                         ErrorCode.INVALID_VALUE,
-                        f"sample variable {name!r} should be {declared.type}, got {value!r}",
+                        N_("sample variable %(name)r should be %(type)s, got %(value)r"),
                         path=f"sample_variables.{name}",
+                        name=name,
+                        type=declared.type,
+                        value=value,
                     )
                 )
 
@@ -197,23 +201,29 @@ class Engine:
         """Load a state saved with ``to_json``; it must belong to this questionnaire version
         and point at a page that exists, else QuestionnaireError (nothing half-loaded)."""
 
-        def refuse(message: str) -> QuestionnaireError:
-            return QuestionnaireError(Problem(ErrorCode.INVALID_VALUE, message))
+        def refuse(template: str, **params: Any) -> QuestionnaireError:
+            return QuestionnaireError(problem(ErrorCode.INVALID_VALUE, template, **params))
 
         try:
             state = InterviewState.from_json(text)
         except (ValueError, TypeError) as exc:
-            raise refuse(f"not a saved interview: {exc}") from None
+            raise refuse(N_("not a saved interview: %(reason)s"), reason=str(exc)) from None
         if (state.questionnaire_id, state.version) != (self.q.id, self.q.version):
             raise refuse(
-                f"the saved interview is for {state.questionnaire_id} version "
-                f"{state.version}, not {self.q.id} version {self.q.version}"
+                N_(
+                    "the saved interview is for %(saved_id)s version %(saved_version)s, "
+                    "not %(id)s version %(version)s"
+                ),
+                saved_id=state.questionnaire_id,
+                saved_version=state.version,
+                id=self.q.id,
+                version=self.q.version,
             )
         if sorted(state.block_order) != sorted(b.block.id for b in self.plan.blocks):
-            raise refuse("the saved block order does not match the questionnaire's blocks")
+            raise refuse(N_("the saved block order does not match the questionnaire's blocks"))
         for key in [state.position, *(page for page, _ in state.history)]:
             if key is not None and not self._is_page_key(key):
-                raise refuse(f"the saved interview points at an unknown page {key!r}")
+                raise refuse(N_("the saved interview points at an unknown page %(page)r"), page=key)
         return state
 
     def _is_page_key(self, key: str) -> bool:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cati.problems import N_, Problem
 from questionnaires.checks import check
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
+from questionnaires.errors import ErrorCode, QuestionnaireError, problem
 from questionnaires.loader import collector_paused, decode, read_text, read_yaml, with_lines
 from questionnaires.model import Questionnaire
 from questionnaires.xlsform import read_xlsform
@@ -38,11 +39,14 @@ def check_questionnaire(source: Source, filename: str | None = None) -> Checked:
             return questionnaire, check(questionnaire, file)
         if suffix not in YAML_SUFFIXES:
             raise QuestionnaireError(
-                Problem(
+                problem(
                     ErrorCode.FILE_TYPE,
-                    f"cannot tell the format of {Path(file or '').name!r}: a questionnaire is "
-                    "YAML (.yaml, .yml) or an XLSForm workbook (.xlsx, .xlsm, .xls)",
+                    N_(
+                        "cannot tell the format of %(name)r from its name: a questionnaire is "
+                        "YAML (.yaml, .yml) or an XLSForm workbook (.xlsx, .xlsm, .xls)"
+                    ),
                     file=file,
+                    name=Path(file or "").name,
                 )
             )
         if isinstance(source, Path):
@@ -67,7 +71,7 @@ def _check_yaml(text: str, file: str | None) -> Checked:
             questionnaire = None
         else:
             problems = check(questionnaire, file)
-        if any(p.line is None for p in problems):
+        if any(p.place.line is None for p in problems):
             try:
                 problems = with_lines(problems, text, file)
             except QuestionnaireError as exc:  # a problem found while reading the YAML itself

@@ -12,15 +12,22 @@ import datetime
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 
+from cati.problems import N_, Problem
 from questionnaires.building import LineMap, build_questionnaire, line_for
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError, format_path
+from questionnaires.errors import (
+    LIBRARY_MESSAGE,
+    ErrorCode,
+    QuestionnaireError,
+    format_path,
+    placed,
+    problem,
+)
 from questionnaires.model import Questionnaire
 
 MAX_BYTES = 5_000_000  # size of one questionnaire file
@@ -57,18 +64,32 @@ class _Builder:
         self.lines = lines
         self.count = 0
 
-    def fail(self, code: ErrorCode, message: str, node: yaml.Node | None, path: tuple) -> None:
+    def fail(
+        self, code: ErrorCode, template: str, node: yaml.Node | None, path: tuple, **params: Any
+    ) -> None:
         line = node.start_mark.line + 1 if node is not None else None
         raise QuestionnaireError(
-            Problem(code, message, path=format_path(path), file=self.file, line=line)
+            problem(code, template, path=format_path(path), file=self.file, line=line, **params)
         )
 
     def build(self, node: yaml.Node, path: tuple[str | int, ...], depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            self.fail(ErrorCode.TOO_MANY_NODES, f"more than {MAX_NODES} values", node, path)
+            self.fail(
+                ErrorCode.TOO_MANY_NODES,
+                N_("more than %(limit)s values"),
+                node,
+                path,
+                limit=MAX_NODES,
+            )
         if depth > MAX_DEPTH:
-            self.fail(ErrorCode.TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels", node, path)
+            self.fail(
+                ErrorCode.TOO_DEEP,
+                N_("nested deeper than %(limit)s levels"),
+                node,
+                path,
+                limit=MAX_DEPTH,
+            )
         lines = self.lines
         if lines is not None:
             lines[path] = node.start_mark.line + 1
@@ -82,9 +103,17 @@ class _Builder:
                 elif isinstance(key_node, yaml.ScalarNode) and not key_node.tag.endswith(":merge"):
                     key = str(self.scalar(key_node, path))
                 else:
-                    self.fail(ErrorCode.INVALID_VALUE, "keys must be plain text", key_node, path)
+                    self.fail(
+                        ErrorCode.INVALID_VALUE, N_("keys must be plain text"), key_node, path
+                    )
                 if key in result:
-                    self.fail(ErrorCode.DUPLICATE_ID, f"key {key!r} appears twice", key_node, path)
+                    self.fail(
+                        ErrorCode.DUPLICATE_ID,
+                        N_("key %(key)r appears twice"),
+                        key_node,
+                        path,
+                        key=key,
+                    )
                 child = (*path, key) if lines is not None else path
                 result[key] = self.build(value_node, child, depth + 1)
             return result
@@ -98,42 +127,60 @@ class _Builder:
         if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.endswith(
             (":binary", ":set", ":omap", ":pairs")
         ):
-            self.fail(ErrorCode.INVALID_VALUE, f"unsupported YAML tag {node.tag}", node, path)
+            self.fail(
+                ErrorCode.INVALID_VALUE,
+                N_("unsupported YAML tag %(tag)s"),
+                node,
+                path,
+                tag=node.tag,
+            )
         if node.tag.endswith(":bool") and node.value.lower() not in ("true", "false"):
             return node.value  # YAML 1.2 rule: "Yes", "No", "on", "off" are text, not booleans
         try:
             value = _constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self.fail(ErrorCode.INVALID_VALUE, f"bad value: {exc}", node, path)
+            self.fail(
+                ErrorCode.INVALID_VALUE, N_("bad value: %(reason)s"), node, path, reason=str(exc)
+            )
         if isinstance(value, datetime.date | datetime.datetime):
             return value.isoformat()
         if isinstance(value, float) and value != value:  # NaN has no place in a questionnaire
-            self.fail(ErrorCode.INVALID_VALUE, "not-a-number is not a value", node, path)
+            self.fail(ErrorCode.INVALID_VALUE, N_("not-a-number is not a value"), node, path)
         return value
 
 
 def _compose(text: str, file: str | None) -> yaml.Node:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise QuestionnaireError(
-            Problem(ErrorCode.FILE_TOO_LARGE, f"larger than {MAX_BYTES} bytes", file=file)
+            problem(
+                ErrorCode.FILE_TOO_LARGE,
+                N_("larger than %(limit)s bytes"),
+                file=file,
+                limit=MAX_BYTES,
+            )
         )
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise QuestionnaireError(
-            Problem(
+            problem(
                 ErrorCode.YAML_SYNTAX,
-                f"{exc.problem or exc.context}",
+                LIBRARY_MESSAGE,
                 file=file,
                 line=None if mark is None else mark.line + 1,
+                detail=f"{exc.problem or exc.context}",
             )
         ) from None
     except (yaml.YAMLError, RecursionError, UnicodeError, ValueError) as exc:
         code = ErrorCode.TOO_DEEP if isinstance(exc, RecursionError) else ErrorCode.YAML_SYNTAX
-        raise QuestionnaireError(Problem(code, f"cannot read the YAML: {exc}", file=file)) from None
+        raise QuestionnaireError(
+            problem(code, N_("cannot read the YAML: %(reason)s"), file=file, reason=str(exc))
+        ) from None
     if root is None:
-        raise QuestionnaireError(Problem(ErrorCode.NOT_A_MAPPING, "the file is empty", file=file))
+        raise QuestionnaireError(
+            problem(ErrorCode.NOT_A_MAPPING, N_("the file is empty"), file=file)
+        )
     return root
 
 
@@ -142,7 +189,12 @@ def _build(root: yaml.Node, file: str | None, lines: LineMap | None) -> Any:
         return _Builder(file, lines).build(root, (), 0)
     except RecursionError:
         raise QuestionnaireError(
-            Problem(ErrorCode.TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels", file=file)
+            problem(
+                ErrorCode.TOO_DEEP,
+                N_("nested deeper than %(limit)s levels"),
+                file=file,
+                limit=MAX_DEPTH,
+            )
         ) from None
 
 
@@ -162,8 +214,11 @@ def parse_yaml(text: str, file: str | None = None, with_lines: bool = True) -> t
         data = _build(root, file, lines)  # again, to name the path of the problem
     if not isinstance(data, dict):
         raise QuestionnaireError(
-            Problem(
-                ErrorCode.NOT_A_MAPPING, "a questionnaire is a mapping of keys", file=file, line=1
+            problem(
+                ErrorCode.NOT_A_MAPPING,
+                N_("a questionnaire is a mapping of keys"),
+                file=file,
+                line=1,
             )
         )
     return data, lines
@@ -174,12 +229,22 @@ def read_text(path: Path) -> str:
     try:
         if path.stat().st_size > MAX_BYTES:
             raise QuestionnaireError(
-                Problem(ErrorCode.FILE_TOO_LARGE, f"larger than {MAX_BYTES} bytes", file=str(path))
+                problem(
+                    ErrorCode.FILE_TOO_LARGE,
+                    N_("larger than %(limit)s bytes"),
+                    file=str(path),
+                    limit=MAX_BYTES,
+                )
             )
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionnaireError(
-            Problem(ErrorCode.FILE_UNREADABLE, f"cannot read the file: {exc}", file=str(path))
+            problem(
+                ErrorCode.FILE_UNREADABLE,
+                N_("cannot read the file: %(reason)s"),
+                file=str(path),
+                reason=str(exc),
+            )
         ) from None
 
 
@@ -202,7 +267,12 @@ def decode(data: bytes, file: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise QuestionnaireError(
-            Problem(ErrorCode.FILE_UNREADABLE, f"not UTF-8 text (byte {exc.start})", file=file)
+            problem(
+                ErrorCode.FILE_UNREADABLE,
+                N_("not UTF-8 text (byte %(byte)s)"),
+                file=file,
+                byte=exc.start,
+            )
         ) from None
 
 
@@ -219,7 +289,7 @@ def with_lines(problems: list[Problem], text: str, file: str | None = None) -> l
     """The problems with the line of each one's path filled in from the YAML text."""
     _, lines = parse_yaml(text, file)
     return [
-        p if p.line is not None else replace(p, line=line_for(lines, path_parts(p.path)))
+        p if p.place.line is not None else placed(p, line=line_for(lines, path_parts(p.place.path)))
         for p in problems
     ]
 

@@ -13,8 +13,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from cati.problems import N_
 from questionnaires.answers import plain
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
+from questionnaires.errors import ErrorCode, QuestionnaireError, problem
 from questionnaires.evaluate import Resolver, reference_path
 from questionnaires.expressions import Node, is_reference, parse
 from questionnaires.model import Grid, Loop, MultipleChoice, SingleChoice, text_in
@@ -33,9 +34,10 @@ def segments(text: str) -> tuple[str | Node, ...]:
         node = parse(match.group(1).strip())
         if not is_reference(node):
             raise QuestionnaireError(
-                Problem(
+                problem(
                     ErrorCode.EXPRESSION_SYNTAX,
-                    f"{{{match.group(1)}}} must name an answer, a loop item or sample.<name>",
+                    N_("{%(reference)s} must name an answer, a loop item or sample.<name>"),
+                    reference=match.group(1),
                 )
             )
         parts.append(node)

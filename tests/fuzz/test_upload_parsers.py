@@ -42,7 +42,7 @@ def _loads_or_explains(name: str, data: bytes) -> None:
             read_questionnaire(path)
         except QuestionnaireError as exc:
             for problem in exc.problems:
-                assert problem.place(), f"no place in {problem}"
+                assert problem.place, f"no place in {problem}"
                 assert problem.message.strip(), f"no message in {problem!r}"
 
 

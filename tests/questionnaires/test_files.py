@@ -30,7 +30,7 @@ def test_yaml_text_without_a_name_is_yaml():
 def test_the_suffix_decides_even_when_the_content_is_the_other_format():
     _, [problem] = check_questionnaire(YAML.read_bytes(), "poll.xlsx")
     assert problem.code is ErrorCode.FILE_UNREADABLE
-    assert problem.file == "poll.xlsx"
+    assert problem.place.file == "poll.xlsx"
     assert "workbook" in problem.message
 
 
@@ -40,7 +40,7 @@ def test_an_unknown_suffix_is_refused_naming_the_file(name):
         read_questionnaire(YAML.read_bytes(), name)
     [problem] = caught.value.problems
     assert problem.code is ErrorCode.FILE_TYPE
-    assert problem.file == name
+    assert problem.place.file == name
     assert str(problem).startswith(f"{name}: error Q007: ")
     assert ".yaml" in problem.message and ".xlsx" in problem.message
 
@@ -48,7 +48,7 @@ def test_an_unknown_suffix_is_refused_naming_the_file(name):
 def test_a_path_with_an_unknown_suffix_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "missing.csv"
     _, [problem] = check_questionnaire(path)
-    assert (problem.code, problem.file) == (ErrorCode.FILE_TYPE, str(path))
+    assert (problem.code, problem.place.file) == (ErrorCode.FILE_TYPE, str(path))
 
 
 def test_yaml_bytes_that_are_not_utf8_are_refused_naming_the_byte():

@@ -44,24 +44,24 @@ def test_invalid_value_names_path_and_line():
     text = VALID.replace("type: numeric", "type: numeric\n    decimals: -1")
     _, problems = problems_of(text)
     [problem] = problems
-    assert problem.path == "questions[1].decimals"
-    assert problem.line == 13
-    assert problem.file == "demo.yaml"
+    assert problem.place.path == "questions[1].decimals"
+    assert problem.place.line == 13
+    assert problem.place.file == "demo.yaml"
     assert "demo.yaml:13, questions[1].decimals" in str(problem)
 
 
 def test_bad_expression_names_the_field():
     _, problems = problems_of(VALID.replace('"q1 = 1"', '"q1 = = 1"'))
     [problem] = problems
-    assert problem.path == "questions[1].show_if"
-    assert problem.line == 14
+    assert problem.place.path == "questions[1].show_if"
+    assert problem.place.line == 14
     assert problem.code is ErrorCode.EXPRESSION_SYNTAX
     assert "unexpected '='" in problem.message
 
 
 def test_unknown_key_is_refused_with_its_path():
     _, problems = problems_of(VALID.replace("text: Pick one", "text: Pick one\n    colour: red"))
-    assert [p.path for p in problems] == ["questions[0].colour"]
+    assert [p.place.path for p in problems] == ["questions[0].colour"]
 
 
 @pytest.mark.parametrize("key", ["[x]", "a[x]", "[_language]"])
@@ -69,30 +69,30 @@ def test_an_unknown_key_with_brackets_is_refused_not_a_crash(key):
     """Found by fuzzing: such a key broke the path-to-line lookup (ValueError from int())."""
     _, problems = problems_of(VALID.replace("text: Pick one", f"text: Pick one\n    '{key}': 1"))
     assert [p.code for p in problems] == [ErrorCode.INVALID_VALUE]
-    assert problems[0].line is not None
+    assert problems[0].place.line is not None
 
 
 def test_missing_key_is_reported_where_it_should_be():
     _, problems = problems_of(VALID.replace("    text: How many?\n", ""))
-    assert [p.path for p in problems] == ["questions[1].text"]
+    assert [p.place.path for p in problems] == ["questions[1].text"]
 
 
 def test_unknown_question_type_is_reported():
     _, problems = problems_of(VALID.replace("type: numeric", "type: slider"))
-    assert problems[0].path == "questions[1]"
+    assert problems[0].place.path == "questions[1]"
     assert "slider" in problems[0].message
 
 
 def test_yaml_syntax_error_gives_the_line():
     _, problems = problems_of(VALID + "  - id: [unclosed\n")
     assert problems[0].code is ErrorCode.YAML_SYNTAX
-    assert problems[0].line is not None
+    assert problems[0].place.line is not None
 
 
 def test_duplicate_keys_are_refused():
     _, problems = problems_of(VALID.replace('version: "1"', 'version: "1"\nversion: "2"'))
     assert problems[0].code is ErrorCode.DUPLICATE_ID
-    assert problems[0].line == 3
+    assert problems[0].place.line == 3
 
 
 def test_python_tags_are_refused():
@@ -146,7 +146,7 @@ def test_every_error_is_reported_at_once():
         "type: numeric", "type: numeric\n    decimals: -1"
     )
     _, problems = problems_of(text)
-    assert {p.path for p in problems} == {"questions[0].colour", "questions[1].decimals"}
+    assert {p.place.path for p in problems} == {"questions[0].colour", "questions[1].decimals"}
 
 
 yaml_values = st.recursive(

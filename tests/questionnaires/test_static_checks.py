@@ -14,7 +14,7 @@ def problems(questions=None, **fields):
     if questions is not None:
         data["questions"] = questions
     _, found = check_questionnaire(yaml.safe_dump(data, sort_keys=False), "t.yaml")
-    return [(p.code, p.path, p.severity) for p in found]
+    return [(p.code, p.place.path, p.severity) for p in found]
 
 
 def errors(questions=None, **fields):
@@ -169,7 +169,11 @@ def test_problems_carry_the_yaml_line():
         "    text: A\n    show_if: 'zz = 1'\n    options: [{code: 1, label: x}]\n"
     )
     _, [problem] = check_questionnaire(text, "t.yaml")
-    assert (problem.file, problem.line, problem.path) == ("t.yaml", 8, "questions[0].show_if")
+    assert (problem.place.file, problem.place.line, problem.place.path) == (
+        "t.yaml",
+        8,
+        "questions[0].show_if",
+    )
 
 
 def test_option_code_clashing_with_a_special_code_is_refused():

@@ -135,7 +135,7 @@ def test_unsupported_features_name_sheet_and_row(tmp_path, row, fragment):
     with pytest.raises(QuestionnaireError) as info:
         read_xlsform(path)
     [problem] = info.value.problems
-    assert problem.path == "survey sheet, row 3"
+    assert problem.place.path == "survey sheet, row 3"
     assert problem.code in (ErrorCode.XLSFORM_UNSUPPORTED, ErrorCode.XLSFORM_INVALID)
     assert fragment in problem.message
 
@@ -156,7 +156,7 @@ def test_text_choice_names_are_refused_in_the_choices_sheet(tmp_path):
     )
     with pytest.raises(QuestionnaireError) as info:
         read_xlsform(path)
-    assert info.value.problems[0].path == "choices sheet, row 2"
+    assert info.value.problems[0].place.path == "choices sheet, row 2"
 
 
 def test_unclosed_group_is_reported(tmp_path):
@@ -180,7 +180,7 @@ def test_a_cell_that_is_not_text_in_the_header_row_is_a_questionnaire_error(tmp_
     with pytest.raises(QuestionnaireError) as caught:
         read_questionnaire(path)
     assert caught.value.code is ErrorCode.FILE_UNREADABLE
-    assert caught.value.problems[0].file == str(path)
+    assert caught.value.problems[0].place.file == str(path)
 
 
 def test_field_list_group_becomes_a_page_and_table_list_a_grid(tmp_path):
@@ -248,7 +248,7 @@ def test_groups_nested_too_deeply_are_refused(tmp_path):
     )
     with pytest.raises(QuestionnaireError) as info:
         read_xlsform(path)
-    assert info.value.problems[0].path == "survey sheet, row 4"
+    assert info.value.problems[0].place.path == "survey sheet, row 4"
 
 
 def test_build_script_writes_a_workbook_equal_to_the_yaml(tmp_path):

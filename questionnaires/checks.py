@@ -628,7 +628,7 @@ class Checker:
             elif scope.block is None or scope.block.index != qp.block:
                 raise _TypeProblem(
                     ErrorCode.TYPE_ERROR,
-                    N_("%(name)r is asked in a loop; write %(name)s[item code]"),
+                    N_("'%(name)s' is asked in a loop; write %(name)s[item code]"),
                     name=name,
                 )
         if isinstance(question, Display):
@@ -638,7 +638,9 @@ class Checker:
         if isinstance(question, Grid):
             if not chain or not isinstance(chain[0], Member) or len(chain) > 1:
                 raise _TypeProblem(
-                    ErrorCode.TYPE_ERROR, N_("%(name)r is a grid; write %(name)s.<row>"), name=name
+                    ErrorCode.TYPE_ERROR,
+                    N_("'%(name)s' is a grid; write %(name)s.<row>"),
+                    name=name,
                 )
             if chain[0].attr not in {i.id for i in question.items}:
                 raise _TypeProblem(

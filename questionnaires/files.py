@@ -24,10 +24,12 @@ Checked = tuple[Questionnaire | None, list[Problem]]
 
 
 def check_questionnaire(source: Source, filename: str | None = None) -> Checked:
-    """Read and check a questionnaire; every problem (errors and warnings), never raising.
+    """Read and check a questionnaire; every problem (errors and warnings) is returned,
+    none raised.
 
     ``filename`` names the source in problems and its suffix picks the reader; it defaults
-    to the path of a ``Path``. A source without a name is YAML.
+    to the path of a ``Path``. A source without a name is YAML. Text (``str``) named as a
+    workbook is a programming mistake, not a user's: TypeError.
     """
     file = str(source) if filename is None and isinstance(source, Path) else filename
     suffix = Path(file).suffix.lower() if file else YAML_SUFFIXES[0]

@@ -160,25 +160,27 @@ class Checker:
     def check_special_codes(self, question: AnyQuestion, path: str) -> None:
         """An option code must not be the data code of don't know, refused or timed out."""
         codes = self.q.codes
-        reserved = {}
+        reserved = {}  # data code -> the message (one per kind, so that each translates)
         if allows_special(self.q, question, DONT_KNOW):
-            reserved[codes.dont_know] = "don't know"
+            reserved[codes.dont_know] = N_(
+                "option code %(option)s is also the data code for don't know (see codes:)"
+            )
         if allows_special(self.q, question, REFUSED):
-            reserved[codes.refused] = "refused"
+            reserved[codes.refused] = N_(
+                "option code %(option)s is also the data code for refused (see codes:)"
+            )
         if question.time_limit is not None:
-            reserved[codes.timed_out] = "timed out"
+            reserved[codes.timed_out] = N_(
+                "option code %(option)s is also the data code for timed out (see codes:)"
+            )
         for field in ("options", "scale"):
             for index, option in enumerate(getattr(question, field, ())):
                 if option.code in reserved:
                     self.report(
                         ErrorCode.DUPLICATE_ID,
-                        N_(
-                            "option code %(option)s is also the data code for %(special)s "
-                            "(see codes:)"
-                        ),
+                        reserved[option.code],
                         f"{path}.{field}[{index}].code",
                         option=option.code,
-                        special=reserved[option.code],
                     )
 
     # --- translations ------------------------------------------------------------------

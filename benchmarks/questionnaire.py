@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import yaml
 
-from questionnaires import Engine, loads
+from questionnaires import Engine, read_questionnaire
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 LANGS = ("es", "en")
@@ -126,7 +126,7 @@ def main() -> None:
     load_times, load_cpu = [], []
     for _ in range(args.repeat):
         started, started_cpu = time.perf_counter(), time.process_time()
-        questionnaire = loads(text, "generated.yaml")
+        questionnaire = read_questionnaire(text, "generated.yaml")
         load_times.append(time.perf_counter() - started)
         load_cpu.append(time.process_time() - started_cpu)
     emit(

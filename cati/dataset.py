@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from cati.models import Case, Interview, Project, QuestionnaireVersion
 from cati.questionnaire_store import questionnaire_of
-from questionnaires.evaluate import DONT_KNOW, REFUSED, TIMED_OUT, special_kind
+from questionnaires import DONT_KNOW, REFUSED, TIMED_OUT, special_kind
 from questionnaires.model import Questionnaire
 from questionnaires.variables import Variable, variables
 

@@ -8,7 +8,6 @@ changed file under an existing id and version is refused: a change is a new vers
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,36 +17,13 @@ from sqlalchemy.orm import Session
 from cati import audit
 from cati.errors import CatiError, ErrorCode
 from cati.models import Project, QuestionnaireVersion, User
-from questionnaires import Questionnaire, QuestionnaireError, load, loads
-from questionnaires.errors import ErrorCode as QuestionnaireCode
-from questionnaires.errors import Problem
+from questionnaires import Questionnaire, QuestionnaireError, read_questionnaire
 from questionnaires.model import text_in
-
-XLSFORM_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def _parse(source_name: str, source: bytes) -> Questionnaire:
-    if source_name.lower().endswith(XLSFORM_SUFFIXES):
-        # The XLSForm reader takes a path; the bytes go through a private temporary file.
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(source_name).name
-            path.write_bytes(source)
-            return load(path)
-    try:
-        text = source.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problem = Problem(
-            QuestionnaireCode.FILE_UNREADABLE,
-            f"not UTF-8 text (byte {exc.start})",
-            file=source_name,
-        )
-        raise QuestionnaireError(problem) from None
-    return loads(text, file=source_name)
 
 
 @lru_cache(maxsize=32)
 def _cached(checksum: str, source_name: str, source: bytes) -> Questionnaire:
-    return _parse(source_name, source)
+    return read_questionnaire(source, source_name)
 
 
 def questionnaire_of(version: QuestionnaireVersion) -> Questionnaire:
@@ -57,7 +33,7 @@ def questionnaire_of(version: QuestionnaireVersion) -> Questionnaire:
 def store(session: Session, source_name: str, source: bytes) -> QuestionnaireVersion:
     """Check and keep a questionnaire; the same file again returns the stored version."""
     try:
-        questionnaire = _parse(source_name, source)
+        questionnaire = read_questionnaire(source, source_name)
     except QuestionnaireError as exc:
         raise CatiError(
             ErrorCode.QUESTIONNAIRE_INVALID, file=source_name, problems=str(exc)

@@ -1,7 +1,9 @@
-"""Validation of submitted answers, one function per question type.
+"""How answers are stored and validated.
 
+A special answer (don't know, refused, timed out) is stored as ``{"special": kind}`` in
+place of a value; :func:`special` builds one and :func:`special_kind` tells it apart.
 Each validator takes the submitted value and returns ``(clean value, error code)``; the
-clean value is what is stored. Special answers (don't know, refused) are handled before.
+clean value is what is stored. Special answers are handled before the validators.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
-from questionnaires.evaluate import DONT_KNOW, REFUSED, special_kind
 from questionnaires.model import (
     AnyQuestion,
     DateTime,
@@ -24,6 +25,12 @@ from questionnaires.model import (
     Rating,
     SingleChoice,
 )
+
+# An answer that is not a value: don't know, refused, timed out.
+SPECIAL_KEY = "special"
+DONT_KNOW = "dk"
+REFUSED = "ref"
+TIMED_OUT = "timeout"
 
 REQUIRED = "required"
 INVALID = "invalid"
@@ -63,6 +70,23 @@ Result = tuple[Any, str | None]
 
 def message(code: str, language: str) -> str:
     return MESSAGES.get(language, MESSAGES["en"])[code]
+
+
+def special(kind: str) -> dict[str, str]:
+    """The stored form of a special answer of ``kind`` (DONT_KNOW, REFUSED, TIMED_OUT)."""
+    return {SPECIAL_KEY: kind}
+
+
+def special_kind(raw: Any) -> str | None:
+    """The kind of a special answer, or None for an ordinary value."""
+    if isinstance(raw, dict) and len(raw) == 1 and SPECIAL_KEY in raw:
+        return raw[SPECIAL_KEY]
+    return None
+
+
+def plain(raw: Any) -> Any:
+    """The value of an answer for computing: special answers count as missing."""
+    return None if special_kind(raw) is not None else raw
 
 
 def is_empty(value: Any) -> bool:
@@ -213,7 +237,7 @@ def validate(questionnaire: Questionnaire, question: AnyQuestion, value: Any) ->
     kind = special_kind(value)
     if kind is not None:
         if allows_special(questionnaire, question, kind):
-            return {"special": kind}, None
+            return special(kind), None
         return None, NOT_ALLOWED
     if is_empty(value) or (isinstance(value, str) and not value.strip()):
         return None, (REQUIRED if question.required else None)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from questionnaires.answers import allows_special
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
-from questionnaires.evaluate import DONT_KNOW, REFUSED, evaluate
+from cati.problems import N_, Problem
+from questionnaires.answers import DONT_KNOW, REFUSED, allows_special
+from questionnaires.errors import ErrorCode, QuestionnaireError, placed, problem
+from questionnaires.evaluate import evaluate
 from questionnaires.expressions import (
     Binary,
     Call,
@@ -59,9 +60,10 @@ _ANSWER_TYPES: dict[type, str] = {
 
 
 class _TypeProblem(Exception):
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    def __init__(self, code: ErrorCode, template: str, **params: Any) -> None:
         self.code = code
-        self.message = message
+        self.template = template
+        self.params = params
 
 
 @dataclass
@@ -83,8 +85,12 @@ class Checker:
 
     # --- reporting ---------------------------------------------------------------------
 
-    def report(self, code: ErrorCode, message: str, path: str, severity: str = "error") -> None:
-        self.problems.append(Problem(code, message, path=path, file=self.file, severity=severity))
+    def report(
+        self, code: ErrorCode, template: str, path: str, severity: str = "error", **params: Any
+    ) -> None:
+        self.problems.append(
+            problem(code, template, path=path, file=self.file, severity=severity, **params)
+        )
 
     # --- entry point -------------------------------------------------------------------
 
@@ -95,8 +101,7 @@ class Checker:
         for qp in self.plan.questions.values():
             self.check_question(qp)
         self.check_reachability()
-        for path, message in variable_problems(self.q):
-            self.report(ErrorCode.VARIABLE_NAME, message, path)
+        self.problems.extend(placed(p, file=self.file) for p in variable_problems(self.q))
         return self.problems
 
     # --- ids ---------------------------------------------------------------------------
@@ -108,8 +113,9 @@ class Checker:
             if block.block.id in seen_blocks:
                 self.report(
                     ErrorCode.DUPLICATE_ID,
-                    f"block id {block.block.id!r} is used twice",
+                    N_("block id %(id)r is used twice"),
                     f"{block.path}.id",
+                    id=block.block.id,
                 )
             seen_blocks.add(block.block.id)
             for index, question in enumerate(block.block.questions):
@@ -117,8 +123,9 @@ class Checker:
                 if question.id in seen_questions:
                     self.report(
                         ErrorCode.DUPLICATE_ID,
-                        f"question id {question.id!r} is used twice",
+                        N_("question id %(id)r is used twice"),
                         f"{q_path}.id",
+                        id=question.id,
                     )
                 seen_questions.add(question.id)
                 if question.id == "sample" or any(
@@ -126,16 +133,18 @@ class Checker:
                 ):
                     self.report(
                         ErrorCode.DUPLICATE_ID,
-                        f"question id {question.id!r} is a reserved or loop name",
+                        N_("question id %(id)r is a reserved or loop name"),
                         f"{q_path}.id",
+                        id=question.id,
                     )
                 for field in ("options", "scale"):
                     codes = [o.code for o in getattr(question, field, ())]
                     for dup in sorted({c for c in codes if codes.count(c) > 1}):
                         self.report(
                             ErrorCode.DUPLICATE_ID,
-                            f"option code {dup} is used twice",
+                            N_("option code %(option)s is used twice"),
                             f"{q_path}.{field}",
+                            option=dup,
                         )
                 self.check_special_codes(question, q_path)
                 if isinstance(question, Grid):
@@ -143,28 +152,35 @@ class Checker:
                     for dup in sorted({i for i in ids if ids.count(i) > 1}):
                         self.report(
                             ErrorCode.DUPLICATE_ID,
-                            f"grid item {dup!r} is used twice",
+                            N_("grid item %(id)r is used twice"),
                             f"{q_path}.items",
+                            id=dup,
                         )
 
     def check_special_codes(self, question: AnyQuestion, path: str) -> None:
         """An option code must not be the data code of don't know, refused or timed out."""
         codes = self.q.codes
-        reserved = {}
+        reserved = {}  # data code -> the message (one per kind, so that each translates)
         if allows_special(self.q, question, DONT_KNOW):
-            reserved[codes.dont_know] = "don't know"
+            reserved[codes.dont_know] = N_(
+                "option code %(option)s is also the data code for don't know (see codes:)"
+            )
         if allows_special(self.q, question, REFUSED):
-            reserved[codes.refused] = "refused"
+            reserved[codes.refused] = N_(
+                "option code %(option)s is also the data code for refused (see codes:)"
+            )
         if question.time_limit is not None:
-            reserved[codes.timed_out] = "timed out"
+            reserved[codes.timed_out] = N_(
+                "option code %(option)s is also the data code for timed out (see codes:)"
+            )
         for field in ("options", "scale"):
             for index, option in enumerate(getattr(question, field, ())):
                 if option.code in reserved:
                     self.report(
                         ErrorCode.DUPLICATE_ID,
-                        f"option code {option.code} is also the data code for "
-                        f"{reserved[option.code]} (see codes:)",
+                        reserved[option.code],
                         f"{path}.{field}[{index}].code",
+                        option=option.code,
                     )
 
     # --- translations ------------------------------------------------------------------
@@ -197,15 +213,17 @@ class Checker:
                         if missing:
                             self.report(
                                 ErrorCode.MISSING_TRANSLATION,
-                                f"no text in {', '.join(missing)}",
+                                N_("no text in %(languages)s"),
                                 child_path,
+                                languages=", ".join(missing),
                             )
                         if extra:
                             self.report(
                                 ErrorCode.MISSING_TRANSLATION,
-                                f"text in undeclared language {', '.join(extra)}",
+                                N_("text in undeclared language %(languages)s"),
                                 child_path,
                                 "warning",
+                                languages=", ".join(extra),
                             )
                     elif key != "sample_variables":
                         walk(child, child_path)
@@ -235,21 +253,24 @@ class Checker:
                 if source is None:
                     self.report(
                         ErrorCode.LOOP_SOURCE,
-                        f"loop over unknown question {loop.over!r}",
+                        N_("loop over unknown question %(question)r"),
                         f"{block.path}.loop.over",
+                        question=loop.over,
                     )
                 elif not isinstance(source.question, MultipleChoice):
                     self.report(
                         ErrorCode.LOOP_SOURCE,
-                        f"a loop goes over a multiple-choice question; {loop.over!r} is "
-                        f"{source.question.type}",
+                        N_("a loop goes over a multiple-choice question; %(question)r is %(type)s"),
                         f"{block.path}.loop.over",
+                        question=loop.over,
+                        type=source.question.type,
                     )
                 elif source.block >= block.index:
                     self.report(
                         ErrorCode.LOOP_SOURCE,
-                        f"the loop's question {loop.over!r} must come in an earlier block",
+                        N_("the loop's question %(question)r must come in an earlier block"),
                         f"{block.path}.loop.over",
+                        question=loop.over,
                     )
             elif isinstance(loop.times, str):
                 self.check_expression(
@@ -264,16 +285,23 @@ class Checker:
             path = f"randomize_blocks[{g_index}]"
             unknown = [b for b in group if b not in all_ids]
             if unknown:
-                self.report(ErrorCode.RANDOMIZE_GROUP, f"unknown block(s) {unknown}", path)
+                self.report(
+                    ErrorCode.RANDOMIZE_GROUP,
+                    N_("unknown block(s) %(blocks)s"),
+                    path,
+                    blocks=unknown,
+                )
                 continue
             if used & set(group) or len(set(group)) != len(group):
-                self.report(ErrorCode.RANDOMIZE_GROUP, "a block is in more than one group", path)
+                self.report(
+                    ErrorCode.RANDOMIZE_GROUP, N_("a block is in more than one group"), path
+                )
             used |= set(group)
             positions = sorted(all_ids.index(b) for b in group)
             if positions != list(range(positions[0], positions[0] + len(positions))):
                 self.report(
                     ErrorCode.RANDOMIZE_GROUP,
-                    "blocks randomized together must follow each other",
+                    N_("blocks randomized together must follow each other"),
                     path,
                 )
 
@@ -308,7 +336,7 @@ class Checker:
         ):
             self.report(
                 ErrorCode.INVALID_VALUE,
-                "max_selected is more than the options",
+                N_("max_selected is more than the options"),
                 f"{qp.path}.max_selected",
                 "warning",
             )
@@ -320,36 +348,48 @@ class Checker:
             if other is qp:
                 self.report(
                     ErrorCode.TYPE_ERROR,
-                    "a question's show_if cannot depend on its own answer",
+                    N_("a question's show_if cannot depend on its own answer"),
                     f"{qp.path}.show_if",
                 )
             elif other is not None and (other.block, other.page) == (qp.block, qp.page):
                 self.report(
                     ErrorCode.UNDEFINED_NAME,
-                    f"{other.question.id!r} is on the same page, so this condition sees its "
-                    "answer only when the page is shown again; put them on separate pages",
+                    N_(
+                        "%(question)r is on the same page, so this condition sees its "
+                        "answer only when the page is shown again; put them on separate pages"
+                    ),
                     f"{qp.path}.show_if",
                     "warning",
+                    question=other.question.id,
                 )
 
     def check_goto(self, qp: QuestionPlan, target_id: str, path: str) -> None:
         target = self.plan.questions.get(target_id)
         if target is None:
-            self.report(ErrorCode.GOTO_TARGET, f"go-to an unknown question {target_id!r}", path)
+            self.report(
+                ErrorCode.GOTO_TARGET,
+                N_("go-to an unknown question %(target)r"),
+                path,
+                target=target_id,
+            )
             return
         if (target.block, target.page) == (qp.block, qp.page):
             self.report(
                 ErrorCode.GOTO_CYCLE,
-                f"go-to {target_id!r} stays on the same page, which would show it again",
+                N_("go-to %(target)r stays on the same page, which would show it again"),
                 path,
+                target=target_id,
             )
             return
         if target.order <= qp.order:
             self.report(
                 ErrorCode.GOTO_CYCLE,
-                f"go-to {target_id!r} goes backwards and would make a cycle; "
-                "routing only jumps forward",
+                N_(
+                    "go-to %(target)r goes backwards and would make a cycle; "
+                    "routing only jumps forward"
+                ),
                 path,
+                target=target_id,
             )
             return
         target_block = self.plan.blocks[target.block]
@@ -357,15 +397,16 @@ class Checker:
             if target_block.block.loop is not None:
                 self.report(
                     ErrorCode.GOTO_TARGET,
-                    f"go-to {target_id!r} jumps into the middle of a loop",
+                    N_("go-to %(target)r jumps into the middle of a loop"),
                     path,
+                    target=target_id,
                 )
             randomized = {b for group in self.q.randomize_blocks for b in group}
             own = self.plan.blocks[qp.block].block.id
             if own in randomized or target_block.block.id in randomized:
                 self.report(
                     ErrorCode.GOTO_TARGET,
-                    "go-to cannot leave or enter a block whose order is randomized",
+                    N_("go-to cannot leave or enter a block whose order is randomized"),
                     path,
                 )
 
@@ -391,7 +432,8 @@ class Checker:
                 try:
                     parts = segments(variant)
                 except QuestionnaireError as exc:
-                    self.report(ErrorCode.EXPRESSION_SYNTAX, exc.problems[0].message, path)
+                    syntax = ErrorCode.EXPRESSION_SYNTAX
+                    self.problems.append(placed(exc.problem, syntax, path=path, file=self.file))
                     continue
                 for part in parts:
                     if not isinstance(part, str):
@@ -407,11 +449,13 @@ class Checker:
             self._check_order(reference, path, scope)
         try:
             found = self.infer(node, scope)
-        except _TypeProblem as problem:
-            self.report(problem.code, problem.message, path)
+        except _TypeProblem as refused:
+            self.report(refused.code, refused.template, path, **refused.params)
             return
         if want == NUMBER and found not in (NUMBER, ANY, NULL):
-            self.report(ErrorCode.TYPE_ERROR, f"expected a number, got {found}", path)
+            self.report(
+                ErrorCode.TYPE_ERROR, N_("expected a number, got %(type)s"), path, type=found
+            )
 
     def _check_order(self, reference: Node, path: str, scope: _Scope) -> None:
         root = reference
@@ -425,17 +469,21 @@ class Checker:
         if target.block != own_block and self._shuffled_together(target.block, own_block):
             self.report(
                 ErrorCode.UNDEFINED_NAME,
-                f"{root.name!r} is in a block asked in random order with this one, so it may "
-                "have no answer yet",
+                N_(
+                    "%(name)r is in a block asked in random order with this one, so it may "
+                    "have no answer yet"
+                ),
                 path,
                 "warning",
+                name=root.name,
             )
         elif target.order > scope.order:
             self.report(
                 ErrorCode.UNDEFINED_NAME,
-                f"{root.name!r} is asked later, so it has no answer here",
+                N_("%(name)r is asked later, so it has no answer here"),
                 path,
                 "warning",
+                name=root.name,
             )
 
     def _shuffled_together(self, first: int, second: int) -> bool:
@@ -459,7 +507,9 @@ class Checker:
         if isinstance(node, Unary):
             operand = self.infer(node.operand, scope)
             if node.op == "-" and operand not in (NUMBER, ANY, NULL):
-                raise _TypeProblem(ErrorCode.TYPE_ERROR, f"cannot negate a {operand}")
+                raise _TypeProblem(
+                    ErrorCode.TYPE_ERROR, N_("cannot negate a %(type)s"), type=operand
+                )
             return BOOL if node.op == "not" else NUMBER
         if isinstance(node, Call):
             return self.call_type(node, scope)
@@ -473,7 +523,9 @@ class Checker:
             if right not in (LIST, CODES, ANY):
                 raise _TypeProblem(
                     ErrorCode.TYPE_ERROR,
-                    f"'{op}' needs a list or a multiple-choice answer, not a {right}",
+                    N_("'%(op)s' needs a list or a multiple-choice answer, not a %(type)s"),
+                    op=op,
+                    type=right,
                 )
             return BOOL
         if op in ("+", "-", "*", "/", "%"):
@@ -481,7 +533,12 @@ class Checker:
                 return TEXT
             for side in (left, right):
                 if side not in (NUMBER, ANY, NULL):
-                    raise _TypeProblem(ErrorCode.TYPE_ERROR, f"cannot use '{op}' on a {side}")
+                    raise _TypeProblem(
+                        ErrorCode.TYPE_ERROR,
+                        N_("cannot use '%(op)s' on a %(type)s"),
+                        op=op,
+                        type=side,
+                    )
             return NUMBER
         self.comparable(op, left, right)
         return BOOL
@@ -493,31 +550,38 @@ class Checker:
         if CODES in (left, right):
             raise _TypeProblem(
                 ErrorCode.TYPE_ERROR,
-                "a multiple-choice answer is a set of codes; use selected() or in",
+                N_("a multiple-choice answer is a set of codes; use selected() or in"),
             )
         if op in ("=", "!=") and BOOL in (left, right) and left == right:
             return
         if left != right or left not in (NUMBER, TEXT):
-            raise _TypeProblem(ErrorCode.TYPE_ERROR, f"cannot compare a {left} with a {right}")
+            raise _TypeProblem(
+                ErrorCode.TYPE_ERROR,
+                N_("cannot compare a %(left)s with a %(right)s"),
+                left=left,
+                right=right,
+            )
 
     def call_type(self, node: Call, scope: _Scope) -> str:
         args = [self.infer(arg, scope) for arg in node.args]
         if node.func == "between":
             for arg in args:
                 if arg not in (NUMBER, ANY, NULL):
-                    raise _TypeProblem(ErrorCode.TYPE_ERROR, f"between() needs numbers, not {arg}")
+                    raise _TypeProblem(
+                        ErrorCode.TYPE_ERROR, N_("between() needs numbers, not %(type)s"), type=arg
+                    )
             return BOOL
         if node.func == "count_selected":
             if args[0] not in (CODES, ANY):
                 raise _TypeProblem(
-                    ErrorCode.TYPE_ERROR, "count_selected() needs a multiple-choice question"
+                    ErrorCode.TYPE_ERROR, N_("count_selected() needs a multiple-choice question")
                 )
             return NUMBER
         if node.func == "selected":
             if args[0] not in (CODES, NUMBER, ANY):
-                raise _TypeProblem(ErrorCode.TYPE_ERROR, "selected() needs a choice question")
+                raise _TypeProblem(ErrorCode.TYPE_ERROR, N_("selected() needs a choice question"))
             if args[1] not in (NUMBER, ANY):
-                raise _TypeProblem(ErrorCode.TYPE_ERROR, "selected() needs an option code")
+                raise _TypeProblem(ErrorCode.TYPE_ERROR, N_("selected() needs an option code"))
             return BOOL
         return BOOL  # answered, dk, refused, timed_out
 
@@ -532,47 +596,66 @@ class Checker:
         name = root.name
         if name == "sample":
             if not chain or not isinstance(chain[0], Member) or len(chain) > 1:
-                raise _TypeProblem(ErrorCode.UNDEFINED_NAME, "write sample.<variable>")
+                raise _TypeProblem(ErrorCode.UNDEFINED_NAME, N_("write sample.<variable>"))
             variable = self.q.sample_variables.get(chain[0].attr)
             if variable is None:
                 raise _TypeProblem(
                     ErrorCode.UNDEFINED_NAME,
-                    f"sample variable {chain[0].attr!r} is not declared in sample_variables",
+                    N_("sample variable %(name)r is not declared in sample_variables"),
+                    name=chain[0].attr,
                 )
             return variable.type
         loop = scope.block.block.loop if scope.block is not None else None
         if loop is not None and name == loop.name:
             if chain:
-                raise _TypeProblem(ErrorCode.TYPE_ERROR, f"the loop item {name!r} has no parts")
+                raise _TypeProblem(
+                    ErrorCode.TYPE_ERROR, N_("the loop item %(name)r has no parts"), name=name
+                )
             return NUMBER
         qp = self.plan.questions.get(name)
         if qp is None:
             raise _TypeProblem(
                 ErrorCode.UNDEFINED_NAME,
-                f"{name!r} is not a question, loop item or sample variable",
+                N_("%(name)r is not a question, loop item or sample variable"),
+                name=name,
             )
         question: AnyQuestion = qp.question
         if self.plan.blocks[qp.block].block.loop is not None:
             if chain and isinstance(chain[0], Index):
                 if self.infer(chain[0].index, scope) not in (NUMBER, ANY):
-                    raise _TypeProblem(ErrorCode.TYPE_ERROR, "a loop answer is indexed by a code")
+                    raise _TypeProblem(
+                        ErrorCode.TYPE_ERROR, N_("a loop answer is indexed by a code")
+                    )
                 chain = chain[1:]
             elif scope.block is None or scope.block.index != qp.block:
                 raise _TypeProblem(
-                    ErrorCode.TYPE_ERROR, f"{name!r} is asked in a loop; write {name}[item code]"
+                    ErrorCode.TYPE_ERROR,
+                    N_("'%(name)s' is asked in a loop; write %(name)s[item code]"),
+                    name=name,
                 )
         if isinstance(question, Display):
-            raise _TypeProblem(ErrorCode.TYPE_ERROR, f"{name!r} displays text and has no answer")
+            raise _TypeProblem(
+                ErrorCode.TYPE_ERROR, N_("%(name)r displays text and has no answer"), name=name
+            )
         if isinstance(question, Grid):
             if not chain or not isinstance(chain[0], Member) or len(chain) > 1:
-                raise _TypeProblem(ErrorCode.TYPE_ERROR, f"{name!r} is a grid; write {name}.<row>")
+                raise _TypeProblem(
+                    ErrorCode.TYPE_ERROR,
+                    N_("'%(name)s' is a grid; write %(name)s.<row>"),
+                    name=name,
+                )
             if chain[0].attr not in {i.id for i in question.items}:
                 raise _TypeProblem(
-                    ErrorCode.UNDEFINED_NAME, f"grid {name!r} has no row {chain[0].attr!r}"
+                    ErrorCode.UNDEFINED_NAME,
+                    N_("grid %(name)r has no row %(row)r"),
+                    name=name,
+                    row=chain[0].attr,
                 )
             return CODES if question.multiple else NUMBER
         if chain:
-            raise _TypeProblem(ErrorCode.TYPE_ERROR, f"{name!r} has no parts to select")
+            raise _TypeProblem(
+                ErrorCode.TYPE_ERROR, N_("%(name)r has no parts to select"), name=name
+            )
         return _ANSWER_TYPES[type(question)]
 
     # --- reachability ------------------------------------------------------------------
@@ -608,8 +691,9 @@ class Checker:
             if qp.question.id not in reachable or qp.question.id in never_shown:
                 self.report(
                     ErrorCode.UNREACHABLE,
-                    f"question {qp.question.id!r} can never be asked",
+                    N_("question %(id)r can never be asked"),
                     qp.path,
+                    id=qp.question.id,
                 )
 
 

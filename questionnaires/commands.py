@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from questionnaires.errors import QuestionnaireError
-from questionnaires.loader import check_file, load
+from questionnaires.files import check_questionnaire, read_questionnaire
 from questionnaires.preview import preview_html
 
 
@@ -21,7 +21,7 @@ def questionnaire() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def check_command(file: Path) -> None:
     """Report every problem in FILE with its place; exit 1 if there are errors."""
-    found, problems = check_file(file)
+    found, problems = check_questionnaire(file)
     for problem in problems:
         click.echo(str(problem), err=problem.severity == "error")
     errors = sum(1 for p in problems if p.severity == "error")
@@ -48,7 +48,7 @@ def check_command(file: Path) -> None:
 def preview_command(file: Path, out: Path | None, language: str | None) -> None:
     """Write a readable paper version of FILE as HTML, with the routing spelled out."""
     try:
-        loaded = load(file)
+        loaded = read_questionnaire(file)
     except QuestionnaireError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

@@ -16,16 +16,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from cati.problems import N_
 from questionnaires import state as st
 from questionnaires.answers import (
     CHECK,
+    DONT_KNOW,
+    REFUSED,
+    TIMED_OUT,
     allows_special,
     message,
+    special,
     validate,
     validate_grid,
 )
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
-from questionnaires.evaluate import DONT_KNOW, REFUSED, TIMED_OUT, Resolver, special, truthy
+from questionnaires.errors import ErrorCode, QuestionnaireError, problem
+from questionnaires.evaluate import Resolver, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
 from questionnaires.model import Grid, MultipleChoice, Questionnaire
 from questionnaires.piping import render
@@ -182,10 +187,13 @@ class Engine:
                 ok = value is None or isinstance(value, str)
             if not ok:
                 raise QuestionnaireError(
-                    Problem(
+                    problem(
                         ErrorCode.INVALID_VALUE,
-                        f"sample variable {name!r} should be {declared.type}, got {value!r}",
+                        N_("sample variable %(name)r should be %(type)s, got %(value)r"),
                         path=f"sample_variables.{name}",
+                        name=name,
+                        type=declared.type,
+                        value=value,
                     )
                 )
 
@@ -193,23 +201,29 @@ class Engine:
         """Load a state saved with ``to_json``; it must belong to this questionnaire version
         and point at a page that exists, else QuestionnaireError (nothing half-loaded)."""
 
-        def refuse(message: str) -> QuestionnaireError:
-            return QuestionnaireError(Problem(ErrorCode.INVALID_VALUE, message))
+        def refuse(template: str, **params: Any) -> QuestionnaireError:
+            return QuestionnaireError(problem(ErrorCode.INVALID_VALUE, template, **params))
 
         try:
             state = InterviewState.from_json(text)
         except (ValueError, TypeError) as exc:
-            raise refuse(f"not a saved interview: {exc}") from None
+            raise refuse(N_("not a saved interview: %(reason)s"), reason=str(exc)) from None
         if (state.questionnaire_id, state.version) != (self.q.id, self.q.version):
             raise refuse(
-                f"the saved interview is for {state.questionnaire_id} version "
-                f"{state.version}, not {self.q.id} version {self.q.version}"
+                N_(
+                    "the saved interview is for %(saved_id)s version %(saved_version)s, "
+                    "not %(id)s version %(version)s"
+                ),
+                saved_id=state.questionnaire_id,
+                saved_version=state.version,
+                id=self.q.id,
+                version=self.q.version,
             )
         if sorted(state.block_order) != sorted(b.block.id for b in self.plan.blocks):
-            raise refuse("the saved block order does not match the questionnaire's blocks")
+            raise refuse(N_("the saved block order does not match the questionnaire's blocks"))
         for key in [state.position, *(page for page, _ in state.history)]:
             if key is not None and not self._is_page_key(key):
-                raise refuse(f"the saved interview points at an unknown page {key!r}")
+                raise refuse(N_("the saved interview points at an unknown page %(page)r"), page=key)
         return state
 
     def _is_page_key(self, key: str) -> bool:
@@ -413,6 +427,7 @@ class Engine:
             return None
         cursor = self._cursor_of(state, state.position)
         block = self._block_at(state, cursor.block_pos)
+        loop = block.block.loop
         answers = state.answers
         resolve = self.resolver(state, answers, cursor)
         lang = state.language
@@ -430,7 +445,7 @@ class Engine:
                 options = tuple(
                     ShownOption(
                         c,
-                        render(by_code[c].label, self, state, cursor, lang, resolve),
+                        render(by_code[c].label, self.plan, lang, loop, resolve),
                         by_code[c].exclusive,
                     )
                     for c in order
@@ -438,7 +453,7 @@ class Engine:
             if isinstance(question, Grid):
                 by_id = {i.id: i for i in question.items}
                 rows = tuple(
-                    ShownRow(i, render(by_id[i].label, self, state, cursor, lang, resolve))
+                    ShownRow(i, render(by_id[i].label, self.plan, lang, loop, resolve))
                     for i in state.item_orders.get(question.id) or list(by_id)
                 )
             limit = question.time_limit
@@ -452,8 +467,8 @@ class Engine:
                     id=question.id,
                     key=key,
                     type=question.type,
-                    text=render(question.text, self, state, cursor, lang, resolve),
-                    instruction=render(question.instruction, self, state, cursor, lang, resolve)
+                    text=render(question.text, self.plan, lang, loop, resolve),
+                    instruction=render(question.instruction, self.plan, lang, loop, resolve)
                     if question.instruction
                     else "",
                     options=options,
@@ -547,6 +562,7 @@ class Engine:
             return SubmitResult(state, tuple(errors))
         merged = {**state.answers, **new_values}
         resolve = self.resolver(state, merged, cursor)
+        loop = self._block_at(state, cursor.block_pos).block.loop
         confirmed_now = set(confirmed)
         for qp in visible:
             if new_values.get(self.answer_key(qp.question.id, cursor.item)) == special(TIMED_OUT):
@@ -561,7 +577,7 @@ class Engine:
                     FieldError(
                         qp.question.id,
                         CHECK,
-                        render(check.message, self, state, cursor, lang, resolve),
+                        render(check.message, self.plan, lang, loop, resolve),
                         check_id=check_id,
                         soft=check.soft,
                     )

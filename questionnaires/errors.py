@@ -1,12 +1,20 @@
-"""The one error type the package raises, with stable codes and the place of each problem."""
+"""The one error type the package raises, with stable codes and the place of each problem.
+
+Problems have the shape every package of the house shares (``cati.problems``): a code, an
+English template marked with ``N_`` for translation, its parameters and a place.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
+from dataclasses import replace
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from cati.problems import Place, Problem, ProblemError
 
 
-class ErrorCode(Enum):
+class ErrorCode(StrEnum):
     """Stable codes for user-facing problems; the text may improve, the code never changes."""
 
     FILE_UNREADABLE = "Q001"
@@ -15,6 +23,7 @@ class ErrorCode(Enum):
     TOO_DEEP = "Q004"
     TOO_MANY_NODES = "Q005"
     NOT_A_MAPPING = "Q006"
+    FILE_TYPE = "Q007"
     INVALID_VALUE = "Q010"
     EXPRESSION_SYNTAX = "Q020"
     EXPRESSION_TOO_LONG = "Q021"
@@ -32,45 +41,49 @@ class ErrorCode(Enum):
     XLSFORM_INVALID = "Q051"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One problem found in a questionnaire, with where it is."""
-
-    code: ErrorCode
-    message: str
-    path: str = ""
-    file: str | None = None
-    line: int | None = None
-    severity: str = "error"  # "error" stops loading; "warning" is reported only
-
-    def place(self) -> str:
-        parts = []
-        if self.file:
-            parts.append(self.file if self.line is None else f"{self.file}:{self.line}")
-        elif self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.path:
-            parts.append(self.path)
-        return ", ".join(parts)
-
-    def __str__(self) -> str:
-        place = self.place()
-        prefix = f"{place}: " if place else ""
-        return f"{prefix}{self.severity} {self.code.value}: {self.message}"
+# The words of another library (pydantic, PyYAML) passed through as they are: not ours to
+# translate. Our own refusals always have a template of their own.
+LIBRARY_MESSAGE = "%(detail)s"
 
 
-class QuestionnaireError(Exception):
+def problem(
+    code: ErrorCode,
+    template: str,
+    *,
+    path: str = "",
+    file: str | None = None,
+    line: int | None = None,
+    column: str | None = None,
+    severity: str = "error",
+    **params: Any,
+) -> Problem:
+    """A problem in a questionnaire: ``template`` is English marked with ``N_``, filled with
+    ``params`` (``%(name)s``) when shown, in the user's language."""
+    place = Place(file=file, line=line, column=column, path=path)
+    return Problem(code, template, MappingProxyType(params), place, severity)
+
+
+def placed(found: Problem, code: ErrorCode | None = None, **place: Any) -> Problem:
+    """The same problem (under ``code`` when given) at a place with some of its parts
+    (file, line, path...) replaced."""
+    return replace(found, code=code or found.code, place=replace(found.place, **place))
+
+
+class QuestionnaireError(ProblemError):
     """A questionnaire could not be read, parsed or checked; carries every problem found."""
-
-    def __init__(self, problems: list[Problem] | Problem) -> None:
-        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        if not self.problems:
-            raise ValueError("QuestionnaireError needs at least one problem")
-        super().__init__("\n".join(str(p) for p in self.problems))
 
     @property
     def code(self) -> ErrorCode:
-        return self.problems[0].code
+        return ErrorCode(self.problem.code)
+
+
+class InvalidValue(ValueError):
+    """A model validator's refusal, carried through pydantic's ValidationError to the
+    reader, which gives the problem its place in the file."""
+
+    def __init__(self, found: Problem) -> None:
+        super().__init__(found.message)
+        self.problem = found
 
 
 def format_path(parts: tuple[str | int, ...] | list[str | int]) -> str:

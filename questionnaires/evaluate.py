@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from questionnaires.answers import DONT_KNOW, REFUSED, TIMED_OUT, plain, special_kind
 from questionnaires.expressions import (
     Binary,
     Call,
@@ -23,28 +24,7 @@ from questionnaires.expressions import (
     Unary,
 )
 
-# An answer that is not a value: don't know, refused, timed out.
-SPECIAL_KEY = "special"
-DONT_KNOW = "dk"
-REFUSED = "ref"
-TIMED_OUT = "timeout"
-
 Resolver = Callable[[tuple[Any, ...]], Any]
-
-
-def special(kind: str) -> dict[str, str]:
-    return {SPECIAL_KEY: kind}
-
-
-def special_kind(raw: Any) -> str | None:
-    if isinstance(raw, dict) and len(raw) == 1 and SPECIAL_KEY in raw:
-        return raw[SPECIAL_KEY]
-    return None
-
-
-def plain(raw: Any) -> Any:
-    """The value of an answer for computing: special answers count as missing."""
-    return None if special_kind(raw) is not None else raw
 
 
 def _is_number(value: Any) -> bool:

@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
+from cati.problems import N_
+from questionnaires.errors import ErrorCode, QuestionnaireError, problem
 
 MAX_LENGTH = 2000  # characters in one expression
 MAX_DEPTH = 40  # nesting of parentheses, lists and operators
@@ -115,23 +116,31 @@ COMPARISONS = {"=": "=", "==": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<="
 COMPARISONS[">="] = ">="
 
 
-def _syntax_error(source: str, pos: int, message: str) -> QuestionnaireError:
-    where = f" at character {pos + 1}" if pos >= 0 else ""
+def _syntax_error(source: str, pos: int, template: str, **params: object) -> QuestionnaireError:
+    """Every template ends "at character %(position)s in expression %(expression)r"."""
     return QuestionnaireError(
-        Problem(ErrorCode.EXPRESSION_SYNTAX, f"{message}{where} in expression {source!r}")
+        problem(
+            ErrorCode.EXPRESSION_SYNTAX, template, position=pos + 1, expression=source, **params
+        )
     )
 
 
 def tokenize(source: str) -> list[Token]:
     if not isinstance(source, str):
         raise QuestionnaireError(
-            Problem(ErrorCode.EXPRESSION_SYNTAX, f"an expression must be text, not {source!r}")
+            problem(
+                ErrorCode.EXPRESSION_SYNTAX,
+                N_("an expression must be text, not %(value)r"),
+                value=source,
+            )
         )
     if len(source) > MAX_LENGTH:
         raise QuestionnaireError(
-            Problem(
+            problem(
                 ErrorCode.EXPRESSION_TOO_LONG,
-                f"expression is {len(source)} characters long; the limit is {MAX_LENGTH}",
+                N_("expression is %(length)s characters long; the limit is %(limit)s"),
+                length=len(source),
+                limit=MAX_LENGTH,
             )
         )
     tokens: list[Token] = []
@@ -139,7 +148,15 @@ def tokenize(source: str) -> list[Token]:
     while pos < len(source):
         match = _TOKEN.match(source, pos)
         if match is None:
-            raise _syntax_error(source, pos, f"unexpected character {source[pos]!r}")
+            raise _syntax_error(
+                source,
+                pos,
+                N_(
+                    "unexpected character %(char)r"
+                    " at character %(position)s in expression %(expression)r"
+                ),
+                char=source[pos],
+            )
         kind = match.lastgroup or ""
         text = match.group()
         if kind == "name" and text in KEYWORDS:
@@ -162,8 +179,10 @@ class _Parser:
     def tok(self) -> Token:
         return self.tokens[self.i]
 
-    def error(self, message: str, tok: Token | None = None) -> QuestionnaireError:
-        return _syntax_error(self.source, (tok or self.tok).pos, message)
+    def error(
+        self, template: str, tok: Token | None = None, **params: object
+    ) -> QuestionnaireError:
+        return _syntax_error(self.source, (tok or self.tok).pos, template, **params)
 
     def accept(self, kind: str, text: str | None = None) -> Token | None:
         tok = self.tok
@@ -176,21 +195,39 @@ class _Parser:
         tok = self.accept(kind, text)
         if tok is None:
             found = self.tok.text or "end of expression"
-            raise self.error(f"expected {text!r} but found {found!r}")
+            raise self.error(
+                N_(
+                    "expected %(expected)r but found %(found)r"
+                    " at character %(position)s in expression %(expression)r"
+                ),
+                expected=text,
+                found=found,
+            )
         return tok
 
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise self.error("empty expression")
+            raise self.error(
+                N_("empty expression at character %(position)s in expression %(expression)r")
+            )
         node = self.parse_or()
         if self.tok.kind != "end":
-            raise self.error(f"unexpected {self.tok.text!r}")
+            raise self.error(
+                N_("unexpected %(found)r at character %(position)s in expression %(expression)r"),
+                found=self.tok.text,
+            )
         return node
 
     def nested(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error(f"expression nested deeper than {MAX_DEPTH} levels")
+            raise self.error(
+                N_(
+                    "expression nested deeper than %(limit)s levels"
+                    " at character %(position)s in expression %(expression)r"
+                ),
+                limit=MAX_DEPTH,
+            )
 
     def parse_or(self) -> Node:
         self.nested()
@@ -229,7 +266,12 @@ class _Parser:
             return left
         nxt = self.tok
         if (nxt.kind == "op" and nxt.text in COMPARISONS) or nxt.text == "in":
-            raise self.error("comparisons cannot be chained; join them with 'and'")
+            raise self.error(
+                N_(
+                    "comparisons cannot be chained; join them with 'and'"
+                    " at character %(position)s in expression %(expression)r"
+                )
+            )
         return node
 
     def parse_sum(self) -> Node:
@@ -264,7 +306,12 @@ class _Parser:
             if self.accept("op", "."):
                 name = self.accept("name")
                 if name is None:
-                    raise self.error("expected a name after '.'")
+                    raise self.error(
+                        N_(
+                            "expected a name after '.'"
+                            " at character %(position)s in expression %(expression)r"
+                        )
+                    )
                 node = Member(node, name.text)
             elif self.tok.kind == "op" and self.tok.text == "[":
                 self.i += 1
@@ -303,12 +350,23 @@ class _Parser:
                 self.expect("op", "]")
             return ListExpr(tuple(items))
         found = tok.text or "end of expression"
-        raise self.error(f"unexpected {found!r}")
+        raise self.error(
+            N_("unexpected %(found)r at character %(position)s in expression %(expression)r"),
+            found=found,
+        )
 
     def parse_call(self, name: Token) -> Node:
         if name.text not in FUNCTIONS:
             known = ", ".join(sorted(FUNCTIONS))
-            raise self.error(f"unknown function {name.text!r} (known: {known})", name)
+            raise self.error(
+                N_(
+                    "unknown function %(name)r (known: %(known)s)"
+                    " at character %(position)s in expression %(expression)r"
+                ),
+                name,
+                name=name.text,
+                known=known,
+            )
         args: list[Node] = []
         if not self.accept("op", ")"):
             args.append(self.parse_or())
@@ -317,9 +375,25 @@ class _Parser:
             self.expect("op", ")")
         arity = FUNCTIONS[name.text]
         if len(args) != arity:
-            raise self.error(f"{name.text}() takes {arity} argument(s), got {len(args)}", name)
+            raise self.error(
+                N_(
+                    "%(name)s() takes %(arity)s argument(s), got %(count)s"
+                    " at character %(position)s in expression %(expression)r"
+                ),
+                name,
+                name=name.text,
+                arity=arity,
+                count=len(args),
+            )
         if name.text in REFERENCE_FUNCTIONS and not is_reference(args[0]):
-            raise self.error(f"the first argument of {name.text}() must name a question", name)
+            raise self.error(
+                N_(
+                    "the first argument of %(name)s() must name a question"
+                    " at character %(position)s in expression %(expression)r"
+                ),
+                name,
+                name=name.text,
+            )
         return Call(name.text, tuple(args))
 
 

@@ -1,4 +1,4 @@
-"""Reading questionnaires from YAML: safe parsing with limits, line numbers, clear errors.
+"""Reading questionnaires from YAML text: safe parsing with limits, line numbers, clear errors.
 
 PyYAML composes the document into nodes (with libyaml when available) and we build plain
 data from them ourselves, remembering the line of every value. Only plain scalars, lists
@@ -12,15 +12,22 @@ import datetime
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 from yaml.constructor import SafeConstructor
 
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError, format_path
+from cati.problems import N_, Problem
+from questionnaires.building import LineMap, build_questionnaire, line_for
+from questionnaires.errors import (
+    LIBRARY_MESSAGE,
+    ErrorCode,
+    QuestionnaireError,
+    format_path,
+    placed,
+    problem,
+)
 from questionnaires.model import Questionnaire
 
 MAX_BYTES = 5_000_000  # size of one questionnaire file
@@ -49,9 +56,6 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
         return None
 
 
-LineMap = dict[tuple[str | int, ...], int]
-
-
 class _Builder:
     """Plain data from composed nodes; with ``lines`` it also records each value's line."""
 
@@ -60,18 +64,32 @@ class _Builder:
         self.lines = lines
         self.count = 0
 
-    def fail(self, code: ErrorCode, message: str, node: yaml.Node | None, path: tuple) -> None:
+    def fail(
+        self, code: ErrorCode, template: str, node: yaml.Node | None, path: tuple, **params: Any
+    ) -> None:
         line = node.start_mark.line + 1 if node is not None else None
         raise QuestionnaireError(
-            Problem(code, message, path=format_path(path), file=self.file, line=line)
+            problem(code, template, path=format_path(path), file=self.file, line=line, **params)
         )
 
     def build(self, node: yaml.Node, path: tuple[str | int, ...], depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            self.fail(ErrorCode.TOO_MANY_NODES, f"more than {MAX_NODES} values", node, path)
+            self.fail(
+                ErrorCode.TOO_MANY_NODES,
+                N_("more than %(limit)s values"),
+                node,
+                path,
+                limit=MAX_NODES,
+            )
         if depth > MAX_DEPTH:
-            self.fail(ErrorCode.TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels", node, path)
+            self.fail(
+                ErrorCode.TOO_DEEP,
+                N_("nested deeper than %(limit)s levels"),
+                node,
+                path,
+                limit=MAX_DEPTH,
+            )
         lines = self.lines
         if lines is not None:
             lines[path] = node.start_mark.line + 1
@@ -85,9 +103,17 @@ class _Builder:
                 elif isinstance(key_node, yaml.ScalarNode) and not key_node.tag.endswith(":merge"):
                     key = str(self.scalar(key_node, path))
                 else:
-                    self.fail(ErrorCode.INVALID_VALUE, "keys must be plain text", key_node, path)
+                    self.fail(
+                        ErrorCode.INVALID_VALUE, N_("keys must be plain text"), key_node, path
+                    )
                 if key in result:
-                    self.fail(ErrorCode.DUPLICATE_ID, f"key {key!r} appears twice", key_node, path)
+                    self.fail(
+                        ErrorCode.DUPLICATE_ID,
+                        N_("key %(key)r appears twice"),
+                        key_node,
+                        path,
+                        key=key,
+                    )
                 child = (*path, key) if lines is not None else path
                 result[key] = self.build(value_node, child, depth + 1)
             return result
@@ -101,42 +127,60 @@ class _Builder:
         if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.endswith(
             (":binary", ":set", ":omap", ":pairs")
         ):
-            self.fail(ErrorCode.INVALID_VALUE, f"unsupported YAML tag {node.tag}", node, path)
+            self.fail(
+                ErrorCode.INVALID_VALUE,
+                N_("unsupported YAML tag %(tag)s"),
+                node,
+                path,
+                tag=node.tag,
+            )
         if node.tag.endswith(":bool") and node.value.lower() not in ("true", "false"):
             return node.value  # YAML 1.2 rule: "Yes", "No", "on", "off" are text, not booleans
         try:
             value = _constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self.fail(ErrorCode.INVALID_VALUE, f"bad value: {exc}", node, path)
+            self.fail(
+                ErrorCode.INVALID_VALUE, N_("bad value: %(reason)s"), node, path, reason=str(exc)
+            )
         if isinstance(value, datetime.date | datetime.datetime):
             return value.isoformat()
         if isinstance(value, float) and value != value:  # NaN has no place in a questionnaire
-            self.fail(ErrorCode.INVALID_VALUE, "not-a-number is not a value", node, path)
+            self.fail(ErrorCode.INVALID_VALUE, N_("not-a-number is not a value"), node, path)
         return value
 
 
 def _compose(text: str, file: str | None) -> yaml.Node:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise QuestionnaireError(
-            Problem(ErrorCode.FILE_TOO_LARGE, f"larger than {MAX_BYTES} bytes", file=file)
+            problem(
+                ErrorCode.FILE_TOO_LARGE,
+                N_("larger than %(limit)s bytes"),
+                file=file,
+                limit=MAX_BYTES,
+            )
         )
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise QuestionnaireError(
-            Problem(
+            problem(
                 ErrorCode.YAML_SYNTAX,
-                f"{exc.problem or exc.context}",
+                LIBRARY_MESSAGE,
                 file=file,
                 line=None if mark is None else mark.line + 1,
+                detail=f"{exc.problem or exc.context}",
             )
         ) from None
     except (yaml.YAMLError, RecursionError, UnicodeError, ValueError) as exc:
         code = ErrorCode.TOO_DEEP if isinstance(exc, RecursionError) else ErrorCode.YAML_SYNTAX
-        raise QuestionnaireError(Problem(code, f"cannot read the YAML: {exc}", file=file)) from None
+        raise QuestionnaireError(
+            problem(code, N_("cannot read the YAML: %(reason)s"), file=file, reason=str(exc))
+        ) from None
     if root is None:
-        raise QuestionnaireError(Problem(ErrorCode.NOT_A_MAPPING, "the file is empty", file=file))
+        raise QuestionnaireError(
+            problem(ErrorCode.NOT_A_MAPPING, N_("the file is empty"), file=file)
+        )
     return root
 
 
@@ -145,7 +189,12 @@ def _build(root: yaml.Node, file: str | None, lines: LineMap | None) -> Any:
         return _Builder(file, lines).build(root, (), 0)
     except RecursionError:
         raise QuestionnaireError(
-            Problem(ErrorCode.TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels", file=file)
+            problem(
+                ErrorCode.TOO_DEEP,
+                N_("nested deeper than %(limit)s levels"),
+                file=file,
+                limit=MAX_DEPTH,
+            )
         ) from None
 
 
@@ -165,90 +214,37 @@ def parse_yaml(text: str, file: str | None = None, with_lines: bool = True) -> t
         data = _build(root, file, lines)  # again, to name the path of the problem
     if not isinstance(data, dict):
         raise QuestionnaireError(
-            Problem(
-                ErrorCode.NOT_A_MAPPING, "a questionnaire is a mapping of keys", file=file, line=1
+            problem(
+                ErrorCode.NOT_A_MAPPING,
+                N_("a questionnaire is a mapping of keys"),
+                file=file,
+                line=1,
             )
         )
     return data, lines
 
 
-def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> tuple[str | int, ...]:
-    """Follow pydantic's error location through the data, dropping the tags it adds for
-    union branches, so the path matches what is written in the file."""
-    path: list[str | int] = []
-    current = data
-    for n, part in enumerate(loc):
-        in_dict = isinstance(current, dict) and part in current
-        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        if in_dict or in_list:
-            current = current[part]
-            path.append(part)
-        elif missing and n == len(loc) - 1:
-            path.append(part)
-    return tuple(path)
-
-
-def _line_for(lines: LineMap, path: tuple[str | int, ...]) -> int | None:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get(())
-
-
-def validation_problems(
-    exc: ValidationError, data: Any, lines: LineMap, file: str | None
-) -> list[Problem]:
-    problems = []
-    seen = set()
-    for err in exc.errors(include_url=False):
-        path = _data_path(data, tuple(err["loc"]), err["type"] == "missing")
-        message = err["msg"].removeprefix("Value error, ")
-        if path in seen:
-            continue  # a union reports once per branch; the first says enough
-        seen.add(path)
-        cause = err.get("ctx", {}).get("error")
-        problems.append(
-            Problem(
-                getattr(cause, "code", ErrorCode.INVALID_VALUE),
-                message,
-                path=format_path(path),
-                file=file,
-                line=_line_for(lines, path),
-            )
-        )
-    return problems
-
-
-def build_questionnaire(
-    data: Any, lines: LineMap | None = None, file: str | None = None
-) -> Questionnaire:
-    """Validate plain data into a Questionnaire; raises QuestionnaireError naming every place."""
-    if not isinstance(data, dict):
-        raise QuestionnaireError(
-            Problem(ErrorCode.NOT_A_MAPPING, "a questionnaire is a mapping of keys", file=file)
-        )
-    try:
-        return Questionnaire.model_validate(data)
-    except ValidationError as exc:
-        raise QuestionnaireError(validation_problems(exc, data, lines or {}, file)) from None
-    except RecursionError:
-        raise QuestionnaireError(
-            Problem(ErrorCode.TOO_DEEP, "the questionnaire is nested too deeply", file=file)
-        ) from None
-
-
-def read_text(path: str | Path) -> str:
-    path = Path(path)
+def read_text(path: Path) -> str:
+    """The text of a YAML file on disk, refused when too large or not UTF-8."""
     try:
         if path.stat().st_size > MAX_BYTES:
             raise QuestionnaireError(
-                Problem(ErrorCode.FILE_TOO_LARGE, f"larger than {MAX_BYTES} bytes", file=str(path))
+                problem(
+                    ErrorCode.FILE_TOO_LARGE,
+                    N_("larger than %(limit)s bytes"),
+                    file=str(path),
+                    limit=MAX_BYTES,
+                )
             )
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionnaireError(
-            Problem(ErrorCode.FILE_UNREADABLE, f"cannot read the file: {exc}", file=str(path))
+            problem(
+                ErrorCode.FILE_UNREADABLE,
+                N_("cannot read the file: %(reason)s"),
+                file=str(path),
+                reason=str(exc),
+            )
         ) from None
 
 
@@ -265,15 +261,41 @@ def path_parts(path: str) -> tuple[str | int, ...]:
     return tuple(parts)
 
 
-def attach_lines(problems: list[Problem], lines: LineMap) -> list[Problem]:
+def decode(data: bytes, file: str | None = None) -> str:
+    """YAML bytes (an upload, a stored version) as text; refused when not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireError(
+            problem(
+                ErrorCode.FILE_UNREADABLE,
+                N_("not UTF-8 text (byte %(byte)s)"),
+                file=file,
+                byte=exc.start,
+            )
+        ) from None
+
+
+def read_yaml(text: str, file: str | None = None) -> Questionnaire:
+    """A validated (not yet checked) Questionnaire from YAML text, on the fast path.
+
+    No line numbers are recorded; a problem found later gets its line from ``with_lines``,
+    which parses the text again only then."""
+    data, _ = parse_yaml(text, file, with_lines=False)
+    return build_questionnaire(data, None, file)
+
+
+def with_lines(problems: list[Problem], text: str, file: str | None = None) -> list[Problem]:
+    """The problems with the line of each one's path filled in from the YAML text."""
+    _, lines = parse_yaml(text, file)
     return [
-        p if p.line is not None else replace(p, line=_line_for(lines, path_parts(p.path)))
+        p if p.place.line is not None else placed(p, line=line_for(lines, path_parts(p.place.path)))
         for p in problems
     ]
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a document becomes objects.
 
     Parsing allocates a hundred thousand small objects for a large questionnaire, which sets
@@ -287,71 +309,3 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def check_text(text: str, file: str | None = None) -> tuple[Questionnaire | None, list[Problem]]:
-    """Parse, validate and check YAML text; returns every problem instead of raising.
-
-    The fast path records no line numbers; only when something is wrong is the text parsed
-    again with lines, so that every problem names its line.
-    """
-    with _collector_paused():
-        return _check_text(text, file)
-
-
-def _check_text(text: str, file: str | None) -> tuple[Questionnaire | None, list[Problem]]:
-    from questionnaires.checks import check
-
-    try:
-        data, _ = parse_yaml(text, file, with_lines=False)
-        questionnaire = build_questionnaire(data, None, file)
-    except QuestionnaireError as exc:
-        problems: list[Problem] = exc.problems
-        questionnaire = None
-    else:
-        problems = check(questionnaire, file)
-    if any(p.line is None for p in problems):
-        try:
-            _, lines = parse_yaml(text, file)
-        except QuestionnaireError as exc:  # a problem found while reading the YAML itself
-            return None, exc.problems
-        problems = attach_lines(problems, lines)
-    return questionnaire, problems
-
-
-def check_file(path: str | Path) -> tuple[Questionnaire | None, list[Problem]]:
-    """Read and check a YAML or XLSForm file; returns every problem instead of raising."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        from questionnaires.xlsform import read_xlsform
-
-        try:
-            questionnaire = read_xlsform(path)
-        except QuestionnaireError as exc:
-            return None, exc.problems
-        from questionnaires.checks import check
-
-        return questionnaire, check(questionnaire, str(path))
-    try:
-        text = read_text(path)
-    except QuestionnaireError as exc:
-        return None, exc.problems
-    return check_text(text, str(path))
-
-
-def _raise_errors(result: tuple[Questionnaire | None, list[Problem]]) -> Questionnaire:
-    questionnaire, problems = result
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or questionnaire is None:
-        raise QuestionnaireError(errors)
-    return questionnaire
-
-
-def loads(text: str, file: str | None = None) -> Questionnaire:
-    """A checked Questionnaire from YAML text; raises QuestionnaireError listing every error."""
-    return _raise_errors(check_text(text, file))
-
-
-def load(path: str | Path) -> Questionnaire:
-    """A checked Questionnaire from a YAML or XLSForm file; raises QuestionnaireError."""
-    return _raise_errors(check_file(path))

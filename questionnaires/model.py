@@ -5,30 +5,25 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from questionnaires.errors import QuestionnaireError
+from cati.problems import N_
+from questionnaires.errors import ErrorCode, InvalidValue, QuestionnaireError, problem
 from questionnaires.expressions import parse
-
-if TYPE_CHECKING:
-    from questionnaires.structure import Plan
+from questionnaires.structure import Plan
 
 
-class ExpressionValueError(ValueError):
-    """Carries the expression error's code through pydantic's validation errors."""
-
-    def __init__(self, error: QuestionnaireError) -> None:
-        super().__init__(error.problems[0].message)
-        self.code = error.code
+def _invalid(template: str, **params: Any) -> InvalidValue:
+    return InvalidValue(problem(ErrorCode.INVALID_VALUE, template, **params))
 
 
 def _valid_expression(source: str) -> str:
     try:
         parse(source)
     except QuestionnaireError as exc:
-        raise ExpressionValueError(exc) from None
+        raise InvalidValue(exc.problem) from None
     return source
 
 
@@ -64,7 +59,7 @@ class TimeLimit(Strict):
     @model_validator(mode="after")
     def _warning_before_limit(self) -> TimeLimit:
         if self.warning is not None and self.warning >= self.limit:
-            raise ValueError("warning must come before the limit")
+            raise _invalid(N_("warning must come before the limit"))
         return self
 
 
@@ -88,7 +83,7 @@ class Rule(Strict):
     def _one_action(self) -> Rule:
         actions = [self.goto is not None, self.screen_out is not None, self.end]
         if sum(actions) != 1:
-            raise ValueError("a rule needs exactly one of goto, screen_out or end: true")
+            raise _invalid(N_("a rule needs exactly one of goto, screen_out or end: true"))
         return self
 
 
@@ -134,7 +129,7 @@ class MultipleChoice(ChoiceBase):
     @model_validator(mode="after")
     def _bounds(self) -> MultipleChoice:
         if self.max_selected is not None and self.max_selected < self.min_selected:
-            raise ValueError("max_selected is smaller than min_selected")
+            raise _invalid(N_("max_selected is smaller than min_selected"))
         return self
 
 
@@ -148,7 +143,7 @@ class Numeric(QuestionBase):
     @model_validator(mode="after")
     def _bounds(self) -> Numeric:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("min is greater than max")
+            raise _invalid(N_("min is greater than max"))
         return self
 
 
@@ -168,9 +163,9 @@ class Rating(QuestionBase):
     @model_validator(mode="after")
     def _scale(self) -> Rating:
         if self.max <= self.min or self.max - self.min > 100:
-            raise ValueError("a rating scale needs min < max and at most 101 points")
+            raise _invalid(N_("a rating scale needs min < max and at most 101 points"))
         if self.nps and (self.min, self.max) != (0, 10):
-            raise ValueError("an NPS question is rated 0 to 10")
+            raise _invalid(N_("an NPS question is rated 0 to 10"))
         return self
 
 
@@ -214,7 +209,7 @@ class Loop(Strict):
     @model_validator(mode="after")
     def _one_source(self) -> Loop:
         if (self.over is None) == (self.times is None):
-            raise ValueError("a loop needs exactly one of over or times")
+            raise _invalid(N_("a loop needs exactly one of over or times"))
         return self
 
 
@@ -271,9 +266,12 @@ class Questionnaire(Strict):
     @model_validator(mode="after")
     def _shape(self) -> Questionnaire:
         if bool(self.blocks) == bool(self.questions):
-            raise ValueError("give either blocks or questions (not both, not neither)")
+            raise _invalid(N_("give either blocks or questions (not both, not neither)"))
         if self.default_language is not None and self.default_language not in self.languages:
-            raise ValueError(f"default_language {self.default_language!r} is not in languages")
+            raise _invalid(
+                N_("default_language %(language)r is not in languages"),
+                language=self.default_language,
+            )
         return self
 
     @property
@@ -288,8 +286,7 @@ class Questionnaire(Strict):
 
     @cached_property
     def plan(self) -> Plan:
-        from questionnaires.structure import Plan
-
+        """The questionnaire laid out for running, built once."""
         return Plan(self)
 
     def fingerprint(self) -> str:

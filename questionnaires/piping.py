@@ -1,7 +1,9 @@
 """Piping: ``{reference}`` in any text is replaced by an answer, option label or sample value.
 
-Texts are plain text. The result is HTML-escaped as a whole, so neither a respondent's
-answer nor a sample value can inject markup into the interviewer's screen.
+Piping needs only the questionnaire's plan (question types, option labels), the loop of
+the page being shown (for its item) and a resolver of answers; not the engine. Texts are
+plain text. The result is HTML-escaped as a whole, so neither a respondent's answer nor a
+sample value can inject markup into the interviewer's screen.
 """
 
 from __future__ import annotations
@@ -9,16 +11,15 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
-from questionnaires.evaluate import plain, reference_path
+from cati.problems import N_
+from questionnaires.answers import plain
+from questionnaires.errors import ErrorCode, QuestionnaireError, problem
+from questionnaires.evaluate import Resolver, reference_path
 from questionnaires.expressions import Node, is_reference, parse
-from questionnaires.model import Grid, MultipleChoice, SingleChoice, text_in
-
-if TYPE_CHECKING:
-    from questionnaires.engine import Cursor, Engine
-    from questionnaires.state import InterviewState
+from questionnaires.model import Grid, Loop, MultipleChoice, SingleChoice, text_in
+from questionnaires.structure import Plan
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -33,9 +34,10 @@ def segments(text: str) -> tuple[str | Node, ...]:
         node = parse(match.group(1).strip())
         if not is_reference(node):
             raise QuestionnaireError(
-                Problem(
+                problem(
                     ErrorCode.EXPRESSION_SYNTAX,
-                    f"{{{match.group(1)}}} must name an answer, a loop item or sample.<name>",
+                    N_("{%(reference)s} must name an answer, a loop item or sample.<name>"),
+                    reference=match.group(1),
                 )
             )
         parts.append(node)
@@ -57,30 +59,23 @@ def _labels(options: Any, codes: list[Any], language: str, fallback: str) -> str
     )
 
 
-def display(
-    node: Node,
-    engine: Engine,
-    state: InterviewState,
-    cursor: Cursor | None,
-    language: str,
-    resolve: Any,
-) -> str:
+def display(node: Node, plan: Plan, language: str, loop: Loop | None, resolve: Resolver) -> str:
+    """The text of one reference: option labels for choices, the number or text otherwise.
+
+    ``loop`` is the loop of the block being shown (its item name pipes the item's label)."""
     path = reference_path(node, resolve)
     if path is None:
         return ""
     value = plain(resolve(path))
     if value is None:
         return ""
-    fallback = engine.q.language
+    fallback = plan.questionnaire.language
     head = path[0]
-    questions = engine.plan.questions
-    if cursor is not None:
-        loop = engine.plan.blocks[engine.plan.block_ids[state.block_order[cursor.block_pos]]]
-        spec = loop.block.loop
-        if spec is not None and head == spec.name and len(path) == 1:
-            if spec.over is not None:
-                return _labels(questions[spec.over].question.options, [value], language, fallback)
-            return _number(value)
+    questions = plan.questions
+    if loop is not None and head == loop.name and len(path) == 1:
+        if loop.over is not None:
+            return _labels(questions[loop.over].question.options, [value], language, fallback)
+        return _number(value)
     qp = questions.get(head) if head != "sample" else None
     if qp is not None:
         question = qp.question
@@ -96,15 +91,9 @@ def display(
     return _number(value)
 
 
-def render(
-    text: Any,
-    engine: Engine,
-    state: InterviewState,
-    cursor: Cursor | None,
-    language: str,
-    resolve: Any,
-) -> str:
-    raw = text_in(text, language, engine.q.language)
+def render(text: Any, plan: Plan, language: str, loop: Loop | None, resolve: Resolver) -> str:
+    """``text`` in ``language`` with every reference piped in, HTML-escaped as a whole."""
+    raw = text_in(text, language, plan.questionnaire.language)
     if "{" not in raw:
         return html.escape(raw)
     out = []
@@ -112,5 +101,5 @@ def render(
         if isinstance(part, str):
             out.append(part)
         else:
-            out.append(display(part, engine, state, cursor, language, resolve))
+            out.append(display(part, plan, language, loop, resolve))
     return html.escape("".join(out))

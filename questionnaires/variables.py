@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cati.problems import N_, Problem
+from questionnaires.errors import ErrorCode, placed, problem
 from questionnaires.model import (
     AnyQuestion,
     Display,
@@ -33,14 +35,18 @@ class Variable:
     loop_item: int | None = None
 
 
-def spss_name_problem(name: str) -> str | None:
+def spss_name_problem(name: str) -> Problem | None:
+    """Why ``name`` cannot be an SPSS variable name (None if it can); the problem has no
+    place yet."""
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        return f"variable name {name!r} is longer than {MAX_NAME_BYTES} bytes"
-    if not SPSS_NAME.match(name) or name.endswith("."):
-        return f"variable name {name!r} is not a valid SPSS name"
-    if name.upper() in SPSS_RESERVED:
-        return f"variable name {name!r} is an SPSS reserved word"
-    return None
+        template = N_("variable name %(name)r is longer than %(limit)s bytes")
+    elif not SPSS_NAME.match(name) or name.endswith("."):
+        template = N_("variable name %(name)r is not a valid SPSS name")
+    elif name.upper() in SPSS_RESERVED:
+        template = N_("variable name %(name)r is an SPSS reserved word")
+    else:
+        return None
+    return problem(ErrorCode.VARIABLE_NAME, template, name=name, limit=MAX_NAME_BYTES)
 
 
 def _label(questionnaire: Questionnaire, question: AnyQuestion, suffix: str = "") -> str:
@@ -138,21 +144,27 @@ def variables(questionnaire: Questionnaire) -> list[Variable]:
     return result
 
 
-def variable_problems(questionnaire: Questionnaire) -> list[tuple[str, str]]:
-    """(path, message) for every invalid or clashing variable name."""
-    problems: list[tuple[str, str]] = []
+def variable_problems(questionnaire: Questionnaire) -> list[Problem]:
+    """Every invalid or clashing variable name, at the path of its question's variable."""
+    problems: list[Problem] = []
     seen: dict[str, str] = {}
     plan = questionnaire.plan
     for variable in variables(questionnaire):
         path = plan.questions[variable.question_id].path + ".variable"
-        problem = spss_name_problem(variable.name)
-        if problem:
-            problems.append((path, problem))
+        invalid = spss_name_problem(variable.name)
+        if invalid:
+            problems.append(placed(invalid, path=path))
             continue
         other = seen.get(variable.name.upper())
         if other is not None and other != variable.question_id:
             problems.append(
-                (path, f"variable name {variable.name!r} is also used by question {other!r}")
+                problem(
+                    ErrorCode.VARIABLE_NAME,
+                    N_("variable name %(name)r is also used by question %(question)r"),
+                    path=path,
+                    name=variable.name,
+                    question=other,
+                )
             )
         seen.setdefault(variable.name.upper(), variable.question_id)
     return problems

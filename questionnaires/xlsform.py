@@ -15,9 +15,10 @@ from typing import Any
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import get_xlsform
 
-from questionnaires.errors import ErrorCode, Problem, QuestionnaireError
+from cati.problems import N_, Problem
+from questionnaires.building import build_questionnaire
+from questionnaires.errors import ErrorCode, QuestionnaireError, placed, problem
 from questionnaires.expressions import parse
-from questionnaires.loader import build_questionnaire
 from questionnaires.model import Questionnaire
 
 SURVEY_COLUMNS = {
@@ -85,11 +86,18 @@ class _Form:
         self,
         sheet: str,
         row: int | None,
-        message: str,
+        template: str,
         code: ErrorCode = ErrorCode.XLSFORM_UNSUPPORTED,
+        *,
+        column: str | None = None,
+        **params: Any,
     ) -> None:
+        place = self.place_of(sheet, row, column)
+        self.problems.append(problem(code, template, **place, **params))
+
+    def place_of(self, sheet: str, row: int | None, column: str | None) -> dict[str, Any]:
         where = f"{sheet} sheet" + (f", row {row}" if row is not None else "")
-        self.problems.append(Problem(code, message, path=where, file=self.file, line=row))
+        return {"path": where, "file": self.file, "line": row, "column": column}
 
     # --- languages and texts -----------------------------------------------------------
 
@@ -99,8 +107,11 @@ class _Form:
             self.fail(
                 sheet,
                 row,
-                f"cannot tell the language code of {suffix!r}; write it as "
-                "'Name (code)', e.g. 'English (en)'",
+                N_(
+                    "cannot tell the language code of %(suffix)r; write it as "
+                    "'Name (code)', e.g. 'English (en)'"
+                ),
+                suffix=suffix,
             )
             return None
         return match.group(1)
@@ -123,7 +134,12 @@ class _Form:
                 if code:
                     translated[code] = _pipe(value)
         if plain is not None and translated:
-            self.fail(sheet, number, f"both {column} and {column}::<language> are filled in")
+            self.fail(
+                sheet,
+                number,
+                N_("both %(base)s and %(base)s::<language> are filled in"),
+                base=column,
+            )
         if translated:
             return translated
         return None if plain is None else _pipe(plain)
@@ -138,7 +154,13 @@ class _Form:
         while pos < len(source):
             match = _XPATH_TOKEN.match(source, pos)
             if match is None:
-                self.fail(sheet, number, f"{column}: cannot translate {source[pos:]!r}")
+                self.fail(
+                    sheet,
+                    number,
+                    N_("cannot translate %(rest)r"),
+                    column=column,
+                    rest=source[pos:],
+                )
                 return None
             pos = match.end()
             kind = match.lastgroup
@@ -149,7 +171,12 @@ class _Form:
                 out.append(match.group("refname"))
             elif kind == "dot":
                 if own is None:
-                    self.fail(sheet, number, f"{column}: '.' only means the answer in a constraint")
+                    self.fail(
+                        sheet,
+                        number,
+                        N_("'.' only means the answer in a constraint"),
+                        column=column,
+                    )
                     return None
                 out.append(own)
             elif kind == "string":
@@ -168,9 +195,13 @@ class _Form:
                     self.fail(
                         sheet,
                         number,
-                        f"{column}: {text!r} is not supported; use "
-                        "${name}, selected(), count-selected(), and, or, not, "
-                        "comparisons and arithmetic",
+                        N_(
+                            "%(word)r is not supported; use "
+                            "${name}, selected(), count-selected(), and, or, not, "
+                            "comparisons and arithmetic"
+                        ),
+                        column=column,
+                        word=text,
                     )
                     return None
             else:
@@ -179,7 +210,9 @@ class _Form:
         try:
             parse(translated)
         except QuestionnaireError as exc:
-            self.fail(sheet, number, f"{column}: {exc.problems[0].message}")
+            # The expression's own problem, at this cell.
+            where = self.place_of(sheet, number, column)
+            self.problems.append(placed(exc.problem, ErrorCode.XLSFORM_UNSUPPORTED, **where))
             return None
         return translated
 
@@ -203,28 +236,31 @@ def _parameters(text: str | None) -> dict[str, str]:
 
 
 class _Reader(_Form):
-    def __init__(self, file: str, data: Any) -> None:
+    def __init__(self, file: str, data: Any, fallback_id: str) -> None:
         super().__init__(file)
         self.data = data
+        self.fallback_id = fallback_id
         self.choices: dict[str, list[dict[str, Any]]] = {}
 
     def read(self) -> dict[str, Any]:
         survey = list(self.data.survey or [])
         if not survey:
-            self.fail("survey", None, "the workbook has no survey sheet", ErrorCode.XLSFORM_INVALID)
+            self.fail(
+                "survey", None, N_("the workbook has no survey sheet"), ErrorCode.XLSFORM_INVALID
+            )
             return {}
         for sheet in ("survey", "choices"):
             headers = [h for row in (getattr(self.data, sheet) or []) for h in row]
             self.note_languages(headers, sheet)
         for sheet in ("external_choices", "entities", "osm"):
             if getattr(self.data, sheet):
-                self.fail(sheet, None, f"the {sheet} sheet is not supported")
+                self.fail(sheet, None, N_("the %(name)s sheet is not supported"), name=sheet)
         self.read_choices()
         settings = dict((self.data.settings or [{}])[0] or {})
         for key in settings:
             if key not in SETTINGS_COLUMNS:
-                self.fail("settings", 2, f"setting {key!r} is not supported")
-        form_id = settings.get("form_id") or self.data.fallback_form_name or "form"
+                self.fail("settings", 2, N_("setting %(key)r is not supported"), key=key)
+        form_id = settings.get("form_id") or self.fallback_id or "form"
         result: dict[str, Any] = {
             "id": form_id,
             "version": settings.get("version") or "1",
@@ -255,19 +291,23 @@ class _Reader(_Form):
                 continue
             for key in row:
                 if key.partition("::")[0] not in CHOICE_COLUMNS:
-                    self.fail("choices", number, f"column {key!r} is not supported")
+                    self.fail("choices", number, N_("column %(key)r is not supported"), key=key)
             list_name = row.get("list_name") or row.get("list name")
             name = row.get("name", "")
             if not list_name:
                 self.fail(
-                    "choices", number, "the choice has no list_name", ErrorCode.XLSFORM_INVALID
+                    "choices", number, N_("the choice has no list_name"), ErrorCode.XLSFORM_INVALID
                 )
                 continue
             if not re.fullmatch(r"-?\d+", name):
                 self.fail(
                     "choices",
                     number,
-                    f"choice name {name!r} must be a whole-number code (codes are the data values)",
+                    N_(
+                        "choice name %(name)r must be a whole-number code "
+                        "(codes are the data values)"
+                    ),
+                    name=name,
                 )
                 continue
             option: dict[str, Any] = {
@@ -289,7 +329,7 @@ class _Reader(_Form):
                 continue
             for key in row:
                 if key.partition("::")[0] not in SURVEY_COLUMNS:
-                    self.fail("survey", number, f"column {key!r} is not supported")
+                    self.fail("survey", number, N_("column %(key)r is not supported"), key=key)
             raw_type = " ".join(row.get("type", "").split())
             kind = raw_type.lower().replace("_", " ")
             if kind in ("begin group", "begin repeat"):
@@ -299,8 +339,9 @@ class _Reader(_Form):
                     self.fail(
                         "survey",
                         number,
-                        f"{raw_type} without a matching begin",
+                        N_("%(type)s without a matching begin"),
                         ErrorCode.XLSFORM_INVALID,
+                        type=raw_type,
                     )
                 else:
                     self.end(stack.pop())
@@ -311,7 +352,13 @@ class _Reader(_Form):
                 if question is not None:
                     self.place(question, row, number, stack, blocks)
         for kind, _, number in stack:
-            self.fail("survey", number, f"{kind} is never closed", ErrorCode.XLSFORM_INVALID)
+            self.fail(
+                "survey",
+                number,
+                N_("%(type)s is never closed"),
+                ErrorCode.XLSFORM_INVALID,
+                type=kind,
+            )
         return blocks
 
     def begin(self, kind: str, row: dict[str, str], number: int, stack: list, blocks: list) -> None:
@@ -329,21 +376,23 @@ class _Reader(_Form):
             if kind == "begin repeat":
                 count = row.get("repeat_count")
                 if not count:
-                    self.fail("survey", number, "a repeat needs a repeat_count")
+                    self.fail("survey", number, N_("a repeat needs a repeat_count"))
                 elif re.fullmatch(r"\d+", count.strip()):
                     block["loop"] = {"times": int(count)}
                 else:
                     times = self.expression(count, "survey", number, "repeat_count")
                     block["loop"] = {"times": times}
             elif appearance == "table-list":
-                self.fail("survey", number, "a table-list grid must sit inside a group")
+                self.fail("survey", number, N_("a table-list grid must sit inside a group"))
             elif appearance == "field-list":
-                self.fail("survey", number, "a field-list page must sit inside a group")
+                self.fail("survey", number, N_("a field-list page must sit inside a group"))
             blocks.append(block)
             stack.append((kind, block, number))
             return
         if len(stack) > 1 or kind == "begin repeat":
-            self.fail("survey", number, "groups nest two levels at most: block, then page or grid")
+            self.fail(
+                "survey", number, N_("groups nest two levels at most: block, then page or grid")
+            )
             stack.append((kind, {"ignored": True, "questions": []}, number))
             return
         if appearance == "field-list":
@@ -351,7 +400,7 @@ class _Reader(_Form):
                 self.fail(
                     "survey",
                     number,
-                    "relevant on a field-list page is not supported; put it on the questions",
+                    N_("relevant on a field-list page is not supported; put it on the questions"),
                 )
             stack.append((kind, {"page": name, "parent": stack[-1][1], "questions": []}, number))
         elif appearance == "table-list":
@@ -369,7 +418,7 @@ class _Reader(_Form):
             self.fail(
                 "survey",
                 number,
-                "an inner group needs appearance field-list (a page) or table-list (a grid)",
+                N_("an inner group needs appearance field-list (a page) or table-list (a grid)"),
             )
             stack.append((kind, {"ignored": True, "questions": []}, number))
 
@@ -384,7 +433,7 @@ class _Reader(_Form):
         grid = container["grid"]
         rows = container["questions"]
         if not rows:
-            self.fail("survey", number, "a table-list grid has no rows")
+            self.fail("survey", number, N_("a table-list grid has no rows"))
             return
         lists = {r.get("_list") for r in rows}  # a text row has none: refused just below
         types = {r["type"] for r in rows}
@@ -392,8 +441,10 @@ class _Reader(_Form):
             self.fail(
                 "survey",
                 number,
-                "a table-list grid needs rows that are all select_one "
-                "(or all select_multiple) from the same list",
+                N_(
+                    "a table-list grid needs rows that are all select_one "
+                    "(or all select_multiple) from the same list"
+                ),
             )
             return
         grid["items"] = [{"id": r["id"], "label": r["text"]} for r in rows]
@@ -426,22 +477,28 @@ class _Reader(_Form):
     def question(self, raw_type: str, row: dict[str, str], number: int) -> dict[str, Any] | None:
         name = row.get("name")
         if not name:
-            self.fail("survey", number, "the question has no name", ErrorCode.XLSFORM_INVALID)
+            self.fail("survey", number, N_("the question has no name"), ErrorCode.XLSFORM_INVALID)
             return None
         words = raw_type.split()
         base = words[0].lower() if words else ""
         question: dict[str, Any] = {"id": name}
         if base in ("select_one", "select_multiple"):
             if len(words) != 2:
-                self.fail("survey", number, f"{raw_type!r}: 'or_other' and files are not supported")
+                self.fail(
+                    "survey",
+                    number,
+                    N_("%(type)r: 'or_other' and files are not supported"),
+                    type=raw_type,
+                )
                 return None
             options = self.choices.get(words[1])
             if options is None:
                 self.fail(
                     "survey",
                     number,
-                    f"choice list {words[1]!r} is not in the choices sheet",
+                    N_("choice list %(list)r is not in the choices sheet"),
                     ErrorCode.XLSFORM_INVALID,
+                    list=words[1],
                 )
                 return None
             question.update(
@@ -454,30 +511,40 @@ class _Reader(_Form):
                 question["randomize"] = "shuffle"
             params.pop("seed", None)
             if params:
-                self.fail("survey", number, f"parameters {sorted(params)} are not supported")
+                self.fail(
+                    "survey",
+                    number,
+                    N_("parameters %(names)s are not supported"),
+                    names=sorted(params),
+                )
         elif base == "range":
             params = _parameters(row.get("parameters"))
             try:
                 low, high = int(params.pop("start", "1")), int(params.pop("end", "10"))
                 step = int(params.pop("step", "1"))
             except ValueError:
-                self.fail("survey", number, "range parameters must be whole numbers")
+                self.fail("survey", number, N_("range parameters must be whole numbers"))
                 return None
             if step != 1 or params:
-                self.fail("survey", number, "only range start= end= step=1 is supported")
+                self.fail("survey", number, N_("only range start= end= step=1 is supported"))
             question.update(type="rating", min=low, max=high)
             if "nps" in (row.get("appearance") or "").lower().split():
                 question["nps"] = True
         elif base.lower() in SIMPLE_TYPES:
             question.update(SIMPLE_TYPES[base.lower()])
             if row.get("parameters"):
-                self.fail("survey", number, "parameters are not supported on this type")
+                self.fail("survey", number, N_("parameters are not supported on this type"))
         else:
-            self.fail("survey", number, f"question type {raw_type!r} is not supported")
+            self.fail(
+                "survey",
+                number,
+                N_("question type %(type)r is not supported"),
+                type=raw_type,
+            )
             return None
         text = self.text(row, "label", "survey", number)
         if text is None:
-            self.fail("survey", number, "the question has no label", ErrorCode.XLSFORM_INVALID)
+            self.fail("survey", number, N_("the question has no label"), ErrorCode.XLSFORM_INVALID)
             return None
         question["text"] = text
         hint = self.text(row, "hint", "survey", number)
@@ -488,7 +555,7 @@ class _Reader(_Form):
         if question["type"] != "display":
             question["required"] = _is_yes(row.get("required"))
         elif row.get("required"):
-            self.fail("survey", number, "a note cannot be required")
+            self.fail("survey", number, N_("a note cannot be required"))
         if row.get("constraint"):
             condition = self.expression(row["constraint"], "survey", number, "constraint", name)
             message = self.text(row, "constraint_message", "survey", number)
@@ -497,28 +564,37 @@ class _Reader(_Form):
             self.fail(
                 "survey",
                 number,
-                "constraint_message without a constraint",
+                N_("constraint_message without a constraint"),
                 ErrorCode.XLSFORM_INVALID,
             )
         if row.get("repeat_count"):
-            self.fail("survey", number, "repeat_count belongs on a begin repeat row")
+            self.fail("survey", number, N_("repeat_count belongs on a begin repeat row"))
         return question
 
 
-def read_xlsform(path: str | Path) -> Questionnaire:
-    """Load an XLSForm workbook into a Questionnaire (validated, not yet checked)."""
-    file = str(path)
+def read_xlsform(source: Path | bytes, file: str | None = None) -> Questionnaire:
+    """An XLSForm workbook (a path or its bytes) as a Questionnaire, validated, not yet checked.
+
+    ``file`` names the workbook in problems (default: the path); its suffix tells pyxform
+    the format of bytes, and its stem is the form id when the settings sheet gives none."""
+    file = str(source) if file is None else file
+    suffix = Path(file).suffix.lower()
     try:
-        data = get_xlsform(Path(path))
+        data = get_xlsform(source, file_type=suffix if isinstance(source, bytes) else None)
     except Exception as exc:
         # pyxform and openpyxl raise whatever their internals hit on a damaged or odd
         # workbook (BadZipFile, zlib.error, AttributeError on a boolean header cell, ...);
         # for an uploaded file every one of them means the same thing to the user.
         reason = str(exc) if isinstance(exc, PyXFormError) else f"{type(exc).__name__}: {exc}"
         raise QuestionnaireError(
-            Problem(ErrorCode.FILE_UNREADABLE, f"cannot read the workbook: {reason}", file=file)
+            problem(
+                ErrorCode.FILE_UNREADABLE,
+                N_("cannot read the workbook: %(reason)s"),
+                file=file,
+                reason=reason,
+            )
         ) from None
-    reader = _Reader(file, data)
+    reader = _Reader(file, data, data.fallback_form_name or Path(file).stem)
     result = reader.read()
     if reader.problems:
         raise QuestionnaireError(reader.problems)

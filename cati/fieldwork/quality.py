@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati.models import Case, Interview, Project, User
-from questionnaires.evaluate import special_kind
+from questionnaires import special_kind
 
 SHORT_SHARE = 0.5
 GRID_ROWS = 4

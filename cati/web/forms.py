@@ -17,8 +17,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 
-from questionnaires.engine import ShownQuestion
-from questionnaires.evaluate import DONT_KNOW, REFUSED, special
+from questionnaires import DONT_KNOW, REFUSED, ShownQuestion, special
 
 SPECIAL_VALUES = {"dk": DONT_KNOW, "ref": REFUSED}
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from questionnaires.loader import load
+from questionnaires.files import read_questionnaire
 from questionnaires.model import Grid, Questionnaire
 
 HERE = Path(__file__).resolve().parent
@@ -141,4 +141,6 @@ def build(questionnaire: Questionnaire, target: Path) -> None:
 
 
 if __name__ == "__main__":
-    build(load(HERE / "customer_satisfaction.yaml"), HERE / "customer_satisfaction.xlsx")
+    build(
+        read_questionnaire(HERE / "customer_satisfaction.yaml"), HERE / "customer_satisfaction.xlsx"
+    )

@@ -26,7 +26,8 @@ from exports.fieldwork_report import (
 from exports.pdf import Methodology, ReportInfo
 from exports.questionnaire_doc import write_questionnaire_document
 from exports.topline import build_topline, write_topline
-from questionnaires.loader import load
+from questionnaires import Questionnaire, read_questionnaire
+from questionnaires.variables import variables
 from tests.exports.conftest import HOSTILE, Col
 
 LIBRARY = Path(__file__).parents[2] / "questionnaires" / "library"
@@ -56,9 +57,7 @@ def info(language: str = "en", study: str = "Aurora Hogar satisfaction") -> Repo
 
 @pytest.fixture(scope="module")
 def survey() -> tuple[pd.DataFrame, list[Col], object]:
-    questionnaire = load(LIBRARY / "customer_satisfaction.yaml")
-    from questionnaires.variables import variables
-
+    questionnaire = read_questionnaire(LIBRARY / "customer_satisfaction.yaml")
     rng = np.random.default_rng(3)
     n = 300
     columns, data = [], {}
@@ -195,7 +194,7 @@ def test_fieldwork_report_shows_outcomes_rates_progress_regions_and_kpis(tmp_pat
 
 
 def test_questionnaire_document_in_spanish_has_every_block(tmp_path):
-    questionnaire = load(LIBRARY / "customer_satisfaction.yaml")
+    questionnaire = read_questionnaire(LIBRARY / "customer_satisfaction.yaml")
     path = tmp_path / "q.pdf"
     write_questionnaire_document(questionnaire, info("es"), path)
     text = " ".join(text_of(path).split())
@@ -221,8 +220,6 @@ def test_codebook_lists_labels_and_counts_escaped(tmp_path, frame, columns):
 
 
 def test_numeric_questions_get_a_histogram_and_a_mean_without_special_codes():
-    from questionnaires.model import Questionnaire
-
     questionnaire = Questionnaire.model_validate(
         {
             "id": "n",

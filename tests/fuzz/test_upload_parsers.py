@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cati.fieldwork.sample_import import SampleError, parse_sample, read_table
-from questionnaires import QuestionnaireError, load
+from questionnaires import QuestionnaireError, read_questionnaire
 from sampling.errors import SamplingError
 from sampling.frames import FrameSpec, load_frame
 from sampling.phones import normalize_phone
@@ -39,10 +39,10 @@ def _loads_or_explains(name: str, data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = _written(folder, name, data)
         try:
-            load(path)
+            read_questionnaire(path)
         except QuestionnaireError as exc:
             for problem in exc.problems:
-                assert problem.place(), f"no place in {problem}"
+                assert problem.place, f"no place in {problem}"
                 assert problem.message.strip(), f"no message in {problem!r}"
 
 

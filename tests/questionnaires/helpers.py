@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from questionnaires import Engine, Questionnaire, loads
+from questionnaires import Engine, Questionnaire, read_questionnaire
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
@@ -18,7 +18,7 @@ def make_questionnaire(questions: list[dict] | None = None, **fields: Any) -> Qu
     if questions is not None:
         data["questions"] = questions
     data.update(fields)
-    return loads(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return read_questionnaire(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
 def single(qid: str, codes: tuple[int, ...] = (1, 2), **extra: Any) -> dict[str, Any]:

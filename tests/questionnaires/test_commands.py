@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from questionnaires import load
+from questionnaires import read_questionnaire
 from questionnaires.commands import questionnaire
 from questionnaires.preview import preview_html
 
@@ -94,8 +94,8 @@ def test_preview_of_the_xlsform_matches_the_yaml():
 @pytest.mark.parametrize("path", sorted(LIBRARY.glob("*.yaml")), ids=lambda p: p.stem)
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_preview_renders_every_library_questionnaire(path, language):
-    html = preview_html(load(path), language)
-    assert html.count('<div class=q id="') == len(load(path).plan.questions)
+    html = preview_html(read_questionnaire(path), language)
+    assert html.count('<div class=q id="') == len(read_questionnaire(path).plan.questions)
     assert f'<html lang="{language}">' in html
 
 

@@ -10,8 +10,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from questionnaires import Engine, QuestionnaireError, loads
-from questionnaires.evaluate import special
+from questionnaires import Engine, QuestionnaireError, read_questionnaire, special
 from questionnaires.expressions import names_in, parse, root_name
 
 from .helpers import T0
@@ -128,7 +127,7 @@ def assert_answers_are_on_the_path(engine: Engine, state) -> None:
 @given(st.randoms(use_true_random=False), st.integers(0, 1000))
 def test_generated_questionnaires_run_to_the_end_showing_only_visible_questions(rng, seed):
     try:
-        questionnaire = loads(generated(rng))
+        questionnaire = read_questionnaire(generated(rng))
     except QuestionnaireError:
         assume(False)  # the generator also writes questionnaires that check refuses
         return

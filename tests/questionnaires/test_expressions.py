@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from questionnaires import special
 from questionnaires.errors import ErrorCode, QuestionnaireError
-from questionnaires.evaluate import evaluate, special
+from questionnaires.evaluate import evaluate
 from questionnaires.expressions import (
     MAX_DEPTH,
     MAX_LENGTH,

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questionnaires import Engine, InterviewState, check_file, load
-from questionnaires.evaluate import evaluate, special
+from questionnaires import Engine, InterviewState, check_questionnaire, read_questionnaire, special
+from questionnaires.evaluate import evaluate
 from questionnaires.expressions import parse
 
 from .helpers import T0
@@ -31,7 +31,7 @@ def test_the_library_has_three_questionnaires():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_library_questionnaire_passes_every_check(path):
-    questionnaire, problems = check_file(path)
+    questionnaire, problems = check_questionnaire(path)
     assert questionnaire is not None
     assert [str(p) for p in problems] == []
     assert set(questionnaire.languages) == {"es", "en"}
@@ -98,7 +98,7 @@ def show_if_holds(engine: Engine, state: InterviewState, source: str, loop_item)
 
 @lru_cache
 def engine_for(path: Path) -> Engine:
-    return Engine(load(path))
+    return Engine(read_questionnaire(path))
 
 
 def walk(path: Path, seed: int, rng: random.Random) -> InterviewState:

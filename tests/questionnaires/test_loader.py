@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from questionnaires import ErrorCode, QuestionnaireError, check_text, load, loads
+from questionnaires import ErrorCode, QuestionnaireError, check_questionnaire, read_questionnaire
 from questionnaires.loader import MAX_BYTES, MAX_DEPTH, MAX_NODES, parse_yaml
 
 VALID = """\
@@ -29,12 +29,12 @@ questions:
 
 
 def problems_of(text: str):
-    questionnaire, problems = check_text(text, "demo.yaml")
+    questionnaire, problems = check_questionnaire(text, "demo.yaml")
     return questionnaire, problems
 
 
 def test_valid_document_loads_to_an_immutable_questionnaire():
-    questionnaire = loads(VALID)
+    questionnaire = read_questionnaire(VALID)
     assert [q.id for q in questionnaire.questions] == ["q1", "q2"]
     with pytest.raises(Exception, match="frozen"):
         questionnaire.title = "changed"
@@ -44,24 +44,24 @@ def test_invalid_value_names_path_and_line():
     text = VALID.replace("type: numeric", "type: numeric\n    decimals: -1")
     _, problems = problems_of(text)
     [problem] = problems
-    assert problem.path == "questions[1].decimals"
-    assert problem.line == 13
-    assert problem.file == "demo.yaml"
+    assert problem.place.path == "questions[1].decimals"
+    assert problem.place.line == 13
+    assert problem.place.file == "demo.yaml"
     assert "demo.yaml:13, questions[1].decimals" in str(problem)
 
 
 def test_bad_expression_names_the_field():
     _, problems = problems_of(VALID.replace('"q1 = 1"', '"q1 = = 1"'))
     [problem] = problems
-    assert problem.path == "questions[1].show_if"
-    assert problem.line == 14
+    assert problem.place.path == "questions[1].show_if"
+    assert problem.place.line == 14
     assert problem.code is ErrorCode.EXPRESSION_SYNTAX
     assert "unexpected '='" in problem.message
 
 
 def test_unknown_key_is_refused_with_its_path():
     _, problems = problems_of(VALID.replace("text: Pick one", "text: Pick one\n    colour: red"))
-    assert [p.path for p in problems] == ["questions[0].colour"]
+    assert [p.place.path for p in problems] == ["questions[0].colour"]
 
 
 @pytest.mark.parametrize("key", ["[x]", "a[x]", "[_language]"])
@@ -69,30 +69,30 @@ def test_an_unknown_key_with_brackets_is_refused_not_a_crash(key):
     """Found by fuzzing: such a key broke the path-to-line lookup (ValueError from int())."""
     _, problems = problems_of(VALID.replace("text: Pick one", f"text: Pick one\n    '{key}': 1"))
     assert [p.code for p in problems] == [ErrorCode.INVALID_VALUE]
-    assert problems[0].line is not None
+    assert problems[0].place.line is not None
 
 
 def test_missing_key_is_reported_where_it_should_be():
     _, problems = problems_of(VALID.replace("    text: How many?\n", ""))
-    assert [p.path for p in problems] == ["questions[1].text"]
+    assert [p.place.path for p in problems] == ["questions[1].text"]
 
 
 def test_unknown_question_type_is_reported():
     _, problems = problems_of(VALID.replace("type: numeric", "type: slider"))
-    assert problems[0].path == "questions[1]"
+    assert problems[0].place.path == "questions[1]"
     assert "slider" in problems[0].message
 
 
 def test_yaml_syntax_error_gives_the_line():
     _, problems = problems_of(VALID + "  - id: [unclosed\n")
     assert problems[0].code is ErrorCode.YAML_SYNTAX
-    assert problems[0].line is not None
+    assert problems[0].place.line is not None
 
 
 def test_duplicate_keys_are_refused():
     _, problems = problems_of(VALID.replace('version: "1"', 'version: "1"\nversion: "2"'))
     assert problems[0].code is ErrorCode.DUPLICATE_ID
-    assert problems[0].line == 3
+    assert problems[0].place.line == 3
 
 
 def test_python_tags_are_refused():
@@ -137,7 +137,7 @@ def test_document_must_be_a_mapping():
 
 def test_missing_file_is_a_questionnaire_error(tmp_path):
     with pytest.raises(QuestionnaireError) as info:
-        load(tmp_path / "nope.yaml")
+        read_questionnaire(tmp_path / "nope.yaml")
     assert info.value.code is ErrorCode.FILE_UNREADABLE
 
 
@@ -146,7 +146,7 @@ def test_every_error_is_reported_at_once():
         "type: numeric", "type: numeric\n    decimals: -1"
     )
     _, problems = problems_of(text)
-    assert {p.path for p in problems} == {"questions[0].colour", "questions[1].decimals"}
+    assert {p.place.path for p in problems} == {"questions[0].colour", "questions[1].decimals"}
 
 
 yaml_values = st.recursive(
@@ -192,7 +192,7 @@ yaml_values = st.recursive(
 def test_fuzzed_documents_only_raise_the_package_error(value):
     text = yaml.safe_dump({"id": "f", "version": "1", "title": "t", "questions": value})
     try:
-        loads(text)
+        read_questionnaire(text)
     except QuestionnaireError as exc:
         assert all(p.message for p in exc.problems)
 
@@ -201,14 +201,14 @@ def test_fuzzed_documents_only_raise_the_package_error(value):
 @given(st.text(max_size=300))
 def test_fuzzed_text_only_raises_the_package_error(text):
     try:
-        loads(text)
+        read_questionnaire(text)
     except QuestionnaireError as exc:
         assert all(p.message for p in exc.problems)
 
 
 def test_yes_and_no_are_text_not_booleans():
     text = VALID.replace("label: One", "label: Yes").replace("label: Two", "label: No")
-    options = loads(text).questions[0].options
+    options = read_questionnaire(text).questions[0].options
     assert [o.label for o in options] == ["Yes", "No"]
 
 
@@ -216,18 +216,18 @@ def test_loading_restores_the_garbage_collector_state():
     import gc
 
     assert gc.isenabled()
-    loads(VALID)
+    read_questionnaire(VALID)
     assert gc.isenabled()
     gc.disable()
     try:
-        loads(VALID)
+        read_questionnaire(VALID)
         assert not gc.isenabled()
     finally:
         gc.enable()
 
 
 def test_fingerprint_changes_with_the_content_not_with_formatting():
-    same = loads(VALID.replace("{code: 1, label: One}", "{label: One, code: 1}"))
-    changed = loads(VALID.replace("How many?", "How many now?"))
-    assert loads(VALID).fingerprint() == same.fingerprint()
-    assert loads(VALID).fingerprint() != changed.fingerprint()
+    same = read_questionnaire(VALID.replace("{code: 1, label: One}", "{label: One, code: 1}"))
+    changed = read_questionnaire(VALID.replace("How many?", "How many now?"))
+    assert read_questionnaire(VALID).fingerprint() == same.fingerprint()
+    assert read_questionnaire(VALID).fingerprint() != changed.fingerprint()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from questionnaires import Engine, loads
-from questionnaires.evaluate import special
+from questionnaires import Engine, read_questionnaire, special
 from questionnaires.state import BREAKOFF, COMPLETED, PARTIAL
 
 from .helpers import T0, make_questionnaire, run, single
@@ -51,7 +50,7 @@ blocks:
 
 
 def test_loop_repeats_the_block_for_each_chosen_option_with_its_label():
-    engine = Engine(loads(LOOP))
+    engine = Engine(read_questionnaire(LOOP))
     state = run(engine, [{"brands": [3, 1]}])
     texts = []
     while state.position != "done":
@@ -63,7 +62,7 @@ def test_loop_repeats_the_block_for_each_chosen_option_with_its_label():
 
 
 def test_loop_item_is_usable_in_conditions_inside_the_loop():
-    engine = Engine(loads(LOOP))
+    engine = Engine(read_questionnaire(LOOP))
     state = run(engine, [{"brands": [1, 3]}, {"score": 1}])
     assert state.position == "why[1]"
     state = run(engine, [{"brands": [1, 3]}, {"score": 4}, {"score": 1}])
@@ -71,13 +70,13 @@ def test_loop_item_is_usable_in_conditions_inside_the_loop():
 
 
 def test_loop_answers_are_reachable_by_index_after_the_loop():
-    engine = Engine(loads(LOOP))
+    engine = Engine(read_questionnaire(LOOP))
     assert run(engine, [{"brands": [1]}, {"score": 5}]).position == "best"
     assert run(engine, [{"brands": [1]}, {"score": 4}]).position == "done"
 
 
 def test_exclusive_option_is_not_looped_over():
-    engine = Engine(loads(LOOP))
+    engine = Engine(read_questionnaire(LOOP))
     assert run(engine, [{"brands": [9]}]).position == "done"
 
 
@@ -104,7 +103,7 @@ def test_loop_n_times_from_an_earlier_answer():
 
 
 def test_changing_the_loop_source_drops_answers_of_removed_items():
-    engine = Engine(loads(LOOP))
+    engine = Engine(read_questionnaire(LOOP))
     state = run(engine, [{"brands": [1, 2]}, {"score": 4}, {"score": 4}])
     assert state.position == "done"
     for _ in range(3):

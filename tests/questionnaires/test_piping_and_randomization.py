@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from questionnaires import Engine, loads
+from questionnaires import Engine, read_questionnaire
 from questionnaires.randomize import reorder, rng_for
 from questionnaires.state import InterviewState
 
@@ -131,7 +131,7 @@ blocks:
 
 
 def test_realized_orders_are_recorded_and_shown():
-    engine = Engine(loads(RANDOM))
+    engine = Engine(read_questionnaire(RANDOM))
     state = engine.start({}, "case-17", now=T0)
     page = engine.current_page(state)
     assert [o.code for o in page.questions[0].options] == state.option_orders["q"]
@@ -142,7 +142,7 @@ def test_realized_orders_are_recorded_and_shown():
 
 
 def test_same_seed_same_orders_and_resumed_state_keeps_them():
-    engine = Engine(loads(RANDOM))
+    engine = Engine(read_questionnaire(RANDOM))
     first = engine.start({}, 99, now=T0)
     second = engine.start({}, 99, now=T0)
     assert first == second
@@ -151,7 +151,7 @@ def test_same_seed_same_orders_and_resumed_state_keeps_them():
 
 
 def test_block_order_varies_with_the_seed_and_routing_follows_it():
-    engine = Engine(loads(RANDOM))
+    engine = Engine(read_questionnaire(RANDOM))
     orders = {tuple(engine.start({}, seed, now=T0).block_order) for seed in range(40)}
     assert len(orders) == 6
     state = engine.start({}, 5, now=T0)

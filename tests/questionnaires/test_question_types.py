@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from questionnaires import Engine
-from questionnaires.evaluate import special
+from questionnaires import Engine, special
 
 from .helpers import T0, make_questionnaire, single
 

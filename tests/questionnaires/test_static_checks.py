@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from questionnaires import ErrorCode, check_text
+from questionnaires import ErrorCode, check_questionnaire
 
 from .helpers import single
 
@@ -13,8 +13,8 @@ def problems(questions=None, **fields):
     data = {"id": "t", "version": "1", "title": "T", **fields}
     if questions is not None:
         data["questions"] = questions
-    _, found = check_text(yaml.safe_dump(data, sort_keys=False), "t.yaml")
-    return [(p.code, p.path, p.severity) for p in found]
+    _, found = check_questionnaire(yaml.safe_dump(data, sort_keys=False), "t.yaml")
+    return [(p.code, p.place.path, p.severity) for p in found]
 
 
 def errors(questions=None, **fields):
@@ -168,8 +168,12 @@ def test_problems_carry_the_yaml_line():
         "id: t\nversion: '1'\ntitle: T\nquestions:\n  - id: a\n    type: single\n"
         "    text: A\n    show_if: 'zz = 1'\n    options: [{code: 1, label: x}]\n"
     )
-    _, [problem] = check_text(text, "t.yaml")
-    assert (problem.file, problem.line, problem.path) == ("t.yaml", 8, "questions[0].show_if")
+    _, [problem] = check_questionnaire(text, "t.yaml")
+    assert (problem.place.file, problem.place.line, problem.place.path) == (
+        "t.yaml",
+        8,
+        "questions[0].show_if",
+    )
 
 
 def test_option_code_clashing_with_a_special_code_is_refused():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from questionnaires import load
+from questionnaires import read_questionnaire
 from questionnaires.variables import spss_name_problem, variables
 
 from .helpers import make_questionnaire, single
@@ -15,7 +15,9 @@ LIBRARY = Path(__file__).resolve().parents[2] / "questionnaires" / "library"
 
 
 def test_each_question_type_maps_to_its_variables():
-    found = {v.name: v for v in variables(load(LIBRARY / "customer_satisfaction.yaml"))}
+    found = {
+        v.name: v for v in variables(read_questionnaire(LIBRARY / "customer_satisfaction.yaml"))
+    }
     assert "intro" not in found  # display text has no data
     assert found["nps"].kind == "numeric"
     assert found["nps_reason"].kind == "string"
@@ -37,7 +39,7 @@ def test_each_question_type_maps_to_its_variables():
 
 
 def test_loop_questions_get_one_variable_per_item():
-    names = [v.name for v in variables(load(LIBRARY / "brand_awareness.yaml"))]
+    names = [v.name for v in variables(read_questionnaire(LIBRARY / "brand_awareness.yaml"))]
     assert [n for n in names if n.startswith("brand_opinion")] == [
         f"brand_opinion_{code}" for code in (1, 2, 3, 4, 5)
     ]  # the exclusive "None" option is not looped over
@@ -45,7 +47,7 @@ def test_loop_questions_get_one_variable_per_item():
 
 
 def test_time_limited_questions_label_the_timed_out_code():
-    found = {v.name: v for v in variables(load(LIBRARY / "opinion_poll.yaml"))}
+    found = {v.name: v for v in variables(read_questionnaire(LIBRARY / "opinion_poll.yaml"))}
     assert found["intention"].value_labels[97] == "Timed out"
     assert 97 not in found["economy_now"].value_labels
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from questionnaires import ErrorCode, QuestionnaireError, load
+from questionnaires import ErrorCode, QuestionnaireError, read_questionnaire
 from questionnaires.library.build_xlsform import build
 from questionnaires.xlsform import read_xlsform
 
@@ -37,8 +37,8 @@ YES_NO = [["list_name", "name", "label"], ["yn", "1", "Yes"], ["yn", "2", "No"]]
 
 
 def test_library_xlsform_loads_to_the_same_questionnaire_as_its_yaml():
-    from_yaml = load(LIBRARY / "customer_satisfaction.yaml")
-    from_xlsx = load(LIBRARY / "customer_satisfaction.xlsx")
+    from_yaml = read_questionnaire(LIBRARY / "customer_satisfaction.yaml")
+    from_xlsx = read_questionnaire(LIBRARY / "customer_satisfaction.xlsx")
     assert from_xlsx.model_dump() == from_yaml.model_dump()
     assert from_xlsx.fingerprint() == from_yaml.fingerprint()
 
@@ -135,7 +135,7 @@ def test_unsupported_features_name_sheet_and_row(tmp_path, row, fragment):
     with pytest.raises(QuestionnaireError) as info:
         read_xlsform(path)
     [problem] = info.value.problems
-    assert problem.path == "survey sheet, row 3"
+    assert problem.place.path == "survey sheet, row 3"
     assert problem.code in (ErrorCode.XLSFORM_UNSUPPORTED, ErrorCode.XLSFORM_INVALID)
     assert fragment in problem.message
 
@@ -156,7 +156,7 @@ def test_text_choice_names_are_refused_in_the_choices_sheet(tmp_path):
     )
     with pytest.raises(QuestionnaireError) as info:
         read_xlsform(path)
-    assert info.value.problems[0].path == "choices sheet, row 2"
+    assert info.value.problems[0].place.path == "choices sheet, row 2"
 
 
 def test_unclosed_group_is_reported(tmp_path):
@@ -171,16 +171,16 @@ def test_not_a_workbook_is_a_questionnaire_error(tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a zip file")
     with pytest.raises(QuestionnaireError):
-        load(path)
+        read_questionnaire(path)
 
 
 def test_a_cell_that_is_not_text_in_the_header_row_is_a_questionnaire_error(tmp_path):
     """Found by fuzzing: pyxform called .strip() on a TRUE header cell (AttributeError)."""
     path = workbook(tmp_path, [["type", True, "label"], ["text", "name", "Name?"]])
     with pytest.raises(QuestionnaireError) as caught:
-        load(path)
+        read_questionnaire(path)
     assert caught.value.code is ErrorCode.FILE_UNREADABLE
-    assert caught.value.problems[0].file == str(path)
+    assert caught.value.problems[0].place.file == str(path)
 
 
 def test_field_list_group_becomes_a_page_and_table_list_a_grid(tmp_path):
@@ -248,10 +248,10 @@ def test_groups_nested_too_deeply_are_refused(tmp_path):
     )
     with pytest.raises(QuestionnaireError) as info:
         read_xlsform(path)
-    assert info.value.problems[0].path == "survey sheet, row 4"
+    assert info.value.problems[0].place.path == "survey sheet, row 4"
 
 
 def test_build_script_writes_a_workbook_equal_to_the_yaml(tmp_path):
-    from_yaml = load(LIBRARY / "customer_satisfaction.yaml")
+    from_yaml = read_questionnaire(LIBRARY / "customer_satisfaction.yaml")
     build(from_yaml, tmp_path / "twin.xlsx")
-    assert load(tmp_path / "twin.xlsx") == from_yaml
+    assert read_questionnaire(tmp_path / "twin.xlsx") == from_yaml

@@ -302,7 +302,7 @@ def raked(
             total=population(targets),
         )
     except WeightingError as exc:
-        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=str(exc)) from None
+        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=exc.problem.message) from None
     if not result.report.converged:
         reason = (
             f"raking did not converge in {result.report.iterations} iterations "

@@ -142,7 +142,7 @@ def parse_sample(
             try:
                 phone = normalize_phone(raw, region)
             except SamplingError as exc:
-                problem(row, column, exc.message)
+                problem(row, column, exc.problem.message)
                 continue
             if phone.e164 not in seen:
                 seen.add(phone.e164)

@@ -26,6 +26,7 @@ class ErrorCode(enum.StrEnum):
     PASSWORD_IS_USERNAME = "E1106"
     LOCALE_INVALID = "E1107"
     DATABASE_NOT_UPGRADED = "E1201"
+    SETTING_INVALID = "E1301"
     PROJECT_EXISTS = "E2001"
     PROJECT_NOT_FOUND = "E2002"
     PROJECT_CODE_INVALID = "E2003"
@@ -87,6 +88,7 @@ MESSAGES: dict[ErrorCode, str] = {
         "The database at %(url)s is not at the current schema (%(current)s, expected "
         "%(head)s). Run `cati db upgrade` first."
     ),
+    ErrorCode.SETTING_INVALID: N_("%(value)r cannot be used: %(reason)s"),
     ErrorCode.PROJECT_EXISTS: N_("A project with code %(project)s already exists."),
     ErrorCode.PROJECT_NOT_FOUND: N_("There is no project with code %(project)s."),
     ErrorCode.PROJECT_CODE_INVALID: N_(

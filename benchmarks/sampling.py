@@ -107,7 +107,7 @@ def _validation_case(rows: int) -> dict:
         "seconds": round(seconds, 3),
         "peak_rss_mb": round(_peak_mb(), 1),
         "rows_ok": len(frame),
-        "issues": len(frame.report.issues),
+        "issues": len(frame.report.problems),
     }
 
 

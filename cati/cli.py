@@ -8,11 +8,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NoReturn
 
 import click
 from flask import Flask
 
+from cati.cli_output import fail
 from cati.errors import CatiError
 
 if TYPE_CHECKING:
@@ -28,10 +29,6 @@ def _app() -> Flask:
     return create_app()
 
 
-def _fail(exc: CatiError) -> None:
-    raise click.ClickException(str(exc))
-
-
 @contextmanager
 def project_session(code: str) -> Iterator[tuple[Session, Project]]:
     """The database session and project CODE, inside the app context of a command."""
@@ -43,7 +40,7 @@ def project_session(code: str) -> Iterator[tuple[Session, Project]]:
         try:
             found = projects.get_project(session, code)
         except CatiError as exc:
-            _fail(exc)
+            fail(exc)
         yield session, found
 
 
@@ -146,7 +143,7 @@ def _require_current_schema(app: Flask) -> None:
         current = migrate.current_revision(dbmod.engine())
     head = migrate.head_revision()
     if current != head:
-        _fail(
+        fail(
             CatiError(
                 ErrorCode.DATABASE_NOT_UPGRADED,
                 url=_display_url(app.config["SQLALCHEMY_DATABASE_URL"]),
@@ -205,7 +202,7 @@ def users_create(
                 actor="cli",
             )
         except CatiError as exc:
-            _fail(exc)
+            fail(exc)
     click.echo(f"Created {role} {username}.")
 
 
@@ -247,7 +244,7 @@ def users_set_password(username: str, password: str) -> None:
                 actor="cli",
             )
         except CatiError as exc:
-            _fail(exc)
+            fail(exc)
     click.echo(f"Password of {username} changed.")
 
 
@@ -258,7 +255,7 @@ def _set_active(username: str, active: bool) -> None:
         try:
             accounts.set_active(db.session(), username, active, actor="cli")
         except CatiError as exc:
-            _fail(exc)
+            fail(exc)
     click.echo(f"{'Enabled' if active else 'Disabled'} {username}.")
 
 
@@ -369,7 +366,7 @@ def _load_rules(path: str | None) -> dict:
     try:
         return rules_from_yaml(text)
     except CatiError as exc:
-        raise click.ClickException(f"{path}: {exc}") from None
+        fail(exc, f"(in {path})")
 
 
 def _import_sample(session, proj, path: str, region: str, not_personal: str) -> int:
@@ -398,14 +395,8 @@ NOT_PERSONAL_OPTION = click.option(
 )
 
 
-def _report_sample_error(exc: CatiError) -> None:
-    from cati.fieldwork.sample_import import SampleError
-
-    if isinstance(exc, SampleError):
-        for problem in exc.problems:
-            click.echo(f"  {problem}", err=True)
-        raise click.ClickException(f"{len(exc.problems)} problem(s); nothing was imported.")
-    _fail(exc)
+def _report_sample_error(exc: CatiError) -> NoReturn:
+    fail(exc, f"{len(exc.problems)} problem(s); nothing was imported.")
 
 
 @project.command("create")
@@ -485,7 +476,7 @@ def project_create(
                 actor="cli",
             )
         except CatiError as exc:
-            _fail(exc)
+            fail(exc)
         click.echo(f"Created project {code}.")
         if questionnaire_path:
             from pathlib import Path
@@ -495,7 +486,7 @@ def project_create(
             try:
                 version = pin(session, proj, Path(questionnaire_path), actor="cli")
             except CatiError as exc:
-                _fail(exc)
+                fail(exc)
             click.echo(f"Pinned questionnaire {version.questionnaire_id} {version.version}.")
         if sample_path:
             try:
@@ -549,7 +540,7 @@ def project_assign(code: str, usernames: tuple[str, ...]) -> None:
         try:
             users = [accounts.get_user(session, name) for name in usernames]
         except CatiError as exc:
-            _fail(exc)
+            fail(exc)
         for user in users:
             projects.assign(session, proj, user, actor="cli")
     click.echo(f"Assigned {', '.join(usernames)} to {code}.")
@@ -583,7 +574,7 @@ def dnc_add(numbers: tuple[str, ...], reason: str, region: str) -> None:
         try:
             added = donotcall.add_numbers(dbmod.session(), numbers, reason, region, actor="cli")
         except CatiError as exc:
-            _fail(exc)
+            fail(exc)
     click.echo(f"Added {added} number(s); {len(numbers) - added} were already listed.")
 
 

@@ -17,12 +17,19 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from cati.errors import CatiError, ErrorCode
+from cati.problems import Place
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("json", "text")
 
 
-class ConfigError(ValueError):
-    """A setting has a value that cannot be used; the message names the variable."""
+class ConfigError(CatiError):
+    """A setting has a value that cannot be used; its place is the variable."""
+
+    def __init__(self, variable: str, value: str, reason: str) -> None:
+        where = Place(path=variable)
+        super().__init__(ErrorCode.SETTING_INVALID, where, value=value, reason=reason)
 
 
 def _bool(raw: str) -> bool:
@@ -144,7 +151,7 @@ class Settings:
             try:
                 values[f.name] = parse(environ[name])
             except ValueError as exc:
-                raise ConfigError(f"{name}={environ[name]!r}: {exc}") from None
+                raise ConfigError(name, environ[name], str(exc)) from None
         return cls(**values)
 
     @staticmethod

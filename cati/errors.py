@@ -1,9 +1,10 @@
 """User-facing errors with stable codes, in one place.
 
-A :class:`CatiError` carries a code and parameters; its English text comes from
-:data:`MESSAGES`, marked with ``N_`` so that ``make translations`` extracts it and the web
-layer can show it in the user's language. Codes never change meaning once released: logs,
-tests and support notes refer to them.
+A :class:`CatiError` carries a code, parameters and, for a problem in a file, its
+:class:`~cati.problems.Place`; its English text comes from :data:`MESSAGES`, marked with
+``N_`` so that ``make translations`` extracts it and the web layer can show it in the user's
+language. Codes never change meaning once released: logs, tests and support notes refer to
+them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from cati.problems import N_, Problem, ProblemError
+from cati.problems import N_, NOWHERE, Place, Problem, ProblemError
 
 
 class ErrorCode(enum.StrEnum):
@@ -25,6 +26,7 @@ class ErrorCode(enum.StrEnum):
     PASSWORD_IS_USERNAME = "E1106"
     LOCALE_INVALID = "E1107"
     DATABASE_NOT_UPGRADED = "E1201"
+    SETTING_INVALID = "E1301"
     PROJECT_EXISTS = "E2001"
     PROJECT_NOT_FOUND = "E2002"
     PROJECT_CODE_INVALID = "E2003"
@@ -86,6 +88,7 @@ MESSAGES: dict[ErrorCode, str] = {
         "The database at %(url)s is not at the current schema (%(current)s, expected "
         "%(head)s). Run `cati db upgrade` first."
     ),
+    ErrorCode.SETTING_INVALID: N_("%(value)r cannot be used: %(reason)s"),
     ErrorCode.PROJECT_EXISTS: N_("A project with code %(project)s already exists."),
     ErrorCode.PROJECT_NOT_FOUND: N_("There is no project with code %(project)s."),
     ErrorCode.PROJECT_CODE_INVALID: N_(
@@ -126,15 +129,12 @@ MESSAGES: dict[ErrorCode, str] = {
         "A soft appointment's window must end after it starts."
     ),
     ErrorCode.APPOINTMENT_TIME_MISSING: N_("Give the call-back's date and time."),
-    ErrorCode.SAMPLE_UNREADABLE: N_("%(file)s cannot be read as a sample: %(reason)s"),
-    ErrorCode.SAMPLE_COLUMN_MISSING: N_("%(file)s: required column %(column)s is missing."),
-    ErrorCode.SAMPLE_ROW_INVALID: N_("%(file)s, row %(row)s, column %(column)s: %(reason)s"),
-    ErrorCode.SAMPLE_DUPLICATE_CASE: N_(
-        "%(file)s, row %(row)s: case id %(case)s appears again (first in row %(first)s)."
-    ),
-    ErrorCode.SAMPLE_CASE_EXISTS: N_(
-        "%(file)s, row %(row)s: case id %(case)s is already in project %(project)s."
-    ),
+    # The sample and targets problems name their file, row and column by their place.
+    ErrorCode.SAMPLE_UNREADABLE: N_("cannot be read as a sample: %(reason)s"),
+    ErrorCode.SAMPLE_COLUMN_MISSING: N_("required column %(column)s is missing."),
+    ErrorCode.SAMPLE_ROW_INVALID: N_("%(reason)s"),
+    ErrorCode.SAMPLE_DUPLICATE_CASE: N_("case id %(case)s appears again (first in row %(first)s)."),
+    ErrorCode.SAMPLE_CASE_EXISTS: N_("case id %(case)s is already in project %(project)s."),
     ErrorCode.QUOTA_INVALID: N_("Quota %(name)s: %(reason)s"),
     ErrorCode.QUESTIONNAIRE_INVALID: N_("%(file)s is not a valid questionnaire: %(problems)s"),
     ErrorCode.QUESTIONNAIRE_VERSION_CHANGED: N_(
@@ -158,8 +158,8 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.PRIVACY_RETENTION_INVALID: N_(
         "Retention %(value)r: give a whole number of days from 0 to %(maximum)s, or none."
     ),
-    ErrorCode.TARGET_INVALID: N_("Weighting targets, %(place)s, column %(column)s: %(reason)s"),
-    ErrorCode.TARGET_COLUMN_MISSING: N_("%(file)s: required column %(column)s is missing."),
+    ErrorCode.TARGET_INVALID: N_("%(reason)s"),
+    ErrorCode.TARGET_COLUMN_MISSING: N_("required column %(column)s is missing."),
     ErrorCode.WEIGHTING_FAILED: N_("The data cannot be weighted to the targets: %(reason)s"),
 }
 
@@ -167,14 +167,27 @@ MESSAGES: dict[ErrorCode, str] = {
 class CatiError(ProblemError):
     """An error the user can fix; ``str()`` gives the English message with its code."""
 
-    def __init__(self, code: ErrorCode, **params: Any) -> None:
+    def __init__(self, code: ErrorCode, place: Place = NOWHERE, /, **params: Any) -> None:
         self.code = code
         self.params = params
-        super().__init__(Problem(code, MESSAGES[code], params))
+        super().__init__(Problem(code, MESSAGES[code], params, place))
 
     def __str__(self) -> str:
-        return f"{self.code.value}: {self.problem.message}"
+        return f"{self.code.value}: {self.problem.translated()}"
 
     def translated(self, gettext: Any) -> str:
-        """The message in the caller's language, given its gettext function."""
-        return gettext(MESSAGES[self.code]) % self.params
+        """Place and message in the caller's language, given its gettext function."""
+        return self.problem.translated(gettext)
+
+
+class CatiErrors(CatiError):
+    """Several problems found at once (the rows of a file); the first gives the code."""
+
+    def __init__(self, errors: list[CatiError]) -> None:
+        first = errors[0]
+        super().__init__(first.code, first.problem.place, **first.params)
+        self.problems = [error.problem for error in errors]
+
+    def __str__(self) -> str:
+        more = len(self.problems) - 1
+        return super().__str__() + (f" (and {more} more problems)" if more else "")

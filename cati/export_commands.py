@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import click
 
 from cati.cli import project_session
-from cati.errors import CatiError
+from cati.cli_output import fail
+from cati.problems import ProblemError
 from cati.reporting import DATA_FORMATS, REPORT_KINDS
 
 if TYPE_CHECKING:
@@ -90,8 +91,8 @@ def export_data(
                 progress=_advance(bar),
                 actor="cli",
             )
-        except CatiError as exc:  # targets the data cannot be raked to
-            raise click.ClickException(str(exc)) from None
+        except ProblemError as exc:  # targets the data cannot be raked to
+            fail(exc)
         except ValueError as exc:  # a file format's own limit, named
             raise click.ClickException(str(exc)) from None
         bar.update(bar.length - bar.pos)  # formats without row-by-row progress: done
@@ -159,8 +160,8 @@ def export_report(
                 banner=[b.strip() for b in banner.split(",") if b.strip()],
                 progress=_advance(bar),
             )
-        except CatiError as exc:
-            raise click.ClickException(str(exc)) from None
-        except ValueError as exc:  # an unknown banner variable, a statistics error
+        except ProblemError as exc:  # an unknown banner variable, a statistics error
+            fail(exc)
+        except ValueError as exc:  # any other input the report cannot use, named
             raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote {out} ({pages} pages)")

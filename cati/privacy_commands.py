@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import click
 
-from cati.cli import _app, _fail, project_session, split_names
+from cati.cli import _app, project_session, split_names
+from cati.cli_output import fail
 from cati.errors import CatiError
 
 
@@ -33,7 +34,7 @@ def privacy_fields(code: str, not_personal: str | None) -> None:
             try:
                 domain.set_personal_fields(session, proj, split_names(not_personal), actor="cli")
             except CatiError as exc:
-                _fail(exc)
+                fail(exc)
         if not proj.personal_fields:
             click.echo(f"{code} has no sample variables yet (phone numbers are always personal).")
         for name, personal in sorted(proj.personal_fields.items()):
@@ -53,7 +54,7 @@ def privacy_retention(code: str, days: str) -> None:
         try:
             value = None if days.lower() == "none" else int(days)
         except ValueError:
-            _fail(
+            fail(
                 CatiError(
                     ErrorCode.PRIVACY_RETENTION_INVALID,
                     value=days,
@@ -63,7 +64,7 @@ def privacy_retention(code: str, days: str) -> None:
         try:
             domain.set_retention(session, proj, value, actor="cli")
         except CatiError as exc:
-            _fail(exc)
+            fail(exc)
     kept = "until erased by hand" if value is None else f"{value} days after finalization"
     click.echo(f"{code}: personal data kept {kept}.")
 
@@ -87,7 +88,7 @@ def privacy_erase(code: str, case_id: str, reason: str, do_not_call: bool) -> No
             case = domain.find_case(session, proj, case_id)
             erasure = domain.erase_case(session, case, reason, do_not_call=do_not_call, actor="cli")
         except CatiError as exc:
-            _fail(exc)
+            fail(exc)
     if erasure.already:
         click.echo(f"Case {case_id} was already erased; nothing changed.")
         return
@@ -116,7 +117,7 @@ def privacy_purge(code: str | None, dry_run: bool) -> None:
         try:
             proj = projects.get_project(session, code) if code else None
         except CatiError as exc:
-            _fail(exc)
+            fail(exc)
         due = domain.due_for_purge(session, dbmod.utcnow(), proj)
         if dry_run:
             click.echo(f"{len(due)} case(s) past retention; nothing erased (dry run).")

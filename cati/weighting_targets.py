@@ -23,8 +23,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati import audit, dataset
-from cati.errors import CatiError, ErrorCode
+from cati.errors import CatiError, CatiErrors, ErrorCode
 from cati.models import Case, Project, QuestionnaireVersion, User
+from cati.problems import Place
 from cati.questionnaire_store import questionnaire_of
 from cati.stats.errors import WeightingError
 from cati.stats.weighting import SHARE_TOLERANCE, RakeReport, rake
@@ -38,12 +39,8 @@ SAMPLE_KEYS_FROM = 200
 MAX_CATEGORIES_OFFERED = 60
 
 
-class TargetsError(CatiError):
+class TargetsError(CatiErrors):
     """Targets with problems; ``problems`` lists each one with its place. Nothing is stored."""
-
-    def __init__(self, problems: list[CatiError]) -> None:
-        super().__init__(problems[0].code, **problems[0].params)
-        self.problems = [p.problem for p in problems]
 
 
 @dataclass(frozen=True)
@@ -56,12 +53,12 @@ class WeightingVariable:
 
 @dataclass(frozen=True)
 class TargetRow:
-    """One target as typed or read: ``place`` names where it came from, e.g. "row 3"."""
+    """One target as typed or read: ``place`` is where it came from (a file's row, a form's)."""
 
     variable: str
     category: str
     target: str
-    place: str
+    place: Place
     index: int = 0
 
 
@@ -119,9 +116,10 @@ def sample_categories(session: Session, project: Project, variable: WeightingVar
     return [str(v) for v, _ in rows]
 
 
-def target_problem(place: str, column: str, reason: str, index: int = 0) -> CatiError:
+def target_problem(place: Place, column: str | None, reason: str, index: int = 0) -> CatiError:
+    """A problem with a target at `place`, in `column` (variable, category or target)."""
     return CatiError(
-        ErrorCode.TARGET_INVALID, place=place, column=column, reason=reason, index=index
+        ErrorCode.TARGET_INVALID, replace(place, column=column), reason=reason, index=index
     )
 
 
@@ -135,7 +133,7 @@ def check_rows(
     """Targets from rows, every problem found named by its place; raises :class:`TargetsError`."""
     problems: list[CatiError] = []
     targets: dict[str, dict[str, float]] = {}
-    first_place: dict[str, str] = {}
+    first_place: dict[str, Place] = {}
     for row in rows:
         variable = known.get(row.variable.strip())
         category = row.category.strip()
@@ -202,7 +200,11 @@ def read_csv(content: bytes, file_name: str) -> list[TargetRow]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TargetsError(
-            [target_problem(file_name, "-", "the file is not UTF-8 text (save it as CSV UTF-8)")]
+            [
+                target_problem(
+                    Place(file=file_name), None, "the file is not UTF-8 text (save it as CSV UTF-8)"
+                )
+            ]
         ) from None
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
@@ -211,7 +213,10 @@ def read_csv(content: bytes, file_name: str) -> list[TargetRow]:
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise TargetsError(
-            [CatiError(ErrorCode.TARGET_COLUMN_MISSING, file=file_name, column=c) for c in missing]
+            [
+                CatiError(ErrorCode.TARGET_COLUMN_MISSING, Place(file=file_name), column=c)
+                for c in missing
+            ]
         )
     where = {c: header.index(c) for c in CSV_COLUMNS}
     rows = []
@@ -219,9 +224,9 @@ def read_csv(content: bytes, file_name: str) -> list[TargetRow]:
         if not any(c.strip() for c in cells):
             continue
         values = {c: cells[i] if i < len(cells) else "" for c, i in where.items()}
-        rows.append(TargetRow(**values, place=f"{file_name}, row {number}", index=number))
+        rows.append(TargetRow(**values, place=Place(file=file_name, row=number), index=number))
     if not rows:
-        raise TargetsError([target_problem(file_name, "-", "the file has no targets")])
+        raise TargetsError([target_problem(Place(file=file_name), None, "the file has no targets")])
     return rows
 
 
@@ -302,7 +307,7 @@ def raked(
             total=population(targets),
         )
     except WeightingError as exc:
-        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=str(exc)) from None
+        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=exc.problem.message) from None
     if not result.report.converged:
         reason = (
             f"raking did not converge in {result.report.iterations} iterations "

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from cati.problems import N_
 from sampling.errors import ErrorCode, SamplingError
 
 METHODS = ("proportional", "neyman", "optimal", "equal")
@@ -40,11 +41,20 @@ def allocate(
     low = np.minimum(_per_stratum(minimum, strata, 0), sizes.to_numpy())
     high = np.minimum(_per_stratum(maximum, strata, np.inf), sizes.to_numpy())
     if np.any(low > high):
-        raise SamplingError(ErrorCode.ALLOCATION_INFEASIBLE, "a minimum is above its maximum")
-    if not low.sum() <= n <= high.sum():
-        raise SamplingError(
+        raise SamplingError.one(
             ErrorCode.ALLOCATION_INFEASIBLE,
-            f"n = {n} outside [{low.sum():g}, {high.sum():g}] allowed by the bounds",
+            N_("allocation bounds cannot be met: a minimum is above its maximum"),
+        )
+    if not low.sum() <= n <= high.sum():
+        raise SamplingError.one(
+            ErrorCode.ALLOCATION_INFEASIBLE,
+            N_(
+                "allocation bounds cannot be met: n = %(n)s outside [%(low)s, %(high)s] "
+                "allowed by the bounds"
+            ),
+            n=n,
+            low=f"{low.sum():g}",
+            high=f"{high.sum():g}",
         )
     target = _clipped_target(weights, n, low, high)
     counts = np.floor(target + 1e-9)
@@ -64,36 +74,59 @@ def _weights(
     cost: Mapping[str, float] | None,
 ) -> np.ndarray:
     if method not in METHODS:
-        raise SamplingError(ErrorCode.DESIGN_INPUT, f"allocation {method!r}; use one of {METHODS}")
+        raise SamplingError.one(
+            ErrorCode.DESIGN_INPUT,
+            N_("invalid design input: allocation %(method)r; use one of %(methods)s"),
+            method=method,
+            methods=METHODS,
+        )
     if method == "proportional":
         return sizes.to_numpy()
     if method == "equal":
         return np.where(sizes.to_numpy() > 0, 1.0, 0.0)
     if sd is None:
-        raise SamplingError(ErrorCode.DESIGN_INPUT, f"{method} allocation needs sd per stratum")
+        raise SamplingError.one(
+            ErrorCode.DESIGN_INPUT,
+            N_("invalid design input: %(method)s allocation needs sd per stratum"),
+            method=method,
+        )
     s = _per_stratum(sd, sizes.index, None)
     weights = sizes.to_numpy() * s
     if method == "optimal":
         if cost is None:
-            raise SamplingError(ErrorCode.DESIGN_INPUT, "optimal allocation needs cost per stratum")
+            raise SamplingError.one(
+                ErrorCode.DESIGN_INPUT,
+                N_("invalid design input: optimal allocation needs cost per stratum"),
+            )
         c = _per_stratum(cost, sizes.index, None)
         if np.any(c <= 0):
-            raise SamplingError(ErrorCode.DESIGN_INPUT, "costs must be positive")
+            raise SamplingError.one(
+                ErrorCode.DESIGN_INPUT, N_("invalid design input: costs must be positive")
+            )
         weights = weights / np.sqrt(c)
     if np.any(weights < 0) or not np.all(np.isfinite(weights)):
-        raise SamplingError(ErrorCode.DESIGN_INPUT, "standard deviations must be non-negative")
+        raise SamplingError.one(
+            ErrorCode.DESIGN_INPUT,
+            N_("invalid design input: standard deviations must be non-negative"),
+        )
     return weights
 
 
 def _per_stratum(value, strata: pd.Index, default) -> np.ndarray:
     if value is None:
         if default is None:
-            raise SamplingError(ErrorCode.DESIGN_INPUT, "missing per-stratum values")
+            raise SamplingError.one(
+                ErrorCode.DESIGN_INPUT, N_("invalid design input: missing per-stratum values")
+            )
         return np.full(len(strata), float(default))
     if isinstance(value, Mapping | pd.Series):
         missing = [s for s in strata if s not in value]
         if missing and default is None:
-            raise SamplingError(ErrorCode.DESIGN_INPUT, f"no value for strata {missing}")
+            raise SamplingError.one(
+                ErrorCode.DESIGN_INPUT,
+                N_("invalid design input: no value for strata %(strata)s"),
+                strata=missing,
+            )
         return np.array([float(value.get(s, default)) for s in strata])
     return np.full(len(strata), float(value))
 

@@ -1,7 +1,7 @@
 """`cati sample …`: check a frame, draw a sample, make a demo frame, draw RDD numbers.
 
 Thin: parse options, call the package, print. Every user error is a SamplingError whose
-message names the file, row and column; it is printed and the command exits with status 1.
+problems name the file, row and column; they are printed and the command exits with status 1.
 """
 
 from __future__ import annotations
@@ -11,14 +11,24 @@ from pathlib import Path
 
 import click
 
+from cati.problems import Problem
 from sampling.allocation import ALLOCATIONS
 from sampling.designs import DESIGNS
 from sampling.drawing import DrawSettings, coordinate_columns, draw_sample
 from sampling.errors import SamplingError
-from sampling.frames import Frame, FrameSpec, read_table, validate_frame
+from sampling.frames import Frame, FrameSpec, problem_table, read_table, validate_frame
 from sampling.replicates import release_plan
 
 PROGRESS_FROM = 20_000  # frames at least this big get a progress bar while drawing
+PROBLEMS_SHOWN = 50  # a frame's every problem goes to `check --report`, not the terminal
+
+
+def problem_line(problem: Problem) -> str:
+    """`place: CODE message`, as the rest of the CLI prints problems (this package may not
+    import the application's printing)."""
+    where = problem.place.text()
+    text = f"{problem.code} {problem.message}"
+    return f"{where}: {text}" if where else text
 
 
 def _user_errors(command):
@@ -27,13 +37,11 @@ def _user_errors(command):
         try:
             return command(*args, **kwargs)
         except SamplingError as exc:
-            report = getattr(exc, "report", None)
-            if report is not None and report.issues:
-                for line in report.lines(limit=50):
-                    click.echo(line, err=True)
-                if len(report.issues) > 50:
-                    click.echo(f"… and {len(report.issues) - 50} more", err=True)
-            raise click.ClickException(exc.message) from None
+            for problem in exc.problems[: PROBLEMS_SHOWN + 1]:  # the headline and 50 rows
+                click.echo(problem_line(problem), err=True)
+            if len(exc.row_problems) > PROBLEMS_SHOWN:
+                click.echo(f"… and {len(exc.row_problems) - PROBLEMS_SHOWN} more", err=True)
+            raise click.exceptions.Exit(1) from None
 
     return wrapper
 
@@ -114,14 +122,14 @@ def check_command(frame_path: str, report: str | None, **options) -> None:
     try:
         frame = _load(frame_path, options)
     except SamplingError as exc:
-        if report and exc.report is not None:
-            exc.report.to_frame().to_csv(report, index=False)
+        if report and exc.row_problems:
+            problem_table(exc.row_problems).to_csv(report, index=False)
         raise
     found = frame.report
     if report:
-        found.to_frame().to_csv(report, index=False)
-    for line in found.lines():
-        click.echo(line)
+        problem_table(found.problems).to_csv(report, index=False)
+    for problem in found.problems:
+        click.echo(problem_line(problem))
     click.echo(
         f"{frame_path}: {found.rows_read:,} rows read, {len(frame):,} usable, "
         f"{found.rows_dropped:,} dropped, {len(found.suppressed):,} suppressed (do not call)."

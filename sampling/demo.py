@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import phonenumbers
 
+from cati.problems import N_
 from sampling.errors import ErrorCode, SamplingError
 from sampling.randomness import RandomState, as_generator
 from sampling.timezones import zones_at
@@ -74,8 +75,10 @@ def demo_frame(households: int = 20_000, *, random: RandomState = None) -> pd.Da
     """Columns id, phone, region, place, lat, lon, size (persons in the household)."""
     supply = fictional_numbers()
     if not 1 <= households <= len(supply):
-        raise SamplingError(
-            ErrorCode.DESIGN_INPUT, f"a demo frame holds 1 to {len(supply)} households"
+        raise SamplingError.one(
+            ErrorCode.DESIGN_INPUT,
+            N_("invalid design input: a demo frame holds 1 to %(most)s households"),
+            most=len(supply),
         )
     rng = as_generator(random)
     places = spanish_places()

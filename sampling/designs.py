@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cati.problems import N_
 from sampling.allocation import allocate
 from sampling.cube import cube
-from sampling.errors import ErrorCode, SamplingError
+from sampling.errors import ErrorCode, SamplingError, missing_columns
 from sampling.frames import Frame
 from sampling.geometry import plane, unit_vectors
 from sampling.inclusion import inclusion_probabilities
@@ -32,7 +33,12 @@ WEIGHT = "weight"
 def srs(population: int, n: int, rng: np.random.Generator) -> np.ndarray:
     """Simple random sampling without replacement: every unit has π = n/N."""
     if not 0 <= n <= population:
-        raise SamplingError(ErrorCode.DESIGN_INPUT, f"n = {n} with N = {population}")
+        raise SamplingError.one(
+            ErrorCode.DESIGN_INPUT,
+            N_("invalid design input: n = %(n)s with N = %(population)s"),
+            n=n,
+            population=population,
+        )
     return np.sort(rng.choice(population, size=n, replace=False))
 
 
@@ -67,13 +73,19 @@ def select(
     `sphere` (N, q) for LPM2's distances and `points` (N, 2) for the curve order; the cube
     method balances on the columns of `balance` (N, q) when given."""
     if design not in DESIGNS:
-        raise SamplingError(ErrorCode.DESIGN_INPUT, f"design {design!r}; use one of {DESIGNS}")
+        raise _unknown_design(design)
     if design in SPATIAL and (sphere is None or points is None):
-        raise SamplingError(ErrorCode.DESIGN_INPUT, f"{design} needs coordinates")
+        raise SamplingError.one(
+            ErrorCode.DESIGN_INPUT,
+            N_("invalid design input: %(design)s needs coordinates"),
+            design=design,
+        )
     if design == "srs":
         n = round(float(np.sum(pi)))
         if not np.allclose(pi, pi[0] if pi.size else 0.0):
-            raise SamplingError(ErrorCode.DESIGN_INPUT, "srs needs equal probabilities")
+            raise SamplingError.one(
+                ErrorCode.DESIGN_INPUT, N_("invalid design input: srs needs equal probabilities")
+            )
         chosen = srs(pi.size, n, rng)
     elif design == "systematic":
         chosen = systematic(pi, rng)
@@ -170,7 +182,7 @@ def plan(
     names the numeric columns the cube method balances on.
     """
     if design not in DESIGNS:
-        raise SamplingError(ErrorCode.DESIGN_INPUT, f"design {design!r}; use one of {DESIGNS}")
+        raise _unknown_design(design)
     table = data.data if isinstance(data, Frame) else data
     if isinstance(data, Frame):
         spec = data.spec
@@ -196,7 +208,7 @@ def plan(
     if design == "cube" and balance:
         missing = [c for c in balance if c not in table.columns]
         if missing:
-            raise SamplingError(ErrorCode.MISSING_COLUMN, ", ".join(missing))
+            raise missing_columns(missing)
         balancing = table[list(balance)].to_numpy(float)
         _require_finite(balancing, "cube")
     return Plan(design, pi, tuple(rows_by_stratum), sizes, population, sphere, points, balancing)
@@ -225,7 +237,7 @@ def draw(
 def _stratum_labels(table: pd.DataFrame, keys: list[str]) -> pd.Series:
     missing = [k for k in keys if k not in table.columns]
     if missing:
-        raise SamplingError(ErrorCode.MISSING_COLUMN, ", ".join(missing))
+        raise missing_columns(missing)
     if not keys:
         return pd.Series(["all"] * len(table), index=table.index)
     if len(keys) == 1:
@@ -252,9 +264,26 @@ def _coordinates(
         xy = table[[x, y]].to_numpy(float)
         _require_finite(xy, design)
         return xy, xy
-    raise SamplingError(ErrorCode.DESIGN_INPUT, f"{design} needs latitude/longitude or x/y")
+    raise SamplingError.one(
+        ErrorCode.DESIGN_INPUT,
+        N_("invalid design input: %(design)s needs latitude/longitude or x/y"),
+        design=design,
+    )
 
 
 def _require_finite(values: np.ndarray, design: str) -> None:
     if not np.all(np.isfinite(values)):
-        raise SamplingError(ErrorCode.DESIGN_INPUT, f"{design} needs every value filled in")
+        raise SamplingError.one(
+            ErrorCode.DESIGN_INPUT,
+            N_("invalid design input: %(design)s needs every value filled in"),
+            design=design,
+        )
+
+
+def _unknown_design(design: str) -> SamplingError:
+    return SamplingError.one(
+        ErrorCode.DESIGN_INPUT,
+        N_("invalid design input: design %(design)r; use one of %(designs)s"),
+        design=design,
+        designs=DESIGNS,
+    )

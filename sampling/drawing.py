@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from cati.problems import N_
 from sampling.designs import Draw, draw
 from sampling.errors import ErrorCode, SamplingError
 from sampling.frames import Frame, FrameSpec
@@ -114,8 +115,9 @@ def _stratum_sd(frame: Frame, strata, column: str | None, allocation: str) -> di
     if allocation != "neyman":
         return None
     if not column or not strata:
-        raise SamplingError(
-            ErrorCode.DESIGN_INPUT, "Neyman allocation needs strata and a column for S_h"
+        raise SamplingError.one(
+            ErrorCode.DESIGN_INPUT,
+            N_("invalid design input: Neyman allocation needs strata and a column for S_h"),
         )
     labels = frame.data[strata].astype(str).agg(" / ".join, axis=1)
     return frame.data[column].groupby(labels).std(ddof=1).fillna(0.0).to_dict()

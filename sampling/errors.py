@@ -1,82 +1,94 @@
-"""One error type for the whole package, with stable codes and messages that name the place.
+"""One error type for the whole package: shared problems with stable codes and their place.
 
-Codes never change meaning once released: callers (the web layer, the CLI, scripts) may
-match on them. Messages name the file, the row as the user sees it in the file, and the
-column, so the researcher can fix the file without reading a traceback.
+Every problem is a :class:`cati.problems.Problem` (the one module of the house this package
+may import): a code below, an English template marked ``N_`` so the catalogue carries its
+Spanish text, its parameters, and the file, row (as the user sees it in the file) and column,
+so the researcher can fix the file without reading a traceback. Codes never change meaning
+once released: callers (the web layer, the CLI, scripts) may match on them.
 """
 
 from __future__ import annotations
 
-from enum import Enum
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from cati.problems import N_, NOWHERE, Place, Problem, ProblemError
 
 
-class ErrorCode(Enum):
+class ErrorCode(StrEnum):
     """Stable codes for everything a user can get wrong in a frame, a design or an RDD table."""
 
-    FILE_NOT_FOUND = ("S100", "file not found")
-    FILE_FORMAT = ("S101", "unsupported or unreadable file")
-    MISSING_COLUMN = ("S102", "declared column is missing from the file")
-    MISSING_VALUE = ("S103", "required value is empty")
-    NOT_A_NUMBER = ("S104", "value is not a number")
-    COORDINATE_RANGE = ("S105", "coordinate out of range")
-    PHONE_UNPARSABLE = ("S110", "phone number cannot be read")
-    PHONE_INVALID = ("S111", "phone number is impossible or not assigned")
-    PHONE_DUPLICATE = ("S112", "phone number already appears in an earlier row")
-    NO_PHONE = ("S113", "row has no phone number")
-    ID_DUPLICATE = ("S114", "id already appears in an earlier row")
-    TIME_ZONE_UNKNOWN = ("S120", "time zone is not an IANA name")
-    TIME_ZONE_MISSING = ("S121", "time zone cannot be inferred from coordinates or phone")
-    FRAME_REJECTED = ("S130", "frame has errors and was not imported")
-    FRAME_EMPTY = ("S131", "frame has no usable rows")
-    DESIGN_INPUT = ("S200", "invalid design input")
-    ALLOCATION_INFEASIBLE = ("S201", "allocation bounds cannot be met")
-    RDD_INPUT = ("S300", "invalid RDD bank table")
+    FILE_NOT_FOUND = "S100"
+    FILE_FORMAT = "S101"
+    MISSING_COLUMN = "S102"
+    MISSING_VALUE = "S103"
+    NOT_A_NUMBER = "S104"
+    COORDINATE_RANGE = "S105"
+    PHONE_UNPARSABLE = "S110"
+    PHONE_INVALID = "S111"
+    PHONE_DUPLICATE = "S112"
+    NO_PHONE = "S113"
+    ID_DUPLICATE = "S114"
+    TIME_ZONE_UNKNOWN = "S120"
+    TIME_ZONE_MISSING = "S121"
+    FRAME_REJECTED = "S130"
+    FRAME_EMPTY = "S131"
+    DESIGN_INPUT = "S200"
+    ALLOCATION_INFEASIBLE = "S201"
+    RDD_INPUT = "S300"
+
+
+# What each code means in a few words: the `reason` column of a frame's problem table.
+SUMMARIES: dict[ErrorCode, str] = {
+    ErrorCode.FILE_NOT_FOUND: N_("file not found"),
+    ErrorCode.FILE_FORMAT: N_("unsupported or unreadable file"),
+    ErrorCode.MISSING_COLUMN: N_("declared column is missing from the file"),
+    ErrorCode.MISSING_VALUE: N_("required value is empty"),
+    ErrorCode.NOT_A_NUMBER: N_("value is not a number"),
+    ErrorCode.COORDINATE_RANGE: N_("coordinate out of range"),
+    ErrorCode.PHONE_UNPARSABLE: N_("phone number cannot be read"),
+    ErrorCode.PHONE_INVALID: N_("phone number is impossible or not assigned"),
+    ErrorCode.PHONE_DUPLICATE: N_("phone number already appears in an earlier row"),
+    ErrorCode.NO_PHONE: N_("row has no phone number"),
+    ErrorCode.ID_DUPLICATE: N_("id already appears in an earlier row"),
+    ErrorCode.TIME_ZONE_UNKNOWN: N_("time zone is not an IANA name"),
+    ErrorCode.TIME_ZONE_MISSING: N_("time zone cannot be inferred from coordinates or phone"),
+    ErrorCode.FRAME_REJECTED: N_("frame has errors and was not imported"),
+    ErrorCode.FRAME_EMPTY: N_("frame has no usable rows"),
+    ErrorCode.DESIGN_INPUT: N_("invalid design input"),
+    ErrorCode.ALLOCATION_INFEASIBLE: N_("allocation bounds cannot be met"),
+    ErrorCode.RDD_INPUT: N_("invalid RDD bank table"),
+}
+
+
+class SamplingError(ProblemError):
+    """Raised for every problem a user can cause. A frame refused whole carries its headline
+    (S130) first and then every problem found in its rows, so callers can show them all."""
+
+    @classmethod
+    def one(
+        cls, code: ErrorCode, template: str, place: Place = NOWHERE, /, **params: Any
+    ) -> SamplingError:
+        """The error of a single problem: `template` (marked ``N_``) filled with `params`."""
+        return cls(Problem(code, template, params, place))
 
     @property
-    def code(self) -> str:
-        return self.value[0]
+    def code(self) -> ErrorCode:
+        """The headline's code."""
+        return ErrorCode(self.problem.code)
 
     @property
-    def summary(self) -> str:
-        return self.value[1]
+    def row_problems(self) -> list[Problem]:
+        """The problems after the headline: those of every row of a frame refused whole."""
+        return self.problems[1:]
 
 
-def place(file: str | None = None, row: int | None = None, column: str | None = None) -> str:
-    """'frame.csv, row 7, column 'phone'' — the parts that are known, in reading order."""
-    parts = []
-    if file:
-        parts.append(str(file))
-    if row is not None:
-        parts.append(f"row {row}")
-    if column:
-        parts.append(f"column '{column}'")
-    return ", ".join(parts)
-
-
-class SamplingError(Exception):
-    """Raised for every problem a user can cause; carries a stable code and the place."""
-
-    def __init__(
-        self,
-        code: ErrorCode,
-        detail: str = "",
-        *,
-        file: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-        report: object | None = None,
-    ) -> None:
-        self.code = code
-        self.detail = detail
-        self.file = file
-        self.row = row
-        self.column = column
-        # A frame refused whole carries its ValidationReport so callers can show every issue.
-        self.report = report
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        where = place(self.file, self.row, self.column)
-        text = self.code.summary + (f": {self.detail}" if self.detail else "")
-        return f"{where}: {text} [{self.code.code}]" if where else f"{text} [{self.code.code}]"
+def missing_columns(columns: Iterable[str], file: str | None = None) -> SamplingError:
+    """The error for declared columns the table does not have."""
+    return SamplingError.one(
+        ErrorCode.MISSING_COLUMN,
+        N_("declared column is missing from the file: %(columns)s"),
+        Place(file=file),
+        columns=", ".join(columns),
+    )

@@ -7,13 +7,14 @@ the first household is row 2; Parquet has no header, so its first record is row 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sampling.errors import ErrorCode, SamplingError
+from cati.problems import N_, Place, Problem
+from sampling.errors import SUMMARIES, ErrorCode, SamplingError, missing_columns
 from sampling.phones import Phone, normalize_many, zone_of
 from sampling.timezones import known_zones, zones_at
 
@@ -37,11 +38,19 @@ class FrameSpec:
 
     def __post_init__(self) -> None:
         if (self.latitude is None) != (self.longitude is None):
-            raise SamplingError(ErrorCode.DESIGN_INPUT, "declare both latitude and longitude")
+            raise SamplingError.one(
+                ErrorCode.DESIGN_INPUT,
+                N_("invalid design input: declare both latitude and longitude"),
+            )
         if (self.x is None) != (self.y is None):
-            raise SamplingError(ErrorCode.DESIGN_INPUT, "declare both x and y")
+            raise SamplingError.one(
+                ErrorCode.DESIGN_INPUT, N_("invalid design input: declare both x and y")
+            )
         if not self.phones:
-            raise SamplingError(ErrorCode.DESIGN_INPUT, "declare at least one phone column")
+            raise SamplingError.one(
+                ErrorCode.DESIGN_INPUT,
+                N_("invalid design input: declare at least one phone column"),
+            )
 
     @property
     def zone_column(self) -> str:
@@ -57,48 +66,51 @@ class FrameSpec:
         return cols + ([self.time_zone] if self.time_zone else [])
 
 
-@dataclass(frozen=True)
-class Issue:
-    """One problem in one row (or in the file when `row` is None)."""
-
-    row: int | None
-    column: str | None
-    code: ErrorCode
-    detail: str = ""
-
-    def message(self, file: str | None = None) -> str:
-        return SamplingError(
-            self.code, self.detail, file=file, row=self.row, column=self.column
-        ).message
+# The message of each problem a row can have, by code; `%(value)s` is the cell's text.
+ROW_PROBLEMS: dict[ErrorCode, str] = {
+    ErrorCode.MISSING_VALUE: N_("required value is empty"),
+    ErrorCode.NOT_A_NUMBER: N_("value is not a number: %(value)s"),
+    ErrorCode.COORDINATE_RANGE: N_(
+        "coordinate out of range: %(value)s not in [-%(bound)s, %(bound)s]"
+    ),
+    ErrorCode.NO_PHONE: N_("row has no phone number"),
+    ErrorCode.ID_DUPLICATE: N_("id already appears in an earlier row: %(value)s"),
+    ErrorCode.PHONE_DUPLICATE: N_(
+        "phone number already appears in an earlier row: %(value)s (first in row %(first)s)"
+    ),
+    ErrorCode.TIME_ZONE_UNKNOWN: N_("time zone is not an IANA name: %(value)s"),
+    ErrorCode.TIME_ZONE_MISSING: N_("time zone cannot be inferred from coordinates or phone"),
+}
 
 
 @dataclass
 class ValidationReport:
-    """Everything found while validating: errors (rows refused) and suppressions (do-not-call)."""
+    """Everything found while validating: problems (rows refused) and suppressions
+    (do-not-call), each a problem placed at its file, row and column."""
 
-    file: str | None
     rows_read: int
-    issues: list[Issue] = field(default_factory=list)
-    suppressed: list[Issue] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    suppressed: list[Problem] = field(default_factory=list)
     rows_dropped: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.issues
+        return not self.problems
 
     @property
     def bad_rows(self) -> list[int]:
-        return sorted({i.row for i in self.issues if i.row is not None})
+        return sorted({p.place.row for p in self.problems if p.place.row is not None})
 
-    def lines(self, limit: int | None = None) -> list[str]:
-        shown = self.issues if limit is None else self.issues[:limit]
-        return [issue.message(self.file) for issue in shown]
 
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            [(i.row, i.column, i.code.code, i.code.summary, i.detail) for i in self.issues],
-            columns=["row", "column", "code", "reason", "detail"],
-        )
+def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:
+    """One line per problem, for a CSV the researcher can sort and filter."""
+    return pd.DataFrame(
+        [
+            (p.place.row, p.place.column, p.code, SUMMARIES[ErrorCode(p.code)], p.message)
+            for p in problems
+        ],
+        columns=["row", "column", "code", "reason", "message"],
+    )
 
 
 @dataclass(frozen=True)
@@ -113,11 +125,16 @@ class Frame:
         return len(self.data)
 
 
-def read_table(path: str | Path) -> tuple[pd.DataFrame, int]:
-    """The raw table as text columns and the row number of its first record."""
+def read_table(path: str | Path, name: str | None = None) -> tuple[pd.DataFrame, int]:
+    """The raw table as text columns and the row number of its first record.
+
+    Problems name the file `name` when given (an upload's temporary path means nothing to
+    the researcher), else its path.
+    """
     path = Path(path)
+    where = Place(file=name or str(path))
     if not path.is_file():
-        raise SamplingError(ErrorCode.FILE_NOT_FOUND, file=str(path))
+        raise SamplingError.one(ErrorCode.FILE_NOT_FOUND, N_("file not found"), where)
     suffix = path.suffix.lower()
     try:
         if suffix in {".csv", ".txt"}:
@@ -141,9 +158,17 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, int]:
         # pandas, openpyxl and pyarrow raise whatever their internals hit on a damaged file
         # (BadZipFile, zlib.error, ArrowInvalid, KeyError, ...): to the user it is one
         # thing, a file that cannot be read, named with the reader's own words.
-        raise SamplingError(ErrorCode.FILE_FORMAT, reader_failure(exc), file=str(path)) from None
-    raise SamplingError(
-        ErrorCode.FILE_FORMAT, f"'{suffix}' (use .csv, .xlsx or .parquet)", file=str(path)
+        raise SamplingError.one(
+            ErrorCode.FILE_FORMAT,
+            N_("unsupported or unreadable file: %(reason)s"),
+            where,
+            reason=reader_failure(exc),
+        ) from None
+    raise SamplingError.one(
+        ErrorCode.FILE_FORMAT,
+        N_("unsupported or unreadable file: '%(suffix)s' (use .csv, .xlsx or .parquet)"),
+        where,
+        suffix=suffix,
     )
 
 
@@ -196,18 +221,24 @@ def _text(column: pd.Series) -> pd.Series:
 
 
 class _Collector:
-    """Gathers issues column by column with vectorised masks over the table."""
+    """Gathers problems column by column with vectorised masks over the table."""
 
-    def __init__(self, rows: np.ndarray) -> None:
+    def __init__(self, rows: np.ndarray, file: str | None) -> None:
         self.rows = rows
-        self.issues: list[Issue] = []
+        self.file = file
+        self.problems: list[Problem] = []
         self.bad = np.zeros(rows.size, dtype=bool)
 
-    def add(self, mask: np.ndarray, column: str, code: ErrorCode, details=None) -> None:
+    def place(self, pos: int, column: str | None) -> Place:
+        return Place(file=self.file, row=int(self.rows[pos]), column=column)
+
+    def add(self, mask: np.ndarray, column: str, code: ErrorCode, values=None, **params) -> None:
+        """A problem of `code` in `column` of every row in `mask`; `values` (one per row
+        in the mask) fill the template's `%(value)s`."""
         positions = np.flatnonzero(mask)
         for k, pos in enumerate(positions.tolist()):
-            detail = "" if details is None else str(details[k])
-            self.issues.append(Issue(int(self.rows[pos]), column, code, detail))
+            found = params if values is None else {"value": str(values[k]), **params}
+            self.problems.append(Problem(code, ROW_PROBLEMS[code], found, self.place(pos, column)))
         self.bad[positions] = True
 
 
@@ -229,9 +260,9 @@ def validate_frame(
     """
     missing = [c for c in spec.declared() if c not in table.columns]
     if missing:
-        raise SamplingError(ErrorCode.MISSING_COLUMN, ", ".join(missing), file=file)
+        raise missing_columns(missing, file)
     rows = np.arange(len(table)) + first_row
-    found = _Collector(rows)
+    found = _Collector(rows, file)
     out = pd.DataFrame({SOURCE_ROW: rows})
 
     ids = _text(table[spec.id])
@@ -260,23 +291,31 @@ def validate_frame(
         if col not in out.columns and col not in spec.declared():
             out[col] = _text(table[col]).to_numpy()
 
-    found.issues.sort(key=lambda issue: issue.row or 0)
-    report = ValidationReport(file=file, rows_read=len(table), issues=found.issues)
+    found.problems.sort(key=lambda problem: problem.place.row or 0)
+    report = ValidationReport(rows_read=len(table), problems=found.problems)
     report.suppressed = [
-        Issue(int(r), None, ErrorCode.NO_PHONE, "all numbers on the do-not-call list")
-        for r in rows[suppressed]
+        Problem(
+            ErrorCode.NO_PHONE,
+            N_("row has no phone number: all numbers on the do-not-call list"),
+            place=found.place(pos, None),
+            severity="warning",
+        )
+        for pos in np.flatnonzero(suppressed).tolist()
     ]
-    if found.issues and not drop_invalid:
-        first = "; ".join(issue.message() for issue in found.issues[:5])
-        more = len(found.issues) - 5
-        detail = f"{len(found.issues)} problem(s) in {len(report.bad_rows)} row(s): {first}"
-        detail += f"; and {more} more" if more > 0 else ""
-        raise SamplingError(ErrorCode.FRAME_REJECTED, detail, file=file, report=report)
+    if found.problems and not drop_invalid:
+        headline = Problem(
+            ErrorCode.FRAME_REJECTED,
+            N_("frame has errors and was not imported: %(problems)s problem(s) in %(rows)s row(s)"),
+            {"problems": len(found.problems), "rows": len(report.bad_rows)},
+            Place(file=file),
+        )
+        raise SamplingError([headline, *found.problems])
     keep = ~found.bad & ~suppressed
     report.rows_dropped = int(found.bad.sum())
     data = out.loc[keep].reset_index(drop=True)
     if data.empty:
-        raise SamplingError(ErrorCode.FRAME_EMPTY, file=file, report=report)
+        empty = Problem(ErrorCode.FRAME_EMPTY, N_("frame has no usable rows"), place=Place(file))
+        raise SamplingError([empty, *found.problems])
     return Frame(data=data, spec=spec, report=report)
 
 
@@ -292,12 +331,7 @@ def _numeric(column: pd.Series, name: str, found: _Collector) -> np.ndarray:
 
 def _check_range(values: np.ndarray, bound: float, name: str, found: _Collector) -> None:
     outside = np.abs(values) > bound
-    found.add(
-        outside,
-        name,
-        ErrorCode.COORDINATE_RANGE,
-        [f"{v} not in [-{bound:g}, {bound:g}]" for v in values[outside]],
-    )
+    found.add(outside, name, ErrorCode.COORDINATE_RANGE, values[outside], bound=f"{bound:g}")
 
 
 def _dnc_numbers(do_not_call: Iterable[str], region: str) -> list[str]:
@@ -329,7 +363,7 @@ def _phones(
                 e164[pos], kind[pos] = result.e164, result.kind
             else:
                 failed[pos] = True
-                found.issues.append(Issue(int(found.rows[pos]), col, result.code, result.detail))
+                found.problems.append(replace(result.problem, place=found.place(pos, col)))
         found.bad |= failed
         on_list = np.isin(e164, list(dnc)) if dnc else np.zeros(n, dtype=bool)
         e164[on_list], kind[on_list] = "", ""
@@ -355,8 +389,14 @@ def _phones(
     for pos, col, number, first in zip(
         dup["pos"], dup["col"], dup["e164"], first_pos[dup.index], strict=True
     ):
-        detail = f"{number} (first in row {found.rows[first]})"
-        found.issues.append(Issue(int(found.rows[pos]), col, ErrorCode.PHONE_DUPLICATE, detail))
+        found.problems.append(
+            Problem(
+                ErrorCode.PHONE_DUPLICATE,
+                ROW_PROBLEMS[ErrorCode.PHONE_DUPLICATE],
+                {"value": number, "first": int(found.rows[first])},
+                found.place(pos, col),
+            )
+        )
         found.bad[pos] = True
 
     for col, e164, kind in normalized:

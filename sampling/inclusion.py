@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cati.problems import N_
 from sampling.errors import ErrorCode, SamplingError
 
 
@@ -17,11 +18,17 @@ def inclusion_probabilities(size: np.ndarray, n: float) -> np.ndarray:
     """π proportional to `size` summing to `n`, capped at 1; zero size gives π = 0."""
     a = np.asarray(size, dtype=float)
     if a.ndim != 1 or np.any(~np.isfinite(a)) or np.any(a < 0):
-        raise SamplingError(ErrorCode.DESIGN_INPUT, "sizes must be finite and non-negative")
+        raise SamplingError.one(
+            ErrorCode.DESIGN_INPUT,
+            N_("invalid design input: sizes must be finite and non-negative"),
+        )
     positive = int(np.count_nonzero(a))
     if not 0 <= n <= positive:
-        raise SamplingError(
-            ErrorCode.DESIGN_INPUT, f"n = {n} but only {positive} unit(s) have positive size"
+        raise SamplingError.one(
+            ErrorCode.DESIGN_INPUT,
+            N_("invalid design input: n = %(n)s but only %(positive)s unit(s) have positive size"),
+            n=n,
+            positive=positive,
         )
     pi = np.zeros_like(a)
     certain = np.zeros(a.size, dtype=bool)

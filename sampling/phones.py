@@ -14,6 +14,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from phonenumbers import timezone as phone_timezone
 
+from cati.problems import N_
 from sampling.errors import ErrorCode, SamplingError
 
 FIXED = "fixed"
@@ -63,12 +64,21 @@ def normalize_phone(raw: str, region: str = "ES") -> Phone:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise SamplingError(ErrorCode.PHONE_UNPARSABLE, f"{text!r} ({exc._msg})") from None
+        raise SamplingError.one(
+            ErrorCode.PHONE_UNPARSABLE,
+            N_("phone number cannot be read: %(number)r (%(reason)s)"),
+            number=text,
+            reason=exc._msg,
+        ) from None
     # number_type is UNKNOWN exactly when is_valid_number is False (both match the number
     # against its region's ranges); asking once halves the cost of validating a frame.
     number_type = phonenumbers.number_type(number)
     if number_type == PhoneNumberType.UNKNOWN:
-        raise SamplingError(ErrorCode.PHONE_INVALID, repr(text))
+        raise SamplingError.one(
+            ErrorCode.PHONE_INVALID,
+            N_("phone number is impossible or not assigned: %(number)r"),
+            number=text,
+        )
     return Phone(
         e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
         kind=_KINDS.get(number_type, OTHER),

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sampling.errors import ErrorCode, SamplingError
+from cati.problems import N_, Place
+from sampling.errors import ErrorCode, SamplingError, missing_columns
 from sampling.phones import normalize_many
 from sampling.randomness import RandomState, as_generator
 
@@ -35,25 +36,31 @@ def clean_banks(banks: pd.DataFrame, first_row: int = 2) -> pd.DataFrame:
     """Validate a bank table (columns `prefix`, `listed`); prefixes in international form."""
     missing = {"prefix", "listed"} - set(banks.columns)
     if missing:
-        raise SamplingError(ErrorCode.MISSING_COLUMN, ", ".join(sorted(missing)))
+        raise missing_columns(sorted(missing))
     prefix = banks["prefix"].astype(str).str.replace(r"[\s\-().]", "", regex=True)
     listed = pd.to_numeric(banks["listed"], errors="coerce")
     for pos in range(len(banks)):
         row = pos + first_row
         if not _PREFIX.match(prefix.iloc[pos]):
-            raise SamplingError(
-                ErrorCode.RDD_INPUT, "prefix must be '+' and digits", row=row, column="prefix"
+            raise SamplingError.one(
+                ErrorCode.RDD_INPUT,
+                N_("invalid RDD bank table: prefix must be '+' and digits"),
+                Place(row=row, column="prefix"),
             )
         value = listed.iloc[pos]
         if not (np.isfinite(value) and value >= 0 and value == int(value)):
-            raise SamplingError(
-                ErrorCode.RDD_INPUT, "listed must be a whole number ≥ 0", row=row, column="listed"
+            raise SamplingError.one(
+                ErrorCode.RDD_INPUT,
+                N_("invalid RDD bank table: listed must be a whole number ≥ 0"),
+                Place(row=row, column="listed"),
             )
     repeated = prefix.duplicated()
     if repeated.any():
         pos = int(np.flatnonzero(repeated)[0])
-        raise SamplingError(
-            ErrorCode.RDD_INPUT, "bank listed twice", row=pos + first_row, column="prefix"
+        raise SamplingError.one(
+            ErrorCode.RDD_INPUT,
+            N_("invalid RDD bank table: bank listed twice"),
+            Place(row=pos + first_row, column="prefix"),
         )
     return pd.DataFrame({"prefix": prefix.to_numpy(), "listed": listed.astype(int).to_numpy()})
 
@@ -66,8 +73,15 @@ def rdd_sample(
     kept = table[table["listed"] >= min_listed].reset_index(drop=True)
     size = 100 * len(kept)
     if not 0 <= n <= size:
-        raise SamplingError(
-            ErrorCode.RDD_INPUT, f"n = {n} but the {len(kept)} bank(s) kept hold {size} numbers"
+        raise SamplingError.one(
+            ErrorCode.RDD_INPUT,
+            N_(
+                "invalid RDD bank table: n = %(n)s but the %(banks)s bank(s) kept hold "
+                "%(size)s numbers"
+            ),
+            n=n,
+            banks=len(kept),
+            size=size,
         )
     rng = as_generator(random)
     drawn = np.sort(rng.choice(size, size=n, replace=False))
@@ -77,7 +91,7 @@ def rdd_sample(
     good = [
         (num, p) for num, p in zip(numbers, prefixes, strict=True) if not _failed(outcomes[num])
     ]
-    bad = [(num, outcomes[num].message) for num in numbers if _failed(outcomes[num])]
+    bad = [(num, outcomes[num].problem.message) for num in numbers if _failed(outcomes[num])]
     pi = n / size if size else 0.0
     result = pd.DataFrame(
         {

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cati.problems import N_
 from sampling.errors import ErrorCode, SamplingError
 from sampling.randomness import RandomState, as_generator
 from sampling.spacefilling import random_curve_order
@@ -32,7 +33,12 @@ def assign_replicates(
 ) -> pd.DataFrame:
     """The sample with a `replicate` column 1..k; replicates are released in that order."""
     if not 1 <= k <= max(len(sample), 1):
-        raise SamplingError(ErrorCode.DESIGN_INPUT, f"{k} replicates for {len(sample)} units")
+        raise SamplingError.one(
+            ErrorCode.DESIGN_INPUT,
+            N_("invalid design input: %(k)s replicates for %(units)s units"),
+            k=k,
+            units=len(sample),
+        )
     rng = as_generator(random)
     keys = [strata] if isinstance(strata, str) else list(strata or [])
     labels = (

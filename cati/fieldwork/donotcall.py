@@ -30,7 +30,7 @@ def add_numbers(
             normalized.append(normalize_phone(raw, region).e164)
         except SamplingError as exc:
             raise CatiError(
-                ErrorCode.DNC_NUMBER_INVALID, position=position, reason=exc.message
+                ErrorCode.DNC_NUMBER_INVALID, position=position, reason=exc.problem.message
             ) from None
     added = list_numbers(session, normalized, reason)
     audit.record(

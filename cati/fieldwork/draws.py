@@ -25,7 +25,6 @@ from cati.fieldwork.sample_import import parse_sample, read_csv
 from cati.models import PendingDraw, Project, User
 from sampling.designs import WEIGHT
 from sampling.drawing import DrawnSample, DrawSettings, coordinate_columns, draw_sample
-from sampling.errors import SamplingError
 from sampling.frames import SOURCE_ROW, FrameSpec, read_table, validate_frame
 from sampling.quality import shares_beside_frame
 from sampling.replicates import release_plan
@@ -83,24 +82,19 @@ def make_draw(
 def _draw(
     path: Path, frame_name: str, choices: FrameChoices, settings: DrawSettings
 ) -> DrawnSample:
-    try:
-        table, first_row = read_table(path)
-        latitude, longitude = coordinate_columns(table.columns, choices.latitude, choices.longitude)
-        spec = FrameSpec(
-            strata=choices.strata,
-            latitude=latitude,
-            longitude=longitude,
-            # A frame's own time zones are used when it has the column the CLI names.
-            time_zone=TIME_ZONE if TIME_ZONE in table.columns else None,
-            auxiliary=settings.numeric_columns,
-            region=choices.region,
-        )
-        frame = validate_frame(table, spec, file=frame_name, first_row=first_row)
-        return draw_sample(frame, settings)
-    except SamplingError as exc:
-        if exc.file:  # the upload's temporary path means nothing to the researcher
-            exc.file = frame_name
-        raise
+    table, first_row = read_table(path, name=frame_name)
+    latitude, longitude = coordinate_columns(table.columns, choices.latitude, choices.longitude)
+    spec = FrameSpec(
+        strata=choices.strata,
+        latitude=latitude,
+        longitude=longitude,
+        # A frame's own time zones are used when it has the column the CLI names.
+        time_zone=TIME_ZONE if TIME_ZONE in table.columns else None,
+        auxiliary=settings.numeric_columns,
+        region=choices.region,
+    )
+    frame = validate_frame(table, spec, file=frame_name, first_row=first_row)
+    return draw_sample(frame, settings)
 
 
 def _summary(drawn: DrawnSample) -> dict:

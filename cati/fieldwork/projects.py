@@ -21,6 +21,7 @@ from cati.fieldwork.rules import CallingRules, next_opening
 from cati.fieldwork.sample_import import CaseRecord, SampleError
 from cati.models import Case, Outcome, Phone, Project, ProjectMember, User
 from cati.models.fieldwork import PROJECT_STATUSES
+from cati.problems import Place
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{2,40}$")
 # Dispatch hands out no case of a project in these states (inbound calls still reach it).
@@ -362,8 +363,7 @@ def import_cases(
             [
                 CatiError(
                     ErrorCode.SAMPLE_CASE_EXISTS,
-                    file=file_name,
-                    row=r.row,
+                    Place(file=file_name, row=r.row),
                     case=r.external_id,
                     project=project.code,
                 )

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from cati.errors import CatiError, ErrorCode
+from cati.errors import CatiError, CatiErrors, ErrorCode
+from cati.problems import Place
 from sampling.errors import SamplingError
 from sampling.frames import reader_failure
 from sampling.phones import normalize_phone
@@ -29,16 +30,8 @@ IGNORED = {"source_row", "phone_kind"}
 MAX_PROBLEMS_REPORTED = 50
 
 
-class SampleError(CatiError):
+class SampleError(CatiErrors):
     """A sample file with problems; ``problems`` lists each one with its place."""
-
-    def __init__(self, problems: list[CatiError]) -> None:
-        first = problems[0]
-        super().__init__(first.code, **first.params)
-        self.problems = [p.problem for p in problems]
-        more = len(problems) - 1
-        if more:
-            self.args = (f"{self.args[0]} (and {more} more problems)",)
 
 
 @dataclass
@@ -67,7 +60,11 @@ def read_table(path: Path) -> pd.DataFrame:
         return read_csv(path)
     except Exception as exc:  # whatever pandas' readers hit in a damaged file: see frames.py
         raise SampleError(
-            [CatiError(ErrorCode.SAMPLE_UNREADABLE, file=path.name, reason=reader_failure(exc))]
+            [
+                CatiError(
+                    ErrorCode.SAMPLE_UNREADABLE, Place(file=path.name), reason=reader_failure(exc)
+                )
+            ]
         ) from None
 
 
@@ -95,7 +92,10 @@ def parse_sample(
         missing.append("phone (or phone_1, phone_2, … or phones)")
     if missing:
         raise SampleError(
-            [CatiError(ErrorCode.SAMPLE_COLUMN_MISSING, file=file_name, column=c) for c in missing]
+            [
+                CatiError(ErrorCode.SAMPLE_COLUMN_MISSING, Place(file=file_name), column=c)
+                for c in missing
+            ]
         )
     extra = [c for c in columns if c not in KNOWN | IGNORED and c not in phone_columns]
 
@@ -106,7 +106,9 @@ def parse_sample(
     def problem(row: int, column: str, reason: str) -> None:
         problems.append(
             CatiError(
-                ErrorCode.SAMPLE_ROW_INVALID, file=file_name, row=row, column=column, reason=reason
+                ErrorCode.SAMPLE_ROW_INVALID,
+                Place(file=file_name, row=row, column=column),
+                reason=reason,
             )
         )
 
@@ -120,8 +122,7 @@ def parse_sample(
             problems.append(
                 CatiError(
                     ErrorCode.SAMPLE_DUPLICATE_CASE,
-                    file=file_name,
-                    row=row,
+                    Place(file=file_name, row=row),
                     case=case_id,
                     first=first_row[case_id],
                 )
@@ -142,7 +143,7 @@ def parse_sample(
             try:
                 phone = normalize_phone(raw, region)
             except SamplingError as exc:
-                problem(row, column, exc.message)
+                problem(row, column, exc.problem.message)
                 continue
             if phone.e164 not in seen:
                 seen.add(phone.e164)
@@ -177,6 +178,6 @@ def parse_sample(
         raise SampleError(problems)
     if not records:
         raise SampleError(
-            [CatiError(ErrorCode.SAMPLE_UNREADABLE, file=file_name, reason="no rows")]
+            [CatiError(ErrorCode.SAMPLE_UNREADABLE, Place(file=file_name), reason="no rows")]
         )
     return records

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from cati.stats.errors import StatsError, require_columns
+from cati.problems import N_
+from cati.stats.errors import ErrorCode, StatsError, require_columns
 
 CATEGORIES = ("I", "P", "R", "NC", "O", "UH", "UO", "NE")
 
@@ -45,7 +46,11 @@ def category_of(code: str) -> str:
     for prefix, category in _CODE_PREFIXES:
         if text.startswith(prefix):
             return category
-    raise StatsError(f"AAPOR code {code!r} is not a known final disposition (1.1 to 4.x)")
+    raise StatsError(
+        ErrorCode.DISPOSITION_UNKNOWN,
+        N_("AAPOR code %(code)r is not a known final disposition (1.1 to 4.x)"),
+        code=code,
+    )
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,12 @@ class DispositionCounts:
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
             if value < 0:
-                raise StatsError(f"disposition count {name} is {value}; counts cannot be negative")
+                raise StatsError(
+                    ErrorCode.DISPOSITION_COUNT_NEGATIVE,
+                    N_("disposition count %(name)s is %(value)s; counts cannot be negative"),
+                    name=name,
+                    value=value,
+                )
 
     @property
     def estimated_e(self) -> float:
@@ -88,7 +98,9 @@ def outcome_rates(counts: DispositionCounts, e: float | None = None) -> dict[str
     if e is None:
         e = counts.estimated_e
     if not 0 <= e <= 1:
-        raise StatsError(f"e must be between 0 and 1; got {e}")
+        raise StatsError(
+            ErrorCode.ELIGIBILITY_SHARE, N_("e must be between 0 and 1; got %(e)s"), e=e
+        )
     c = counts
     interviews = c.I + c.P
     eligible_non = c.R + c.NC + c.O

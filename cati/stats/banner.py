@@ -19,8 +19,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from cati.problems import N_
 from cati.stats.design import SurveyDesign
-from cati.stats.errors import StatsError, require_columns
+from cati.stats.errors import ErrorCode, StatsError, require_columns
 from cati.stats.raoscott import RaoScottResult, rao_scott
 from cati.stats.significance import TestSettings, column_letter, mean_letters, proportion_letters
 
@@ -162,7 +163,12 @@ def _categories_of(series: pd.Series, declared: Categories, owner: str) -> Categ
     known = {code for code, _ in declared}
     for value in observed:
         if value not in known:
-            raise StatsError(f"{owner!r} has value {value!r} that is not among its categories")
+            raise StatsError(
+                ErrorCode.CATEGORY_UNKNOWN,
+                N_("%(variable)r has value %(value)r that is not among its categories"),
+                variable=owner,
+                value=value,
+            )
     return declared
 
 
@@ -214,7 +220,11 @@ def _question_rows(frame: pd.DataFrame, q: Question) -> _Rows:
             unknown = [m for m in net.members if m not in option_index]
             if unknown:
                 raise StatsError(
-                    f"net {net.label!r} of {q.name!r} names unknown option {unknown[0]!r}"
+                    ErrorCode.NET_MEMBER_UNKNOWN,
+                    N_("net %(net)r of %(variable)r names unknown option %(member)r"),
+                    net=net.label,
+                    variable=q.name,
+                    member=unknown[0],
                 )
             cols.append(chosen[:, [option_index[m] for m in net.members]].any(axis=1))
             labels.append((net.label, "net"))
@@ -236,7 +246,13 @@ def _question_rows(frame: pd.DataFrame, q: Question) -> _Rows:
         members = pd.Index(code_list).get_indexer(list(net.members))
         if (members < 0).any():
             bad = net.members[int(np.flatnonzero(members < 0)[0])]
-            raise StatsError(f"net {net.label!r} of {q.name!r} names unknown category {bad!r}")
+            raise StatsError(
+                ErrorCode.NET_MEMBER_UNKNOWN,
+                N_("net %(net)r of %(variable)r names unknown category %(member)r"),
+                net=net.label,
+                variable=q.name,
+                member=bad,
+            )
         cols.append(np.isin(codes, members))
         labels.append((net.label, "net"))
     values = None
@@ -272,7 +288,10 @@ def banner_table(
         w = np.ones(len(frame))
         design = SurveyDesign.from_weights(w)
     if len(w) != len(frame):
-        raise StatsError("the design has a different number of respondents than the data")
+        raise StatsError(
+            ErrorCode.SIZE_MISMATCH,
+            N_("the design has a different number of respondents than the data"),
+        )
     columns, membership, groups, banner_codes = _banner_columns(frame, banner)
     context = _Context(w, membership, groups, banner, banner_codes, design, settings, chi_square)
     blocks = [_block(q, _question_rows(frame, q), context) for q in questions]

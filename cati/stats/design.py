@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cati.stats.errors import StatsError, require_columns
+from cati.problems import N_
+from cati.stats.errors import ErrorCode, StatsError, require_columns
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,11 @@ class SurveyDesign:
             codes, labels = np.zeros(n, dtype=np.intp), ("all",)
         else:
             if frame[strata].isna().any():
-                raise StatsError(f"stratum variable {strata!r} has missing values")
+                raise StatsError(
+                    ErrorCode.STRATUM_MISSING,
+                    N_("stratum variable %(variable)r has missing values"),
+                    variable=strata,
+                )
             raw_codes, raw_labels = pd.factorize(frame[strata])
             codes, labels = raw_codes.astype(np.intp), tuple(raw_labels)
         n_h = np.bincount(codes, minlength=len(labels)).astype(float)
@@ -61,18 +66,35 @@ class SurveyDesign:
         if fpc is not None:
             values = frame[fpc].to_numpy(dtype=float)
             if np.isnan(values).any() or (values <= 0).any():
-                raise StatsError(f"fpc variable {fpc!r} must be positive and not missing")
+                raise StatsError(
+                    ErrorCode.FPC_INVALID,
+                    N_("fpc variable %(variable)r must be positive and not missing"),
+                    variable=fpc,
+                )
             for h, label in enumerate(labels):
                 in_h = values[codes == h]
                 if np.ptp(in_h) > 0:
-                    raise StatsError(f"fpc variable {fpc!r} varies within stratum {label!r}")
+                    raise StatsError(
+                        ErrorCode.FPC_INVALID,
+                        N_("fpc variable %(variable)r varies within stratum %(stratum)r"),
+                        variable=fpc,
+                        stratum=label,
+                    )
             fraction = np.where(values > 1, n_h[codes] / values, values)
             if (fraction > 1).any():
-                raise StatsError(f"fpc variable {fpc!r} gives a stratum larger than its population")
+                raise StatsError(
+                    ErrorCode.FPC_INVALID,
+                    N_("fpc variable %(variable)r gives a stratum larger than its population"),
+                    variable=fpc,
+                )
         if weights is not None:
             w = frame[weights].to_numpy(dtype=float)
             if not np.all(np.isfinite(w)) or (w < 0).any():
-                raise StatsError(f"weight variable {weights!r} has missing or negative values")
+                raise StatsError(
+                    ErrorCode.WEIGHTS_INVALID,
+                    N_("weight variable %(variable)r has missing or negative values"),
+                    variable=weights,
+                )
         elif fpc is not None:
             w = 1.0 / fraction
         else:
@@ -84,7 +106,9 @@ class SurveyDesign:
         cls, w: np.ndarray, codes: np.ndarray, labels: tuple, fraction: np.ndarray
     ) -> SurveyDesign:
         if not np.all(np.isfinite(w)) or (w < 0).any():
-            raise StatsError("weights must be finite and not negative")
+            raise StatsError(
+                ErrorCode.WEIGHTS_INVALID, N_("weights must be finite and not negative")
+            )
         return cls(w, codes, labels, fraction)
 
     @property
@@ -102,8 +126,12 @@ class SurveyDesign:
         single = np.flatnonzero(n_h == 1)
         if single.size:
             raise StatsError(
-                f"stratum {self.stratum_labels[single[0]]!r} has one respondent; "
-                "its variance cannot be estimated: merge it with another stratum"
+                ErrorCode.SINGLE_RESPONDENT_STRATUM,
+                N_(
+                    "stratum %(stratum)r has one respondent; its variance cannot be "
+                    "estimated: merge it with another stratum"
+                ),
+                stratum=self.stratum_labels[single[0]],
             )
         fraction = np.zeros(len(n_h))
         fraction[self.strata] = self.sampling_fraction  # constant within a stratum

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cati.problems import N_
 from cati.stats.design import SurveyDesign
-from cati.stats.errors import StatsError
+from cati.stats.errors import ErrorCode, StatsError
 from cati.stats.weighting import kish_effective_base
 
 ArrayLike = Sequence[float] | np.ndarray | pd.Series
@@ -51,7 +52,12 @@ def _quantile(level: float, df: float | None) -> float:
 def _values(design: SurveyDesign, y: ArrayLike) -> np.ndarray:
     values = np.asarray(y, dtype=float)
     if values.shape != (design.size,):
-        raise StatsError(f"expected {design.size} values, one per respondent; got {values.shape}")
+        raise StatsError(
+            ErrorCode.SIZE_MISMATCH,
+            N_("expected %(size)s values, one per respondent; got %(shape)s"),
+            size=design.size,
+            shape=values.shape,
+        )
     return values
 
 
@@ -73,7 +79,9 @@ def _mean_and_se(design: SurveyDesign, values: np.ndarray) -> tuple[float, float
     w = design.weights * valid
     base = float(w.sum())
     if base <= 0:
-        raise StatsError("no respondent with a value and a positive weight")
+        raise StatsError(
+            ErrorCode.NO_RESPONDENTS, N_("no respondent with a value and a positive weight")
+        )
     y = np.where(valid, values, 0.0)
     mean = float((w * y).sum() / base)
     u = w * (y - mean) / base
@@ -129,7 +137,9 @@ def survey_proportion(
     values = _values(design, indicator)
     observed = values[~np.isnan(values)]
     if not np.isin(observed, (0.0, 1.0)).all():
-        raise StatsError("a proportion needs 0/1 (or boolean) values")
+        raise StatsError(
+            ErrorCode.PROPORTION_VALUES, N_("a proportion needs 0/1 (or boolean) values")
+        )
     p, se, n = _mean_and_se(design, values)
     if method == "wilson":
         n_star = p * (1 - p) / se**2 if se > 0 else float(n)
@@ -140,7 +150,11 @@ def survey_proportion(
         q = _quantile(level, df)
         low, high = p - q * se, p + q * se
     else:
-        raise StatsError(f"unknown interval method {method!r}: use wilson, logit or wald")
+        raise StatsError(
+            ErrorCode.INTERVAL_METHOD,
+            N_("unknown interval method %(method)r: use wilson, logit or wald"),
+            method=method,
+        )
     return Estimate(p, se, low, high, level, n)
 
 
@@ -201,7 +215,11 @@ def weighted_frequencies(
     codes = pd.Index(cats).get_indexer(series[valid])
     unknown = np.flatnonzero(codes < 0)
     if unknown.size:
-        raise StatsError(f"value {series[valid].iloc[unknown[0]]!r} is not among the categories")
+        raise StatsError(
+            ErrorCode.CATEGORY_UNKNOWN,
+            N_("value %(value)r is not among the categories"),
+            value=series[valid].iloc[unknown[0]],
+        )
     wv = w[valid]
     counts = np.bincount(codes, minlength=len(cats))
     weighted = np.bincount(codes, weights=wv, minlength=len(cats))

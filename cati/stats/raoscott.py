@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from cati.problems import N_
 from cati.stats.design import SurveyDesign
-from cati.stats.errors import StatsError
+from cati.stats.errors import ErrorCode, StatsError
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,10 @@ def rao_scott(design: SurveyDesign, rows: np.ndarray, cols: np.ndarray) -> RaoSc
     col_levels = np.unique(cols[valid])
     nr, nc = len(row_levels), len(col_levels)
     if nr < 2 or nc < 2:
-        raise StatsError("a chi-square test needs at least two rows and two columns with data")
+        raise StatsError(
+            ErrorCode.TABLE_TOO_SMALL,
+            N_("a chi-square test needs at least two rows and two columns with data"),
+        )
     r = np.searchsorted(row_levels, np.where(valid, rows, row_levels[0]))
     c = np.searchsorted(col_levels, np.where(valid, cols, col_levels[0]))
     cell = r + nr * c  # rows vary fastest, as in R's expand.grid

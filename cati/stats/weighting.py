@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cati.stats.errors import WeightingError, require_columns
+from cati.problems import N_
+from cati.stats.errors import ErrorCode, WeightingError, require_columns
 
 Targets = Mapping[Hashable, float]
 
@@ -30,7 +31,12 @@ def design_weights(inclusion_probabilities: Sequence[float] | np.ndarray | pd.Se
     bad = ~((pi > 0) & (pi <= 1))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise WeightingError(f"inclusion probability at row {i} is {pi[i]!r}; it must be in (0, 1]")
+        raise WeightingError(
+            ErrorCode.INCLUSION_PROBABILITY,
+            N_("inclusion probability at row %(row)s is %(pi)r; it must be in (0, 1]"),
+            row=i,
+            pi=pi[i],
+        )
     return 1.0 / pi
 
 
@@ -66,7 +72,9 @@ def nonresponse_adjustment(
     empty = np.flatnonzero((resp <= 0) & (total > 0))
     if empty.size:
         raise WeightingError(
-            f"nonresponse cell {labels[empty[0]]!r} has no respondents; collapse it with another"
+            ErrorCode.EMPTY_CELL,
+            N_("nonresponse cell %(cell)r has no respondents; collapse it with another"),
+            cell=labels[empty[0]],
         )
     factor = np.divide(total, resp, out=np.zeros_like(total), where=resp > 0)
     return np.where(r, w * factor[codes], 0.0)
@@ -76,10 +84,19 @@ def _target_totals(variable: str, targets: Targets, total: float) -> dict[Hashab
     """Targets as absolute totals: shares (sum 1 or 100) are scaled to ``total``."""
     values = {k: float(v) for k, v in targets.items()}
     if any(not np.isfinite(v) or v < 0 for v in values.values()):
-        raise WeightingError(f"targets of {variable!r} must be finite and not negative")
+        raise WeightingError(
+            ErrorCode.TARGETS_INVALID,
+            N_("targets of %(variable)r must be finite and not negative"),
+            variable=variable,
+        )
     s = sum(values.values())
     if s <= 0:
-        raise WeightingError(f"targets of {variable!r} sum to {s}; they must sum to more than 0")
+        raise WeightingError(
+            ErrorCode.TARGETS_INVALID,
+            N_("targets of %(variable)r sum to %(sum)s; they must sum to more than 0"),
+            variable=variable,
+            sum=s,
+        )
     for scale in (1.0, 100.0):
         if abs(s - scale) <= SHARE_TOLERANCE * scale:
             return {k: v / s * total for k, v in values.items()}
@@ -96,8 +113,14 @@ def _codes(frame: pd.DataFrame, variable: str, categories: list[Hashable]) -> np
     if missing.size:
         value = frame[variable].iloc[missing[0]]
         raise WeightingError(
-            f"variable {variable!r} has value {value!r} (row {frame.index[missing[0]]!r}) "
-            "that has no target; add a target or recode it"
+            ErrorCode.VALUE_WITHOUT_TARGET,
+            N_(
+                "variable %(variable)r has value %(value)r (row %(row)r) that has no target; "
+                "add a target or recode it"
+            ),
+            variable=variable,
+            value=value,
+            row=frame.index[missing[0]],
         )
     return codes
 
@@ -111,7 +134,10 @@ def _start_weights(frame: pd.DataFrame, weights: object) -> np.ndarray:
     else:
         w = np.asarray(weights, dtype=float)
     if w.shape != (len(frame),) or not np.all(np.isfinite(w)) or (w < 0).any():
-        raise WeightingError("starting weights must be one finite, non-negative value per row")
+        raise WeightingError(
+            ErrorCode.START_WEIGHTS,
+            N_("starting weights must be one finite, non-negative value per row"),
+        )
     return w
 
 
@@ -141,7 +167,12 @@ def poststratify(
     target = np.array([cell_totals[c] for c in cells])
     empty = np.flatnonzero((achieved <= 0) & (target > 0))
     if empty.size:
-        raise WeightingError(f"post-stratum {cells[empty[0]]!r} of {label!r} has no respondents")
+        raise WeightingError(
+            ErrorCode.EMPTY_CELL,
+            N_("post-stratum %(cell)r of %(variable)r has no respondents"),
+            cell=cells[empty[0]],
+            variable=label,
+        )
     factor = np.divide(target, achieved, out=np.zeros_like(target), where=achieved > 0)
     return w * factor[codes]
 
@@ -187,10 +218,14 @@ def rake(
     every cycle (bounded raking); the report then says whether the margins could still be met.
     """
     if not margins:
-        raise WeightingError("raking needs at least one margin")
+        raise WeightingError(ErrorCode.RAKING_SETTINGS, N_("raking needs at least one margin"))
     require_columns(frame.columns, list(margins))
     if bounds is not None and not 0 <= bounds[0] < 1 < bounds[1]:
-        raise WeightingError(f"raking bounds {bounds!r} must satisfy 0 <= lower < 1 < upper")
+        raise WeightingError(
+            ErrorCode.RAKING_SETTINGS,
+            N_("raking bounds %(bounds)r must satisfy 0 <= lower < 1 < upper"),
+            bounds=bounds,
+        )
     w0 = _start_weights(frame, weights)
     grand_total = float(w0.sum()) if total is None else float(total)
     specs: list[tuple[str, np.ndarray, np.ndarray]] = []
@@ -203,8 +238,10 @@ def rake(
         empty = np.flatnonzero((present <= 0) & (target > 0))
         if empty.size:
             raise WeightingError(
-                f"category {categories[empty[0]]!r} of {variable!r} has a target "
-                "but no respondents with weight"
+                ErrorCode.EMPTY_CELL,
+                N_("category %(cell)r of %(variable)r has a target but no respondents with weight"),
+                cell=categories[empty[0]],
+                variable=variable,
             )
         specs.append((variable, codes, target))
     sums = {v: float(t.sum()) for v, _, t in specs}
@@ -212,12 +249,23 @@ def rake(
     for variable, s in sums.items():
         if abs(s - first_sum) > SHARE_TOLERANCE * max(first_sum, 1.0):
             raise WeightingError(
-                f"targets of {variable!r} sum to {s:g} but those of {first!r} sum to "
-                f"{first_sum:g}; all margins must describe the same total"
+                ErrorCode.TARGETS_INVALID,
+                N_(
+                    "targets of %(variable)r sum to %(sum)s but those of %(first)r sum to "
+                    "%(first_sum)s; all margins must describe the same total"
+                ),
+                variable=variable,
+                sum=f"{s:g}",
+                first=first,
+                first_sum=f"{first_sum:g}",
             )
     if total is not None and abs(first_sum - grand_total) > SHARE_TOLERANCE * max(first_sum, 1.0):
         raise WeightingError(
-            f"targets of {first!r} sum to {first_sum:g}, not to the total {grand_total:g} asked for"
+            ErrorCode.TARGETS_INVALID,
+            N_("targets of %(variable)r sum to %(sum)s, not to the total %(total)s asked for"),
+            variable=first,
+            sum=f"{first_sum:g}",
+            total=f"{grand_total:g}",
         )
 
     def errors(w: np.ndarray) -> dict[str, float]:
@@ -271,9 +319,17 @@ def trim_weights(
     """
     w = np.asarray(weights, dtype=float).copy()
     if upper is not None and upper <= 1:
-        raise WeightingError(f"trimming cap {upper} × mean must be above 1")
+        raise WeightingError(
+            ErrorCode.TRIMMING_SETTINGS,
+            N_("trimming cap %(upper)s × mean must be above 1"),
+            upper=upper,
+        )
     if lower is not None and not 0 <= lower < 1:
-        raise WeightingError(f"trimming floor {lower} × mean must be in [0, 1)")
+        raise WeightingError(
+            ErrorCode.TRIMMING_SETTINGS,
+            N_("trimming floor %(lower)s × mean must be in [0, 1)"),
+            lower=lower,
+        )
     total = w.sum()
     mean = total / len(w) if len(w) else 0.0
     hi = upper * mean if upper is not None else np.inf

@@ -422,12 +422,8 @@ def draw(code: str):
         except SamplingError as exc:
             db.session().rollback()
             field = form.design if exc.code in DESIGN_ERRORS else form.file
-            report = exc.report
-            problems = report.lines(limit=MAX_PROBLEMS_SHOWN) if report is not None else []
-            # With the problems listed beside the form, the field says only what happened.
-            field.errors = [
-                SamplingError(exc.code, file=exc.file).message if problems else exc.message
-            ]
+            problems = [p.translated(gettext) for p in exc.row_problems[:MAX_PROBLEMS_SHOWN]]
+            field.errors = [exc.problem.translated(gettext)]
             return _page(project, 400, draw=form, draw_problems=problems)
     return redirect(url_for("research.draw_preview", code=code, draw_id=pending.id))
 

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from cati import db
 from cati import weighting_targets as wt
 from cati.models import Project
+from cati.problems import Place
 from cati.web.access import member_project
 from cati.web.research import MAX_PROBLEMS_SHOWN, ButtonForm, _me, bp
 
@@ -86,14 +87,12 @@ def weighting_variable(code: str):
         for i, (c, t) in enumerate(zip(categories, targets, strict=False))
         if c.strip() or t.strip()
     ]
-    rows = [
-        wt.TargetRow(name, c, t, place=gettext("row %(n)s", n=i + 1), index=i)
-        for i, c, t in entered
-    ]
+    rows = [wt.TargetRow(name, c, t, place=Place(row=i + 1), index=i) for i, c, t in entered]
     known = wt.weighting_variables(db.session(), project)
     try:
         if not rows:
-            raise wt.TargetsError([wt.target_problem(name, "target", "give at least one target")])
+            nothing = wt.target_problem(Place(), "target", "give at least one target")
+            raise wt.TargetsError([nothing])
         checked = wt.check_rows(rows, known)
     except wt.TargetsError as exc:
         row_errors: dict[int, list[str]] = {}

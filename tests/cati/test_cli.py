@@ -183,8 +183,8 @@ def test_a_bad_sample_lists_every_problem_and_creates_no_project(run, tmp_path, 
     sample.write_text("case_id,phone\nS1,123\nS1,+1 202 555 0111\n")
     result = run("project", "create", "BAD", "--name", "Bad", "--sample", str(sample))
     assert result.exit_code == 1
-    assert "bad.csv, row 2, column phone" in result.output
-    assert "bad.csv, row 3: case id S1 appears again" in result.output
+    assert "bad.csv, row 2, column 'phone'" in result.output
+    assert "bad.csv, row 3: E2304 case id S1 appears again" in result.output
     assert "nothing was imported" in result.output
     assert db.scalars(select(Project)).all() == []
 

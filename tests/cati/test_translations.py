@@ -6,6 +6,8 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 CATALOGUES = Path(__file__).parents[2] / "cati" / "translations"
+# The packages whose messages the catalogue carries, as babel.cfg lists them.
+PACKAGES = (CATALOGUES.parent, CATALOGUES.parents[1] / "sampling")
 
 
 def translated(message) -> bool:
@@ -29,14 +31,16 @@ def test_every_spanish_message_is_translated_and_compiled():
 
 
 def test_every_string_in_the_code_has_a_spanish_translation():
-    """Extracts the UI strings as `make translations` does; a new one must be translated."""
+    """Extracts the UI and problem strings as `make translations` does; a new one must be
+    translated."""
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "N_": None}
     method_map = [("**/web/templates/**.html", "jinja2"), ("**.py", "python")]
     found = {
         message[2] if isinstance(message[2], str) else message[2][0]
-        for message in extract_from_dir(CATALOGUES.parent, method_map=method_map, keywords=keywords)
+        for package in PACKAGES
+        for message in extract_from_dir(package, method_map=method_map, keywords=keywords)
     }
     with open(CATALOGUES / "es/LC_MESSAGES/messages.po", "rb") as fh:
         done = {m.id[0] if m.pluralizable else m.id for m in read_po(fh) if m.id and translated(m)}

@@ -12,6 +12,7 @@ from cati import questionnaire_store, reporting
 from cati import weighting_targets as wt
 from cati.errors import CatiError, ErrorCode
 from cati.models import AuditEntry, Interview
+from cati.problems import Place
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.cati.test_reporting import text_of
 
@@ -53,7 +54,7 @@ def klemens(db):
 
 def rows(*triples: tuple[str, str, str]) -> list[wt.TargetRow]:
     return [
-        wt.TargetRow(v, c, t, place=f"row {i + 2}", index=i + 2)
+        wt.TargetRow(v, c, t, place=Place(row=i + 2), index=i + 2)
         for i, (v, c, t) in enumerate(triples)
     ]
 
@@ -98,15 +99,15 @@ def test_bad_targets_are_refused_naming_row_and_column(db, klemens, triples, pla
         wt.check_rows(rows(*triples), wt.weighting_variables(db, klemens))
     first = caught.value.problems[0]
     assert first.code is ErrorCode.TARGET_INVALID
-    assert (first.params["place"], first.params["column"]) == (place, column)
+    assert (f"row {first.place.row}", first.place.column) == (place, column)
 
 
 def test_a_targets_file_names_its_rows_and_missing_columns():
     content = b"variable;category;target\nrow;r1;0.4\n\nrow;r2;0.6\n"
     parsed = wt.read_csv(content, "t.csv")
     assert [(r.category, r.target, r.place) for r in parsed] == [
-        ("r1", "0.4", "t.csv, row 2"),
-        ("r2", "0.6", "t.csv, row 4"),
+        ("r1", "0.4", Place(file="t.csv", row=2)),
+        ("r2", "0.6", Place(file="t.csv", row=4)),
     ]
     with pytest.raises(wt.TargetsError) as caught:
         wt.read_csv(b"variable,share\nrow,1\n", "t.csv")

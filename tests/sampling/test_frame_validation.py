@@ -21,7 +21,7 @@ def _csv(tmp_path, rows, name="frame.csv"):
 
 
 def _codes(error: SamplingError) -> list[tuple[int, str, str]]:
-    return [(i.row, i.column, i.code.code) for i in error.report.issues]
+    return [(p.place.row, p.place.column, p.code) for p in error.row_problems]
 
 
 def test_good_csv_is_imported_with_e164_kind_and_time_zones(tmp_path):
@@ -51,8 +51,8 @@ def test_errors_name_the_row_as_seen_in_the_csv_and_refuse_the_whole_frame(tmp_p
         (6, "lat", "S105"),
         (7, "lon", "S104"),
     ]
-    assert "frame.csv, row 3, column 'phone'" in err.value.report.lines()[0]
-    assert "frame.csv" in err.value.message and "[S130]" in err.value.message
+    assert "frame.csv, row 3, column 'phone'" in str(err.value.row_problems[0])
+    assert "frame.csv" in str(err.value.problem) and "S130" in str(err.value.problem)
 
 
 def test_blank_lines_keep_the_following_row_numbers_true_to_the_file(tmp_path):
@@ -65,7 +65,7 @@ def test_blank_lines_keep_the_following_row_numbers_true_to_the_file(tmp_path):
     )
     with pytest.raises(SamplingError) as err:
         load_frame(path, SPEC)
-    rows = {issue.row for issue in err.value.report.issues}
+    rows = {problem.place.row for problem in err.value.row_problems}
     assert rows == {3, 4}  # the blank line is row 3 and is reported, h2 is row 4
 
 
@@ -81,9 +81,9 @@ def test_duplicate_phone_is_an_error_on_the_later_row_naming_the_first(tmp_path)
     rows = [*GOOD, {**GOOD[1], "id": "h4", "phone": "+1 212 555 0102"}]
     with pytest.raises(SamplingError) as err:
         load_frame(_csv(tmp_path, rows), SPEC)
-    (issue,) = err.value.report.issues
-    assert (issue.row, issue.code) == (5, ErrorCode.PHONE_DUPLICATE)
-    assert "first in row 3" in issue.detail
+    (problem,) = err.value.row_problems
+    assert (problem.place.row, problem.code) == (5, ErrorCode.PHONE_DUPLICATE)
+    assert "first in row 3" in problem.message
 
 
 def test_duplicate_id_is_an_error(tmp_path):
@@ -96,7 +96,7 @@ def test_duplicate_id_is_an_error(tmp_path):
 def test_do_not_call_numbers_are_suppressed_not_errors(tmp_path):
     frame = load_frame(_csv(tmp_path, GOOD), SPEC, do_not_call=["(202) 555-0101"])
     assert frame.data["id"].tolist() == ["h2", "h3"]
-    assert [s.row for s in frame.report.suppressed] == [2]
+    assert [s.place.row for s in frame.report.suppressed] == [2]
     assert frame.report.ok
 
 
@@ -138,7 +138,7 @@ def test_missing_declared_column_is_refused_before_reading_rows(tmp_path):
     with pytest.raises(SamplingError) as err:
         load_frame(_csv(tmp_path, GOOD), FrameSpec(strata=("province",)))
     assert err.value.code is ErrorCode.MISSING_COLUMN
-    assert "province" in err.value.message
+    assert "province" in str(err.value)
 
 
 def test_xlsx_rows_are_numbered_like_the_spreadsheet(tmp_path):
@@ -234,4 +234,4 @@ def test_a_damaged_spreadsheet_is_a_file_format_error_naming_the_file(tmp_path):
     with pytest.raises(SamplingError) as err:
         load_frame(path, SPEC)
     assert err.value.code is ErrorCode.FILE_FORMAT
-    assert err.value.file == str(path)
+    assert err.value.problem.place.file == str(path)

@@ -47,7 +47,8 @@ def test_bad_bank_table_names_the_row():
     bad = pd.DataFrame({"prefix": ["+1 202 555 01", "202-555"], "listed": [1, 2]})
     with pytest.raises(SamplingError) as err:
         rdd_sample(bad, 1)
-    assert (err.value.code, err.value.row, err.value.column) == (ErrorCode.RDD_INPUT, 3, "prefix")
+    place = err.value.problem.place
+    assert (err.value.code, place.row, place.column) == (ErrorCode.RDD_INPUT, 3, "prefix")
 
 
 def test_asking_for_more_numbers_than_the_frame_holds_is_refused():

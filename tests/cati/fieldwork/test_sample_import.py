@@ -8,6 +8,7 @@ from cati.errors import ErrorCode
 from cati.fieldwork import projects
 from cati.fieldwork.sample_import import SampleError, parse_sample, read_table
 from cati.models import Case, Phone
+from cati.problems import Place
 
 GOOD = """case_id,phone_1,phone_2,time_zone,replicate,pi,weight,region,age_group
 A1,+1 202 555 0101,,America/New_York,1,0.01,100,north,18-34
@@ -39,14 +40,14 @@ B1,+1 202 555 0104,,0.5
 """
     with pytest.raises(SampleError) as caught:
         parse(text, tmp_path)
-    places = [(p.code, p.params.get("row"), p.params.get("column")) for p in caught.value.problems]
+    places = [(p.code, p.place.row, p.place.column) for p in caught.value.problems]
     assert places == [
         (ErrorCode.SAMPLE_ROW_INVALID, 2, "time_zone"),
         (ErrorCode.SAMPLE_ROW_INVALID, 3, "phone"),
         (ErrorCode.SAMPLE_ROW_INVALID, 4, "pi"),
         (ErrorCode.SAMPLE_DUPLICATE_CASE, 5, None),
     ]
-    assert "sample.csv, row 2, column time_zone" in str(caught.value)
+    assert "sample.csv, row 2, column 'time_zone'" in str(caught.value)
     assert "(and 3 more problems)" in str(caught.value)
 
 
@@ -86,7 +87,7 @@ def test_a_damaged_spreadsheet_is_a_clear_error_naming_the_file(tmp_path, name, 
     with pytest.raises(SampleError) as caught:
         read_table(path)
     assert caught.value.code is ErrorCode.SAMPLE_UNREADABLE
-    assert caught.value.params["file"] == name
+    assert caught.value.problem.place.file == name
 
 
 def test_importing_case_ids_already_in_the_project_writes_nothing(db, tmp_path):
@@ -96,12 +97,11 @@ def test_importing_case_ids_already_in_the_project_writes_nothing(db, tmp_path):
     again = parse(GOOD.replace("A2,", "A3,"), tmp_path)
     with pytest.raises(SampleError) as caught:
         projects.import_cases(db, project, again, "sample.csv")
-    assert caught.value.problems[0].params == {
-        "file": "sample.csv",
-        "row": 2,
-        "case": "A1",
-        "project": "IMP",
-    }
+    first = caught.value.problems[0]
+    assert (first.place, first.params) == (
+        Place(file="sample.csv", row=2),
+        {"case": "A1", "project": "IMP"},
+    )
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Case)) == 2
     assert db.scalar(select(func.count()).select_from(Phone)) == 3

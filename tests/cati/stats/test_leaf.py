@@ -1,4 +1,4 @@
-"""cati.stats is a leaf: it imports nothing from the rest of cati (no Flask, no database)."""
+"""cati.stats is a leaf: of the rest of cati it imports only the shared problem shape."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import cati.stats
 PACKAGE = Path(cati.stats.__file__).parent
 
 
-def test_stats_imports_only_itself_from_cati() -> None:
+def test_stats_imports_only_itself_and_the_problems_from_cati() -> None:
     outside = []
     for path in PACKAGE.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
@@ -26,5 +26,6 @@ def test_stats_imports_only_itself_from_cati() -> None:
                 for n in names
                 if n.split(".")[0] in {"cati", "flask", "sqlalchemy"}
                 and not n.startswith("cati.stats")
+                and n != "cati.problems"
             ]
     assert outside == []

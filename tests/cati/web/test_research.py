@@ -137,7 +137,7 @@ def test_a_bad_sample_lists_rows_and_imports_nothing(client, db, project_url):
     response = upload(client, project_url, "sample", "file", "bad.csv", bad, region="US")
     text = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "bad.csv, row 2, column phone" in text and "Nothing was imported." in text
+    assert "bad.csv, row 2, column &#39;phone&#39;" in text and "Nothing was imported." in text
     assert db.scalar(select(func.count()).select_from(Case)) == 0
 
 

@@ -65,7 +65,7 @@ def test_a_bad_row_comes_back_beside_it_and_nothing_is_stored(client, db, sample
     response = post_rows(client, sampled, "region", [("north", "0.4"), ("south", "abc")])
     text = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "row 2, column target: &#39;abc&#39; is not a number of 0 or more" in text
+    assert "row 2, column &#39;target&#39;: &#39;abc&#39; is not a number of 0 or more" in text
     assert 'value="abc"' in text  # what was typed is kept for correction
     assert stored(db) == {}
     unknown = post_rows(client, sampled, "age", [("18-34", "1")])
@@ -88,8 +88,8 @@ def test_a_bad_targets_file_lists_row_and_column_and_stores_nothing(client, db, 
     response = upload(client, sampled, "weighting/upload", "file", "t.csv", content)
     text = response.get_data(as_text=True)
     assert response.status_code == 400 and "Nothing was stored." in text
-    assert "t.csv, row 3, column category: give a category" in text
-    assert "t.csv, row 4, column variable: &#39;sex&#39; is not one of" in text
+    assert "t.csv, row 3, column &#39;category&#39;: give a category" in text
+    assert "t.csv, row 4, column &#39;variable&#39;: &#39;sex&#39; is not one of" in text
     assert stored(db) == {"region": {"north": 40.0, "south": 60.0}}
     headless = upload(client, sampled, "weighting/upload", "file", "t.csv", b"a,b\n1,2\n")
     assert "t.csv: required column variable is missing." in headless.get_data(as_text=True)

@@ -1,0 +1,83 @@
+"""Every error a user can meet has the one shape: problems with a code, a template, parameters
+and a place, shown in the user's language."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from babel.support import Translations
+
+from cati.problems import ProblemError
+from cati.stats.errors import ErrorCode as StatsCode
+from cati.stats.errors import UnknownVariableError, WeightingError
+from cati.stats.weighting import rake
+from sampling.errors import ErrorCode as SamplingCode
+from sampling.errors import SamplingError
+from sampling.frames import FrameSpec, validate_frame
+
+ROOT = Path(__file__).parents[2]
+SPANISH = Translations.load(str(ROOT / "cati" / "translations"), ["es"]).gettext
+# questionnaires/ joins this list once its errors are problems too (issue 14, item 4).
+PACKAGES = ("cati", "sampling", "exports")
+
+
+def test_a_refused_frame_reads_in_spanish_with_its_file_row_and_column():
+    table = pd.DataFrame({"id": ["a", "b"], "phone": ["+1 202 555 0101", "12345"]})
+    with pytest.raises(SamplingError) as caught:
+        validate_frame(table, FrameSpec(), file="marco.csv")
+    assert caught.value.code is SamplingCode.FRAME_REJECTED
+    assert caught.value.texts(SPANISH) == [
+        "marco.csv: el marco tiene errores y no se ha importado: 1 problema(s) en 1 fila(s)",
+        "marco.csv, fila 3, columna 'phone': el número de teléfono es imposible o no está "
+        "asignado: '12345'",
+    ]
+    assert str(caught.value.row_problems[0]) == (
+        "marco.csv, row 3, column 'phone': error S111: phone number is impossible or not "
+        "assigned: '12345'"
+    )
+
+
+def test_a_statistics_problem_reads_in_spanish_with_its_variable():
+    frame = pd.DataFrame({"sex": ["m", "f", "x"]})
+    with pytest.raises(UnknownVariableError) as unknown:
+        rake(frame, {"region": {"n": 1}})
+    assert unknown.value.code is StatsCode.UNKNOWN_VARIABLE
+    assert unknown.value.texts(SPANISH) == [
+        "columna 'region': variable desconocida: no es una columna de los datos"
+    ]
+    with pytest.raises(WeightingError) as caught:
+        rake(frame, {"sex": {"m": 1, "f": 1}})
+    assert caught.value.problem.params["value"] == "x"
+    assert caught.value.texts(SPANISH) == [
+        "la variable 'sex' tiene el valor 'x' (fila 2), que no tiene objetivo; añada un "
+        "objetivo o recodifíquelo"
+    ]
+    assert isinstance(caught.value, ValueError)  # callers that know only Python's types
+
+
+def _error_classes() -> list[type[BaseException]]:
+    """Every exception class defined at the top of a module of the house's packages."""
+    found = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            names = [node.name for node in tree.body if isinstance(node, ast.ClassDef)]
+            if not names:
+                continue
+            module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+            found += [
+                cls
+                for name in names
+                if isinstance(cls := getattr(module, name), type) and issubclass(cls, BaseException)
+            ]
+    return found
+
+
+def test_every_error_class_of_the_house_is_a_problem_error():
+    classes = _error_classes()
+    assert {cls.__name__ for cls in classes} >= {"CatiError", "SamplingError", "StatsError"}
+    assert [cls for cls in classes if not issubclass(cls, ProblemError)] == []

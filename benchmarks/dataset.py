@@ -26,7 +26,7 @@ from sqlalchemy.orm import sessionmaker
 from cati import dataset, migrate, questionnaire_store
 from cati.db import make_engine
 from cati.fieldwork import projects
-from cati.models import Case, Interview
+from cati.models import Case, CaseState, Interview
 
 LIBRARY = Path(__file__).parents[1] / "questionnaires" / "library"
 BATCH = 5000
@@ -66,7 +66,7 @@ def seed(session, project, n: int, version_id: int) -> None:
                     "replicate": 1,
                     "inclusion_prob": 0.01,
                     "design_weight": 100.0,
-                    "state": "final",
+                    "state": CaseState.FINAL,
                 }
                 for i in range(size)
             ],

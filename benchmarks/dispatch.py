@@ -46,7 +46,7 @@ from cati import migrate
 from cati.db import make_engine
 from cati.fieldwork import dispatch, projects
 from cati.fieldwork.disposition import record_outcome
-from cati.models import Case, Phone, Project, ProjectMember, User
+from cati.models import Case, CaseState, Phone, Project, ProjectMember, User
 
 BASE = datetime(2026, 11, 30, 16, 0, tzinfo=ZoneInfo("Europe/Madrid")).astimezone(UTC)
 ZONES = ("Europe/Madrid", "Atlantic/Canary", "America/New_York")
@@ -110,7 +110,7 @@ def seed(engine: Engine, n_cases: int, n_users: int) -> float:
                         "time_zone": rng.choice(ZONES),
                         "sample_vars": {},
                         "replicate": 1,
-                        "state": "active",
+                        "state": CaseState.ACTIVE,
                         "released_at": BASE,
                         "next_call_at": BASE,
                         "rank": 2,

@@ -39,12 +39,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from benchmarks.fictional import numbers
 from cati import migrate
 from cati.db import make_engine
-from cati.fieldwork import dispatch, donotcall, projects
-from cati.fieldwork import outcomes as oc
-from cati.fieldwork.disposition import AppointmentRequest, catalogue, record_outcome
+from cati.fieldwork import catalogue, dispatch, donotcall, projects
+from cati.fieldwork import default_outcomes as oc
+from cati.fieldwork.cases import import_cases, release_replicate
+from cati.fieldwork.disposition import AppointmentRequest, record_outcome
 from cati.fieldwork.rules import CallingRules, in_window, next_opening
 from cati.fieldwork.sample_import import CaseRecord
-from cati.models import CallAttempt, Case, DoNotCall, Project, User
+from cati.models import CallAttempt, Case, CaseState, DoNotCall, Project, User
 
 # Monday 23 March 2026, 08:00 in Madrid. Two weeks from here cross the European change to
 # summer time (Sunday 29 March: New York is 5 h behind Madrid before it, 6 h after) and
@@ -233,7 +234,7 @@ def count_violations(session: Session, project: Project) -> dict[str, int]:
     excepted); double_dispatch: two attempts on one case overlapping in time.
     """
     rules = projects.rules_of(project)
-    delays = {o.code: o.delay_minutes for o in catalogue(session, project).values()}
+    delays = {o.code: o.delay_minutes for o in catalogue.by_code(session, project).values()}
     dnc = set(session.scalars(select(DoNotCall.number)))
     rows = session.execute(
         select(CallAttempt, Case.time_zone)
@@ -337,10 +338,10 @@ def setup(
                 time_zone=person.zone,
             )
         )
-    projects.import_cases(session, project, records, "synthetic.csv", actor="sim")
+    import_cases(session, project, records, "synthetic.csv", actor="sim")
     every_number = [n for person in people.values() for n in person.lines]
     donotcall.add_numbers(session, rng.sample(every_number, max(1, n_cases // 50)), "sim opt-out")
-    projects.release_replicate(session, project, 1, now=start, actor="sim")
+    release_replicate(session, project, 1, now=start, actor="sim")
     ids = dict(
         session.execute(
             select(Case.external_id, Case.id).where(Case.project_id == project.id)
@@ -355,7 +356,7 @@ def _next_wake(session: Session, project: Project, now: datetime) -> datetime | 
         select(
             func.min(Case.next_call_at).filter(Case.next_call_at > now),
             func.min(Case.reserved_until).filter(Case.reserved_until > now),
-        ).where(Case.project_id == project.id, Case.state == "active")
+        ).where(Case.project_id == project.id, Case.state == CaseState.ACTIVE)
     ).one()
     times = [t for t in (due, reserved) if t is not None]
     return min(times) if times else None
@@ -456,7 +457,7 @@ def summarize(
     live_doubles: int,
     began: float,
 ) -> SimResult:
-    table = catalogue(session, project)
+    table = catalogue.by_code(session, project)
     cases = session.scalars(select(Case).where(Case.project_id == project.id)).all()
     history: dict[int, list[str]] = defaultdict(list)
     for case_id, outcome in session.execute(
@@ -469,7 +470,7 @@ def summarize(
     calls = sum(by_outcome.values())
     contacted = sum(n for code, n in by_outcome.items() if table[code].contact)
     groups = Counter(aapor_group(_disposition(c, history[c.id], table)) for c in cases)
-    final = [c for c in cases if c.state == "final"]
+    final = [c for c in cases if c.state == CaseState.FINAL]
     done = len(final) == len(cases)
     violations = count_violations(session, project)
     violations["double_dispatch"] += live_doubles
@@ -493,7 +494,7 @@ def summarize(
         ),
         final_share=round(len(final) / len(cases), 4),
         unfinished_due=sum(
-            c.state == "active" and c.next_call_at is not None and c.next_call_at <= until
+            c.state == CaseState.ACTIVE and c.next_call_at is not None and c.next_call_at <= until
             for c in cases
         ),
         violations=violations,

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from cati import migrate
 from cati.db import make_engine
 from cati.fieldwork import pipeline, projects
-from cati.models import CallAttempt, Case, StatusSpell, User
+from cati.models import CallAttempt, Case, CaseState, StatusSpell, User
 from exports import charts
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))
@@ -77,7 +77,7 @@ def seed(session: Session, n_cases: int) -> None:
                 "project_id": project.id,
                 "external_id": f"B{i:07d}",
                 "time_zone": "Europe/Madrid",
-                "state": "final" if final else "active",
+                "state": CaseState.FINAL if final else CaseState.ACTIVE,
                 "released_at": start.astimezone(UTC),
                 "final_aapor": "1.1" if final else None,
                 "finalized_at": (NOW - timedelta(hours=rng.uniform(1, 24 * DAYS))).astimezone(UTC)

@@ -1,4 +1,4 @@
-"""The retention purge: how fast ``privacy.purge`` erases finalized cases.
+"""The retention purge: how fast ``erasure.purge`` erases finalized cases.
 
     python -m benchmarks.privacy_purge --cases 20000
     python -m benchmarks.privacy_purge --cases 20000 --url postgresql+psycopg://postgres@127.0.0.1/cati_bench_purge
@@ -25,8 +25,10 @@ from sqlalchemy.orm import sessionmaker
 from benchmarks.fictional import numbers
 from cati import migrate
 from cati.db import make_engine
-from cati.fieldwork import privacy, projects
-from cati.models import Appointment, CallAttempt, Case, Phone
+from cati.fieldwork import projects
+from cati.fieldwork.erasure import due_for_purge, purge
+from cati.fieldwork.personal_fields import note_fields
+from cati.models import Appointment, CallAttempt, Case, CaseState, Phone
 
 FINALIZED = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 BATCH = 5_000
@@ -35,7 +37,7 @@ BATCH = 5_000
 def seed(engine, n_cases: int) -> int:
     with sessionmaker(engine)() as session:
         project = projects.create_project(session, "BENCH-PURGE", "Purge benchmark")
-        privacy.note_fields(project, ["name", "street", "region"], ["region"])
+        note_fields(project, ["name", "street", "region"], ["region"])
         project.retention_days = 30
         session.commit()
         project_id = project.id
@@ -56,7 +58,7 @@ def seed(engine, n_cases: int) -> int:
                             "street": "Calle Falsa 123",
                             "region": "Norte",
                         },
-                        "state": "final",
+                        "state": CaseState.FINAL,
                         "final_outcome": "REFUSAL_HARD",
                         "final_aapor": "2.112",
                         "finalized_at": FINALIZED,
@@ -133,10 +135,10 @@ def main() -> None:
         now = FINALIZED + timedelta(days=31)
         with sessionmaker(engine)() as session:
             began = time.perf_counter()
-            due = privacy.due_for_purge(session, now)
+            due = due_for_purge(session, now)
             found = time.perf_counter() - began
             began = time.perf_counter()
-            result = privacy.purge(session, due, now=now)
+            result = purge(session, due, now=now)
             purged = time.perf_counter() - began
         print(
             json.dumps(

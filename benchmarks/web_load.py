@@ -69,6 +69,7 @@ def prepare(url: str, interviewers: int, cases: int, claim_minutes: int = 60) ->
     from cati.config import Settings
     from cati.db import make_engine
     from cati.fieldwork import projects
+    from cati.fieldwork.cases import import_cases, release_replicate
     from cati.fieldwork.rules import WEEKDAYS
     from cati.fieldwork.sample_import import CaseRecord
 
@@ -111,8 +112,8 @@ def prepare(url: str, interviewers: int, cases: int, claim_minutes: int = 60) ->
             )
             for i in range(cases)
         ]
-        projects.import_cases(session, project, records, "benchmark", actor="benchmark")
-        projects.release_replicate(session, project, 1, now=datetime.now(UTC), actor="benchmark")
+        import_cases(session, project, records, "benchmark", actor="benchmark")
+        release_replicate(session, project, 1, now=datetime.now(UTC), actor="benchmark")
     engine.dispose()
     return names
 

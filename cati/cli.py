@@ -372,12 +372,12 @@ def _load_rules(path: str | None) -> dict:
 def _import_sample(session, proj, path: str, region: str, not_personal: str) -> int:
     from pathlib import Path
 
-    from cati.fieldwork import projects
+    from cati.fieldwork import cases
     from cati.fieldwork.sample_import import parse_sample, read_table
 
     file = Path(path)
     records = parse_sample(read_table(file), file.name, proj.time_zone, region=region)
-    return projects.import_cases(
+    return cases.import_cases(
         session, proj, records, file.name, not_personal=split_names(not_personal), actor="cli"
     )
 
@@ -455,7 +455,7 @@ def project_create(
         if sample_path:  # check the sample before anything is created
             from pathlib import Path
 
-            from cati.fieldwork.privacy import check_fields
+            from cati.fieldwork.personal_fields import check_fields
             from cati.fieldwork.sample_import import parse_sample, read_table
 
             try:
@@ -521,10 +521,10 @@ def project_import_sample(code: str, sample_path: str, region: str, not_personal
 @click.argument("replicate", type=click.IntRange(1))
 def project_release(code: str, replicate: int) -> None:
     """Release REPLICATE of project CODE for calling."""
-    from cati.fieldwork import projects
+    from cati.fieldwork import cases
 
     with project_session(code) as (session, proj):
-        count = projects.release_replicate(session, proj, replicate, actor="cli")
+        count = cases.release_replicate(session, proj, replicate, actor="cli")
     click.echo(f"Released replicate {replicate}: {count} cases.")
 
 

@@ -85,7 +85,7 @@ def ensure_demo_project(session: Session, now: datetime) -> Project | None:
 
     Built once; returns None when it already exists.
     """
-    from cati.fieldwork import projects, quotas
+    from cati.fieldwork import cases, projects, quota_setup
     from cati.fieldwork.sample_import import parse_sample
     from cati.questionnaire_store import pin
 
@@ -102,15 +102,15 @@ def ensure_demo_project(session: Session, now: datetime) -> Project | None:
     pin(session, project, LIBRARY / "customer_satisfaction.yaml", actor="demo")
     sample = demo_sample().rename(columns={"id": "case_id"}).astype(str)
     records = parse_sample(sample, "demo sample", project.time_zone)
-    projects.import_cases(
+    cases.import_cases(
         session, project, records, "demo sample", not_personal=["region"], actor="demo"
     )
     for region, target in (("Madrid", 15), ("Cataluña", 15), ("Andalucía", 18)):
-        quotas.add_quota(session, project, region, {"region": [region]}, target, actor="demo")
+        quota_setup.add_quota(session, project, region, {"region": [region]}, target, actor="demo")
     for username, _role, _password in DEMO_USERS:
         user = accounts.find_user(session, username)
         if user.role in ("researcher", "interviewer", "supervisor", "client"):
             projects.assign(session, project, user, actor="demo")
     for replicate in (1, 2):
-        projects.release_replicate(session, project, replicate, now=now, actor="demo")
+        cases.release_replicate(session, project, replicate, now=now, actor="demo")
     return project

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from cati import audit
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import outcomes as oc
-from cati.fieldwork import quotas
+from cati.fieldwork import catalogue, quotas
+from cati.fieldwork import default_outcomes as oc
 from cati.models import Case, Interview, PageEvent, Project, QuestionnaireVersion, User
 from cati.questionnaire_store import questionnaire_of
 from questionnaires import Engine, FieldError, InterviewState, Page
@@ -282,10 +282,8 @@ def case_outcome(session: Session, interview: Interview) -> str:
         return oc.PARTIAL
     if interview.status == "breakoff":
         return "BREAKOFF"
-    from cati.fieldwork.disposition import catalogue
-
     case = session.get(Case, interview.case_id)
     project = session.get(Project, case.project_id)
-    if interview.outcome and interview.outcome in catalogue(session, project):
+    if interview.outcome and interview.outcome in catalogue.by_code(session, project):
         return interview.outcome
     return "NOT_ELIGIBLE"

@@ -27,12 +27,14 @@ def privacy() -> None:
 )
 def privacy_fields(code: str, not_personal: str | None) -> None:
     """Show or set which sample variables of project CODE are personal."""
-    from cati.fieldwork import privacy as domain
+    from cati.fieldwork import personal_fields
 
     with project_session(code) as (session, proj):
         if not_personal is not None:
             try:
-                domain.set_personal_fields(session, proj, split_names(not_personal), actor="cli")
+                personal_fields.set_personal_fields(
+                    session, proj, split_names(not_personal), actor="cli"
+                )
             except CatiError as exc:
                 fail(exc)
         if not proj.personal_fields:
@@ -48,7 +50,7 @@ def privacy_retention(code: str, days: str) -> None:
     """Keep personal data of project CODE's cases DAYS days after each case is finalized
     (``none``: until erased by hand)."""
     from cati.errors import ErrorCode
-    from cati.fieldwork import privacy as domain
+    from cati.fieldwork import personal_fields
 
     with project_session(code) as (session, proj):
         try:
@@ -58,11 +60,11 @@ def privacy_retention(code: str, days: str) -> None:
                 CatiError(
                     ErrorCode.PRIVACY_RETENTION_INVALID,
                     value=days,
-                    maximum=domain.MAX_RETENTION_DAYS,
+                    maximum=personal_fields.MAX_RETENTION_DAYS,
                 )
             )
         try:
-            domain.set_retention(session, proj, value, actor="cli")
+            personal_fields.set_retention(session, proj, value, actor="cli")
         except CatiError as exc:
             fail(exc)
     kept = "until erased by hand" if value is None else f"{value} days after finalization"
@@ -81,12 +83,12 @@ def privacy_retention(code: str, days: str) -> None:
 )
 def privacy_erase(code: str, case_id: str, reason: str, do_not_call: bool) -> None:
     """Erase the personal data of case CASE_ID of project CODE; its answers stay."""
-    from cati.fieldwork import privacy as domain
+    from cati.fieldwork.erasure import ERASED_ID_PREFIX, erase_case, find_case
 
     with project_session(code) as (session, proj):
         try:
-            case = domain.find_case(session, proj, case_id)
-            erasure = domain.erase_case(session, case, reason, do_not_call=do_not_call, actor="cli")
+            case = find_case(session, proj, case_id)
+            erasure = erase_case(session, case, reason, do_not_call=do_not_call, actor="cli")
         except CatiError as exc:
             fail(exc)
     if erasure.already:
@@ -94,7 +96,7 @@ def privacy_erase(code: str, case_id: str, reason: str, do_not_call: bool) -> No
         return
     fields = ", ".join(erasure.fields) or "none"
     click.echo(
-        f"Erased case {case_id} (now {domain.ERASED_ID_PREFIX}{erasure.case_id}): "
+        f"Erased case {case_id} (now {ERASED_ID_PREFIX}{erasure.case_id}): "
         f"{erasure.phones} phone number(s), personal variables: {fields}; "
         f"notes and numbers of {erasure.attempts} call attempt(s)."
     )
@@ -109,8 +111,8 @@ def privacy_purge(code: str | None, dry_run: bool) -> None:
     Safe to run daily from cron: cases already erased are skipped, and cases in a call are
     left for the next run."""
     from cati import db as dbmod
-    from cati.fieldwork import privacy as domain
     from cati.fieldwork import projects
+    from cati.fieldwork.erasure import due_for_purge, purge
 
     with _app().app_context():
         session = dbmod.session()
@@ -118,11 +120,11 @@ def privacy_purge(code: str | None, dry_run: bool) -> None:
             proj = projects.get_project(session, code) if code else None
         except CatiError as exc:
             fail(exc)
-        due = domain.due_for_purge(session, dbmod.utcnow(), proj)
+        due = due_for_purge(session, dbmod.utcnow(), proj)
         if dry_run:
             click.echo(f"{len(due)} case(s) past retention; nothing erased (dry run).")
             return
         with click.progressbar(length=len(due), label="Erasing personal data") as bar:
-            result = domain.purge(session, due, actor="cli", progress=bar.update)
+            result = purge(session, due, actor="cli", progress=bar.update)
     busy = f"; {result.busy} in a call, left for the next run" if result.busy else ""
     click.echo(f"Erased the personal data of {result.erased} case(s){busy}.")

@@ -20,8 +20,18 @@ from sqlalchemy.orm import Session
 
 from cati import audit, dataset, weighting_targets
 from cati.db import utcnow
-from cati.fieldwork import privacy
-from cati.models import CallAttempt, Case, Interview, Outcome, Project, Quota, StatusSpell, User
+from cati.fieldwork import personal_fields
+from cati.models import (
+    CallAttempt,
+    Case,
+    CaseState,
+    Interview,
+    Outcome,
+    Project,
+    Quota,
+    StatusSpell,
+    User,
+)
 from exports.pdf import Methodology, ReportInfo
 
 DATA_FORMATS = ("csv", "xlsx", "sav", "dta", "sss", "codebook")
@@ -164,7 +174,7 @@ def paradata_frame(
         for s, e in zip(frame["started_at"], frame["ended_at"], strict=True)
     ]
     if not include_personal:
-        frame["case_id"] = frame["case_row"].map(privacy.pseudonymizer(project))
+        frame["case_id"] = frame["case_row"].map(personal_fields.pseudonymizer(project))
         frame = frame.drop(columns=["number"])
     return frame.drop(columns=["case_row"])
 
@@ -323,10 +333,10 @@ def fieldwork_figures(
     tally: Counter[tuple[str, str]] = Counter()
     for state, final, final_aapor, last, n in session.execute(
         select(Case.state, Case.final_outcome, Case.final_aapor, Case.last_outcome, func.count())
-        .where(Case.project_id == project.id, Case.state != "unreleased")
+        .where(Case.project_id == project.id, Case.state != CaseState.UNRELEASED)
         .group_by(Case.state, Case.final_outcome, Case.final_aapor, Case.last_outcome)
     ):
-        if state == "final" and final_aapor:
+        if state == CaseState.FINAL and final_aapor:
             tally[(final or "", final_aapor)] += n
         elif last and aapor_of.get(last):
             tally[(last, aapor_of[last])] += n
@@ -415,9 +425,9 @@ def export_data(
         raise ValueError(f"unknown data format {fmt!r}; one of {', '.join(DATA_FORMATS)}")
     if include_personal:
         _audit_personal(session, project, f"data:{fmt}", by, actor, partials=partials)
-    pseudonyms = None if include_personal else privacy.pseudonymizer(project)
+    pseudonyms = None if include_personal else personal_fields.pseudonymizer(project)
     data = _build(session, project, weighted, include_partials=partials, pseudonyms=pseudonyms)
-    safe = [*privacy.analysis_fields(project), *safe]
+    safe = [*personal_fields.analysis_fields(project), *safe]
     columns = select_columns(data.columns, include_personal=include_personal, safe=safe)
     frame = data.frame
     title = project.name

@@ -23,16 +23,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from cati import audit
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import outcomes as oc
-from cati.fieldwork.disposition import (
-    callable_phones,
-    catalogue,
-    finalize_by_engine,
-    no_phone_code,
-)
+from cati.fieldwork import catalogue
+from cati.fieldwork import default_outcomes as oc
+from cati.fieldwork.cases import finalize_by_engine
+from cati.fieldwork.disposition import callable_phones, no_phone_code
 from cati.fieldwork.projects import NOT_CALLING, is_member, rules_of
 from cati.fieldwork.rules import CallingRules, in_window, next_opening
-from cati.models import CallAttempt, Case, DoNotCall, Phone, Project, User
+from cati.models import Appointment, CallAttempt, Case, CaseState, DoNotCall, Phone, Project, User
 from sampling.errors import SamplingError
 from sampling.phones import normalize_phone
 
@@ -52,7 +49,7 @@ def _candidates(session: Session, project: Project, interviewer: User, now: date
         select(Case)
         .where(
             Case.project_id == project.id,
-            Case.state == "active",
+            Case.state == CaseState.ACTIVE,
             Case.next_call_at <= now,
             or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
             or_(
@@ -125,7 +122,7 @@ def _claim(session: Session, case: Case, interviewer: User, now: datetime, minut
         update(Case)
         .where(
             Case.id == case.id,
-            Case.state == "active",
+            Case.state == CaseState.ACTIVE,
             Case.attempts == case.attempts,
             Case.next_call_at <= now,
             or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
@@ -171,7 +168,7 @@ def next_case(
 
     @cache
     def table() -> dict:  # read only when a case is finalized here, rarely
-        return catalogue(session, project)
+        return catalogue.by_code(session, project)
 
     for _ in range(MAX_ROUNDS):
         candidates = _candidates(session, project, interviewer, now)
@@ -264,7 +261,7 @@ def claim_inbound(
     )
     if case is None:
         raise CatiError(ErrorCode.CASE_NOT_FOUND, query=query, project=project.code)
-    if case.state == "final":
+    if case.state == CaseState.FINAL:
         raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
     claimed_by_other = (
         case.claimed_by_id not in (None, interviewer.id)
@@ -280,7 +277,7 @@ def claim_inbound(
         update(Case)
         .where(
             Case.id == case.id,
-            Case.state != "final",
+            Case.state != CaseState.FINAL,
             or_(
                 Case.claimed_by_id.is_(None),
                 Case.claimed_by_id == interviewer.id,
@@ -298,7 +295,7 @@ def claim_inbound(
     if won != 1:
         session.rollback()
         session.refresh(case)
-        if case.state == "final":
+        if case.state == CaseState.FINAL:
             raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
         raise CatiError(ErrorCode.CASE_CLAIMED_BY_OTHER, case=case.external_id)
     audit.record(
@@ -311,8 +308,6 @@ def claim_inbound(
 
 def mark_missed_appointments(session: Session, now: datetime | None = None) -> int:
     """Flag appointments whose time passed unkept; their cases keep their place at the top."""
-    from cati.models import Appointment
-
     now = now or utcnow()
     missed = session.execute(
         update(Appointment)

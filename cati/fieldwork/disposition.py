@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,11 +25,11 @@ from sqlalchemy.orm import Session
 from cati import audit
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import donotcall, quotas
-from cati.fieldwork import outcomes as oc
-from cati.fieldwork.projects import maybe_auto_release, rules_of
+from cati.fieldwork import cases, catalogue, donotcall, quotas
+from cati.fieldwork import default_outcomes as oc
+from cati.fieldwork.projects import rules_of
 from cati.fieldwork.rules import CallingRules, in_window, next_opening, schedule_after, slot_of
-from cati.models import Appointment, CallAttempt, Case, Outcome, Phone, Project, User
+from cati.models import Appointment, CallAttempt, Case, CaseState, Outcome, Phone, Project, User
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,6 @@ class AppointmentRequest:
     ends_at: datetime | None = None
     personal: bool = False
     notes: str = ""
-
-
-def catalogue(session: Session, project: Project) -> dict[str, Outcome]:
-    return {
-        o.code: o for o in session.scalars(select(Outcome).where(Outcome.project_id == project.id))
-    }
 
 
 def callable_phones(case: Case, rules: CallingRules) -> list[Phone]:
@@ -63,38 +58,6 @@ def no_phone_code(case: Case) -> str:
     if any(p.status == "exhausted" for p in case.phones):
         return oc.MAX_ATTEMPTS
     return oc.NO_PHONE_LEFT
-
-
-def finalize(case: Case, outcome: Outcome, now: datetime) -> None:
-    case.state = "final"
-    case.final_outcome = outcome.code
-    case.final_aapor = outcome.aapor
-    case.finalized_at = now
-    case.next_call_at = None
-    case.reserved_for_id = None
-    case.reserved_until = None
-
-
-def finalize_by_engine(
-    session: Session, case: Case, system_code: str, table: dict[str, Outcome], now: datetime
-) -> Outcome:
-    """Finalize with the strongest outcome in the case's history, else the system code."""
-    history = session.scalars(select(CallAttempt.outcome).where(CallAttempt.case_id == case.id))
-    system = table[system_code]
-    seen = [table[code] for code in set(history) if code in table]
-    strongest = min(seen, key=lambda o: o.precedence, default=system)
-    chosen = strongest if strongest.precedence < system.precedence else system
-    finalize(case, chosen, now)
-    audit.record(
-        session,
-        "case.finalize",
-        actor="system",
-        object_type="case",
-        object_id=case.id,
-        outcome=chosen.code,
-        reason=system_code,
-    )
-    return chosen
 
 
 def _check_appointment(
@@ -116,8 +79,6 @@ def _check_appointment(
 
 def local_time_text(at: datetime | None, case: Case) -> str:
     """A time as the respondent reads it, for messages: 2026-12-01 19:30 CET."""
-    from zoneinfo import ZoneInfo
-
     if at is None:
         return "—"
     return at.astimezone(ZoneInfo(case.time_zone)).strftime("%Y-%m-%d %H:%M %Z")
@@ -192,7 +153,7 @@ def record_outcome(
         raise CatiError(
             ErrorCode.CASE_NOT_CLAIMED, case=case.external_id, username=interviewer.username
         )
-    table = catalogue(session, project)
+    table = catalogue.by_code(session, project)
     outcome = table.get(outcome_code)
     if outcome is None:
         raise CatiError(ErrorCode.OUTCOME_UNKNOWN, outcome=outcome_code, project=project.code)
@@ -231,9 +192,8 @@ def record_outcome(
     if outcome.opt_out:
         opt_out(session, project, case, interviewer)
     if outcome.final:
-        finalize(case, outcome, now)
-        if outcome.code in (oc.COMPLETE, oc.WEB_COMPLETE):
-            quotas.count_complete(session, project, case, answers)
+        cases.finalize(case, outcome, now)
+        _count_complete(session, project, case, outcome, answers)
     elif outcome.code == oc.APPOINTMENT and appointment is not None:
         _book(session, case, interviewer, appointment, rules, now)
     else:
@@ -250,10 +210,25 @@ def record_outcome(
         outcome=outcome.code,
         attempt=case.attempts,
     )
-    if case.state == "final":
-        maybe_auto_release(session, project, now)
+    if case.state == CaseState.FINAL:
+        cases.maybe_auto_release(session, project, now)
     session.commit()
     return attempt
+
+
+def _count_complete(
+    session: Session,
+    project: Project,
+    case: Case,
+    outcome: Outcome,
+    answers: Mapping[str, Any] | None,
+) -> None:
+    """A complete, by phone or on the web, counts in its quota cells; those it fills hold
+    their cases."""
+    if outcome.code in (oc.COMPLETE, oc.WEB_COMPLETE):
+        cases.hold_for_cells(
+            session, project, quotas.count_complete(session, project, case, answers)
+        )
 
 
 def opt_out(session: Session, project: Project, case: Case, by: User) -> None:
@@ -283,10 +258,10 @@ def _schedule(
     now: datetime,
 ) -> None:
     if case.attempts >= rules.max_attempts_case:
-        finalize_by_engine(session, case, oc.MAX_ATTEMPTS, table, now)
+        cases.finalize_by_engine(session, case, oc.MAX_ATTEMPTS, table, now)
         return
     if not callable_phones(case, rules):
-        finalize_by_engine(session, case, no_phone_code(case), table, now)
+        cases.finalize_by_engine(session, case, no_phone_code(case), table, now)
         return
     if outcome.next_phone:  # another number of the same person: try it straight away
         when = next_opening(rules, case.time_zone, now)
@@ -297,12 +272,9 @@ def _schedule(
         earliest = now + timedelta(minutes=outcome.delay_minutes)
         when = schedule_after(rules, case.time_zone, earliest, slot_attempts)
     if when is None:
-        finalize_by_engine(session, case, oc.FIELD_CLOSED, table, now)
+        cases.finalize_by_engine(session, case, oc.FIELD_CLOSED, table, now)
         return
-    case.next_call_at = when
-    case.rank = 2
-    if case.state != "held":
-        case.state = "active"
+    cases.schedule(case, when)
 
 
 def record_self_completion(
@@ -318,14 +290,13 @@ def record_self_completion(
     complete counts in the quotas like a phone one. Commits.
     """
     project = session.get(Project, case.project_id)
-    table = catalogue(session, project)
+    table = catalogue.by_code(session, project)
     outcome = table[outcome_code]
     case.last_outcome = outcome.code
-    if outcome.final and case.state != "final":
-        finalize(case, outcome, now)
-        if outcome.code in (oc.COMPLETE, oc.WEB_COMPLETE):
-            quotas.count_complete(session, project, case, answers)
-        maybe_auto_release(session, project, now)
+    if outcome.final and case.state != CaseState.FINAL:
+        cases.finalize(case, outcome, now)
+        _count_complete(session, project, case, outcome, answers)
+        cases.maybe_auto_release(session, project, now)
     audit.record(
         session,
         "web.close",
@@ -335,9 +306,3 @@ def record_self_completion(
         outcome=outcome.code,
     )
     session.commit()
-
-
-def hold_for_web(case: Case, now: datetime, minutes: int = 60) -> None:
-    """Keep interviewers off a case while its respondent is answering on the web."""
-    if case.state == "active" and case.next_call_at is not None:
-        case.next_call_at = max(case.next_call_at, now + timedelta(minutes=minutes))

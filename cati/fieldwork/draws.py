@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cati import audit
-from cati.fieldwork import projects
+from cati.fieldwork import cases
 from cati.fieldwork.sample_import import parse_sample, read_csv
 from cati.models import PendingDraw, Project, User
 from sampling.designs import WEIGHT
@@ -142,7 +142,7 @@ def _rows(table: pd.DataFrame, label: str) -> list[dict]:
 
 
 def _map(drawn: DrawnSample) -> bytes:
-    from sampling.maps import plot_sample
+    from sampling.maps import plot_sample  # matplotlib: heavy, loaded only to draw a map
 
     frame_points, points = drawn.frame_points(), drawn.sample_points()
     with tempfile.TemporaryDirectory() as folder:
@@ -211,7 +211,7 @@ def accept(session: Session, project: Project, pending: PendingDraw, *, by: User
         **pending.params,
     )
     session.delete(pending)
-    return projects.import_cases(session, project, records, name, by=by)
+    return cases.import_cases(session, project, records, name, by=by)
 
 
 def discard(session: Session, project: Project, pending: PendingDraw, *, by: User | None) -> None:

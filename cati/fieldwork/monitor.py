@@ -21,6 +21,7 @@ from cati.models import (
     Appointment,
     CallAttempt,
     Case,
+    CaseState,
     Interview,
     Outcome,
     Project,
@@ -95,13 +96,13 @@ def interim_codes(session: Session, project: Project, since: datetime | None = N
         ).all()
     )
     query = select(Case.state, Case.final_aapor, Case.last_outcome).where(
-        Case.project_id == project.id, Case.state != "unreleased"
+        Case.project_id == project.id, Case.state != CaseState.UNRELEASED
     )
     if since is not None:
         query = query.where(Case.finalized_at >= since)
     codes = []
     for state, final, last in session.execute(query):
-        if state == "final" and final:
+        if state == CaseState.FINAL and final:
             codes.append(final)
         else:
             codes.append(aapor_of.get(last, NOT_ATTEMPTED) if last else NOT_ATTEMPTED)

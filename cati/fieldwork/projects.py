@@ -1,27 +1,24 @@
-"""Projects: creation with the default outcome catalogue, staff, sample import, replicates."""
+"""Projects: creation with the default outcome catalogue, settings, calling rules, staff.
+
+A project's cases live in ``cases``, its outcomes in ``catalogue``."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 from zoneinfo import available_timezones
 
 import yaml
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati import audit
-from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork.outcomes import DEFAULT_OUTCOMES
-from cati.fieldwork.rules import CallingRules, next_opening
-from cati.fieldwork.sample_import import CaseRecord, SampleError
-from cati.models import Case, Outcome, Phone, Project, ProjectMember, User
+from cati.fieldwork import catalogue
+from cati.fieldwork.rules import CallingRules
+from cati.models import Project, ProjectMember, User
 from cati.models.fieldwork import PROJECT_STATUSES
-from cati.problems import Place
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{2,40}$")
 # Dispatch hands out no case of a project in these states (inbound calls still reach it).
@@ -92,7 +89,7 @@ def create_project(
         rules=parsed.model_dump(mode="json"),
         questionnaire_version_id=questionnaire_version_id,
     )
-    project.outcomes = [Outcome(**spec.as_row()) for spec in DEFAULT_OUTCOMES]
+    project.outcomes = catalogue.default_catalogue()
     session.add(project)
     session.flush()
     audit.record(
@@ -256,241 +253,5 @@ def projects_of(session: Session, user: User) -> list[Project]:
     )
 
 
-_AAPOR = re.compile(r"^[1-4](\.\d{1,3})?$")
-_OUTCOME_FIELDS = {
-    "label_en": str,
-    "label_es": str,
-    "aapor": str,
-    "final": bool,
-    "delay_minutes": int,
-    "next_phone": bool,
-    "dead_phone": bool,
-    "contact": bool,
-    "eligible": str,
-    "precedence": int,
-    "opt_out": bool,
-}
-
-
-def set_outcome(
-    session: Session,
-    project: Project,
-    code: str,
-    *,
-    by: User | None = None,
-    actor: str | None = None,
-    **fields: Any,
-) -> Outcome:
-    """Edit an outcome of the project's catalogue, or add a new one; all fields checked first."""
-
-    def refuse(field: str, reason: str) -> CatiError:
-        return CatiError(ErrorCode.OUTCOME_INVALID, outcome=code, field=field, reason=reason)
-
-    if not re.match(r"^[A-Z][A-Z0-9_]{1,31}$", code):
-        raise refuse("code", "use 2 to 32 capital letters, digits or underscores")
-    for name, value in fields.items():
-        kind = _OUTCOME_FIELDS.get(name)
-        if kind is None:
-            raise refuse(name, "not an outcome setting")
-        if not isinstance(value, kind):
-            raise refuse(name, f"expected {kind.__name__}")
-    if "aapor" in fields and not _AAPOR.match(fields["aapor"]):
-        raise refuse("aapor", "expected an AAPOR code such as 2.111")
-    if fields.get("eligible", "unknown") not in ("yes", "no", "unknown"):
-        raise refuse("eligible", "expected yes, no or unknown")
-    if fields.get("delay_minutes", 0) < 0:
-        raise refuse("delay_minutes", "cannot be negative")
-    outcome = session.scalar(
-        select(Outcome).where(Outcome.project_id == project.id, Outcome.code == code)
-    )
-    if outcome is None:
-        for required in ("label_en", "label_es", "aapor"):
-            if required not in fields:
-                raise refuse(required, "required for a new outcome")
-        outcome = Outcome(project_id=project.id, code=code)
-        session.add(outcome)
-    for name, value in fields.items():
-        setattr(outcome, name, value)
-    audit.record(
-        session,
-        "outcome.set",
-        user=by,
-        actor=actor,
-        object_type="project",
-        object_id=project.id,
-        outcome=code,
-        **fields,
-    )
-    session.commit()
-    return outcome
-
-
 def is_member(session: Session, project: Project, user: User) -> bool:
     return session.get(ProjectMember, (project.id, user.id)) is not None
-
-
-def import_cases(
-    session: Session,
-    project: Project,
-    records: list[CaseRecord],
-    file_name: str,
-    *,
-    not_personal: Iterable[str] = (),
-    by: User | None = None,
-    actor: str | None = None,
-) -> int:
-    """Add the records as unreleased cases in one transaction; nothing is written on error.
-
-    The sample variables are noted on the project as personal, except those named in
-    ``not_personal`` (analysis variables such as region or age group)."""
-    from cati.fieldwork import privacy
-
-    names = list(dict.fromkeys(k for r in records for k in r.sample_vars))
-    privacy.check_fields(project.code, not_personal, names)
-    ids = [r.external_id for r in records]
-    existing = set()
-    for start in range(0, len(ids), 1000):
-        existing |= set(
-            session.scalars(
-                select(Case.external_id).where(
-                    Case.project_id == project.id, Case.external_id.in_(ids[start : start + 1000])
-                )
-            )
-        )
-    if existing:
-        clashes = [r for r in records if r.external_id in existing]
-        raise SampleError(
-            [
-                CatiError(
-                    ErrorCode.SAMPLE_CASE_EXISTS,
-                    Place(file=file_name, row=r.row),
-                    case=r.external_id,
-                    project=project.code,
-                )
-                for r in clashes[:50]
-            ]
-        )
-    for record in records:
-        case = Case(
-            project_id=project.id,
-            external_id=record.external_id,
-            time_zone=record.time_zone,
-            sample_vars=record.sample_vars,
-            replicate=record.replicate,
-            inclusion_prob=record.inclusion_prob,
-            design_weight=record.design_weight,
-            state="unreleased",
-        )
-        case.phones = [
-            Phone(position=i + 1, number=number, kind=kind)
-            for i, (number, kind) in enumerate(record.phones)
-        ]
-        session.add(case)
-    privacy.note_fields(project, names, not_personal)
-    audit.record(
-        session,
-        "sample.import",
-        user=by,
-        actor=actor,
-        object_type="project",
-        object_id=project.id,
-        file=file_name,
-        cases=len(records),
-    )
-    session.commit()
-    return len(records)
-
-
-def release_replicate(
-    session: Session,
-    project: Project,
-    replicate: int,
-    *,
-    now: datetime | None = None,
-    by: User | None = None,
-    actor: str | None = None,
-) -> int:
-    """Make a replicate's cases callable from their next calling-window opening."""
-    count = _release(session, project, replicate, now or utcnow(), by=by, actor=actor)
-    session.commit()
-    return count
-
-
-def _release(
-    session: Session,
-    project: Project,
-    replicate: int,
-    now: datetime,
-    *,
-    by: User | None,
-    actor: str | None,
-) -> int:
-    from cati.fieldwork import quotas
-
-    rules = rules_of(project)
-    cases = session.scalars(
-        select(Case).where(
-            Case.project_id == project.id, Case.replicate == replicate, Case.state == "unreleased"
-        )
-    ).all()
-    open_quotas = quotas.open_sample_quotas(session, project)
-    openings: dict[str, datetime | None] = {}
-    for case in cases:
-        if case.time_zone not in openings:
-            openings[case.time_zone] = next_opening(rules, case.time_zone, now)
-        case.state = "active"
-        case.released_at = now
-        case.next_call_at = openings[case.time_zone] or now
-        case.rank = 2
-        case.priority = quotas.priority_for(case, open_quotas)
-    if project.status == "setup" and cases:
-        project.status = "fieldwork"
-    audit.record(
-        session,
-        "replicate.release",
-        user=by,
-        actor=actor,
-        object_type="project",
-        object_id=project.id,
-        replicate=replicate,
-        cases=len(cases),
-    )
-    return len(cases)
-
-
-def maybe_auto_release(session: Session, project: Project, now: datetime) -> int | None:
-    """Release the next replicate once the set share of the released sample is final.
-
-    Runs inside the caller's transaction; the caller commits.
-    """
-    rules = rules_of(project)
-    if rules.auto_release_share is None:
-        return None
-    released, final = session.execute(
-        select(
-            func.count().filter(Case.state != "unreleased"),
-            func.count().filter(Case.state == "final"),
-        ).where(Case.project_id == project.id)
-    ).one()
-    if not released or final / released < rules.auto_release_share:
-        return None
-    following = session.scalar(
-        select(func.min(Case.replicate)).where(
-            Case.project_id == project.id, Case.state == "unreleased"
-        )
-    )
-    if following is None:
-        return None
-    _release(session, project, following, now, by=None, actor="system")
-    return following
-
-
-def hold_cases(session: Session, project: Project, case_ids: list[int]) -> None:
-    """Take cases out of dispatch (their quota cell is full) without finalizing them."""
-    if case_ids:
-        session.execute(
-            update(Case)
-            .where(Case.id.in_(case_ids), Case.state.in_(("active", "unreleased")))
-            .values(state="held")
-            .execution_options(synchronize_session=False)
-        )

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cati.models import Case, Project, Quota
+from cati.models import Case, CaseState, Project, ProjectMember, Quota
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def project_summary(session: Session, project: Project) -> ProjectSummary:
     by_state = cases_by_state(session, project)
     finals = session.execute(
         select(Case.final_outcome, Case.final_aapor, func.count())
-        .where(Case.project_id == project.id, Case.state == "final")
+        .where(Case.project_id == project.id, Case.state == CaseState.FINAL)
         .group_by(Case.final_outcome, Case.final_aapor)
     ).all()
     quotas = session.execute(
@@ -56,7 +56,7 @@ def project_summary_text(session: Session, project: Project) -> str:
     s = project_summary(session, project)
     total = sum(s.by_state.values())
     lines = [f"{project.code}: {project.name} ({project.status})", f"cases: {total}"]
-    for state in ("unreleased", "active", "held", "final"):
+    for state in CaseState:
         lines.append(f"  {state:<11} {s.by_state.get(state, 0):>8}")
     lines.append(f"call attempts: {s.attempts}")
     if s.by_final_outcome:
@@ -72,11 +72,11 @@ def project_summary_text(session: Session, project: Project) -> str:
 
 def assigned_projects(session: Session, user_id: int, now: datetime) -> list[tuple[Project, int]]:
     """The user's projects in fieldwork, each with the number of cases due now."""
-    from cati.models import ProjectMember
-
     due = (
         select(func.count())
-        .where(Case.project_id == Project.id, Case.state == "active", Case.next_call_at <= now)
+        .where(
+            Case.project_id == Project.id, Case.state == CaseState.ACTIVE, Case.next_call_at <= now
+        )
         .correlate(Project)
         .scalar_subquery()
     )

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from cati import audit
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork.disposition import catalogue, finalize, local_time_text, opt_out
+from cati.fieldwork import cases, catalogue
+from cati.fieldwork.disposition import local_time_text, opt_out
 from cati.fieldwork.projects import is_member, rules_of
 from cati.fieldwork.rules import in_window, next_opening
-from cati.models import Case, Project, User
+from cati.models import Case, CaseState, Project, User
 
 REASSIGN_DAYS = 3
 
@@ -42,7 +43,7 @@ def reschedule(
             at=local_time_text(when, case),
             next=local_time_text(opening, case) if opening else "—",
         )
-    if case.state == "final":
+    if case.state == CaseState.FINAL:
         raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
     previous = case.next_call_at
     case.next_call_at = when
@@ -87,7 +88,7 @@ def set_outcome(
     """Finalize with a final outcome, or reopen a case with a non-final one."""
     reason = _need_reason(reason)
     project = session.get(Project, case.project_id)
-    table = catalogue(session, project)
+    table = catalogue.by_code(session, project)
     outcome = table.get(outcome_code)
     if outcome is None:
         raise CatiError(ErrorCode.OUTCOME_UNKNOWN, outcome=outcome_code, project=project.code)
@@ -99,13 +100,9 @@ def set_outcome(
     if outcome.opt_out:
         opt_out(session, project, case, by)
     if outcome.final:
-        finalize(case, outcome, now)
+        cases.finalize(case, outcome, now)
     else:
-        rules = rules_of(project)
-        case.state = "active"
-        case.final_outcome = case.final_aapor = case.finalized_at = None
-        case.next_call_at = next_opening(rules, case.time_zone, now) or now
-        case.rank = 2
+        cases.reopen(case, next_opening(rules_of(project), case.time_zone, now) or now)
     case.last_outcome = outcome.code
     audit.record(
         session,

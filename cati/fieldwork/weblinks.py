@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati import audit
-from cati.models import Case, Project, User
+from cati.models import Case, CaseState, Project, User
 
 
 def issue_links(
@@ -19,7 +19,9 @@ def issue_links(
     Returns (case id, token) pairs for the mail merge.
     """
     cases = session.scalars(
-        select(Case).where(Case.project_id == project.id, Case.state != "final").order_by(Case.id)
+        select(Case)
+        .where(Case.project_id == project.id, Case.state != CaseState.FINAL)
+        .order_by(Case.id)
     ).all()
     issued = 0
     for case in cases:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import datetime
 from typing import Any
@@ -31,7 +32,17 @@ def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
 
 
 PROJECT_STATUSES = ("setup", "fieldwork", "paused", "closed")
-CASE_STATES = ("unreleased", "active", "held", "final")
+
+
+class CaseState(enum.StrEnum):
+    """Where a case stands; cati.fieldwork.cases makes every change between them."""
+
+    UNRELEASED = "unreleased"  # imported, its replicate not released yet
+    ACTIVE = "active"  # in dispatch
+    HELD = "held"  # out of dispatch while a full quota cell holds it
+    FINAL = "final"  # closed with its final outcome
+
+
 PHONE_STATUSES = ("active", "dead", "dnc", "exhausted")
 APPOINTMENT_KINDS = ("hard", "soft")
 APPOINTMENT_STATUSES = ("pending", "kept", "missed", "cancelled")
@@ -140,7 +151,7 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("project_id", "external_id"),
-        _one_of("state", CASE_STATES, "state"),
+        _one_of("state", tuple(CaseState), "state"),
         # Dispatch is one ordered range scan on this index; it ends with the query's last
         # sort key so that ties (a replicate released at once) need no sort.
         Index("ix_cases_dispatch", "project_id", "state", "rank", "priority", "next_call_at", "id"),
@@ -154,7 +165,7 @@ class Case(Base):
     replicate: Mapped[int] = mapped_column(default=1)
     inclusion_prob: Mapped[float | None]
     design_weight: Mapped[float | None]
-    state: Mapped[str] = mapped_column(String(12), default="unreleased")
+    state: Mapped[str] = mapped_column(String(12), default=CaseState.UNRELEASED)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # 0 due hard appointment, 1 soft appointment, 2 everything else; then priority.

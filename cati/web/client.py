@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from cati import db
 from cati.fieldwork import progress, projects
-from cati.models import Job, Project, Role
+from cati.models import CaseState, Job, Project, Role
 from cati.web.access import member_project, restrict_to
 from cati.web.job_files import send_output
 
@@ -29,10 +29,10 @@ STATUS_NAMES = {
     "closed": _l("fieldwork closed"),
 }
 STATE_NAMES = {
-    "final": _l("finished"),
-    "active": _l("being called"),
-    "held": _l("held (quota full)"),
-    "unreleased": _l("not released yet"),
+    CaseState.FINAL: _l("finished"),
+    CaseState.ACTIVE: _l("being called"),
+    CaseState.HELD: _l("held (quota full)"),
+    CaseState.UNRELEASED: _l("not released yet"),
 }
 
 

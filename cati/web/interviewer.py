@@ -34,9 +34,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from cati import db, interviewing
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import dispatch, presence, projects, reports
-from cati.fieldwork.disposition import AppointmentRequest, catalogue, record_outcome
-from cati.fieldwork.outcomes import APPOINTMENT
+from cati.fieldwork import catalogue, dispatch, presence, projects, reports
+from cati.fieldwork.default_outcomes import APPOINTMENT
+from cati.fieldwork.disposition import AppointmentRequest, record_outcome
 from cati.fieldwork.rules import in_window, next_opening
 from cati.models import Appointment, CallAttempt, Case, Interview, Project, Role
 from cati.web.access import member_project, restrict_to
@@ -185,7 +185,7 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
         .where(Appointment.case_id == case.id, Appointment.status.in_(("pending", "missed")))
         .order_by(Appointment.id.desc())
     )
-    table = catalogue(session, project)
+    table = catalogue.by_code(session, project)
     label = "label_es" if str(get_locale()) == "es" else "label_en"
     opening = (
         None if in_window(rules, case.time_zone, now) else next_opening(rules, case.time_zone, now)
@@ -228,7 +228,7 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
 
 def _outcome_form(case: Case) -> OutcomeForm:
     project = db.session().get(Project, case.project_id)
-    table = catalogue(db.session(), project)
+    table = catalogue.by_code(db.session(), project)
     label = "label_es" if str(get_locale()) == "es" else "label_en"
     form = OutcomeForm()
     form.outcome.choices = [
@@ -391,7 +391,7 @@ def _closing(interview: Interview, case: Case) -> str:
     language = interviewing.state_of(interview).language
     closing = engine.label(language, engine.q.closing) if engine.q.closing else ""
     project = db.session().get(Project, case.project_id)
-    table = catalogue(db.session(), project)
+    table = catalogue.by_code(db.session(), project)
     code = case.final_outcome or case.last_outcome
     label = "label_es" if str(get_locale()) == "es" else "label_en"
     return render_template(

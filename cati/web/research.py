@@ -43,7 +43,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from cati import audit, db, jobs, questionnaire_store
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import donotcall, draws, privacy, projects, quotas
+from cati.fieldwork import cases, donotcall, draws, projects, quota_setup
+from cati.fieldwork.erasure import Erasure, erase_case, find_case
+from cati.fieldwork.personal_fields import MAX_RETENTION_DAYS, set_personal_fields, set_retention
 from cati.fieldwork.sample_import import SampleError, parse_sample, read_table
 from cati.models import (
     Case,
@@ -155,7 +157,7 @@ class PersonalFieldsForm(FlaskForm):
 class RetentionForm(FlaskForm):
     days = IntegerField(
         _l("Days after a case is finalized (empty: keep until erased by hand)"),
-        validators=[Optional(), NumberRange(min=0, max=privacy.MAX_RETENTION_DAYS)],
+        validators=[Optional(), NumberRange(min=0, max=MAX_RETENTION_DAYS)],
     )
 
 
@@ -371,7 +373,7 @@ def sample(code: str):
                 project.time_zone,
                 region=form.region.data.upper(),
             )
-            count = projects.import_cases(
+            count = cases.import_cases(
                 db.session(), project, records, form.file.data.filename, by=_me()
             )
         except SampleError as exc:
@@ -498,7 +500,7 @@ def release(code: str, replicate: int) -> Response:
     project = member_project(code)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    count = projects.release_replicate(db.session(), project, replicate, now=clock_now(), by=_me())
+    count = cases.release_replicate(db.session(), project, replicate, now=clock_now(), by=_me())
     flash(gettext("Released replicate %(r)s: %(n)s cases.", r=replicate, n=count), "ok")
     return redirect(url_for("research.project", code=code))
 
@@ -522,7 +524,7 @@ def add_quota(code: str):
     if form.validate_on_submit():
         values = [v.strip() for v in form.values.data.split(",") if v.strip()]
         try:
-            quotas.add_quota(
+            quota_setup.add_quota(
                 db.session(),
                 project,
                 form.name.data.strip(),
@@ -556,7 +558,7 @@ def quota_target(code: str, quota_id: int):
     form = QuotaTargetForm()
     if form.validate_on_submit():
         try:
-            quotas.set_target(db.session(), project, quota, form.target.data, by=_me())
+            quota_setup.set_target(db.session(), project, quota, form.target.data, by=_me())
         except CatiError as exc:
             db.session().rollback()
             flash(exc.translated(gettext), "error")
@@ -575,7 +577,7 @@ def remove_quota(code: str, quota_id: int) -> Response:
     if not ButtonForm().validate_on_submit():
         abort(400)
     name = quota.name
-    quotas.remove_quota(db.session(), project, quota, by=_me())
+    quota_setup.remove_quota(db.session(), project, quota, by=_me())
     flash(gettext("Quota %(name)s removed.", name=name), "ok")
     return redirect(url_for("research.project", code=code) + "#quotas")
 
@@ -634,7 +636,7 @@ def personal_fields(code: str):
         return _page(project, 400, personal=form)
     ticked = set(form.personal_vars.data or [])
     not_personal = [name for name in project.personal_fields if name not in ticked]
-    privacy.set_personal_fields(db.session(), project, not_personal, by=_me())
+    set_personal_fields(db.session(), project, not_personal, by=_me())
     flash(gettext("Personal fields saved."), "ok")
     return redirect(url_for("research.project", code=code) + "#privacy")
 
@@ -645,7 +647,7 @@ def retention(code: str):
     form = RetentionForm()
     if not form.validate_on_submit():
         return _page(project, 400, retention=form)
-    privacy.set_retention(db.session(), project, form.days.data, by=_me())
+    set_retention(db.session(), project, form.days.data, by=_me())
     flash(gettext("Retention saved."), "ok")
     return redirect(url_for("research.project", code=code) + "#privacy")
 
@@ -657,8 +659,8 @@ def erase(code: str):
     if form.validate_on_submit():
         session = db.session()
         try:
-            case = privacy.find_case(session, project, form.case_id.data.strip())
-            erasure = privacy.erase_case(
+            case = find_case(session, project, form.case_id.data.strip())
+            erasure = erase_case(
                 session,
                 case,
                 form.reason.data,
@@ -675,7 +677,7 @@ def erase(code: str):
     return _page(project, 400, erase=form)
 
 
-def _erasure_message(case_id: str, erasure: privacy.Erasure) -> str:
+def _erasure_message(case_id: str, erasure: Erasure) -> str:
     if erasure.already:
         return gettext("Case %(case)s was already erased; nothing changed.", case=case_id)
     return gettext(

@@ -1,8 +1,7 @@
 """The researcher's outcome catalogue: list, edit, add, deactivate or delete call outcomes.
 
 Routes live on the research blueprint. A bad value comes back beside its field, with the
-catalogue unchanged; every change is audited by the domain (``projects.set_outcome``,
-``outcome_catalogue``).
+catalogue unchanged; every change is audited by the domain (``catalogue``).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from cati import db
 from cati.errors import CatiError
-from cati.fieldwork import outcome_catalogue, projects
+from cati.fieldwork import catalogue
 from cati.models import Outcome, Project
 from cati.web.access import member_project
 from cati.web.research import ButtonForm, _me, bp
@@ -74,8 +73,8 @@ def _catalogue_page(project: Project, form: OutcomeForm | None = None, status: i
     return render_template(
         "research/outcomes.html",
         project=project,
-        outcomes=outcome_catalogue.catalogue_with_uses(db.session(), project),
-        engine_codes=outcome_catalogue.ENGINE_CODES,
+        outcomes=catalogue.with_uses(db.session(), project),
+        engine_codes=catalogue.ENGINE_CODES,
         form=form or OutcomeForm(),
         button=ButtonForm(),
     ), status
@@ -87,8 +86,8 @@ def _edit_page(project: Project, outcome: Outcome, form: OutcomeForm, status: in
         project=project,
         outcome=outcome,
         form=form,
-        used=outcome_catalogue.uses(db.session(), project, outcome.code),
-        engine_codes=outcome_catalogue.ENGINE_CODES,
+        used=catalogue.uses(db.session(), project, outcome.code),
+        engine_codes=catalogue.ENGINE_CODES,
         button=ButtonForm(),
     ), status
 
@@ -96,7 +95,7 @@ def _edit_page(project: Project, outcome: Outcome, form: OutcomeForm, status: in
 def _saved(project: Project, form: OutcomeForm, code: str) -> bool:
     """Store the form's settings; a refusal goes beside the field it names."""
     try:
-        projects.set_outcome(db.session(), project, code, by=_me(), **form.settings())
+        catalogue.set_outcome(db.session(), project, code, by=_me(), **form.settings())
     except CatiError as exc:
         db.session().rollback()
         field = getattr(form, exc.params.get("field", ""), None) or form.code
@@ -128,7 +127,7 @@ def add_outcome(code: str):
 
 def _outcome(project: Project, outcome_code: str) -> Outcome:
     try:
-        return outcome_catalogue.get_outcome(db.session(), project, outcome_code)
+        return catalogue.get_outcome(db.session(), project, outcome_code)
     except CatiError:
         abort(404)
 
@@ -153,9 +152,7 @@ def outcome_active(code: str, outcome_code: str) -> Response:
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        outcome_catalogue.set_active(
-            db.session(), project, outcome.code, not outcome.active, by=_me()
-        )
+        catalogue.set_active(db.session(), project, outcome.code, not outcome.active, by=_me())
     except CatiError as exc:
         db.session().rollback()
         flash(exc.translated(gettext), "error")
@@ -169,7 +166,7 @@ def delete_outcome(code: str, outcome_code: str) -> Response:
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        outcome_catalogue.delete(db.session(), project, outcome.code, by=_me())
+        catalogue.delete(db.session(), project, outcome.code, by=_me())
     except CatiError as exc:
         db.session().rollback()
         flash(exc.translated(gettext), "error")

@@ -12,9 +12,10 @@ from werkzeug.wrappers import Response
 
 from cati import db, interviewing
 from cati.errors import CatiError
-from cati.fieldwork.disposition import hold_for_web, record_self_completion
+from cati.fieldwork.cases import hold_for_web
+from cati.fieldwork.disposition import record_self_completion
 from cati.fieldwork.weblinks import case_for_token
-from cati.models import Case
+from cati.models import Case, CaseState
 from cati.web.clock import now as clock_now
 from cati.web.forms import PageForm, render_page, submit_page
 
@@ -40,7 +41,7 @@ def survey(token: str) -> Response | str | tuple[str, int]:
     session = db.session()
     case = _case(token)
     interview = interviewing.active_interview(session, case)
-    if case.state == "final" and interview is None:
+    if case.state == CaseState.FINAL and interview is None:
         return render_template("respondent/done.html", case=case)
     if _busy_on_phone(case):
         return render_template("respondent/busy.html"), 409

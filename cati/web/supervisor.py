@@ -27,12 +27,13 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from cati import db
 from cati.errors import CatiError
-from cati.fieldwork import dispatch, monitor, pipeline, privacy, supervision
-from cati.fieldwork.disposition import catalogue
+from cati.fieldwork import catalogue, dispatch, monitor, pipeline, supervision
+from cati.fieldwork.erasure import erase_case
 from cati.models import (
     AuditEntry,
     CallAttempt,
     Case,
+    CaseState,
     Interview,
     Phone,
     Project,
@@ -169,11 +170,9 @@ def chart(code: str, chart: str) -> Response:
 def cases(code: str) -> str:
     project = member_project(code)
     session = db.session()
-    labels = _outcome_labels(catalogue(session, project))
+    labels = _outcome_labels(catalogue.by_code(session, project))
     form = CaseFilter(request.args)
-    form.state.choices = [("", _l("any"))] + [
-        (s, s) for s in ("unreleased", "active", "held", "final")
-    ]
+    form.state.choices = [("", _l("any"))] + [(s, s) for s in CaseState]
     form.outcome.choices = [("", _l("any")), *labels.items()]
     query = select(Case).where(Case.project_id == project.id)
     if form.q.data:
@@ -205,6 +204,7 @@ def cases(code: str) -> str:
         zone=ZoneInfo(project.time_zone),
         labels=labels,
         filters={k: v for k, v in request.args.items() if k != "page"},
+        CaseState=CaseState,
     )
 
 
@@ -216,7 +216,7 @@ def _outcome_labels(table) -> dict[str, str]:
 def _case_page(case: Case, project: Project, status: int = 200):
     session = db.session()
     zone = ZoneInfo(case.time_zone)
-    table = catalogue(session, project)
+    table = catalogue.by_code(session, project)
     labels = _outcome_labels(table)
     interviewers = session.execute(
         select(User.id, User.full_name, User.username)
@@ -335,7 +335,7 @@ def do_release(case_id: int):
 @bp.route("/case/<int:case_id>/erase", methods=["POST"])
 def do_erase(case_id: int):
     def act(case: Case, form: EraseForm, project: Project) -> None:
-        privacy.erase_case(
+        erase_case(
             db.session(),
             case,
             form.reason.data,

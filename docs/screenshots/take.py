@@ -24,7 +24,7 @@ from cati.config import Settings
 from cati.fieldwork import dispatch, presence, weblinks
 from cati.fieldwork.disposition import record_outcome
 from cati.fieldwork.projects import get_project
-from cati.models import Case
+from cati.models import Case, CaseState
 from sampling.demo import demo_frame
 
 HERE = Path(__file__).parent
@@ -121,7 +121,7 @@ def main() -> None:
     uncalled = set(
         session.scalars(
             select(Case.external_id).where(
-                Case.project_id == project.id, Case.state == "active", Case.attempts == 0
+                Case.project_id == project.id, Case.state == CaseState.ACTIVE, Case.attempts == 0
             )
         )
     )

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from cati import interviewing, questionnaire_store
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, projects
-from cati.models import Interview, PageEvent, QuestionnaireVersion
+from cati.models import CaseState, Interview, PageEvent, QuestionnaireVersion
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
 from tests.questionnaires.test_library import random_answer
@@ -248,7 +248,7 @@ def test_the_last_page_and_the_cases_outcome_are_committed_together(db, pinned, 
     with app.extensions["cati.sessionmaker"]() as other:
         stored = other.get(type(case), case.id)
         assert (stored.state, stored.final_outcome, stored.claimed_by_id) == (
-            "final",
+            CaseState.FINAL,
             "COMPLETE",
             None,
         )

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from cati.fieldwork import dispatch, projects
+from cati.fieldwork.cases import release_replicate
 from cati.fieldwork.disposition import record_outcome
 from cati.models import AuditEntry, Case, DoNotCall, Project
 from tests.cati.fieldwork.conftest import MONDAY_10
@@ -75,7 +76,7 @@ def test_purge_counts_in_a_dry_run_and_erases_for_real(run, tmp_path, db, app): 
     interviewer = make_user(db, "interviewer")
     projects.assign(db, project, interviewer)
     weeks_ago = MONDAY_10 - timedelta(weeks=4)  # the command judges by the real clock
-    projects.release_replicate(db, project, 1, now=weeks_ago)
+    release_replicate(db, project, 1, now=weeks_ago)
     claim = dispatch.next_case(db, project, interviewer, now=weeks_ago)
     record_outcome(db, claim.case, interviewer, "REFUSAL_HARD", now=weeks_ago)
     dry = run("privacy", "purge", "--dry-run")

@@ -42,7 +42,8 @@ outcomes = sa.table(
     sa.column("opt_out", sa.Boolean),
     sa.column("active", sa.Boolean),  # since 0008
 )
-# A copy of cati.fieldwork.outcomes' OPT_OUT as it stood when this migration was written.
+# A copy of OPT_OUT (cati.fieldwork.default_outcomes, then outcomes) as it stood when this
+# migration was written.
 OPT_OUT = {
     "code": "OPT_OUT",
     "label_en": "Refusal: never call again (opt-out)",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cati.fieldwork import projects
+from cati.fieldwork.cases import import_cases, release_replicate
 from cati.fieldwork.sample_import import CaseRecord
 from cati.models import Case, Project
 from tests.conftest import make_user
@@ -88,10 +89,10 @@ def make_cases(
         values = {"time_zone": "Europe/Madrid", "replicate": 1, "sample_vars": {}, **overrides}
         numbers = [(fictional_number(), "fixed_or_mobile") for _ in range(phones)]
         records.append(CaseRecord(external_id=f"C{next(_ids):06d}", phones=numbers, **values))
-    projects.import_cases(db, project, records, "test.csv")
+    import_cases(db, project, records, "test.csv")
     if release:
         for replicate in sorted({r.replicate for r in records}):
-            projects.release_replicate(db, project, replicate, now=now)
+            release_replicate(db, project, replicate, now=now)
     ids = [r.external_id for r in records]
     from sqlalchemy import select
 

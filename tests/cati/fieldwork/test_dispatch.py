@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, projects
+from cati.fieldwork.cases import release_replicate
 from cati.fieldwork.disposition import record_outcome
-from cati.models import Case, DoNotCall
+from cati.models import Case, CaseState, DoNotCall
 from tests.cati.fieldwork.conftest import MADRID, MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
 
@@ -36,7 +37,7 @@ def test_a_paused_project_hands_out_no_case_until_it_is_back_in_fieldwork(db, pr
 def test_unreleased_cases_are_never_dispatched(db, project, interviewer):
     make_cases(db, project, release=False)
     assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is None
-    projects.release_replicate(db, project, 1, now=MONDAY_10)
+    release_replicate(db, project, 1, now=MONDAY_10)
     assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is not None
 
 
@@ -91,7 +92,7 @@ def test_a_case_whose_only_number_is_on_the_dnc_list_is_finalized(db, project, i
     db.commit()
     assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is None
     db.refresh(case)
-    assert (case.state, case.final_outcome) == ("final", "NO_PHONE_LEFT")
+    assert (case.state, case.final_outcome) == (CaseState.FINAL, "NO_PHONE_LEFT")
 
 
 def test_the_frequency_cap_holds_across_projects(db, interviewer):
@@ -166,7 +167,7 @@ def test_replicates_are_released_automatically_at_the_set_share(db, interviewer)
     claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
     record_outcome(db, claim.case, interviewer, "COMPLETE", now=MONDAY_10)
     states = db.scalars(select(Case.state).where(Case.replicate == 2)).all()
-    assert states == ["active", "active"]
+    assert states == [CaseState.ACTIVE, CaseState.ACTIVE]
 
 
 def test_concurrent_interviewers_never_receive_the_same_case(app, db, project):

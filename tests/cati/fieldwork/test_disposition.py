@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, projects
+from cati.fieldwork.catalogue import set_outcome
 from cati.fieldwork.disposition import AppointmentRequest, record_outcome
 from cati.fieldwork.rules import in_window, slot_of
-from cati.models import Appointment, AuditEntry, CallAttempt
+from cati.models import Appointment, AuditEntry, CallAttempt, CaseState
 from tests.cati.fieldwork.conftest import MADRID, MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
 
@@ -25,7 +26,11 @@ def call(db, project, interviewer, outcome, now, **kwargs):
 def test_a_complete_finalizes_the_case_with_aapor_1_1(db, project, interviewer):
     make_cases(db, project)
     case = call(db, project, interviewer, "COMPLETE", MONDAY_10)
-    assert (case.state, case.final_outcome, case.final_aapor) == ("final", "COMPLETE", "1.1")
+    assert (case.state, case.final_outcome, case.final_aapor) == (
+        CaseState.FINAL,
+        "COMPLETE",
+        "1.1",
+    )
     assert case.claimed_by_id is None
     attempt = db.scalar(select(CallAttempt))
     assert (attempt.outcome, attempt.slot, attempt.interviewer_id) == (
@@ -40,7 +45,7 @@ def test_no_answer_is_called_again_after_its_delay_in_another_slot_inside_the_wi
 ):
     make_cases(db, project)
     case = call(db, project, interviewer, "NO_ANSWER", MONDAY_10)
-    assert case.state == "active"
+    assert case.state == CaseState.ACTIVE
     assert case.next_call_at >= MONDAY_10 + timedelta(hours=2)
     assert in_window(projects.rules_of(project), "Europe/Madrid", case.next_call_at)
     assert slot_of(projects.rules_of(project), "Europe/Madrid", case.next_call_at) != "morning"
@@ -56,7 +61,11 @@ def test_a_refusal_is_not_overwritten_by_maximum_attempts(db, interviewer):
         now = max(now, case.next_call_at)
         call(db, project, interviewer, outcome, now)
     db.refresh(case)
-    assert (case.state, case.final_outcome, case.final_aapor) == ("final", "REFUSAL_SOFT", "2.111")
+    assert (case.state, case.final_outcome, case.final_aapor) == (
+        CaseState.FINAL,
+        "REFUSAL_SOFT",
+        "2.111",
+    )
 
 
 def test_only_no_answers_end_as_maximum_attempts(db, interviewer):
@@ -73,7 +82,7 @@ def test_only_no_answers_end_as_maximum_attempts(db, interviewer):
 def test_a_wrong_number_moves_straight_to_the_next_phone(db, project, interviewer):
     make_cases(db, project, phones=2)
     first = call(db, project, interviewer, "WRONG_NUMBER", MONDAY_10)
-    assert first.state == "active"
+    assert first.state == CaseState.ACTIVE
     assert first.next_call_at == MONDAY_10
     assert [p.status for p in first.phones] == ["dead", "active"]
     claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
@@ -85,7 +94,11 @@ def test_a_case_with_no_callable_phone_left_is_finalized_with_its_strongest_outc
 ):
     make_cases(db, project, phones=1)
     case = call(db, project, interviewer, "NON_WORKING", MONDAY_10)
-    assert (case.state, case.final_outcome, case.final_aapor) == ("final", "NON_WORKING", "4.30")
+    assert (case.state, case.final_outcome, case.final_aapor) == (
+        CaseState.FINAL,
+        "NON_WORKING",
+        "4.30",
+    )
 
 
 def test_a_phone_reaching_its_own_maximum_is_set_aside(db, interviewer):
@@ -94,7 +107,7 @@ def test_a_phone_reaching_its_own_maximum_is_set_aside(db, interviewer):
     make_cases(db, project, phones=2)
     case = call(db, project, interviewer, "BUSY", MONDAY_10)
     assert [p.status for p in case.phones] == ["exhausted", "active"]
-    assert case.state == "active"
+    assert case.state == CaseState.ACTIVE
 
 
 def test_system_and_unknown_outcomes_are_refused_and_change_nothing(db, project, interviewer):
@@ -223,8 +236,8 @@ def test_an_appointment_time_is_reported_in_the_respondents_zone(db, project, in
 
 
 def test_a_project_can_edit_its_catalogue_and_add_outcomes(db, project, interviewer):
-    projects.set_outcome(db, project, "BUSY", delay_minutes=30)
-    projects.set_outcome(
+    set_outcome(db, project, "BUSY", delay_minutes=30)
+    set_outcome(
         db,
         project,
         "CALLBACK_SUPERVISOR",
@@ -236,7 +249,7 @@ def test_a_project_can_edit_its_catalogue_and_add_outcomes(db, project, intervie
     )
     make_cases(db, project)
     case = call(db, project, interviewer, "CALLBACK_SUPERVISOR", MONDAY_10)
-    assert case.state == "active"
+    assert case.state == CaseState.ACTIVE
     assert case.next_call_at >= MONDAY_10 + timedelta(days=1)
 
 
@@ -253,7 +266,7 @@ def test_a_project_can_edit_its_catalogue_and_add_outcomes(db, project, intervie
 )
 def test_bad_outcome_settings_are_refused_naming_the_field(db, project, code, fields, field):
     with pytest.raises(CatiError) as caught:
-        projects.set_outcome(db, project, code, **fields)
+        set_outcome(db, project, code, **fields)
     assert caught.value.code is ErrorCode.OUTCOME_INVALID
     assert caught.value.params["field"] == field
 
@@ -269,4 +282,8 @@ def test_a_number_whose_attempts_ran_out_ends_as_maximum_attempts_not_as_non_wor
     db.refresh(case)
     case = call(db, project, interviewer, "NO_ANSWER", case.next_call_at)
     assert [p.status for p in case.phones] == ["exhausted"]
-    assert (case.state, case.final_outcome, case.final_aapor) == ("final", "MAX_ATTEMPTS", "3.13")
+    assert (case.state, case.final_outcome, case.final_aapor) == (
+        CaseState.FINAL,
+        "MAX_ATTEMPTS",
+        "3.13",
+    )

@@ -7,7 +7,7 @@ import pytest
 from cati.fieldwork import dispatch, monitor, presence, projects, supervision
 from cati.fieldwork.disposition import record_outcome
 from cati.fieldwork.pipeline import marker, pipeline
-from cati.models import CallAttempt
+from cati.models import CallAttempt, CaseState
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases
 from tests.conftest import make_user
 
@@ -44,8 +44,8 @@ def fieldwork(db, project, interviewer):
     call(db, b, "COMPLETE", at(30, 9, 10), interviewer)
     call(db, c, "REFUSAL_HARD", at(30, 9, 40), interviewer)
     call(db, a, "NO_ANSWER", at(30, 9, 55), interviewer)
-    b.state, b.final_aapor, b.finalized_at = "final", "1.1", at(30, 9, 10)
-    c.state, c.final_aapor, c.finalized_at = "final", "2.112", at(30, 9, 40)
+    b.state, b.final_aapor, b.finalized_at = CaseState.FINAL, "1.1", at(30, 9, 10)
+    c.state, c.final_aapor, c.finalized_at = CaseState.FINAL, "2.112", at(30, 9, 40)
     presence.set_status(db, interviewer, "available", at(30, 8, 30))
     presence.set_status(db, interviewer, "break", at(30, 9, 0))
     presence.set_status(db, interviewer, "available", at(30, 9, 15))

@@ -12,14 +12,23 @@ from sqlalchemy import func, select
 
 from cati import interviewing, questionnaire_store, reporting
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import dispatch, privacy, projects
-from cati.fieldwork.disposition import AppointmentRequest, catalogue, record_outcome
+from cati.fieldwork import catalogue, dispatch, projects
+from cati.fieldwork.cases import import_cases, release_replicate
+from cati.fieldwork.disposition import AppointmentRequest, record_outcome
+from cati.fieldwork.erasure import due_for_purge, erase_case, purge
+from cati.fieldwork.personal_fields import (
+    analysis_fields,
+    pseudonymizer,
+    set_personal_fields,
+    set_retention,
+)
 from cati.fieldwork.sample_import import CaseRecord
 from cati.models import (
     Appointment,
     AuditEntry,
     CallAttempt,
     Case,
+    CaseState,
     DoNotCall,
     Interview,
     Phone,
@@ -48,11 +57,11 @@ def record(external_id, **sample_vars):
 
 
 def test_sample_variables_are_personal_unless_marked_at_import(db, project):
-    projects.import_cases(db, project, [record("A1", **PERSON)], "s.csv", not_personal=["region"])
+    import_cases(db, project, [record("A1", **PERSON)], "s.csv", not_personal=["region"])
     assert project.personal_fields == {"name": True, "street": True, "region": False}
-    assert privacy.analysis_fields(project) == ["region"]
+    assert analysis_fields(project) == ["region"]
     # A later import keeps the marks and notes its new variables as personal.
-    projects.import_cases(db, project, [record("A2", region="Sur", email="a@example.org")], "t")
+    import_cases(db, project, [record("A2", region="Sur", email="a@example.org")], "t")
     db.refresh(project)
     assert project.personal_fields == {
         "name": True,
@@ -64,24 +73,24 @@ def test_sample_variables_are_personal_unless_marked_at_import(db, project):
 
 def test_a_mark_for_a_variable_the_sample_lacks_imports_nothing(db, project):
     with pytest.raises(CatiError) as error:
-        projects.import_cases(db, project, [record("A1", **PERSON)], "s.csv", not_personal=["rgn"])
+        import_cases(db, project, [record("A1", **PERSON)], "s.csv", not_personal=["rgn"])
     assert error.value.code == ErrorCode.PRIVACY_FIELD_UNKNOWN and "rgn" in str(error.value)
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Case)) == 0
 
 
 def test_marks_are_set_exactly_and_audited(db, project):
-    projects.import_cases(db, project, [record("A1", **PERSON)], "s.csv")
-    privacy.set_personal_fields(db, project, ["region", "street"], actor="cli")
+    import_cases(db, project, [record("A1", **PERSON)], "s.csv")
+    set_personal_fields(db, project, ["region", "street"], actor="cli")
     assert project.personal_fields == {"name": True, "street": False, "region": False}
-    privacy.set_personal_fields(db, project, ["region"], actor="cli")
+    set_personal_fields(db, project, ["region"], actor="cli")
     assert project.personal_fields["street"] is True
     assert [e.details["not_personal"] for e in audit_of(db, "privacy.fields")] == [
         ["region", "street"],
         ["region"],
     ]
     with pytest.raises(CatiError, match="nope is not a sample variable"):
-        privacy.set_personal_fields(db, project, ["nope"])
+        set_personal_fields(db, project, ["nope"])
 
 
 # --- pseudonyms ----------------------------------------------------------------------------
@@ -91,9 +100,9 @@ def test_pseudonyms_are_stable_per_project_and_differ_between_projects(db):
     first, second = make_project(db), make_project(db)
     assert first.pseudonym_key != second.pseudonym_key
     assert len(first.pseudonym_key) == 64
-    one = privacy.pseudonymizer(first)
-    assert one(42) == privacy.pseudonymizer(first)(42)
-    assert one(42) != privacy.pseudonymizer(second)(42) and one(42) != one(43)
+    one = pseudonymizer(first)
+    assert one(42) == pseudonymizer(first)(42)
+    assert one(42) != pseudonymizer(second)(42) and one(42) != one(43)
     assert len(one(42)) == 16 and int(one(42), 16) >= 0
 
 
@@ -102,10 +111,8 @@ def interviewed(db, project, interviewer):
     """Two completed interviews; the sample carries a name, a street and a region."""
     questionnaire_store.pin(db, project, LIBRARY / "opinion_poll.yaml")
     for n in (1, 2):
-        projects.import_cases(
-            db, project, [record(f"R{n}", **PERSON)], "s.csv", not_personal=["region"]
-        )
-    projects.release_replicate(db, project, 1, now=MONDAY_10)
+        import_cases(db, project, [record(f"R{n}", **PERSON)], "s.csv", not_personal=["region"])
+    release_replicate(db, project, 1, now=MONDAY_10)
     for _ in range(2):
         claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
         interview = interviewing.open_interview(db, claim.case, MONDAY_10, interviewer=interviewer)
@@ -119,7 +126,7 @@ def test_data_files_carry_pseudonyms_and_analysis_variables_only(db, interviewed
     reporting.export_data(db, interviewed, "csv", out)
     data = pd.read_csv(out, dtype=str)
     cases = db.scalars(select(Case).order_by(Case.id)).all()
-    pseudonym = privacy.pseudonymizer(interviewed)
+    pseudonym = pseudonymizer(interviewed)
     assert sorted(data["case_id"]) == sorted(pseudonym(c.id) for c in cases)
     assert "region" in data.columns and not {"name", "street"} & set(data.columns)
     assert not data.isin(["R1", "R2", PERSON["name"]]).any().any()
@@ -143,7 +150,7 @@ def test_personal_data_in_an_export_is_audited_with_who_and_when(db, interviewed
 
 def test_paradata_names_cases_by_the_same_pseudonyms_and_dials_no_number(db, interviewed):
     frame = reporting.paradata_frame(db, interviewed)
-    pseudonym = privacy.pseudonymizer(interviewed)
+    pseudonym = pseudonymizer(interviewed)
     assert set(frame["case_id"]) == {pseudonym(c) for c in db.scalars(select(Case.id))}
     assert "number" not in frame.columns
     full = reporting.paradata_frame(db, interviewed, include_personal=True)
@@ -171,7 +178,7 @@ def test_erasure_removes_personal_data_and_keeps_the_statistics(db, interviewed,
     answers = db.scalar(select(Interview.answers).where(Interview.case_id == case.id))
     before = reporting.paradata_frame(db, interviewed)
 
-    erasure = privacy.erase_case(db, case, "request 2026-41", actor="cli", now=MONDAY_10)
+    erasure = erase_case(db, case, "request 2026-41", actor="cli", now=MONDAY_10)
 
     db.refresh(case)
     assert erasure.fields == ("name", "street") and erasure.phones == 1
@@ -181,7 +188,11 @@ def test_erasure_removes_personal_data_and_keeps_the_statistics(db, interviewed,
     attempt = db.scalar(select(CallAttempt).where(CallAttempt.case_id == case.id))
     assert (attempt.number, attempt.notes, attempt.outcome) == ("", "", "COMPLETE")
     assert db.scalar(select(Appointment.notes)) == ""
-    assert (case.state, case.final_outcome, case.erased_at) == ("final", "COMPLETE", MONDAY_10)
+    assert (case.state, case.final_outcome, case.erased_at) == (
+        CaseState.FINAL,
+        "COMPLETE",
+        MONDAY_10,
+    )
     assert db.scalar(select(Interview.answers).where(Interview.case_id == case.id)) == answers
     # The statistics do not move, and the pseudonym survives the new external id.
     assert reporting.paradata_frame(db, interviewed).equals(before)
@@ -193,15 +204,15 @@ def test_erasure_removes_personal_data_and_keeps_the_statistics(db, interviewed,
 
 def test_erasing_twice_changes_nothing_the_second_time(db, interviewed):
     case = db.scalar(select(Case).where(Case.external_id == "R1"))
-    privacy.erase_case(db, case, "request", actor="cli")
-    again = privacy.erase_case(db, case, "request", actor="cli")
+    erase_case(db, case, "request", actor="cli")
+    again = erase_case(db, case, "request", actor="cli")
     assert again.already and len(audit_of(db, "privacy.erase")) == 1
 
 
 def test_erasure_needs_a_reason(db, interviewed):
     case = db.scalar(select(Case).where(Case.external_id == "R1"))
     with pytest.raises(CatiError) as error:
-        privacy.erase_case(db, case, "  ")
+        erase_case(db, case, "  ")
     assert error.value.code == ErrorCode.REASON_REQUIRED
 
 
@@ -210,7 +221,7 @@ def test_a_case_in_a_call_or_an_interview_is_not_erased(db, project, interviewer
     (case,) = make_cases(db, project, sample_vars=dict(PERSON))
     dispatch.next_case(db, project, interviewer, now=MONDAY_10)
     with pytest.raises(CatiError) as error:
-        privacy.erase_case(db, case, "request", do_not_call=True, now=MONDAY_10)
+        erase_case(db, case, "request", do_not_call=True, now=MONDAY_10)
     assert error.value.code == ErrorCode.PRIVACY_CASE_BUSY
     db.refresh(case)
     assert case.erased_at is None and case.sample_vars == PERSON
@@ -219,7 +230,7 @@ def test_a_case_in_a_call_or_an_interview_is_not_erased(db, project, interviewer
     interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
     dispatch.release_claim(db, case, by=interviewer, reason="test")
     with pytest.raises(CatiError, match="in a call or an interview"):
-        privacy.erase_case(db, case, "request", now=MONDAY_10)
+        erase_case(db, case, "request", now=MONDAY_10)
 
 
 def test_an_erased_case_still_in_fieldwork_is_closed_and_never_dialled(db, project, interviewer):
@@ -231,10 +242,14 @@ def test_an_erased_case_still_in_fieldwork_is_closed_and_never_dialled(db, proje
         "REFUSAL_SOFT",
         now=MONDAY_10,
     )
-    privacy.erase_case(db, case, "request", do_not_call=True, now=MONDAY_10)
+    erase_case(db, case, "request", do_not_call=True, now=MONDAY_10)
     db.refresh(case)
     # The strongest outcome of its calls stays its disposition (AAPOR 2.111).
-    assert (case.state, case.final_outcome, case.final_aapor) == ("final", "REFUSAL_SOFT", "2.111")
+    assert (case.state, case.final_outcome, case.final_aapor) == (
+        CaseState.FINAL,
+        "REFUSAL_SOFT",
+        "2.111",
+    )
     assert dispatch.next_case(db, project, interviewer, now=MONDAY_10 + timedelta(days=4)) is None
     assert db.scalar(select(func.count()).select_from(DoNotCall)) == 1
     assert len(audit_of(db, "case.opt_out")) == 1
@@ -245,7 +260,7 @@ def test_an_erased_case_still_in_fieldwork_is_closed_and_never_dialled(db, proje
 
 def test_the_purge_erases_cases_past_retention_once(db, interviewer):
     kept, short = make_project(db), make_project(db)
-    privacy.set_retention(db, short, 30, actor="cli")
+    set_retention(db, short, 30, actor="cli")
     for project in (kept, short):
         projects.assign(db, project, interviewer)
         make_cases(db, project, n=2, sample_vars=dict(PERSON))
@@ -254,12 +269,12 @@ def test_the_purge_erases_cases_past_retention_once(db, interviewer):
             record_outcome(db, claim.case, interviewer, "REFUSAL_HARD", now=MONDAY_10)
     (unfinished,) = make_cases(db, short, sample_vars=dict(PERSON))
 
-    assert privacy.due_for_purge(db, MONDAY_10 + timedelta(days=29)) == []
+    assert due_for_purge(db, MONDAY_10 + timedelta(days=29)) == []
     later = MONDAY_10 + timedelta(days=31)
-    due = privacy.due_for_purge(db, later)
-    assert len(due) == 2 and privacy.due_for_purge(db, later, kept) == []
+    due = due_for_purge(db, later)
+    assert len(due) == 2 and due_for_purge(db, later, kept) == []
     ticks = []
-    result = privacy.purge(db, due, now=later, progress=ticks.append)
+    result = purge(db, due, now=later, progress=ticks.append)
     assert (result.erased, result.busy, sum(ticks)) == (2, 0, 2)
     erased = db.scalars(select(Case).where(Case.erased_at.is_not(None))).all()
     assert {c.project_id for c in erased} == {short.id}
@@ -267,13 +282,13 @@ def test_the_purge_erases_cases_past_retention_once(db, interviewer):
     db.refresh(unfinished)
     assert unfinished.erased_at is None  # still in fieldwork: its clock has not started
     assert [e.details["cases"] for e in audit_of(db, "privacy.purge")] == [2]
-    assert privacy.due_for_purge(db, later) == []
+    assert due_for_purge(db, later) == []
 
 
 @pytest.mark.parametrize("days", [-1, 36501])
 def test_a_retention_out_of_range_is_refused(db, project, days):
     with pytest.raises(CatiError) as error:
-        privacy.set_retention(db, project, days)
+        set_retention(db, project, days)
     assert error.value.code == ErrorCode.PRIVACY_RETENTION_INVALID
     db.refresh(project)
     assert project.retention_days is None
@@ -283,7 +298,7 @@ def test_a_retention_out_of_range_is_refused(db, project, days):
 
 
 def test_an_opt_out_is_a_final_refusal_offered_to_interviewers(db, project):
-    opt_out = catalogue(db, project)["OPT_OUT"]
+    opt_out = catalogue.by_code(db, project)["OPT_OUT"]
     assert (opt_out.aapor, opt_out.final, opt_out.system, opt_out.opt_out) == (
         "2.11",
         True,
@@ -299,13 +314,13 @@ def test_an_opt_out_puts_every_number_of_the_case_on_the_do_not_call_list(db, pr
     other = make_project(db)
     projects.assign(db, other, interviewer)
     shared = CaseRecord("S1", [(case.phones[0].number, "mobile")], "Europe/Madrid")
-    projects.import_cases(db, other, [shared], "o.csv")
-    projects.release_replicate(db, other, 1, now=MONDAY_10)
+    import_cases(db, other, [shared], "o.csv")
+    release_replicate(db, other, 1, now=MONDAY_10)
 
     claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
     record_outcome(db, claim.case, interviewer, "OPT_OUT", now=MONDAY_10)
     db.refresh(case)
-    assert (case.state, case.final_aapor) == ("final", "2.11")
+    assert (case.state, case.final_aapor) == (CaseState.FINAL, "2.11")
     assert set(db.scalars(select(DoNotCall.number))) == numbers
     assert {p.status for p in case.phones} == {"dnc"}
     (entry,) = audit_of(db, "case.opt_out")
@@ -319,7 +334,7 @@ def test_an_appointment_note_is_kept_until_erasure(db, project, interviewer):
     booked = AppointmentRequest("hard", MONDAY_10 + timedelta(days=1), notes="ask for Ana")
     record_outcome(db, claim.case, interviewer, "APPOINTMENT", now=MONDAY_10, appointment=booked)
     assert db.scalar(select(Appointment.notes)) == "ask for Ana"
-    privacy.erase_case(db, case, "request", now=MONDAY_10)
+    erase_case(db, case, "request", now=MONDAY_10)
     assert db.scalar(select(Appointment.notes)) == ""
 
 
@@ -330,7 +345,7 @@ def test_a_supervisor_cannot_reopen_an_erased_case_and_an_opt_out_set_by_hand_li
 
     supervisor = make_user(db, "supervisor")
     erased, refusing = make_cases(db, project, n=2, sample_vars=dict(PERSON))
-    privacy.erase_case(db, erased, "request", now=MONDAY_10)
+    erase_case(db, erased, "request", now=MONDAY_10)
     with pytest.raises(CatiError) as error:
         supervision.set_outcome(
             db, erased, "NO_ANSWER", by=supervisor, reason="call again", now=MONDAY_10
@@ -338,17 +353,17 @@ def test_a_supervisor_cannot_reopen_an_erased_case_and_an_opt_out_set_by_hand_li
     assert error.value.code == ErrorCode.PRIVACY_CASE_ERASED
     db.rollback()
     db.refresh(erased)
-    assert erased.state == "final"
+    assert erased.state == CaseState.FINAL
     number = refusing.phones[0].number
     supervision.set_outcome(
         db, refusing, "OPT_OUT", by=supervisor, reason="asked by e-mail", now=MONDAY_10
     )
     assert list(db.scalars(select(DoNotCall.number))) == [number]
-    assert (refusing.state, refusing.final_aapor) == ("final", "2.11")
+    assert (refusing.state, refusing.final_aapor) == (CaseState.FINAL, "2.11")
 
 
 def test_the_purge_leaves_a_case_in_a_call_for_the_next_run(db, project, interviewer):
-    privacy.set_retention(db, project, 0)
+    set_retention(db, project, 0)
     held, free = make_cases(db, project, n=2, sample_vars=dict(PERSON))
     for _ in range(2):
         claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
@@ -356,13 +371,13 @@ def test_the_purge_leaves_a_case_in_a_call_for_the_next_run(db, project, intervi
     later = MONDAY_10 + timedelta(days=1)
     held.claimed_by_id, held.claim_expires_at = interviewer.id, later + timedelta(minutes=5)
     db.commit()
-    result = privacy.purge(db, privacy.due_for_purge(db, later), now=later)
+    result = purge(db, due_for_purge(db, later), now=later)
     assert (result.erased, result.busy) == (1, 1)
     db.refresh(held)
     db.refresh(free)
     assert held.erased_at is None and held.sample_vars == PERSON
     assert free.erased_at == later
-    assert privacy.due_for_purge(db, later) == [held.id]
+    assert due_for_purge(db, later) == [held.id]
 
 
 def test_a_console_export_with_personal_data_is_audited_in_its_submitters_name(

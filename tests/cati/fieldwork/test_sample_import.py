@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from cati.errors import ErrorCode
 from cati.fieldwork import projects
+from cati.fieldwork.cases import import_cases
 from cati.fieldwork.sample_import import SampleError, parse_sample, read_table
 from cati.models import Case, Phone
 from cati.problems import Place
@@ -93,10 +94,10 @@ def test_a_damaged_spreadsheet_is_a_clear_error_naming_the_file(tmp_path, name, 
 def test_importing_case_ids_already_in_the_project_writes_nothing(db, tmp_path):
     project = projects.create_project(db, "IMP", "Import test")
     records = parse(GOOD, tmp_path)
-    assert projects.import_cases(db, project, records, "sample.csv") == 2
+    assert import_cases(db, project, records, "sample.csv") == 2
     again = parse(GOOD.replace("A2,", "A3,"), tmp_path)
     with pytest.raises(SampleError) as caught:
-        projects.import_cases(db, project, again, "sample.csv")
+        import_cases(db, project, again, "sample.csv")
     first = caught.value.problems[0]
     assert (first.place, first.params) == (
         Place(file="sample.csv", row=2),

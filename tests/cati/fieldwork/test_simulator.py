@@ -8,7 +8,7 @@ from sqlalchemy import select
 from benchmarks.fieldwork_sim import DEFAULT_START, aapor_rates, count_violations, simulate
 from cati.fieldwork import dispatch, projects
 from cati.fieldwork.disposition import record_outcome
-from cati.models import CallAttempt, Case, DoNotCall
+from cati.models import CallAttempt, Case, CaseState, DoNotCall
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 
 
@@ -29,7 +29,7 @@ def test_two_simulated_weeks_break_no_calling_rule_and_give_sane_rates(db):
 
     until = DEFAULT_START + timedelta(days=13)
     for case in db.scalars(select(Case)):
-        assert case.state == "final" or case.next_call_at > until, case.external_id
+        assert case.state == CaseState.FINAL or case.next_call_at > until, case.external_id
     # The log really spans the time zones and both sides of the change to summer time.
     zones = set(db.scalars(select(Case.time_zone)))
     assert zones == {"Europe/Madrid", "Atlantic/Canary", "America/New_York"}

@@ -12,7 +12,8 @@ from flask import Flask
 
 import cati.job_kinds  # noqa: F401  (the report runner)
 from cati import interviewing, jobs, questionnaire_store
-from cati.fieldwork import dispatch, draws, projects, quotas, weblinks
+from cati.fieldwork import dispatch, draws, projects, weblinks
+from cati.fieldwork.quota_setup import add_quota
 from cati.models import Role
 from sampling.drawing import DrawSettings
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
@@ -139,7 +140,7 @@ def seed_project(app, db):
     ((_, token),) = [
         pair for pair in weblinks.issue_links(db, project) if pair[0] != claim.case.external_id
     ]
-    quota = quotas.add_quota(db, project, "North", {"region": ["north"]}, 10)
+    quota = add_quota(db, project, "North", {"region": ["north"]}, 10)
     return (
         project,
         staff,

@@ -2,8 +2,9 @@
 
 import pytest
 
-from cati.fieldwork import dispatch, projects, quotas
+from cati.fieldwork import dispatch, projects
 from cati.fieldwork.disposition import record_outcome
+from cati.fieldwork.quota_setup import add_quota
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
 
@@ -17,7 +18,7 @@ def studies(app, db, login_as):
     theirs = make_project(db, name="Boreal Seguros")
     projects.assign(db, mine, me)
     projects.assign(db, theirs, make_user(db, "client"))
-    quotas.add_quota(db, mine, "Madrid", {"region": ["Madrid"]}, 10)
+    add_quota(db, mine, "Madrid", {"region": ["Madrid"]}, 10)
     make_cases(db, mine, n=4, sample_vars={"region": "Madrid"})
     make_cases(db, theirs, n=2)
     interviewer = make_user(db, "interviewer")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from cati import interviewing, questionnaire_store
 from cati.fieldwork import projects
 from cati.fieldwork.projects import rules_of
-from cati.models import Case, Interview
+from cati.models import Case, CaseState, Interview
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import csrf_token
 from tests.questionnaires.test_library import random_answer
@@ -81,7 +81,7 @@ def test_a_whole_interview_through_the_pages_completes_the_case(client, db, on_c
             break
     case = db.scalar(select(Case))
     db.refresh(case)
-    assert case.state == "final"
+    assert case.state == CaseState.FINAL
     assert case.final_outcome in ("COMPLETE", "NOT_ELIGIBLE")
     closing = client.get(url).get_data(as_text=True)
     assert "Next case" in closing

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from cati.fieldwork import dispatch
-from cati.models import AuditEntry, Case, DoNotCall, Project
+from cati.models import AuditEntry, Case, CaseState, DoNotCall, Project
 from tests.cati.fieldwork.conftest import MONDAY_10
 from tests.cati.web.conftest import upload
 from tests.cati.web.test_interviewer import claim_next, monday, working  # noqa: F401
@@ -103,7 +103,7 @@ def test_the_supervisor_erases_from_the_case_page_unless_it_is_in_a_call(
     assert 'data-testid="erased"' in page and 'data-testid="erase"' not in page
     assert "privacy.erase" in page  # the case's audit trail
     db.expire_all()
-    assert db.get(Case, free.id).state == "final"
+    assert db.get(Case, free.id).state == CaseState.FINAL
     assert db.scalar(select(DoNotCall.number)) == number
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from cati.models import AuditEntry, Case, DoNotCall, Project, Quota
+from cati.models import AuditEntry, Case, CaseState, DoNotCall, Project, Quota
 from tests.cati.web.conftest import SAMPLE, upload
 from tests.conftest import csrf_token, make_user
 
@@ -129,7 +129,7 @@ def test_a_sample_is_imported_and_a_replicate_released(client, db, project_url):
     assert db.scalar(select(func.count()).select_from(Case)) == 2
     token = csrf_token(client, project_url)
     client.post(f"{project_url}release/1", data={"csrf_token": token})
-    assert set(db.scalars(select(Case.state))) == {"active"}
+    assert set(db.scalars(select(Case.state))) == {CaseState.ACTIVE}
 
 
 def test_a_bad_sample_lists_rows_and_imports_nothing(client, db, project_url):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from cati import interviewing, questionnaire_store
 from cati.fieldwork import dispatch, projects, weblinks
-from cati.models import Case, Interview
+from cati.models import Case, CaseState, Interview
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.cati.web.test_interview_pages import as_form
 from tests.conftest import csrf_token, make_user
@@ -60,7 +60,11 @@ def test_a_respondent_completes_on_the_web_and_the_case_is_no_longer_dispatched(
     assert "Don&#39;t know" not in first and "Don't know" not in first  # interviewer-only
     finish_on_web(client, db, url)
     db.refresh(case)
-    assert (case.state, case.final_outcome, case.final_aapor) == ("final", "WEB_COMPLETE", "1.1")
+    assert (case.state, case.final_outcome, case.final_aapor) == (
+        CaseState.FINAL,
+        "WEB_COMPLETE",
+        "1.1",
+    )
     interviewer = make_user(db, "interviewer")
     projects.assign(db, project, interviewer)
     assert dispatch.next_case(db, project, interviewer, now=MONDAY_10) is None

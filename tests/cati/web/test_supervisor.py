@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from cati.fieldwork import dispatch, presence, projects
 from cati.fieldwork.disposition import record_outcome
-from cati.models import AuditEntry, Case
+from cati.models import AuditEntry, Case, CaseState
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import csrf_token, make_user
 
@@ -94,7 +94,7 @@ def test_actions_need_a_reason_and_are_audited(client, db, watching):
     assert case.reserved_for_id == interviewer.id
     act(client, case, "outcome", {"outcome": "NOT_ELIGIBLE", "reason": "business line"})
     db.refresh(case)
-    assert (case.state, case.final_outcome) == ("final", "NOT_ELIGIBLE")
+    assert (case.state, case.final_outcome) == (CaseState.FINAL, "NOT_ELIGIBLE")
     trail = db.execute(
         select(AuditEntry.action, AuditEntry.details)
         .where(AuditEntry.object_type == "case", AuditEntry.object_id == str(case.id))

@@ -1,10 +1,12 @@
-"""The default outcome catalogue, mapped to AAPOR Standard Definitions (telephone surveys).
+"""The default outcome catalogue as data, mapped to AAPOR Standard Definitions (telephone
+surveys), and the codes the engine relies on; ``catalogue`` gives each project a copy it
+may edit.
 
-Each project gets a copy it may edit. ``precedence`` decides which earlier outcome becomes a
-case's disposition when the engine finalizes it (attempts exhausted, no callable phone,
-field period over): the lowest number seen in the case's history wins, so a refusal is
-never overwritten by "maximum attempts reached" and a message left on an answering machine
-is kept, while busy and no-answer (precedence above the system codes) give way to them.
+``precedence`` decides which earlier outcome becomes a case's disposition when the engine
+finalizes it (attempts exhausted, no callable phone, field period over): the lowest number
+seen in the case's history wins, so a refusal is never overwritten by "maximum attempts
+reached" and a message left on an answering machine is kept, while busy and no-answer
+(precedence above the system codes) give way to them.
 """
 
 from __future__ import annotations

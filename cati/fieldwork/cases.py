@@ -1,0 +1,347 @@
+"""A case's whole life: every change of its state (``CaseState``) happens here.
+
+A case is imported unreleased; releasing its replicate makes it active (in dispatch); a full
+quota cell holds it out of dispatch until the cell frees it again; an outcome, the engine or
+an erasure finalizes it; a supervisor may reopen it. The functions run inside the caller's
+transaction unless they say they commit. Holding and freeing are plain statements: the case
+objects a session holds may not know of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from cati import audit
+from cati.db import utcnow
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import catalogue, personal_fields, quotas
+from cati.fieldwork import default_outcomes as oc
+from cati.fieldwork.projects import rules_of
+from cati.fieldwork.rules import next_opening
+from cati.fieldwork.sample_import import CaseRecord, SampleError
+from cati.models import (
+    CallAttempt,
+    Case,
+    CaseState,
+    Interview,
+    Outcome,
+    Phone,
+    Project,
+    Quota,
+    User,
+)
+from cati.problems import Place
+
+# The states a full quota cell takes out of dispatch.
+HOLDABLE = (CaseState.ACTIVE, CaseState.UNRELEASED)
+
+
+# --- import and release --------------------------------------------------------------------
+
+
+def import_cases(
+    session: Session,
+    project: Project,
+    records: list[CaseRecord],
+    file_name: str,
+    *,
+    not_personal: Iterable[str] = (),
+    by: User | None = None,
+    actor: str | None = None,
+) -> int:
+    """Add the records as unreleased cases in one transaction; nothing is written on error.
+
+    The sample variables are noted on the project as personal, except those named in
+    ``not_personal`` (analysis variables such as region or age group)."""
+    names = list(dict.fromkeys(k for r in records for k in r.sample_vars))
+    personal_fields.check_fields(project.code, not_personal, names)
+    ids = [r.external_id for r in records]
+    existing = set()
+    for start in range(0, len(ids), 1000):
+        existing |= set(
+            session.scalars(
+                select(Case.external_id).where(
+                    Case.project_id == project.id, Case.external_id.in_(ids[start : start + 1000])
+                )
+            )
+        )
+    if existing:
+        clashes = [r for r in records if r.external_id in existing]
+        raise SampleError(
+            [
+                CatiError(
+                    ErrorCode.SAMPLE_CASE_EXISTS,
+                    Place(file=file_name, row=r.row),
+                    case=r.external_id,
+                    project=project.code,
+                )
+                for r in clashes[:50]
+            ]
+        )
+    for record in records:
+        case = Case(
+            project_id=project.id,
+            external_id=record.external_id,
+            time_zone=record.time_zone,
+            sample_vars=record.sample_vars,
+            replicate=record.replicate,
+            inclusion_prob=record.inclusion_prob,
+            design_weight=record.design_weight,
+            state=CaseState.UNRELEASED,
+        )
+        case.phones = [
+            Phone(position=i + 1, number=number, kind=kind)
+            for i, (number, kind) in enumerate(record.phones)
+        ]
+        session.add(case)
+    personal_fields.note_fields(project, names, not_personal)
+    audit.record(
+        session,
+        "sample.import",
+        user=by,
+        actor=actor,
+        object_type="project",
+        object_id=project.id,
+        file=file_name,
+        cases=len(records),
+    )
+    session.commit()
+    return len(records)
+
+
+def release_replicate(
+    session: Session,
+    project: Project,
+    replicate: int,
+    *,
+    now: datetime | None = None,
+    by: User | None = None,
+    actor: str | None = None,
+) -> int:
+    """Make a replicate's cases callable from their next calling-window opening; commits."""
+    count = _release(session, project, replicate, now or utcnow(), by=by, actor=actor)
+    session.commit()
+    return count
+
+
+def _release(
+    session: Session,
+    project: Project,
+    replicate: int,
+    now: datetime,
+    *,
+    by: User | None,
+    actor: str | None,
+) -> int:
+    rules = rules_of(project)
+    cases = session.scalars(
+        select(Case).where(
+            Case.project_id == project.id,
+            Case.replicate == replicate,
+            Case.state == CaseState.UNRELEASED,
+        )
+    ).all()
+    open_quotas = quotas.open_sample_quotas(session, project)
+    openings: dict[str, datetime | None] = {}
+    for case in cases:
+        if case.time_zone not in openings:
+            openings[case.time_zone] = next_opening(rules, case.time_zone, now)
+        case.state = CaseState.ACTIVE
+        case.released_at = now
+        case.next_call_at = openings[case.time_zone] or now
+        case.rank = 2
+        case.priority = quotas.priority_for(case, open_quotas)
+    if project.status == "setup" and cases:
+        project.status = "fieldwork"
+    audit.record(
+        session,
+        "replicate.release",
+        user=by,
+        actor=actor,
+        object_type="project",
+        object_id=project.id,
+        replicate=replicate,
+        cases=len(cases),
+    )
+    return len(cases)
+
+
+def maybe_auto_release(session: Session, project: Project, now: datetime) -> int | None:
+    """Release the next replicate once the set share of the released sample is final."""
+    rules = rules_of(project)
+    if rules.auto_release_share is None:
+        return None
+    released, final = session.execute(
+        select(
+            func.count().filter(Case.state != CaseState.UNRELEASED),
+            func.count().filter(Case.state == CaseState.FINAL),
+        ).where(Case.project_id == project.id)
+    ).one()
+    if not released or final / released < rules.auto_release_share:
+        return None
+    following = session.scalar(
+        select(func.min(Case.replicate)).where(
+            Case.project_id == project.id, Case.state == CaseState.UNRELEASED
+        )
+    )
+    if following is None:
+        return None
+    _release(session, project, following, now, by=None, actor="system")
+    return following
+
+
+# --- in dispatch ---------------------------------------------------------------------------
+
+
+def schedule(case: Case, when: datetime) -> None:
+    """Call the case again at ``when``; a held case stays held until its cell frees it."""
+    case.next_call_at = when
+    case.rank = 2
+    if case.state != CaseState.HELD:
+        case.state = CaseState.ACTIVE
+
+
+def hold_for_web(case: Case, now: datetime, minutes: int = 60) -> None:
+    """Keep interviewers off a case while its respondent is answering on the web."""
+    if case.state == CaseState.ACTIVE and case.next_call_at is not None:
+        case.next_call_at = max(case.next_call_at, now + timedelta(minutes=minutes))
+
+
+# --- quota holds ---------------------------------------------------------------------------
+
+
+def hold_for_cells(session: Session, project: Project, filled: Iterable[Quota]) -> None:
+    """Take out of dispatch, without finalizing them, the cases whose sample variables fall
+    in these (full) quota cells."""
+    filled = list(filled)
+    if not filled:
+        return
+    rows = session.execute(
+        select(Case.id, Case.sample_vars).where(
+            Case.project_id == project.id, Case.state.in_(HOLDABLE)
+        )
+    )
+    held = [
+        case_id
+        for case_id, sample_vars in rows
+        if any(quotas.holds(q.cell, sample_vars) for q in filled)
+    ]
+    if held:
+        session.execute(
+            update(Case)
+            .where(Case.id.in_(held), Case.state.in_(HOLDABLE))
+            .values(state=CaseState.HELD)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def free_held(session: Session, project: Project) -> None:
+    """Held cases that no full cell holds any more: back to dispatch if their replicate was
+    released, else back to waiting for its release."""
+    full = quotas.full_quotas(session, project)
+    freed: dict[CaseState, list[int]] = {CaseState.ACTIVE: [], CaseState.UNRELEASED: []}
+    for case_id, sample_vars, released_at in session.execute(
+        select(Case.id, Case.sample_vars, Case.released_at).where(
+            Case.project_id == project.id, Case.state == CaseState.HELD
+        )
+    ):
+        if not any(quotas.holds(q.cell, sample_vars) for q in full):
+            state = CaseState.ACTIVE if released_at is not None else CaseState.UNRELEASED
+            freed[state].append(case_id)
+    for state, ids in freed.items():
+        if ids:
+            session.execute(
+                update(Case)
+                .where(Case.id.in_(ids), Case.state == CaseState.HELD)
+                .values(state=state)
+                .execution_options(synchronize_session=False)
+            )
+
+
+# --- final ---------------------------------------------------------------------------------
+
+
+def finalize(case: Case, outcome: Outcome, now: datetime) -> None:
+    case.state = CaseState.FINAL
+    case.final_outcome = outcome.code
+    case.final_aapor = outcome.aapor
+    case.finalized_at = now
+    case.next_call_at = None
+    case.reserved_for_id = None
+    case.reserved_until = None
+
+
+def finalize_by_engine(
+    session: Session, case: Case, system_code: str, table: dict[str, Outcome], now: datetime
+) -> Outcome:
+    """Finalize with the strongest outcome in the case's history, else the system code."""
+    history = session.scalars(select(CallAttempt.outcome).where(CallAttempt.case_id == case.id))
+    system = table[system_code]
+    seen = [table[code] for code in set(history) if code in table]
+    strongest = min(seen, key=lambda o: o.precedence, default=system)
+    chosen = strongest if strongest.precedence < system.precedence else system
+    finalize(case, chosen, now)
+    audit.record(
+        session,
+        "case.finalize",
+        actor="system",
+        object_type="case",
+        object_id=case.id,
+        outcome=chosen.code,
+        reason=system_code,
+    )
+    return chosen
+
+
+def reopen(case: Case, when: datetime) -> None:
+    """Undo a case's finalization: it is called again from ``when``."""
+    case.final_outcome = case.final_aapor = case.finalized_at = None
+    schedule(case, when)
+
+
+def take_for_erasure(
+    session: Session, project: Project, cases: list[Case], now: datetime
+) -> list[Case]:
+    """Mark erased the cases no interviewer or respondent holds, finalize those still open,
+    and return them.
+
+    One conditional update, so that a claim racing with the erasure either comes first (and
+    the case is left out) or finds the case final and taken (dispatch claims active cases
+    only). Without a phone number a case cannot be called again: it closes the way the
+    engine closes a case at the end of fieldwork, keeping its strongest outcome."""
+    ids = [c.id for c in cases if c.erased_at is None]
+    in_interview = set(
+        session.scalars(
+            select(Interview.case_id).where(
+                Interview.case_id.in_(ids), Interview.status == "active"
+            )
+        )
+    )
+    values = {"erased_at": now, "claimed_by_id": None, "claimed_at": None, "claim_expires_at": None}
+    taken = set(
+        session.scalars(
+            update(Case)
+            .where(
+                Case.id.in_([i for i in ids if i not in in_interview]),
+                Case.erased_at.is_(None),
+                or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
+            )
+            .values(**values)
+            .returning(Case.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    chosen = [c for c in cases if c.id in taken]
+    table = None
+    for case in chosen:  # the objects now say what the rows say, without another read
+        for name, value in values.items():
+            set_committed_value(case, name, value)
+        if case.state != CaseState.FINAL:
+            table = table or catalogue.by_code(session, project)
+            finalize_by_engine(session, case, oc.FIELD_CLOSED, table, now)
+    return chosen

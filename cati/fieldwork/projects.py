@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from cati import audit
 from cati.db import utcnow
-from cati.errors import CatiError, ErrorCode
+from cati.errors import CatiError, ErrorCode, problem
 from cati.fieldwork.outcomes import DEFAULT_OUTCOMES
 from cati.fieldwork.rules import CallingRules, next_opening
 from cati.fieldwork.sample_import import CaseRecord, SampleError
@@ -361,7 +361,7 @@ def import_cases(
         clashes = [r for r in records if r.external_id in existing]
         raise SampleError(
             [
-                CatiError(
+                problem(
                     ErrorCode.SAMPLE_CASE_EXISTS,
                     Place(file=file_name, row=r.row),
                     case=r.external_id,

@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 from babel.support import Translations
 
+from cati.errors import ErrorCode
+from cati.fieldwork.sample_import import SampleError, parse_sample
 from cati.problems import ProblemError
 from cati.stats.errors import ErrorCode as StatsCode
 from cati.stats.errors import UnknownVariableError, WeightingError
@@ -39,6 +41,18 @@ def test_a_refused_frame_reads_in_spanish_with_its_file_row_and_column():
         "marco.csv, row 3, column 'phone': error S111: phone number is impossible or not "
         "assigned: '12345'"
     )
+
+
+def test_a_bad_sample_cell_reads_in_spanish_in_the_sampling_package_s_words():
+    table = pd.DataFrame({"case_id": ["A1", ""], "phone": ["12345", "+34 912 345 678"]})
+    with pytest.raises(SampleError) as caught:
+        parse_sample(table, "muestra.csv", "Europe/Madrid", region="ES")
+    assert [p.code for p in caught.value.problems] == [ErrorCode.SAMPLE_ROW_INVALID] * 2
+    assert caught.value.texts(SPANISH) == [
+        "muestra.csv, fila 2, columna 'phone': el número de teléfono es imposible o no está "
+        "asignado: '12345'",
+        "muestra.csv, fila 3, columna 'case_id': el identificador de caso está vacío",
+    ]
 
 
 def test_a_statistics_problem_reads_in_spanish_with_its_variable():

@@ -129,10 +129,11 @@ MESSAGES: dict[ErrorCode, str] = {
         "A soft appointment's window must end after it starts."
     ),
     ErrorCode.APPOINTMENT_TIME_MISSING: N_("Give the call-back's date and time."),
-    # The sample and targets problems name their file, row and column by their place.
+    # The sample and targets problems name their file, row and column by their place. A bad
+    # cell (SAMPLE_ROW_INVALID) and a bad target (TARGET_INVALID) have no message here: each
+    # brings the template that says what is wrong with it (sample_import, weighting_targets).
     ErrorCode.SAMPLE_UNREADABLE: N_("cannot be read as a sample: %(reason)s"),
     ErrorCode.SAMPLE_COLUMN_MISSING: N_("required column %(column)s is missing."),
-    ErrorCode.SAMPLE_ROW_INVALID: N_("%(reason)s"),
     ErrorCode.SAMPLE_DUPLICATE_CASE: N_("case id %(case)s appears again (first in row %(first)s)."),
     ErrorCode.SAMPLE_CASE_EXISTS: N_("case id %(case)s is already in project %(project)s."),
     ErrorCode.QUOTA_INVALID: N_("Quota %(name)s: %(reason)s"),
@@ -158,10 +159,14 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.PRIVACY_RETENTION_INVALID: N_(
         "Retention %(value)r: give a whole number of days from 0 to %(maximum)s, or none."
     ),
-    ErrorCode.TARGET_INVALID: N_("%(reason)s"),
     ErrorCode.TARGET_COLUMN_MISSING: N_("required column %(column)s is missing."),
     ErrorCode.WEIGHTING_FAILED: N_("The data cannot be weighted to the targets: %(reason)s"),
 }
+
+
+def problem(code: ErrorCode, place: Place = NOWHERE, /, **params: Any) -> Problem:
+    """The problem of `code` with its message from :data:`MESSAGES`."""
+    return Problem(code, MESSAGES[code], params, place)
 
 
 class CatiError(ProblemError):
@@ -170,7 +175,7 @@ class CatiError(ProblemError):
     def __init__(self, code: ErrorCode, place: Place = NOWHERE, /, **params: Any) -> None:
         self.code = code
         self.params = params
-        super().__init__(Problem(code, MESSAGES[code], params, place))
+        super().__init__(problem(code, place, **params))
 
     def __str__(self) -> str:
         return f"{self.code.value}: {self.problem.translated()}"
@@ -183,10 +188,11 @@ class CatiError(ProblemError):
 class CatiErrors(CatiError):
     """Several problems found at once (the rows of a file); the first gives the code."""
 
-    def __init__(self, errors: list[CatiError]) -> None:
-        first = errors[0]
-        super().__init__(first.code, first.problem.place, **first.params)
-        self.problems = [error.problem for error in errors]
+    def __init__(self, problems: list[Problem]) -> None:
+        self.code = ErrorCode(problems[0].code)
+        self.params = dict(problems[0].params)
+        # Not CatiError's own __init__: each problem already has its template.
+        ProblemError.__init__(self, problems)
 
     def __str__(self) -> str:
         more = len(self.problems) - 1

@@ -23,9 +23,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati import audit, dataset
-from cati.errors import CatiError, CatiErrors, ErrorCode
+from cati.errors import CatiError, CatiErrors, ErrorCode, problem
 from cati.models import Case, Project, QuestionnaireVersion, User
-from cati.problems import Place
+from cati.problems import N_, Place, Problem
 from cati.questionnaire_store import questionnaire_of
 from cati.stats.errors import WeightingError
 from cati.stats.weighting import SHARE_TOLERANCE, RakeReport, rake
@@ -116,11 +116,13 @@ def sample_categories(session: Session, project: Project, variable: WeightingVar
     return [str(v) for v, _ in rows]
 
 
-def target_problem(place: Place, column: str | None, reason: str, index: int = 0) -> CatiError:
-    """A problem with a target at `place`, in `column` (variable, category or target)."""
-    return CatiError(
-        ErrorCode.TARGET_INVALID, replace(place, column=column), reason=reason, index=index
-    )
+def target_problem(
+    place: Place, column: str | None, template: str, index: int = 0, **params: Any
+) -> Problem:
+    """A problem with a target at `place`, in `column` (variable, category or target);
+    `index` is the form's row, where the web shows it."""
+    where = replace(place, column=column)
+    return Problem(ErrorCode.TARGET_INVALID, template, {**params, "index": index}, where)
 
 
 def _sums_to_a_share(total: float) -> bool:
@@ -131,64 +133,104 @@ def check_rows(
     rows: Iterable[TargetRow], known: Mapping[str, WeightingVariable]
 ) -> dict[str, dict[str, float]]:
     """Targets from rows, every problem found named by its place; raises :class:`TargetsError`."""
-    problems: list[CatiError] = []
+    problems: list[Problem] = []
     targets: dict[str, dict[str, float]] = {}
     first_place: dict[str, Place] = {}
     for row in rows:
         variable = known.get(row.variable.strip())
         category = row.category.strip()
         if variable is None:
-            choices = ", ".join(known) or "none yet: pin a questionnaire or import a sample"
+            template = (
+                N_("%(variable)r is not one of %(choices)s")
+                if known
+                else N_("%(variable)r: no variable yet (pin a questionnaire or import a sample)")
+            )
             problems.append(
                 target_problem(
-                    row.place, "variable", f"{row.variable!r} is not one of {choices}", row.index
+                    row.place,
+                    "variable",
+                    template,
+                    row.index,
+                    variable=row.variable,
+                    choices=", ".join(known),
                 )
             )
             continue
         codes = dict(variable.categories)
         if not category:
-            problems.append(target_problem(row.place, "category", "give a category", row.index))
+            problems.append(target_problem(row.place, "category", N_("give a category"), row.index))
             continue
         if len(category) > MAX_CATEGORY_CHARS:
-            reason = f"at most {MAX_CATEGORY_CHARS} characters"
-            problems.append(target_problem(row.place, "category", reason, row.index))
+            template = N_("at most %(most)s characters")
+            problems.append(
+                target_problem(row.place, "category", template, row.index, most=MAX_CATEGORY_CHARS)
+            )
             continue
         if codes and category not in codes:
-            reason = f"{category!r} is not a code of {variable.name} ({', '.join(codes)})"
-            problems.append(target_problem(row.place, "category", reason, row.index))
+            problems.append(
+                target_problem(
+                    row.place,
+                    "category",
+                    N_("%(category)r is not a code of %(variable)s (%(codes)s)"),
+                    row.index,
+                    category=category,
+                    variable=variable.name,
+                    codes=", ".join(codes),
+                )
+            )
             continue
         try:
             target = float(row.target.strip().replace(",", "."))
         except ValueError:
             target = math.nan
         if not math.isfinite(target) or target < 0:
-            reason = f"{row.target!r} is not a number of 0 or more"
-            problems.append(target_problem(row.place, "target", reason, row.index))
+            template = N_("%(target)r is not a number of 0 or more")
+            problems.append(
+                target_problem(row.place, "target", template, row.index, target=row.target)
+            )
             continue
         cells = targets.setdefault(variable.name, {})
         first_place.setdefault(variable.name, row.place)
         if category in cells:
-            reason = f"{variable.name} {category} is given twice"
-            problems.append(target_problem(row.place, "category", reason, row.index))
+            problems.append(
+                target_problem(
+                    row.place,
+                    "category",
+                    N_("%(variable)s %(category)s is given twice"),
+                    row.index,
+                    variable=variable.name,
+                    category=category,
+                )
+            )
             continue
         cells[category] = target
     counts: dict[str, float] = {}
     for name, cells in targets.items():
         total = sum(cells.values())
         if total <= 0:
-            reason = f"the targets of {name} sum to 0"
-            problems.append(target_problem(first_place[name], "target", reason))
+            template = N_("the targets of %(variable)s sum to 0")
+            problems.append(target_problem(first_place[name], "target", template, variable=name))
         elif not _sums_to_a_share(total):
             counts[name] = total
     first, first_total = next(iter(counts.items()), ("", 0.0))
     unequal = [(n, t) for n, t in counts.items() if not math.isclose(t, first_total, rel_tol=1e-6)]
     if unequal:
         name, total = unequal[0]
-        reason = (
-            f"the counts of {name} sum to {total:g} but those of {first} to {first_total:g}; "
-            "counts must describe the same population (or give shares)"
+        template = N_(
+            "the counts of %(variable)s sum to %(total)s but those of %(first)s to "
+            "%(first_total)s; counts must describe the same population (or give shares)"
         )
-        problems.append(target_problem(first_place[name], "target", reason))
+        problems.append(
+            target_problem(
+                first_place[name],
+                "target",
+                template,
+                variable=name,
+                total=f"{total:g}",
+                first=first,
+                first_total=f"{first_total:g}",
+            )
+        )
     if problems:
         raise TargetsError(problems)
     return targets
@@ -202,7 +244,9 @@ def read_csv(content: bytes, file_name: str) -> list[TargetRow]:
         raise TargetsError(
             [
                 target_problem(
-                    Place(file=file_name), None, "the file is not UTF-8 text (save it as CSV UTF-8)"
+                    Place(file=file_name),
+                    None,
+                    N_("the file is not UTF-8 text (save it as CSV UTF-8)"),
                 )
             ]
         ) from None
@@ -214,7 +258,7 @@ def read_csv(content: bytes, file_name: str) -> list[TargetRow]:
     if missing:
         raise TargetsError(
             [
-                CatiError(ErrorCode.TARGET_COLUMN_MISSING, Place(file=file_name), column=c)
+                problem(ErrorCode.TARGET_COLUMN_MISSING, Place(file=file_name), column=c)
                 for c in missing
             ]
         )
@@ -226,7 +270,9 @@ def read_csv(content: bytes, file_name: str) -> list[TargetRow]:
         values = {c: cells[i] if i < len(cells) else "" for c, i in where.items()}
         rows.append(TargetRow(**values, place=Place(file=file_name, row=number), index=number))
     if not rows:
-        raise TargetsError([target_problem(Place(file=file_name), None, "the file has no targets")])
+        raise TargetsError(
+            [target_problem(Place(file=file_name), None, N_("the file has no targets"))]
+        )
     return rows
 
 

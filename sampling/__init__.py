@@ -9,7 +9,9 @@ replicates   release replicates that are miniatures of the sample
 rdd          list-assisted random digit dialling
 quality      spatial balance and stratum composition; maps draws the picture
 demo         synthetic frames on Spanish geography with fictional phones
+errors       SamplingError and its stable codes, as shared problems
 commands     the `sample` click group
 
-Nothing here imports Flask, a database or the rest of cati.
+Nothing here imports Flask, a database or the rest of cati but ``cati.problems``, the one
+shape of a user's problem.
 """

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from cati import audit
 from cati.db import utcnow
-from cati.errors import CatiError, ErrorCode
+from cati.errors import ErrorCode, problem
 from cati.fieldwork import catalogue, personal_fields, quotas
 from cati.fieldwork import default_outcomes as oc
 from cati.fieldwork.projects import rules_of
@@ -74,7 +74,7 @@ def import_cases(
         clashes = [r for r in records if r.external_id in existing]
         raise SampleError(
             [
-                CatiError(
+                problem(
                     ErrorCode.SAMPLE_CASE_EXISTS,
                     Place(file=file_name, row=r.row),
                     case=r.external_id,

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from cati.errors import CatiError, CatiErrors, ErrorCode
-from cati.problems import Place
+from cati.errors import CatiErrors, ErrorCode, problem
+from cati.problems import N_, Place, Problem
 from sampling.errors import SamplingError
 from sampling.frames import reader_failure
 from sampling.phones import normalize_phone
@@ -61,7 +61,7 @@ def read_table(path: Path) -> pd.DataFrame:
     except Exception as exc:  # whatever pandas' readers hit in a damaged file: see frames.py
         raise SampleError(
             [
-                CatiError(
+                problem(
                     ErrorCode.SAMPLE_UNREADABLE, Place(file=path.name), reason=reader_failure(exc)
                 )
             ]
@@ -93,34 +93,30 @@ def parse_sample(
     if missing:
         raise SampleError(
             [
-                CatiError(ErrorCode.SAMPLE_COLUMN_MISSING, Place(file=file_name), column=c)
+                problem(ErrorCode.SAMPLE_COLUMN_MISSING, Place(file=file_name), column=c)
                 for c in missing
             ]
         )
     extra = [c for c in columns if c not in KNOWN | IGNORED and c not in phone_columns]
 
-    problems: list[CatiError] = []
+    problems: list[Problem] = []
     records: list[CaseRecord] = []
     first_row: dict[str, int] = {}
 
-    def problem(row: int, column: str, reason: str) -> None:
-        problems.append(
-            CatiError(
-                ErrorCode.SAMPLE_ROW_INVALID,
-                Place(file=file_name, row=row, column=column),
-                reason=reason,
-            )
-        )
+    def bad_cell(row: int, column: str, template: str, **params: Any) -> None:
+        """A SAMPLE_ROW_INVALID problem in `column` of `row`, saying what is wrong with it."""
+        place = Place(file=file_name, row=row, column=column)
+        problems.append(Problem(ErrorCode.SAMPLE_ROW_INVALID, template, params, place))
 
     for index, values in enumerate(table.to_dict("records")):
         row = index + 2  # the header is row 1
         case_id = str(values[CASE_ID]).strip()
         if not case_id:
-            problem(row, CASE_ID, "empty")
+            bad_cell(row, CASE_ID, N_("the case id is empty"))
             continue
         if case_id in first_row:
             problems.append(
-                CatiError(
+                problem(
                     ErrorCode.SAMPLE_DUPLICATE_CASE,
                     Place(file=file_name, row=row),
                     case=case_id,
@@ -137,13 +133,13 @@ def parse_sample(
             if raw.strip()
         ]
         if not raw_phones:
-            problem(row, phone_columns[0], "no phone number")
+            bad_cell(row, phone_columns[0], N_("no phone number"))
         seen = set()
         for column, raw in raw_phones:
             try:
                 phone = normalize_phone(raw, region)
-            except SamplingError as exc:
-                problem(row, column, exc.problem.message)
+            except SamplingError as exc:  # the sampling package's words, in the user's language
+                bad_cell(row, column, exc.problem.template, **exc.problem.params)
                 continue
             if phone.e164 not in seen:
                 seen.add(phone.e164)
@@ -154,7 +150,7 @@ def parse_sample(
                 ZoneInfo(zone)
                 record.time_zone = zone
             except (ZoneInfoNotFoundError, ValueError):
-                problem(row, "time_zone", f"{zone!r} is not an IANA time zone")
+                bad_cell(row, "time_zone", N_("%(zone)r is not an IANA time zone"), zone=zone)
         for column, attribute, convert in (
             ("replicate", "replicate", lambda v: int(v)),
             ("pi", "inclusion_prob", lambda v: _number(v, positive=True)),
@@ -165,11 +161,13 @@ def parse_sample(
                 try:
                     setattr(record, attribute, convert(raw))
                 except ValueError:
-                    problem(row, column, f"{raw!r} is not a valid {column}")
+                    bad_cell(
+                        row, column, N_("%(value)r is not a valid %(name)s"), value=raw, name=column
+                    )
         if record.inclusion_prob is not None and record.inclusion_prob > 1:
-            problem(row, "pi", "an inclusion probability cannot exceed 1")
+            bad_cell(row, "pi", N_("an inclusion probability cannot exceed 1"))
         if record.replicate < 1:
-            problem(row, "replicate", "replicates are numbered from 1")
+            bad_cell(row, "replicate", N_("replicates are numbered from 1"))
         record.sample_vars = {c: values[c] for c in extra}
         records.append(record)
         if len(problems) >= MAX_PROBLEMS_REPORTED:
@@ -178,6 +176,6 @@ def parse_sample(
         raise SampleError(problems)
     if not records:
         raise SampleError(
-            [CatiError(ErrorCode.SAMPLE_UNREADABLE, Place(file=file_name), reason="no rows")]
+            [problem(ErrorCode.SAMPLE_UNREADABLE, Place(file=file_name), reason="no rows")]
         )
     return records

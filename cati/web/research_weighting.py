@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from cati import db
 from cati import weighting_targets as wt
 from cati.models import Project
-from cati.problems import Place
+from cati.problems import N_, Place
 from cati.web.access import member_project
 from cati.web.research import MAX_PROBLEMS_SHOWN, ButtonForm, _me, bp
 
@@ -91,7 +91,7 @@ def weighting_variable(code: str):
     known = wt.weighting_variables(db.session(), project)
     try:
         if not rows:
-            nothing = wt.target_problem(Place(), "target", "give at least one target")
+            nothing = wt.target_problem(Place(), "target", N_("give at least one target"))
             raise wt.TargetsError([nothing])
         checked = wt.check_rows(rows, known)
     except wt.TargetsError as exc:

@@ -7,14 +7,20 @@ import ast
 import importlib
 from pathlib import Path
 
+import click
 import pandas as pd
 import pytest
 from babel.support import Translations
+from click.testing import CliRunner
 
+from cati import cli_output
+from cati.errors import ErrorCode
+from cati.fieldwork.sample_import import SampleError, parse_sample
 from cati.problems import ProblemError
 from cati.stats.errors import ErrorCode as StatsCode
 from cati.stats.errors import UnknownVariableError, WeightingError
 from cati.stats.weighting import rake
+from sampling import commands as sample_commands
 from sampling.errors import ErrorCode as SamplingCode
 from sampling.errors import SamplingError
 from sampling.frames import FrameSpec, validate_frame
@@ -41,6 +47,18 @@ def test_a_refused_frame_reads_in_spanish_with_its_file_row_and_column():
     )
 
 
+def test_a_bad_sample_cell_reads_in_spanish_in_the_sampling_package_s_words():
+    table = pd.DataFrame({"case_id": ["A1", ""], "phone": ["12345", "+34 912 345 678"]})
+    with pytest.raises(SampleError) as caught:
+        parse_sample(table, "muestra.csv", "Europe/Madrid", region="ES")
+    assert [p.code for p in caught.value.problems] == [ErrorCode.SAMPLE_ROW_INVALID] * 2
+    assert caught.value.texts(SPANISH) == [
+        "muestra.csv, fila 2, columna 'phone': el número de teléfono es imposible o no está "
+        "asignado: '12345'",
+        "muestra.csv, fila 3, columna 'case_id': el identificador de caso está vacío",
+    ]
+
+
 def test_a_statistics_problem_reads_in_spanish_with_its_variable():
     frame = pd.DataFrame({"sex": ["m", "f", "x"]})
     with pytest.raises(UnknownVariableError) as unknown:
@@ -57,6 +75,27 @@ def test_a_statistics_problem_reads_in_spanish_with_its_variable():
         "objetivo o recodifíquelo"
     ]
     assert isinstance(caught.value, ValueError)  # callers that know only Python's types
+
+
+def test_the_cli_prints_every_problem_as_place_code_message_and_fails():
+    table = pd.DataFrame({"id": ["a", "a"], "phone": ["+1 202 555 0101", "+1 202 555 0102"]})
+    with pytest.raises(SamplingError) as caught:
+        validate_frame(table, FrameSpec(), file="frame.csv")
+
+    @click.command()
+    def refuse() -> None:
+        cli_output.fail(caught.value, "nothing was drawn")
+
+    result = CliRunner().invoke(refuse)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "frame.csv: S130 frame has errors and was not imported: 1 problem(s) in 1 row(s)",
+        "frame.csv, row 3, column 'id': S114 id already appears in an earlier row: a",
+        "nothing was drawn",
+    ]
+    # `cati sample` may not import the application: its own line reads the same.
+    problems = caught.value.problems
+    assert [sample_commands.problem_line(p) for p in problems] == result.output.splitlines()[:2]
 
 
 def _error_classes() -> list[type[BaseException]]:

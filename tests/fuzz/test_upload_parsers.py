@@ -67,7 +67,7 @@ def test_a_sample_file_becomes_cases_or_every_problem_names_its_place(file, regi
             records = parse_sample(read_table(path), name, "Europe/Madrid", region=region)
         except SampleError as exc:
             for problem in exc.problems:
-                assert problem.params["file"] == name, problem
+                assert problem.place.file == name, problem
         else:
             assert records
             assert all(record.phones and record.external_id for record in records)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from cati import db
 from cati.errors import CatiError
+from cati.fieldwork import projects
 from cati.models import Project, Role, User
 
 # The page each role lands on after logging in.
@@ -39,8 +40,6 @@ def home_endpoint(role: str) -> str:
 
 def member_project(code: str) -> Project:
     """The project with this code if the current user works on it: else 404 or 403."""
-    from cati.fieldwork import projects
-
     session = db.session()
     try:
         project = projects.get_project(session, code)

@@ -11,6 +11,7 @@ from cati import db
 from cati.errors import CatiError
 from cati.fieldwork import projects
 from cati.models import Project, Role, User
+from cati.web.common import me
 
 # The page each role lands on after logging in.
 ROLE_HOME = {
@@ -45,7 +46,7 @@ def member_project(code: str) -> Project:
         project = projects.get_project(session, code)
     except CatiError:
         abort(404)
-    if not projects.is_member(session, project, current_user._get_current_object()):
+    if not projects.is_member(session, project, me()):
         abort(403)
     return project
 

@@ -1,19 +1,12 @@
-"""The interviewer's workstation: next case, the case screen, outcomes and call-backs."""
+"""The interviewer's workstation: next case, the case screen, outcomes and call-backs, and the
+interview pages (which the interview flow of ``cati.interviewing`` stores)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,14 +19,7 @@ from cati.fieldwork import dispatch, presence, projects, reports
 from cati.fieldwork.disposition import AppointmentRequest, catalogue, record_outcome
 from cati.fieldwork.outcomes import APPOINTMENT
 from cati.fieldwork.rules import in_window, next_opening
-from cati.models import (
-    Appointment,
-    CallAttempt,
-    Case,
-    Interview,
-    Project,
-    QuestionnaireVersion,
-)
+from cati.models import Appointment, CallAttempt, Case, Interview, Project, QuestionnaireVersion
 from cati.questionnaire_store import questionnaire_of
 from cati.web.access import member_project
 from cati.web.clock import now as clock_now

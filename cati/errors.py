@@ -60,6 +60,7 @@ class ErrorCode(enum.StrEnum):
     QUESTIONNAIRE_VERSION_CHANGED = "E2602"
     NO_QUESTIONNAIRE = "E2603"
     INTERVIEW_OVER = "E2604"
+    QUESTIONNAIRE_UNREADABLE = "E2605"
     DNC_NUMBER_INVALID = "E2501"
     PRIVACY_CASE_BUSY = "E2701"
     PRIVACY_FIELD_UNKNOWN = "E2702"
@@ -137,7 +138,10 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SAMPLE_DUPLICATE_CASE: N_("case id %(case)s appears again (first in row %(first)s)."),
     ErrorCode.SAMPLE_CASE_EXISTS: N_("case id %(case)s is already in project %(project)s."),
     ErrorCode.QUOTA_INVALID: N_("Quota %(name)s: %(reason)s"),
-    ErrorCode.QUESTIONNAIRE_INVALID: N_("%(file)s is not a valid questionnaire: %(problems)s"),
+    ErrorCode.QUESTIONNAIRE_INVALID: N_(
+        "%(file)s is not a valid questionnaire (%(count)s problems); nothing was stored."
+    ),
+    ErrorCode.QUESTIONNAIRE_UNREADABLE: N_("%(file)s cannot be read: %(reason)s"),
     ErrorCode.QUESTIONNAIRE_VERSION_CHANGED: N_(
         "Questionnaire %(id)s version %(version)s is already stored with other content. "
         "A changed questionnaire needs a new version number."

@@ -5,11 +5,14 @@ state in the ``interviews`` row and commits every accepted page before the next 
 shown. A submission carries the page number it answers (``seq``): a repeat of an
 already-accepted page (double click, browser back and resend) changes nothing. Time limits
 are judged against the server's clock passed in as ``now``, never the browser's.
+
+:func:`submit_page` and :func:`back_page` are the one interview flow, by phone and on the
+web alike: the page keeps the case with whoever answers it, goes through the engine, and
+the page that ends the interview records the case's outcome in the same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -20,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from cati import audit
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import catalogue, quotas
+from cati.fieldwork import cases, catalogue, dispatch, disposition, presence, quotas
 from cati.fieldwork import default_outcomes as oc
 from cati.models import Case, Interview, PageEvent, Project, QuestionnaireVersion, User
 from cati.questionnaire_store import questionnaire_of
@@ -35,6 +38,11 @@ class Submission:
     interview: Interview
     errors: tuple[FieldError, ...] = ()
     repeated: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        """The page was stored (not refused, not a repeat)."""
+        return not self.errors and not self.repeated
 
     @property
     def finished(self) -> bool:
@@ -209,22 +217,15 @@ def _save(
     return True
 
 
-def submit(
+def _turn_page(
     session: Session,
     interview: Interview,
     answers: dict[str, Any],
     seq: int,
     now: datetime,
-    *,
-    confirmed: tuple[str, ...] = (),
-    on_finish: Callable[[Interview], None] | None = None,
+    confirmed: tuple[str, ...],
 ) -> Submission:
-    """Validate and store one page's answers; commits when the page is accepted.
-
-    ``on_finish`` records what an ending interview means for its case (the call's outcome);
-    it runs inside the page's transaction, so a server that dies in between leaves neither
-    a finished interview on a case still in play nor an outcome without its last page.
-    """
+    """Validate one page's answers and store them in the session (the caller commits)."""
     if interview.status != "active":
         raise CatiError(ErrorCode.INTERVIEW_OVER)
     if seq != interview.seq:
@@ -240,13 +241,11 @@ def submit(
     action = "timeout" if new.outcome == "max_duration" else "next"
     if not _save(session, interview, old, new, action, now):
         return Submission(interview, repeated=True)
-    if new.finished and on_finish is not None:
-        on_finish(interview)
-    session.commit()
     return Submission(interview)
 
 
-def back(session: Session, interview: Interview, seq: int, now: datetime) -> Submission:
+def _turn_back(session: Session, interview: Interview, seq: int, now: datetime) -> Submission:
+    """Store the step back to the previous page in the session (the caller commits)."""
     if interview.status != "active":
         raise CatiError(ErrorCode.INTERVIEW_OVER)
     if seq != interview.seq:
@@ -255,8 +254,116 @@ def back(session: Session, interview: Interview, seq: int, now: datetime) -> Sub
     new = engine_for(session, interview).back(old, now)
     if not _save(session, interview, old, new, "back", now):
         return Submission(interview, repeated=True)
-    session.commit()
     return Submission(interview)
+
+
+def submit(
+    session: Session,
+    interview: Interview,
+    answers: dict[str, Any],
+    seq: int,
+    now: datetime,
+    *,
+    confirmed: tuple[str, ...] = (),
+) -> Submission:
+    """One page through the engine, committed when accepted: the interview alone, its case
+    untouched (for tests and simulations that record the case's outcome themselves).
+    Interviewers and respondents send pages through :func:`submit_page`."""
+    result = _turn_page(session, interview, answers, seq, now, confirmed)
+    if result.accepted:
+        session.commit()
+    return result
+
+
+def back(session: Session, interview: Interview, seq: int, now: datetime) -> Submission:
+    """One page back, committed: the interview alone, as :func:`submit`."""
+    result = _turn_back(session, interview, seq, now)
+    if result.accepted:
+        session.commit()
+    return result
+
+
+def submit_page(
+    session: Session,
+    interview: Interview,
+    answers: dict[str, Any],
+    seq: int,
+    actor: User | None,
+    now: datetime,
+    *,
+    confirmed: tuple[str, ...] = (),
+) -> Submission:
+    """A page sent by the case's interviewer (``actor``) or its web respondent (``None``).
+
+    Commits once: the page, the claim (or web hold) it keeps alive and, on the page that
+    ends the interview, the case's outcome and the interviewer's presence, so a server that
+    dies in between leaves neither a finished interview on a case still in play nor an
+    outcome without its last page. A repeat stores no page but still keeps the case; invalid
+    answers commit nothing. ``CatiError`` (INTERVIEW_OVER) when the interview already ended.
+    """
+    case = _hold_case(session, interview, actor, now)
+    return _conclude(
+        session, case, _turn_page(session, interview, answers, seq, now, confirmed), actor, now
+    )
+
+
+def back_page(
+    session: Session, interview: Interview, seq: int, actor: User | None, now: datetime
+) -> Submission:
+    """The previous page, asked for by the interviewer or the respondent; as :func:`submit_page`."""
+    case = _hold_case(session, interview, actor, now)
+    return _conclude(session, case, _turn_back(session, interview, seq, now), actor, now)
+
+
+def _hold_case(session: Session, interview: Interview, actor: User | None, now: datetime) -> Case:
+    """Each page keeps the case with whoever answers it: the interviewer's claim is extended;
+    the web respondent's hold keeps interviewers off (and an interview begun by phone goes
+    on in web mode)."""
+    case = session.get(Case, interview.case_id)
+    assert case is not None
+    if actor is None:
+        interview.mode = "web"
+        cases.hold_for_web(case, now)
+    else:
+        dispatch.extend_claim(session, case, actor, now)
+    return case
+
+
+def _conclude(
+    session: Session, case: Case, result: Submission, actor: User | None, now: datetime
+) -> Submission:
+    if result.errors:
+        return result
+    if result.finished:
+        _record_end(session, case, result.interview, actor, now)  # commits
+    else:
+        session.commit()
+    return result
+
+
+def _record_end(
+    session: Session, case: Case, interview: Interview, actor: User | None, now: datetime
+) -> None:
+    """What the finished interview means for its case: the call's outcome in the
+    interviewer's name (who goes on to wrap up), or the respondent's self-completion.
+
+    Both recorders of ``disposition`` commit: the one commit of the last page, which takes
+    the page, the presence and the outcome together.
+    """
+    outcome = case_outcome(session, interview)
+    if actor is None:
+        disposition.record_self_completion(session, case, outcome, now, interview.answers)
+        return
+    presence.set_status(session, actor, "wrap_up", now, project_id=case.project_id, case_id=case.id)
+    disposition.record_outcome(
+        session,
+        case,
+        actor,
+        outcome,
+        now=now,
+        answers=interview.answers,
+        notes=interview.outcome or "",
+    )
 
 
 def _screen_out_if_quota_full(

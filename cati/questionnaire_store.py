@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati import audit
-from cati.errors import CatiError, ErrorCode
+from cati.errors import CatiError, CatiErrors, ErrorCode, problem
 from cati.models import Project, QuestionnaireVersion, User
 from questionnaires import Questionnaire, QuestionnaireError, read_questionnaire
 from questionnaires.model import text_in
@@ -35,9 +35,10 @@ def store(session: Session, source_name: str, source: bytes) -> QuestionnaireVer
     try:
         questionnaire = read_questionnaire(source, source_name)
     except QuestionnaireError as exc:
-        raise CatiError(
-            ErrorCode.QUESTIONNAIRE_INVALID, file=source_name, problems=str(exc)
-        ) from None
+        # The questionnaire's own problems follow the headline, each with its place.
+        errors = [p for p in exc.problems if p.severity == "error"]
+        headline = problem(ErrorCode.QUESTIONNAIRE_INVALID, file=source_name, count=len(errors))
+        raise CatiErrors([headline, *exc.problems]) from None
     checksum = hashlib.sha256(source).hexdigest()
     existing = session.scalar(
         select(QuestionnaireVersion).where(
@@ -79,7 +80,7 @@ def pin(
         source = path.read_bytes()
     except OSError as exc:
         raise CatiError(
-            ErrorCode.QUESTIONNAIRE_INVALID, file=path.name, problems=str(exc)
+            ErrorCode.QUESTIONNAIRE_UNREADABLE, file=path.name, reason=exc.strerror or str(exc)
         ) from None
     version = store(session, path.name, source)
     project.questionnaire_version_id = version.id

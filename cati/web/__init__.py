@@ -1,7 +1,10 @@
-"""The browser front end: one blueprint per audience, thin views over the domain."""
+"""The browser front end: a package per audience (blueprint, views, forms), thin views over
+the domain, wired here into the app with what every page shares (CSRF, log-in, languages,
+security headers, error pages)."""
 
 from __future__ import annotations
 
+import phonenumbers
 from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import Babel, get_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -10,9 +13,22 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.routing import IntegerConverter
 
+import cati.job_kinds  # noqa: F401  (registers the report and data-file runners jobs run)
 from cati import db
 from cati.config import Settings
-from cati.models import Role, User
+from cati.models import User
+from cati.web import (
+    admin,
+    auth,
+    client,
+    interviewer,
+    ops,
+    request_log,
+    research,
+    respondent,
+    supervisor,
+)
+from cati.web.common import ROLE_NAMES
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -24,14 +40,6 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 
-ROLE_NAMES = {
-    Role.ADMIN.value: _l("Administrator"),
-    Role.RESEARCHER.value: _l("Researcher"),
-    Role.SUPERVISOR.value: _l("Supervisor"),
-    Role.INTERVIEWER.value: _l("Interviewer"),
-    Role.CLIENT.value: _l("Client"),
-}
-
 PHONE_KINDS = {
     "fixed": _l("landline"),
     "mobile": _l("mobile"),
@@ -41,8 +49,6 @@ PHONE_KINDS = {
 
 def format_phone(number: str) -> str:
     """E.164 shown the way people read it: +34 912 34 56 78."""
-    import phonenumbers
-
     try:
         parsed = phonenumbers.parse(number)
     except phonenumbers.NumberParseException:
@@ -159,23 +165,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda kind: PHONE_KINDS.get(kind, kind), "phone_kind")
     _register_error_pages(app)
 
-    # Imported for what they register: the report and data-file jobs, research routes.
-    import cati.job_kinds
-    import cati.web.research_outcomes
-    import cati.web.research_weighting  # noqa: F401
-    from cati.web import (
-        admin,
-        auth,
-        client,
-        interviewer,
-        ops,
-        request_log,
-        research,
-        respondent,
-        supervisor,
-    )
-
     request_log.init_app(app)
-    for module in (auth, admin, research, supervisor, interviewer, client, respondent, ops):
-        app.register_blueprint(module.bp)
+    for audience in (auth, admin, research, supervisor, interviewer, client, respondent, ops):
+        app.register_blueprint(audience.bp)
     csrf.exempt(ops.bp)

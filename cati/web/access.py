@@ -9,7 +9,9 @@ from flask_login import current_user, login_required
 
 from cati import db
 from cati.errors import CatiError
+from cati.fieldwork import projects
 from cati.models import Project, Role, User
+from cati.web.common import me
 
 # The page each role lands on after logging in.
 ROLE_HOME = {
@@ -39,14 +41,12 @@ def home_endpoint(role: str) -> str:
 
 def member_project(code: str) -> Project:
     """The project with this code if the current user works on it: else 404 or 403."""
-    from cati.fieldwork import projects
-
     session = db.session()
     try:
         project = projects.get_project(session, code)
     except CatiError:
         abort(404)
-    if not projects.is_member(session, project, current_user._get_current_object()):
+    if not projects.is_member(session, project, me()):
         abort(403)
     return project
 

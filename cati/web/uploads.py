@@ -1,4 +1,5 @@
-"""What an uploaded file must be: an allowed extension, and content of the type it claims.
+"""What an uploaded file must be (an allowed extension, and content of the type it claims),
+and where it waits while a view reads it.
 
 One validator for every upload form, so that a renamed executable, a CSV saved as .xlsx or
 a binary called .yaml is refused beside the field, naming the file, before anything reads
@@ -9,12 +10,16 @@ from __future__ import annotations
 
 import codecs
 import io
+import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import IO
 
 from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
 from wtforms.validators import StopValidation
 
 CHUNK = 1024 * 1024
@@ -103,3 +108,13 @@ class Upload:
             storage.stream.seek(0)
         if problem:
             raise StopValidation(gettext("%(file)s: %(problem)s", file=name, problem=problem))
+
+
+@contextmanager
+def saved_upload(storage: FileStorage) -> Iterator[Path]:
+    """The uploaded file saved under its own (made safe) name in a folder of its own,
+    removed with the folder when the block ends."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (secure_filename(storage.filename or "upload") or "upload")
+        storage.save(path)
+        yield path

@@ -1,16 +1,24 @@
-"""Interviews run page by page from the database: commit per page, repeats, resume, finish."""
+"""Interviews run page by page from the database: commit per page, repeats, resume, finish;
+the one flow of a page sent by an interviewer or a web respondent."""
 
 import random
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from cati import interviewing, questionnaire_store
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import dispatch, projects
-from cati.models import CaseState, Interview, PageEvent, QuestionnaireVersion
+from cati.fieldwork import dispatch, disposition, presence, projects
+from cati.models import (
+    CallAttempt,
+    CaseState,
+    Interview,
+    PageEvent,
+    QuestionnaireVersion,
+    StatusSpell,
+)
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
 from tests.questionnaires.test_library import random_answer
@@ -221,30 +229,31 @@ def test_the_database_refuses_a_second_active_interview_for_a_case(db, pinned):
     db.rollback()
 
 
-def run_to_the_end(db, interview, on_finish):
-    """Answer every page, passing ``on_finish`` to each submission; returns the last seq."""
+def run_to_the_end(db, interview, actor) -> list[int]:
+    """Answer every page as ``actor`` sends it (None: the web respondent); returns how many
+    commits each page took."""
     rng, now = random.Random(4), MONDAY_10
-    while interview.status == "active":
-        seq, now = interview.seq, now + timedelta(seconds=20)
-        page = interviewing.current_page(db, interview)
-        answers = {q.id: random_answer(q, rng) for q in page.questions if q.type != "display"}
-        interviewing.submit(db, interview, answers, seq, now, on_finish=on_finish)
-    return seq
+    commits: list[int] = []
+    count = lambda _session: commits.__setitem__(-1, commits[-1] + 1)  # noqa: E731
+    event.listen(db, "after_commit", count)
+    try:
+        while interview.status == "active":
+            seq, now = interview.seq, now + timedelta(seconds=20)
+            page = interviewing.current_page(db, interview)
+            answers = {q.id: random_answer(q, rng) for q in page.questions if q.type != "display"}
+            commits.append(0)
+            interviewing.submit_page(db, interview, answers, seq, actor, now)
+    finally:
+        event.remove(db, "after_commit", count)
+    return commits
 
 
 def test_the_last_page_and_the_cases_outcome_are_committed_together(db, pinned, app):
-    from cati.fieldwork.disposition import record_outcome
-
     _, interviewer, case = pinned
     interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
-    ended = []
-
-    def finish(done):
-        ended.append(done.id)
-        record_outcome(db, case, interviewer, interviewing.case_outcome(db, done), now=MONDAY_10)
-
-    run_to_the_end(db, interview, finish)
-    assert ended == [interview.id]
+    commits = run_to_the_end(db, interview, interviewer)
+    # One commit per page: the last one takes the page, the outcome and the presence.
+    assert len(commits) > 2 and set(commits) == {1}
     with app.extensions["cati.sessionmaker"]() as other:
         stored = other.get(type(case), case.id)
         assert (stored.state, stored.final_outcome, stored.claimed_by_id) == (
@@ -253,24 +262,124 @@ def test_the_last_page_and_the_cases_outcome_are_committed_together(db, pinned, 
             None,
         )
         assert other.get(Interview, interview.id).status == "completed"
+        attempts = other.scalars(select(CallAttempt).where(CallAttempt.case_id == case.id))
+        assert [(a.outcome, a.interviewer_id) for a in attempts] == [("COMPLETE", interviewer.id)]
+        spell = presence.current(other, other.get(type(interviewer), interviewer.id))
+        assert (spell.status, spell.case_id) == ("wrap_up", case.id)
 
 
-def test_a_failure_while_recording_the_outcome_keeps_the_last_page_unsaved(db, pinned, app):
+def test_a_failure_while_recording_the_outcome_keeps_the_last_page_unsaved(
+    db, pinned, app, monkeypatch
+):
     """As a server killed between the two would: the interview stays on its last page."""
     _, interviewer, case = pinned
     interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
 
-    before_last_page = []
-
-    def crash(ending):
-        before_last_page.append(ending.seq - 1)
+    def crash(*_args, **_kwargs):
         raise RuntimeError("the server died here")
 
+    monkeypatch.setattr(disposition, "record_outcome", crash)
     with pytest.raises(RuntimeError):
-        run_to_the_end(db, interview, crash)
+        run_to_the_end(db, interview, interviewer)
+    before_last_page = interview.seq - 1
     db.rollback()
     with app.extensions["cati.sessionmaker"]() as other:
         stored = other.get(Interview, interview.id)
-        assert stored.status == "active" and [stored.seq] == before_last_page
+        assert stored.status == "active" and stored.seq == before_last_page
         assert other.get(type(case), case.id).claimed_by_id == interviewer.id
+        assert spells(other, interviewer) == []  # no wrap-up without the outcome
     assert interviewing.current_page(db, interview) is not None  # resumes on the last page
+
+
+def spells(session, user):
+    return list(session.scalars(select(StatusSpell.status).where(StatusSpell.user_id == user.id)))
+
+
+def test_each_page_an_interviewer_sends_extends_the_claim_with_it(db, pinned, app):
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    later = MONDAY_10 + timedelta(minutes=15)
+    interviewing.submit_page(db, interview, {}, interview.seq, interviewer, later)
+    expires = later + timedelta(minutes=20)  # the rules' claim_minutes
+    with app.extensions["cati.sessionmaker"]() as other:
+        assert other.get(type(case), case.id).claim_expires_at == expires
+    again = MONDAY_10 + timedelta(minutes=30)
+    repeat = interviewing.submit_page(db, interview, {}, interview.seq - 1, interviewer, again)
+    assert repeat.repeated  # stores no page, yet the interviewer is still on the case
+    first_page = interviewing.state_of(interview).history[0][0]
+    back = interviewing.back_page(db, interview, interview.seq, interviewer, again)
+    assert back.accepted and interviewing.state_of(interview).position == first_page
+    with app.extensions["cati.sessionmaker"]() as other:
+        assert other.get(type(case), case.id).claim_expires_at == again + timedelta(minutes=20)
+        assert other.get(Interview, interview.id).seq == interview.seq
+
+
+def test_invalid_answers_sent_by_an_interviewer_commit_nothing(db, pinned, app):
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    interviewing.submit_page(db, interview, {}, interview.seq, interviewer, MONDAY_10)
+    late = MONDAY_10 + timedelta(minutes=15)
+    refused = interviewing.submit_page(
+        db, interview, {"purchase_confirmed": 7}, interview.seq, interviewer, late
+    )
+    assert refused.errors and not refused.accepted
+    db.rollback()
+    with app.extensions["cati.sessionmaker"]() as other:
+        assert other.get(type(case), case.id).claim_expires_at == MONDAY_10 + timedelta(minutes=20)
+        assert other.get(Interview, interview.id).seq == 1
+
+
+@pytest.fixture
+def on_the_web(db, pinned):
+    """An unclaimed case of the project whose respondent answers on the web."""
+    project, _, claimed = pinned
+    (case,) = make_cases(db, project)
+    assert case.claimed_by_id is None and case.id != claimed.id
+    return case
+
+
+def test_a_web_respondent_finishes_the_case_in_the_transaction_of_the_last_page(
+    db, on_the_web, app
+):
+    case = on_the_web
+    interview = interviewing.open_interview(db, case, MONDAY_10, mode="web")
+    commits = run_to_the_end(db, interview, None)
+    assert len(commits) > 2 and set(commits) == {1}
+    with app.extensions["cati.sessionmaker"]() as other:
+        stored = other.get(type(case), case.id)
+        assert (stored.state, stored.final_outcome) == (CaseState.FINAL, "WEB_COMPLETE")
+        assert other.scalar(select(func.count()).select_from(CallAttempt)) == 0  # no call
+        assert other.get(Interview, interview.id).status == "completed"
+
+
+def test_each_web_page_keeps_interviewers_off_the_case(db, on_the_web, app):
+    case = on_the_web
+    interview = interviewing.open_interview(db, case, MONDAY_10, mode="web")
+    later = MONDAY_10 + timedelta(minutes=5)
+    interviewing.submit_page(db, interview, {}, interview.seq, None, later)
+    with app.extensions["cati.sessionmaker"]() as other:
+        assert other.get(type(case), case.id).next_call_at >= later + timedelta(minutes=60)
+
+
+def test_an_interview_begun_by_phone_goes_on_in_web_mode_when_the_respondent_sends_a_page(
+    db, pinned, app
+):
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    interviewing.submit_page(db, interview, {}, interview.seq, interviewer, MONDAY_10)
+    dispatch.release_claim(db, case, by=interviewer, reason="call dropped")
+    interviewing.submit_page(db, interview, {"purchase_confirmed": 1}, 1, None, MONDAY_10)
+    with app.extensions["cati.sessionmaker"]() as other:
+        events = other.scalars(
+            select(PageEvent.mode).where(PageEvent.interview_id == interview.id)
+        ).all()
+        assert list(events) == ["phone", "web"]
+
+
+def test_a_page_of_an_ended_interview_is_refused_by_the_flow(db, pinned):
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    run_to_the_end(db, interview, interviewer)
+    with pytest.raises(CatiError) as refused:
+        interviewing.submit_page(db, interview, {}, interview.seq, interviewer, MONDAY_10)
+    assert refused.value.code is ErrorCode.INTERVIEW_OVER

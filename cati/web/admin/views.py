@@ -8,16 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,10 +19,9 @@ from werkzeug.wrappers import Response
 from cati import accounts, audit, db
 from cati.errors import CatiError
 from cati.fieldwork import projects
-from cati.models import Project, Role, User
-from cati.web import ROLE_NAMES
-from cati.web.access import restrict_to
-from cati.web.admin_forms import (
+from cati.models import Project, User
+from cati.web.admin.blueprint import bp
+from cati.web.admin.forms import (
     ERROR_FIELDS,
     ActiveForm,
     AuditFilter,
@@ -39,15 +29,9 @@ from cati.web.admin_forms import (
     ProjectsForm,
     UserForm,
 )
-from cati.web.auth import LOCALE_NAMES
+from cati.web.common import LOCALE_NAMES, ROLE_NAMES, me
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-restrict_to(bp, Role.ADMIN)
 PAGE_SIZE = 50
-
-
-def _me() -> User:
-    return current_user._get_current_object()
 
 
 def _user(user_id: int) -> User:
@@ -81,7 +65,7 @@ def new_user() -> Response | tuple[str, int]:
                 locale=form.locale.data or None,
                 time_zone=form.time_zone.data,
                 hash_method=current_app.config["CATI_SETTINGS"].password_hash_method,
-                by=_me(),
+                by=me(),
             )
         except CatiError as exc:
             db.session().rollback()
@@ -128,7 +112,7 @@ def user_projects(user_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _user_page(user, 400, projects=form)
     wanted = list(session.scalars(select(Project).where(Project.id.in_(form.projects.data))))
-    added, removed = projects.set_projects(session, user, wanted, by=_me())
+    added, removed = projects.set_projects(session, user, wanted, by=me())
     flash(
         gettext(
             "Projects saved: %(added)d added, %(removed)d removed.", added=added, removed=removed
@@ -148,7 +132,7 @@ def user_active(user_id: int) -> Response | tuple[str, int]:
     if not active and user.id == current_user.id:
         flash(gettext("You cannot disable your own account."), "error")
         return _user_page(user, 400)
-    accounts.set_active(db.session(), user.username, active, by=_me())
+    accounts.set_active(db.session(), user.username, active, by=me())
     if active:
         flash(gettext("%(name)s can log in again.", name=user.username), "ok")
     else:
@@ -167,7 +151,7 @@ def user_password(user_id: int) -> Response | tuple[str, int]:
                 user.username,
                 form.password.data,
                 hash_method=current_app.config["CATI_SETTINGS"].password_hash_method,
-                by=_me(),
+                by=me(),
             )
         except CatiError as exc:
             db.session().rollback()

@@ -1,4 +1,5 @@
-"""Interview pages as forms: one small reader per question type.
+"""Interview pages as forms, for interviewers and web respondents alike: one small reader per
+question type, the page form, and a posted page sent to the interview flow.
 
 The page form is a FlaskForm that carries the CSRF token and the page number (``seq``);
 each question type's inputs are rendered by a macro of ``interview/_questions.html`` (so
@@ -10,14 +11,20 @@ named after the question (grid rows ``question.row``); Don't know and Refused ar
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
+from flask import render_template
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 
-from questionnaires import DONT_KNOW, REFUSED, ShownQuestion, special
+from cati import interviewing
+from cati.interviewing import Submission
+from cati.models import Case, Interview, User
+from questionnaires import DONT_KNOW, REFUSED, FieldError, Page, ShownQuestion, special
 
 SPECIAL_VALUES = {"dk": DONT_KNOW, "ref": REFUSED}
 
@@ -116,30 +123,40 @@ def _page_number(text: str | None) -> int:
         return -1
 
 
-def submit_page(
-    session, interview, page, form: PageForm, formdata: MultiDict, now, *, on_finish=None
-):
-    """Apply a posted page to the interview: Back, or Next with the page's answers;
-    ``on_finish`` as in ``interviewing.submit``."""
-    from cati import interviewing
-
+def send_page(
+    session: Session,
+    interview: Interview,
+    page: Page,
+    form: PageForm,
+    formdata: MultiDict,
+    actor: User | None,
+    now: datetime,
+) -> Submission:
+    """A posted page to the interview flow: Back, or Next with the page's answers, sent by
+    the case's interviewer (``actor``) or its web respondent (``None``)."""
     seq = _page_number(form.seq.data)
     if form.action.data == "back":
-        return interviewing.back(session, interview, seq, now)
+        return interviewing.back_page(session, interview, seq, actor, now)
     answers = read_answers(page.questions, formdata)
     confirmed = tuple(formdata.getlist("confirm"))
-    return interviewing.submit(
-        session, interview, answers, seq, now, confirmed=confirmed, on_finish=on_finish
+    return interviewing.submit_page(
+        session, interview, answers, seq, actor, now, confirmed=confirmed
     )
 
 
-def render_page(interview, case, page, errors, formdata, *, web: bool, now, support=()) -> str:
+def render_page(
+    interview: Interview,
+    case: Case,
+    page: Page,
+    errors: tuple[FieldError, ...],
+    formdata: MultiDict,
+    *,
+    web: bool,
+    now: datetime,
+    support: Sequence[tuple[str, str]] = (),
+) -> str:
     """The interview page, with each error beside its question (grid rows: their grid)."""
-    from flask import render_template
-
-    from cati import interviewing
-
-    by_question: dict[str, list] = {}
+    by_question: dict[str, list[FieldError]] = {}
     for error in errors:
         by_question.setdefault(error.field.split(".")[0], []).append(error)
     return render_template(

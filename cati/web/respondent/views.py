@@ -6,20 +6,17 @@ without interviewer-only codes and instructions, laid out for a phone.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from cati import db, interviewing
 from cati.errors import CatiError
-from cati.fieldwork.cases import hold_for_web
-from cati.fieldwork.disposition import record_self_completion
 from cati.fieldwork.weblinks import case_for_token
 from cati.models import Case, CaseState
 from cati.web.clock import now as clock_now
-from cati.web.forms import PageForm, render_page, submit_page
-
-bp = Blueprint("respondent", __name__, url_prefix="/r")
+from cati.web.interview_pages import PageForm, render_page, send_page
+from cati.web.respondent.blueprint import bp
 
 
 def _case(token: str) -> Case:
@@ -53,8 +50,6 @@ def survey(token: str) -> Response | str | tuple[str, int]:
             )
         except CatiError:
             abort(404)
-    elif interview.mode != "web":
-        interview.mode = "web"
     page = interviewing.current_page(session, interview)
     errors: tuple = ()
     if request.method == "POST":
@@ -62,22 +57,10 @@ def survey(token: str) -> Response | str | tuple[str, int]:
         if not form.validate_on_submit():
             abort(400)
         try:
-            hold_for_web(case, now)  # stored with the page, or not at all
-            result = submit_page(
-                session,
-                interview,
-                page,
-                form,
-                request.form,
-                now,
-                on_finish=lambda ended: record_self_completion(
-                    session, case, interviewing.case_outcome(session, ended), now, ended.answers
-                ),
-            )
-        except CatiError:
+            result = send_page(session, interview, page, form, request.form, None, now)
+        except CatiError:  # the interview ended meanwhile: the page says so
             return redirect(url_for("respondent.survey", token=token))
         if not result.errors:
-            session.commit()
             return redirect(url_for("respondent.survey", token=token))
         errors = result.errors
     page_html = render_page(interview, case, page, errors, request.form, web=True, now=now)

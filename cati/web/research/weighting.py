@@ -1,16 +1,13 @@
 """The researcher's weighting targets: entered by variable or uploaded as CSV, then checked.
 
-Routes live on the research blueprint. Targets with any problem are not stored: the form
-comes back with each problem beside its row, a file with the list of rows and columns.
+Targets with any problem are not stored: the form comes back with each problem beside its
+row, a file with the list of rows and columns.
 """
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.wrappers import Response
 
 from cati import db
@@ -18,16 +15,11 @@ from cati import weighting_targets as wt
 from cati.models import Project
 from cati.problems import N_, Place
 from cati.web.access import member_project
-from cati.web.research import MAX_PROBLEMS_SHOWN, ButtonForm, _me, bp
+from cati.web.common import ActionForm, me, problem_texts
+from cati.web.research.blueprint import bp
+from cati.web.research.forms import TargetsFileForm
 
 BLANK_ROWS = 3
-
-
-class TargetsFileForm(FlaskForm):
-    file = FileField(
-        _l("Targets file (CSV: variable, category, target)"),
-        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("CSV only"))],
-    )
 
 
 def _rows_for(project: Project, variable: wt.WeightingVariable) -> list[tuple[str, str, str]]:
@@ -64,7 +56,7 @@ def _page(
         file_form=file_form or TargetsFileForm(),
         problems=problems or [],
         check=wt.check(session, project, known),
-        button=ButtonForm(),
+        button=ActionForm(),
     ), status
 
 
@@ -78,7 +70,7 @@ def weighting(code: str):
 def weighting_variable(code: str):
     """One variable's targets, one form row per category; blank rows are ignored."""
     project = member_project(code)
-    if not ButtonForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     name = request.form.get("variable", "")
     categories, targets = request.form.getlist("category"), request.form.getlist("target")
@@ -108,7 +100,7 @@ def weighting_variable(code: str):
             (c, labels.get(c.strip(), ""), t) for c, t in zip(categories, targets, strict=False)
         ]
         return _page(project, 400, variable=name, rows=shown, row_errors=row_errors)
-    wt.set_targets(db.session(), project, checked, replace_all=False, by=_me())
+    wt.set_targets(db.session(), project, checked, replace_all=False, by=me())
     flash(gettext("Targets of %(variable)s saved.", variable=name), "ok")
     return redirect(url_for("research.weighting", code=code))
 
@@ -125,9 +117,8 @@ def weighting_upload(code: str):
         checked = wt.check_rows(rows, wt.weighting_variables(db.session(), project))
     except wt.TargetsError as exc:
         form.file.errors = [gettext("Nothing was stored.")]
-        problems = [p.translated(gettext) for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
-        return _page(project, 400, file_form=form, problems=problems)
-    wt.set_targets(db.session(), project, checked, replace_all=True, by=_me())
+        return _page(project, 400, file_form=form, problems=problem_texts(exc.problems))
+    wt.set_targets(db.session(), project, checked, replace_all=True, by=me())
     flash(gettext("Targets for %(n)s variables stored.", n=len(checked)), "ok")
     return redirect(url_for("research.weighting", code=code))
 
@@ -135,7 +126,7 @@ def weighting_upload(code: str):
 @bp.route("/<code>/weighting/<variable>/remove", methods=["POST"])
 def weighting_remove(code: str, variable: str) -> Response:
     project = member_project(code)
-    if not ButtonForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
-    wt.remove_variable(db.session(), project, variable, by=_me())
+    wt.remove_variable(db.session(), project, variable, by=me())
     return redirect(url_for("research.weighting", code=code))

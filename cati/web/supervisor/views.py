@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     make_response,
@@ -19,15 +18,12 @@ from flask import (
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, DateField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, Length, Optional
 
 from cati import db
 from cati.errors import CatiError
-from cati.fieldwork import catalogue, dispatch, monitor, pipeline, supervision
+from cati.fieldwork import catalogue, dispatch, monitor, pipeline, quality, supervision
 from cati.fieldwork.erasure import erase_case
 from cati.models import (
     AuditEntry,
@@ -38,15 +34,22 @@ from cati.models import (
     Phone,
     Project,
     ProjectMember,
-    Role,
     User,
 )
-from cati.web.access import chosen_user, member_project, restrict_to
+from cati.web.access import chosen_user, member_project
 from cati.web.clock import now as clock_now
+from cati.web.common import me
 from cati.web.pipeline_charts import CHARTS, pipeline_for
+from cati.web.supervisor.blueprint import bp
+from cati.web.supervisor.forms import (
+    CaseFilter,
+    EraseForm,
+    OutcomeForm,
+    ReasonForm,
+    ReassignForm,
+    RescheduleForm,
+)
 
-bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
-restrict_to(bp, Role.SUPERVISOR)
 PAGE_SIZE = 50
 STATUS_NAMES = {
     "available": _l("available"),
@@ -56,37 +59,6 @@ STATUS_NAMES = {
     "break": _l("on a break"),
     "offline": _l("offline"),
 }
-
-
-class ReasonForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
-
-
-class RescheduleForm(ReasonForm):
-    date = DateField(_l("Date"), validators=[DataRequired()])
-    time = TimeField(_l("Time"), validators=[DataRequired()])
-
-
-class ReassignForm(ReasonForm):
-    # The domain checks the choice (assigned interviewer, catalogue outcome) with a reason.
-    interviewer = SelectField(_l("Interviewer"), coerce=int, validate_choice=False)
-
-
-class OutcomeForm(ReasonForm):
-    outcome = SelectField(_l("Outcome"), validate_choice=False)
-
-
-class EraseForm(ReasonForm):
-    do_not_call = BooleanField(_l("The respondent also objects to any call: do not call"))
-
-
-class CaseFilter(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search form
-
-    q = StringField(_l("Case id or phone"), validators=[Optional(), Length(max=64)])
-    state = SelectField(_l("State"), validators=[Optional()])
-    outcome = SelectField(_l("Last outcome"), validators=[Optional()])
 
 
 def _my_projects() -> list[Project]:
@@ -281,16 +253,12 @@ def _act(case_id: int, form_class, prefix: str, action) -> Response | tuple[str,
     return _case_page(case, project, 400)
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
-
 @bp.route("/case/<int:case_id>/reschedule", methods=["POST"])
 def do_reschedule(case_id: int):
     def act(case: Case, form: RescheduleForm, project: Project) -> None:
         when = datetime.combine(form.date.data, form.time.data, tzinfo=ZoneInfo(case.time_zone))
         supervision.reschedule(
-            db.session(), case, when, by=_me(), reason=form.reason.data, now=clock_now()
+            db.session(), case, when, by=me(), reason=form.reason.data, now=clock_now()
         )
 
     return _act(case_id, RescheduleForm, "reschedule", act)
@@ -303,7 +271,7 @@ def do_reassign(case_id: int):
         if interviewer is None:
             abort(400)
         supervision.reassign(
-            db.session(), case, interviewer, by=_me(), reason=form.reason.data, now=clock_now()
+            db.session(), case, interviewer, by=me(), reason=form.reason.data, now=clock_now()
         )
 
     return _act(case_id, ReassignForm, "reassign", act)
@@ -316,7 +284,7 @@ def do_outcome(case_id: int):
             db.session(),
             case,
             form.outcome.data,
-            by=_me(),
+            by=me(),
             reason=form.reason.data,
             now=clock_now(),
         )
@@ -327,7 +295,7 @@ def do_outcome(case_id: int):
 @bp.route("/case/<int:case_id>/release", methods=["POST"])
 def do_release(case_id: int):
     def act(case: Case, form: ReasonForm, project: Project) -> None:
-        dispatch.release_claim(db.session(), case, by=_me(), reason=form.reason.data)
+        dispatch.release_claim(db.session(), case, by=me(), reason=form.reason.data)
 
     return _act(case_id, ReasonForm, "release", act)
 
@@ -340,7 +308,7 @@ def do_erase(case_id: int):
             case,
             form.reason.data,
             do_not_call=form.do_not_call.data,
-            by=_me(),
+            by=me(),
             now=clock_now(),
         )
 
@@ -357,8 +325,6 @@ FLAG_NAMES = {
 
 @bp.route("/<code>/quality")
 def quality_flags(code: str) -> str:
-    from cati.fieldwork import quality
-
     project = member_project(code)
     return render_template(
         "supervisor/quality.html",

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
 
 from cati import accounts, audit, db
 from cati.config import Settings
@@ -17,23 +13,10 @@ from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import presence
 from cati.models import Role
 from cati.web.access import home_endpoint
+from cati.web.auth.blueprint import bp
+from cati.web.auth.forms import LanguageForm, LoginForm, LogoutForm
 from cati.web.clock import now as clock_now
-
-bp = Blueprint("auth", __name__)
-
-
-class LoginForm(FlaskForm):
-    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
-    submit = SubmitField(_l("Log in"))
-
-
-class LanguageForm(FlaskForm):
-    locale = HiddenField(validators=[DataRequired()])
-
-
-class LogoutForm(FlaskForm):
-    submit = SubmitField(_l("Log out"))
+from cati.web.common import LOCALE_NAMES, me
 
 
 @bp.app_context_processor
@@ -45,9 +28,6 @@ def _forms() -> dict:
         "language_form": LanguageForm(formdata=None),
         "locales": LOCALE_NAMES,
     }
-
-
-LOCALE_NAMES = {"en": "English", "es": "Español"}
 
 
 @bp.route("/")
@@ -96,7 +76,7 @@ def login() -> Response | tuple[str, int] | str:
 def logout() -> Response:
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
         s = db.session()
-        user = current_user._get_current_object()
+        user = me()
         audit.record(s, "logout", user=user)
         if user.role == Role.INTERVIEWER:
             presence.set_status(s, user, "offline", clock_now())
@@ -114,7 +94,7 @@ def language() -> Response:
     form = LanguageForm()
     if form.validate_on_submit() and form.locale.data in Settings.LOCALES:
         if current_user.is_authenticated:
-            accounts.set_locale(db.session(), current_user._get_current_object(), form.locale.data)
+            accounts.set_locale(db.session(), me(), form.locale.data)
         else:
             session["locale"] = form.locale.data
     target = request.referrer or ""

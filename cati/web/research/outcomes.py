@@ -1,72 +1,24 @@
 """The researcher's outcome catalogue: list, edit, add, deactivate or delete call outcomes.
 
-Routes live on the research blueprint. A bad value comes back beside its field, with the
-catalogue unchanged; every change is audited by the domain (``catalogue``).
+A bad value comes back beside its field, with the catalogue unchanged; every change is
+audited by the domain (``catalogue``).
 """
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from cati import db
 from cati.errors import CatiError
 from cati.fieldwork import catalogue
 from cati.models import Outcome, Project
 from cati.web.access import member_project
-from cati.web.research import ButtonForm, _me, bp
-
-ELIGIBILITY_CHOICES = [
-    SelectChoice("yes", _l("eligible")),
-    SelectChoice("no", _l("not eligible")),
-    SelectChoice("unknown", _l("unknown")),
-]
-SETTINGS = (
-    "label_en",
-    "label_es",
-    "aapor",
-    "final",
-    "delay_minutes",
-    "next_phone",
-    "dead_phone",
-    "contact",
-    "eligible",
-    "precedence",
-)
-
-
-class OutcomeForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
-    label_en = StringField(_l("Label (English)"), validators=[DataRequired(), Length(max=120)])
-    label_es = StringField(_l("Label (Spanish)"), validators=[DataRequired(), Length(max=120)])
-    aapor = StringField(_l("AAPOR code"), validators=[DataRequired(), Length(max=8)])
-    final = BooleanField(_l("Final: the case is finished"))
-    delay_minutes = IntegerField(
-        _l("Call again after (minutes)"),
-        default=0,
-        validators=[InputRequired(), NumberRange(min=0, max=60 * 24 * 60)],
-    )
-    next_phone = BooleanField(_l("Try the case's next phone"))
-    dead_phone = BooleanField(_l("The number does not work"))
-    contact = BooleanField(_l("Contact with a person"))
-    eligible = SelectField(_l("Eligibility"), choices=ELIGIBILITY_CHOICES, default="unknown")
-    precedence = IntegerField(
-        _l("Precedence (lowest wins as the final disposition)"),
-        default=100,
-        validators=[InputRequired(), NumberRange(min=0, max=999)],
-    )
-
-    def settings(self) -> dict:
-        values = {name: getattr(self, name).data for name in SETTINGS}
-        for name in ("label_en", "label_es", "aapor"):
-            values[name] = values[name].strip()
-        return values
+from cati.web.common import ActionForm, me
+from cati.web.research.blueprint import bp
+from cati.web.research.forms import OutcomeForm
 
 
 def _catalogue_page(project: Project, form: OutcomeForm | None = None, status: int = 200):
@@ -76,7 +28,7 @@ def _catalogue_page(project: Project, form: OutcomeForm | None = None, status: i
         outcomes=catalogue.with_uses(db.session(), project),
         engine_codes=catalogue.ENGINE_CODES,
         form=form or OutcomeForm(),
-        button=ButtonForm(),
+        button=ActionForm(),
     ), status
 
 
@@ -88,14 +40,14 @@ def _edit_page(project: Project, outcome: Outcome, form: OutcomeForm, status: in
         form=form,
         used=catalogue.uses(db.session(), project, outcome.code),
         engine_codes=catalogue.ENGINE_CODES,
-        button=ButtonForm(),
+        button=ActionForm(),
     ), status
 
 
 def _saved(project: Project, form: OutcomeForm, code: str) -> bool:
     """Store the form's settings; a refusal goes beside the field it names."""
     try:
-        catalogue.set_outcome(db.session(), project, code, by=_me(), **form.settings())
+        catalogue.set_outcome(db.session(), project, code, by=me(), **form.settings())
     except CatiError as exc:
         db.session().rollback()
         field = getattr(form, exc.params.get("field", ""), None) or form.code
@@ -149,10 +101,10 @@ def edit_outcome(code: str, outcome_code: str):
 def outcome_active(code: str, outcome_code: str) -> Response:
     project = member_project(code)
     outcome = _outcome(project, outcome_code)
-    if not ButtonForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        catalogue.set_active(db.session(), project, outcome.code, not outcome.active, by=_me())
+        catalogue.set_active(db.session(), project, outcome.code, not outcome.active, by=me())
     except CatiError as exc:
         db.session().rollback()
         flash(exc.translated(gettext), "error")
@@ -163,10 +115,10 @@ def outcome_active(code: str, outcome_code: str) -> Response:
 def delete_outcome(code: str, outcome_code: str) -> Response:
     project = member_project(code)
     outcome = _outcome(project, outcome_code)
-    if not ButtonForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        catalogue.delete(db.session(), project, outcome.code, by=_me())
+        catalogue.delete(db.session(), project, outcome.code, by=me())
     except CatiError as exc:
         db.session().rollback()
         flash(exc.translated(gettext), "error")

@@ -1,36 +1,17 @@
-"""The interviewer's workstation: next case, the case screen, outcomes and call-backs."""
+"""The interviewer's workstation: next case, the case screen, outcomes and call-backs, and the
+interview pages (which the interview flow of ``cati.interviewing`` stores)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import (
-    BooleanField,
-    DateField,
-    RadioField,
-    SelectChoice,
-    StringField,
-    TextAreaField,
-    TimeField,
-)
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import SelectChoice
 
 from cati import db, interviewing
 from cati.errors import CatiError, ErrorCode
@@ -38,47 +19,19 @@ from cati.fieldwork import catalogue, dispatch, presence, projects, reports
 from cati.fieldwork.default_outcomes import APPOINTMENT
 from cati.fieldwork.disposition import AppointmentRequest, record_outcome
 from cati.fieldwork.rules import in_window, next_opening
-from cati.models import Appointment, CallAttempt, Case, Interview, Project, Role
-from cati.web.access import member_project, restrict_to
+from cati.models import Appointment, CallAttempt, Case, Interview, Project, QuestionnaireVersion
+from cati.questionnaire_store import questionnaire_of
+from cati.web.access import member_project
 from cati.web.clock import now as clock_now
-from cati.web.forms import PageForm, render_page, submit_page
+from cati.web.common import ActionForm, me
+from cati.web.interview_pages import PageForm, render_page, send_page
+from cati.web.interviewer.blueprint import bp
+from cati.web.interviewer.forms import InboundForm, OutcomeForm
+from questionnaires import Page
 from questionnaires.model import text_in
-
-bp = Blueprint("interviewer", __name__, url_prefix="/interviewer")
-restrict_to(bp, Role.INTERVIEWER)
-
 
 # Sample variables that help nobody on a call (coordinates are for maps and spread designs).
 NOT_FOR_INTERVIEWERS = {"lat", "lon", "latitude", "longitude", "x", "y"}
-
-
-class OutcomeForm(FlaskForm):
-    outcome = RadioField(_l("Outcome"), validators=[DataRequired()])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
-    callback_kind = RadioField(
-        _l("Call-back"),
-        choices=[
-            SelectChoice("hard", _l("At a set time")),
-            SelectChoice("soft", _l("Any time in a window")),
-        ],
-        default="hard",
-    )
-    callback_date = DateField(_l("Date"), validators=[Optional()])
-    callback_time = TimeField(_l("From"), validators=[Optional()])
-    callback_until = TimeField(_l("Until"), validators=[Optional()])
-    personal = BooleanField(_l("I will make this call myself"))
-
-
-class InboundForm(FlaskForm):
-    query = StringField(_l("Phone number or case id"), validators=[DataRequired(), Length(max=64)])
-
-
-class NextCaseForm(FlaskForm):
-    pass
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _claimed_case(case_id: int) -> Case:
@@ -90,41 +43,37 @@ def _claimed_case(case_id: int) -> Case:
     return case
 
 
-class StatusForm(FlaskForm):
-    pass
-
-
 @bp.route("/")
 def index() -> str:
     session = db.session()
     now = clock_now()
-    spell = presence.current(session, _me())
+    spell = presence.current(session, me())
     settings = current_app.config["CATI_SETTINGS"]
     return render_template(
         "interviewer/index.html",
         assigned=reports.assigned_projects(session, current_user.id, now),
-        next_form=NextCaseForm(),
+        next_form=ActionForm(),
         inbound_form=InboundForm(),
-        status_form=StatusForm(),
+        status_form=ActionForm(),
         on_break=spell is not None and spell.status == "break",
         spell=spell,
-        suggest_break=presence.needs_break(session, _me(), now, settings.break_reminder_minutes),
+        suggest_break=presence.needs_break(session, me(), now, settings.break_reminder_minutes),
         own_zone=ZoneInfo(current_user.time_zone or "UTC"),
     )
 
 
 @bp.route("/break", methods=["POST"])
 def take_break() -> Response:
-    if StatusForm().validate_on_submit():
-        presence.set_status(db.session(), _me(), "break", clock_now())
+    if ActionForm().validate_on_submit():
+        presence.set_status(db.session(), me(), "break", clock_now())
         db.session().commit()
     return redirect(url_for("interviewer.index"))
 
 
 @bp.route("/back", methods=["POST"])
 def back_to_work() -> Response:
-    if StatusForm().validate_on_submit():
-        presence.set_status(db.session(), _me(), "available", clock_now())
+    if ActionForm().validate_on_submit():
+        presence.set_status(db.session(), me(), "available", clock_now())
         db.session().commit()
     return redirect(url_for("interviewer.index"))
 
@@ -132,11 +81,11 @@ def back_to_work() -> Response:
 @bp.route("/<code>/next", methods=["POST"])
 def next_case(code: str) -> Response:
     project = member_project(code)
-    if not NextCaseForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     now = clock_now()
     try:
-        claim = dispatch.next_case(db.session(), project, _me(), now=now)
+        claim = dispatch.next_case(db.session(), project, me(), now=now)
     except CatiError as exc:  # the project is paused or closed
         flash(exc.translated(gettext), "info")
         return redirect(url_for("interviewer.index"))
@@ -148,7 +97,7 @@ def next_case(code: str) -> Response:
 
 
 def _on_call(project: Project, case: Case, now: datetime) -> None:
-    presence.set_status(db.session(), _me(), "on_call", now, project_id=project.id, case_id=case.id)
+    presence.set_status(db.session(), me(), "on_call", now, project_id=project.id, case_id=case.id)
     db.session().commit()
 
 
@@ -161,7 +110,7 @@ def inbound(code: str) -> Response:
         return redirect(url_for("interviewer.index"))
     try:
         claim = dispatch.claim_inbound(
-            db.session(), project, _me(), form.query.data, now=clock_now()
+            db.session(), project, me(), form.query.data, now=clock_now()
         )
     except CatiError as exc:
         flash(exc.translated(gettext), "error")
@@ -192,9 +141,6 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
     )
     intro = ""
     if project.questionnaire_version_id is not None:
-        from cati.models import QuestionnaireVersion
-        from cati.questionnaire_store import questionnaire_of
-
         questionnaire = questionnaire_of(
             session.get(QuestionnaireVersion, project.questionnaire_version_id)
         )
@@ -212,7 +158,7 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
         "sample_info": {k: v for k, v in case.sample_vars.items() if k not in NOT_FOR_INTERVIEWERS},
         "has_questionnaire": project.questionnaire_version_id is not None,
         "resuming": active is not None,
-        "start_form": NextCaseForm(),
+        "start_form": ActionForm(),
         "zone": zone,
         "own_zone": own_zone,
         "local_now": now.astimezone(zone),
@@ -250,13 +196,13 @@ def case(case_id: int) -> Response | str | tuple[str, int]:
                 record_outcome(
                     db.session(),
                     case,
-                    _me(),
+                    me(),
                     form.outcome.data,
                     notes=form.notes.data or "",
                     appointment=appointment,
                     now=clock_now(),
                 )
-                presence.set_status(db.session(), _me(), "available", clock_now())
+                presence.set_status(db.session(), me(), "available", clock_now())
                 db.session().commit()
             except CatiError as exc:
                 db.session().rollback()
@@ -305,18 +251,18 @@ def _own_interview(interview_id: int) -> tuple[Interview, Case]:
 @bp.route("/case/<int:case_id>/interview", methods=["POST"])
 def start_interview(case_id: int) -> Response:
     case = _claimed_case(case_id)
-    if not NextCaseForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     now = clock_now()
     try:
         interview = interviewing.open_interview(
-            db.session(), case, now, interviewer=_me(), language=str(get_locale())
+            db.session(), case, now, interviewer=me(), language=str(get_locale())
         )
     except CatiError as exc:
         flash(exc.translated(gettext), "error")
         return redirect(url_for("interviewer.case", case_id=case.id))
     presence.set_status(
-        db.session(), _me(), "interviewing", now, project_id=case.project_id, case_id=case.id
+        db.session(), me(), "interviewing", now, project_id=case.project_id, case_id=case.id
     )
     db.session().commit()
     return redirect(url_for("interviewer.interview", interview_id=interview.id))
@@ -334,29 +280,17 @@ def interview(interview_id: int) -> Response | str | tuple[str, int]:
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        now = clock_now()
-        # Each page keeps the claim alive, committed with the page itself.
-        dispatch.extend_claim(session, case, _me(), now)
         try:
-            result = submit_page(
-                session,
-                interview,
-                page,
-                form,
-                request.form,
-                now,
-                on_finish=lambda ended: _finish(ended, case, now),
-            )
-        except CatiError:
+            result = send_page(session, interview, page, form, request.form, me(), clock_now())
+        except CatiError:  # the interview ended meanwhile: its closing page says how
             return redirect(url_for("interviewer.interview", interview_id=interview.id))
         if not result.errors:
-            session.commit()  # a repeat stored nothing: its claim extension still counts
             return redirect(url_for("interviewer.interview", interview_id=interview.id))
         errors = result.errors
     return _render_page(interview, case, page, errors), (422 if errors else 200)
 
 
-def _render_page(interview: Interview, case: Case, page, errors) -> str:
+def _render_page(interview: Interview, case: Case, page: Page, errors: tuple) -> str:
     engine = interviewing.engine_for(db.session(), interview)
     language = interviewing.state_of(interview).language
     support = [
@@ -366,24 +300,6 @@ def _render_page(interview: Interview, case: Case, page, errors) -> str:
     return render_page(
         interview, case, page, errors, request.form, web=False, now=clock_now(), support=support
     )
-
-
-def _finish(interview: Interview, case: Case, now: datetime) -> None:
-    """Record the case's outcome from the finished interview, in the interviewer's name, in
-    the transaction of the interview's last page."""
-    session = db.session()
-    outcome = interviewing.case_outcome(session, interview)
-    record_outcome(
-        session,
-        case,
-        _me(),
-        outcome,
-        now=now,
-        answers=interview.answers,
-        notes=interview.outcome or "",
-    )
-    presence.set_status(session, _me(), "wrap_up", now, project_id=case.project_id, case_id=case.id)
-    session.commit()
 
 
 def _closing(interview: Interview, case: Case) -> str:
@@ -401,5 +317,5 @@ def _closing(interview: Interview, case: Case) -> str:
         project=project,
         closing=closing,
         outcome=getattr(table[code], label) if code in table else code,
-        next_form=NextCaseForm(),
+        next_form=ActionForm(),
     )

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from cati import db
 from cati.fieldwork import progress, projects
-from cati.models import CaseState, Job, Project, Role
-from cati.web.access import member_project, restrict_to
+from cati.models import CaseState, Job, Project
+from cati.web.access import member_project
+from cati.web.client.blueprint import bp
+from cati.web.common import me
 from cati.web.job_files import send_output
 
-bp = Blueprint("client", __name__, url_prefix="/client")
-restrict_to(bp, Role.CLIENT)
 STATUS_NAMES = {
     "setup": _l("being prepared"),
     "fieldwork": _l("in fieldwork"),
@@ -44,7 +43,7 @@ def _names() -> dict:
 @bp.route("/")
 def index() -> str:
     session = db.session()
-    mine = projects.projects_of(session, current_user._get_current_object())
+    mine = projects.projects_of(session, me())
     return render_template(
         "client/index.html", studies=[progress.progress(session, p) for p in mine]
     )

@@ -1,0 +1,213 @@
+"""The researcher's forms: one per thing a researcher sets, uploads or asks for."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from cati.fieldwork.personal_fields import MAX_RETENTION_DAYS
+from cati.models import Project
+from cati.web.uploads import Upload
+
+
+class ProjectForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    client_name = StringField(_l("Client"), validators=[Length(max=200)])
+    time_zone = StringField(
+        _l("Time zone"), default="Europe/Madrid", validators=[DataRequired(), Length(max=64)]
+    )
+
+
+STATUS_LABELS = {
+    "setup": _l("setup"),
+    "fieldwork": _l("fieldwork"),
+    "paused": _l("paused"),
+    "closed": _l("closed"),
+}
+
+
+class SettingsForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    client_name = StringField(_l("Client"), validators=[Length(max=200)])
+    time_zone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
+    status = SelectField(
+        _l("Status"), choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()]
+    )
+
+
+class QuestionnaireForm(FlaskForm):
+    file = FileField(
+        _l("Questionnaire (YAML or XLSForm)"),
+        validators=[FileRequired(), Upload(["yaml", "yml", "xlsx"], _l("YAML or .xlsx only"))],
+    )
+
+
+class SampleForm(FlaskForm):
+    file = FileField(
+        _l("Sample (CSV, XLSX or Parquet)"),
+        validators=[
+            FileRequired(),
+            Upload(["csv", "xlsx", "parquet"], _l("CSV, XLSX or Parquet only")),
+        ],
+    )
+    region = StringField(
+        _l("Country of national numbers"),
+        default="ES",
+        validators=[DataRequired(), Length(min=2, max=2)],
+    )
+
+
+class StaffForm(FlaskForm):
+    user = SelectField(_l("User"), coerce=int, validate_choice=False)
+
+
+class QuotaForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    variable = StringField(_l("Variable"), validators=[DataRequired(), Length(max=64)])
+    values = StringField(_l("Values (comma-separated)"), validators=[DataRequired()])
+    target = IntegerField(_l("Target"), validators=[DataRequired(), NumberRange(min=1)])
+
+
+class QuotaTargetForm(FlaskForm):
+    target = IntegerField(_l("Target"), validators=[DataRequired(), NumberRange(min=1)])
+
+
+class RulesForm(FlaskForm):
+    rules = TextAreaField(_l("Calling rules (YAML)"), validators=[DataRequired()])
+
+
+class DncForm(FlaskForm):
+    file = FileField(
+        _l("Numbers, one per line"),
+        validators=[FileRequired(), Upload(["txt", "csv"], _l("A .txt or .csv file only"))],
+    )
+    reason = StringField(_l("Reason"), validators=[Length(max=200)])
+
+
+class PersonalFieldsForm(FlaskForm):
+    # Ticked: personal (left out of exports). The choices are the sample's variables.
+    personal_vars = SelectMultipleField(
+        _l("Personal"), widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
+
+
+class RetentionForm(FlaskForm):
+    days = IntegerField(
+        _l("Days after a case is finalized (empty: keep until erased by hand)"),
+        validators=[Optional(), NumberRange(min=0, max=MAX_RETENTION_DAYS)],
+    )
+
+
+class EraseForm(FlaskForm):
+    case_id = StringField(_l("Case id"), validators=[DataRequired(), Length(max=64)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    do_not_call = BooleanField(_l("The respondent also objects to any call: do not call"))
+
+
+def personal_form(project: Project, formdata: MultiDict | None = None) -> PersonalFieldsForm:
+    """The personal-fields form, ticked as stored unless ``formdata`` was posted."""
+    form = PersonalFieldsForm(formdata=formdata)
+    form.personal_vars.choices = sorted(project.personal_fields)
+    if formdata is None:
+        form.personal_vars.data = [n for n, personal in project.personal_fields.items() if personal]
+    return form
+
+
+# --- reports and data files, made in the background ---
+
+JOB_CHOICES = [
+    SelectChoice("report:topline", _l("Topline report (PDF)")),
+    SelectChoice("report:banner", _l("Banner book (PDF)")),
+    SelectChoice("report:fieldwork", _l("Fieldwork report (PDF)")),
+    SelectChoice("report:questionnaire", _l("Questionnaire document (PDF)")),
+    SelectChoice("data:sav", _l("Data: SPSS .sav")),
+    SelectChoice("data:dta", _l("Data: Stata .dta")),
+    SelectChoice("data:xlsx", _l("Data: Excel .xlsx")),
+    SelectChoice("data:csv", _l("Data: CSV")),
+    SelectChoice("data:sss", _l("Data: Triple-S (zip)")),
+    SelectChoice("data:codebook", _l("Codebook (PDF)")),
+]
+
+
+class JobForm(FlaskForm):
+    what = SelectField(_l("Make"), choices=JOB_CHOICES)
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice("es", "Español"), SelectChoice("en", "English")]
+    )
+    personal = BooleanField(
+        _l("Include personal data (personal sample variables, real case ids; audited)")
+    )
+    weighted = BooleanField(_l("Weighted by the project's targets"))
+
+
+# --- the outcome catalogue ---
+
+ELIGIBILITY_CHOICES = [
+    SelectChoice("yes", _l("eligible")),
+    SelectChoice("no", _l("not eligible")),
+    SelectChoice("unknown", _l("unknown")),
+]
+SETTINGS = (
+    "label_en",
+    "label_es",
+    "aapor",
+    "final",
+    "delay_minutes",
+    "next_phone",
+    "dead_phone",
+    "contact",
+    "eligible",
+    "precedence",
+)
+
+
+class OutcomeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+    label_en = StringField(_l("Label (English)"), validators=[DataRequired(), Length(max=120)])
+    label_es = StringField(_l("Label (Spanish)"), validators=[DataRequired(), Length(max=120)])
+    aapor = StringField(_l("AAPOR code"), validators=[DataRequired(), Length(max=8)])
+    final = BooleanField(_l("Final: the case is finished"))
+    delay_minutes = IntegerField(
+        _l("Call again after (minutes)"),
+        default=0,
+        validators=[InputRequired(), NumberRange(min=0, max=60 * 24 * 60)],
+    )
+    next_phone = BooleanField(_l("Try the case's next phone"))
+    dead_phone = BooleanField(_l("The number does not work"))
+    contact = BooleanField(_l("Contact with a person"))
+    eligible = SelectField(_l("Eligibility"), choices=ELIGIBILITY_CHOICES, default="unknown")
+    precedence = IntegerField(
+        _l("Precedence (lowest wins as the final disposition)"),
+        default=100,
+        validators=[InputRequired(), NumberRange(min=0, max=999)],
+    )
+
+    def settings(self) -> dict:
+        values = {name: getattr(self, name).data for name in SETTINGS}
+        for name in ("label_en", "label_es", "aapor"):
+            values[name] = values[name].strip()
+        return values
+
+
+# --- weighting targets ---
+
+
+class TargetsFileForm(FlaskForm):
+    file = FileField(
+        _l("Targets file (CSV: variable, category, target)"),
+        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("CSV only"))],
+    )

@@ -1,0 +1,73 @@
+"""Reports and data files, made in the background: ask for one, download it, release it to
+the client (or withdraw it)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response
+
+from cati import audit, db, jobs
+from cati.models import Job, Project
+from cati.web.access import member_project
+from cati.web.common import ActionForm, me
+from cati.web.job_files import send_output
+from cati.web.research.blueprint import bp
+from cati.web.research.forms import JobForm
+from cati.web.research.project_page import project_jobs
+
+
+@bp.route("/<code>/jobs", methods=["GET", "POST"])
+def make_job(code: str) -> Response | str:
+    project = member_project(code)
+    if request.method == "GET":  # the list alone, polled while jobs run
+        return render_template(
+            "research/_jobs.html", project=project, jobs=project_jobs(project), button=ActionForm()
+        )
+    form = JobForm()
+    if not form.validate_on_submit():
+        abort(400)
+    family, name = form.what.data.split(":")
+    params = {"language": form.language.data, "weighted": form.weighted.data}
+    if form.weighted.data and not project.weighting_targets:
+        flash(gettext("Enter weighting targets first."), "error")
+        return redirect(url_for("research.project", code=code) + "#jobs")
+    if family == "report":
+        params["kind"] = name
+    else:
+        params.update(format=name, personal=form.personal.data)
+    job = jobs.submit(db.session(), project, family, params, by=me())
+    if current_app.config["CATI_SETTINGS"].jobs_inline:
+        jobs.run_in_thread(current_app.extensions["cati.sessionmaker"], job.id)
+    flash(gettext("Started; the file appears below when it is ready."), "ok")
+    return redirect(url_for("research.project", code=code) + "#jobs")
+
+
+def _job(project: Project, job_id: int) -> Job:
+    job = db.session().get(Job, job_id)
+    if job is None or job.project_id != project.id:
+        abort(404)
+    return job
+
+
+@bp.route("/<code>/jobs/<int:job_id>/file")
+def job_file(code: str, job_id: int) -> Response:
+    return send_output(_job(member_project(code), job_id))
+
+
+@bp.route("/<code>/jobs/<int:job_id>/release", methods=["POST"])
+def release_job(code: str, job_id: int) -> Response:
+    project = member_project(code)
+    job = _job(project, job_id)
+    if not ActionForm().validate_on_submit() or job.status != "done":
+        abort(400)
+    job.released = not job.released
+    audit.record(
+        db.session(),
+        "job.release" if job.released else "job.withdraw",
+        user=me(),
+        object_type="job",
+        object_id=job.id,
+    )
+    db.session().commit()
+    return redirect(url_for("research.project", code=code) + "#jobs")

@@ -1,0 +1,122 @@
+"""The project page every research form comes back to: the forms not posted are fresh, the
+posted one keeps the researcher's input and its errors, and problem lists show beside it."""
+
+from __future__ import annotations
+
+import yaml
+from flask import flash, render_template
+from flask_babel import gettext
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+
+from cati import db
+from cati.fieldwork import draws
+from cati.models import Case, Job, Project, ProjectMember, QuestionnaireVersion, Quota, User
+from cati.web.clock import now as clock_now
+from cati.web.common import ActionForm
+from cati.web.research.draw_forms import DrawForm, new_seed
+from cati.web.research.forms import (
+    STATUS_LABELS,
+    DncForm,
+    EraseForm,
+    JobForm,
+    QuestionnaireForm,
+    QuotaForm,
+    RetentionForm,
+    RulesForm,
+    SampleForm,
+    SettingsForm,
+    StaffForm,
+    personal_form,
+)
+
+
+def project_page(
+    project: Project,
+    status: int = 200,
+    *,
+    problems: list[str] | None = None,
+    draw_problems: list[str] | None = None,
+    **forms: FlaskForm,
+) -> tuple[str, int]:
+    """The page with ``forms`` (by name: ``sample=form``) in place of fresh ones."""
+    session = db.session()
+    version = (
+        session.get(QuestionnaireVersion, project.questionnaire_version_id)
+        if project.questionnaire_version_id
+        else None
+    )
+    replicates = session.execute(
+        select(Case.replicate, Case.state, func.count())
+        .where(Case.project_id == project.id)
+        .group_by(Case.replicate, Case.state)
+        .order_by(Case.replicate)
+    ).all()
+    by_replicate: dict[int, dict[str, int]] = {}
+    for replicate, state, count in replicates:
+        by_replicate.setdefault(replicate, {})[state] = count
+    members = session.scalars(
+        select(User)
+        .join(ProjectMember, ProjectMember.user_id == User.id)
+        .where(ProjectMember.project_id == project.id)
+        .order_by(User.role, User.username)
+    ).all()
+    candidates = session.scalars(
+        select(User)
+        .where(User.active.is_(True), User.id.not_in([m.id for m in members]))
+        .order_by(User.role, User.username)
+    ).all()
+    staff = forms.get("staff") or StaffForm()
+    staff.user.choices = [(u.id, f"{u.username} ({u.role})") for u in candidates]
+    rules = forms.get("rules") or RulesForm(
+        rules=yaml.safe_dump(project.rules, sort_keys=False, allow_unicode=True)
+    )
+    return render_template(
+        "research/project.html",
+        project=project,
+        version=version,
+        by_replicate=by_replicate,
+        members=members,
+        quotas=session.scalars(
+            select(Quota).where(Quota.project_id == project.id).order_by(Quota.name)
+        ).all(),
+        questionnaire_form=forms.get("questionnaire") or QuestionnaireForm(),
+        sample_form=forms.get("sample") or SampleForm(),
+        staff_form=staff,
+        quota_form=forms.get("quota") or QuotaForm(),
+        rules_form=rules,
+        settings_form=forms.get("settings") or SettingsForm(formdata=None, obj=project),
+        status_label=STATUS_LABELS[project.status],
+        dnc_form=forms.get("dnc") or DncForm(),
+        draw_form=forms.get("draw") or DrawForm(formdata=None, seed=new_seed()),
+        draw_problems=draw_problems or [],
+        pending_draws=draws.pending_draws(session, project, clock_now()),
+        personal_form=forms.get("personal") or personal_form(project),
+        retention_form=forms.get("retention") or RetentionForm(days=project.retention_days),
+        erase_form=forms.get("erase") or EraseForm(),
+        button=ActionForm(),
+        problems=problems or [],
+        job_form=JobForm(),
+        jobs=project_jobs(project),
+    ), status
+
+
+def project_jobs(project: Project) -> list[Job]:
+    """The project's latest reports and data files, newest first."""
+    return list(
+        db.session().scalars(
+            select(Job).where(Job.project_id == project.id).order_by(Job.id.desc()).limit(30)
+        )
+    )
+
+
+def flash_imported(count: int) -> None:
+    """What a researcher does next with cases just imported (from a file or a draw)."""
+    flash(
+        gettext(
+            "Imported %(n)s cases; mark which sample variables are not personal, then "
+            "release a replicate to start calling them.",
+            n=count,
+        ),
+        "ok",
+    )

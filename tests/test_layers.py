@@ -18,9 +18,9 @@ from importlinter.application import use_cases
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = str(ROOT / ".importlinter")
 HOUSE = ("cati", "questionnaires", "sampling", "exports")
-# The modules of cati above the domain: the app factory, the web and the commands.
 # Where a circle is reported: the packages of cati with their own test first, then the roots.
 AREAS = ("cati.fieldwork", "cati.web", "cati.models", "cati.stats", *HOUSE)
+# The modules of cati above the domain: the app factory, the web and the commands.
 EDGES = {"cati.app", "cati.cli", "cati.export_commands", "cati.privacy_commands", "cati.web"}
 
 CONTRACTS = {c["id"]: c for c in api.read_configuration(CONFIG)["contracts_options"]}
@@ -28,6 +28,7 @@ CONTRACTS = {c["id"]: c for c in api.read_configuration(CONFIG)["contracts_optio
 
 @pytest.mark.parametrize("contract", sorted(CONTRACTS))
 def test_import_contract_is_kept(contract: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # What `lint-imports` runs, in process; its report names the chain that breaks a contract.
     kept = use_cases.lint_imports(
         config_filename=CONFIG, limit_to_contracts=(contract,), cache_dir=None, no_logo=True
     )

@@ -29,10 +29,13 @@ Settings come from `CATI_*` environment variables (see the README's configuratio
 """
 
 
-def commands() -> Iterator[tuple[str, click.Command, click.Context]]:
+Entry = tuple[str, click.Command, click.Context]
+
+
+def commands() -> Iterator[Entry]:
     """Every command of the tree, depth first in --help order, with its full name."""
 
-    def walk(command: click.Command, ctx: click.Context) -> Iterator:
+    def walk(command: click.Command, ctx: click.Context) -> Iterator[Entry]:
         yield ctx.command_path, command, ctx
         if isinstance(command, click.Group):
             for name in command.list_commands(ctx):

@@ -1,7 +1,7 @@
 """The layers of the house hold: the contracts of .importlinter are kept, every module of
 cati is placed in a layer, and no import circle exists, not even one hidden in a function.
 
-Run the contracts alone with `lint-imports` from the repository root.
+Run the contracts alone with `lint-imports --no-cache` from the repository root.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A job is a row (queued → running → done or failed). Any process may run jobs
 work`` in production (one or more workers), or a thread of the web process started when a
 job is submitted (``CATI_JOBS_INLINE``, the default, so that ``make demo`` needs nothing
 else). Claiming a job is a conditional update, so two workers never run the same job.
-Files land in ``<instance>/jobs/<job id>/``.
+The file a job makes is stored in the database (table ``job_outputs``, one row per finished
+job), so that any app server can hand it out, whichever worker made it.
 """
 
 from __future__ import annotations

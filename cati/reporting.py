@@ -2,7 +2,8 @@
 
 ``exports`` knows nothing of the database: this module builds the data set, the report
 information (cover, methodology), the fieldwork figures and the paradata frame, and calls
-the writers. The CLI (``cati.export_commands``) and, later, the web downloads call it.
+the writers. The CLI (``cati.export_commands``) calls it, and so do the background jobs
+behind the consoles' downloads (``cati.job_kinds``).
 """
 
 from __future__ import annotations

@@ -21,7 +21,14 @@ HOUSE = ("cati", "questionnaires", "sampling", "exports")
 # Where a circle is reported: the packages of cati with their own test first, then the roots.
 AREAS = ("cati.fieldwork", "cati.web", "cati.models", "cati.stats", *HOUSE)
 # The modules of cati above the domain: the app factory, the web and the commands.
-EDGES = {"cati.app", "cati.cli", "cati.export_commands", "cati.privacy_commands", "cati.web"}
+EDGES = {
+    "cati.app",
+    "cati.cli",
+    "cati.cli_output",
+    "cati.export_commands",
+    "cati.privacy_commands",
+    "cati.web",
+}
 
 CONTRACTS = {c["id"]: c for c in api.read_configuration(CONFIG)["contracts_options"]}
 

@@ -13,10 +13,12 @@ import click
 
 from cati.problems import Problem
 from sampling.allocation import ALLOCATIONS
+from sampling.demo import demo_frame
 from sampling.designs import DESIGNS
 from sampling.drawing import DrawSettings, coordinate_columns, draw_sample
 from sampling.errors import SamplingError
 from sampling.frames import Frame, FrameSpec, problem_table, read_table, validate_frame
+from sampling.rdd import rdd_sample
 from sampling.replicates import release_plan
 
 PROGRESS_FROM = 20_000  # frames at least this big get a progress bar while drawing
@@ -232,8 +234,6 @@ def draw_command(
 @_user_errors
 def demo_command(out: str, households: int, seed: int) -> None:
     """Write a demo frame: households on Spanish geography, fictional NANP phones."""
-    from sampling.demo import demo_frame
-
     table = demo_frame(households, random=seed)
     if out.lower().endswith(".parquet"):
         table.to_parquet(out, index=False)
@@ -253,8 +253,6 @@ def demo_command(out: str, households: int, seed: int) -> None:
 @_user_errors
 def rdd_command(banks: str, n: int, min_listed: int, seed: int | None, out: str) -> None:
     """List-assisted RDD: N numbers from the 100-banks with ≥ MIN_LISTED listed numbers."""
-    from sampling.rdd import rdd_sample
-
     table, _ = read_table(banks)
     result = rdd_sample(table, n, min_listed=min_listed, random=seed)
     result.numbers.to_csv(out, index=False)

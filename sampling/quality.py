@@ -12,6 +12,9 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from sampling.designs import plan
+from sampling.geometry import unit_vectors
+
 
 def spatial_balance(coords: np.ndarray, pi: np.ndarray, selected: np.ndarray) -> float:
     """Voronoi SB of the sample `selected` (positions) from a frame with coordinates/π."""
@@ -53,9 +56,6 @@ def balance_beside_reference(
 ) -> tuple[float, float, str]:
     """SB of a drawn sample and of a reference draw (SRS, or systematic πps) with the same
     allocation, from the same frame: (SB, reference SB, reference design)."""
-    from sampling.designs import plan
-    from sampling.geometry import unit_vectors
-
     spec = frame.spec
     data = frame.data
     coords = (

@@ -6,6 +6,7 @@ Run the contracts alone with `lint-imports --no-cache` from the repository root.
 
 from __future__ import annotations
 
+import ast
 import itertools
 import sys
 from pathlib import Path
@@ -140,3 +141,48 @@ def test_no_import_circles(area: str, runtime_graph: grimp.ImportGraph) -> None:
     circles = [c for c in _circles(runtime_graph) if any(_area(m) == area for m in c)]
     described = "\n".join(f"- {', '.join(c)}:\n    {_describe(runtime_graph, c)}" for c in circles)
     assert not circles, f"import circles in {area}:\n{described}"
+
+
+# Where an import of the house inside a function is refused: it would hide a circle from a
+# reader. The commands keep theirs (they load what a subcommand needs, for a fast start-up).
+NO_LAZY_IMPORTS = (
+    "cati/fieldwork",
+    "cati/interviewing.py",
+    "cati/dataset.py",
+    "cati/web",
+    "questionnaires",
+    "sampling",
+    "cati/stats",
+)
+# Heavy optional libraries a function may load when it needs them.
+LAZY_ALLOWED = ("sampling.maps",)
+
+
+def _imports_inside_functions(tree: ast.AST, inside: bool = False):
+    """The house modules imported inside a function, but not under ``if TYPE_CHECKING:``."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            continue
+        if inside and isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+            yield from (n for n in names if n and n.split(".")[0] in HOUSE)
+        nested = inside or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        yield from _imports_inside_functions(node, nested)
+
+
+def test_the_check_for_imports_inside_functions_finds_one() -> None:
+    tree = ast.parse("def f():\n    from cati.fieldwork import cases\n")
+    assert list(_imports_inside_functions(tree)) == ["cati.fieldwork"]
+
+
+@pytest.mark.parametrize("where", NO_LAZY_IMPORTS)
+def test_no_import_of_the_house_inside_a_function(where: str) -> None:
+    path = ROOT / where
+    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    hidden = [
+        f"{file.relative_to(ROOT)}: {name}"
+        for file in files
+        for name in _imports_inside_functions(ast.parse(file.read_text(encoding="utf-8")))
+        if not name.startswith(LAZY_ALLOWED)
+    ]
+    assert not hidden, "imports inside functions:\n" + "\n".join(hidden)

@@ -17,13 +17,12 @@ from flask import (
 )
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from cati import db
 from cati.errors import CatiError
-from cati.fieldwork import catalogue, dispatch, monitor, pipeline, quality, supervision
+from cati.fieldwork import catalogue, dispatch, monitor, pipeline, projects, quality, supervision
 from cati.fieldwork.erasure import erase_case
 from cati.models import (
     AuditEntry,
@@ -61,17 +60,6 @@ STATUS_NAMES = {
 }
 
 
-def _my_projects() -> list[Project]:
-    return list(
-        db.session().scalars(
-            select(Project)
-            .join(ProjectMember, ProjectMember.project_id == Project.id)
-            .where(ProjectMember.user_id == current_user.id)
-            .order_by(Project.name)
-        )
-    )
-
-
 def _case(case_id: int) -> tuple[Case, Project]:
     case = db.session().get(Case, case_id)
     if case is None:
@@ -81,7 +69,7 @@ def _case(case_id: int) -> tuple[Case, Project]:
 
 @bp.route("/")
 def index() -> Response | str:
-    mine = _my_projects()
+    mine = projects.projects_of(db.session(), me())
     if len(mine) == 1:
         return redirect(url_for("supervisor.live", code=mine[0].code))
     return render_template("supervisor/index.html", projects=mine)

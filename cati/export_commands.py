@@ -33,7 +33,9 @@ def _advance(bar: ProgressBar) -> Callable[[int, int], None]:
     return advance
 
 
-@click.group()
+# -h as under `cati`, also when the group runs on its own (click keeps the first help
+# option it builds for a command).
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def export() -> None:
     """Export data files and PDF reports."""
 

@@ -12,7 +12,9 @@ from cati.cli_output import fail
 from cati.errors import CatiError
 
 
-@click.group()
+# -h as under `cati`, also when the group runs on its own (click keeps the first help
+# option it builds for a command).
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def privacy() -> None:
     """Personal fields, erasure on request, retention purge."""
 

@@ -12,7 +12,9 @@ from questionnaires.files import check_questionnaire, read_questionnaire
 from questionnaires.preview import preview_html
 
 
-@click.group("questionnaire")
+# -h as under `cati`, also when the group runs on its own (click keeps the first help
+# option it builds for a command).
+@click.group("questionnaire", context_settings={"help_option_names": ["-h", "--help"]})
 def questionnaire() -> None:
     """Check and preview questionnaires (YAML or XLSForm)."""
 

@@ -109,7 +109,9 @@ def _do_not_call(path: str | None) -> list[str]:
     return [line.strip() for line in Path(path).read_text().splitlines() if line.strip()]
 
 
-@click.group("sample")
+# -h as under `cati`, also when the group runs on its own (click keeps the first help
+# option it builds for a command).
+@click.group("sample", context_settings={"help_option_names": ["-h", "--help"]})
 def sample_group() -> None:
     """Sampling frames and probability samples."""
 

@@ -41,7 +41,11 @@ PERSON = {"name": "Ana Pérez (fictional)", "street": "Calle Falsa 123", "region
 
 
 def audit_of(db, action):
-    return db.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+    # In order of writing: without ORDER BY, PostgreSQL may return rows in any order (it
+    # reuses the space of rows an earlier test deleted).
+    return db.scalars(
+        select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+    ).all()
 
 
 def record(external_id, **sample_vars):

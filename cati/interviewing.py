@@ -156,6 +156,21 @@ def open_interview(
     return interview
 
 
+def start_by_phone(
+    session: Session, case: Case, interviewer: User, now: datetime, language: str | None
+) -> Interview:
+    """The interviewer starts (or resumes) the case's interview and is shown interviewing;
+    one commit, or nothing changed."""
+    presence.set_status(
+        session, interviewer, "interviewing", now, project_id=case.project_id, case_id=case.id
+    )
+    try:
+        return open_interview(session, case, now, interviewer=interviewer, language=language)
+    except CatiError:
+        session.rollback()
+        raise
+
+
 def current_page(session: Session, interview: Interview) -> Page | None:
     return engine_for(session, interview).current_page(state_of(interview))
 

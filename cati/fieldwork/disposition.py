@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from cati import audit
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import cases, catalogue, donotcall, quotas
+from cati.fieldwork import cases, catalogue, donotcall, presence, quotas
 from cati.fieldwork import default_outcomes as oc
 from cati.fieldwork.projects import rules_of
 from cati.fieldwork.rules import CallingRules, in_window, next_opening, schedule_after, slot_of
@@ -130,6 +130,28 @@ def _keep_due_appointments(session: Session, case: Case, now: datetime) -> None:
         pending.status = "kept"
     case.reserved_for_id = None
     case.reserved_until = None
+
+
+def close_call(
+    session: Session,
+    case: Case,
+    interviewer: User,
+    outcome_code: str,
+    *,
+    now: datetime,
+    notes: str = "",
+    appointment: AppointmentRequest | None = None,
+) -> CallAttempt:
+    """The interviewer ends a call on the case screen: the outcome recorded and the
+    interviewer available again, in one commit (or nothing changed)."""
+    presence.set_status(session, interviewer, "available", now)
+    try:
+        return record_outcome(
+            session, case, interviewer, outcome_code, now=now, notes=notes, appointment=appointment
+        )
+    except CatiError:
+        session.rollback()
+        raise
 
 
 def record_outcome(

@@ -383,3 +383,36 @@ def test_a_page_of_an_ended_interview_is_refused_by_the_flow(db, pinned):
     with pytest.raises(CatiError) as refused:
         interviewing.submit_page(db, interview, {}, interview.seq, interviewer, MONDAY_10)
     assert refused.value.code is ErrorCode.INTERVIEW_OVER
+
+
+def test_an_interviewer_starting_an_interview_is_shown_interviewing_in_the_same_commit(
+    db, pinned, app
+):
+    _, interviewer, case = pinned
+    commits: list[int] = [0]
+    count = lambda _session: commits.__setitem__(0, commits[0] + 1)  # noqa: E731
+    event.listen(db, "after_commit", count)
+    try:
+        interview = interviewing.start_by_phone(db, case, interviewer, MONDAY_10, "es")
+    finally:
+        event.remove(db, "after_commit", count)
+    assert commits == [1]
+    with app.extensions["cati.sessionmaker"]() as other:
+        assert other.get(Interview, interview.id).interviewer_id == interviewer.id
+        spell = presence.current(other, other.get(type(interviewer), interviewer.id))
+        assert (spell.status, spell.case_id) == ("interviewing", case.id)
+
+
+def test_starting_without_a_questionnaire_leaves_the_interviewers_presence_unchanged(db, app):
+    project = make_project(db)
+    interviewer = make_user(db, "interviewer")
+    projects.assign(db, project, interviewer)
+    (case,) = make_cases(db, project)
+    presence.set_status(db, interviewer, "available", MONDAY_10)
+    db.commit()
+    with pytest.raises(CatiError) as caught:
+        interviewing.start_by_phone(db, case, interviewer, MONDAY_10, None)
+    assert caught.value.code is ErrorCode.NO_QUESTIONNAIRE
+    with app.extensions["cati.sessionmaker"]() as other:
+        spell = presence.current(other, other.get(type(interviewer), interviewer.id))
+        assert spell.status == "available"

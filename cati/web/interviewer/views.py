@@ -17,7 +17,7 @@ from cati import db, interviewing
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import catalogue, dispatch, presence, projects, reports
 from cati.fieldwork.default_outcomes import APPOINTMENT
-from cati.fieldwork.disposition import AppointmentRequest, record_outcome
+from cati.fieldwork.disposition import AppointmentRequest, close_call
 from cati.fieldwork.rules import in_window, next_opening
 from cati.models import Appointment, CallAttempt, Case, Interview, Project, QuestionnaireVersion
 from cati.questionnaire_store import questionnaire_of
@@ -192,20 +192,16 @@ def case(case_id: int) -> Response | str | tuple[str, int]:
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                appointment = _appointment_from(form, case)
-                record_outcome(
+                close_call(
                     db.session(),
                     case,
                     me(),
                     form.outcome.data,
                     notes=form.notes.data or "",
-                    appointment=appointment,
+                    appointment=_appointment_from(form, case),
                     now=clock_now(),
                 )
-                presence.set_status(db.session(), me(), "available", clock_now())
-                db.session().commit()
             except CatiError as exc:
-                db.session().rollback()
                 form.outcome.errors = [exc.translated(gettext)]
             else:
                 flash(gettext("Outcome saved for case %(case)s.", case=case.external_id), "ok")
@@ -255,16 +251,12 @@ def start_interview(case_id: int) -> Response:
         abort(400)
     now = clock_now()
     try:
-        interview = interviewing.open_interview(
-            db.session(), case, now, interviewer=me(), language=str(get_locale())
+        interview = interviewing.start_by_phone(
+            db.session(), case, me(), now, language=str(get_locale())
         )
     except CatiError as exc:
         flash(exc.translated(gettext), "error")
         return redirect(url_for("interviewer.case", case_id=case.id))
-    presence.set_status(
-        db.session(), me(), "interviewing", now, project_id=case.project_id, case_id=case.id
-    )
-    db.session().commit()
     return redirect(url_for("interviewer.interview", interview_id=interview.id))
 
 

@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import dispatch, projects
+from cati.fieldwork import dispatch, presence, projects
 from cati.fieldwork.catalogue import set_outcome
-from cati.fieldwork.disposition import AppointmentRequest, record_outcome
+from cati.fieldwork.disposition import AppointmentRequest, close_call, record_outcome
 from cati.fieldwork.rules import in_window, slot_of
 from cati.models import Appointment, AuditEntry, CallAttempt, CaseState
 from tests.cati.fieldwork.conftest import MADRID, MONDAY_10, make_cases, make_project
@@ -287,3 +287,34 @@ def test_a_number_whose_attempts_ran_out_ends_as_maximum_attempts_not_as_non_wor
         "MAX_ATTEMPTS",
         "3.13",
     )
+
+
+def test_closing_a_call_records_the_outcome_and_frees_the_interviewer_in_one_commit(
+    db, project, interviewer
+):
+    make_cases(db, project)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    presence.set_status(db, interviewer, "on_call", MONDAY_10, project_id=project.id)
+    db.commit()
+    commits = []
+    count = commits.append
+    event.listen(db, "after_commit", count)
+    try:
+        close_call(db, claim.case, interviewer, "NO_ANSWER", now=MONDAY_10, notes="rang out")
+    finally:
+        event.remove(db, "after_commit", count)
+    assert len(commits) == 1
+    assert [a.outcome for a in db.scalars(select(CallAttempt))] == ["NO_ANSWER"]
+    assert presence.current(db, interviewer).status == "available"
+
+
+def test_a_refused_outcome_leaves_the_interviewer_on_the_call(db, project, interviewer):
+    make_cases(db, project)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    presence.set_status(db, interviewer, "on_call", MONDAY_10, project_id=project.id)
+    db.commit()
+    with pytest.raises(CatiError) as caught:
+        close_call(db, claim.case, interviewer, "NOPE", now=MONDAY_10)
+    assert caught.value.code is ErrorCode.OUTCOME_UNKNOWN
+    assert presence.current(db, interviewer).status == "on_call"
+    assert db.scalars(select(CallAttempt)).all() == []

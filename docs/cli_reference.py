@@ -4,11 +4,14 @@
 
 Walks the click tree of `cati.cli.main` (the lazily loaded groups included) and prints each
 command's --help at a fixed width, so the page is the same on every machine.
-tests/test_cli_reference.py fails when the page and the commands part.
+tests/test_cli_reference.py runs `--check` in a fresh interpreter (click keeps state in its
+command objects that other tests may have set) and fails when the page and the commands part.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,6 +75,23 @@ def render(by_name: dict[str, str]) -> str:
     return "\n".join([INTRO, "## Contents\n", *contents, "", *by_name.values()])
 
 
+def staleness() -> str:
+    """What differs between docs/cli.md and the commands, or '' when the page is current."""
+    by_name = sections()
+    page = PAGE.read_text(encoding="utf-8")
+    if page == render(by_name):
+        return ""
+    documented = re.findall(r"^#+ `(cati[^`]*)`$", page, flags=re.MULTILINE)
+    changed = [name for name, section in by_name.items() if section not in page]
+    gone = [name for name in documented if name not in by_name]
+    return (
+        f"docs/cli.md is stale: changed or new {changed}, removed {gone} (or the contents "
+        "and introduction differ); regenerate it with `.venv/bin/python docs/cli_reference.py`"
+    )
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--check"]:
+        sys.exit(staleness() or None)
     PAGE.write_text(render(sections()), encoding="utf-8")
     print(f"wrote {PAGE}")

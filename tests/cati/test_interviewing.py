@@ -18,6 +18,7 @@ from cati.models import (
     PageEvent,
     QuestionnaireVersion,
     StatusSpell,
+    User,
 )
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
@@ -37,10 +38,10 @@ def pinned(db):
     return project, interviewer, claim.case
 
 
-def answer_page(db, interview, rng, now):
+def answer_page(db, interview, interviewer, rng, now):
     page = interviewing.current_page(db, interview)
     answers = {q.id: random_answer(q, rng) for q in page.questions if q.type != "display"}
-    return interviewing.submit(db, interview, answers, interview.seq, now)
+    return interviewing.submit_page(db, interview, answers, interview.seq, interviewer, now)
 
 
 def test_the_same_file_pins_the_same_version_and_a_changed_one_is_refused(db, tmp_path):
@@ -74,7 +75,7 @@ def test_every_accepted_page_is_committed_with_its_paradata(db, pinned, app):
     now = MONDAY_10
     while interview.status == "active":
         now += timedelta(seconds=20)
-        result = answer_page(db, interview, rng, now)
+        result = answer_page(db, interview, interviewer, rng, now)
         assert not result.errors, result.errors
         # A fresh session sees the page: it was committed before the next one is shown.
         with app.extensions["cati.sessionmaker"]() as other:
@@ -87,21 +88,23 @@ def test_every_accepted_page_is_committed_with_its_paradata(db, pinned, app):
     assert interview.answers["purchase_confirmed"] in (1, 2)
 
 
-def past_the_introduction(db, interview):
+def past_the_introduction(db, interview, interviewer):
     assert [q.id for q in interviewing.current_page(db, interview).questions] == ["intro"]
-    interviewing.submit(db, interview, {}, interview.seq, MONDAY_10)
+    interviewing.submit_page(db, interview, {}, interview.seq, interviewer, MONDAY_10)
 
 
 def test_a_repeated_submission_of_an_accepted_page_changes_nothing(db, pinned):
     _, interviewer, case = pinned
     interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
-    past_the_introduction(db, interview)
+    past_the_introduction(db, interview, interviewer)
     page = interviewing.current_page(db, interview)
     seq = interview.seq
     answers = {"purchase_confirmed": 1}
     assert "purchase_confirmed" in [q.id for q in page.questions]
-    first = interviewing.submit(db, interview, answers, seq, MONDAY_10)
-    second = interviewing.submit(db, interview, {"purchase_confirmed": 2}, seq, MONDAY_10)
+    first = interviewing.submit_page(db, interview, answers, seq, interviewer, MONDAY_10)
+    second = interviewing.submit_page(
+        db, interview, {"purchase_confirmed": 2}, seq, interviewer, MONDAY_10
+    )
     assert not first.repeated and second.repeated
     assert interview.answers["purchase_confirmed"] == 1
     assert db.scalar(select(func.count()).select_from(PageEvent)) == 2
@@ -112,7 +115,7 @@ def test_an_interview_resumes_exactly_from_the_database(db, pinned, app):
     interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
     rng = random.Random(9)
     for _ in range(2):
-        answer_page(db, interview, rng, MONDAY_10)
+        answer_page(db, interview, interviewer, rng, MONDAY_10)
     before = interviewing.current_page(db, interview)
     with app.extensions["cati.sessionmaker"]() as other:
         again = interviewing.open_interview(other, case, MONDAY_10, interviewer=interviewer)
@@ -125,8 +128,10 @@ def test_an_interview_resumes_exactly_from_the_database(db, pinned, app):
 def test_invalid_answers_are_returned_and_nothing_is_stored(db, pinned):
     _, interviewer, case = pinned
     interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
-    past_the_introduction(db, interview)
-    result = interviewing.submit(db, interview, {"purchase_confirmed": 7}, 1, MONDAY_10)
+    past_the_introduction(db, interview, interviewer)
+    result = interviewing.submit_page(
+        db, interview, {"purchase_confirmed": 7}, 1, interviewer, MONDAY_10
+    )
     assert [e.field for e in result.errors] == ["purchase_confirmed"]
     db.refresh(interview)
     assert interview.seq == 1 and interview.answers == {}
@@ -145,18 +150,18 @@ def test_the_same_page_sent_at_once_by_two_requests_is_stored_once(db, pinned, a
     """A double-clicked Next reaching two server processes: one saves, the other is a repeat."""
     _, interviewer, case = pinned
     interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
-    past_the_introduction(db, interview)
+    past_the_introduction(db, interview, interviewer)
     with app.extensions["cati.sessionmaker"]() as other:
-        # Both requests have read the interview before either saves.
-        twin = other.get(Interview, interview.id)
-        seq = interview.seq
+        # Both requests have read the interview before either saves; both come from the
+        # interviewer holding the case.
+        twin, again = other.get(Interview, interview.id), other.get(User, interviewer.id)
+        seq, answers = interview.seq, {"purchase_confirmed": 1}
         if action == "next":
-            first = interviewing.submit(db, interview, {"purchase_confirmed": 1}, seq, MONDAY_10)
-            second = interviewing.submit(other, twin, {"purchase_confirmed": 1}, seq, MONDAY_10)
+            first = interviewing.submit_page(db, interview, answers, seq, interviewer, MONDAY_10)
+            second = interviewing.submit_page(other, twin, answers, seq, again, MONDAY_10)
         else:
-            first = interviewing.back(db, interview, seq, MONDAY_10)
-            second = interviewing.back(other, twin, seq, MONDAY_10)
-        other.commit()
+            first = interviewing.back_page(db, interview, seq, interviewer, MONDAY_10)
+            second = interviewing.back_page(other, twin, seq, again, MONDAY_10)
         assert not first.repeated and second.repeated
         assert not second.finished
         assert twin.seq == seq + 1  # the loser sees the page the winner stored
@@ -185,7 +190,7 @@ def test_two_requests_starting_the_same_interview_at_once_get_one(db, pinned, ap
     """A double-clicked Start reaching two processes: one interview, both resume it."""
     import threading
 
-    from cati.models import Case, User
+    from cati.models import Case
 
     _, interviewer, case = pinned
     factory = app.extensions["cati.sessionmaker"]

@@ -6,15 +6,21 @@ from pathlib import Path
 import pytest
 
 from cati import dataset, interviewing, questionnaire_store
+from cati.fieldwork import dispatch, projects
+from cati.models import Project
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
+from tests.conftest import make_user
 
 LIBRARY = Path(__file__).parents[2] / "questionnaires" / "library"
 
 
-def interview(db, case, pages: list[dict]):
-    item = interviewing.open_interview(db, case, MONDAY_10)
+def interview(db, interviewer, case, pages: list[dict]):
+    """The case's interview by phone: the interviewer claims the case and sends the pages."""
+    project = db.get(Project, case.project_id)
+    dispatch.claim_inbound(db, project, interviewer, case.external_id, now=MONDAY_10)
+    item = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
     for answers in pages:
-        result = interviewing.submit(db, item, answers, item.seq, MONDAY_10)
+        result = interviewing.submit_page(db, item, answers, item.seq, interviewer, MONDAY_10)
         assert not result.errors, result.errors
     return item
 
@@ -26,11 +32,21 @@ def project(db):
     return project
 
 
-def test_answers_become_labelled_columns_with_dichotomies_grids_and_special_codes(db, project):
+@pytest.fixture
+def interviewer(db, project):
+    user = make_user(db, "interviewer")
+    projects.assign(db, project, user)
+    return user
+
+
+def test_answers_become_labelled_columns_with_dichotomies_grids_and_special_codes(
+    db, project, interviewer
+):
     first, second, third = make_cases(db, project, n=3, sample_vars={"region": "Norte"})
     grid = {"delivery": 5, "installation": {"special": "dk"}, "staff": 4, "value": 3}
     interview(
         db,
+        interviewer,
         first,
         [
             {},
@@ -43,8 +59,9 @@ def test_answers_become_labelled_columns_with_dichotomies_grids_and_special_code
             {},
         ],
     )
-    interview(db, second, [{}, {"purchase_confirmed": 2}, {}])  # finished without the body
-    interview(db, third, [{}, {"purchase_confirmed": 1}])  # still active: not in the data
+    # The second finished without the body; the third is still active, so not in the data.
+    interview(db, interviewer, second, [{}, {"purchase_confirmed": 2}, {}])
+    interview(db, interviewer, third, [{}, {"purchase_confirmed": 1}])
     data = dataset.build(db, project)
     frame = data.frame.set_index("case_id")
     assert list(frame.index) == [first.external_id, second.external_id]
@@ -66,19 +83,21 @@ def test_answers_become_labelled_columns_with_dichotomies_grids_and_special_code
     assert data.meta("region").source == "sample"
 
 
-def test_partials_are_included_only_when_asked(db, project):
+def test_partials_are_included_only_when_asked(db, project, interviewer):
     (case,) = make_cases(db, project)
-    item = interview(db, case, [{}])
+    item = interview(db, interviewer, case, [{}])
     item.status = "partial"
     db.commit()
     assert dataset.build(db, project).frame.empty
     assert len(dataset.build(db, project, include_partials=True).frame) == 1
 
 
-def test_only_some_questions_are_read_and_a_clashing_sample_variable_keeps_its_name(db, project):
+def test_only_some_questions_are_read_and_a_clashing_sample_variable_keeps_its_name(
+    db, project, interviewer
+):
     """A sample variable called like a question (nps) is sample_nps, read in full or not."""
     (case,) = make_cases(db, project, sample_vars={"nps": "sample value", "region": "Sur"})
-    item = interview(db, case, [])
+    item = interview(db, interviewer, case, [])
     item.answers, item.status = {"purchase_confirmed": 1}, "completed"
     db.commit()
     full = dataset.build(db, project)

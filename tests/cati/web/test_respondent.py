@@ -76,8 +76,8 @@ def test_an_interview_begun_by_phone_is_finished_on_the_web(client, db, linked):
     projects.assign(db, project, interviewer)
     claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
     interview = interviewing.open_interview(db, claim.case, MONDAY_10, interviewer=interviewer)
-    interviewing.submit(db, interview, {}, 0, MONDAY_10)  # the introduction
-    interviewing.submit(db, interview, {"purchase_confirmed": 1}, 1, MONDAY_10)
+    interviewing.submit_page(db, interview, {}, 0, interviewer, MONDAY_10)  # the introduction
+    interviewing.submit_page(db, interview, {"purchase_confirmed": 1}, 1, interviewer, MONDAY_10)
     assert client.get(url).status_code == 409  # the interviewer still holds the case
     dispatch.release_claim(db, db.get(Case, case.id), by=interviewer, reason="call dropped")
     finish_on_web(client, db, url)

@@ -61,20 +61,24 @@ def simulate(
                 claim = dispatch.next_case(session, project, user, now)
                 if claim is None:
                     break
-                begun = now
                 if rng.random() < 0.35:
-                    item = interviewing.open_interview(session, claim.case, now, interviewer=user)
+                    # The last page records the case's outcome and puts the interviewer in
+                    # wrap-up; the next call finds them available again.
+                    item = interviewing.start_by_phone(session, claim.case, user, now, None)
                     for answers in _pages(rng, reason or rng.choice(REASONS)):
                         now += timedelta(seconds=rng.randint(20, 60))
-                        interviewing.submit(session, item, answers, item.seq, now)
-                    code = interviewing.case_outcome(session, item)
+                        interviewing.submit_page(session, item, answers, item.seq, user, now)
+                    assert item.status != "active", "the simulated interview did not end"
+                    presence.set_status(session, user, "available", now, project_id=project.id)
+                    session.commit()
                 else:
+                    begun = now
                     now += timedelta(seconds=rng.randint(20, 90))
                     codes, weights = zip(*OUTCOMES, strict=True)
                     code = rng.choices(codes, weights)[0]
-                disposition.record_outcome(
-                    session, claim.case, user, code, started_at=begun, now=now
-                )
+                    disposition.record_outcome(
+                        session, claim.case, user, code, started_at=begun, now=now
+                    )
                 now += timedelta(minutes=2)
             presence.set_status(session, user, "offline", now, project_id=project.id)
             session.commit()

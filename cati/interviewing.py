@@ -272,32 +272,6 @@ def _turn_back(session: Session, interview: Interview, seq: int, now: datetime) 
     return Submission(interview)
 
 
-def submit(
-    session: Session,
-    interview: Interview,
-    answers: dict[str, Any],
-    seq: int,
-    now: datetime,
-    *,
-    confirmed: tuple[str, ...] = (),
-) -> Submission:
-    """One page through the engine, committed when accepted: the interview alone, its case
-    untouched (for tests and simulations that record the case's outcome themselves).
-    Interviewers and respondents send pages through :func:`submit_page`."""
-    result = _turn_page(session, interview, answers, seq, now, confirmed)
-    if result.accepted:
-        session.commit()
-    return result
-
-
-def back(session: Session, interview: Interview, seq: int, now: datetime) -> Submission:
-    """One page back, committed: the interview alone, as :func:`submit`."""
-    result = _turn_back(session, interview, seq, now)
-    if result.accepted:
-        session.commit()
-    return result
-
-
 def submit_page(
     session: Session,
     interview: Interview,

@@ -139,7 +139,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SAMPLE_CASE_EXISTS: N_("case id %(case)s is already in project %(project)s."),
     ErrorCode.QUOTA_INVALID: N_("Quota %(name)s: %(reason)s"),
     ErrorCode.QUESTIONNAIRE_INVALID: N_(
-        "%(file)s is not a valid questionnaire (%(count)s problems); nothing was stored."
+        "%(file)s is not a valid questionnaire; nothing was stored. Problems: %(count)s."
     ),
     ErrorCode.QUESTIONNAIRE_UNREADABLE: N_("%(file)s cannot be read: %(reason)s"),
     ErrorCode.QUESTIONNAIRE_VERSION_CHANGED: N_(

@@ -90,6 +90,29 @@ def draw_sample(page, folder: Path) -> None:
     page.screenshot(path=HERE / "research-draw.png", full_page=True)
 
 
+def refused_questionnaire(browser, base: str, folder: Path) -> None:
+    """A questionnaire with mistakes uploaded by a Spanish-speaking researcher: the problems
+    listed above the page, each with its line and path, in Spanish."""
+    source = Path(__file__).parents[2] / "questionnaires/library/customer_satisfaction.yaml"
+    broken = folder / "satisfaccion.yaml"
+    # Two references to a question that does not exist: the static checks name each place.
+    text = source.read_text().replace('show_if: "purchase_confirmed = 1"', 'show_if: "compra = 1"')
+    broken.write_text(text)
+    page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 900}, locale="es-ES")
+    page.goto("/login")
+    page.locator("[name=username]").fill("researcher")
+    page.locator("[name=password]").fill(demo.DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"/research/{demo.DEMO_PROJECT}/")
+    form = page.locator("form[action$='/questionnaire']")
+    form.locator("[name=file]").set_input_files(broken)
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=problems]")
+    page.locator("[data-testid=problems]").scroll_into_view_if_needed()
+    page.screenshot(path=HERE / "research-questionnaire-problems.png")
+
+
 def set_population_targets(session, project) -> None:
     """Weighting targets: the households per region of the frame the sample was drawn from."""
     from sampling.demo import demo_frame
@@ -178,6 +201,7 @@ def main() -> None:
         researcher.screenshot(path=HERE / "research-outcomes.png", full_page=True)
         researcher.goto(f"/research/{demo.DEMO_PROJECT}/weighting?variable=region")
         researcher.screenshot(path=HERE / "research-weighting.png", full_page=True)
+        refused_questionnaire(browser, base, Path(folder))
         admin = browser.new_page(base_url=base, viewport={"width": 1200, "height": 520})
         log_in(admin, "admin")
         admin.screenshot(path=HERE / "admin.png")

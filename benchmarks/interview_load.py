@@ -39,9 +39,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# benchmarks/sampling.py would shadow the sampling package: keep this folder off the path,
-# and the repository on it, for the shared helpers.
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
+# Run as a file, the repository goes on the path for the shared helpers (benchmarks.web_load).
+sys.path.insert(0, str(ROOT))
 
 from benchmarks.web_load import (  # noqa: E402  (after the path is set)
     DEFAULT_SERVER,

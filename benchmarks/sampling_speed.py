@@ -1,7 +1,7 @@
 """Speed and memory of the sampling package; one JSON line per result.
 
-    .venv/bin/python benchmarks/sampling.py            # every case, each in its own process
-    .venv/bin/python benchmarks/sampling.py --case lpm2_1m
+    .venv/bin/python benchmarks/sampling_speed.py            # every case, each in its own process
+    .venv/bin/python benchmarks/sampling_speed.py --case lpm2_1m
 
 Each case runs in a fresh process so `peak_rss_mb` (the process's maximum resident set,
 interpreter and imports included) belongs to that case alone. Spatial cases print the
@@ -19,19 +19,14 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-# This script shares its name with the package it measures: keep its folder off the path.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import numpy as np
+import pandas as pd
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from sampling.designs import select  # noqa: E402
-from sampling.frames import FrameSpec, validate_frame  # noqa: E402
-from sampling.geometry import plane, unit_vectors  # noqa: E402
-from sampling.quality import spatial_balance  # noqa: E402
+from sampling.designs import select
+from sampling.frames import FrameSpec, validate_frame
+from sampling.geometry import plane, unit_vectors
+from sampling.quality import spatial_balance
 
 SEED = 20260101
 

@@ -283,11 +283,11 @@ def interview(interview_id: int) -> Response | str | tuple[str, int]:
 
 
 def _render_page(interview: Interview, case: Case, page: Page, errors: tuple) -> str:
-    engine = interviewing.engine_for(db.session(), interview)
+    q = interviewing.engine_for(db.session(), interview).q
     language = interviewing.state_of(interview).language
     support = [
-        (engine.label(language, s.question), engine.label(language, s.answer))
-        for s in engine.q.support
+        (text_in(s.question, language, q.language), text_in(s.answer, language, q.language))
+        for s in q.support
     ]
     return render_page(
         interview, case, page, errors, request.form, web=False, now=clock_now(), support=support
@@ -295,9 +295,9 @@ def _render_page(interview: Interview, case: Case, page: Page, errors: tuple) ->
 
 
 def _closing(interview: Interview, case: Case) -> str:
-    engine = interviewing.engine_for(db.session(), interview)
+    q = interviewing.engine_for(db.session(), interview).q
     language = interviewing.state_of(interview).language
-    closing = engine.label(language, engine.q.closing) if engine.q.closing else ""
+    closing = text_in(q.closing, language, q.language)
     project = db.session().get(Project, case.project_id)
     table = catalogue.by_code(db.session(), project)
     code = case.final_outcome or case.last_outcome

@@ -29,6 +29,7 @@ from cati.models import Case, Interview, PageEvent, Project, QuestionnaireVersio
 from cati.questionnaire_store import questionnaire_of
 from questionnaires import Engine, FieldError, InterviewState, Page
 from questionnaires import state as st
+from questionnaires.model import text_in
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,22 @@ def engine_for(session: Session, interview: Interview) -> Engine:
 
 def state_of(interview: Interview) -> InterviewState:
     return InterviewState.from_json(interview.state)
+
+
+def closing_text(session: Session, interview: Interview) -> str:
+    """The questionnaire's closing text in the interview's language ("" if it has none)."""
+    questionnaire = engine_for(session, interview).q
+    language = state_of(interview).language
+    return text_in(questionnaire.closing, language, questionnaire.language)
+
+
+def last_finished_interview(session: Session, case: Case) -> Interview | None:
+    return session.scalar(
+        select(Interview)
+        .where(Interview.case_id == case.id, Interview.status != "active")
+        .order_by(Interview.id.desc())
+        .limit(1)
+    )
 
 
 def active_interview(session: Session, case: Case) -> Interview | None:

@@ -295,9 +295,7 @@ def _render_page(interview: Interview, case: Case, page: Page, errors: tuple) ->
 
 
 def _closing(interview: Interview, case: Case) -> str:
-    q = interviewing.engine_for(db.session(), interview).q
-    language = interviewing.state_of(interview).language
-    closing = text_in(q.closing, language, q.language)
+    closing = interviewing.closing_text(db.session(), interview)
     project = db.session().get(Project, case.project_id)
     table = catalogue.by_code(db.session(), project)
     code = case.final_outcome or case.last_outcome

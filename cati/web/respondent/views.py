@@ -39,7 +39,9 @@ def survey(token: str) -> Response | str | tuple[str, int]:
     case = _case(token)
     interview = interviewing.active_interview(session, case)
     if case.state == CaseState.FINAL and interview is None:
-        return render_template("respondent/done.html", case=case)
+        finished = interviewing.last_finished_interview(session, case)
+        closing = interviewing.closing_text(session, finished) if finished else ""
+        return render_template("respondent/done.html", case=case, closing=closing)
     if _busy_on_phone(case):
         return render_template("respondent/busy.html"), 409
     now = clock_now()

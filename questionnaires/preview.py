@@ -63,6 +63,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "end": "end the interview",
         "breakoff": "a break-off",
         "partial": "a partial interview",
+        "type_single": "single choice",
+        "type_multiple": "multiple choice",
+        "type_numeric": "number",
+        "type_text": "open text",
+        "type_rating": "rating",
+        "type_grid": "grid",
+        "type_date": "date",
+        "type_display": "read out",
     },
     "es": {
         "about": "Cuestionario {id}, versión {version}; idiomas {languages}.",
@@ -107,6 +115,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "end": "terminar la entrevista",
         "breakoff": "una interrupción",
         "partial": "una entrevista parcial",
+        "type_single": "respuesta única",
+        "type_multiple": "respuesta múltiple",
+        "type_numeric": "número",
+        "type_text": "texto abierto",
+        "type_rating": "escala",
+        "type_grid": "batería",
+        "type_date": "fecha",
+        "type_display": "leer",
     },
 }
 
@@ -207,7 +223,7 @@ class _Writer:
         o = self.out
         o.append(f'<div class=q id="{escape(question.id)}">')
         o.append(
-            f"<p><span class=id>{escape(question.id)}</span> [{question.type}] "
+            f"<p><span class=id>{escape(question.id)}</span> [{self.p['type_' + question.type]}] "
             f"{self.t(question.text)}</p>"
         )
         if question.show_if:

@@ -4,7 +4,8 @@
 is 2 «Norte»": question ids stay as they are, codes of a choice question get their option
 label (``label(question_id, code)`` gives it, or None), ``answered(age)`` reads "age is
 answered". The words of each language are in ``WORDS``; an expression that cannot be put in
-words (one that does not parse) gives None, and the caller prints its code instead.
+words (one that does not parse, or one whose function the language's words leave out) gives
+None, and the caller prints its code instead.
 """
 
 from __future__ import annotations
@@ -117,15 +118,28 @@ _NEGATED = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<", "i
 _NEGATED["not in"] = "in"
 _COMPARISONS = set(_NEGATED)
 _LOGICAL = ("and", "or")
+_ARITHMETIC = ("+", "-", "*", "/", "%")
 
 
 def in_words(source: str, language: str, label: Labeler) -> str | None:
-    """``source`` as a sentence in ``language`` (English if unknown); None if it does not parse."""
+    """``source`` as a sentence in ``language`` (English if unknown); None if it has none.
+
+    An expression has none if it does not parse, or uses a function or an operator that the
+    language's words leave out.
+    """
     try:
-        node = parse(source)
-    except QuestionnaireError:
+        return _Speaker(WORDS.get(language, WORDS["en"]), label).say(parse(source))
+    except (QuestionnaireError, KeyError):
         return None
-    return _Speaker(WORDS.get(language, WORDS["en"]), label).say(node)
+
+
+def _joined_by(node: Node, negated: bool = False) -> str | None:
+    """The "and" or "or" that joins the sentence of ``node`` at its top, if one does."""
+    if isinstance(node, Unary) and node.op == "not":
+        return _joined_by(node.operand, not negated)
+    if isinstance(node, Binary) and node.op in _LOGICAL:
+        return ("or" if node.op == "and" else "and") if negated else node.op
+    return None
 
 
 class _Speaker:
@@ -160,6 +174,9 @@ class _Speaker:
         return self.items([self.say(i) for i in node.items])
 
     def negation(self, node: Node) -> str:
+        if isinstance(node, Binary) and node.op in _LOGICAL:  # not (a and b): not a or not b
+            op = "or" if node.op == "and" else "and"
+            return self.binary(Binary(op, Unary("not", node.left), Unary("not", node.right)))
         if isinstance(node, Binary) and node.op in _COMPARISONS:
             return self.binary(Binary(_NEGATED[node.op], node.left, node.right))
         if isinstance(node, Call) and f"not {node.func}" in self.w:
@@ -167,19 +184,23 @@ class _Speaker:
         return self.w["not"].format(self.grouped(node))
 
     def grouped(self, node: Node) -> str:
-        """A part of a longer sentence, in parentheses if it is itself an and / or."""
+        """A part of a longer sentence, in parentheses if it reads as an and / or."""
         text = self.say(node)
-        return f"({text})" if isinstance(node, Binary) and node.op in _LOGICAL else text
+        return f"({text})" if _joined_by(node) else text
 
     def binary(self, node: Binary) -> str:
         if node.op in _LOGICAL:
             parts = [
-                self.say(side)
-                if not (isinstance(side, Binary) and side.op in _LOGICAL and side.op != node.op)
-                else self.grouped(side)
+                self.grouped(side) if _joined_by(side) not in (None, node.op) else self.say(side)
                 for side in (node.left, node.right)
             ]
             return self.w[node.op].format(*parts)
+        if node.op in _ARITHMETIC:  # (a + b) * 2: "(a plus b) times 2"
+            left, right = (
+                f"({self.say(side)})" if isinstance(side, Binary) else self.grouped(side)
+                for side in (node.left, node.right)
+            )
+            return self.w[node.op].format(left, right)
         right = self.valued(node.left, node.right)
         return self.w[node.op].format(self.grouped(node.left), right)
 

@@ -12,6 +12,7 @@ from questionnaires.model import (
     MultipleChoice,
     Numeric,
     OpenText,
+    Option,
     Questionnaire,
     Rating,
     text_in,
@@ -156,6 +157,11 @@ class _Writer:
     def note(self, key: str, **values: Any) -> str:
         return f"<p class=route>{self.say(key, **values)}</p>"
 
+    def coded(self, option: Option) -> str:
+        """An option as the paper numbers it: "2. No", or "2" alone for a label that is its code."""
+        label = self.t(option.label)
+        return str(option.code) if label == str(option.code) else f"{option.code}. {label}"
+
     def option_label(self, question_id: str, code: Any) -> str | None:
         qp = self.plan.questions.get(question_id)
         options = getattr(qp.question, "options", None) if qp else None
@@ -239,14 +245,12 @@ class _Writer:
                     if on
                 ]
                 extra = f" <em>({', '.join(flags)})</em>" if flags else ""
-                o.append(f"<li>{option.code}. {self.t(option.label)}{extra}</li>")
+                o.append(f"<li>{self.coded(option)}{extra}</li>")
             o.append("</ul>")
         if isinstance(question, Grid):
             o.append(
                 "<table><tr><th></th>"
-                + "".join(
-                    f"<th>{option.code}. {self.t(option.label)}</th>" for option in question.scale
-                )
+                + "".join(f"<th>{self.coded(option)}</th>" for option in question.scale)
                 + "</tr>"
             )
             for item in question.items:

@@ -32,6 +32,18 @@ def test_each_option_is_numbered_once_by_its_code():
     assert "<ol" not in html and "1. 1." not in html
 
 
+def test_a_scale_point_labelled_by_its_own_code_shows_the_code_once():
+    grid = {
+        "id": "g",
+        "type": "grid",
+        "text": "Rate",
+        "items": [{"id": "x", "label": "X"}],
+        "scale": [{"code": 1, "label": "1"}, {"code": 2, "label": "Good"}],
+    }
+    html = preview_html(make_questionnaire([grid]))
+    assert "<th>1</th><th>2. Good</th>" in html
+
+
 def test_rotation_is_a_note_under_the_question_not_an_option():
     q = make_questionnaire(
         [single("a", randomize="rotate", read_out=False)], dont_know=False, refused=False
@@ -146,3 +158,4 @@ def test_every_library_questionnaire_puts_all_its_expressions_in_words(path, lan
     html = preview_html(read_questionnaire(path), language)
     assert "<code>" not in html
     assert "<ol" not in html and not re.search(r"<li>(\d+)\. \1\.", html)
+    assert not re.search(r"<th>(\d+)\. \1</th>", html)

@@ -83,7 +83,7 @@ def test_answer_limits_are_short_notes_in_each_language():
         **BILINGUAL,
     )
     assert notes(preview_html(q, "en")) == [
-        "Number from 18 to 99.5. Up to 1 decimals. Unit: years. "
+        "Number from 18 to 99.5. Decimals: up to 1. Unit: years. "
         "The interviewer may record: Don't know.",
         "At most 200 characters. The interviewer may record: Don't know / Refused.",
         "Options read in random order. Choose 2 to 3 options. "
@@ -91,7 +91,7 @@ def test_answer_limits_are_short_notes_in_each_language():
         "Time limit 30 s; then recorded as timed out.",
     ]
     assert notes(preview_html(q, "es")) == [
-        "Número de 18 a 99,5. Hasta 1 decimales. Unidad: años. "
+        "Número de 18 a 99,5. Decimales: hasta 1. Unidad: años. "
         "El entrevistador puede registrar: No sabe.",
         "Como mucho 200 caracteres. El entrevistador puede registrar: No sabe / No contesta.",
         "Opciones leídas en orden aleatorio. Elegir de 2 a 3 opciones. "

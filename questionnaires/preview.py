@@ -8,6 +8,7 @@ from typing import Any
 from questionnaires.model import (
     AnyQuestion,
     ChoiceBase,
+    DateTime,
     Grid,
     MultipleChoice,
     Numeric,
@@ -37,6 +38,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "shuffle": "Options read in random order.",
         "rotate": "Options read in rotated order.",
         "not_read": "Do not read out the options.",
+        "random_items": "Rows read in random order.",
+        "date": "A date.",
+        "time": "A time of day.",
+        "datetime": "A date and time.",
         "exclusive": "exclusive",
         "anchor": "stays in place",
         "choose": "Choose {min} to {max} options.",
@@ -88,6 +93,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "shuffle": "Opciones leídas en orden aleatorio.",
         "rotate": "Opciones leídas en orden rotado.",
         "not_read": "No leer las opciones.",
+        "random_items": "Filas leídas en orden aleatorio.",
+        "date": "Una fecha.",
+        "time": "Una hora.",
+        "datetime": "Una fecha y hora.",
         "exclusive": "excluyente",
         "anchor": "no cambia de lugar",
         "choose": "Elegir de {min} a {max} opciones.",
@@ -161,9 +170,11 @@ class _Writer:
         return str(option.code) if label == str(option.code) else f"{option.code}. {label}"
 
     def option_label(self, question_id: str, code: Any) -> str | None:
+        """The label of ``code`` among the options (or a grid's scale) of a question."""
         qp = self.plan.questions.get(question_id)
-        options = getattr(qp.question, "options", None) if qp else None
-        for option in options or ():
+        question = qp.question if qp else None
+        options = question.scale if isinstance(question, Grid) else getattr(question, "options", ())
+        for option in options:
             if option.code == code:
                 return text_in(option.label, self.lang, self.q.language)
         return None
@@ -298,6 +309,10 @@ class _Writer:
                 notes.append(self.p[question.randomize])
             if not question.read_out:
                 notes.append(self.p["not_read"])
+        if isinstance(question, Grid) and question.randomize_items:
+            notes.append(self.p["random_items"])
+        if isinstance(question, DateTime):
+            notes.append(self.p[question.kind])
         if isinstance(question, MultipleChoice):
             most = question.max_selected or len(question.options)
             if question.max_selected or question.min_selected > 1:

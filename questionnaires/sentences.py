@@ -2,7 +2,8 @@
 
 ``in_words("age >= 18 and region = 2", "en", label)`` reads "age is at least 18 and region
 is 2 «Norte»": question ids stay as they are, codes of a choice question get their option
-label (``label(question_id, code)`` gives it, or None), ``answered(age)`` reads "age is
+label (``label(question_id, code)`` gives it, or None; for ``sat.delivery`` the id is
+``sat``), ``answered(age)`` reads "age is
 answered". The words of each language are in ``WORDS``; an expression that cannot be put in
 words (one that does not parse, or one whose function the language's words leave out) gives
 None, and the caller prints its code instead.
@@ -23,7 +24,9 @@ from questionnaires.expressions import (
     Name,
     Node,
     Unary,
+    is_reference,
     parse,
+    root_name,
 )
 
 Labeler = Callable[[str, object], str | None]
@@ -206,12 +209,12 @@ class _Speaker:
 
     def valued(self, subject: Node, value: Node) -> str:
         """``value`` said as an answer to ``subject``: codes of a choice get their labels."""
-        if not isinstance(subject, Name):
+        if not is_reference(subject):
             return self.grouped(value)
         if isinstance(value, ListExpr):
             return self.items([self.valued(subject, i) for i in value.items])
         if isinstance(value, Literal):
-            label = self.label(subject.name, value.value)
+            label = self.label(root_name(subject), value.value)
             if label:
                 return self.w["label"].format(self.literal(value.value), label)
         return self.grouped(value)

@@ -140,6 +140,24 @@ def test_a_check_and_a_routing_condition_read_as_sentences_in_english_and_spanis
     ]
 
 
+def test_a_grid_row_in_a_condition_gets_the_scale_label_and_the_grid_its_notes():
+    grid = {
+        "id": "sat",
+        "type": "grid",
+        "text": "Rate",
+        "items": [{"id": "delivery", "label": "Delivery"}],
+        "scale": [{"code": 1, "label": "Bad"}, {"code": 2, "label": "Good"}],
+        "randomize_items": True,
+    }
+    when = {"id": "when", "type": "date", "text": "When?", "show_if": "sat.delivery = 1"}
+    html = preview_html(make_questionnaire([grid, when], dont_know=False, refused=False))
+    assert notes(html) == [
+        "Rows read in random order.",
+        "Ask only if delivery of sat is 1 «Bad».",
+        "A date.",
+    ]
+
+
 def test_an_expression_without_words_is_printed_as_code(monkeypatch):
     spanish = {k: v for k, v in sentences.WORDS["es"].items() if k != "between"}
     monkeypatch.setitem(sentences.WORDS, "es", spanish)

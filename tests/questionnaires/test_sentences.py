@@ -6,7 +6,12 @@ import pytest
 
 from questionnaires.sentences import WORDS, in_words
 
-LABELS = {("region", 2): "Norte", ("region", 3): "Sur", ("aided", 6): "Ninguna"}
+LABELS = {
+    ("region", 2): "Norte",
+    ("region", 3): "Sur",
+    ("aided", 6): "Ninguna",
+    ("sat", 5): "Muy buena",
+}
 
 
 def label(question_id: str, code: object) -> str | None:
@@ -87,6 +92,9 @@ CASES = [
     ),
     ("item.code = 1", "code of item is 1", "code de item es 1"),
     ("x[1] = 2", "item 1 of x is 2", "el elemento 1 de x es 2"),
+    # the codes of a grid row or a loop's answer get the labels of their question
+    ("sat.delivery = 5", "delivery of sat is 5 «Muy buena»", "delivery de sat es 5 «Muy buena»"),
+    ("region[2] = 3", "item 2 of region is 3 «Sur»", "el elemento 2 de region es 3 «Sur»"),
     ("region in []", "region is one of no value", "region es uno de ningún valor"),
 ]
 

@@ -127,15 +127,16 @@ def test_a_check_and_a_routing_condition_read_as_sentences_in_english_and_spanis
         "If region is not answered or region is 2 «South»: screen out (outcome SO_REGION).",
         "Ask only if region is one of 1 «North».",
         "A number. Whole numbers.",
-        "Soft check (can be confirmed): age is at least 18 and region is not 2 «South» — “Adults”",
+        "Soft check (can be confirmed): age is at least 18 and region is not 2 «South»; "
+        "otherwise “Adults”",
         "Always: end the interview.",
     ]
     assert spanish == [
         "Si region no tiene respuesta o region es 2 «Sur»: filtrar (resultado SO_REGION).",
         "Preguntar solo si region es uno de 1 «Norte».",
         "Un número. Números enteros.",
-        "Control suave (se puede confirmar): age es al menos 18 y region no es 2 «Sur» "
-        "— “Adults es”",
+        "Control suave (se puede confirmar): age es al menos 18 y region no es 2 «Sur»; "
+        "si no, «Adults es»",
         "Siempre: terminar la entrevista.",
     ]
 

@@ -5,36 +5,133 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from questionnaires.expressions import (
-    Binary,
-    Call,
-    Index,
-    ListExpr,
-    Literal,
-    Member,
-    Name,
-    Node,
-    Unary,
-    parse,
+from questionnaires.model import (
+    AnyQuestion,
+    ChoiceBase,
+    DateTime,
+    Grid,
+    MultipleChoice,
+    Numeric,
+    OpenText,
+    Option,
+    Questionnaire,
+    Rating,
+    text_in,
 )
-from questionnaires.model import AnyQuestion, Grid, Questionnaire, Rating, text_in
+from questionnaires.sentences import in_words, number
 
-_OPERATORS = {
-    "=": "is",
-    "!=": "is not",
-    "<": "is less than",
-    "<=": "is at most",
-    ">": "is more than",
-    ">=": "is at least",
-    "in": "is one of",
-    "not in": "is none of",
-}
-_CALLS = {
-    "answered": "{0} is answered",
-    "dk": "{0} is Don't know",
-    "refused": "{0} is refused",
-    "timed_out": "{0} timed out",
-    "count_selected": "the number chosen in {0}",
+# The document's own words, per language; the sentences of expressions are in sentences.py.
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "about": "Questionnaire {id}, version {version}; languages {languages}.",
+        "max_duration": "The interview stops after {limit} s (recorded as {on_limit}).",
+        "random_blocks": "Blocks {blocks} are asked in a random order.",
+        "intro": "Introduction:",
+        "closing": "Closing:",
+        "support": "Interviewer support",
+        "block_if": "Ask this block only if {condition}.",
+        "loop_over": (
+            "Repeat this block for each option chosen in {over}; {name} is the current item."
+        ),
+        "loop_times": "Repeat this block {times} times; {name} is the current item.",
+        "ask_if": "Ask only if {condition}.",
+        "shuffle": "Options read in random order.",
+        "rotate": "Options read in rotated order.",
+        "not_read": "Do not read out the options.",
+        "random_items": "Rows read in random order.",
+        "date": "A date.",
+        "time": "A time of day.",
+        "datetime": "A date and time.",
+        "exclusive": "exclusive",
+        "anchor": "stays in place",
+        "choose": "Choose {min} to {max} options.",
+        "range": "Number from {min} to {max}.",
+        "at_least": "Number of at least {min}.",
+        "at_most": "Number of at most {max}.",
+        "any_number": "A number.",
+        "whole": "Whole numbers.",
+        "decimals": "Decimals: up to {decimals}.",
+        "unit": "Unit: {unit}.",
+        "text_length": "At most {max} characters.",
+        "scale": "Scale {ends}",
+        "special": "The interviewer may record: {kinds}.",
+        "dk": "Don't know",
+        "refused": "Refused",
+        "optional": "Optional.",
+        "time_limit": "Time limit {limit} s; then recorded as timed out.",
+        "check": "Check: {condition}; otherwise “{message}”",
+        "soft_check": "Soft check (can be confirmed): {condition}; otherwise “{message}”",
+        "rule_if": "If {condition}: {action}.",
+        "rule_always": "Always: {action}.",
+        "goto": "go to {target}",
+        "screen_out": "screen out (outcome {outcome})",
+        "end": "end the interview",
+        "breakoff": "a break-off",
+        "partial": "a partial interview",
+        "type_single": "single choice",
+        "type_multiple": "multiple choice",
+        "type_numeric": "number",
+        "type_text": "open text",
+        "type_rating": "rating",
+        "type_grid": "grid",
+        "type_date": "date",
+        "type_display": "read out",
+    },
+    "es": {
+        "about": "Cuestionario {id}, versión {version}; idiomas {languages}.",
+        "max_duration": "La entrevista se detiene a los {limit} s (se registra como {on_limit}).",
+        "random_blocks": "Los bloques {blocks} se preguntan en orden aleatorio.",
+        "intro": "Introducción:",
+        "closing": "Despedida:",
+        "support": "Ayuda para el entrevistador",
+        "block_if": "Preguntar este bloque solo si {condition}.",
+        "loop_over": (
+            "Repetir este bloque por cada opción elegida en {over}; {name} es el elemento actual."
+        ),
+        "loop_times": "Repetir este bloque {times} veces; {name} es el elemento actual.",
+        "ask_if": "Preguntar solo si {condition}.",
+        "shuffle": "Opciones leídas en orden aleatorio.",
+        "rotate": "Opciones leídas en orden rotado.",
+        "not_read": "No leer las opciones.",
+        "random_items": "Filas leídas en orden aleatorio.",
+        "date": "Una fecha.",
+        "time": "Una hora.",
+        "datetime": "Una fecha y hora.",
+        "exclusive": "excluyente",
+        "anchor": "no cambia de lugar",
+        "choose": "Elegir de {min} a {max} opciones.",
+        "range": "Número de {min} a {max}.",
+        "at_least": "Número de al menos {min}.",
+        "at_most": "Número de como mucho {max}.",
+        "any_number": "Un número.",
+        "whole": "Números enteros.",
+        "decimals": "Decimales: hasta {decimals}.",
+        "unit": "Unidad: {unit}.",
+        "text_length": "Como mucho {max} caracteres.",
+        "scale": "Escala {ends}",
+        "special": "El entrevistador puede registrar: {kinds}.",
+        "dk": "No sabe",
+        "refused": "No contesta",
+        "optional": "Opcional.",
+        "time_limit": "Límite de tiempo {limit} s; después se registra como tiempo agotado.",
+        "check": "Control: {condition}; si no, «{message}»",
+        "soft_check": "Control suave (se puede confirmar): {condition}; si no, «{message}»",
+        "rule_if": "Si {condition}: {action}.",
+        "rule_always": "Siempre: {action}.",
+        "goto": "ir a {target}",
+        "screen_out": "filtrar (resultado {outcome})",
+        "end": "terminar la entrevista",
+        "breakoff": "una interrupción",
+        "partial": "una entrevista parcial",
+        "type_single": "respuesta única",
+        "type_multiple": "respuesta múltiple",
+        "type_numeric": "número",
+        "type_text": "texto abierto",
+        "type_rating": "escala",
+        "type_grid": "batería",
+        "type_date": "fecha",
+        "type_display": "leer",
+    },
 }
 
 STYLE = """
@@ -43,6 +140,7 @@ h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #999; margin-top: 2em; }
 .q { margin: 1.2em 0; padding-left: .8em; border-left: 3px solid #ccc; }
 .id { font-family: monospace; color: #555; }
 .route { color: #8a3b00; font-style: italic; }
+.options { list-style: none; padding-left: 1em; } .notes { font-size: .9em; color: #444; }
 .instr { color: #225; font-size: .9em; text-transform: uppercase; }
 table { border-collapse: collapse; } td, th { border: 1px solid #bbb; padding: .2em .5em; }
 """
@@ -52,67 +150,39 @@ class _Writer:
     def __init__(self, questionnaire: Questionnaire, language: str) -> None:
         self.q = questionnaire
         self.lang = language
+        self.p = PHRASES.get(language, PHRASES["en"])
         self.plan = questionnaire.plan
         self.out: list[str] = []
 
     def t(self, text: Any) -> str:
         return escape(text_in(text, self.lang, self.q.language))
 
+    def say(self, key: str, **values: Any) -> str:
+        """A phrase of the document; ``values`` are markup, escaped by the caller."""
+        return self.p[key].format(**values)
+
+    def note(self, key: str, **values: Any) -> str:
+        return f"<p class=route>{self.say(key, **values)}</p>"
+
+    def coded(self, option: Option) -> str:
+        """An option as the paper numbers it: "2. No", or "2" alone for a label that is its code."""
+        label = self.t(option.label)
+        return str(option.code) if label == str(option.code) else f"{option.code}. {label}"
+
     def option_label(self, question_id: str, code: Any) -> str | None:
+        """The label of ``code`` among the options (or a grid's scale) of a question."""
         qp = self.plan.questions.get(question_id)
-        options = getattr(qp.question, "options", None) if qp else None
-        for option in options or ():
+        question = qp.question if qp else None
+        options = question.scale if isinstance(question, Grid) else getattr(question, "options", ())
+        for option in options:
             if option.code == code:
-                return f"{code} «{text_in(option.label, self.lang, self.q.language)}»"
+                return text_in(option.label, self.lang, self.q.language)
         return None
 
-    def describe(self, node: Node) -> str:
-        """An expression in words, with option labels beside codes."""
-        if isinstance(node, Literal):
-            if node.value is None:
-                return "empty"
-            if isinstance(node.value, bool):
-                return "true" if node.value else "false"
-            return repr(node.value)
-        if isinstance(node, Name):
-            return node.name
-        if isinstance(node, Member):
-            return f"{self.describe(node.obj)}.{node.attr}"
-        if isinstance(node, Index):
-            return f"{self.describe(node.obj)}[{self.describe(node.index)}]"
-        if isinstance(node, ListExpr):
-            return ", ".join(self.describe(i) for i in node.items)
-        if isinstance(node, Unary):
-            prefix = "not " if node.op == "not" else "-"
-            return f"{prefix}({self.describe(node.operand)})"
-        if isinstance(node, Call):
-            args = [self.describe(a) for a in node.args]
-            if node.func == "selected":
-                code = node.args[1]
-                label = None
-                if isinstance(node.args[0], Name) and isinstance(code, Literal):
-                    label = self.option_label(node.args[0].name, code.value)
-                return f"{args[0]} includes {label or args[1]}"
-            if node.func == "between":
-                return f"{args[0]} is between {args[1]} and {args[2]}"
-            return _CALLS[node.func].format(*args)
-        assert isinstance(node, Binary)
-        if node.op in ("and", "or"):
-            return f"({self.describe(node.left)} {node.op} {self.describe(node.right)})"
-        right = self.describe(node.right)
-        if isinstance(node.left, Name):
-            if isinstance(node.right, Literal):
-                right = self.option_label(node.left.name, node.right.value) or right
-            elif isinstance(node.right, ListExpr):
-                right = ", ".join(
-                    self.option_label(node.left.name, getattr(i, "value", None)) or self.describe(i)
-                    for i in node.right.items
-                )
-        word = _OPERATORS.get(node.op, node.op)
-        return f"{self.describe(node.left)} {word} {right}"
-
     def words(self, source: str) -> str:
-        return escape(self.describe(parse(source)))
+        """An expression in words, or its code in a monospace span if it has none."""
+        sentence = in_words(source, self.lang, self.option_label)
+        return escape(sentence) if sentence is not None else f"<code>{escape(source)}</code>"
 
     def write(self) -> str:
         q = self.q
@@ -123,44 +193,41 @@ class _Writer:
             f"<title>{self.t(q.title)}</title>",
             f"<style>{STYLE}</style></head><body>",
             f"<h1>{self.t(q.title)}</h1>",
-            f"<p>Questionnaire <span class=id>{escape(q.id)}</span>, version "
-            f"{escape(q.version)}; languages {escape(', '.join(q.languages))}.</p>",
+            "<p>"
+            + self.say(
+                "about",
+                id=f"<span class=id>{escape(q.id)}</span>",
+                version=escape(q.version),
+                languages=escape(", ".join(q.languages)),
+            )
+            + "</p>",
         ]
         if q.max_duration:
             d = q.max_duration
-            self.out.append(
-                f"<p class=route>The interview stops after {d.limit} s "
-                f"(recorded as {d.on_limit}).</p>"
-            )
+            self.out.append(self.note("max_duration", limit=d.limit, on_limit=self.p[d.on_limit]))
         for group in q.randomize_blocks:
-            self.out.append(
-                f"<p class=route>Blocks {escape(', '.join(group))} are asked in a random order.</p>"
-            )
+            self.out.append(self.note("random_blocks", blocks=escape(", ".join(group))))
         if q.intro:
-            self.out.append(f"<p><strong>Introduction:</strong> {self.t(q.intro)}</p>")
+            self.out.append(f"<p><strong>{self.p['intro']}</strong> {self.t(q.intro)}</p>")
         for block in self.plan.blocks:
             b = block.block
             self.out.append(f"<h2>{self.t(b.title) if b.title else escape(b.id)}</h2>")
             if b.show_if:
-                self.out.append(
-                    f"<p class=route>Ask this block only if {self.words(b.show_if)}.</p>"
-                )
+                self.out.append(self.note("block_if", condition=self.words(b.show_if)))
             if b.loop:
-                source = (
-                    f"each option chosen in {escape(b.loop.over)}"
-                    if b.loop.over
-                    else f"{escape(str(b.loop.times))} times"
-                )
-                self.out.append(
-                    f"<p class=route>Repeat this block for {source}; "
-                    f"{{{escape(b.loop.name)}}} is the current item.</p>"
-                )
+                name = f"{{{escape(b.loop.name)}}}"
+                if b.loop.over:
+                    self.out.append(self.note("loop_over", over=escape(b.loop.over), name=name))
+                else:
+                    times = b.loop.times
+                    said = self.words(times) if isinstance(times, str) else escape(str(times))
+                    self.out.append(self.note("loop_times", times=said, name=name))
             for question in b.questions:
                 self.question(question)
         if q.closing:
-            self.out.append(f"<p><strong>Closing:</strong> {self.t(q.closing)}</p>")
+            self.out.append(f"<p><strong>{self.p['closing']}</strong> {self.t(q.closing)}</p>")
         if q.support:
-            self.out.append("<h2>Interviewer support</h2><dl>")
+            self.out.append(f"<h2>{self.p['support']}</h2><dl>")
             for item in q.support:
                 self.out.append(f"<dt>{self.t(item.question)}</dt><dd>{self.t(item.answer)}</dd>")
             self.out.append("</dl>")
@@ -171,40 +238,28 @@ class _Writer:
         o = self.out
         o.append(f'<div class=q id="{escape(question.id)}">')
         o.append(
-            f"<p><span class=id>{escape(question.id)}</span> [{question.type}] "
+            f"<p><span class=id>{escape(question.id)}</span> [{self.p['type_' + question.type]}] "
             f"{self.t(question.text)}</p>"
         )
         if question.show_if:
-            o.append(f"<p class=route>Ask only if {self.words(question.show_if)}.</p>")
+            o.append(self.note("ask_if", condition=self.words(question.show_if)))
         if question.instruction:
             o.append(f"<p class=instr>{self.t(question.instruction)}</p>")
-        options = getattr(question, "options", None)
-        if options:
-            how = {"shuffle": " (read in random order)", "rotate": " (read in rotated order)"}
-            note = how.get(getattr(question, "randomize", None) or "", "")
-            if not getattr(question, "read_out", True):
-                note += " (do not read out)"
-            o.append(f"<ol>{note and f'<li class=route>{escape(note.strip())}</li>'}")
-            for option in options:
+        if isinstance(question, ChoiceBase):
+            o.append("<ul class=options>")
+            for option in question.options:
                 flags = [
-                    f
-                    for f, on in (
-                        ("exclusive", option.exclusive),
-                        ("stays in place", option.anchor),
-                    )
+                    self.p[f]
+                    for f, on in (("exclusive", option.exclusive), ("anchor", option.anchor))
                     if on
                 ]
                 extra = f" <em>({', '.join(flags)})</em>" if flags else ""
-                o.append(
-                    f"<li value={option.code}>{option.code}. {self.t(option.label)}{extra}</li>"
-                )
-            o.append("</ol>")
+                o.append(f"<li>{self.coded(option)}{extra}</li>")
+            o.append("</ul>")
         if isinstance(question, Grid):
             o.append(
                 "<table><tr><th></th>"
-                + "".join(
-                    f"<th>{option.code}. {self.t(option.label)}</th>" for option in question.scale
-                )
+                + "".join(f"<th>{self.coded(option)}</th>" for option in question.scale)
                 + "</tr>"
             )
             for item in question.items:
@@ -218,28 +273,85 @@ class _Writer:
             ends = f"{question.min}–{question.max}"
             if question.min_label or question.max_label:
                 ends += f" ({self.t(question.min_label)} … {self.t(question.max_label)})"
-            o.append(f"<p>Scale {ends}{' — NPS' if question.nps else ''}</p>")
+            o.append(f"<p>{self.say('scale', ends=ends)}{' — NPS' if question.nps else ''}</p>")
+        notes = self.notes(question)
+        if notes:
+            o.append(f"<p class=notes>{' '.join(notes)}</p>")
         if question.time_limit:
-            o.append(
-                f"<p class=route>Time limit {question.time_limit.limit} s; then recorded "
-                "as timed out.</p>"
-            )
+            o.append(self.note("time_limit", limit=question.time_limit.limit))
         for check in question.checks:
-            kind = "Soft check (can be confirmed)" if check.soft else "Check"
             o.append(
-                f"<p class=route>{kind}: {self.words(check.valid_if)} — "
-                f"“{self.t(check.message)}”</p>"
+                self.note(
+                    "soft_check" if check.soft else "check",
+                    condition=self.words(check.valid_if),
+                    message=self.t(check.message),
+                )
             )
         for rule in question.routing:
-            condition = f"If {self.words(rule.when)}" if rule.when else "Always"
             if rule.goto:
-                action = f'go to <a href="#{escape(rule.goto)}">{escape(rule.goto)}</a>'
+                target = f'<a href="#{escape(rule.goto)}">{escape(rule.goto)}</a>'
+                action = self.say("goto", target=target)
             elif rule.screen_out:
-                action = f"screen out (outcome {escape(rule.screen_out)})"
+                action = self.say("screen_out", outcome=escape(rule.screen_out))
             else:
-                action = "end the interview"
-            o.append(f"<p class=route>{condition}: {action}.</p>")
+                action = self.p["end"]
+            if rule.when:
+                o.append(self.note("rule_if", condition=self.words(rule.when), action=action))
+            else:
+                o.append(self.note("rule_always", action=action))
         o.append("</div>")
+
+    def notes(self, question: AnyQuestion) -> list[str]:
+        """Short notes on how the question is asked and what answers it takes."""
+        notes = []
+        if isinstance(question, ChoiceBase):
+            if question.randomize:
+                notes.append(self.p[question.randomize])
+            if not question.read_out:
+                notes.append(self.p["not_read"])
+        if isinstance(question, Grid) and question.randomize_items:
+            notes.append(self.p["random_items"])
+        if isinstance(question, DateTime):
+            notes.append(self.p[question.kind])
+        if isinstance(question, MultipleChoice):
+            most = question.max_selected or len(question.options)
+            if question.max_selected or question.min_selected > 1:
+                notes.append(self.say("choose", min=question.min_selected, max=most))
+        if isinstance(question, Numeric):
+            notes.append(self.number_range(question))
+            if question.decimals:
+                notes.append(self.say("decimals", decimals=question.decimals))
+            else:
+                notes.append(self.p["whole"])
+            if question.unit:
+                notes.append(self.say("unit", unit=self.t(question.unit)))
+        if isinstance(question, OpenText):
+            notes.append(self.say("text_length", max=question.max_length))
+        kinds = [
+            self.p[kind]
+            for kind, own, default in (
+                ("dk", question.dont_know, self.q.dont_know),
+                ("refused", question.refused, self.q.refused),
+            )
+            if (default if own is None else own)
+        ]
+        if kinds and question.type != "display":
+            notes.append(self.say("special", kinds=" / ".join(kinds)))
+        if not question.required and question.type != "display":
+            notes.append(self.p["optional"])
+        return notes
+
+    def number_range(self, question: Numeric) -> str:
+        low, high = (
+            None if v is None else number(v, self.lang) for v in (question.min, question.max)
+        )
+        if low is not None and high is not None:
+            return self.say("range", min=low, max=high)
+        if low is not None:
+            return self.say("at_least", min=low)
+        if high is not None:
+            return self.say("at_most", max=high)
+        return self.p["any_number"]
 
 
 def preview_html(questionnaire: Questionnaire, language: str | None = None) -> str:

@@ -3,8 +3,8 @@
     .venv/bin/python docs/screenshots/reports.py
 
 Builds the demo study, simulates four days of fieldwork by three fictional interviewers,
-writes the four reports in Spanish and turns chosen pages into PNG files beside this
-script with ``pdftoppm``.
+writes the four reports in Spanish (the questionnaire document in English too) and turns
+chosen pages into PNG files beside this script with ``pdftoppm``.
 """
 
 from __future__ import annotations
@@ -26,15 +26,16 @@ from cati.fieldwork.projects import assign, get_project  # noqa: E402
 from tests.cati.fieldwork_simulation import simulate  # noqa: E402
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))
-# (report, page to show, file name)
+# (report, language, page to show, file name)
 PAGES = [
-    ("topline", 1, "report-cover.png"),
-    ("topline", 5, "report-topline-nps.png"),
-    ("topline", 7, "report-topline-grid.png"),
-    ("banner", 5, "report-banner.png"),
-    ("fieldwork", 5, "report-fieldwork-rates.png"),
-    ("fieldwork", 7, "report-fieldwork-map.png"),
-    ("questionnaire", 4, "report-questionnaire.png"),
+    ("topline", "es", 1, "report-cover.png"),
+    ("topline", "es", 5, "report-topline-nps.png"),
+    ("topline", "es", 7, "report-topline-grid.png"),
+    ("banner", "es", 5, "report-banner.png"),
+    ("fieldwork", "es", 5, "report-fieldwork-rates.png"),
+    ("fieldwork", "es", 7, "report-fieldwork-map.png"),
+    ("questionnaire", "en", 6, "report-questionnaire.png"),
+    ("questionnaire", "es", 6, "report-questionnaire-es.png"),
 ]
 
 
@@ -67,18 +68,18 @@ def main() -> None:
         assign(session, project, user)
         staff.append(user)
     simulate(session, project, staff, MONDAY, days=4, calls_per_day=15)
-    for kind in reporting.REPORT_KINDS:
+    for kind, language in sorted({(kind, language) for kind, language, _, _ in PAGES}):
         reporting.export_report(
             session,
             project,
             kind,
-            folder / f"{kind}.pdf",
-            language="es",
+            folder / f"{kind}-{language}.pdf",
+            language=language,
             weights="design_weight",
             banner=["region"] if kind != "banner" else ["problem"],
         )
-    for kind, page, name in PAGES:
-        stem = folder / f"{kind}-{page}"
+    for kind, language, page, name in PAGES:
+        stem = folder / f"{kind}-{language}-{page}"
         subprocess.run(
             [
                 "pdftoppm",
@@ -90,7 +91,7 @@ def main() -> None:
                 str(page),
                 "-l",
                 str(page),
-                str(folder / f"{kind}.pdf"),
+                str(folder / f"{kind}-{language}.pdf"),
                 str(stem),
             ],
             check=True,

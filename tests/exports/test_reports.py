@@ -204,6 +204,35 @@ def test_questionnaire_document_in_spanish_has_every_block(tmp_path):
     assert [o.title for o in PdfReader(path).outline][:2] == ["welcome", "recommendation"]
 
 
+@pytest.mark.parametrize(
+    ("language", "routing", "note", "other"),
+    [
+        (
+            "en",
+            "Ask this block only if purchase_confirmed is 1 «Yes».",
+            "The interviewer may record: Don't know / Refused.",
+            "Preguntar",
+        ),
+        (
+            "es",
+            "Preguntar este bloque solo si purchase_confirmed es 1 «Sí».",
+            "El entrevistador puede registrar: No sabe / No contesta.",
+            "Ask this block",
+        ),
+    ],
+)
+def test_questionnaire_document_numbers_options_once_and_routes_in_its_language(
+    tmp_path, language, routing, note, other
+):
+    questionnaire = read_questionnaire(LIBRARY / "customer_satisfaction.yaml")
+    path = tmp_path / "q.pdf"
+    write_questionnaire_document(questionnaire, info(language), path)
+    text = " ".join(text_of(path).split())
+    assert routing in text and note in text
+    assert "1. 1." not in text and "2. 2." not in text
+    assert other not in text  # no routing sentence of the other language
+
+
 def test_codebook_lists_labels_and_counts_escaped(tmp_path, frame, columns):
     columns = [*columns, Col("evil", HOSTILE, "numeric", {1: HOSTILE})]
     frame = frame.assign(evil=[1.0, 1.0, None, None])

@@ -115,6 +115,6 @@ def test_preview_writes_routing_in_words():
         ]
     )
     html = preview_html(q)
-    assert "If (a is 2 «option 2» and not (a is answered)): go to" in html
-    assert "Ask only if (a is between 1 and 2 or a is one of 1 «option 1»)." in html
+    assert "If a is 2 «option 2» and a is not answered: go to" in html
+    assert "Ask only if a is between 1 and 2 or a is one of 1 «option 1»." in html
     assert "Soft check (can be confirmed): c is not 1 «option 1»" in html

@@ -144,9 +144,9 @@ def test_demo_creates_one_user_per_role_once(tmp_path, monkeypatch):
         assert role in first.output
 
 
-SAMPLE = """case_id,phone,region
-S1,+1 202 555 0111,north
-S2,+1 202 555 0112,south
+SAMPLE = """case_id,phone,region,district
+S1,+1 202 555 0111,north,centre
+S2,+1 202 555 0112,south,harbour
 """
 
 

@@ -141,12 +141,12 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SAMPLE_DUPLICATE_CASE: N_("case id %(case)s appears again (first in row %(first)s)."),
     ErrorCode.SAMPLE_CASE_EXISTS: N_("case id %(case)s is already in project %(project)s."),
     ErrorCode.SAMPLE_VARIABLE_LACKING: N_(
-        "The questionnaire declares sample variable %(name)s, which %(count)s cases of project "
-        "%(project)s lack (for example case %(case)s); nothing was pinned."
+        "Cases without sample variable %(name)s, which the questionnaire declares: %(count)s "
+        "(for example case %(case)s); nothing was pinned."
     ),
     ErrorCode.SAMPLE_VARIABLE_MISTYPED: N_(
-        "The questionnaire declares sample variable %(name)s as %(type)s, which %(count)s "
-        "cases do not hold (for example case %(case)s: %(value)r); nothing was pinned."
+        "Cases whose sample variable %(name)s is not a %(type)s, as the questionnaire "
+        "declares: %(count)s (for example case %(case)s: %(value)r); nothing was pinned."
     ),
     ErrorCode.SAMPLE_VARIABLE_WRONG: N_(
         "Case %(case)s cannot be interviewed: its sample variable %(name)s should be "

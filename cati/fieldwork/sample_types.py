@@ -2,9 +2,10 @@
 
 A questionnaire declares its sample variables with a type (``number`` or ``text``); the
 sample readers see text only. At import every declared variable's cell is converted to its
-type (a number becomes an int when it is whole, a float otherwise; an empty cell is no
-value); at pin the project's existing cases are converted the same way. Either refuses
-everything when one value does not convert, so the engine never sees an untyped value.
+type (a number becomes an int when it is whole, a float otherwise, and an empty cell no
+value; text stays as it is); at pin the project's existing cases are converted the same
+way. Either refuses everything when one value does not convert, so the engine never sees an
+untyped value.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from questionnaires import Questionnaire
 
 def typed_value(value: Any, declared: str) -> Any:
     """``value`` as the declared type; ValueError when it is not one."""
+    if declared == "text":
+        return value if value is None or isinstance(value, str) else str(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if declared == "text":
-        return value if isinstance(value, str) else str(value)
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")
     if isinstance(value, int | float):
@@ -111,7 +112,6 @@ def type_cases(session: Session, project: Project, questionnaire: Questionnaire)
                     name=name,
                     count=len(lacking),
                     case=lacking[0].external_id,
-                    project=project.code,
                 )
             )
         if wrong:

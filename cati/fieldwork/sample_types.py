@@ -90,7 +90,9 @@ def type_cases(session: Session, project: Project, questionnaire: Questionnaire)
     """Convert the project's cases' declared sample variables in place before a pin, or
     raise CatiErrors naming each variable that some cases lack or hold untyped (how many
     cases, and one of them); nothing changes then."""
-    cases = list(session.scalars(select(Case).where(Case.project_id == project.id)))
+    cases = list(
+        session.scalars(select(Case).where(Case.project_id == project.id).order_by(Case.id))
+    )
     problems: list[Problem] = []
     typed: dict[int, dict[str, Any]] = {case.id: dict(case.sample_vars or {}) for case in cases}
     for name, variable in questionnaire.sample_variables.items():

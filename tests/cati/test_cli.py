@@ -189,6 +189,35 @@ def test_a_bad_sample_lists_every_problem_and_creates_no_project(run, tmp_path, 
     assert db.scalars(select(Project)).all() == []
 
 
+def test_a_sample_is_typed_by_the_questionnaire_the_project_pins(run, tmp_path, db):
+    from cati.models import Case
+
+    brand = Path(__file__).parents[2] / "questionnaires/library/brand_awareness.yaml"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("case_id,phone,region,age_group\nS1,+1 202 555 0111,north,35-54\n")
+    result = run(
+        "project",
+        "create",
+        "BRAND",
+        "--name",
+        "Brands",
+        "--questionnaire",
+        str(brand),
+        "--sample",
+        str(bad),
+    )
+    assert result.exit_code == 1
+    assert "bad.csv, row 2, column 'age_group'" in result.output
+    assert "'35-54' is not a number" in result.output
+    assert db.scalars(select(Case)).all() == []
+    good = tmp_path / "good.csv"
+    good.write_text("case_id,phone,region,age_group\nS1,+1 202 555 0111,north,3\n")
+    imported = run("project", "import-sample", "BRAND", str(good))
+    assert imported.exit_code == 0, imported.output
+    db.expire_all()
+    assert db.scalar(select(Case.sample_vars)) == {"region": "north", "age_group": 3}
+
+
 def test_dnc_add_normalizes_and_counts(run):
     first = run("dnc", "add", "+1 202 555 0160", "(202) 555-0161", "--region", "US")
     assert "Added 2 number(s); 0 were already listed." in first.output

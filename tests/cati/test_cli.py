@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from cati import cli
-from cati.models import AuditEntry, User
+from cati.models import AuditEntry, Case, User
 from tests.conftest import TEST_PASSWORD
 
 COMMANDS = [
@@ -190,8 +190,6 @@ def test_a_bad_sample_lists_every_problem_and_creates_no_project(run, tmp_path, 
 
 
 def test_a_sample_is_typed_by_the_questionnaire_the_project_pins(run, tmp_path, db):
-    from cati.models import Case
-
     brand = Path(__file__).parents[2] / "questionnaires/library/brand_awareness.yaml"
     bad = tmp_path / "bad.csv"
     bad.write_text("case_id,phone,region,age_group\nS1,+1 202 555 0111,north,35-54\n")

@@ -1,6 +1,7 @@
 """Sample variables typed against the pinned questionnaire: at import, at pin, at the first
 interview (brand_awareness.yaml declares region as text and age_group as a number)."""
 
+import io
 import math
 import string
 from pathlib import Path
@@ -14,14 +15,16 @@ from cati import interviewing, questionnaire_store
 from cati.errors import CatiError, CatiErrors, ErrorCode
 from cati.fieldwork import dispatch
 from cati.fieldwork.cases import import_cases, release_replicate
-from cati.fieldwork.sample_import import SampleError, parse_sample, read_table
-from cati.fieldwork.sample_types import typed_value
+from cati.fieldwork.sample_import import SampleError, parse_sample, read_csv, read_table
+from cati.fieldwork.sample_types import type_records, typed_value
 from cati.models import Case, Project, QuestionnaireVersion
 from cati.problems import Place
+from questionnaires import read_questionnaire
 from questionnaires import state as st_
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases
 
 BRAND = Path(__file__).parents[3] / "questionnaires" / "library" / "brand_awareness.yaml"
+BRAND_QUESTIONNAIRE = read_questionnaire(BRAND.read_bytes(), BRAND.name)
 SAMPLE = """case_id,phone,region,age_group
 A1,+1 202 555 0101,north,3
 A2,+1 202 555 0102,south,2.5
@@ -197,3 +200,29 @@ def test_empty_cells_are_no_value_and_infinity_no_number():
         with pytest.raises(ValueError):
             typed_value(junk, "number")
     assert math.isclose(typed_value("1e3", "number"), 1000.0)
+
+
+NUMBER_CELLS = st.one_of(
+    st.integers(min_value=-(10**9), max_value=10**9).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+)
+JUNK_CELLS = st.text(alphabet=string.ascii_letters + "-/", min_size=1)
+
+
+CELLS = st.one_of(NUMBER_CELLS.map(lambda c: (c, True)), JUNK_CELLS.map(lambda c: (c, False)))
+
+
+@given(st.lists(CELLS, min_size=1, max_size=20))
+def test_a_file_is_typed_whole_or_refused_at_each_junk_cell(cells):
+    rows = "".join(f"C{n},+1 202 555 {100 + n:04d},north,{c}\n" for n, (c, _) in enumerate(cells))
+    table = read_csv(io.BytesIO(f"case_id,phone,region,age_group\n{rows}".encode()))
+    records = parse_sample(table, "s.csv", "Europe/Madrid", region="US")
+    junk_rows = [n + 2 for n, (_, number) in enumerate(cells) if not number]
+    if junk_rows:
+        with pytest.raises(SampleError) as caught:
+            type_records(records, BRAND_QUESTIONNAIRE, "s.csv")
+        assert [p.place.row for p in caught.value.problems] == junk_rows
+        assert [r.sample_vars["age_group"] for r in records] == [c for c, _ in cells]  # as read
+    else:
+        type_records(records, BRAND_QUESTIONNAIRE, "s.csv")
+        assert [r.sample_vars["age_group"] for r in records] == [float(c) for c, _ in cells]

@@ -55,6 +55,9 @@ class ErrorCode(enum.StrEnum):
     SAMPLE_ROW_INVALID = "E2303"
     SAMPLE_DUPLICATE_CASE = "E2304"
     SAMPLE_CASE_EXISTS = "E2305"
+    SAMPLE_VARIABLE_LACKING = "E2306"
+    SAMPLE_VARIABLE_MISTYPED = "E2307"
+    SAMPLE_VARIABLE_WRONG = "E2308"
     QUOTA_INVALID = "E2401"
     QUESTIONNAIRE_INVALID = "E2601"
     QUESTIONNAIRE_VERSION_CHANGED = "E2602"
@@ -137,6 +140,18 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SAMPLE_COLUMN_MISSING: N_("required column %(column)s is missing."),
     ErrorCode.SAMPLE_DUPLICATE_CASE: N_("case id %(case)s appears again (first in row %(first)s)."),
     ErrorCode.SAMPLE_CASE_EXISTS: N_("case id %(case)s is already in project %(project)s."),
+    ErrorCode.SAMPLE_VARIABLE_LACKING: N_(
+        "Cases without sample variable %(name)s, which the questionnaire declares: %(count)s "
+        "(for example case %(case)s); nothing was pinned."
+    ),
+    ErrorCode.SAMPLE_VARIABLE_MISTYPED: N_(
+        "Cases whose sample variable %(name)s is not a %(type)s, as the questionnaire "
+        "declares: %(count)s (for example case %(case)s: %(value)r); nothing was pinned."
+    ),
+    ErrorCode.SAMPLE_VARIABLE_WRONG: N_(
+        "Case %(case)s cannot be interviewed: its sample variable %(name)s should be "
+        "%(type)s, not %(value)r. A supervisor can correct the case."
+    ),
     ErrorCode.QUOTA_INVALID: N_("Quota %(name)s: %(reason)s"),
     ErrorCode.QUESTIONNAIRE_INVALID: N_(
         "%(file)s is not a valid questionnaire; nothing was stored. Problems: %(count)s."

@@ -27,7 +27,7 @@ from cati.fieldwork import cases, catalogue, dispatch, disposition, presence, qu
 from cati.fieldwork import default_outcomes as oc
 from cati.models import Case, Interview, PageEvent, Project, QuestionnaireVersion, User
 from cati.questionnaire_store import questionnaire_of
-from questionnaires import Engine, FieldError, InterviewState, Page
+from questionnaires import Engine, FieldError, InterviewState, Page, QuestionnaireError
 from questionnaires import state as st
 from questionnaires.model import text_in
 
@@ -134,12 +134,17 @@ def open_interview(
     version = session.get(QuestionnaireVersion, project.questionnaire_version_id)
     engine = Engine(questionnaire_of(version))
     languages = engine.q.languages
-    state = engine.start(
-        case.sample_vars,
-        seed=f"{project.code}:{case.external_id}",
-        language=language if language in languages else None,
-        now=now,
-    )
+    try:
+        state = engine.start(
+            case.sample_vars,
+            seed=f"{project.code}:{case.external_id}",
+            language=language if language in languages else None,
+            now=now,
+        )
+    except QuestionnaireError as exc:  # a sample value of the wrong type (see sample_types)
+        raise CatiError(
+            ErrorCode.SAMPLE_VARIABLE_WRONG, case=case.external_id, **exc.problem.params
+        ) from None
     interview = Interview(
         case_id=case.id,
         questionnaire_version_id=version.id,

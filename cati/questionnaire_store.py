@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from cati import audit
 from cati.errors import CatiError, CatiErrors, ErrorCode, problem
+from cati.fieldwork import sample_types
 from cati.models import Project, QuestionnaireVersion, User
 from questionnaires import Questionnaire, QuestionnaireError, read_questionnaire
 from questionnaires.model import text_in
@@ -75,7 +76,10 @@ def pin(
     by: User | None = None,
     actor: str | None = None,
 ) -> QuestionnaireVersion:
-    """Pin the questionnaire in ``path`` to the project; commits."""
+    """Pin the questionnaire in ``path`` to the project; commits.
+
+    The project's cases must hold the questionnaire's declared sample variables in values
+    of the declared types; they are typed here, or the pin is refused and nothing changes."""
     try:
         source = path.read_bytes()
     except OSError as exc:
@@ -83,6 +87,11 @@ def pin(
             ErrorCode.QUESTIONNAIRE_UNREADABLE, file=path.name, reason=exc.strerror or str(exc)
         ) from None
     version = store(session, path.name, source)
+    try:
+        sample_types.type_cases(session, project, questionnaire_of(version))
+    except CatiErrors:
+        session.rollback()  # not even the stored version stays
+        raise
     project.questionnaire_version_id = version.id
     audit.record(
         session,

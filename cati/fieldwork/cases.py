@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from cati import audit
 from cati.db import utcnow
 from cati.errors import ErrorCode, problem
-from cati.fieldwork import catalogue, personal_fields, quotas
+from cati.fieldwork import catalogue, personal_fields, quotas, sample_types
 from cati.fieldwork import default_outcomes as oc
 from cati.fieldwork.projects import rules_of
 from cati.fieldwork.rules import next_opening
@@ -36,6 +36,7 @@ from cati.models import (
     User,
 )
 from cati.problems import Place
+from cati.questionnaire_store import questionnaire_of
 
 # The states a full quota cell takes out of dispatch.
 HOLDABLE = (CaseState.ACTIVE, CaseState.UNRELEASED)
@@ -56,8 +57,14 @@ def import_cases(
 ) -> int:
     """Add the records as unreleased cases in one transaction; nothing is written on error.
 
-    The sample variables are noted on the project as personal, except those named in
+    When the project has a questionnaire pinned, its declared sample variables are typed
+    first (a missing column or a value of the wrong type refuses the file). The sample
+    variables are noted on the project as personal, except those named in
     ``not_personal`` (analysis variables such as region or age group)."""
+    if project.questionnaire_version is not None:
+        sample_types.type_records(
+            records, questionnaire_of(project.questionnaire_version), file_name
+        )
     names = list(dict.fromkeys(k for r in records for k in r.sample_vars))
     personal_fields.check_fields(project.code, not_personal, names)
     ids = [r.external_id for r in records]

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from cati import cli
-from cati.models import AuditEntry, User
+from cati.models import AuditEntry, Case, User
 from tests.conftest import TEST_PASSWORD
 
 COMMANDS = [
@@ -144,9 +144,9 @@ def test_demo_creates_one_user_per_role_once(tmp_path, monkeypatch):
         assert role in first.output
 
 
-SAMPLE = """case_id,phone,region
-S1,+1 202 555 0111,north
-S2,+1 202 555 0112,south
+SAMPLE = """case_id,phone,region,district
+S1,+1 202 555 0111,north,centre
+S2,+1 202 555 0112,south,harbour
 """
 
 
@@ -187,6 +187,33 @@ def test_a_bad_sample_lists_every_problem_and_creates_no_project(run, tmp_path, 
     assert "bad.csv, row 3: E2304 case id S1 appears again" in result.output
     assert "nothing was imported" in result.output
     assert db.scalars(select(Project)).all() == []
+
+
+def test_a_sample_is_typed_by_the_questionnaire_the_project_pins(run, tmp_path, db):
+    brand = Path(__file__).parents[2] / "questionnaires/library/brand_awareness.yaml"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("case_id,phone,region,age_group\nS1,+1 202 555 0111,north,35-54\n")
+    result = run(
+        "project",
+        "create",
+        "BRAND",
+        "--name",
+        "Brands",
+        "--questionnaire",
+        str(brand),
+        "--sample",
+        str(bad),
+    )
+    assert result.exit_code == 1
+    assert "bad.csv, row 2, column 'age_group'" in result.output
+    assert "'35-54' is not a number" in result.output
+    assert db.scalars(select(Case)).all() == []
+    good = tmp_path / "good.csv"
+    good.write_text("case_id,phone,region,age_group\nS1,+1 202 555 0111,north,3\n")
+    imported = run("project", "import-sample", "BRAND", str(good))
+    assert imported.exit_code == 0, imported.output
+    db.expire_all()
+    assert db.scalar(select(Case.sample_vars)) == {"region": "north", "age_group": 3}
 
 
 def test_dnc_add_normalizes_and_counts(run):

@@ -38,6 +38,8 @@ from tests.conftest import make_user
 
 LIBRARY = Path(__file__).parents[3] / "questionnaires" / "library"
 PERSON = {"name": "Ana Pérez (fictional)", "street": "Calle Falsa 123", "region": "Norte"}
+# opinion_poll.yaml declares the sample variable district: its cases carry it.
+POLL_PERSON = {**PERSON, "district": "Centro"}
 
 
 def audit_of(db, action):
@@ -115,7 +117,13 @@ def interviewed(db, project, interviewer):
     """Two completed interviews; the sample carries a name, a street and a region."""
     questionnaire_store.pin(db, project, LIBRARY / "opinion_poll.yaml")
     for n in (1, 2):
-        import_cases(db, project, [record(f"R{n}", **PERSON)], "s.csv", not_personal=["region"])
+        import_cases(
+            db,
+            project,
+            [record(f"R{n}", **POLL_PERSON)],
+            "s.csv",
+            not_personal=["region", "district"],
+        )
     release_replicate(db, project, 1, now=MONDAY_10)
     for _ in range(2):
         claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
@@ -186,7 +194,7 @@ def test_erasure_removes_personal_data_and_keeps_the_statistics(db, interviewed,
 
     db.refresh(case)
     assert erasure.fields == ("name", "street") and erasure.phones == 1
-    assert case.sample_vars == {"region": "Norte"}
+    assert case.sample_vars == {"region": "Norte", "district": "Centro"}  # analysis variables
     assert case.external_id == f"erased-{case.id}" and case.web_token is None
     assert [p.number for p in case.phones] == [""]
     attempt = db.scalar(select(CallAttempt).where(CallAttempt.case_id == case.id))
@@ -222,13 +230,13 @@ def test_erasure_needs_a_reason(db, interviewed):
 
 def test_a_case_in_a_call_or_an_interview_is_not_erased(db, project, interviewer):
     questionnaire_store.pin(db, project, LIBRARY / "opinion_poll.yaml")
-    (case,) = make_cases(db, project, sample_vars=dict(PERSON))
+    (case,) = make_cases(db, project, sample_vars=dict(POLL_PERSON))
     dispatch.next_case(db, project, interviewer, now=MONDAY_10)
     with pytest.raises(CatiError) as error:
         erase_case(db, case, "request", do_not_call=True, now=MONDAY_10)
     assert error.value.code == ErrorCode.PRIVACY_CASE_BUSY
     db.refresh(case)
-    assert case.erased_at is None and case.sample_vars == PERSON
+    assert case.erased_at is None and case.sample_vars == POLL_PERSON
     assert db.scalar(select(func.count()).select_from(DoNotCall)) == 0
     # A web respondent in the middle of the questionnaire holds it just the same.
     interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)

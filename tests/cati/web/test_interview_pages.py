@@ -139,3 +139,42 @@ def test_each_accepted_page_keeps_the_case_claimed(app, client, db, on_case):
     case = db.scalar(select(Case))
     db.refresh(case)
     assert case.claim_expires_at == later + timedelta(minutes=rules_of(project).claim_minutes)
+
+
+def test_a_sample_value_of_the_wrong_type_is_an_error_page_not_a_500(app, client, db, login_as):
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    user = login_as("interviewer")
+    project = make_project(db)
+    questionnaire_store.pin(db, project, LIBRARY / "brand_awareness.yaml")
+    projects.assign(db, project, user)
+    (case,) = make_cases(db, project, sample_vars={"region": "north", "age_group": 3})
+    case.sample_vars = {"region": "north", "age_group": "3"}  # written behind the import's back
+    db.commit()
+    token = csrf_token(client, "/interviewer/")
+    case_url = client.post(f"/interviewer/{project.code}/next", data={"csrf_token": token}).headers[
+        "Location"
+    ]
+    response = client.post(
+        f"{case_url}/interview",
+        data={"csrf_token": csrf_token(client, case_url)},
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Case {case.external_id} cannot be interviewed" in text and "age_group" in text
+    assert db.scalar(select(Interview)) is None
+
+
+def test_an_empty_number_in_the_sample_shows_as_nothing_on_the_case_page(app, client, db, login_as):
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    user = login_as("interviewer")
+    project = make_project(db)
+    questionnaire_store.pin(db, project, LIBRARY / "brand_awareness.yaml")
+    projects.assign(db, project, user)
+    make_cases(db, project, sample_vars={"region": "north", "age_group": ""})  # typed: null
+    token = csrf_token(client, "/interviewer/")
+    case_url = client.post(f"/interviewer/{project.code}/next", data={"csrf_token": token}).headers[
+        "Location"
+    ]
+    text = client.get(case_url).get_data(as_text=True)
+    assert "<dt>age_group</dt><dd></dd>" in text and "None" not in text

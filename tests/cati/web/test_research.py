@@ -265,3 +265,28 @@ def test_a_report_is_made_in_the_background_downloaded_and_released_to_the_clien
     page = other.get("/client/OMNI26/").get_data(as_text=True)
     assert job.file_name in page
     assert other.get(f"/client/OMNI26/files/{job.id}").data.startswith(b"%PDF")
+
+
+def test_a_sample_value_of_the_wrong_type_for_the_questionnaire_is_refused_by_place(
+    client, db, project_url
+):
+    source = (LIBRARY / "brand_awareness.yaml").read_bytes()
+    assert upload(client, project_url, "questionnaire", "file", "b.yaml", source).status_code == 302
+    bad = b"case_id,phone,region,age_group\nA1,+1 202 555 0101,north,3\nA2,+1 202 555 0102,x,old\n"
+    response = upload(client, project_url, "sample", "file", "bad.csv", bad, region="US")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Nothing was imported." in text
+    assert "bad.csv, row 3, column &#39;age_group&#39;" in text and "is not a number" in text
+    assert db.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_a_questionnaire_whose_sample_variables_the_cases_lack_is_not_pinned(
+    client, db, project_url
+):
+    assert upload(client, project_url, "sample", "file", "s.csv", SAMPLE, region="US").status_code
+    source = (LIBRARY / "brand_awareness.yaml").read_bytes()
+    response = upload(client, project_url, "questionnaire", "file", "b.yaml", source)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Cases without sample variable age_group" in text and ": 2 (for example case A" in text
+    assert db.scalar(select(Project.questionnaire_version_id)) is None

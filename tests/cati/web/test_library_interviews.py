@@ -28,22 +28,11 @@ LIBRARY = Path(__file__).parents[3] / "questionnaires" / "library"
 FILES = sorted(p for p in LIBRARY.iterdir() if p.suffix in (".yaml", ".xlsx"))
 MAX_PAGES = 200
 SAMPLE_VALUES = {"number": "3", "text": "Norte"}  # as written in a sample file
-# Every sample reader stores text, so a questionnaire declaring a number sample variable
-# cannot start ("should be number, got '3'") until sample variables are typed at import.
-UNTYPED_SAMPLE = pytest.mark.xfail(
-    strict=True, reason="sample variables typed at import: issue 15 item 2"
-)
-
-
-def needs_typed_sample(path: Path) -> bool:
-    declared = read_questionnaire(path).sample_variables.values()
-    return any(v.type == "number" for v in declared)
 
 
 def runs() -> list:
-    marks = {path: [UNTYPED_SAMPLE] if needs_typed_sample(path) else [] for path in FILES}
     return [
-        pytest.param(path, language, mode, marks=marks[path], id=f"{path.name}-{language}-{mode}")
+        pytest.param(path, language, mode, id=f"{path.name}-{language}-{mode}")
         for path in FILES
         for language in ("en", "es")
         for mode in ("phone", "web")

@@ -16,7 +16,7 @@ from wtforms import SelectChoice
 from cati import db, interviewing
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import catalogue, dispatch, presence, projects, reports
-from cati.fieldwork.default_outcomes import APPOINTMENT
+from cati.fieldwork.default_outcomes import APPOINTMENT, INTERVIEW_ONLY
 from cati.fieldwork.disposition import AppointmentRequest, close_call
 from cati.fieldwork.rules import in_window, next_opening
 from cati.models import Appointment, CallAttempt, Case, Interview, Project, QuestionnaireVersion
@@ -180,7 +180,7 @@ def _outcome_form(case: Case) -> OutcomeForm:
     form.outcome.choices = [
         SelectChoice(code, getattr(o, label))
         for code, o in sorted(table.items(), key=lambda kv: kv[1].id)
-        if not o.system and o.active
+        if not o.system and o.active and code not in INTERVIEW_ONLY
     ]
     return form
 

@@ -19,9 +19,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from cati import audit
 from cati.db import utcnow
 from cati.errors import ErrorCode, problem
-from cati.fieldwork import catalogue, personal_fields, projects, quotas
+from cati.fieldwork import catalogue, personal_fields, quotas
 from cati.fieldwork import default_outcomes as oc
-from cati.fieldwork.rules import CallingRules, in_window, next_opening
+from cati.fieldwork.rules import CallingRules, in_window, next_opening, rules_of
 from cati.fieldwork.sample_import import CaseRecord, SampleError
 from cati.models import (
     Appointment,
@@ -138,7 +138,7 @@ def _release(
     by: User | None,
     actor: str | None,
 ) -> int:
-    rules = projects.rules_of(project)
+    rules = rules_of(project)
     cases = session.scalars(
         select(Case).where(
             Case.project_id == project.id,
@@ -173,7 +173,7 @@ def _release(
 
 def maybe_auto_release(session: Session, project: Project, now: datetime) -> int | None:
     """Release the next replicate once the set share of the released sample is final."""
-    rules = projects.rules_of(project)
+    rules = rules_of(project)
     if rules.auto_release_share is None:
         return None
     released, final = session.execute(
@@ -215,7 +215,7 @@ def reschedule_for_rules(
     that has passed. When the old windows had pushed the case later than its outcome's
     delay asked, the new windows start from that earlier time. Returns the cases moved;
     the caller commits."""
-    rules = projects.rules_of(project)
+    rules = rules_of(project)
     booked = select(Appointment.case_id).where(Appointment.status == "pending")
     in_play = session.scalars(
         select(Case).where(

@@ -18,7 +18,7 @@ from cati import audit
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import cases, catalogue
-from cati.fieldwork.rules import CallingRules
+from cati.fieldwork.rules import CallingRules, rules_of
 from cati.models import Project, ProjectMember, User
 from cati.models.fieldwork import PROJECT_STATUSES
 
@@ -59,10 +59,6 @@ def rules_from_yaml(text: str) -> dict[str, Any]:
             ErrorCode.RULES_INVALID, place="(top)", reason="the rules must be a mapping of settings"
         )
     return document
-
-
-def rules_of(project: Project) -> CallingRules:
-    return CallingRules.model_validate(project.rules)
 
 
 def create_project(

@@ -51,7 +51,7 @@ def index() -> str:
     settings = current_app.config["CATI_SETTINGS"]
     return render_template(
         "interviewer/index.html",
-        assigned=reports.assigned_projects(session, current_user.id, now),
+        assigned=reports.assigned_projects(session, me(), now),
         next_form=ActionForm(),
         inbound_form=InboundForm(),
         status_form=ActionForm(),

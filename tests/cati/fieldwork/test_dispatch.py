@@ -263,3 +263,15 @@ def make_interviewer(db, project):
     user = make_user(db, "interviewer")
     projects.assign(db, project, user)
     return user
+
+
+def test_due_now_counts_what_next_case_hands_out(db, project, interviewer):
+    make_cases(db, project, n=2)  # due since Monday 10:00
+    madrid_night = MONDAY_10.replace(hour=22)
+    make_cases(db, project, n=1, time_zone="America/New_York")  # 16:00 there at 22:00 here
+    assert dispatch.due_now(db, project, interviewer, madrid_night) == 1
+    handed = []
+    while (claim := dispatch.next_case(db, project, interviewer, now=madrid_night)) is not None:
+        handed.append(claim.case)
+    assert [c.time_zone for c in handed] == ["America/New_York"]
+    assert dispatch.due_now(db, project, interviewer, madrid_night) == 0

@@ -46,6 +46,7 @@ class ErrorCode(enum.StrEnum):
     OUTCOME_IN_USE = "E2109"
     OUTCOME_INACTIVE = "E2110"
     OUTCOME_NEEDED = "E2111"
+    OUTCOME_NEEDS_INTERVIEW = "E2112"
     APPOINTMENT_IN_PAST = "E2201"
     APPOINTMENT_OUTSIDE_WINDOW = "E2202"
     APPOINTMENT_WINDOW_INVALID = "E2203"
@@ -110,6 +111,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.OUTCOME_UNKNOWN: N_("Outcome %(outcome)s is not in project %(project)s's catalogue."),
     ErrorCode.OUTCOME_SYSTEM: N_("Outcome %(outcome)s is set by the system, not by hand."),
+    ErrorCode.OUTCOME_NEEDS_INTERVIEW: N_(
+        "Outcome %(outcome)s comes from the questionnaire: start the interview to record it."
+    ),
     ErrorCode.CASE_NOT_CLAIMED: N_(
         "Case %(case)s is not claimed by %(username)s (the claim may have expired)."
     ),

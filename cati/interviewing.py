@@ -404,4 +404,4 @@ def case_outcome(session: Session, interview: Interview) -> str:
     project = session.get(Project, case.project_id)
     if interview.outcome and interview.outcome in catalogue.by_code(session, project):
         return interview.outcome
-    return "NOT_ELIGIBLE"
+    return oc.NOT_ELIGIBLE

@@ -21,10 +21,10 @@ from cati.db import utcnow
 from cati.errors import ErrorCode, problem
 from cati.fieldwork import catalogue, personal_fields, quotas, sample_types
 from cati.fieldwork import default_outcomes as oc
-from cati.fieldwork.projects import rules_of
-from cati.fieldwork.rules import next_opening
+from cati.fieldwork.rules import CallingRules, in_window, next_opening, rules_of
 from cati.fieldwork.sample_import import CaseRecord, SampleError
 from cati.models import (
+    Appointment,
     CallAttempt,
     Case,
     CaseState,
@@ -211,6 +211,60 @@ def schedule(case: Case, when: datetime) -> None:
     case.rank = 2
     if case.state != CaseState.HELD:
         case.state = CaseState.ACTIVE
+
+
+def reschedule_for_rules(
+    session: Session, project: Project, old: CallingRules, now: datetime
+) -> int:
+    """The project's calling windows changed (its rules already say the new ones): every
+    case in play (active or held, not claimed, no pending appointment fixing its time) is
+    due at the first opening of the new windows at or after the time it was due, or now if
+    that has passed. When the old windows had pushed the case later than its outcome's
+    delay asked, the new windows start from that earlier time. Returns the cases moved;
+    the caller commits."""
+    rules = rules_of(project)
+    booked = select(Appointment.case_id).where(Appointment.status == "pending")
+    in_play = session.scalars(
+        select(Case).where(
+            Case.project_id == project.id,
+            Case.state.in_((CaseState.ACTIVE, CaseState.HELD)),
+            Case.next_call_at.is_not(None),
+            or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
+            Case.id.not_in(booked),
+        )
+    )
+    table = catalogue.by_code(session, project)
+    moved = 0
+    for case in in_play:
+        when = next_opening(rules, case.time_zone, _earliest(session, case, old, table, now))
+        if when is not None and when != case.next_call_at:
+            case.next_call_at = when
+            moved += 1
+    return moved
+
+
+def _earliest(
+    session: Session, case: Case, old: CallingRules, table: dict[str, Outcome], now: datetime
+) -> datetime:
+    """The earliest time the case may be called again, whatever the windows."""
+    due = case.next_call_at
+    if due <= now:
+        return now
+    if in_window(old, case.time_zone, due - timedelta(seconds=1)):
+        return due  # not pushed by a window opening: the delay (or slot) chose this time
+    last = session.execute(
+        select(CallAttempt.ended_at, CallAttempt.outcome)
+        .where(CallAttempt.case_id == case.id)
+        .order_by(CallAttempt.ended_at.desc(), CallAttempt.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.ended_at is None:
+        asked = case.released_at or now
+    else:
+        outcome = table.get(last.outcome)
+        delay = 0 if outcome is None or outcome.next_phone else outcome.delay_minutes
+        asked = last.ended_at + timedelta(minutes=delay)
+    return max(now, min(due, asked))
 
 
 def hold_for_web(case: Case, now: datetime, minutes: int = 60) -> None:

@@ -44,6 +44,12 @@ NO_PHONE_LEFT = "NO_PHONE_LEFT"
 FIELD_CLOSED = "FIELD_CLOSED"
 WEB_COMPLETE = "WEB_COMPLETE"
 OPT_OUT = "OPT_OUT"
+NOT_ELIGIBLE = "NOT_ELIGIBLE"
+
+# Outcomes only the questionnaire engine records (an interview took place and reached
+# them): never offered on the case screen; a supervisor's correction to one of them on a
+# case without an interview is flagged on the quality page.
+INTERVIEW_ONLY = frozenset({COMPLETE, PARTIAL, QUOTA_FULL, NOT_ELIGIBLE, WEB_COMPLETE})
 
 # In the order interviewers see them: the everyday call results first, on keys 1-9.
 DEFAULT_OUTCOMES: tuple[OutcomeSpec, ...] = (
@@ -130,7 +136,7 @@ DEFAULT_OUTCOMES: tuple[OutcomeSpec, ...] = (
         precedence=9,
     ),
     OutcomeSpec(
-        "NOT_ELIGIBLE",
+        NOT_ELIGIBLE,
         "Not eligible (screened out)",
         "No elegible (filtro)",
         "4.70",

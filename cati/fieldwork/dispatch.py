@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -44,20 +44,42 @@ class Claim:
     expires_at: datetime
 
 
+def _due(project: Project, interviewer: User, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The cases this interviewer may be handed now, as far as the database tells: released
+    and not held (active), due, not claimed, not reserved for a colleague. Whether the
+    respondent's window is open is judged per time zone (``in_window``)."""
+    return (
+        Case.project_id == project.id,
+        Case.state == CaseState.ACTIVE,
+        Case.next_call_at <= now,
+        or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
+        or_(
+            Case.reserved_for_id.is_(None),
+            Case.reserved_for_id == interviewer.id,
+            Case.reserved_until < now,
+        ),
+    )
+
+
+def due_now(session: Session, project: Project, interviewer: User, now: datetime) -> int:
+    """How many cases ``next_case`` could hand this interviewer now: the due cases of a
+    calling project whose respondents' windows are open (a number on the do-not-call list
+    or at its frequency cap is found only when its case comes up)."""
+    if project.status in NOT_CALLING:
+        return 0
+    rules = rules_of(project)
+    by_zone = session.execute(
+        select(Case.time_zone, func.count())
+        .where(*_due(project, interviewer, now))
+        .group_by(Case.time_zone)
+    )
+    return sum(count for zone, count in by_zone if in_window(rules, zone, now))
+
+
 def _candidates(session: Session, project: Project, interviewer: User, now: datetime) -> list[Case]:
     query = (
         select(Case)
-        .where(
-            Case.project_id == project.id,
-            Case.state == CaseState.ACTIVE,
-            Case.next_call_at <= now,
-            or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
-            or_(
-                Case.reserved_for_id.is_(None),
-                Case.reserved_for_id == interviewer.id,
-                Case.reserved_until < now,
-            ),
-        )
+        .where(*_due(project, interviewer, now))
         .order_by(Case.rank, Case.priority, Case.next_call_at, Case.id)
         .limit(BATCH)
         # A long-lived session must see the cases and phones as they are now, not as it

@@ -143,9 +143,13 @@ def close_call(
     appointment: AppointmentRequest | None = None,
 ) -> CallAttempt:
     """The interviewer ends a call on the case screen: the outcome recorded and the
-    interviewer available again, in one commit (or nothing changed)."""
+    interviewer available again, in one commit (or nothing changed). The outcomes an
+    interview gives (complete, partial, quota full, screen-out) come only from the
+    questionnaire engine, never from this screen."""
     presence.set_status(session, interviewer, "available", now)
     try:
+        if outcome_code in oc.INTERVIEW_ONLY:
+            raise CatiError(ErrorCode.OUTCOME_NEEDS_INTERVIEW, outcome=outcome_code)
         return record_outcome(
             session, case, interviewer, outcome_code, now=now, notes=notes, appointment=appointment
         )

@@ -5,6 +5,7 @@ A project's cases live in ``cases``, its outcomes in ``catalogue``."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -14,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati import audit
+from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import catalogue
-from cati.fieldwork.rules import CallingRules
+from cati.fieldwork import cases, catalogue
+from cati.fieldwork.rules import CallingRules, rules_of
 from cati.models import Project, ProjectMember, User
 from cati.models.fieldwork import PROJECT_STATUSES
 
@@ -57,10 +59,6 @@ def rules_from_yaml(text: str) -> dict[str, Any]:
             ErrorCode.RULES_INVALID, place="(top)", reason="the rules must be a mapping of settings"
         )
     return document
-
-
-def rules_of(project: Project) -> CallingRules:
-    return CallingRules.model_validate(project.rules)
 
 
 def create_project(
@@ -149,14 +147,37 @@ def get_project(session: Session, code: str) -> Project:
     return project
 
 
+# The rules that decide when a case may be called: changing one reschedules the cases.
+WINDOW_FIELDS = ("windows", "holidays", "field_start", "field_end")
+
+
 def set_rules(
-    session: Session, project: Project, rules: dict[str, Any], *, by: User | None = None
-) -> CallingRules:
+    session: Session,
+    project: Project,
+    rules: dict[str, Any],
+    *,
+    by: User | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Replace the project's calling rules; when the windows (or holidays, field period)
+    change, the open cases are rescheduled to the new windows. Commits; returns the number
+    of cases rescheduled."""
+    old = rules_of(project)
     parsed = parse_rules(rules)
     project.rules = parsed.model_dump(mode="json")
-    audit.record(session, "project.rules", user=by, object_type="project", object_id=project.id)
+    moved = 0
+    if any(getattr(old, name) != getattr(parsed, name) for name in WINDOW_FIELDS):
+        moved = cases.reschedule_for_rules(session, project, old, now or utcnow())
+    audit.record(
+        session,
+        "project.rules",
+        user=by,
+        object_type="project",
+        object_id=project.id,
+        rescheduled=moved,
+    )
     session.commit()
-    return parsed
+    return moved
 
 
 def _add_member(

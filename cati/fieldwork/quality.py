@@ -7,7 +7,9 @@ The rules are simple on purpose, so that a flag can be explained to the intervie
   (with at least ``SPECIAL_MIN_ANSWERS`` answers);
 - back-to-back: an interviewer started a completed interview less than ``GAP_SECONDS``
   after finishing the previous one, at least ``GAP_TIMES`` times (completes that cluster
-  oddly in time are the classic sign of invented interviews).
+  oddly in time are the classic sign of invented interviews);
+- corrected without an interview: a supervisor set an outcome only an interview gives
+  (complete, partial, quota full, screen-out) on a case that has no interview.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from cati.models import Case, Interview, Project, User
+from cati.fieldwork.default_outcomes import INTERVIEW_ONLY
+from cati.models import AuditEntry, Case, Interview, Project, User
 from questionnaires import special_kind
 
 SHORT_SHARE = 0.5
@@ -32,7 +35,7 @@ GAP_TIMES = 3
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # short, straight_lining, dont_know, back_to_back
+    kind: str  # short, straight_lining, dont_know, back_to_back, no_interview
     interviewer: str
     case: str | None
     detail: str
@@ -118,4 +121,40 @@ def flags(session: Session, project: Project) -> list[Flag]:
                     times[-1],
                 )
             )
-    return found
+    return found + _corrections_without_interview(session, project)
+
+
+def _corrections_without_interview(session: Session, project: Project) -> list[Flag]:
+    """Supervisors' outcome corrections (audited as ``case.set_outcome``) to an outcome only
+    an interview gives, on a case of the project with no interview."""
+    entries = [
+        e
+        for e in session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "case.set_outcome", AuditEntry.object_type == "case")
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+        if e.details.get("after") in INTERVIEW_ONLY
+    ]
+    if not entries:
+        return []
+    without_interview = dict(
+        session.execute(
+            select(Case.id, Case.external_id).where(
+                Case.project_id == project.id,
+                Case.id.in_({int(e.object_id) for e in entries}),
+                ~exists().where(Interview.case_id == Case.id),
+            )
+        ).all()
+    )
+    return [
+        Flag(
+            "no_interview",
+            e.actor,
+            without_interview[int(e.object_id)],
+            f"{e.details.get('before') or '-'} → {e.details['after']}: {e.details['reason']}",
+            e.at,
+        )
+        for e in entries
+        if int(e.object_id) in without_interview
+    ]

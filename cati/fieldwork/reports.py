@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cati.models import Case, CaseState, Project, ProjectMember, Quota
+from cati.fieldwork import dispatch
+from cati.models import Case, CaseState, Project, ProjectMember, Quota, User
 
 
 @dataclass(frozen=True)
@@ -70,20 +71,13 @@ def project_summary_text(session: Session, project: Project) -> str:
     return "\n".join(lines)
 
 
-def assigned_projects(session: Session, user_id: int, now: datetime) -> list[tuple[Project, int]]:
-    """The user's projects in fieldwork, each with the number of cases due now."""
-    due = (
-        select(func.count())
-        .where(
-            Case.project_id == Project.id, Case.state == CaseState.ACTIVE, Case.next_call_at <= now
-        )
-        .correlate(Project)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(Project, due)
+def assigned_projects(session: Session, user: User, now: datetime) -> list[tuple[Project, int]]:
+    """The user's projects in fieldwork, each with the number of cases ``Next case`` could
+    hand them now (``dispatch.due_now``: the same conditions)."""
+    rows = session.scalars(
+        select(Project)
         .join(ProjectMember, ProjectMember.project_id == Project.id)
-        .where(ProjectMember.user_id == user_id, Project.status == "fieldwork")
+        .where(ProjectMember.user_id == user.id, Project.status == "fieldwork")
         .order_by(Project.name)
-    ).all()
-    return [(project, count) for project, count in rows]
+    )
+    return [(project, dispatch.due_now(session, project, user, now)) for project in rows]

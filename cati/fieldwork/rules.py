@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -218,3 +219,12 @@ def schedule_after(
     if candidates:
         return min(candidates)[1]
     return next_opening(rules, zone_name, earliest)
+
+
+class HasRules(Protocol):
+    rules: dict[str, Any]
+
+
+def rules_of(project: HasRules) -> CallingRules:
+    """A project's calling rules, from the document its ``rules`` column keeps."""
+    return CallingRules.model_validate(project.rules)

@@ -16,7 +16,7 @@ from wtforms import SelectChoice
 from cati import db, interviewing
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import catalogue, dispatch, presence, projects, reports
-from cati.fieldwork.default_outcomes import APPOINTMENT
+from cati.fieldwork.default_outcomes import APPOINTMENT, INTERVIEW_ONLY
 from cati.fieldwork.disposition import AppointmentRequest, close_call
 from cati.fieldwork.rules import in_window, next_opening
 from cati.models import Appointment, CallAttempt, Case, Interview, Project, QuestionnaireVersion
@@ -51,7 +51,7 @@ def index() -> str:
     settings = current_app.config["CATI_SETTINGS"]
     return render_template(
         "interviewer/index.html",
-        assigned=reports.assigned_projects(session, current_user.id, now),
+        assigned=reports.assigned_projects(session, me(), now),
         next_form=ActionForm(),
         inbound_form=InboundForm(),
         status_form=ActionForm(),
@@ -180,7 +180,7 @@ def _outcome_form(case: Case) -> OutcomeForm:
     form.outcome.choices = [
         SelectChoice(code, getattr(o, label))
         for code, o in sorted(table.items(), key=lambda kv: kv[1].id)
-        if not o.system and o.active
+        if not o.system and o.active and code not in INTERVIEW_ONLY
     ]
     return form
 

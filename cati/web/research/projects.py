@@ -4,7 +4,7 @@ calling rules."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -14,6 +14,7 @@ from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import projects
 from cati.models import Project, ProjectMember
 from cati.web.access import chosen_user, member_project
+from cati.web.clock import now as clock_now
 from cati.web.common import me
 from cati.web.research.blueprint import bp
 from cati.web.research.forms import ProjectForm, RulesForm, SettingsForm, StaffForm
@@ -108,11 +109,14 @@ def rules(code: str) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             document = projects.rules_from_yaml(form.rules.data)
-            projects.set_rules(db.session(), project, document, by=me())
+            moved = projects.set_rules(db.session(), project, document, by=me(), now=clock_now())
         except CatiError as exc:
             db.session().rollback()
             form.rules.errors = [exc.translated(gettext)]
         else:
             flash(gettext("Calling rules saved."), "ok")
+            if moved:
+                message = ngettext("%(num)d case rescheduled.", "%(num)d cases rescheduled.", moved)
+                flash(message, "ok")
             return redirect(url_for("research.project", code=code))
     return project_page(project, 400, rules=form)

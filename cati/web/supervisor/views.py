@@ -308,6 +308,7 @@ FLAG_NAMES = {
     "straight_lining": _l("Same answer on every grid item"),
     "dont_know": _l("Many Don't know / Refused"),
     "back_to_back": _l("Completes back to back"),
+    "no_interview": _l("Interview outcome set without an interview"),
 }
 
 

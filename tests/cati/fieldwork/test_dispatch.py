@@ -10,7 +10,8 @@ from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, projects
 from cati.fieldwork.cases import release_replicate
 from cati.fieldwork.disposition import record_outcome
-from cati.models import Case, CaseState, DoNotCall
+from cati.fieldwork.rules import WEEKDAYS
+from cati.models import Appointment, AuditEntry, Case, CaseState, DoNotCall
 from tests.cati.fieldwork.conftest import MADRID, MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
 
@@ -203,3 +204,74 @@ def test_concurrent_interviewers_never_receive_the_same_case(app, db, project):
         t.join(120)
     assert errors == []
     assert len(claimed) == len(set(claimed)) == len(cases)
+
+
+WIDE = {"windows": {d: [{"start": "08:00", "end": "23:00"}] for d in WEEKDAYS}}
+
+
+def test_widening_the_windows_reschedules_the_cases_in_play_and_keeps_their_delays(
+    db, project, interviewer
+):
+    late = MONDAY_10.replace(hour=22)  # the default windows closed at 21:00
+    waiting = make_cases(db, project, n=2, now=late)
+    claimed, booked = make_cases(db, project, n=2, now=late)
+    tuesday_9 = MONDAY_10.replace(day=1, month=12, hour=9)
+    assert {c.next_call_at for c in [*waiting, claimed, booked]} == {tuesday_9}
+    called = make_cases(db, project, now=MONDAY_10)[0]
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    assert claim.case.id == called.id
+    record_outcome(db, called, interviewer, "AM_MESSAGE", now=MONDAY_10)  # again in 24 h
+    delayed = called.next_call_at
+    assert delayed >= MONDAY_10 + timedelta(hours=24)
+    claimed.claimed_by_id = interviewer.id
+    claimed.claimed_at = late
+    claimed.claim_expires_at = late + timedelta(minutes=20)
+    db.add(
+        Appointment(
+            case_id=booked.id,
+            kind="hard",
+            starts_at=tuesday_9,
+            ends_at=tuesday_9 + timedelta(minutes=15),
+        )
+    )
+    db.commit()
+
+    assert projects.set_rules(db, project, WIDE, now=late) == 2
+    for case in waiting:
+        db.refresh(case)
+        assert case.next_call_at == late  # the old windows had pushed them to Tuesday
+    for case in (claimed, booked):
+        db.refresh(case)
+        assert case.next_call_at == tuesday_9
+    db.refresh(called)
+    assert called.next_call_at == delayed  # never earlier than its outcome's delay
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "project.rules"))
+    assert entry.details["rescheduled"] == 2
+    assert dispatch.next_case(db, project, make_interviewer(db, project), now=late) is not None
+
+
+def test_rules_that_keep_the_windows_reschedule_nothing(db, project):
+    late = MONDAY_10.replace(hour=22)
+    case = make_cases(db, project, now=late)[0]
+    due = case.next_call_at
+    assert projects.set_rules(db, project, {"max_attempts_case": 4}, now=late) == 0
+    db.refresh(case)
+    assert case.next_call_at == due
+
+
+def make_interviewer(db, project):
+    user = make_user(db, "interviewer")
+    projects.assign(db, project, user)
+    return user
+
+
+def test_due_now_counts_what_next_case_hands_out(db, project, interviewer):
+    make_cases(db, project, n=2)  # due since Monday 10:00
+    madrid_night = MONDAY_10.replace(hour=22)
+    make_cases(db, project, n=1, time_zone="America/New_York")  # 16:00 there at 22:00 here
+    assert dispatch.due_now(db, project, interviewer, madrid_night) == 1
+    handed = []
+    while (claim := dispatch.next_case(db, project, interviewer, now=madrid_night)) is not None:
+        handed.append(claim.case)
+    assert [c.time_zone for c in handed] == ["America/New_York"]
+    assert dispatch.due_now(db, project, interviewer, madrid_night) == 0

@@ -318,3 +318,19 @@ def test_a_refused_outcome_leaves_the_interviewer_on_the_call(db, project, inter
     assert caught.value.code is ErrorCode.OUTCOME_UNKNOWN
     assert presence.current(db, interviewer).status == "on_call"
     assert db.scalars(select(CallAttempt)).all() == []
+
+
+@pytest.mark.parametrize("code", ["COMPLETE", "PARTIAL", "QUOTA_FULL", "NOT_ELIGIBLE"])
+def test_the_case_screen_cannot_record_an_outcome_only_an_interview_gives(
+    db, project, interviewer, code
+):
+    make_cases(db, project)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    presence.set_status(db, interviewer, "on_call", MONDAY_10, project_id=project.id)
+    db.commit()
+    with pytest.raises(CatiError) as caught:
+        close_call(db, claim.case, interviewer, code, now=MONDAY_10)
+    assert caught.value.code is ErrorCode.OUTCOME_NEEDS_INTERVIEW
+    assert db.scalars(select(CallAttempt)).all() == []
+    assert claim.case.state != CaseState.FINAL
+    assert presence.current(db, interviewer).status == "on_call"

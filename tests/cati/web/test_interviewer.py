@@ -182,3 +182,32 @@ def test_a_paused_project_gives_no_case_and_says_why(client, db, working):
     assert response.status_code == 302 and response.headers["Location"].endswith("/interviewer/")
     assert "is paused or closed" in client.get("/interviewer/").get_data(as_text=True)
     assert db.scalar(select(Case.id).where(Case.claimed_by_id.is_not(None))) is None
+
+
+def test_the_case_screen_offers_no_outcome_that_only_an_interview_gives(client, db, working):
+    _, project, _ = working
+    location = claim_next(client, project).headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert 'value="NO_ANSWER"' in page
+    for code in ("COMPLETE", "PARTIAL", "QUOTA_FULL", "NOT_ELIGIBLE"):
+        assert f'value="{code}"' not in page
+    token = csrf_token(client, location)
+    response = client.post(location, data={"csrf_token": token, "outcome": "COMPLETE"})
+    assert response.status_code == 400
+    assert db.scalar(select(CallAttempt)) is None
+
+
+def test_cases_due_by_time_but_outside_their_window_are_not_counted_as_due_now(
+    app, client, db, working
+):
+    _, project, cases = working  # due since Monday 10:00
+    reserved = make_user(db, "interviewer")
+    cases[1].reserved_for_id = reserved.id
+    cases[1].reserved_until = MONDAY_10 + timedelta(days=1)
+    db.commit()
+    assert "1 case due now" in client.get("/interviewer/").get_data(as_text=True)
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10.replace(hour=22)  # windows closed at 21:00
+    assert "0 cases due now" in client.get("/interviewer/").get_data(as_text=True)
+    response = claim_next(client, project)
+    assert response.headers["Location"].endswith("/interviewer/")
+    assert db.scalar(select(Case).where(Case.claimed_by_id.is_not(None))) is None

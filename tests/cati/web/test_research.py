@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from cati.fieldwork.rules import WEEKDAYS
 from cati.models import AuditEntry, Case, CaseState, DoNotCall, Project, Quota
+from tests.cati.fieldwork.conftest import MONDAY_10, make_cases
 from tests.cati.web.conftest import SAMPLE, upload
 from tests.conftest import csrf_token, make_user
 
@@ -290,3 +292,23 @@ def test_a_questionnaire_whose_sample_variables_the_cases_lack_is_not_pinned(
     assert response.status_code == 400
     assert "Cases without sample variable age_group" in text and ": 2 (for example case A" in text
     assert db.scalar(select(Project.questionnaire_version_id)) is None
+
+
+def test_widening_the_windows_in_the_console_reschedules_and_says_how_many(
+    app, client, db, project_url
+):
+    late = MONDAY_10.replace(hour=22)
+    app.config["CATI_CLOCK"] = lambda: late
+    project = db.scalar(select(Project).where(Project.code == "OMNI26"))
+    cases = make_cases(db, project, n=3, now=late)
+    rules = "windows:\n" + "".join(
+        f'  {day}: [{{start: "08:00", end: "23:00"}}]\n' for day in WEEKDAYS
+    )
+    token = csrf_token(client, project_url)
+    response = client.post(
+        f"{project_url}rules", data={"csrf_token": token, "rules": rules}, follow_redirects=True
+    )
+    assert "3 cases rescheduled." in response.get_data(as_text=True)
+    for case in cases:
+        db.refresh(case)
+        assert case.next_call_at == late

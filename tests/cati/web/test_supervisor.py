@@ -265,3 +265,25 @@ def test_time_passing_alone_does_not_change_the_monitor_fragment(app, client, wa
     assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     page = client.get(f"/supervisor/{project.code}/").get_data(as_text=True)
     assert '<span id="checked" data-zone="Europe/Madrid">10:00:40</span>' in page
+
+
+def test_a_correction_to_complete_without_an_interview_is_audited_and_flagged(client, db, watching):
+    project, _, cases = watching
+    act(client, cases[1], "outcome", {"outcome": "REFUSAL_HARD", "reason": "said so twice"})
+    page = client.get(f"/supervisor/{project.code}/quality").get_data(as_text=True)
+    assert "Nothing flagged" in page
+    done = act(client, cases[0], "outcome", {"outcome": "COMPLETE", "reason": "paper interview"})
+    assert done.status_code == 302
+    db.refresh(cases[0])
+    assert (cases[0].state, cases[0].final_outcome) == (CaseState.FINAL, "COMPLETE")
+    entry = db.scalar(
+        select(AuditEntry).where(
+            AuditEntry.action == "case.set_outcome", AuditEntry.object_id == str(cases[0].id)
+        )
+    )
+    assert entry.details["after"] == "COMPLETE"
+    assert entry.details["reason"] == "paper interview"
+    page = client.get(f"/supervisor/{project.code}/quality").get_data(as_text=True)
+    assert "Interview outcome set without an interview" in page
+    assert cases[0].external_id in page and cases[1].external_id not in page
+    assert "paper interview" in page

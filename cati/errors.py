@@ -47,6 +47,7 @@ class ErrorCode(enum.StrEnum):
     OUTCOME_INACTIVE = "E2110"
     OUTCOME_NEEDED = "E2111"
     OUTCOME_NEEDS_INTERVIEW = "E2112"
+    CASE_HELD = "E2113"
     APPOINTMENT_IN_PAST = "E2201"
     APPOINTMENT_OUTSIDE_WINDOW = "E2202"
     APPOINTMENT_WINDOW_INVALID = "E2203"
@@ -119,6 +120,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.CASE_NOT_FOUND: N_("No case matches %(query)s in project %(project)s."),
     ErrorCode.CASE_CLAIMED_BY_OTHER: N_("Case %(case)s is being worked by another interviewer."),
+    ErrorCode.CASE_HELD: N_(
+        "You are holding case %(case)s: record its outcome before taking another call."
+    ),
     ErrorCode.CASE_FINAL: N_("Case %(case)s is already finalized as %(outcome)s."),
     ErrorCode.OUTCOME_INVALID: N_("Outcome %(outcome)s, %(field)s: %(reason)s"),
     ErrorCode.REASON_REQUIRED: N_("Give a reason: it goes into the audit trail."),

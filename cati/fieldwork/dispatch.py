@@ -29,7 +29,17 @@ from cati.fieldwork.cases import finalize_by_engine
 from cati.fieldwork.disposition import callable_phones, no_phone_code
 from cati.fieldwork.projects import NOT_CALLING, is_member, rules_of
 from cati.fieldwork.rules import CallingRules, in_window, next_opening
-from cati.models import Appointment, CallAttempt, Case, CaseState, DoNotCall, Phone, Project, User
+from cati.models import (
+    Appointment,
+    CallAttempt,
+    Case,
+    CaseState,
+    DoNotCall,
+    Phone,
+    Project,
+    ProjectMember,
+    User,
+)
 from sampling.errors import SamplingError
 from sampling.phones import normalize_phone
 
@@ -225,6 +235,69 @@ def next_case(
     return None
 
 
+def held_case(session: Session, interviewer: User, now: datetime) -> Case | None:
+    """The open case this interviewer holds (claimed, claim not expired), if any."""
+    return session.scalar(
+        select(Case)
+        .options(selectinload(Case.phones))
+        .where(
+            Case.claimed_by_id == interviewer.id,
+            Case.claim_expires_at >= now,
+            Case.state != CaseState.FINAL,
+        )
+        .order_by(Case.claimed_at.desc(), Case.id)
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+
+
+def _calling_projects_by_best_case(
+    session: Session, interviewer: User, now: datetime
+) -> list[Project]:
+    """The interviewer's calling projects that have a due case, the one whose best due case
+    comes first in dispatch order (rank, priority, longest waiting) first."""
+    members = session.scalars(
+        select(Project)
+        .join(ProjectMember, ProjectMember.project_id == Project.id)
+        .where(ProjectMember.user_id == interviewer.id, Project.status.not_in(NOT_CALLING))
+    ).all()
+    firsts = []
+    for project in members:
+        first = session.execute(
+            select(Case.rank, Case.priority, Case.next_call_at, Case.id)
+            .where(*_due(project, interviewer, now))
+            .order_by(Case.rank, Case.priority, Case.next_call_at, Case.id)
+            .limit(1)
+        ).first()
+        if first is not None:
+            firsts.append((tuple(first), project))
+    return [project for _key, project in sorted(firsts, key=lambda pair: pair[0])]
+
+
+def take_next(
+    session: Session,
+    interviewer: User,
+    project: Project | None = None,
+    now: datetime | None = None,
+) -> Claim | None:
+    """What the interviewer's N does: the open case they hold, if any (an interviewer holds
+    one case at a time); otherwise the best due case of the chosen project, or, with no
+    project chosen, across all their calling projects. None when nothing is due."""
+    now = now or utcnow()
+    held = held_case(session, interviewer, now)
+    if held is not None:
+        rules = rules_of(session.get(Project, held.project_id))
+        phones = callable_phones(held, rules) or held.phones
+        return Claim(case=held, phone=phones[0], expires_at=held.claim_expires_at)
+    if project is not None:
+        return next_case(session, project, interviewer, now)
+    for candidate in _calling_projects_by_best_case(session, interviewer, now):
+        claim = next_case(session, candidate, interviewer, now)
+        if claim is not None:
+            return claim
+    return None
+
+
 def release_expired_claims(session: Session, now: datetime | None = None) -> int:
     """Free the cases whose interviewer vanished; they are dispatched again as they were."""
     now = now or utcnow()
@@ -263,11 +336,14 @@ def claim_inbound(
     """A respondent calls in: find the case by case id or phone number and claim it.
 
     Calling windows do not apply (the respondent called); finalized cases and cases another
-    interviewer holds are refused with the reason.
+    interviewer holds are refused with the reason. An interviewer holding another open case
+    is refused too (one case at a time): they record its outcome first, which keeps the
+    held case's attempt honest instead of silently dropping it.
     """
     now = now or utcnow()
     if not is_member(session, project, interviewer):
         raise CatiError(ErrorCode.NOT_ASSIGNED, username=interviewer.username, project=project.code)
+    held = held_case(session, interviewer, now)
     conditions = [Case.external_id == query.strip()]
     try:
         number = normalize_phone(query, region).e164
@@ -285,6 +361,8 @@ def claim_inbound(
         raise CatiError(ErrorCode.CASE_NOT_FOUND, query=query, project=project.code)
     if case.state == CaseState.FINAL:
         raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
+    if held is not None and held.id != case.id:
+        raise CatiError(ErrorCode.CASE_HELD, case=held.external_id)
     claimed_by_other = (
         case.claimed_by_id not in (None, interviewer.id)
         and case.claim_expires_at is not None

@@ -275,3 +275,72 @@ def test_due_now_counts_what_next_case_hands_out(db, project, interviewer):
         handed.append(claim.case)
     assert [c.time_zone for c in handed] == ["America/New_York"]
     assert dispatch.due_now(db, project, interviewer, madrid_night) == 0
+
+
+def test_three_quick_ns_hold_one_case(db, project, interviewer):
+    make_cases(db, project, n=3)
+    claims = [dispatch.take_next(db, interviewer, project, now=MONDAY_10) for _ in range(3)]
+    assert len({claim.case.id for claim in claims}) == 1
+    assert db.scalars(select(Case.claimed_by_id).where(Case.claimed_by_id.is_not(None))).all() == [
+        interviewer.id
+    ]
+
+
+def test_n_resumes_the_held_case_even_from_another_project(db, project, interviewer):
+    other = make_project(db)
+    projects.assign(db, other, interviewer)
+    (held,) = make_cases(db, project)
+    make_cases(db, other)
+    assert dispatch.take_next(db, interviewer, project, now=MONDAY_10).case.id == held.id
+    assert dispatch.take_next(db, interviewer, other, now=MONDAY_10).case.id == held.id
+
+
+def test_after_the_outcome_n_hands_out_a_new_case(db, project, interviewer):
+    make_cases(db, project, n=2)
+    first = dispatch.take_next(db, interviewer, now=MONDAY_10).case
+    record_outcome(db, first, interviewer, "BUSY", now=MONDAY_10)
+    assert dispatch.take_next(db, interviewer, now=MONDAY_10).case.id != first.id
+
+
+def test_n_without_a_project_picks_the_best_due_case_across_projects(db, project, interviewer):
+    other = make_project(db)
+    projects.assign(db, other, interviewer)
+    paused = make_project(db)
+    projects.assign(db, paused, interviewer)
+    (recent,) = make_cases(db, project)
+    (waiting,) = make_cases(db, other)
+    (paused_case,) = make_cases(db, paused)
+    recent.next_call_at = MONDAY_10 - timedelta(minutes=5)
+    waiting.next_call_at = MONDAY_10 - timedelta(hours=2)
+    paused_case.next_call_at = MONDAY_10 - timedelta(hours=5)
+    db.commit()
+    fields = dict(name=paused.name, client_name="", time_zone=paused.time_zone)
+    projects.update_project(db, paused, status="paused", **fields)
+    assert dispatch.take_next(db, interviewer, now=MONDAY_10).case.id == waiting.id
+
+
+def test_n_across_projects_skips_projects_with_nothing_callable(db, project, interviewer):
+    other = make_project(db)
+    projects.assign(db, other, interviewer)
+    make_cases(db, project, time_zone="America/New_York")  # 04:00 there: window closed
+    (callable_case,) = make_cases(db, other)
+    for case in db.scalars(select(Case).where(Case.project_id == project.id)):
+        case.next_call_at = MONDAY_10 - timedelta(hours=3)
+    db.commit()
+    assert dispatch.take_next(db, interviewer, now=MONDAY_10).case.id == callable_case.id
+    assert dispatch.take_next(db, make_interviewer(db, project), now=MONDAY_10) is None
+
+
+def test_an_inbound_call_is_refused_while_the_interviewer_holds_another_case(
+    db, project, interviewer
+):
+    held, caller = make_cases(db, project, n=2)
+    assert dispatch.take_next(db, interviewer, project, now=MONDAY_10).case.id == held.id
+    with pytest.raises(CatiError) as caught:
+        dispatch.claim_inbound(db, project, interviewer, caller.external_id, now=MONDAY_10)
+    assert caught.value.code is ErrorCode.CASE_HELD
+    # The held case itself may come in (the respondent calls back on the same call).
+    assert dispatch.claim_inbound(db, project, interviewer, held.external_id, now=MONDAY_10)
+    record_outcome(db, held, interviewer, "BUSY", now=MONDAY_10)
+    claim = dispatch.claim_inbound(db, project, interviewer, caller.external_id, now=MONDAY_10)
+    assert claim.case.id == caller.id

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from cati.fieldwork import dispatch
-from cati.models import Case, CaseState, Project, ProjectMember, Quota, User
+from cati.models import Appointment, Case, CaseState, Project, ProjectMember, Quota, User
 
 
 @dataclass(frozen=True)
@@ -81,3 +82,29 @@ def assigned_projects(session: Session, user: User, now: datetime) -> list[tuple
         .order_by(Project.name)
     )
     return [(project, dispatch.due_now(session, project, user, now)) for project in rows]
+
+
+def appointments_today(
+    session: Session, user: User, now: datetime, zone: ZoneInfo
+) -> list[tuple[Appointment, Case, Project]]:
+    """The pending appointments of the user's day (midnight to midnight in ``zone``, their
+    own time): those booked for them and those of their projects open to anyone, in time
+    order. Cases already finalized are left out."""
+    start = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + timedelta(days=1)  # wall-clock arithmetic: the next midnight, DST or not
+    rows = session.execute(
+        select(Appointment, Case, Project)
+        .join(Case, Case.id == Appointment.case_id)
+        .join(Project, Project.id == Case.project_id)
+        .join(ProjectMember, ProjectMember.project_id == Project.id)
+        .where(
+            ProjectMember.user_id == user.id,
+            Appointment.status == "pending",
+            Appointment.starts_at >= start,
+            Appointment.starts_at < end,
+            Case.state != CaseState.FINAL,
+            or_(Appointment.interviewer_id.is_(None), Appointment.interviewer_id == user.id),
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
+    return [tuple(row) for row in rows]

@@ -49,16 +49,26 @@ def index() -> str:
     now = clock_now()
     spell = presence.current(session, me())
     settings = current_app.config["CATI_SETTINGS"]
+    own_zone = ZoneInfo(current_user.time_zone or "UTC")
+    held = dispatch.held_case(session, me(), now)
     return render_template(
         "interviewer/index.html",
         assigned=reports.assigned_projects(session, me(), now),
+        held=held,
+        held_project=held and session.get(Project, held.project_id),
+        held_interview=held
+        and session.scalar(
+            select(Interview).where(Interview.case_id == held.id, Interview.status == "active")
+        ),
+        appointments=reports.appointments_today(session, me(), now, own_zone),
         next_form=ActionForm(),
         inbound_form=InboundForm(),
         status_form=ActionForm(),
         on_break=spell is not None and spell.status == "break",
         spell=spell,
         suggest_break=presence.needs_break(session, me(), now, settings.break_reminder_minutes),
-        own_zone=ZoneInfo(current_user.time_zone or "UTC"),
+        own_zone=own_zone,
+        zone_of=ZoneInfo,
     )
 
 
@@ -78,21 +88,31 @@ def back_to_work() -> Response:
     return redirect(url_for("interviewer.index"))
 
 
+@bp.route("/next", methods=["POST"])
+def next_any() -> Response:
+    """N: the held case, or the best due case across the interviewer's projects."""
+    return _take_next(None)
+
+
 @bp.route("/<code>/next", methods=["POST"])
 def next_case(code: str) -> Response:
-    project = member_project(code)
+    """A project's own Next case button: the held case, or this project's best due case."""
+    return _take_next(member_project(code))
+
+
+def _take_next(project: Project | None) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     now = clock_now()
     try:
-        claim = dispatch.next_case(db.session(), project, me(), now=now)
+        claim = dispatch.take_next(db.session(), me(), project, now=now)
     except CatiError as exc:  # the project is paused or closed
         flash(exc.translated(gettext), "info")
         return redirect(url_for("interviewer.index"))
     if claim is None:
         flash(gettext("No case is due right now. Try again in a few minutes."), "info")
         return redirect(url_for("interviewer.index"))
-    _on_call(project, claim.case, now)
+    _on_call(db.session().get(Project, claim.case.project_id), claim.case, now)
     return redirect(url_for("interviewer.case", case_id=claim.case.id))
 
 

@@ -90,6 +90,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "interviewer.index": ("interviewer", {200}),
     "interviewer.take_break": ("interviewer", {302}),
     "interviewer.back_to_work": ("interviewer", {302}),
+    "interviewer.next_any": ("interviewer", {302}),
     "interviewer.next_case": ("interviewer", {NOT_MINE}),
     "interviewer.inbound": ("interviewer", {NOT_MINE}),
     "interviewer.case": ("interviewer", {NOT_MINE}),

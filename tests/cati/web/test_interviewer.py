@@ -1,10 +1,12 @@
 """The interviewer's case screen through the test client, with the clock set to a Monday."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from cati import questionnaire_store
 from cati.fieldwork import projects
 from cati.models import Appointment, CallAttempt, Case
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
@@ -211,3 +213,94 @@ def test_cases_due_by_time_but_outside_their_window_are_not_counted_as_due_now(
     response = claim_next(client, project)
     assert response.headers["Location"].endswith("/interviewer/")
     assert db.scalar(select(Case).where(Case.claimed_by_id.is_not(None))) is None
+
+
+def claim_any(client):
+    token = csrf_token(client, "/interviewer/")
+    return client.post("/interviewer/next", data={"csrf_token": token})
+
+
+def test_three_quick_ns_hold_one_case_and_the_workstation_offers_to_resume_it(client, db, working):
+    _, project, cases = working
+    locations = {claim_next(client, project).headers["Location"] for _ in range(2)}
+    locations.add(claim_any(client).headers["Location"])
+    assert locations == {f"/interviewer/case/{cases[0].id}"}
+    assert db.scalars(select(Case.id).where(Case.claimed_by_id.is_not(None))).all() == [cases[0].id]
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert "Your open case" in page and cases[0].external_id in page
+    assert f'href="/interviewer/case/{cases[0].id}" data-shortcut="n"' in page
+
+
+def test_the_open_case_with_an_interview_resumes_the_interview(client, db, working):
+    _, project, _ = working
+    library = Path(__file__).parents[3] / "questionnaires" / "library"
+    questionnaire_store.pin(db, project, library / "customer_satisfaction.yaml")
+    location = claim_next(client, project).headers["Location"]
+    token = csrf_token(client, location)
+    interview = client.post(f"{location}/interview", data={"csrf_token": token})
+    assert "/interviewer/interview/" in interview.headers["Location"]
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert f'href="{interview.headers["Location"]}" data-shortcut="n"' in page
+    assert "Resume the interview" in page
+
+
+def test_n_without_a_project_takes_the_best_due_case_of_any_project(client, db, working):
+    user, _, _ = working
+    other = make_project(db, name="Hábitos de lectura")
+    projects.assign(db, other, user)
+    (waiting,) = make_cases(db, other)
+    waiting.next_call_at = MONDAY_10 - timedelta(days=1)
+    db.commit()
+    assert claim_any(client).headers["Location"] == f"/interviewer/case/{waiting.id}"
+
+
+def test_the_workstation_lists_todays_appointments_in_both_times(client, db, working):
+    user, _, cases = working
+    user.time_zone = "Atlantic/Canary"
+    cases[1].time_zone = "America/New_York"
+    colleague = make_user(db, "interviewer")
+    at = MONDAY_10 + timedelta(hours=3)  # 13:00 Madrid, 12:00 Canary, 07:00 New York
+    db.add_all(
+        [
+            Appointment(case_id=cases[1].id, kind="hard", starts_at=at, ends_at=at),
+            Appointment(
+                case_id=cases[0].id, kind="soft", starts_at=at, ends_at=at, interviewer_id=user.id
+            ),
+            Appointment(
+                case_id=cases[0].id,
+                kind="hard",
+                starts_at=at,
+                ends_at=at,
+                interviewer_id=colleague.id,
+            ),
+            Appointment(
+                case_id=cases[0].id,
+                kind="hard",
+                starts_at=at + timedelta(days=1),
+                ends_at=at + timedelta(days=1),
+            ),
+        ]
+    )
+    db.commit()
+    page = client.get("/interviewer/").get_data(as_text=True)
+    section = page[page.index('data-testid="appointments"') :]
+    assert section.count("<tr><td>12:00</td>") == 2
+    assert "07:00 (America/New_York)" in section
+    assert "anyone in the project" in section and "yours" in section
+
+
+def test_no_appointments_today_says_so(client, working):
+    assert "No appointments today." in client.get("/interviewer/").get_data(as_text=True)
+
+
+def test_an_inbound_call_while_holding_a_case_is_refused_with_the_reason(client, db, working):
+    _, project, cases = working
+    claim_next(client, project)
+    token = csrf_token(client, "/interviewer/")
+    response = client.post(
+        f"/interviewer/{project.code}/inbound",
+        data={"csrf_token": token, "query": cases[1].external_id},
+    )
+    assert response.headers["Location"] == "/interviewer/"
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert f"You are holding case {cases[0].external_id}" in page

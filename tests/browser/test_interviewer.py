@@ -45,3 +45,21 @@ def test_choosing_appointment_reveals_the_call_back_fields(page, db, app):
     page.get_by_role("button", name="Next case").click()
     page.get_by_label("Appointment").check()
     assert page.locator("#callback").is_visible()
+
+
+def test_n_takes_the_due_case_of_the_second_project_and_then_resumes_it(page, db, app):
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    user = make_user(db, "interviewer")
+    empty = make_project(db, name="Aaa sin casos")
+    busy = make_project(db, name="Zzz con casos")
+    for project in (empty, busy):
+        projects.assign(db, project, user)
+    (case,) = make_cases(db, busy)
+    log_in(page, user.username)
+    page.wait_for_url("**/interviewer/")
+    page.keyboard.press("n")
+    page.wait_for_url(f"**/interviewer/case/{case.id}")
+    page.goto(page.url.split("/interviewer/")[0] + "/interviewer/")
+    assert case.external_id in page.get_by_test_id("held-case").inner_text()
+    page.keyboard.press("n")
+    page.wait_for_url(f"**/interviewer/case/{case.id}")

@@ -68,6 +68,10 @@
     var stop = document.getElementById("stop");
     if (stop && stop.contains(event.target)) {  // the stop form keeps the browser's own keys
       if (key === "Escape") { stop.open = false; event.preventDefault(); }
+      if (key === "Enter" && event.target.tagName !== "TEXTAREA" && event.target.tagName !== "SUMMARY") {
+        event.preventDefault();
+        document.getElementById("stop-form").requestSubmit();
+      }
       return;
     }
     if (key === "Escape" && typing(event)) { event.target.blur(); return; }

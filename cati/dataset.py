@@ -138,7 +138,8 @@ def build(
     pseudonyms: Callable[[int], str] | None = None,
     only: Collection[str] | None = None,
 ) -> Dataset:
-    """The project's data: completed interviews (and partials when asked).
+    """The project's data: completed interviews (and, when asked, the partial and broken-off
+    ones, an interview stopped part-way among them).
 
     With ``pseudonyms`` (case row id -> pseudonym) the case_id column holds pseudonyms
     instead of the sample's case ids. ``only`` names the question variables to read (all by
@@ -151,7 +152,7 @@ def build(
     # A sample variable named like a question variable becomes sample_<name>.
     taken = {"case_id", "interview_id", *(v.name for v in all_vars)}
     question_vars = [v for v in all_vars if only is None or v.name in only]
-    statuses = ["completed", "partial"] if include_partials else ["completed"]
+    statuses = ["completed", "partial", "breakoff"] if include_partials else ["completed"]
     records = []
     sample_names: dict[str, None] = {}
     for row in _rows(session, project, statuses):

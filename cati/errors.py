@@ -66,6 +66,7 @@ class ErrorCode(enum.StrEnum):
     NO_QUESTIONNAIRE = "E2603"
     INTERVIEW_OVER = "E2604"
     QUESTIONNAIRE_UNREADABLE = "E2605"
+    STOP_OUTCOME_INVALID = "E2610"
     DNC_NUMBER_INVALID = "E2501"
     PRIVACY_CASE_BUSY = "E2701"
     PRIVACY_FIELD_UNKNOWN = "E2702"
@@ -171,6 +172,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.NO_QUESTIONNAIRE: N_("Project %(project)s has no questionnaire pinned yet."),
     ErrorCode.INTERVIEW_OVER: N_("This interview is already over."),
+    ErrorCode.STOP_OUTCOME_INVALID: N_(
+        "An interview is stopped as a break-off, an appointment or a partial, not as %(outcome)s."
+    ),
     ErrorCode.DNC_NUMBER_INVALID: N_("Do-not-call number %(position)s: %(reason)s"),
     ErrorCode.PRIVACY_CASE_BUSY: N_(
         "Case %(case)s is in a call or an interview right now: erase its personal data once "

@@ -45,7 +45,7 @@ def export() -> None:
 @click.option("--format", "fmt", type=click.Choice(DATA_FORMATS), default="csv", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--labels", is_flag=True, help="CSV/XLSX: value labels instead of codes.")
-@click.option("--partials", is_flag=True, help="Include partial interviews.")
+@click.option("--partials", is_flag=True, help="Include partial and broken-off interviews.")
 @click.option(
     "--include-personal",
     is_flag=True,

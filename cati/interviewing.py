@@ -326,6 +326,56 @@ def back_page(
     return _conclude(session, case, _turn_back(session, interview, seq, now), actor, now)
 
 
+# How an interview stopped part-way ends: the case's outcome -> the interview's status.
+STOP_STATUSES = {"BREAKOFF": "breakoff", oc.APPOINTMENT: "breakoff", oc.PARTIAL: "partial"}
+
+
+def stop_interview(
+    session: Session,
+    interview: Interview,
+    actor: User,
+    outcome_code: str,
+    now: datetime,
+    *,
+    notes: str = "",
+    appointment: disposition.AppointmentRequest | None = None,
+) -> None:
+    """The interviewer stops the interview part-way: the respondent broke off, asked to be
+    called back (``appointment``) or gave enough for a partial.
+
+    The interview ends ``breakoff`` (break-off and appointment) or ``partial`` with its
+    answers kept and the stop's outcome code in ``outcome``; the case gets the outcome
+    through the calling rules and the interviewer is available again. One commit, or
+    nothing changed (``CatiError``: the interview is over, the case is not the actor's, the
+    outcome is not one of the three or the appointment is impossible).
+    """
+    try:
+        if interview.status != "active":
+            raise CatiError(ErrorCode.INTERVIEW_OVER)
+        if outcome_code not in STOP_STATUSES:
+            raise CatiError(ErrorCode.STOP_OUTCOME_INVALID, outcome=outcome_code)
+        case = session.get(Case, interview.case_id)
+        assert case is not None
+        interview.status = STOP_STATUSES[outcome_code]
+        interview.outcome = outcome_code
+        interview.ended_at = now
+        interview.updated_at = now
+        presence.set_status(session, actor, "available", now)
+        disposition.record_outcome(
+            session,
+            case,
+            actor,
+            outcome_code,
+            now=now,
+            notes=notes,
+            appointment=appointment,
+            answers=interview.answers,
+        )  # commits
+    except CatiError:
+        session.rollback()
+        raise
+
+
 def _hold_case(session: Session, interview: Interview, actor: User | None, now: datetime) -> Case:
     """Each page keeps the case with whoever answers it: the interviewer's claim is extended;
     the web respondent's hold keeps interviewers off (and an interview begun by phone goes

@@ -154,8 +154,10 @@ def render_page(
     web: bool,
     now: datetime,
     support: Sequence[tuple[str, str]] = (),
+    stop_form: FlaskForm | None = None,
 ) -> str:
-    """The interview page, with each error beside its question (grid rows: their grid)."""
+    """The interview page, with each error beside its question (grid rows: their grid), and
+    for the interviewer the form that stops the interview part-way."""
     by_question: dict[str, list[FieldError]] = {}
     for error in errors:
         by_question.setdefault(error.field.split(".")[0], []).append(error)
@@ -168,6 +170,7 @@ def render_page(
         errors=by_question,
         submitted=formdata if errors else {},
         support=support,
+        stop_form=stop_form,
         server_now=now,
         web=web,
         lang=interviewing.state_of(interview).language,

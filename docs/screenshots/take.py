@@ -175,6 +175,9 @@ def main() -> None:
                 page.keyboard.press(key)
         page.keyboard.press("9")
         page.screenshot(path=HERE / "interview.png")
+        page.keyboard.press("x")
+        page.screenshot(path=HERE / "interview-stop.png", full_page=True)
+        page.keyboard.press("Escape")
         phone = browser.new_page(
             base_url=base, viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES"
         )

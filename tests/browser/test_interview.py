@@ -105,3 +105,26 @@ def test_a_hard_check_blocks_and_a_double_enter_does_not_skip_a_page(interviewer
     page.wait_for_load_state()
     page.wait_for_selector('input[name="seq"][value="2"]', state="attached")
     assert "recommend" in page.locator(".read-out").first.inner_text()
+
+
+def test_an_interview_is_stopped_as_a_break_off_by_keyboard(interviewer_page, db):
+    page = interviewer_page
+    press(page, "n")
+    page.wait_for_url("**/case/**")
+    with page.expect_navigation():
+        press(page, "s")
+    next_page(page, 1)
+    press(page, "1")  # purchase confirmed: yes
+    next_page(page, 2)
+    press(page, "x")  # the stop form opens on its first outcome, Appointment
+    assert page.locator("#stop").get_attribute("open") is not None
+    press(page, "ArrowDown")  # Break-off
+    with page.expect_navigation():
+        press(page, "Enter")
+    page.wait_for_url("**/interviewer/")
+    assert "Interview stopped" in page.get_by_role("status").inner_text()
+    interview = db.scalar(select(Interview))
+    db.refresh(interview)
+    assert (interview.status, interview.outcome) == ("breakoff", "BREAKOFF")
+    assert interview.answers["purchase_confirmed"] == 1
+    assert db.scalar(select(Case.final_outcome).where(Case.id == interview.case_id)) == "BREAKOFF"

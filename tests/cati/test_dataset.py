@@ -92,6 +92,17 @@ def test_partials_are_included_only_when_asked(db, project, interviewer):
     assert len(dataset.build(db, project, include_partials=True).frame) == 1
 
 
+def test_interviews_stopped_part_way_are_partials_with_their_answers(db, project, interviewer):
+    first, second = make_cases(db, project, n=2)
+    for case, outcome in ((first, "BREAKOFF"), (second, "PARTIAL")):
+        item = interview(db, interviewer, case, [{}, {"purchase_confirmed": 1}])
+        interviewing.stop_interview(db, item, interviewer, outcome, MONDAY_10)
+    assert dataset.build(db, project).frame.empty
+    frame = dataset.build(db, project, include_partials=True).frame
+    assert sorted(frame["status"]) == ["breakoff", "partial"]
+    assert frame["purchase_confirmed"].tolist() == [1, 1]
+
+
 def test_only_some_questions_are_read_and_a_clashing_sample_variable_keeps_its_name(
     db, project, interviewer
 ):

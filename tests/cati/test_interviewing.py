@@ -421,3 +421,96 @@ def test_starting_without_a_questionnaire_leaves_the_interviewers_presence_uncha
     with app.extensions["cati.sessionmaker"]() as other:
         spell = presence.current(other, other.get(type(interviewer), interviewer.id))
         assert spell.status == "available"
+
+
+def stop_after_one_page(db, pinned, app, outcome, **kwargs):
+    """Answer the first pages, stop as ``outcome``; the interview, case and commits as another
+    session reads them."""
+    _, interviewer, case = pinned
+    interview = interviewing.start_by_phone(db, case, interviewer, MONDAY_10, None)
+    past_the_introduction(db, interview, interviewer)
+    answer_page(db, interview, interviewer, random.Random(2), MONDAY_10 + timedelta(minutes=1))
+    answers = dict(interview.answers)
+    assert answers and interview.status == "active"
+    commits = []
+    count = commits.append
+    event.listen(db, "after_commit", count)
+    try:
+        interviewing.stop_interview(
+            db, interview, interviewer, outcome, MONDAY_10 + timedelta(minutes=2), **kwargs
+        )
+    finally:
+        event.remove(db, "after_commit", count)
+    assert len(commits) == 1
+    other = app.extensions["cati.sessionmaker"]()
+    stored = other.get(Interview, interview.id)
+    assert stored.answers == answers and stored.ended_at is not None
+    assert spells(other, interviewer)[-1] == "available"
+    return other, stored, other.get(type(case), case.id)
+
+
+def test_an_interview_stopped_as_a_break_off_keeps_its_answers_and_finalizes_the_case(
+    db, pinned, app
+):
+    other, stored, case = stop_after_one_page(db, pinned, app, "BREAKOFF", notes="hung up")
+    with other:
+        assert (stored.status, stored.outcome) == ("breakoff", "BREAKOFF")
+        assert (case.state, case.final_outcome, case.claimed_by_id) == (
+            CaseState.FINAL,
+            "BREAKOFF",
+            None,
+        )
+        attempt = other.scalars(select(CallAttempt).where(CallAttempt.case_id == case.id)).one()
+        assert (attempt.outcome, attempt.notes) == ("BREAKOFF", "hung up")
+
+
+def test_an_interview_stopped_for_an_appointment_books_the_call_back(db, pinned, app):
+    at = MONDAY_10 + timedelta(hours=3)
+    request = disposition.AppointmentRequest("hard", at, personal=True)
+    other, stored, case = stop_after_one_page(db, pinned, app, "APPOINTMENT", appointment=request)
+    with other:
+        assert (stored.status, stored.outcome) == ("breakoff", "APPOINTMENT")
+        assert case.state != CaseState.FINAL and case.claimed_by_id is None
+        assert case.next_call_at == at and case.reserved_for_id == stored.interviewer_id
+
+
+def test_an_interview_stopped_as_a_partial_finalizes_the_case_partial(db, pinned, app):
+    other, stored, case = stop_after_one_page(db, pinned, app, "PARTIAL")
+    with other:
+        assert (stored.status, stored.outcome) == ("partial", "PARTIAL")
+        assert (case.state, case.final_outcome) == (CaseState.FINAL, "PARTIAL")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "appointment", "code"),
+    [
+        ("COMPLETE", None, ErrorCode.STOP_OUTCOME_INVALID),
+        (
+            "APPOINTMENT",
+            disposition.AppointmentRequest("hard", MONDAY_10 - timedelta(hours=1)),
+            ErrorCode.APPOINTMENT_IN_PAST,
+        ),
+    ],
+)
+def test_a_refused_stop_changes_nothing(db, pinned, app, outcome, appointment, code):
+    _, interviewer, case = pinned
+    interview = interviewing.start_by_phone(db, case, interviewer, MONDAY_10, None)
+    past_the_introduction(db, interview, interviewer)
+    with pytest.raises(CatiError) as refused:
+        interviewing.stop_interview(
+            db, interview, interviewer, outcome, MONDAY_10, appointment=appointment
+        )
+    assert refused.value.code == code
+    with app.extensions["cati.sessionmaker"]() as other:
+        assert other.get(Interview, interview.id).status == "active"
+        assert other.get(type(case), case.id).claimed_by_id == interviewer.id
+        assert spells(other, interviewer) == ["interviewing"]
+
+
+def test_an_ended_interview_cannot_be_stopped(db, pinned):
+    _, interviewer, case = pinned
+    interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
+    run_to_the_end(db, interview, interviewer)
+    with pytest.raises(CatiError) as refused:
+        interviewing.stop_interview(db, interview, interviewer, "BREAKOFF", MONDAY_10)
+    assert refused.value.code == ErrorCode.INTERVIEW_OVER

@@ -3,6 +3,7 @@ interview pages (which the interview flow of ``cati.interviewing`` stores)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -192,23 +193,32 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
     }
 
 
-def _outcome_form(case: Case) -> OutcomeForm:
+def _outcome_form(case: Case, codes: Callable[[str], bool], prefix: str = "") -> OutcomeForm:
+    """The outcome form offering the project's active interviewer outcomes among ``codes``."""
     project = db.session().get(Project, case.project_id)
     table = catalogue.by_code(db.session(), project)
     label = "label_es" if str(get_locale()) == "es" else "label_en"
-    form = OutcomeForm()
+    form = OutcomeForm(prefix=prefix)
     form.outcome.choices = [
         SelectChoice(code, getattr(o, label))
         for code, o in sorted(table.items(), key=lambda kv: kv[1].id)
-        if not o.system and o.active and code not in INTERVIEW_ONLY
+        if not o.system and o.active and codes(code)
     ]
     return form
+
+
+def _case_outcome_form(case: Case) -> OutcomeForm:
+    return _outcome_form(case, lambda code: code not in INTERVIEW_ONLY)
+
+
+def _stop_form(case: Case) -> OutcomeForm:
+    return _outcome_form(case, interviewing.STOP_STATUSES.__contains__, prefix="stop")
 
 
 @bp.route("/case/<int:case_id>", methods=["GET", "POST"])
 def case(case_id: int) -> Response | str | tuple[str, int]:
     case = _claimed_case(case_id)
-    form = _outcome_form(case)
+    form = _case_outcome_form(case)
     if request.method == "POST":
         if form.validate_on_submit():
             try:
@@ -299,10 +309,43 @@ def interview(interview_id: int) -> Response | str | tuple[str, int]:
         if not result.errors:
             return redirect(url_for("interviewer.interview", interview_id=interview.id))
         errors = result.errors
-    return _render_page(interview, case, page, errors), (422 if errors else 200)
+    stop_form = _stop_form(case)
+    return _render_page(interview, case, page, errors, stop_form), (422 if errors else 200)
 
 
-def _render_page(interview: Interview, case: Case, page: Page, errors: tuple) -> str:
+@bp.route("/interview/<int:interview_id>/stop", methods=["POST"])
+def stop_interview(interview_id: int) -> Response | tuple[str, int]:
+    """Stop the interview part-way; only the interviewer holding its case may."""
+    interview = db.session().get(Interview, interview_id)
+    if interview is None:
+        abort(404)
+    case = _claimed_case(interview.case_id)
+    form = _stop_form(case)
+    if form.validate_on_submit():
+        try:
+            interviewing.stop_interview(
+                db.session(),
+                interview,
+                me(),
+                form.outcome.data,
+                clock_now(),
+                notes=form.notes.data or "",
+                appointment=_appointment_from(form, case),
+            )
+        except CatiError as exc:
+            form.outcome.errors = [exc.translated(gettext)]
+        else:
+            flash(gettext("Interview stopped for case %(case)s.", case=case.external_id), "ok")
+            return redirect(url_for("interviewer.index"))
+    if interview.status != "active":
+        return redirect(url_for("interviewer.interview", interview_id=interview.id))
+    page = interviewing.current_page(db.session(), interview)
+    return _render_page(interview, case, page, (), form), 400
+
+
+def _render_page(
+    interview: Interview, case: Case, page: Page, errors: tuple, stop_form: OutcomeForm
+) -> str:
     q = interviewing.engine_for(db.session(), interview).q
     language = interviewing.state_of(interview).language
     support = [
@@ -310,7 +353,15 @@ def _render_page(interview: Interview, case: Case, page: Page, errors: tuple) ->
         for s in q.support
     ]
     return render_page(
-        interview, case, page, errors, request.form, web=False, now=clock_now(), support=support
+        interview,
+        case,
+        page,
+        errors,
+        request.form,
+        web=False,
+        now=clock_now(),
+        support=support,
+        stop_form=stop_form,
     )
 
 

@@ -1,5 +1,6 @@
 // Interview pages: number keys choose options, D/R give Don't know/Refused, Enter goes on,
-// B goes back, ? shows the help for objections. Countdowns follow the server's clock; when a
+// B goes back, ? shows the help for objections, X opens the form that stops the interview
+// (Escape closes it). Countdowns follow the server's clock; when a
 // timed question runs out the page is sent and the server records it as timed out.
 (function () {
   "use strict";
@@ -64,6 +65,15 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     var key = event.key;
+    var stop = document.getElementById("stop");
+    if (stop && stop.contains(event.target)) {  // the stop form keeps the browser's own keys
+      if (key === "Escape") { stop.open = false; event.preventDefault(); }
+      if (key === "Enter" && event.target.tagName !== "TEXTAREA" && event.target.tagName !== "SUMMARY") {
+        event.preventDefault();
+        document.getElementById("stop-form").requestSubmit();
+      }
+      return;
+    }
     if (key === "Escape" && typing(event)) { event.target.blur(); return; }
     if (key === "Enter" && !event.shiftKey) {  // Shift+Enter: a new line in open answers
       event.preventDefault(); send("next"); return;
@@ -102,6 +112,12 @@
       return;
     }
     if (lower === "b" && form.querySelector("[data-back]")) { event.preventDefault(); send("back"); return; }
+    if (lower === "x" && stop) {
+      event.preventDefault();
+      stop.open = true;
+      stop.querySelector('input[type="radio"]').focus();
+      return;
+    }
     if (key === "?") {
       var support = document.getElementById("support");
       if (support) { support.hidden = !support.hidden; event.preventDefault(); }

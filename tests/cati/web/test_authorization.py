@@ -96,6 +96,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "interviewer.case": ("interviewer", {NOT_MINE}),
     "interviewer.start_interview": ("interviewer", {NOT_MINE}),
     "interviewer.interview": ("interviewer", {NOT_MINE}),
+    "interviewer.stop_interview": ("interviewer", {NOT_MINE}),
     "client.index": ("client", {200}),
     "client.project": ("client", {NOT_MINE}),
     "client.released_file": ("client", {NOT_MINE}),

@@ -178,3 +178,70 @@ def test_an_empty_number_in_the_sample_shows_as_nothing_on_the_case_page(app, cl
     ]
     text = client.get(case_url).get_data(as_text=True)
     assert "<dt>age_group</dt><dd></dd>" in text and "None" not in text
+
+
+def stop(client, url, **fields):
+    data = {"stop-csrf_token": csrf_token(client, url)}
+    data.update({f"stop-{name}": value for name, value in fields.items()})
+    return client.post(f"{url}/stop", data=data)
+
+
+def test_the_interview_page_offers_to_stop_with_the_x_key(client, db, on_case):
+    _, project = on_case
+    page = client.get(start(client, project)).get_data(as_text=True)
+    assert "Stop the interview <kbd>X</kbd>" in page
+    for code in ("BREAKOFF", "APPOINTMENT", "PARTIAL"):
+        assert re.search(rf'<input [^>]*name="stop-outcome" [^>]*value="{code}"', page)
+    assert 'value="COMPLETE"' not in page
+
+
+def test_stopping_for_an_appointment_keeps_the_answers_and_books_the_call_back(client, db, on_case):
+    _, project = on_case
+    url = start(client, project)
+    rng = random.Random(2)
+    post_page(client, db, url, rng)
+    post_page(client, db, url, rng, {"purchase_confirmed": "1"})
+    tomorrow = (MONDAY_10 + timedelta(days=1)).date().isoformat()
+    response = stop(
+        client,
+        url,
+        outcome="APPOINTMENT",
+        callback_kind="hard",
+        callback_date=tomorrow,
+        callback_time="12:00",
+        notes="call after lunch",
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/interviewer/")
+    assert "Interview stopped for case" in client.get("/interviewer/").get_data(as_text=True)
+    interview, case = db.scalar(select(Interview)), db.scalar(select(Case))
+    db.refresh(interview)
+    db.refresh(case)
+    assert (interview.status, interview.answers["purchase_confirmed"]) == ("breakoff", 1)
+    assert case.claimed_by_id is None and case.state != CaseState.FINAL
+    assert case.next_call_at.date().isoformat() == tomorrow
+
+
+def test_an_appointment_without_a_time_is_refused_beside_the_stop_form(client, db, on_case):
+    _, project = on_case
+    url = start(client, project)
+    response = stop(client, url, outcome="APPOINTMENT", callback_kind="hard")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert '<details class="card stop" id="stop" open>' in body and 'role="alert"' in body
+    assert db.scalar(select(Interview.status)) == "active"
+
+
+def test_only_the_interviewer_holding_the_case_may_stop_its_interview(
+    client, db, on_case, login_as
+):
+    _, project = on_case
+    url = start(client, project)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/interviewer/")})
+    stranger = login_as("interviewer")
+    projects.assign(db, project, stranger)
+    token = csrf_token(client, "/interviewer/")
+    response = client.post(
+        f"{url}/stop", data={"stop-csrf_token": token, "stop-outcome": "BREAKOFF"}
+    )
+    assert response.status_code == 403
+    assert db.scalar(select(Interview.status)) == "active"

@@ -89,13 +89,18 @@ def test_no_answer_then_appointment_then_a_complete_interview_by_keyboard(interv
     assert db.scalar(select(Appointment.kind)) == "hard"
 
 
-def test_a_hard_check_blocks_and_a_double_enter_does_not_skip_a_page(interviewer_page, db):
-    page = interviewer_page
+def start_first_case(page) -> None:
+    """N for the next case, S to start its interview, then past the introduction."""
     press(page, "n")
     page.wait_for_url("**/case/**")
     with page.expect_navigation():
         press(page, "s")
     next_page(page, 1)
+
+
+def test_a_hard_check_blocks_and_a_double_enter_does_not_skip_a_page(interviewer_page, db):
+    page = interviewer_page
+    start_first_case(page)
     with page.expect_navigation():
         press(page, "Enter")  # nothing chosen: required
     assert page.locator(".has-error").count() == 1
@@ -109,11 +114,7 @@ def test_a_hard_check_blocks_and_a_double_enter_does_not_skip_a_page(interviewer
 
 def test_an_interview_is_stopped_as_a_break_off_by_keyboard(interviewer_page, db):
     page = interviewer_page
-    press(page, "n")
-    page.wait_for_url("**/case/**")
-    with page.expect_navigation():
-        press(page, "s")
-    next_page(page, 1)
+    start_first_case(page)
     press(page, "1")  # purchase confirmed: yes
     next_page(page, 2)
     press(page, "x")  # the stop form opens on its first outcome, Appointment

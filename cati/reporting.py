@@ -487,7 +487,7 @@ def banner_questions(data: dataset.Dataset, language: str = "en") -> list[Any]:
     from cati.stats.banner import Question
     from exports.topline import special_labels
 
-    special = special_labels(data.questionnaire, language)
+    asked = data.questionnaire.plan.questions
 
     questions: list[Question] = []
     multi: dict[str, list[Any]] = {}
@@ -499,7 +499,11 @@ def banner_questions(data: dataset.Dataset, language: str = "en") -> list[Any]:
         elif c.value_labels:
             observed = set(pd.to_numeric(data.frame[c.name], errors="coerce").dropna())
             codes = {int(v): f"{v:g}" for v in observed} | dict(c.value_labels)
-            codes |= {k: special[k] for k in c.missing if k in codes and k in special}
+            if c.question_id in asked:
+                special = special_labels(
+                    data.questionnaire, language, asked[c.question_id].question
+                )
+                codes |= {k: special[k] for k in c.missing if k in codes and k in special}
             categories = tuple((float(k), v) for k, v in sorted(codes.items()))
             questions.append(Question(c.name, c.label, "single", categories))
         else:

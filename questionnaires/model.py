@@ -87,6 +87,14 @@ class Rule(Strict):
         return self
 
 
+class SpecialCodes(Strict):
+    """Data codes written for answers that are not values (see ``answers.special_codes``)."""
+
+    dont_know: int = 98
+    refused: int = 99
+    timed_out: int = 97
+
+
 class QuestionBase(Strict):
     id: Identifier
     text: Text
@@ -101,6 +109,7 @@ class QuestionBase(Strict):
     time_limit: TimeLimit | None = None
     variable: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     variable_label: Annotated[str, Field(min_length=1, max_length=256)] | None = None
+    codes: SpecialCodes | None = None  # None: chosen outside the legal answers
 
     @property
     def var_name(self) -> str:
@@ -235,14 +244,6 @@ class SupportItem(Strict):
 class SampleVariable(Strict):
     type: Literal["number", "text"]
     label: str | None = None
-
-
-class SpecialCodes(Strict):
-    """Data codes written for answers that are not values."""
-
-    dont_know: int = 98
-    refused: int = 99
-    timed_out: int = 97
 
 
 class Questionnaire(Strict):

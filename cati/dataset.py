@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati.models import Case, Interview, Project, QuestionnaireVersion
-from cati.questionnaire_store import questionnaire_of
+from cati.questionnaire_store import questionnaire_of, versions_ran
 from questionnaires import DONT_KNOW, REFUSED, TIMED_OUT, special_kind
 from questionnaires.answers import data_codes, special_codes
 from questionnaires.model import Questionnaire
@@ -130,15 +130,9 @@ def _cell(variable: Variable, answers: Mapping[str, Any], version: _Version) -> 
 
 def _versions(session: Session, project: Project) -> list[QuestionnaireVersion]:
     """The pinned version, then every other one the project's interviews ran, newest first."""
-    used = session.scalars(
-        select(Interview.questionnaire_version_id)
-        .join(Case, Case.id == Interview.case_id)
-        .where(Case.project_id == project.id)
-        .distinct()
-    )
-    others = sorted(set(used) - {project.questionnaire_version_id}, reverse=True)
-    ids = [project.questionnaire_version_id, *others]
-    return [session.get(QuestionnaireVersion, i) for i in ids]
+    others = [v for v in versions_ran(session, project) if v.id != project.questionnaire_version_id]
+    pinned = session.get(QuestionnaireVersion, project.questionnaire_version_id)
+    return [pinned, *reversed(others)]
 
 
 def _question_columns(versions: list[_Version]) -> list[ColumnMeta]:

@@ -67,6 +67,8 @@ class ErrorCode(enum.StrEnum):
     INTERVIEW_OVER = "E2604"
     QUESTIONNAIRE_UNREADABLE = "E2605"
     STOP_OUTCOME_INVALID = "E2610"
+    QUESTIONNAIRE_CHANGES_UNCONFIRMED = "E2620"
+    QUESTIONNAIRE_CHANGES_REFUSED = "E2621"
     DNC_NUMBER_INVALID = "E2501"
     PRIVACY_CASE_BUSY = "E2701"
     PRIVACY_FIELD_UNKNOWN = "E2702"
@@ -171,6 +173,14 @@ MESSAGES: dict[ErrorCode, str] = {
         "A changed questionnaire needs a new version number."
     ),
     ErrorCode.NO_QUESTIONNAIRE: N_("Project %(project)s has no questionnaire pinned yet."),
+    ErrorCode.QUESTIONNAIRE_CHANGES_UNCONFIRMED: N_(
+        "Project %(project)s has interviews: pinning %(id)s version %(version)s changes its "
+        "questionnaire (%(count)s changes below). Confirm to pin it."
+    ),
+    ErrorCode.QUESTIONNAIRE_CHANGES_REFUSED: N_(
+        "%(id)s version %(version)s cannot be pinned to %(project)s: %(count)s changes would "
+        "make answers already collected unreadable; nothing was changed."
+    ),
     ErrorCode.INTERVIEW_OVER: N_("This interview is already over."),
     ErrorCode.STOP_OUTCOME_INVALID: N_(
         "An interview is stopped as a break-off, an appointment or a partial, not as %(outcome)s."

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, NoReturn
 import click
 from flask import Flask
 
-from cati.cli_output import fail
+from cati.cli_output import fail, problem_line
 from cati.errors import CatiError
 
 if TYPE_CHECKING:
@@ -514,6 +514,39 @@ def project_import_sample(code: str, sample_path: str, region: str, not_personal
         except CatiError as exc:
             _report_sample_error(exc)
         click.echo(f"Imported {count} cases (unreleased).")
+
+
+@project.command("pin")
+@click.argument("code")
+@click.argument("questionnaire_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Pin without asking when the project is in the field.")
+def project_pin(code: str, questionnaire_path: str, yes: bool) -> None:
+    """Check QUESTIONNAIRE_PATH (YAML or XLSForm) and pin it to project CODE.
+
+    Mid-field (the project has interviews) the changes from the pinned version are listed
+    and confirmed first; a change that would make answers already collected unreadable is
+    refused, with the reason."""
+    from pathlib import Path
+
+    from cati import questionnaire_store
+
+    with project_session(code) as (session, proj):
+        try:
+            version = questionnaire_store.pin(
+                session, proj, Path(questionnaire_path), actor="cli", confirmed=yes
+            )
+        except questionnaire_store.ChangesToConfirm as changes:
+            for problem in changes.problems:
+                click.echo(problem_line(problem))
+            if not click.confirm("Pin it?"):
+                click.echo("Nothing was pinned.")
+                raise click.exceptions.Exit(1) from None
+            version = questionnaire_store.pin_version(
+                session, proj, changes.version, actor="cli", confirmed=True
+            )
+        except CatiError as exc:
+            fail(exc)
+    click.echo(f"Pinned questionnaire {version.questionnaire_id} {version.version} to {code}.")
 
 
 @project.command("release")

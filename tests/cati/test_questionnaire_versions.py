@@ -7,9 +7,10 @@ import csv
 
 import pyreadstat
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from cati import dataset, questionnaire_store, reporting
+from cati import cli, dataset, questionnaire_store, reporting
 from cati.errors import CatiErrors, ErrorCode
 from cati.models import QuestionnaireVersion
 from questionnaires import ErrorCode as QuestionnaireCode
@@ -140,3 +141,37 @@ def test_a_change_that_makes_old_answers_unreadable_is_refused_with_the_reason(
     db.refresh(fielded)
     assert fielded.questionnaire_version_id == pinned
     assert db.scalar(select(func.count()).select_from(QuestionnaireVersion)) == stored
+
+
+@pytest.fixture
+def run(database_url, tmp_path, monkeypatch, app):
+    """Invoke `cati …` with the test database."""
+    monkeypatch.setenv("CATI_DATABASE_URL", database_url)
+    monkeypatch.setenv("CATI_INSTANCE_PATH", str(tmp_path))
+    cli._app.cache_clear()
+
+    def invoke(*args, input=None):
+        return CliRunner().invoke(cli.main, list(args), input=input, catch_exceptions=False)
+
+    yield invoke
+    cli._app.cache_clear()
+
+
+def test_cati_project_pin_lists_the_changes_asks_and_refuses_with_the_reason(
+    run, db, fielded, tmp_path
+):
+    newer = str(write(tmp_path, "1.1", recontact() + CHANNEL))
+    declined = run("project", "pin", fielded.code, newer, input="n\n")
+    assert declined.exit_code == 1
+    assert "Q070 question channel is added" in declined.output
+    assert "Pin it?" in declined.output and "Nothing was pinned." in declined.output
+    accepted = run("project", "pin", fielded.code, newer, input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert f"Pinned questionnaire opinion 1.1 to {fielded.code}." in accepted.output
+    again = run("project", "pin", fielded.code, newer, "--yes")
+    assert again.exit_code == 0 and "Pin it?" not in again.output
+    broken = str(write(tmp_path, "2.0", recontact("multiple")))
+    refused = run("project", "pin", fielded.code, broken, "--yes")
+    assert refused.exit_code == 1
+    assert "E2621" in refused.output
+    assert "Q071 question recontact changes from single to multiple" in refused.output

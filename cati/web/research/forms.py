@@ -8,6 +8,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -54,6 +55,14 @@ class QuestionnaireForm(FlaskForm):
         _l("Questionnaire (YAML or XLSForm)"),
         validators=[FileRequired(), Upload(["yaml", "yml", "xlsx"], _l("YAML or .xlsx only"))],
     )
+
+
+class PinChangesForm(FlaskForm):
+    """Confirms a stored version shown with its changes; the checksum proves the file was
+    the one uploaded, so that no other stored version is pinned by guessing its id."""
+
+    version = IntegerField(validators=[InputRequired()])
+    checksum = HiddenField(validators=[InputRequired(), Length(min=64, max=64)])
 
 
 class SampleForm(FlaskForm):

@@ -50,7 +50,8 @@ def test_another_type_under_the_same_variable_is_refused_naming_the_question():
 def test_an_option_code_with_another_meaning_is_refused_and_wording_of_case_is_not():
     relabelled = single("a")
     relabelled["options"] = [{"code": 1, "label": "No"}, {"code": 2, "label": "OPTION 2"}]
-    [(code, _, message)] = [c for c in found([single("a")], [relabelled]) if c[0] == "Q071"]
+    # Only option 1: "OPTION 2" is option 2 in other capitals.
+    [(_, _, message)] = [c for c in found([single("a")], [relabelled]) if c[0] == "Q071"]
     assert message.startswith("option 1 of question a meant 'option 1'")
     assert "would now mean 'No'" in message
 

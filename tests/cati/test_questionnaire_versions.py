@@ -4,7 +4,9 @@ make old answers unreadable, and the data keep every version's answers with thei
 from __future__ import annotations
 
 import csv
+from xml.etree import ElementTree as ET
 
+import pandas as pd
 import pyreadstat
 import pytest
 from click.testing import CliRunner
@@ -117,6 +119,16 @@ def test_the_data_hold_every_version_answers_and_the_version(db, fielded, tmp_pa
     values, meta = pyreadstat.read_sav(sav)
     assert values["recontact"].tolist()[:2] == [1.0, 2.0]
     assert meta.column_names_to_labels["questionnaire_version"] == "Questionnaire version"
+    dta = tmp_path / "data.dta"
+    reporting.export_data(db, fielded, "dta", dta)
+    stata = pd.read_stata(dta, convert_categoricals=False)
+    assert stata["questionnaire_version"].tolist() == ["1.0", "1.0", "1.1"]
+    assert stata["recontact"].tolist()[:2] == [1, 2]
+    sss = tmp_path / "data.sss"
+    _, asc = reporting.export_data(db, fielded, "sss", sss)
+    names = [v.findtext("name") for v in ET.parse(sss).getroot().iter("variable")]
+    assert {"recontact", "channel", "questionnaire_version"} <= set(names)
+    assert len(asc.read_text(encoding="utf-8").splitlines()) == 3
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from questionnaires.answers import (
 from questionnaires.errors import ErrorCode, QuestionnaireError, problem
 from questionnaires.evaluate import Resolver, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
-from questionnaires.model import Grid, MultipleChoice, Questionnaire
+from questionnaires.model import Grid, MultipleChoice, Questionnaire, in_mode
 from questionnaires.piping import render
 from questionnaires.randomize import reorder, rng_for
 from questionnaires.state import InterviewState, iso, parse_iso
@@ -421,8 +421,11 @@ class Engine:
 
     # --- pages -------------------------------------------------------------------------
 
-    def current_page(self, state: InterviewState) -> Page | None:
-        """The page to show, texts resolved and options in their order; None when over."""
+    def current_page(self, state: InterviewState, mode: str = "phone") -> Page | None:
+        """The page to show, texts resolved and options in their order; None when over.
+
+        ``mode`` ("phone" or "web") picks the wording of texts that differ by mode.
+        """
         if state.position is None or state.finished:
             return None
         cursor = self._cursor_of(state, state.position)
@@ -467,7 +470,7 @@ class Engine:
                     id=question.id,
                     key=key,
                     type=question.type,
-                    text=render(question.text, self.plan, lang, loop, resolve),
+                    text=render(in_mode(question.text, mode), self.plan, lang, loop, resolve),
                     instruction=render(question.instruction, self.plan, lang, loop, resolve)
                     if question.instruction
                     else "",

@@ -11,7 +11,10 @@ from questionnaires.model import ModeText, in_mode, text_in
 from .helpers import T0, make_questionnaire
 
 GREETING = {
-    "phone": {"en": "I am calling on behalf of {sample.client}.", "es": "Le llamo de {sample.client}."},
+    "phone": {
+        "en": "I am calling on behalf of {sample.client}.",
+        "es": "Le llamo de {sample.client}.",
+    },
     "web": {"en": "Thank you for taking part.", "es": "Gracias por participar."},
 }
 

@@ -85,11 +85,12 @@ def state_of(interview: Interview) -> InterviewState:
     return InterviewState.from_json(interview.state)
 
 
-def closing_text(session: Session, interview: Interview) -> str:
-    """The questionnaire's closing text in the interview's language and mode ("" if none)."""
+def closing_text(session: Session, interview: Interview, mode: str | None = None) -> str:
+    """The questionnaire's closing text in the interview's language, worded for ``mode``
+    (default: the interview's mode); "" if it has none."""
     questionnaire = engine_for(session, interview).q
     language = state_of(interview).language
-    return text_in(questionnaire.closing, language, questionnaire.language, interview.mode)
+    return text_in(questionnaire.closing, language, questionnaire.language, mode or interview.mode)
 
 
 def intro_text(session: Session, interview: Interview, mode: str) -> str:

@@ -362,7 +362,29 @@ def _render_page(
         now=clock_now(),
         support=support,
         stop_form=stop_form,
+        languages=q.languages,
+        language_url=url_for("interviewer.switch_language", interview_id=interview.id),
     )
+
+
+@bp.route("/interview/<int:interview_id>/language", methods=["POST"])
+def switch_language(interview_id: int) -> Response:
+    """L: the respondent prefers another of the questionnaire's languages; the current page
+    comes back in it, with every answer kept."""
+    interview = db.session().get(Interview, interview_id)
+    if interview is None:
+        abort(404)
+    _claimed_case(interview.case_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        interviewing.switch_language(
+            db.session(), interview, request.form.get("language", ""), me(), clock_now()
+        )
+    except CatiError as exc:
+        db.session().rollback()
+        flash(exc.translated(gettext), "error")
+    return redirect(url_for("interviewer.interview", interview_id=interview.id))
 
 
 def _closing(interview: Interview, case: Case) -> str:

@@ -182,6 +182,10 @@ def main() -> None:
             base_url=base, viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES"
         )
         phone.goto(f"/r/{token}")
+        phone.screenshot(path=HERE / "web-intro.png")
+        phone.goto("/r/not-a-link")
+        phone.screenshot(path=HERE / "web-bad-link.png")
+        phone.goto(f"/r/{token}")
         phone.get_by_role("button", name="Siguiente").click()
         phone.wait_for_load_state()
         phone.screenshot(path=HERE / "web-phone.png")

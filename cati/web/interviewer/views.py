@@ -161,16 +161,16 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
         None if in_window(rules, case.time_zone, now) else next_opening(rules, case.time_zone, now)
     )
     intro = ""
+    active = interviewing.active_interview(session, case)
     if project.questionnaire_version_id is not None:
         questionnaire = questionnaire_of(
             session.get(QuestionnaireVersion, project.questionnaire_version_id)
         )
         if questionnaire.intro:
-            lang = str(get_locale()) if str(get_locale()) in questionnaire.languages else None
-            intro = text_in(
-                questionnaire.intro, lang or questionnaire.language, questionnaire.language
-            )
-    active = interviewing.active_interview(session, case)
+            # The phone script, in the language of the interview under way (else the
+            # interviewer's, when the questionnaire has it).
+            lang = active.language if active is not None else str(get_locale())
+            intro = text_in(questionnaire.intro, lang, questionnaire.language, "phone")
     return {
         "case": case,
         "project": project,

@@ -104,7 +104,8 @@ def survey(token: str) -> Response | str | tuple[str, int]:
     session = db.session()
     case = _case(token)
     interview = interviewing.active_interview(session, case)
-    language = _language(case, interview)
+    # A finished interview's respondent is thanked in the language they answered in.
+    language = _language(case, interview or interviewing.last_finished_interview(session, case))
     with _speaking(language):
         closed = _closed(case, interview)
         if closed is not None:

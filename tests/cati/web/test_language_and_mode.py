@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from cati import interviewing, questionnaire_store
-from cati.fieldwork import weblinks
+from cati.fieldwork import projects, weblinks
 from cati.models import AuditEntry, Case, CaseState, Interview, Project
 from questionnaires import read_questionnaire
 from questionnaires.model import mode_variants
@@ -151,6 +151,19 @@ def test_the_web_reads_the_web_intro_and_closing_and_the_phone_its_script(
     assert "calling on behalf" in phone_intro
 
 
+def test_the_case_screen_gives_the_interviewer_the_phone_intro(client, db, app, login_as):
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    project, questionnaire = project_with(db, LIBRARY / "opinion_poll.yaml")
+    user = login_as("interviewer", locale="en")
+    projects.assign(db, project, user)
+    token = csrf_token(client, "/interviewer/")
+    case_url = client.post(f"/interviewer/{project.code}/next", data={"csrf_token": token})
+    page = client.get(case_url.headers["Location"]).get_data(as_text=True)
+    intro = dict(mode_variants(questionnaire.intro))
+    assert html.escape(intro["phone"]["en"], quote=False) in page
+    assert html.escape(intro["web"]["en"], quote=False) not in page
+
+
 def walk_web(client, url: str, questions: dict, on_each_page=None) -> str:
     for _ in range(MAX_PAGES):
         page = client.get(url).get_data(as_text=True)
@@ -224,8 +237,9 @@ def test_a_used_link_thanks_once_and_then_answers_410(client, db, web_link):
     questionnaire = read_questionnaire(LIBRARY / "customer_satisfaction.yaml")
     page = walk_web(client, url, questions_of(questionnaire))
     assert 'data-testid="thanks"' in page and "have been received" in page
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"  # answered in English: thanked so
     again = respondent_page(client.get(url), 410)
-    assert "already been answered" in again
+    assert "already been answered" in again and '<html lang="en">' in again
 
 
 def test_an_expired_link_answers_410_when_the_case_or_project_is_closed(client, db, web_link):

@@ -26,21 +26,24 @@ def test_l_switches_the_language_on_the_same_page_with_the_answers_kept(intervie
     press(page, "1")  # purchase confirmed: yes
     next_page(page, 2)
     assert "how likely are you to recommend" in page.locator(".question").inner_text()
+    press(page, "9")  # chosen, not yet sent
     with page.expect_navigation():
         press(page, "l")
     assert "con qué probabilidad recomendaría" in page.locator(".question").inner_text()
     assert page.locator("#language-form [aria-current]").inner_text() == "Español"
-    press(page, "9")  # the keys go on working on the page shown again
+    assert page.locator('input[name="nps"][value="9"]').is_checked()  # carried over
     next_page(page, 4)  # the switch took a page number of its own
     interview = db.scalar(select(Interview))
     db.refresh(interview)
     assert interview.language == "es"
     assert interview.answers == {"purchase_confirmed": 1, "nps": 9}
-    page.keyboard.type("l")  # in the open answer's box, L is a letter
-    assert page.locator("textarea[name=nps_reason]").input_value() == "l"
+    page.keyboard.type("Muy bien")  # in the open answer's box, L is a letter
+    box = page.locator("textarea[name=nps_reason]")
+    assert box.input_value() == "Muy bien"
     with page.expect_navigation():
         press(page, "Escape", "l")  # out of the box, L switches again
     assert page.locator("#language-form [aria-current]").inner_text() == "English"
+    assert box.input_value() == "Muy bien"  # the unsent answer came along
 
 
 def test_a_web_respondent_changes_the_language_from_the_page(browser, live_server, db, app):

@@ -134,7 +134,18 @@ def test_grid_validates_each_row():
     assert errors_for(GRID, {"a": 1, "b": special("dk")}) == []
     engine, state = page_after([GRID, {"id": "end", "type": "display", "text": "x"}])
     result = engine.submit(state, {"g": {"a": 3}}, T0)
-    assert {(e.field, e.code) for e in result.errors} == {("g.a", "invalid"), ("g.b", "required")}
+    assert [(e.field, e.code, e.message) for e in result.errors] == [
+        ("g", "required", "Answer every row: B."),
+        ("g.a", "invalid", "A: This answer is not valid here."),
+    ]
+
+
+def test_a_grid_names_every_row_left_unanswered_in_one_error_in_its_order():
+    grid = {**GRID, "items": [*GRID["items"], {"id": "c", "label": "C & D"}]}
+    engine, state = page_after([grid, {"id": "end", "type": "display", "text": "x"}])
+    [error] = engine.submit(state, {"g": {"b": 1}}, T0).errors
+    assert (error.field, error.code) == ("g", "required")
+    assert error.message == "Answer every row: A, C &amp; D."  # labels as the page shows them
 
 
 def test_grid_with_several_answers_per_row():

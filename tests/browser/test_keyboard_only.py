@@ -323,3 +323,44 @@ def test_a_grid_error_names_its_rows_and_back_then_next_keeps_the_page_number(wo
         "staff": 4,
         "value": 3,
     }
+
+
+# Quick entries of the call-back, read on the respondent's today by the server's clock
+# (Monday 30 November 2026 in Madrid), whatever the browser's own date.
+DATES = [
+    ("+0", "2026-11-30"),
+    ("+1", "2026-12-01"),
+    ("+31", "2026-12-31"),
+    ("1/12", "2026-12-01"),
+    ("30/11", "2026-11-30"),
+    ("29/11", "2027-11-29"),  # already past this year: the next one
+    ("1.12.26", "2026-12-01"),
+    ("2026-12-01", "2026-12-01"),
+]
+TIMES = [("1930", "19:30"), ("9", "09:00"), ("19.30", "19:30"), ("7:05", "07:05")]
+
+
+def test_call_back_quick_entries_are_read_as_the_server_expects(workstation, db):
+    keys = workstation(LIBRARY / "customer_satisfaction.yaml")
+    page = keys.page
+    keys.go("n")
+    keys.press("5")
+    date, start = page.locator("[data-callback-date]"), page.locator("[data-callback-time]")
+    for typed, expected in DATES:
+        keys.press("Control+a")
+        keys.type(typed)
+        keys.press("Tab", "Shift+Tab")  # leaving the field reads it
+        assert (typed, date.input_value()) == (typed, expected)
+    keys.press("Tab")
+    for typed, expected in TIMES:
+        keys.press("Control+a")
+        keys.type(typed)
+        keys.press("Tab", "Shift+Tab")
+        assert (typed, start.input_value()) == (typed, expected)
+    keys.press("Shift+Tab", "Control+a")
+    keys.type("31/11")  # no such day: left as typed, marked, and refused by the server
+    keys.press("Tab")
+    assert (date.input_value(), date.get_attribute("aria-invalid")) == ("31/11", "true")
+    keys.go("Enter")
+    assert "Date: Not a valid date value." in page.locator("#callback").inner_text()
+    assert db.scalar(select(Appointment)) is None

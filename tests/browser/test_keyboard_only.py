@@ -364,3 +364,22 @@ def test_call_back_quick_entries_are_read_as_the_server_expects(workstation, db)
     keys.go("Enter")
     assert "Date: Not a valid date value." in page.locator("#callback").inner_text()
     assert db.scalar(select(Appointment)) is None
+
+
+def test_in_a_number_box_the_letter_keys_are_the_page_s_keys(workstation, db):
+    keys = workstation(LIBRARY / "opinion_poll.yaml", district="Centro")
+    page = keys.page
+    keys.go("n")
+    keys.go("s")
+    keys.go("1", "Enter")  # resident: to the page of age and years in town
+    keys.type("45")
+    keys.press("r")  # Refused, in the box: the box emptied, no letter typed
+    assert page.locator('input.answer[name="age"]').input_value() == ""
+    assert page.locator('[data-question="age"] input[data-special="ref"]').is_checked()
+    keys.type("46")  # typing again takes the Refused back
+    assert not page.locator('[data-question="age"] input[data-special="ref"]').is_checked()
+    keys.go("b")  # Back, from the box
+    assert page.get_by_test_id("page-number").inner_text() == "Page 1"
+    keys.go("Enter")
+    keys.press("x")  # the stop form, from the box
+    assert page.locator("#stop").get_attribute("open") is not None

@@ -1,7 +1,7 @@
 // Interview pages: number keys choose options, D/R give Don't know/Refused, C confirms a soft
 // check, Enter goes on, B goes back, ? shows the help for objections, X opens the form that
-// stops the interview (its outcomes by number, Escape closes it). In a number box D, R and C
-// still work, since no number has those letters. Countdowns follow the server's clock; when a
+// stops the interview (its outcomes by number, Escape closes it). In a number box these
+// letters still work, since no number has them. Countdowns follow the server's clock; when a
 // timed question runs out the page is sent and the server records it as timed out.
 (function () {
   "use strict";
@@ -97,24 +97,20 @@
       return;
     }
     if (key === "Escape" && typing(event)) { event.target.blur(); return; }
+    if (key === "Enter" && !event.shiftKey) {  // Shift+Enter: a new line in open answers
+      event.preventDefault(); send("next"); return;
+    }
     var lower = key.toLowerCase();
-    if (lower === "c" && (!typing(event) || numberBox(event))) {
+    // No number has these letters: in a number box they are the page's keys.
+    if (typing(event) && !(numberBox(event) && /^[bcdrx?]$/.test(lower))) return;
+    if (numberBox(event)) event.preventDefault();
+    var q = current();
+    if (lower === "c") {
       var confirms = form.querySelectorAll('input[name="confirm"]');
       var all = Array.prototype.every.call(confirms, function (c) { return c.checked; });
       confirms.forEach(function (c) { c.checked = !all; });
       if (confirms.length) { event.preventDefault(); return; }
     }
-    if ((lower === "d" || lower === "r") && numberBox(event)) {
-      var box = specialOf(event.target.closest(".question"), lower === "d" ? "dk" : "ref");
-      event.preventDefault();  // never a letter in a number
-      if (box) { event.target.value = ""; box.checked = true; }
-      return;
-    }
-    if (key === "Enter" && !event.shiftKey) {  // Shift+Enter: a new line in open answers
-      event.preventDefault(); send("next"); return;
-    }
-    if (typing(event)) return;
-    var q = current();
     if (/^[0-9]$/.test(key) && q) {
       var index = key === "0" ? 9 : Number(key) - 1;
       var options = q.querySelectorAll(".options input, .scale input");

@@ -191,3 +191,18 @@ def test_optional_question_may_be_left_empty():
 def test_grid_can_be_refused_as_a_whole():
     assert errors_for(GRID, special("ref")) == []
     assert errors_for({**GRID, "refused": False}, special("ref")) == ["special_not_allowed"]
+
+
+def test_a_grid_names_its_open_rows_in_the_interview_s_language():
+    grid = {
+        **GRID,
+        "items": [
+            {"id": "a", "label": {"en": "Price", "es": "Precio"}},
+            {"id": "b", "label": {"en": "Service", "es": "Servicio"}},
+        ],
+    }
+    q = make_questionnaire([grid], languages=["es", "en"], default_language="es")
+    engine = Engine(q)
+    state = engine.start({}, 1, language="es", now=T0)
+    [error] = engine.submit(state, {"g": {}}, T0).errors
+    assert error.message == "Responda a todas las filas: Precio, Servicio."

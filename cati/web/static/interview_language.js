@@ -36,7 +36,8 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.altKey || event.metaKey || event.key.toLowerCase() !== "l") return;
     var t = event.target;
-    if (t && (t.isContentEditable || t.tagName === "TEXTAREA" || t.tagName === "SELECT" ||
+    var numberBox = t && t.matches && t.matches(".q-numeric input.answer");  // no number has an L
+    if (t && !numberBox && (t.isContentEditable || t.tagName === "TEXTAREA" || t.tagName === "SELECT" ||
         (t.tagName === "INPUT" && /text|number|date|time|search/.test(t.type)))) return;
     if (t && t.closest && t.closest("#stop")) return;  // the stop form keeps its own keys
     var buttons = Array.prototype.slice.call(form.querySelectorAll("button[name=language]"));

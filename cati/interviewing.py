@@ -360,7 +360,7 @@ def switch_language(
         return
     case = _hold_case(session, interview, actor, now)
     if not _save(session, interview, old, replace(old, language=language), "language", now):
-        session.rollback()  # another page was saved meanwhile; the switch is asked again
+        session.rollback()  # another page was saved first: the page shows which, L again
         return
     interview.language = language
     audit.record(

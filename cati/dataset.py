@@ -38,6 +38,7 @@ META_COLUMNS = {
     "interview_id": "Interview id",
     "status": "Interview status",
     "mode": "Interview mode (phone or web)",
+    "language": "Interview language",
     "questionnaire_version": "Questionnaire version",
     "interviewer_id": "Interviewer (user id)",
     "replicate": "Sample replicate",
@@ -47,7 +48,7 @@ META_COLUMNS = {
     "ended_at": "Interview end (UTC)",
     "duration_s": "Interview length in seconds",
 }
-TEXT_META = {"status", "mode", "questionnaire_version"}
+TEXT_META = {"status", "mode", "language", "questionnaire_version"}
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def _rows(
             Interview.questionnaire_version_id,
             Interview.status,
             Interview.mode,
+            Interview.language,
             Interview.interviewer_id,
             Interview.started_at,
             Interview.ended_at,
@@ -229,6 +231,7 @@ def build(
         record.update(
             status=row["status"],
             mode=row["mode"],
+            language=row["language"],
             questionnaire_version=version.version,
             interviewer_id=row["interviewer_id"],
             replicate=row["replicate"],

@@ -85,11 +85,23 @@ def state_of(interview: Interview) -> InterviewState:
     return InterviewState.from_json(interview.state)
 
 
-def closing_text(session: Session, interview: Interview) -> str:
-    """The questionnaire's closing text in the interview's language ("" if it has none)."""
+def closing_text(session: Session, interview: Interview, mode: str | None = None) -> str:
+    """The questionnaire's closing text in the interview's language, worded for ``mode``
+    (default: the interview's mode); "" if it has none."""
     questionnaire = engine_for(session, interview).q
     language = state_of(interview).language
-    return text_in(questionnaire.closing, language, questionnaire.language)
+    return text_in(questionnaire.closing, language, questionnaire.language, mode or interview.mode)
+
+
+def intro_text(session: Session, interview: Interview, mode: str) -> str:
+    """The questionnaire's introduction in the interview's language, worded for ``mode``."""
+    questionnaire = engine_for(session, interview).q
+    language = state_of(interview).language
+    return text_in(questionnaire.intro, language, questionnaire.language, mode)
+
+
+def languages_of(session: Session, interview: Interview) -> tuple[str, ...]:
+    return engine_for(session, interview).q.languages
 
 
 def last_finished_interview(session: Session, case: Case) -> Interview | None:
@@ -150,6 +162,7 @@ def open_interview(
         questionnaire_version_id=version.id,
         interviewer_id=interviewer.id if interviewer else None,
         mode=mode,
+        language=state.language,
         state=state.to_json(),
         answers={},
         started_at=now,
@@ -193,8 +206,9 @@ def start_by_phone(
         raise
 
 
-def current_page(session: Session, interview: Interview) -> Page | None:
-    return engine_for(session, interview).current_page(state_of(interview))
+def current_page(session: Session, interview: Interview, mode: str | None = None) -> Page | None:
+    """The page to show, worded for ``mode`` (default: the interview's mode)."""
+    return engine_for(session, interview).current_page(state_of(interview), mode or interview.mode)
 
 
 def _take_turn(session: Session, interview: Interview) -> bool:
@@ -228,7 +242,8 @@ def _save(
     if not _take_turn(session, interview):
         return False
     seconds = None
-    if old.page_started_at:
+    # A language switch stays on its page: the page's time is counted once, when it is left.
+    if old.page_started_at and action != "language":
         seconds = (now - datetime.fromisoformat(old.page_started_at)).total_seconds()
     changed = sum(1 for k, v in new.answers.items() if old.answers.get(k) != v)
     session.add(
@@ -324,6 +339,42 @@ def back_page(
     """The previous page, asked for by the interviewer or the respondent; as :func:`submit_page`."""
     case = _hold_case(session, interview, actor, now)
     return _conclude(session, case, _turn_back(session, interview, seq, now), actor, now)
+
+
+def switch_language(
+    session: Session, interview: Interview, language: str, actor: User | None, now: datetime
+) -> None:
+    """The interview goes on in another of the questionnaire's languages: the current page
+    is shown again in it, every answer kept. Commits, audited; the switch takes a page
+    number, so a page form shown before it (in the old language) is answered as a repeat.
+    ``CatiError`` when the interview is over or the questionnaire lacks the language."""
+    if interview.status != "active":
+        raise CatiError(ErrorCode.INTERVIEW_OVER)
+    offered = languages_of(session, interview)
+    if language not in offered:
+        raise CatiError(
+            ErrorCode.LANGUAGE_NOT_OFFERED, language=language, languages=", ".join(offered)
+        )
+    old = state_of(interview)
+    if language == old.language:
+        return
+    case = _hold_case(session, interview, actor, now)
+    if not _save(session, interview, old, replace(old, language=language), "language", now):
+        session.rollback()  # another page was saved first: the page shows which, L again
+        return
+    interview.language = language
+    audit.record(
+        session,
+        "interview.language",
+        user=actor,
+        actor=None if actor else "respondent",
+        object_type="interview",
+        object_id=interview.id,
+        case=case.id,
+        language=language,
+        previous=old.language,
+    )
+    session.commit()
 
 
 # How an interview stopped part-way ends: the case's outcome -> the interview's status.

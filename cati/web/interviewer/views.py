@@ -161,16 +161,16 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
         None if in_window(rules, case.time_zone, now) else next_opening(rules, case.time_zone, now)
     )
     intro = ""
+    active = interviewing.active_interview(session, case)
     if project.questionnaire_version_id is not None:
         questionnaire = questionnaire_of(
             session.get(QuestionnaireVersion, project.questionnaire_version_id)
         )
         if questionnaire.intro:
-            lang = str(get_locale()) if str(get_locale()) in questionnaire.languages else None
-            intro = text_in(
-                questionnaire.intro, lang or questionnaire.language, questionnaire.language
-            )
-    active = interviewing.active_interview(session, case)
+            # The phone script, in the language of the interview under way (else the
+            # interviewer's, when the questionnaire has it).
+            lang = active.language if active is not None else str(get_locale())
+            intro = text_in(questionnaire.intro, lang, questionnaire.language, "phone")
     return {
         "case": case,
         "project": project,
@@ -362,7 +362,29 @@ def _render_page(
         now=clock_now(),
         support=support,
         stop_form=stop_form,
+        languages=q.languages,
+        language_url=url_for("interviewer.switch_language", interview_id=interview.id),
     )
+
+
+@bp.route("/interview/<int:interview_id>/language", methods=["POST"])
+def switch_language(interview_id: int) -> Response:
+    """L: the respondent prefers another of the questionnaire's languages; the current page
+    comes back in it, with every answer kept."""
+    interview = db.session().get(Interview, interview_id)
+    if interview is None:
+        abort(404)
+    _claimed_case(interview.case_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        interviewing.switch_language(
+            db.session(), interview, request.form.get("language", ""), me(), clock_now()
+        )
+    except CatiError as exc:
+        db.session().rollback()
+        flash(exc.translated(gettext), "error")
+    return redirect(url_for("interviewer.interview", interview_id=interview.id))
 
 
 def _closing(interview: Interview, case: Case) -> str:

@@ -35,6 +35,7 @@ from cati.models import (
     Case,
     CaseState,
     DoNotCall,
+    Interview,
     Phone,
     Project,
     ProjectMember,
@@ -236,10 +237,16 @@ def next_case(
 
 
 def held_case(session: Session, interviewer: User, now: datetime) -> Case | None:
-    """The open case this interviewer holds (claimed, claim not expired), if any."""
+    """The open case this interviewer holds (claimed, claim not expired) in a project they
+    still work on, if any."""
     return session.scalar(
         select(Case)
         .options(selectinload(Case.phones))
+        .join(
+            ProjectMember,
+            (ProjectMember.project_id == Case.project_id)
+            & (ProjectMember.user_id == interviewer.id),
+        )
         .where(
             Case.claimed_by_id == interviewer.id,
             Case.claim_expires_at >= now,
@@ -311,6 +318,50 @@ def release_expired_claims(session: Session, now: datetime | None = None) -> int
         audit.record(session, "claims.expire", actor="system", released=released)
     session.commit()
     return released
+
+
+def leave_case(session: Session, case: Case, interviewer: User, now: datetime) -> bool:
+    """The interviewer left the case screen without an outcome: the claim ends now, and the
+    case is due again for anyone as it was. The claim keeps their name until someone else
+    claims the case, so that coming back to the screen (a reload, Back) takes it up again
+    (``take_up``). An interview under way keeps its claim (its pages extend it; the system
+    closes it when left untouched). Commits; False when nothing was theirs to give back."""
+    if case.claimed_by_id != interviewer.id or case.state == CaseState.FINAL:
+        return False
+    if session.scalar(
+        select(Interview.id).where(Interview.case_id == case.id, Interview.status == "active")
+    ):
+        return False
+    case.claim_expires_at = min(case.claim_expires_at or now, now - timedelta(seconds=1))
+    audit.record(session, "case.leave", user=interviewer, object_type="case", object_id=case.id)
+    session.commit()
+    return True
+
+
+def take_up(session: Session, case: Case, interviewer: User, now: datetime) -> bool:
+    """The interviewer is back on a case whose claim they let lapse (left the screen, a
+    reload) and nobody claimed since: the claim is theirs again for its full time. Commits;
+    False when the case is no longer theirs."""
+    if case.claimed_by_id != interviewer.id or case.state == CaseState.FINAL:
+        return False
+    if case.claim_expires_at is not None and case.claim_expires_at >= now:
+        return True
+    project = session.get(Project, case.project_id)
+    expires = now + timedelta(minutes=rules_of(project).claim_minutes)
+    won = session.execute(
+        update(Case)
+        .where(
+            Case.id == case.id,
+            Case.claimed_by_id == interviewer.id,
+            Case.state != CaseState.FINAL,
+            Case.attempts == case.attempts,
+        )
+        .values(claim_expires_at=expires)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    session.refresh(case)
+    return won == 1
 
 
 def release_claim(session: Session, case: Case, *, by: User, reason: str = "") -> None:

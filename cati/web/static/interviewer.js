@@ -33,4 +33,18 @@
     form.addEventListener("change", sync);
     sync();
   }
+  // Leaving the case screen without an outcome gives the case back (the server also lets
+  // the claim lapse if this never arrives); the screen's own forms do not count as leaving.
+  var leave = document.querySelector("[data-leave-url]");
+  if (leave && navigator.sendBeacon) {
+    var submitting = false;
+    document.addEventListener("submit", function () { submitting = true; });
+    window.addEventListener("pageshow", function () { submitting = false; });
+    window.addEventListener("pagehide", function () {
+      if (submitting) return;
+      var data = new FormData();
+      data.append("csrf_token", leave.dataset.leaveToken);
+      navigator.sendBeacon(leave.dataset.leaveUrl, data);
+    });
+  }
 })();

@@ -72,16 +72,39 @@ def _due(project: Project, interviewer: User, now: datetime) -> tuple[ColumnElem
     )
 
 
+def _dialable(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
+    """The case has a number ``_choose_phone`` would dial now: active, attempts left, not on
+    the do-not-call list, under its frequency cap (index look-ups per due case)."""
+    since = now - timedelta(days=rules.frequency_cap_days)
+    recent = (
+        select(func.count())
+        .select_from(CallAttempt)
+        .where(CallAttempt.number == Phone.number, CallAttempt.started_at > since)
+        .scalar_subquery()
+    )
+    return (
+        select(Phone.id)
+        .where(
+            Phone.case_id == Case.id,
+            Phone.status == "active",
+            Phone.attempts < rules.max_attempts_phone,
+            ~select(DoNotCall.id).where(DoNotCall.number == Phone.number).exists(),
+            recent < rules.frequency_cap_calls,
+        )
+        .exists()
+    )
+
+
 def due_now(session: Session, project: Project, interviewer: User, now: datetime) -> int:
     """How many cases ``next_case`` could hand this interviewer now: the due cases of a
-    calling project whose respondents' windows are open (a number on the do-not-call list
-    or at its frequency cap is found only when its case comes up)."""
+    calling project whose respondents' windows are open and that have a number to dial
+    (the cases ``next_case`` would set aside on the spot are not counted)."""
     if project.status in NOT_CALLING:
         return 0
     rules = rules_of(project)
     by_zone = session.execute(
         select(Case.time_zone, func.count())
-        .where(*_due(project, interviewer, now))
+        .where(*_due(project, interviewer, now), _dialable(rules, now))
         .group_by(Case.time_zone)
     )
     return sum(count for zone, count in by_zone if in_window(rules, zone, now))

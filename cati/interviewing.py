@@ -240,10 +240,11 @@ def start_by_phone(
     session: Session, case: Case, interviewer: User, now: datetime, language: str | None
 ) -> Interview:
     """The interviewer starts (or resumes) the case's interview and is shown interviewing;
-    one commit, or nothing changed."""
+    the case stays theirs for a full claim from now. One commit, or nothing changed."""
     presence.set_status(
         session, interviewer, "interviewing", now, project_id=case.project_id, case_id=case.id
     )
+    dispatch.extend_claim(session, case, interviewer, now)
     try:
         return open_interview(session, case, now, interviewer=interviewer, language=language)
     except CatiError:

@@ -604,3 +604,12 @@ def test_an_interview_worked_on_or_on_a_live_claim_is_not_closed(db, pinned):
     assert dispatch.next_case(db, project, colleague, now=taken).case.id == case.id
     assert interviewing.close_untouched(db, taken + timedelta(minutes=5)) == 0
     assert interview.status == "active"
+
+
+def test_starting_the_interview_keeps_the_case_for_a_full_claim(db, pinned, app):
+    _, interviewer, case = pinned  # claimed at MONDAY_10
+    started = MONDAY_10 + timedelta(minutes=15)
+    interviewing.start_by_phone(db, case, interviewer, started, None)
+    with app.extensions["cati.sessionmaker"]() as other:
+        expires = other.get(type(case), case.id).claim_expires_at
+        assert expires == started + timedelta(minutes=20)

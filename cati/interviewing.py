@@ -477,10 +477,12 @@ def close_untouched(session: Session, now: datetime) -> int:
 def _close_untouched(
     session: Session, interview_id: int, seq: int, minutes: int, now: datetime
 ) -> bool:
+    # The close takes the page's turn, as a page sent would: a page sent at the same moment
+    # finds its number gone and is a repeat (see _take_turn).
     won = session.execute(
         update(Interview)
         .where(Interview.id == interview_id, Interview.status == "active", Interview.seq == seq)
-        .values(status="breakoff", outcome=UNTOUCHED, ended_at=now, updated_at=now)
+        .values(status="breakoff", outcome=UNTOUCHED, ended_at=now, updated_at=now, seq=seq + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
     if won != 1:
@@ -488,6 +490,19 @@ def _close_untouched(
         return False
     interview = session.get(Interview, interview_id, populate_existing=True)
     case = session.get(Case, interview.case_id, populate_existing=True)
+    left = state_of(interview)
+    shown = st.parse_iso(left.page_started_at)
+    session.add(
+        PageEvent(
+            interview_id=interview.id,
+            seq=seq + 1,
+            page_key=left.position or "",
+            action=UNTOUCHED,
+            mode=interview.mode,
+            at=now,
+            seconds=(now - shown).total_seconds() if shown else None,
+        )
+    )
     interviewer = session.get(User, interview.interviewer_id)
     audit.record(
         session,

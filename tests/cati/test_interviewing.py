@@ -572,6 +572,8 @@ def test_an_interview_untouched_for_longer_than_the_claim_is_closed_as_a_break_o
         stored = other.get(Interview, interview.id)
         assert (stored.status, stored.outcome) == ("breakoff", interviewing.UNTOUCHED)
         assert stored.answers == answers and stored.ended_at == last + timedelta(minutes=21)
+        event = other.scalars(select(PageEvent).order_by(PageEvent.seq.desc())).first()
+        assert (event.seq, event.action, event.seconds) == (stored.seq, "untouched", 21 * 60)
         closed = other.get(type(case), case.id)
         assert (closed.state, closed.final_outcome, closed.claimed_by_id) == (
             CaseState.FINAL,
@@ -604,6 +606,19 @@ def test_an_interview_worked_on_or_on_a_live_claim_is_not_closed(db, pinned):
     assert dispatch.next_case(db, project, colleague, now=taken).case.id == case.id
     assert interviewing.close_untouched(db, taken + timedelta(minutes=5)) == 0
     assert interview.status == "active"
+
+
+def test_a_page_sent_as_the_system_closes_the_interview_is_a_repeat(db, pinned, app):
+    _, interviewer, _ = pinned
+    last = MONDAY_10 + timedelta(minutes=1)
+    interview = untouched_interview(db, pinned, last)
+    late = last + timedelta(minutes=21)
+    with app.extensions["cati.sessionmaker"]() as sweeper:
+        assert interviewing.close_untouched(sweeper, late) == 1
+    page = interviewing.current_page(db, interview)  # as the browser last saw it
+    answers = {q.id: random_answer(q, random.Random(5)) for q in page.questions}
+    sent = interviewing.submit_page(db, interview, answers, interview.seq, interviewer, late)
+    assert sent.repeated and interview.status == "breakoff"
 
 
 def test_starting_the_interview_keeps_the_case_for_a_full_claim(db, pinned, app):

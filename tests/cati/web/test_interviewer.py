@@ -4,7 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cati import questionnaire_store
 from cati.fieldwork import dispatch, projects
@@ -397,3 +397,34 @@ def test_an_interview_left_untouched_is_closed_when_the_workstation_opens(app, c
     assert db.get(Case, cases[0].id).final_outcome == "BREAKOFF"
     closing = client.get(interview).get_data(as_text=True)  # their own, finished: it says so
     assert "Break-off" in closing
+
+
+def test_the_call_back_of_an_interview_stopped_for_an_appointment_resumes_it(
+    app, client, db, working
+):
+    _, project, _ = working
+    location, interview = start_interview(client, db, project)
+    client.post(interview, data={"csrf_token": csrf_token(client, interview), "seq": "0"})
+    assert "purchase_confirmed" in client.get(interview).get_data(as_text=True)
+    tomorrow = MONDAY_10 + timedelta(days=1)
+    stop = {
+        "stop-csrf_token": csrf_token(client, interview),
+        "stop-outcome": "APPOINTMENT",
+        "stop-callback_kind": "hard",
+        "stop-callback_date": tomorrow.date().isoformat(),
+        "stop-callback_time": "10:00",
+        "stop-personal": "y",
+    }
+    assert client.post(f"{interview}/stop", data=stop).status_code == 302
+    app.config["CATI_CLOCK"] = lambda: tomorrow
+    assert claim_next(client, project).headers["Location"] == location
+    assert "Resume interview" in client.get(location).get_data(as_text=True)
+    resumed = client.post(
+        f"{location}/interview", data={"csrf_token": csrf_token(client, location)}
+    )
+    assert resumed.headers["Location"] == interview
+    assert db.scalar(select(func.count()).select_from(Interview)) == 1
+    page = client.get(interview).get_data(as_text=True)
+    assert "purchase_confirmed" in page  # the page after the introduction, where it stopped
+    db.expire_all()
+    assert db.scalar(select(Interview.seq)) == 1  # one page sent, before the stop

@@ -23,7 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from cati import audit
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import catalogue
+from cati.fieldwork import catalogue, presence
 from cati.fieldwork import default_outcomes as oc
 from cati.fieldwork.cases import finalize_by_engine
 from cati.fieldwork.disposition import callable_phones, no_phone_code
@@ -348,7 +348,8 @@ def leave_case(session: Session, case: Case, interviewer: User, now: datetime) -
     case is due again for anyone as it was. The claim keeps their name until someone else
     claims the case, so that coming back to the screen (a reload, Back) takes it up again
     (``take_up``). An interview under way keeps its claim (its pages extend it; the system
-    closes it when left untouched). Commits; False when nothing was theirs to give back."""
+    closes it when left untouched). An interviewer shown on call for it is available again.
+    Commits; False when nothing was theirs to give back."""
     if case.claimed_by_id != interviewer.id or case.state == CaseState.FINAL:
         return False
     if session.scalar(
@@ -356,6 +357,9 @@ def leave_case(session: Session, case: Case, interviewer: User, now: datetime) -
     ):
         return False
     case.claim_expires_at = min(case.claim_expires_at or now, now - timedelta(seconds=1))
+    spell = presence.current(session, interviewer)
+    if spell is not None and spell.status == "on_call" and spell.case_id == case.id:
+        presence.set_status(session, interviewer, "available", now)
     audit.record(session, "case.leave", user=interviewer, object_type="case", object_id=case.id)
     session.commit()
     return True

@@ -309,7 +309,7 @@ def test_an_inbound_call_while_holding_a_case_is_refused_with_the_reason(client,
 def test_leaving_the_case_screen_gives_the_case_back_and_coming_back_takes_it_up(
     client, db, working
 ):
-    _, project, cases = working
+    user, project, cases = working
     location = claim_next(client, project).headers["Location"]
     page = client.get(location).get_data(as_text=True)
     assert f'data-leave-url="{location}/leave"' in page
@@ -318,6 +318,7 @@ def test_leaving_the_case_screen_gives_the_case_back_and_coming_back_takes_it_up
     assert client.post(f"{location}/leave", data={"csrf_token": token}).status_code == 204
     workstation = client.get("/interviewer/").get_data(as_text=True)
     assert "Your open case" not in workstation and "2 cases due now" in workstation
+    assert spells(db, user)[-1] == "available"
     assert client.get(location).status_code == 200  # a reload: nobody took it meanwhile
     db.expire_all()
     assert db.get(Case, cases[0].id).claim_expires_at == MONDAY_10 + timedelta(minutes=20)

@@ -62,8 +62,11 @@ def _multiple_read(q: ShownQuestion, form: MultiDict) -> Any:
 
 
 def _numeric_read(q: ShownQuestion, form: MultiDict) -> Any:
-    text = form.get(q.id, "")
-    return _special([text]) or (_number(text, q.question.decimals) if text.strip() else None)
+    # The box and Don't know / Refused share the name: the box's text comes first, a chosen
+    # special after it.
+    values = form.getlist(q.id)
+    text = values[0] if values else ""
+    return _special(values) or (_number(text, q.question.decimals) if text.strip() else None)
 
 
 def _text_read(q: ShownQuestion, form: MultiDict) -> Any:

@@ -1,4 +1,5 @@
-// Keyboard shortcuts for the workstation; every action also works without JavaScript.
+// Keyboard shortcuts for the workstation and the case screen; every action also works
+// without JavaScript. Choosing Appointment by its number puts the cursor in the call-back's date.
 (function () {
   "use strict";
   function typing(event) {
@@ -19,8 +20,11 @@
     }
     if (outcomes.length && /^[1-9]$/.test(key) && outcomes[Number(key) - 1]) {
       event.preventDefault();
-      outcomes[Number(key) - 1].checked = true;
-      outcomes[Number(key) - 1].dispatchEvent(new Event("change", { bubbles: true }));
+      var chosen = outcomes[Number(key) - 1];
+      chosen.checked = true;
+      chosen.dispatchEvent(new Event("change", { bubbles: true }));
+      // An appointment goes on with its date, typed: "+1 19:30" then Enter saves it.
+      if (chosen.value === "APPOINTMENT") document.querySelector("[data-callback-date]").focus();
     }
   });
   var form = document.getElementById("outcome-form");

@@ -95,19 +95,30 @@ def _dialable(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
     )
 
 
+# Up to this many due cases, due_now also checks their numbers (a few ms); above it the
+# check would cost more than the page (0.4 s for 100,000 on PostgreSQL) for a difference
+# nobody reads in such a number.
+EXACT_UP_TO = 1000
+
+
 def due_now(session: Session, project: Project, interviewer: User, now: datetime) -> int:
     """How many cases ``next_case`` could hand this interviewer now: the due cases of a
-    calling project whose respondents' windows are open and that have a number to dial
-    (the cases ``next_case`` would set aside on the spot are not counted)."""
+    calling project whose respondents' windows are open and, up to ``EXACT_UP_TO`` of them,
+    that have a number to dial (the cases ``next_case`` would set aside on the spot)."""
     if project.status in NOT_CALLING:
         return 0
     rules = rules_of(project)
-    by_zone = session.execute(
-        select(Case.time_zone, func.count())
-        .where(*_due(project, interviewer, now), _dialable(rules, now))
-        .group_by(Case.time_zone)
-    )
-    return sum(count for zone, count in by_zone if in_window(rules, zone, now))
+
+    def count(*conditions: ColumnElement[bool]) -> int:
+        by_zone = session.execute(
+            select(Case.time_zone, func.count())
+            .where(*_due(project, interviewer, now), *conditions)
+            .group_by(Case.time_zone)
+        )
+        return sum(n for zone, n in by_zone if in_window(rules, zone, now))
+
+    due = count()
+    return count(_dialable(rules, now)) if 0 < due <= EXACT_UP_TO else due
 
 
 def _candidates(session: Session, project: Project, interviewer: User, now: datetime) -> list[Case]:

@@ -387,3 +387,14 @@ def test_cases_due_now_are_what_n_hands_out_at_any_hour(db, project, interviewer
     assert due == len(handed) == len(open_zones)
     assert sorted(c.time_zone for c in handed) == sorted(open_zones)
     assert dispatch.due_now(db, project, interviewer, now) == 0
+
+
+def test_past_the_exact_limit_due_now_leaves_the_numbers_unchecked(
+    db, project, interviewer, monkeypatch
+):
+    cases = make_cases(db, project, n=3)
+    db.add(DoNotCall(number=cases[0].phones[0].number))
+    db.commit()
+    assert dispatch.due_now(db, project, interviewer, MONDAY_10) == 2
+    monkeypatch.setattr(dispatch, "EXACT_UP_TO", 2)
+    assert dispatch.due_now(db, project, interviewer, MONDAY_10) == 3

@@ -140,11 +140,13 @@ def _reopen(session: Session, interview: Interview, now: datetime) -> bool:
             update(Interview)
             .where(Interview.id == interview.id, Interview.status == "breakoff")
             .values(
-                status="active",
-                outcome=None,
-                ended_at=None,
-                updated_at=now,
-                state=resumed.to_json(),
+                {
+                    Interview.status: "active",
+                    Interview.outcome: None,
+                    Interview.ended_at: None,
+                    Interview.updated_at: now,
+                    Interview.state: resumed.to_json(),  # the interview's, not a case state
+                }
             )
             .execution_options(synchronize_session=False)
         ).rowcount

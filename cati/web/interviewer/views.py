@@ -35,10 +35,18 @@ from questionnaires.model import text_in
 NOT_FOR_INTERVIEWERS = {"lat", "lon", "latitude", "longitude", "x", "y"}
 
 
+def _working_on(case: Case) -> None:
+    """Every page of a case asks again: removal from its project ends access at once."""
+    project = db.session().get(Project, case.project_id)
+    if not projects.is_member(db.session(), project, me()):
+        abort(403)
+
+
 def _claimed_case(case_id: int) -> Case:
     case = db.session().get(Case, case_id)
     if case is None:
         abort(404)
+    _working_on(case)
     if case.claimed_by_id != current_user.id:
         abort(403)
     return case
@@ -51,6 +59,7 @@ def index() -> str:
     spell = presence.current(session, me())
     settings = current_app.config["CATI_SETTINGS"]
     own_zone = ZoneInfo(current_user.time_zone or "UTC")
+    interviewing.close_untouched(session, now)
     held = dispatch.held_case(session, me(), now)
     return render_template(
         "interviewer/index.html",
@@ -105,6 +114,7 @@ def _take_next(project: Project | None) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     now = clock_now()
+    interviewing.close_untouched(db.session(), now)  # before their cases come up again
     try:
         claim = dispatch.take_next(db.session(), me(), project, now=now)
     except CatiError as exc:  # the project is paused or closed
@@ -161,15 +171,15 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
         None if in_window(rules, case.time_zone, now) else next_opening(rules, case.time_zone, now)
     )
     intro = ""
-    active = interviewing.active_interview(session, case)
+    resumable = interviewing.resumable_interview(session, case)
     if project.questionnaire_version_id is not None:
         questionnaire = questionnaire_of(
             session.get(QuestionnaireVersion, project.questionnaire_version_id)
         )
         if questionnaire.intro:
-            # The phone script, in the language of the interview under way (else the
-            # interviewer's, when the questionnaire has it).
-            lang = active.language if active is not None else str(get_locale())
+            # The phone script, in the language of the interview under way or to be resumed
+            # (else the interviewer's, when the questionnaire has it).
+            lang = resumable.language if resumable is not None else str(get_locale())
             intro = text_in(questionnaire.intro, lang, questionnaire.language, "phone")
     return {
         "case": case,
@@ -178,7 +188,7 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
         "intro": intro,
         "sample_info": {k: v for k, v in case.sample_vars.items() if k not in NOT_FOR_INTERVIEWERS},
         "has_questionnaire": project.questionnaire_version_id is not None,
-        "resuming": active is not None,
+        "resuming": resumable is not None,
         "start_form": ActionForm(),
         "zone": zone,
         "own_zone": own_zone,
@@ -237,7 +247,19 @@ def case(case_id: int) -> Response | str | tuple[str, int]:
                 flash(gettext("Outcome saved for case %(case)s.", case=case.external_id), "ok")
                 return redirect(url_for("interviewer.index"))
         return render_template("interviewer/case.html", **_case_context(case, form)), 400
+    dispatch.take_up(db.session(), case, me(), clock_now())  # back after a reload or Back
     return render_template("interviewer/case.html", **_case_context(case, form))
+
+
+@bp.route("/case/<int:case_id>/leave", methods=["POST"])
+def leave_case(case_id: int) -> tuple[str, int]:
+    """The case screen was left without an outcome (its page sends this as it goes): the
+    claim is given back."""
+    case = _claimed_case(case_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    dispatch.leave_case(db.session(), case, me(), clock_now())
+    return "", 204
 
 
 def _appointment_from(form: OutcomeForm, case: Case) -> AppointmentRequest | None:
@@ -268,6 +290,7 @@ def _own_interview(interview_id: int) -> tuple[Interview, Case]:
     if interview is None:
         abort(404)
     case = db.session().get(Case, interview.case_id)
+    _working_on(case)
     finished_by_me = interview.status != "active" and interview.interviewer_id == current_user.id
     if case.claimed_by_id != current_user.id and not finished_by_me:
         abort(403)

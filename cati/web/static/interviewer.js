@@ -37,4 +37,37 @@
     form.addEventListener("change", sync);
     sync();
   }
+  // Leaving the case screen without an outcome gives the case back (the server also lets
+  // the claim lapse if this never arrives). A link of the page waits for the answer, so
+  // the next page already sees the case free; closing the tab, Back or a typed address
+  // send a beacon as the page goes. The screen's own forms (outcome, start the interview)
+  // are not leaving; the top bar's (log out) are.
+  var leave = document.querySelector("[data-leave-url]");
+  if (leave && navigator.sendBeacon) {
+    var staying = false;
+    var giveBack = function () {
+      var data = new FormData();
+      data.append("csrf_token", leave.dataset.leaveToken);
+      return data;
+    };
+    document.addEventListener("submit", function (event) {
+      if (event.target.closest("main")) staying = true;
+    });
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href]");
+      if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey ||
+          event.metaKey || event.shiftKey || link.target || link.origin !== location.origin) {
+        return;
+      }
+      event.preventDefault();
+      staying = true;
+      var go = function () { location.href = link.href; };
+      fetch(leave.dataset.leaveUrl, { method: "POST", body: giveBack(), keepalive: true })
+        .then(go, go);
+    });
+    window.addEventListener("pageshow", function () { staying = false; });
+    window.addEventListener("pagehide", function () {
+      if (!staying) navigator.sendBeacon(leave.dataset.leaveUrl, giveBack());
+    });
+  }
 })();

@@ -100,6 +100,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "interviewer.interview": ("interviewer", {NOT_MINE}),
     "interviewer.stop_interview": ("interviewer", {NOT_MINE}),
     "interviewer.switch_language": ("interviewer", {NOT_MINE}),
+    "interviewer.leave_case": ("interviewer", {NOT_MINE}),
     "client.index": ("client", {200}),
     "client.project": ("client", {NOT_MINE}),
     "client.released_file": ("client", {NOT_MINE}),

@@ -523,9 +523,9 @@ def project_import_sample(code: str, sample_path: str, region: str, not_personal
 def project_pin(code: str, questionnaire_path: str, yes: bool) -> None:
     """Check QUESTIONNAIRE_PATH (YAML or XLSForm) and pin it to project CODE.
 
-    Mid-field (the project has interviews) the changes from the pinned version are listed
-    and confirmed first; a change that would make answers already collected unreadable is
-    refused, with the reason."""
+    Mid-field (the project has interviews or left setup) the changes from the pinned
+    version are listed and confirmed first; a change that would make answers already
+    collected unreadable is refused, with the reason."""
     from pathlib import Path
 
     from cati import questionnaire_store

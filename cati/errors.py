@@ -175,7 +175,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.NO_QUESTIONNAIRE: N_("Project %(project)s has no questionnaire pinned yet."),
     ErrorCode.QUESTIONNAIRE_CHANGES_UNCONFIRMED: N_(
-        "Project %(project)s has interviews: pinning %(id)s version %(version)s changes its "
+        "Project %(project)s is in the field: pinning %(id)s version %(version)s changes its "
         "questionnaire (%(count)s changes below). Confirm to pin it."
     ),
     ErrorCode.QUESTIONNAIRE_CHANGES_REFUSED: N_(

@@ -4,9 +4,9 @@ The source is stored exactly as uploaded (YAML text or XLSForm bytes) with its c
 that a version reloads to the same questionnaire after a restart or on another server. A
 changed file under an existing id and version is refused: a change is a new version.
 
-Pinning another version mid-field (the project has interviews) shows what changes
-(``questionnaires.changes``) and needs a confirmation; a change that would make the answers
-already collected with any version unreadable is refused.
+Pinning another version mid-field (the project has interviews or left setup) shows what
+changes (``questionnaires.changes``) and needs a confirmation; a change that would make the
+answers already collected with any version unreadable is refused.
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ def versions_ran(session: Session, project: Project) -> list[QuestionnaireVersio
 def changes(
     session: Session, project: Project, version: QuestionnaireVersion
 ) -> tuple[list[Problem], bool]:
-    """What pinning ``version`` changes, and whether the project is in the field.
+    """What pinning ``version`` changes, and whether the project is in the field (it has
+    interviews, or it left setup: fieldwork, paused or closed).
 
     Warnings: the changes from the pinned version. Errors: the changes that would make the
     answers of any version the project's interviews ran unreadable."""
@@ -117,7 +118,7 @@ def changes(
             for p in compare(questionnaire_of(old), new, version.source_name):
                 if p.severity == "error":
                     refused.setdefault(p.message, p)
-    return [*refused.values(), *found], bool(ran)
+    return [*refused.values(), *found], bool(ran) or project.status != "setup"
 
 
 def pin(

@@ -83,11 +83,11 @@ class _Comparison:
                 self.note(N_("question %(id)s is added"), path, id=question.id)
             else:
                 self.question(name, old[name][0], question, path)
-        for name, (question, path) in old.items():
-            if name not in new:
+        for name, (question, _) in old.items():
+            if name not in new:  # no place: the question is not in the new file
                 self.note(
                     N_("question %(id)s is removed; its answers stay in the data"),
-                    path,
+                    "",
                     id=question.id,
                 )
         return self.found

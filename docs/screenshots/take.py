@@ -130,6 +130,31 @@ def refused_questionnaire(browser, base: str, folder: Path) -> None:
     page.screenshot(path=HERE / "research-questionnaire-problems.png")
 
 
+def changed_questionnaire(browser, base: str, folder: Path) -> None:
+    """Version 1.1 of the questionnaire uploaded mid-field: the changes listed with the
+    button that pins it (nothing is pinned here)."""
+    source = Path(__file__).parents[2] / "questionnaires/library/customer_satisfaction.yaml"
+    text = source.read_text().replace('version: "1.0"', 'version: "1.1"', 1)
+    detail = text.index("      - id: problem_detail")
+    text = text[:detail] + text[text.index("      - id: problem_solved") :]
+    text = text.replace(
+        '          - {code: 3, label: {es: "No", en: "No"}}\n',
+        '          - {code: 3, label: {es: "No", en: "No"}}\n'
+        '          - {code: 4, label: {es: "Está en ello", en: "Being solved"}}\n',
+        1,
+    )
+    changed = folder / "customer_satisfaction-1.1.yaml"
+    changed.write_text(text)
+    page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 640}, locale="en-GB")
+    log_in(page, "researcher")
+    page.goto(f"/research/{demo.DEMO_PROJECT}/")
+    form = page.locator("form[action$='/questionnaire']")
+    form.locator("[name=file]").set_input_files(changed)
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=pin-changes]")
+    page.screenshot(path=HERE / "research-questionnaire-changes.png")
+
+
 def set_population_targets(session, project) -> None:
     """Weighting targets: the households per region of the frame the sample was drawn from."""
     from sampling.demo import demo_frame
@@ -224,6 +249,7 @@ def main() -> None:
         researcher.goto(f"/research/{demo.DEMO_PROJECT}/weighting?variable=region")
         researcher.screenshot(path=HERE / "research-weighting.png", full_page=True)
         refused_questionnaire(browser, base, Path(folder))
+        changed_questionnaire(browser, base, Path(folder))
         admin = browser.new_page(base_url=base, viewport={"width": 1200, "height": 520})
         log_in(admin, "admin")
         admin.screenshot(path=HERE / "admin.png")

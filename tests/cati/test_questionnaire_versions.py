@@ -187,3 +187,12 @@ def test_cati_project_pin_lists_the_changes_asks_and_refuses_with_the_reason(
     assert refused.exit_code == 1
     assert "E2621" in refused.output
     assert "Q071 question recontact changes from single to multiple" in refused.output
+
+
+def test_a_project_in_fieldwork_without_interviews_yet_asks_too(db, tmp_path):
+    project = make_project(db)
+    questionnaire_store.pin(db, project, write(tmp_path, "1.0", recontact()))
+    project.status = "fieldwork"
+    db.commit()
+    with pytest.raises(questionnaire_store.ChangesToConfirm):
+        questionnaire_store.pin(db, project, write(tmp_path, "1.1", CHANNEL))

@@ -48,6 +48,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.create": ("researcher", {400}),  # empty form
     "research.project": ("researcher", {NOT_MINE}),
     "research.questionnaire": ("researcher", {NOT_MINE}),
+    "research.confirm_pin": ("researcher", {NOT_MINE}),
     "research.preview": ("researcher", {NOT_MINE}),
     "research.sample": ("researcher", {NOT_MINE}),
     "research.release": ("researcher", {NOT_MINE}),

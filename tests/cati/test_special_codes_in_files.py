@@ -18,6 +18,7 @@ from cati import dataset, questionnaire_store, reporting
 from cati.models import Interview, Project
 from exports.topline import build_topline
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
+from tests.conftest import skip_or_fail
 
 AGES = """\
 id: ages
@@ -114,8 +115,9 @@ def test_the_topline_base_counts_the_ages_of_98_and_99(db, project):
     assert age.estimate is not None and age.estimate.value == pytest.approx((40 + 98 + 99) / 3)
 
 
-@pytest.mark.skipif(shutil.which("pspp") is None, reason="GNU PSPP is not installed")
 def test_pspp_reads_98_and_99_as_valid_ages_and_998_999_as_missing(db, project, tmp_path):
+    if shutil.which("pspp") is None:
+        skip_or_fail("GNU PSPP is not installed (apt-get install pspp)")
     path = tmp_path / "ages.sav"
     reporting.export_data(db, project, "sav", path)
     syntax = tmp_path / "read.sps"

@@ -70,6 +70,20 @@ def _text(stream: IO[bytes]) -> str | None:
     return None
 
 
+def _any_text(stream: IO[bytes]) -> str | None:
+    """Text in any encoding, without NUL bytes: sample files, whose reader detects UTF-8,
+    Windows-1252 or Latin-1 (sampling.tables)."""
+    offset = 0
+    while chunk := stream.read(CHUNK):
+        nul = chunk.find(b"\0")
+        if nul >= 0:
+            return gettext(
+                "this is not a text file (byte %(offset)s is a NUL byte)", offset=offset + nul
+            )
+        offset += len(chunk)
+    return None
+
+
 CONTENT_CHECKS: dict[str, Callable[[IO[bytes]], str | None]] = {
     "xlsx": _xlsx,
     "parquet": _parquet,
@@ -87,12 +101,18 @@ def extension(filename: str) -> str:
 class Upload:
     """WTForms validator: one of ``extensions``, with content of that type."""
 
-    def __init__(self, extensions: Sequence[str], message: str) -> None:
+    def __init__(self, extensions: Sequence[str], message: str, *, any_encoding=False) -> None:
         unknown = set(extensions) - set(CONTENT_CHECKS)
         if unknown:
             raise ValueError(f"no content check for {sorted(unknown)}")
         self.extensions = set(extensions)
         self.message = message
+        # Text whose reader detects its encoding need not be UTF-8 (see _any_text).
+        self.checks = CONTENT_CHECKS | (
+            {kind: _any_text for kind, check in CONTENT_CHECKS.items() if check is _text}
+            if any_encoding
+            else {}
+        )
 
     def __call__(self, _form, field) -> None:
         storage = field.data
@@ -103,7 +123,7 @@ class Upload:
         if kind not in self.extensions:
             raise StopValidation(self.message)
         try:
-            problem = CONTENT_CHECKS[kind](storage.stream)
+            problem = self.checks[kind](storage.stream)
         finally:
             storage.stream.seek(0)
         if problem:

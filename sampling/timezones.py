@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import NamedTuple
 from zoneinfo import available_timezones
 
 import numpy as np
@@ -74,8 +74,7 @@ _SPANISH_REGION_ZONES = {
 }
 
 
-@dataclass(frozen=True)
-class Zone:
+class Zone(NamedTuple):
     """A unit's zone (None when nothing gave one and there is no default) and its source."""
 
     name: str | None

@@ -17,7 +17,7 @@ from cati.problems import N_, Place, Problem
 from sampling.errors import SUMMARIES, ErrorCode, SamplingError, missing_columns
 from sampling.phones import Phone, normalize_many
 from sampling.tables import cell_text, columns_for, decimal_points, find_column, read_table
-from sampling.timezones import infer_zone, known_zones
+from sampling.timezones import infer_zones, known_zones
 
 SOURCE_ROW = "source_row"
 # Beside each unit's zone, where it came from (sampling.timezones.ZoneSource).
@@ -370,7 +370,7 @@ def _time_zones(
     out: pd.DataFrame,
     first_numbers: np.ndarray,
 ) -> None:
-    """Each good row's zone and its source by `sampling.timezones.infer_zone`."""
+    """Each good row's zone and its source by `sampling.timezones.infer_zones`."""
     n = len(table)
     given = np.full(n, "", dtype=object)
     if spec.time_zone:
@@ -379,23 +379,21 @@ def _time_zones(
         found.add(unknown, spec.time_zone, ErrorCode.TIME_ZONE_UNKNOWN, given[unknown].tolist())
         given[unknown] = ""
     nowhere = np.full(n, np.nan)
-    lat = out[spec.latitude].to_numpy() if spec.latitude else nowhere
-    lon = out[spec.longitude].to_numpy() if spec.longitude else nowhere
-    postcodes, regions = (_first_of(table, role) for role in ("postcode", "region"))
+    lat = out[spec.latitude].to_numpy(dtype=float) if spec.latitude else nowhere
+    lon = out[spec.longitude].to_numpy(dtype=float) if spec.longitude else nowhere
+    good = ~found.bad
     zones = np.full(n, None, dtype=object)
     sources = np.full(n, None, dtype=object)
-    for pos in np.flatnonzero(~found.bad).tolist():
-        zone = infer_zone(
-            given=given[pos] or None,
-            latitude=lat[pos],
-            longitude=lon[pos],
-            postcode=postcodes[pos] or None,
-            region=regions[pos] or None,
-            phone=first_numbers[pos] or None,
-            country=spec.region,
-            default=spec.default_zone,
-        )
-        zones[pos], sources[pos] = zone.name, zone.source
+    zones[good], sources[good] = infer_zones(
+        given=given[good],
+        latitude=lat[good],
+        longitude=lon[good],
+        postcode=_first_of(table, "postcode")[good],
+        region=_first_of(table, "region")[good],
+        phone=first_numbers[good],
+        country=spec.region,
+        default=spec.default_zone,
+    )
     missing = pd.isna(zones) & ~found.bad
     found.add(missing, spec.zone_column, ErrorCode.TIME_ZONE_MISSING)
     out[spec.zone_column] = zones

@@ -143,26 +143,62 @@ def infer_zone(
     country: str = "ES",
     default: str | None = None,
 ) -> Zone:
-    """A unit's zone by the rule of the module: given, coordinates, postcode, region, phone
-    (E.164), default. `given` must already be a known zone name."""
-    if given:
-        return Zone(given, ZoneSource.GIVEN)
-    if _finite(latitude) and _finite(longitude):
-        (at,) = zones_at(np.array([latitude]), np.array([longitude]))
-        if at:
-            return Zone(at, ZoneSource.COORDINATES)
-    for source, value, lookup in (
-        (ZoneSource.POSTCODE, postcode, postcode_zone),
-        (ZoneSource.REGION, region, region_zone),
+    """One unit's zone by the rule of the module (see `infer_zones`)."""
+
+    def one(value):
+        return np.array([value or ""], dtype=object)
+
+    nowhere = math.nan
+    zones, sources = infer_zones(
+        given=one(given),
+        latitude=np.array([nowhere if latitude is None else latitude], dtype=float),
+        longitude=np.array([nowhere if longitude is None else longitude], dtype=float),
+        postcode=one(postcode),
+        region=one(region),
+        phone=one(phone),
+        country=country,
+        default=default,
+    )
+    return Zone(zones[0], sources[0])
+
+
+def infer_zones(
+    *,
+    given: np.ndarray,
+    latitude: np.ndarray,
+    longitude: np.ndarray,
+    postcode: np.ndarray,
+    region: np.ndarray,
+    phone: np.ndarray,
+    country: str = "ES",
+    default: str | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every unit's zone and source by the rule of the module: given, coordinates, postcode,
+    region, phone (E.164), default. Text arrays hold '' where a unit has no value, the
+    coordinates NaN; `given` must hold known zone names only. Each distinct postcode,
+    region and number is looked up once."""
+    zones = np.where(given != "", given, None).astype(object)
+    sources = np.where(given != "", ZoneSource.GIVEN, None).astype(object)
+    todo = _unset(zones) & np.isfinite(latitude) & np.isfinite(longitude)
+    if todo.any():
+        zones[todo] = zones_at(latitude[todo], longitude[todo])
+        sources[todo & ~_unset(zones)] = ZoneSource.COORDINATES
+    for source, values, lookup in (
+        (ZoneSource.POSTCODE, postcode, lambda v: postcode_zone(v, country)),
+        (ZoneSource.REGION, region, lambda v: region_zone(v, country)),
+        (ZoneSource.PHONE, phone, lambda v: phone_zone(v, default)),
     ):
-        zone = lookup(value, country) if value else None
-        if zone:
-            return Zone(zone, source)
-    zone = phone_zone(phone, default) if phone else None
-    if zone:
-        return Zone(zone, ZoneSource.PHONE)
-    return Zone(default, ZoneSource.DEFAULT if default else None)
+        todo = _unset(zones) & (values != "")
+        if todo.any():
+            found = {v: lookup(v) for v in set(values[todo].tolist())}
+            zones[todo] = [found[v] for v in values[todo].tolist()]
+            sources[todo & ~_unset(zones)] = source
+    if default:
+        todo = _unset(zones)
+        zones[todo], sources[todo] = default, ZoneSource.DEFAULT
+    return zones, sources
 
 
-def _finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)
+def _unset(values: np.ndarray) -> np.ndarray:
+    """Which entries of an object array are None."""
+    return np.fromiter((v is None for v in values.tolist()), dtype=bool, count=len(values))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cati.errors import CatiErrors, ErrorCode, problem
@@ -29,7 +30,7 @@ from sampling.tables import (
     role_of,
 )
 from sampling.tables import read_table as read_any_table
-from sampling.timezones import ZoneSource, infer_zone, known_zones
+from sampling.timezones import ZoneSource, infer_zones, known_zones
 
 CASE_ID = "case_id"  # the sampling package writes the frame's unit id as "id", an alias
 PHONES = "phone (or phone_1, phone_2, … or phones)"
@@ -168,6 +169,7 @@ def parse_sample(
 
     problems: list[Problem] = []
     records: list[CaseRecord] = []
+    givens: list[str] = []  # each record's valid zone from the file, or ''
     first_row: dict[str, int] = {}
 
     def bad_cell(row: int, column: str, template: str, **params: Any) -> None:
@@ -220,7 +222,7 @@ def parse_sample(
                 zone=given,
             )
             given = ""
-        _place_in_zone(record, values, found, given, region, default_zone)
+        givens.append(given)
         for column, attribute, convert in (
             ("replicate", "replicate", lambda v: int(v)),
             ("pi", "inclusion_prob", lambda v: _number(v, positive=True)),
@@ -249,40 +251,49 @@ def parse_sample(
         raise SampleError(
             [problem(ErrorCode.SAMPLE_UNREADABLE, Place(file=file_name), reason="no rows")]
         )
+    _place_in_zones(records, givens, text, found, region, default_zone)
     return records
 
 
-def _place_in_zone(
-    record: CaseRecord,
-    values: dict[str, str],
+def _place_in_zones(
+    records: list[CaseRecord],
+    givens: list[str],
+    text: pd.DataFrame,
     found: _Columns,
-    given: str,
     country: str,
     default_zone: str,
 ) -> None:
-    """The record's zone and its source; a drawn sample's zones keep the source the frame's
-    validation found (coordinates, phone…)."""
-    evidence = {role: values[column] for role, column in found.evidence.items()}
-    zone = infer_zone(
-        given=given or None,
-        latitude=_coordinate(evidence.get("latitude", "")),
-        longitude=_coordinate(evidence.get("longitude", "")),
-        postcode=evidence.get("postcode") or None,
-        region=evidence.get("region") or None,
-        phone=record.phones[0][0] if record.phones else None,
+    """Each record's zone and its source; a drawn sample's zones keep the source the
+    frame's validation found (coordinates, phone…)."""
+    rows = text.iloc[[r.row - 2 for r in records]]
+
+    def evidence(role: str) -> np.ndarray:
+        column = found.evidence.get(role)
+        return rows[column].to_numpy(dtype=object) if column else np.full(len(rows), "", object)
+
+    zones, sources = infer_zones(
+        given=np.array(givens, dtype=object),
+        latitude=np.array([_coordinate(v) for v in evidence("latitude")], dtype=float),
+        longitude=np.array([_coordinate(v) for v in evidence("longitude")], dtype=float),
+        postcode=evidence("postcode"),
+        region=evidence("region"),
+        phone=np.array([r.phones[0][0] if r.phones else "" for r in records], dtype=object),
         country=country,
         default=default_zone,
     )
-    record.time_zone, record.time_zone_source = zone.name, zone.source
-    drawn_source = values.get(ZONE_SOURCE, "")
-    if given and drawn_source in set(ZoneSource):
-        record.time_zone_source = ZoneSource(drawn_source)
+    drawn = rows[ZONE_SOURCE].tolist() if ZONE_SOURCE in rows else [""] * len(rows)
+    for record, given, zone, source, drawn_source in zip(
+        records, givens, zones, sources, drawn, strict=True
+    ):
+        record.time_zone, record.time_zone_source = zone, source
+        if given and drawn_source in set(ZoneSource):
+            record.time_zone_source = ZoneSource(drawn_source)
 
 
-def _coordinate(text: str) -> float | None:
-    """A coordinate cell as a number (a decimal comma read as a point), or None: the
+def _coordinate(text: str) -> float:
+    """A coordinate cell as a number (a decimal comma read as a point), else NaN: the
     coordinates only place a case in its zone, so a cell that is no number places nothing."""
     try:
         return float(text.replace(",", "."))
     except ValueError:
-        return None
+        return math.nan

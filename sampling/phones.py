@@ -42,7 +42,7 @@ def zones_of(e164: str) -> tuple[tuple[str, ...], str | None]:
     """The IANA zones libphonenumber places a valid E.164 number in, and its country.
 
     Looked up only when a unit has no better source (a given zone, coordinates, a postcode
-    or region; see `sampling.timezones.infer_zone`): the lookup parses the number again.
+    or region; see `sampling.timezones.infer_zones`): the lookup parses the number again.
     """
     number = phonenumbers.parse(e164, None)
     zones = tuple(

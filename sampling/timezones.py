@@ -1,6 +1,6 @@
 """Every unit's IANA time zone, inferred one way wherever a sample is read.
 
-`infer_zone` is the rule of `cati sample check`/`draw`, the browser draw and the project's
+`infer_zones` is the rule of `cati sample check`/`draw`, the browser draw and the project's
 sample import alike: the zone the file gives, else the one at the unit's coordinates
 (timezonefinder's polygons), else its postcode's, else its region's (Spain's, where the
 Canary Islands, Ceuta and Melilla are told apart), else its phone number's (libphonenumber),
@@ -18,6 +18,7 @@ from typing import NamedTuple
 from zoneinfo import available_timezones
 
 import numpy as np
+import pandas as pd
 from timezonefinder import TimezoneFinder
 
 from sampling.phones import zones_of
@@ -179,26 +180,21 @@ def infer_zones(
     region and number is looked up once."""
     zones = np.where(given != "", given, None).astype(object)
     sources = np.where(given != "", ZoneSource.GIVEN, None).astype(object)
-    todo = _unset(zones) & np.isfinite(latitude) & np.isfinite(longitude)
+    todo = pd.isna(zones) & np.isfinite(latitude) & np.isfinite(longitude)
     if todo.any():
         zones[todo] = zones_at(latitude[todo], longitude[todo])
-        sources[todo & ~_unset(zones)] = ZoneSource.COORDINATES
+        sources[todo & ~pd.isna(zones)] = ZoneSource.COORDINATES
     for source, values, lookup in (
         (ZoneSource.POSTCODE, postcode, lambda v: postcode_zone(v, country)),
         (ZoneSource.REGION, region, lambda v: region_zone(v, country)),
         (ZoneSource.PHONE, phone, lambda v: phone_zone(v, default)),
     ):
-        todo = _unset(zones) & (values != "")
+        todo = pd.isna(zones) & (values != "")
         if todo.any():
             found = {v: lookup(v) for v in set(values[todo].tolist())}
             zones[todo] = [found[v] for v in values[todo].tolist()]
-            sources[todo & ~_unset(zones)] = source
+            sources[todo & ~pd.isna(zones)] = source
     if default:
-        todo = _unset(zones)
+        todo = pd.isna(zones)
         zones[todo], sources[todo] = default, ZoneSource.DEFAULT
     return zones, sources
-
-
-def _unset(values: np.ndarray) -> np.ndarray:
-    """Which entries of an object array are None."""
-    return np.fromiter((v is None for v in values.tolist()), dtype=bool, count=len(values))

@@ -147,7 +147,7 @@ def parse_sample(
 ) -> list[CaseRecord]:
     """Check every row; return the records, or raise SampleError listing every problem.
 
-    Each case's zone is `sampling.timezones.infer_zone`'s, as at `cati sample check`: the
+    Each case's zone is `sampling.timezones.infer_zones`'s, as at `cati sample check`: the
     file's zone, else the coordinates', postcode's, region's or first phone's, else
     `default_zone` (the project's); `region` is the country of national numbers."""
     columns = [str(c).strip() for c in table.columns]

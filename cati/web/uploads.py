@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -45,9 +46,11 @@ def _parquet(stream: IO[bytes]) -> str | None:
     return gettext("this is not a Parquet file (its PAR1 marks are missing)")
 
 
-def _text(stream: IO[bytes]) -> str | None:
-    """UTF-8 (a byte-order mark is fine) without NUL bytes, read in chunks."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _text(stream: IO[bytes], *, utf8: bool = True) -> str | None:
+    """Text without NUL bytes, read in chunks: UTF-8 (a byte-order mark is fine), or any
+    encoding when not `utf8` (sample files, whose reader detects UTF-8, Windows-1252 or
+    Latin-1: sampling.tables)."""
+    decoder = codecs.getincrementaldecoder("utf-8")() if utf8 else None
     offset = 0
     while chunk := stream.read(CHUNK):
         nul = chunk.find(b"\0")
@@ -56,7 +59,8 @@ def _text(stream: IO[bytes]) -> str | None:
                 "this is not a text file (byte %(offset)s is a NUL byte)", offset=offset + nul
             )
         try:
-            decoder.decode(chunk)
+            if decoder:
+                decoder.decode(chunk)
         except UnicodeDecodeError as exc:
             return gettext(
                 "this is not UTF-8 text (byte %(offset)s); save it as UTF-8",
@@ -64,23 +68,10 @@ def _text(stream: IO[bytes]) -> str | None:
             )
         offset += len(chunk)
     try:
-        decoder.decode(b"", final=True)
+        if decoder:
+            decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return gettext("this is not UTF-8 text (it ends inside a character); save it as UTF-8")
-    return None
-
-
-def _any_text(stream: IO[bytes]) -> str | None:
-    """Text in any encoding, without NUL bytes: sample files, whose reader detects UTF-8,
-    Windows-1252 or Latin-1 (sampling.tables)."""
-    offset = 0
-    while chunk := stream.read(CHUNK):
-        nul = chunk.find(b"\0")
-        if nul >= 0:
-            return gettext(
-                "this is not a text file (byte %(offset)s is a NUL byte)", offset=offset + nul
-            )
-        offset += len(chunk)
     return None
 
 
@@ -107,9 +98,9 @@ class Upload:
             raise ValueError(f"no content check for {sorted(unknown)}")
         self.extensions = set(extensions)
         self.message = message
-        # Text whose reader detects its encoding need not be UTF-8 (see _any_text).
+        # Text whose reader detects its encoding need not be UTF-8 (see _text).
         self.checks = CONTENT_CHECKS | (
-            {kind: _any_text for kind, check in CONTENT_CHECKS.items() if check is _text}
+            {kind: partial(_text, utf8=False) for kind, c in CONTENT_CHECKS.items() if c is _text}
             if any_encoding
             else {}
         )

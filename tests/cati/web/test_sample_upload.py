@@ -44,3 +44,10 @@ def test_a_sample_without_an_id_column_names_the_headers_it_has(client, db, proj
     assert "Nothing was imported." in page
     assert "the file&#39;s columns: Referencia, Teléfono" in page
     assert db.scalars(select(Case)).all() == []
+
+
+def test_a_binary_file_called_csv_is_still_refused_beside_the_field(client, db, project_url):
+    response = upload(client, project_url, "sample", "file", "muestra.csv", b"ID;tel\r\n\0\0")
+    assert response.status_code == 400
+    assert "byte 8 is a NUL byte" in response.get_data(as_text=True)
+    assert db.scalars(select(Case)).all() == []

@@ -60,8 +60,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "region": ("region", "province", "provincia", "comunidad", "comunidad_autonoma", "ccaa"),
 }
 _NUMBERED = re.compile(r"^(?P<base>[a-z_]+?)_?(?P<n>\d+)$")
-_FLOAT_INTEGER = re.compile(r"^([+-]?\d+)\.0+$")
-_DECIMAL_COMMA = re.compile(r"^([+-]?\d*),(\d+)$")
+# Patterns as text: pandas hands those to pyarrow's regex engine, compiled ones to Python's.
+_FLOAT_INTEGER = r"^([+-]?\d+)\.0+$"
+_DECIMAL_COMMA = r"^([+-]?\d*),(\d+)$"
 
 
 def header_key(name: object) -> str:

@@ -160,3 +160,18 @@ def test_a_drawn_sample_keeps_the_source_its_frame_gave_each_zone(tmp_path):
         ("America/New_York", "coordinates"),
     ]
     assert set(records[0].sample_vars) == {"lat", "lon"}
+
+
+def test_phones_stored_as_numbers_in_xlsx_and_parquet_are_read_as_the_numbers_they_are(tmp_path):
+    table = pd.DataFrame(
+        {"ID": [1.0, 2.0], "Teléfono": [910000011.0, None], "Móvil": [None, 600000001]}
+    )
+    for name, write in (("s.xlsx", table.to_excel), ("s.parquet", table.to_parquet)):
+        path = tmp_path / name
+        write(path, index=False)
+        records = parse_sample(read_table(path), name, "Europe/Madrid")
+        assert [r.external_id for r in records] == ["1", "2"], name
+        assert [r.phones for r in records] == [
+            [("+34910000011", "fixed")],
+            [("+34600000001", "mobile")],
+        ], name

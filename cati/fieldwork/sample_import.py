@@ -1,7 +1,11 @@
-"""Reading a drawn sample (the sampling package's output, or any CSV/XLSX) into case records.
+"""Reading a drawn sample (the sampling package's output, or any CSV/XLSX/Parquet) into case
+records.
 
-All rows are checked before anything is written; every problem is reported with its file,
-row (as numbered in the file, header = row 1) and column, and one bad row refuses the file.
+Files are read by the one reader of `cati sample check` (`sampling.tables`: encoding,
+separator, header aliases), and each case's zone is placed by its one rule
+(`sampling.timezones.infer_zones`), its source kept. All rows are checked before anything
+is written; every problem is reported with its file, row (as numbered in the file, header =
+row 1) and column, and one bad row refuses the file.
 """
 
 from __future__ import annotations

@@ -18,10 +18,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("cases") as batch_op:
-        batch_op.add_column(sa.Column("time_zone_source", sa.String(length=16), nullable=True))
+    op.add_column("cases", sa.Column("time_zone_source", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("cases") as batch_op:
-        batch_op.drop_column("time_zone_source")
+    # Not a batch table copy: on SQLite dropping the old table would cascade into the
+    # interviews, calls and pages of every case.
+    op.execute("ALTER TABLE cases DROP COLUMN time_zone_source")

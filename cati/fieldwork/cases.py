@@ -95,6 +95,7 @@ def import_cases(
             project_id=project.id,
             external_id=record.external_id,
             time_zone=record.time_zone,
+            time_zone_source=record.time_zone_source,
             sample_vars=record.sample_vars,
             replicate=record.replicate,
             inclusion_prob=record.inclusion_prob,

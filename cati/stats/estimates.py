@@ -17,8 +17,8 @@ import pandas as pd
 from scipy import stats
 
 from cati.problems import N_
-from cati.stats.design import SurveyDesign
 from cati.stats.errors import ErrorCode, StatsError
+from cati.stats.variance import Design, ratio_covariance, total_covariance
 from cati.stats.weighting import kish_effective_base
 
 ArrayLike = Sequence[float] | np.ndarray | pd.Series
@@ -49,7 +49,7 @@ def _quantile(level: float, df: float | None) -> float:
     return float(stats.norm.ppf(tail) if df is None else stats.t.ppf(tail, df))
 
 
-def _values(design: SurveyDesign, y: ArrayLike) -> np.ndarray:
+def _values(design: Design, y: ArrayLike) -> np.ndarray:
     values = np.asarray(y, dtype=float)
     if values.shape != (design.size,):
         raise StatsError(
@@ -62,19 +62,18 @@ def _values(design: SurveyDesign, y: ArrayLike) -> np.ndarray:
 
 
 def survey_total(
-    design: SurveyDesign, y: ArrayLike, *, level: float = 0.95, df: float | None = None
+    design: Design, y: ArrayLike, *, level: float = 0.95, df: float | None = None
 ) -> Estimate:
     """Horvitz–Thompson total Σ w·y (R ``svytotal``); missing values count as zero."""
     values = _values(design, y)
     valid = ~np.isnan(values)
-    u = design.weights * np.where(valid, values, 0.0)
-    total = float(u.sum())
-    se = float(np.sqrt(design.total_variance(u)))
+    totals, cov = total_covariance(design, np.where(valid, values, 0.0))
+    total, se = float(totals[0]), float(np.sqrt(cov[0, 0]))
     q = _quantile(level, df)
     return Estimate(total, se, total - q * se, total + q * se, level, int(valid.sum()))
 
 
-def _mean_and_se(design: SurveyDesign, values: np.ndarray) -> tuple[float, float, int]:
+def _mean_and_se(design: Design, values: np.ndarray) -> tuple[float, float, int]:
     valid = ~np.isnan(values)
     w = design.weights * valid
     base = float(w.sum())
@@ -82,14 +81,12 @@ def _mean_and_se(design: SurveyDesign, values: np.ndarray) -> tuple[float, float
         raise StatsError(
             ErrorCode.NO_RESPONDENTS, N_("no respondent with a value and a positive weight")
         )
-    y = np.where(valid, values, 0.0)
-    mean = float((w * y).sum() / base)
-    u = w * (y - mean) / base
-    return mean, float(np.sqrt(design.total_variance(u))), int(valid.sum())
+    ratio, cov = ratio_covariance(design, np.where(valid, values, 0.0), valid.astype(float))
+    return float(ratio[0]), float(np.sqrt(cov[0, 0])), int(valid.sum())
 
 
 def survey_mean(
-    design: SurveyDesign, y: ArrayLike, *, level: float = 0.95, df: float | None = None
+    design: Design, y: ArrayLike, *, level: float = 0.95, df: float | None = None
 ) -> Estimate:
     """Weighted mean Σwy/Σw with its linearization SE (R ``svymean``); normal CI by default."""
     mean, se, n = _mean_and_se(design, _values(design, y))
@@ -121,7 +118,7 @@ def logit_interval(
 
 
 def survey_proportion(
-    design: SurveyDesign,
+    design: Design,
     indicator: ArrayLike,
     *,
     method: Literal["wilson", "logit", "wald"] = "wilson",
@@ -177,7 +174,7 @@ def weighted_median(y: ArrayLike, weights: ArrayLike) -> float:
 
 
 def survey_quantile(
-    design: SurveyDesign, y: ArrayLike, q: float, *, level: float = 0.95, df: float | None = None
+    design: Design, y: ArrayLike, q: float, *, level: float = 0.95, df: float | None = None
 ) -> Estimate:
     """Quantile with Woodruff's interval, as R's ``svyquantile`` (``interval.type="mean"``).
 
@@ -255,7 +252,7 @@ def box_indicator(
 
 
 def net_promoter(
-    design: SurveyDesign, scores: ArrayLike, *, level: float = 0.95, df: float | None = None
+    design: Design, scores: ArrayLike, *, level: float = 0.95, df: float | None = None
 ) -> Estimate:
     """Net Promoter Score (0–10 scale): % promoters (9–10) − % detractors (0–6).
 

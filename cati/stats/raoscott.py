@@ -48,6 +48,11 @@ def _cell_share_covariance(
     (stratum, cell) instead of an n × k matrix: O(n) work plus O(H k²).
     """
     k = len(p)
+    if not design.one_stage_elements:
+        e = (cell[:, None] == np.arange(k)[None, :]) & valid[:, None]
+        return design.total_covariance(
+            design.weights[:, None] * (e - p[None, :]) * valid[:, None] / base
+        )
     n_h, factor = design.stratum_factors()
     strata = len(n_h)
     key = design.strata[valid] * k + cell[valid]

@@ -103,7 +103,7 @@ def test_bootstrap_made_from_a_design_has_rs_scale(apiclus1, r_values) -> None:
 
 
 def test_replicate_errors_have_codes(scd) -> None:
-    base = SurveyDesign.from_frame(scd, ids="ambulance", weights="w")
+    base = SurveyDesign.from_frame(scd, ids="ESA", weights="w")
     with pytest.raises(StatsError) as caught:
         ReplicateDesign.from_design(base, "BRR")
     assert caught.value.code == "T306"

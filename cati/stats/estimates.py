@@ -117,19 +117,35 @@ def logit_interval(
     return (float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half)))))
 
 
+def korn_graubard_interval(
+    p: float, se: float, rows: int, *, level: float = 0.95, df: float | None = None
+) -> tuple[float, float]:
+    """Clopper–Pearson on the effective size, as ``svyciprop(method="beta")``."""
+    alpha = 1 - level
+    n_eff = p * (1 - p) / se**2 if se > 0 else float(rows)
+    t_df = stats.norm.ppf(alpha / 2) if df is None else stats.t.ppf(alpha / 2, df)
+    n_eff *= (stats.t.ppf(alpha / 2, rows - 1) / t_df) ** 2
+    low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1) if p > 0 else 0.0
+    high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)) if p < 1 else 1.0
+    return float(low), float(high)
+
+
 def survey_proportion(
     design: Design,
     indicator: ArrayLike,
     *,
-    method: Literal["wilson", "logit", "wald"] = "wilson",
+    method: Literal["wilson", "logit", "wald", "mean", "beta", "asin"] = "wilson",
     level: float = 0.95,
     df: float | None = None,
 ) -> Estimate:
     """Proportion of 1s among non-missing 0/1 values, with a design-based interval.
 
     ``wilson`` uses the design's effective sample size n* = p(1−p)/V(p) (Korn & Graubard), so
-    strata, weights and fpc all count; ``logit`` is R's ``svyciprop(method="logit")`` (pass
-    ``df=design.degrees_of_freedom`` for R's t quantile); ``wald`` is p ± q·SE.
+    strata, weights and fpc all count. The others are R's ``svyciprop`` methods (pass
+    ``df=design.degrees_of_freedom`` for R's t quantile): ``logit`` (symmetric on the logit
+    scale), ``wald`` = ``mean`` (p ± q·SE), ``beta`` (Korn–Graubard: a Clopper–Pearson
+    interval on n_eff = p(1−p)/V · (t_{α/2,n−1} / t_{α/2,df})², n the design's rows) and
+    ``asin`` (sin²(asin √p ± q·SE / (2√(p(1−p))))).
     """
     values = _values(design, indicator)
     observed = values[~np.isnan(values)]
@@ -143,16 +159,68 @@ def survey_proportion(
         low, high = wilson_interval(p, n_star, level=level)
     elif method == "logit":
         low, high = logit_interval(p, se, level=level, df=df)
-    elif method == "wald":
+    elif method in ("wald", "mean"):
         q = _quantile(level, df)
         low, high = p - q * se, p + q * se
+    elif method == "beta":
+        low, high = korn_graubard_interval(p, se, design.size, level=level, df=df)
+    elif method == "asin":
+        q = _quantile(level, df)
+        centre, half = np.arcsin(np.sqrt(p)), q * se / (2 * np.sqrt(p * (1 - p)))
+        low, high = float(np.sin(centre - half) ** 2), float(np.sin(centre + half) ** 2)
     else:
         raise StatsError(
             ErrorCode.INTERVAL_METHOD,
-            N_("unknown interval method %(method)r: use wilson, logit or wald"),
+            N_("unknown interval method %(method)r: use wilson, logit, wald, mean, beta or asin"),
             method=method,
         )
     return Estimate(p, se, low, high, level, n)
+
+
+def survey_ratio(
+    design: Design,
+    numerator: ArrayLike,
+    denominator: ArrayLike,
+    *,
+    level: float = 0.95,
+    df: float | None = None,
+) -> Estimate:
+    """Ratio of two totals Σwy / Σwx (R ``svyratio``); rows missing either value are left out."""
+    y, x = _values(design, numerator), _values(design, denominator)
+    valid = ~(np.isnan(y) | np.isnan(x))
+    ratio, cov = ratio_covariance(design, np.where(valid, y, 0.0), np.where(valid, x, 0.0))
+    r, se = float(ratio[0]), float(np.sqrt(cov[0, 0]))
+    q = _quantile(level, df)
+    return Estimate(r, se, r - q * se, r + q * se, level, int(valid.sum()))
+
+
+def design_effect(
+    design: Design,
+    y: ArrayLike,
+    *,
+    statistic: Literal["mean", "total"] = "mean",
+    replace: bool = False,
+) -> float:
+    """R's ``deff``: the design variance over that of simple random sampling.
+
+    The SRS variance of a mean is s²/n · (N̂ − n)/N̂ with N̂ = Σw and
+    s² = n/(n−1) · Σw(y − ȳ)²/Σw (``deff=TRUE``); ``replace=True`` drops (N̂ − n)/N̂
+    (``deff="replace"``). A total's is N̂² times that. Missing values make a domain: n and N̂
+    are the domain's.
+    """
+    values = _values(design, y)
+    valid = ~np.isnan(values) & (design.weights > 0)
+    w, v = design.weights[valid], values[valid]
+    n, population = float(valid.sum()), float(w.sum())
+    mean = float((w * v).sum() / population)
+    s2 = n / (n - 1) * float((w * (v - mean) ** 2).sum()) / population
+    srs = s2 / n * (1.0 if replace else (population - n) / population)
+    if statistic == "total":
+        srs *= population**2
+        variance = survey_total(design, values).se ** 2
+    else:
+        variance = survey_mean(design, values).se ** 2
+    return variance / srs
 
 
 def weighted_quantile(y: ArrayLike, weights: ArrayLike, q: float) -> float:

@@ -112,4 +112,14 @@ put("clus1.logit", c(coef(g), SE(g)))
 g <- svyglm(api00 ~ ell + meals, design = rk)
 put("rake.glm", c(coef(g), SE(g)))
 
+
+# quantiles and regression on every kind of design
+q <- svyquantile(~api00, dclus1, 0.5, ci = TRUE)
+put("clus1.median.api00", c(coef(q), confint(q), SE(q)))
+q <- svyquantile(~api00, jk1, 0.5, ci = TRUE)
+put("clus1.jk1.median.api00", c(coef(q), confint(q), SE(q)))
+q <- svyquantile(~api00, rk, 0.5, ci = TRUE)
+put("rake.median.api00", c(coef(q), confint(q), SE(q)))
+g <- svyglm(api00 ~ ell + meals, design = jk1)
+put("clus1.jk1.glm", c(coef(g), SE(g)))
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

@@ -85,6 +85,28 @@ def _mean_and_se(design: Design, values: np.ndarray) -> tuple[float, float, int]
     return float(ratio[0]), float(np.sqrt(cov[0, 0])), int(valid.sum())
 
 
+def survey_means(design: Design, columns: pd.DataFrame) -> pd.DataFrame:
+    """Means (or shares of 0/1 columns) of many columns at once, with their SEs.
+
+    One matrix product per design for all columns: on a replicate design the replicate totals
+    are ``replicate_weights.T @ values``. NaN is missing (a domain), as in :func:`survey_mean`.
+    """
+    values = columns.to_numpy(dtype=float)
+    if values.shape[0] != design.size:
+        raise StatsError(
+            ErrorCode.SIZE_MISMATCH,
+            N_("expected %(size)s values, one per respondent; got %(shape)s"),
+            size=design.size,
+            shape=values.shape,
+        )
+    valid = ~np.isnan(values)
+    ratio, cov = ratio_covariance(design, np.where(valid, values, 0.0), valid.astype(float))
+    return pd.DataFrame(
+        {"mean": ratio, "se": np.sqrt(np.diag(cov)), "n": valid.sum(axis=0)},
+        index=columns.columns,
+    )
+
+
 def survey_mean(
     design: Design, y: ArrayLike, *, level: float = 0.95, df: float | None = None
 ) -> Estimate:

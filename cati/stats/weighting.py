@@ -345,3 +345,36 @@ def trim_weights(
         clipped[free] *= 1 + (total - clipped.sum()) / free_sum
         w = clipped
     return w
+
+
+def trim_weights_equally(
+    weights: Sequence[float] | np.ndarray | pd.Series,
+    *,
+    lower: float = -np.inf,
+    upper: float = np.inf,
+    strict: bool = False,
+) -> np.ndarray:
+    """R survey's ``trimWeights``: absolute bounds, the trimmed amount shared in equal parts.
+
+    Weights outside [lower, upper] are set to the bound; the sum cut off (or added) is spread
+    equally over the weights that were inside, so the total is kept. That can push some of
+    them over a bound again: ``strict=True`` repeats until none is, as R's ``strict=TRUE``.
+    :func:`trim_weights` spreads in proportion to the weights instead (bounds × mean).
+    """
+    if not lower < upper:
+        raise WeightingError(
+            ErrorCode.TRIMMING_SETTINGS,
+            N_("trimming bounds %(lower)s and %(upper)s must satisfy lower < upper"),
+            lower=lower,
+            upper=upper,
+        )
+    w = np.asarray(weights, dtype=float).copy()
+    while True:
+        outside = (w < lower) | (w > upper)
+        if not outside.any() or outside.all():
+            return np.clip(w, lower, upper) if outside.all() else w
+        trimmed = np.clip(w, lower, upper)
+        trimmed[~outside] += (w - trimmed).sum() / (~outside).sum()
+        w = trimmed
+        if not strict:
+            return w

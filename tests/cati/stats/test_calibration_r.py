@@ -10,6 +10,7 @@ from cati.stats.calibration import calibrate, poststratify_design, rake_design
 from cati.stats.design import SurveyDesign
 from cati.stats.errors import StatsError
 from cati.stats.estimates import survey_mean, survey_total
+from cati.stats.weighting import trim_weights_equally
 from tests.cati.stats.test_designs_r import REL, check
 
 TYPES = {"E": 4421, "H": 755, "M": 1018}
@@ -82,3 +83,16 @@ def test_inconsistent_calibration_totals_fail(apiclus1, dclus1) -> None:
     with pytest.raises(StatsError) as caught:
         calibrate(dclus1, apiclus1, margins, calfun="raking")
     assert caught.value.code == "T307"
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_trimming_as_r_trim_weights(apiclus1, dclus1, r_values, strict) -> None:
+    """trimWeights(rk, upper=45, lower=30, strict=): equal shares of the trimmed amount"""
+    margins = {"stype": TYPES, "sch.wide": school_wide(r_values)}
+    raked = rake_design(dclus1, apiclus1, margins).weights
+    trimmed = trim_weights_equally(raked, lower=30, upper=45, strict=strict)
+    name = "trim.strict.weights" if strict else "trim.weights"
+    np.testing.assert_allclose(trimmed, r_values[name], rtol=1e-9)
+    assert trimmed.sum() == pytest.approx(raked.sum(), rel=1e-12)
+    if strict:
+        assert trimmed.min() >= 30 - 1e-9 and trimmed.max() <= 45 + 1e-9

@@ -122,4 +122,8 @@ q <- svyquantile(~api00, rk, 0.5, ci = TRUE)
 put("rake.median.api00", c(coef(q), confint(q), SE(q)))
 g <- svyglm(api00 ~ ell + meals, design = jk1)
 put("clus1.jk1.glm", c(coef(g), SE(g)))
+
+# trimming: R adds the trimmed amount in equal parts to the weights inside the bounds
+put("trim.weights", weights(trimWeights(rk, upper = 45, lower = 30)))
+put("trim.strict.weights", weights(trimWeights(rk, upper = 45, lower = 30, strict = TRUE)))
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

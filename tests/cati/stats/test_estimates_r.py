@@ -17,6 +17,7 @@ from cati.stats.estimates import (
     survey_quantile,
     survey_ratio,
 )
+from cati.stats.raoscott import rao_scott
 from cati.stats.regression import survey_glm, survey_ttest
 from cati.stats.replicates import ReplicateDesign
 from tests.cati.stats.test_calibration_r import TYPES, school_wide
@@ -125,3 +126,16 @@ def test_logistic_needs_zero_one(apiclus1, dclus1) -> None:
     with pytest.raises(StatsError) as caught:
         survey_glm(dclus1, apiclus1["api00"], apiclus1[["ell"]], family="binomial")
     assert caught.value.code == "T402"
+
+
+@pytest.mark.parametrize("kind", ["clus1", "rake"])
+def test_rao_scott_on_cluster_and_raked_designs(apiclus1, dclus1, raked, r_values, kind) -> None:
+    """svychisq(~stype+awards, design): F on (d, d × design df)"""
+    design = {"clus1": dclus1, "rake": raked}[kind]
+    rows = pd.factorize(apiclus1["stype"], sort=True)[0]
+    cols = pd.factorize(apiclus1["awards"], sort=True)[0]
+    result = rao_scott(design, rows, cols)
+    f, ndf, ddf, p = r_values[f"{kind}.chisq"]
+    assert (result.f, result.ndf, result.ddf, result.f_p_value) == pytest.approx(
+        (f, ndf, ddf, p), rel=REL
+    )

@@ -126,4 +126,11 @@ put("clus1.jk1.glm", c(coef(g), SE(g)))
 # trimming: R adds the trimmed amount in equal parts to the weights inside the bounds
 put("trim.weights", weights(trimWeights(rk, upper = 45, lower = 30)))
 put("trim.strict.weights", weights(trimWeights(rk, upper = 45, lower = 30, strict = TRUE)))
+
+# Rao-Scott on a cluster design and on a raked one: denominator df = ndf x design df
+for (name in c("clus1", "rake")) {
+  d <- if (name == "clus1") dclus1 else rk
+  x <- svychisq(~stype + awards, d)
+  put(paste0(name, ".chisq"), c(x$statistic, x$parameter, x$p.value))
+}
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

@@ -100,7 +100,12 @@ def survey_means(design: Design, columns: pd.DataFrame) -> pd.DataFrame:
             shape=values.shape,
         )
     valid = ~np.isnan(values)
-    ratio, cov = ratio_covariance(design, np.where(valid, values, 0.0), valid.astype(float))
+    # Columns answered by the same respondents (a question's categories) share one base.
+    _, first, base_of = np.unique(
+        np.packbits(valid, axis=0).T, axis=0, return_index=True, return_inverse=True
+    )
+    bases = valid[:, first].astype(float)
+    ratio, cov = ratio_covariance(design, np.where(valid, values, 0.0), bases, base_of.reshape(-1))
     return pd.DataFrame(
         {"mean": ratio, "se": np.sqrt(np.diag(cov)), "n": valid.sum(axis=0)},
         index=columns.columns,

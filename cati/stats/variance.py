@@ -28,18 +28,26 @@ def total_covariance(design: Design, y: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 def ratio_covariance(
-    design: Design, numerator: np.ndarray, denominator: np.ndarray
+    design: Design,
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    columns: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Ratios Σ w y / Σ w x column by column and their covariance (``svyratio``)."""
+    """Ratios Σ w y / Σ w x column by column and their covariance (``svyratio``).
+
+    ``columns`` (one per numerator column) picks the denominator column of each, so many
+    means that share a base (the categories of one question) share one denominator.
+    """
     y = numerator.reshape(design.size, -1)
     x = denominator.reshape(design.size, -1)
+    pick = np.arange(y.shape[1]) if columns is None else np.asarray(columns)
     if isinstance(design, ReplicateDesign):
         full_y, reps_y = design.totals(y)
         full_x, reps_x = design.totals(x)
-        ratio = full_y / full_x
-        return ratio, design.replicate_covariance(ratio, reps_y / reps_x)
+        ratio = full_y / full_x[pick]
+        return ratio, design.replicate_covariance(ratio, reps_y / reps_x[:, pick])
     w = design.weights[:, None]
-    base = (w * x).sum(axis=0)
+    base = (w * x).sum(axis=0)[pick]
     ratio = (w * y).sum(axis=0) / base
-    u = w * (y - ratio[None, :] * x) / base[None, :]
+    u = w * (y - ratio[None, :] * x[:, pick]) / base[None, :]
     return ratio, design.total_covariance(u)

@@ -13,6 +13,7 @@ from cati.stats.errors import StatsError
 from cati.stats.estimates import (
     design_effect,
     survey_mean,
+    survey_means,
     survey_proportion,
     survey_quantile,
     survey_ratio,
@@ -139,3 +140,23 @@ def test_rao_scott_on_cluster_and_raked_designs(apiclus1, dclus1, raked, r_value
     assert (result.f, result.ndf, result.ddf, result.f_p_value) == pytest.approx(
         (f, ndf, ddf, p), rel=REL
     )
+
+
+@pytest.mark.parametrize("kind", ["clus1", "clus1.jk1"])
+def test_many_means_at_once_equal_one_by_one(apiclus1, dclus1, jk1, kind) -> None:
+    """survey_means shares a base between columns answered by the same rows: same numbers."""
+    design = {"clus1": dclus1, "clus1.jk1": jk1}[kind]
+    columns = pd.DataFrame(
+        {
+            "api00": apiclus1["api00"],
+            "E": (apiclus1["stype"] == "E").astype(float),
+            "api99 of H": apiclus1["api99"].where(apiclus1["stype"] == "H"),
+            "enroll": apiclus1["enroll"],
+        }
+    )
+    table = survey_means(design, columns)
+    for name in columns:
+        one = survey_mean(design, columns[name])
+        assert table.loc[name, "mean"] == pytest.approx(one.value, rel=1e-12)
+        assert table.loc[name, "se"] == pytest.approx(one.se, rel=1e-10)
+        assert table.loc[name, "n"] == one.n

@@ -22,7 +22,7 @@ def test_cluster_design_from_text_columns(apiclus1, r_values) -> None:
     frame = as_text(apiclus1[["dnum", "pw", "fpc"]]).assign(api00=apiclus1["api00"])
     design = build_design(frame, DesignSpec(weights="pw", psu=("dnum",), fpc=("fpc",)))
     check(survey_mean(design, frame["api00"]), r_values, "clus1.mean.api00")
-    assert "Taylor linearization (one stage, 15 PSUs)" == design.variance_method
+    assert design.variance_method == "Taylor linearization (one stage, 15 PSUs)"
 
 
 def test_replicate_design_from_numbered_columns(r_values) -> None:

@@ -55,6 +55,7 @@ class Stage:
     unit: np.ndarray
     fraction: np.ndarray
     has_fpc: bool
+    elements: bool = False  # every respondent is its own unit (no ids at this stage)
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,10 @@ class SurveyDesign:
     def from_weights(cls, weights: Sequence[float] | np.ndarray | pd.Series) -> SurveyDesign:
         """Weights only: one stratum, sampling with replacement (no fpc)."""
         w = np.asarray(weights, dtype=float)
-        frame = pd.DataFrame({"w": w})
-        return cls.from_frame(frame, weights="w")
+        n = len(w)
+        zeros = np.zeros(n, dtype=np.intp)
+        stage = Stage(zeros, np.arange(n, dtype=np.intp), np.zeros(n), False, elements=True)
+        return cls._build(w, zeros, ("all",), stage.fraction, (stage,), "fail")
 
     @classmethod
     def from_frame(
@@ -133,7 +136,7 @@ class SurveyDesign:
             has_fpc = k < len(fpc_cols)
             if has_fpc:
                 fraction = _fraction(frame[fpc_cols[k]], fpc_cols[k], stratum, m, labels, codes)
-            stages.append(Stage(stratum, unit, fraction, has_fpc))
+            stages.append(Stage(stratum, unit, fraction, has_fpc, elements=k >= len(id_cols)))
             parent, stratum_codes = unit, np.zeros(n, dtype=np.intp)
         if weights is not None:
             w = frame[weights].to_numpy(dtype=float)
@@ -171,7 +174,8 @@ class SurveyDesign:
 
     @property
     def psu_count(self) -> int:
-        return int(np.unique(self.stages[0].unit).size)
+        stage = self.stages[0]  # unit codes are compact: 0 … PSUs − 1
+        return self.size if stage.elements else int(stage.unit.max()) + 1 if self.size else 0
 
     @property
     def degrees_of_freedom(self) -> int:
@@ -183,7 +187,7 @@ class SurveyDesign:
         """True when every respondent is its own PSU in one stage and nothing is calibrated."""
         return (
             len(self.stages) == 1
-            and self.psu_count == self.size
+            and self.stages[0].elements
             and not self.calibrations
             and self.lonely_psu == "fail"
         )
@@ -231,18 +235,18 @@ class SurveyDesign:
     def _stage_covariance(
         self, x: np.ndarray, stage: Stage, multiplier: np.ndarray, *, first: bool
     ) -> np.ndarray:
-        units, unit_of_row = np.unique(stage.unit, return_inverse=True)
-        first_row = np.zeros(len(units), dtype=np.intp)
-        first_row[unit_of_row[::-1]] = np.arange(self.size)[::-1]
-        to_unit = sparse.csr_matrix(
-            (np.ones(self.size), (unit_of_row, np.arange(self.size))), shape=(len(units), self.size)
-        )
-        totals = to_unit @ x
-        strata, stratum_of_unit = np.unique(stage.stratum[first_row], return_inverse=True)
-        m = np.bincount(stratum_of_unit, minlength=len(strata)).astype(float)
-        means = np.zeros((len(strata), x.shape[1]))
-        np.add.at(means, stratum_of_unit, totals)
-        means /= m[:, None]
+        # Unit and stratum codes are compact (factorized), so no sorting is needed.
+        if stage.elements:
+            first_row, totals = np.arange(self.size), x
+        else:
+            units = int(stage.unit.max()) + 1
+            first_row = np.zeros(units, dtype=np.intp)
+            first_row[stage.unit[::-1]] = np.arange(self.size)[::-1]
+            totals = _sum_by(stage.unit, units, x)
+        stratum_of_unit = stage.stratum[first_row]
+        strata = int(stratum_of_unit.max()) + 1
+        m = np.bincount(stratum_of_unit, minlength=strata).astype(float)
+        means = _sum_by(stratum_of_unit, strata, totals) / np.maximum(m, 1)[:, None]
         f = stage.fraction[first_row]
         mult = multiplier[first_row]
         lone = m[stratum_of_unit] == 1
@@ -264,12 +268,20 @@ class SurveyDesign:
         v = centred.T @ (centred * factor[:, None])
         if lonely.any() and self.lonely_psu == "average":
             # R scales by the strata of the stage (within each unit above: here, stage 1).
-            counted = len(strata) - int(np.unique(stratum_of_unit[lonely]).size)
-            v *= len(strata) / max(counted, 1)
+            counted = strata - int(np.unique(stratum_of_unit[lonely]).size)
+            v *= strata / max(counted, 1)
         return v
 
     def total_variance(self, u: np.ndarray) -> float:
         return float(self.total_covariance(u)[0, 0])
+
+
+def _sum_by(codes: np.ndarray, groups: int, x: np.ndarray) -> np.ndarray:
+    """Column sums of ``x`` per code (a sparse one-hot product)."""
+    onehot = sparse.csr_matrix(
+        (np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(groups, len(codes))
+    )
+    return np.asarray(onehot @ x)
 
 
 def _lonely(label: Hashable) -> StatsError:

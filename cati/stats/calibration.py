@@ -19,15 +19,18 @@ exactly as ``rake()`` and ``calibrate(calfun="raking")`` differ in R. Both are o
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from cati.problems import N_
-from cati.stats.design import SurveyDesign
+from cati.stats.design import Calibration
 from cati.stats.errors import ErrorCode, StatsError, WeightingError, require_columns
+from cati.stats.replicates import ReplicateDesign
+from cati.stats.variance import Design
 from cati.stats.weighting import Targets, _target_totals, poststratify
 
 RAKE_SWEEPS = 10  # R's svyrecvar sweeps a raked design's margins ten times
@@ -91,7 +94,7 @@ class Regression:
         return u - w[:, None] * (x @ beta)
 
 
-def _frame_for(design: SurveyDesign, frame: pd.DataFrame, names: Sequence[str]) -> None:
+def _frame_for(design: Design, frame: pd.DataFrame, names: Sequence[str]) -> None:
     require_columns(frame.columns, list(names))
     if len(frame) != design.size:
         raise StatsError(
@@ -106,74 +109,108 @@ def _codes(values: pd.Series, categories: Sequence[Hashable]) -> np.ndarray:
     return pd.Index(list(categories)).get_indexer(values).astype(np.intp)
 
 
+def _weight_columns(design: Design) -> np.ndarray:
+    """The full-sample weights and, on a replicate design, every replicate's (n × (1 + R))."""
+    if isinstance(design, ReplicateDesign):
+        return np.column_stack([design.weights, design.replicate_weights])
+    return design.weights[:, None].copy()
+
+
+def _with_columns(design: Design, columns: np.ndarray, calibration: Calibration | None) -> Design:
+    """A replicate design gets every replicate recalibrated, as R does; a Taylor design carries
+    the calibration for its variance."""
+    if isinstance(design, ReplicateDesign):
+        return replace(
+            design, weights=columns[:, 0].copy(), replicate_weights=columns[:, 1:].copy()
+        )
+    return design.with_weights(columns[:, 0].copy(), calibration)
+
+
+def _sweep(columns: np.ndarray, codes: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Post-stratify every weight column to the cell totals ``target``."""
+    onehot = sparse.csr_matrix(
+        (np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(target), len(codes))
+    )
+    achieved = np.asarray(onehot @ columns)
+    factor = np.divide(target[:, None], achieved, out=np.zeros_like(achieved), where=achieved > 0)
+    return columns * factor[codes]
+
+
+def _margin_codes(frame: pd.DataFrame, variable: str, categories: list[Hashable]) -> np.ndarray:
+    codes = _codes(frame[variable], categories)
+    if (codes < 0).any():
+        row = int(np.flatnonzero(codes < 0)[0])
+        raise WeightingError(
+            ErrorCode.VALUE_WITHOUT_TARGET,
+            N_(
+                "variable %(variable)r has value %(value)r (row %(row)r) that has no "
+                "target; add a target or recode it"
+            ),
+            variable=variable,
+            value=frame[variable].iloc[row],
+            row=frame.index[row],
+        )
+    return codes
+
+
 def poststratify_design(
-    design: SurveyDesign, frame: pd.DataFrame, variables: str | Sequence[str], targets: Targets
-) -> SurveyDesign:
+    design: Design, frame: pd.DataFrame, variables: str | Sequence[str], targets: Targets
+) -> Design:
     """``postStratify(design, ~variables, population)``: targets are population counts (or
     shares of the current weighted total); crossed cells take tuple keys."""
     names = [variables] if isinstance(variables, str) else list(variables)
     _frame_for(design, frame, names)
-    w = poststratify(frame, names, targets, weights=design.weights)
+    w = poststratify(frame, names, targets, weights=design.weights)  # checks cells and targets
     keys = (
         frame[names[0]]
         if len(names) == 1
         else pd.Series(list(zip(*(frame[n] for n in names), strict=True)), index=frame.index)
     )
-    return design.with_weights(w, PostStratification(_codes(keys, list(targets)), w))
+    codes = _codes(keys, list(targets))
+    if not isinstance(design, ReplicateDesign):
+        return design.with_weights(w, PostStratification(codes, w))
+    target = np.bincount(codes, weights=w, minlength=len(targets))
+    return _with_columns(design, _sweep(_weight_columns(design), codes, target), None)
 
 
 def rake_design(
-    design: SurveyDesign,
+    design: Design,
     frame: pd.DataFrame,
     margins: Mapping[str, Targets],
     *,
     epsilon: float = 1.0,
     max_iterations: int = 10,
-) -> SurveyDesign:
+) -> Design:
     """``rake(design, sample.margins, population.margins)`` as R does it, variance included.
 
     Like R, sweeps post-stratify every margin in turn until no cell of the crossed table moves
     by ``epsilon`` or more (a weighted count; below 1 it is a share of the total weight), at
-    most ``max_iterations`` sweeps. Use :func:`cati.stats.weighting.rake` for weights raked to
-    a tight tolerance, with bounds and a report.
+    most ``max_iterations`` sweeps. On a replicate design every replicate is raked the same
+    way. Use :func:`cati.stats.weighting.rake` for weights raked to a tight tolerance, with
+    bounds and a report.
     """
     _frame_for(design, frame, list(margins))
-    w = design.weights.copy()
-    total = float(w.sum())
+    columns = _weight_columns(design)
+    total = float(columns[:, 0].sum())
     specs = []
     for variable, targets in margins.items():
         totals = _target_totals(variable, targets, total)
-        specs.append((_codes(frame[variable], list(totals)), np.array(list(totals.values()))))
-    for (codes, _), variable in zip(specs, margins, strict=True):
-        if (codes < 0).any():
-            raise WeightingError(
-                ErrorCode.VALUE_WITHOUT_TARGET,
-                N_(
-                    "variable %(variable)r has value %(value)r (row %(row)r) that has no "
-                    "target; add a target or recode it"
-                ),
-                variable=variable,
-                value=frame[variable].iloc[int(np.flatnonzero(codes < 0)[0])],
-                row=frame.index[int(np.flatnonzero(codes < 0)[0])],
-            )
+        codes = _margin_codes(frame, variable, list(totals))
+        specs.append((codes, np.array(list(totals.values()))))
     cross = pd.factorize(pd.MultiIndex.from_arrays([c for c, _ in specs]))[0]
     tolerance = epsilon * total if epsilon < 1 else epsilon
-    old = np.bincount(cross, weights=w)
+    old = np.bincount(cross, weights=columns[:, 0])
     psw: list[np.ndarray] = []
     for _ in range(max_iterations):
         psw = []
         for codes, target in specs:
-            achieved = np.bincount(codes, weights=w, minlength=len(target))
-            w = (
-                w
-                * np.divide(target, achieved, out=np.zeros_like(target), where=achieved > 0)[codes]
-            )
-            psw.append(w)
-        new = np.bincount(cross, weights=w)
+            columns = _sweep(columns, codes, target)
+            psw.append(columns[:, 0].copy())
+        new = np.bincount(cross, weights=columns[:, 0])
         if np.abs(new - old).max() < tolerance:
             break
         old = new
-    return design.with_weights(w, Raking(tuple(c for c, _ in specs), tuple(psw)))
+    return _with_columns(design, columns, Raking(tuple(c for c, _ in specs), tuple(psw)))
 
 
 def margin_matrix(
@@ -203,14 +240,14 @@ def margin_matrix(
 
 
 def calibrate(
-    design: SurveyDesign,
+    design: Design,
     frame: pd.DataFrame,
     margins: Mapping[str, Targets] | None = None,
     *,
     matrix: np.ndarray | None = None,
     totals: Sequence[float] | np.ndarray | None = None,
     calfun: Literal["linear", "raking"] = "linear",
-) -> SurveyDesign:
+) -> Design:
     """``calibrate(design, formula, population, calfun=)``: weights w = d·g with Σ w x = T.
 
     Give ``margins`` as population counts per category (like :func:`rake_design`), or a
@@ -222,20 +259,24 @@ def calibrate(
         x, t = margin_matrix(frame, margins)
     else:
         x, t = np.asarray(matrix, dtype=float), np.asarray(totals, dtype=float)
+    columns = _weight_columns(design)
+    g = np.column_stack([_g_weights(x, t, columns[:, c], calfun) for c in range(columns.shape[1])])
     d = design.weights
+    return _with_columns(design, columns * g, Regression(x, d, g[:, 0], f"calibrated ({calfun})"))
+
+
+def _g_weights(x: np.ndarray, t: np.ndarray, d: np.ndarray, calfun: str) -> np.ndarray:
+    """g with Σ d·g·x = t: g = 1 + xλ (linear) or exp(xλ) (raking), by Newton steps."""
     lam = np.zeros(x.shape[1])
-    g = np.ones(design.size)
     for _ in range(CALIBRATION_ITERATIONS):
         eta = x @ lam
         g = 1 + eta if calfun == "linear" else np.exp(eta)
         gap = t - x.T @ (d * g)
         if np.abs(gap).max() <= CALIBRATION_TOLERANCE * max(np.abs(t).max(), 1.0):
-            break
+            return g
         slope = np.ones_like(g) if calfun == "linear" else g
         lam = lam + np.linalg.pinv(x.T @ ((d * slope)[:, None] * x)) @ gap
-    else:
-        raise StatsError(
-            ErrorCode.CALIBRATION_FAILED,
-            N_("calibration did not reach the totals: check that they are consistent"),
-        )
-    return design.with_weights(d * g, Regression(x, d, g, f"calibrated ({calfun})"))
+    raise StatsError(
+        ErrorCode.CALIBRATION_FAILED,
+        N_("calibration did not reach the totals: check that they are consistent"),
+    )

@@ -10,6 +10,7 @@ from cati.stats.calibration import calibrate, poststratify_design, rake_design
 from cati.stats.design import SurveyDesign
 from cati.stats.errors import StatsError
 from cati.stats.estimates import survey_mean, survey_total
+from cati.stats.replicates import ReplicateDesign
 from cati.stats.weighting import trim_weights_equally
 from tests.cati.stats.test_designs_r import REL, check
 
@@ -96,3 +97,21 @@ def test_trimming_as_r_trim_weights(apiclus1, dclus1, r_values, strict) -> None:
     assert trimmed.sum() == pytest.approx(raked.sum(), rel=1e-12)
     if strict:
         assert trimmed.min() >= 30 - 1e-9 and trimmed.max() <= 45 + 1e-9
+
+
+@pytest.mark.parametrize("kind", ["ps", "rake", "cal.linear", "cal.raking"])
+def test_calibrated_replicate_design_recalibrates_every_replicate(
+    apiclus1, dclus1, r_values, kind
+) -> None:
+    """postStratify / rake / calibrate on as.svrepdesign(dclus1) (JK1)"""
+    jk1 = ReplicateDesign.from_design(dclus1, "JK1")
+    margins = {"stype": TYPES, "sch.wide": school_wide(r_values)}
+    if kind == "ps":
+        design = poststratify_design(jk1, apiclus1, "stype", TYPES)
+    elif kind == "rake":
+        design = rake_design(jk1, apiclus1, margins)
+    else:
+        design = calibrate(jk1, apiclus1, margins, calfun=kind.split(".")[1])
+    assert isinstance(design, ReplicateDesign)
+    check(survey_mean(design, apiclus1["api00"]), r_values, f"jk1.{kind}.mean.api00")
+    check(survey_total(design, apiclus1["enroll"]), r_values, f"jk1.{kind}.total.enroll")

@@ -133,4 +133,17 @@ for (name in c("clus1", "rake")) {
   x <- svychisq(~stype + awards, d)
   put(paste0(name, ".chisq"), c(x$statistic, x$parameter, x$p.value))
 }
+
+# calibrating a replicate design recalibrates every replicate
+jk1.ps <- postStratify(jk1, ~stype, pop.types)
+est("jk1.ps.mean.api00", svymean(~api00, jk1.ps))
+est("jk1.ps.total.enroll", svytotal(~enroll, jk1.ps))
+jk1.rk <- rake(jk1, list(~stype, ~sch.wide), list(pop.types, pop.schwide))
+est("jk1.rake.mean.api00", svymean(~api00, jk1.rk))
+est("jk1.rake.total.enroll", svytotal(~enroll, jk1.rk))
+for (calfun in c("linear", "raking")) {
+  cal <- calibrate(jk1, ~stype + sch.wide, totals, calfun = calfun)
+  est(paste0("jk1.cal.", calfun, ".mean.api00"), svymean(~api00, cal))
+  est(paste0("jk1.cal.", calfun, ".total.enroll"), svytotal(~enroll, cal))
+}
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

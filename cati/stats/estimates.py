@@ -18,6 +18,7 @@ from scipy import stats
 
 from cati.problems import N_
 from cati.stats.errors import ErrorCode, StatsError
+from cati.stats.replicates import ReplicateDesign
 from cati.stats.variance import Design, ratio_covariance, total_covariance
 from cati.stats.weighting import kish_effective_base
 
@@ -157,6 +158,23 @@ def korn_graubard_interval(
     return float(low), float(high)
 
 
+def _replicate_logit_interval(
+    design: ReplicateDesign, values: np.ndarray, p: float, *, level: float, df: float | None
+) -> tuple[float, float]:
+    """R refits the logit model per replicate: the SE is that of the replicates' logits."""
+    if p <= 0 or p >= 1:
+        return (p, p)
+    valid = ~np.isnan(values)
+    _, reps_y = design.totals(np.where(valid, values, 0.0)[:, None])
+    _, reps_n = design.totals(valid.astype(float)[:, None])
+    share = reps_y / reps_n
+    logits = np.log(share / (1 - share))
+    centre = np.log(p / (1 - p))
+    se = float(np.sqrt(design.replicate_covariance(np.array([centre]), logits)[0, 0]))
+    half = _quantile(level, df) * se
+    return (float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half)))))
+
+
 def survey_proportion(
     design: Design,
     indicator: ArrayLike,
@@ -184,6 +202,8 @@ def survey_proportion(
     if method == "wilson":
         n_star = p * (1 - p) / se**2 if se > 0 else float(n)
         low, high = wilson_interval(p, n_star, level=level)
+    elif method == "logit" and isinstance(design, ReplicateDesign):
+        low, high = _replicate_logit_interval(design, values, p, level=level, df=df)
     elif method == "logit":
         low, high = logit_interval(p, se, level=level, df=df)
     elif method in ("wald", "mean"):

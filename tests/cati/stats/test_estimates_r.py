@@ -66,6 +66,22 @@ def test_svyciprop_methods(apiclus1, dclus1, r_values, method) -> None:
     assert (est.value, est.low, est.high) == pytest.approx((p, low, high), rel=REL)
 
 
+@pytest.mark.parametrize("method", ["logit", "beta", "mean", "asin"])
+def test_svyciprop_methods_on_replicates(apiclus1, jk1, r_values, method) -> None:
+    """svyciprop on as.svrepdesign(dclus1): logit refitted per replicate, df = rank − 1"""
+    yes = (apiclus1["sch.wide"] == "Yes").astype(float)
+    est = survey_proportion(jk1, yes, method=method, df=jk1.degrees_of_freedom)
+    p, low, high = r_values[f"clus1.jk1.ciprop.{method}"]
+    assert (est.value, est.low, est.high) == pytest.approx((p, low, high), rel=REL)
+
+
+def test_design_effect_on_replicates(apiclus1, jk1, r_values) -> None:
+    """svymean(~api00, jk1, deff=TRUE)"""
+    assert design_effect(jk1, apiclus1["api00"]) == pytest.approx(
+        r_values["clus1.jk1.deff.api00"][0], rel=REL
+    )
+
+
 def test_ratio_on_taylor_and_replicate_designs(apiclus1, dclus1, jk1, r_values) -> None:
     """svyratio(~api.stu, ~enroll, dclus1) and on as.svrepdesign(dclus1)"""
     for design, name in [(dclus1, "clus1.ratio"), (jk1, "clus1.jk1.ratio")]:

@@ -146,4 +146,11 @@ for (calfun in c("linear", "raking")) {
   est(paste0("jk1.cal.", calfun, ".mean.api00"), svymean(~api00, cal))
   est(paste0("jk1.cal.", calfun, ".total.enroll"), svytotal(~enroll, cal))
 }
+
+# proportion intervals and design effects on a replicate design
+for (method in c("logit", "beta", "mean", "asin")) {
+  ci <- svyciprop(~I(sch.wide == "Yes"), jk1, method = method)
+  put(paste0("clus1.jk1.ciprop.", method), c(coef(ci), confint(ci)))
+}
+m <- svymean(~api00, jk1, deff = TRUE); put("clus1.jk1.deff.api00", deff(m))
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

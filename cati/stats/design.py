@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from cati.problems import N_
+from cati.problems import N_, Place
 from cati.stats.errors import ErrorCode, StatsError, require_columns
 
 LonelyPsu = Literal["fail", "remove", "certainty", "average", "adjust"]
@@ -127,6 +127,13 @@ class SurveyDesign:
         for k in range(depth):
             if k < len(id_cols):
                 raw_unit = pd.factorize(frame[id_cols[k]])[0].astype(np.intp)
+                if (raw_unit < 0).any():
+                    raise StatsError(
+                        ErrorCode.DESIGN_COLUMN,
+                        N_("sampling unit variable %(variable)r has missing values"),
+                        Place(column=id_cols[k]),
+                        variable=id_cols[k],
+                    )
             else:
                 raw_unit = np.arange(n, dtype=np.intp)
             stratum = _combine(parent, stratum_codes)

@@ -122,6 +122,28 @@ def survey_mean(
     return Estimate(mean, se, mean - q * se, mean + q * se, level, n)
 
 
+def survey_by(
+    design: Design,
+    y: ArrayLike,
+    by: ArrayLike | pd.Series,
+    *,
+    level: float = 0.95,
+    df: float | None = None,
+) -> pd.DataFrame:
+    """Domain means per level of ``by`` (R ``svyby(~y, ~by, design, svymean)``), levels sorted.
+
+    Each domain keeps the whole design (its strata, PSUs and degrees of freedom)."""
+    values = _values(design, y)
+    groups = pd.Series(np.asarray(by, dtype=object))
+    rows = []
+    for group in sorted(groups.dropna().unique()):
+        est = survey_mean(design, np.where(groups == group, values, np.nan), level=level, df=df)
+        rows.append((group, est.value, est.se, est.low, est.high, est.n))
+    return pd.DataFrame(rows, columns=["level", "mean", "se", "low", "high", "n"]).set_index(
+        "level"
+    )
+
+
 def wilson_interval(p: float, n: float, *, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a proportion ``p`` on an (effective) sample size ``n``."""
     if n <= 0:

@@ -68,6 +68,21 @@ def _fit(
     return beta, np.linalg.pinv(x.T @ ((w * mu * (1 - mu))[:, None] * x))
 
 
+def _model_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text (or categorical) predictors become dummies as R's treatment contrasts: levels sorted,
+    the first is the baseline, columns named variable + level (``stypeH``); missing stays NaN."""
+    columns = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            columns[str(name)] = column.astype(float)
+            continue
+        levels = sorted(column.dropna().unique())
+        for level in levels[1:]:
+            columns[f"{name}{level}"] = np.where(column.isna(), np.nan, (column == level) * 1.0)
+    return pd.DataFrame(columns, index=frame.index)
+
+
 def survey_glm(
     design: Design,
     y: Sequence[float] | np.ndarray | pd.Series,
@@ -76,8 +91,11 @@ def survey_glm(
     family: Family = "gaussian",
     intercept: bool = True,
 ) -> RegressionResult:
-    """``svyglm(y ~ predictors, design, family=gaussian() or quasibinomial())``."""
-    frame = pd.DataFrame(predictors)
+    """``svyglm(y ~ predictors, design, family=gaussian() or quasibinomial())``.
+
+    Numeric columns enter as they are; text columns as dummies of their levels but the first.
+    """
+    frame = _model_frame(pd.DataFrame(predictors))
     names = tuple(str(c) for c in frame.columns)
     x = frame.to_numpy(dtype=float)
     if intercept:

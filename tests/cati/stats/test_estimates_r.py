@@ -12,6 +12,7 @@ from cati.stats.design import SurveyDesign
 from cati.stats.errors import StatsError
 from cati.stats.estimates import (
     design_effect,
+    survey_by,
     survey_mean,
     survey_means,
     survey_proportion,
@@ -176,3 +177,28 @@ def test_many_means_at_once_equal_one_by_one(apiclus1, dclus1, jk1, kind) -> Non
         assert table.loc[name, "mean"] == pytest.approx(one.value, rel=1e-12)
         assert table.loc[name, "se"] == pytest.approx(one.se, rel=1e-10)
         assert table.loc[name, "n"] == one.n
+
+
+def test_regression_with_a_text_predictor(apiclus1, dclus1, r_values) -> None:
+    """svyglm(api00 ~ stype + ell, dclus1): E is the baseline, columns stypeH and stypeM"""
+    fit = survey_glm(dclus1, apiclus1["api00"], apiclus1[["stype", "ell"]])
+    assert fit.names == ("(Intercept)", "stypeH", "stypeM", "ell")
+    expected = r_values["clus1.glm.factor"]
+    np.testing.assert_allclose(fit.coefficients, expected[:4], rtol=REL)
+    np.testing.assert_allclose(fit.se, expected[4:], rtol=REL)
+
+
+def test_survey_by_equals_svyby(apiclus1, dclus1, jk1, r_values) -> None:
+    for design, name in [(dclus1, "clus1.by.stype"), (jk1, "clus1.jk1.by.stype")]:
+        table = survey_by(design, apiclus1["api00"], apiclus1["stype"])
+        assert list(table.index) == ["E", "H", "M"]
+        expected = r_values[name]
+        np.testing.assert_allclose(table["mean"], expected[:3], rtol=REL)
+        np.testing.assert_allclose(table["se"], expected[3:], rtol=REL)
+
+
+def test_missing_psu_is_an_error(apiclus1) -> None:
+    frame = apiclus1.assign(dnum=apiclus1["dnum"].where(apiclus1.index != 5))
+    with pytest.raises(StatsError) as caught:
+        SurveyDesign.from_frame(frame, ids="dnum", weights="pw")
+    assert caught.value.code == "T308" and caught.value.problem.place.column == "dnum"

@@ -153,4 +153,8 @@ for (method in c("logit", "beta", "mean", "asin")) {
   put(paste0("clus1.jk1.ciprop.", method), c(coef(ci), confint(ci)))
 }
 m <- svymean(~api00, jk1, deff = TRUE); put("clus1.jk1.deff.api00", deff(m))
+
+# a factor predictor: treatment contrasts, first level (sorted) the baseline
+g <- svyglm(api00 ~ stype + ell, design = dclus1)
+put("clus1.glm.factor", c(coef(g), SE(g)))
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

@@ -202,3 +202,9 @@ def test_missing_psu_is_an_error(apiclus1) -> None:
     with pytest.raises(StatsError) as caught:
         SurveyDesign.from_frame(frame, ids="dnum", weights="pw")
     assert caught.value.code == "T308" and caught.value.problem.place.column == "dnum"
+
+
+def test_design_effect_in_a_domain_uses_the_domains_n(apiclus1, dclus1, r_values) -> None:
+    """svyby(~api00, ~stype, dclus1, svymean, deff=TRUE)"""
+    got = [design_effect(dclus1, apiclus1["api00"].where(apiclus1["stype"] == s)) for s in "EHM"]
+    np.testing.assert_allclose(got, r_values["clus1.by.stype.deff"], rtol=REL)

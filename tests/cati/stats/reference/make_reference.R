@@ -157,4 +157,6 @@ m <- svymean(~api00, jk1, deff = TRUE); put("clus1.jk1.deff.api00", deff(m))
 # a factor predictor: treatment contrasts, first level (sorted) the baseline
 g <- svyglm(api00 ~ stype + ell, design = dclus1)
 put("clus1.glm.factor", c(coef(g), SE(g)))
+b <- svyby(~api00, ~stype, dclus1, svymean, deff = TRUE)
+put("clus1.by.stype.deff", deff(b))
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

@@ -56,6 +56,7 @@ class Stage:
     fraction: np.ndarray
     has_fpc: bool
     elements: bool = False  # every respondent is its own unit (no ids at this stage)
+    parent: np.ndarray | None = None  # the unit of the stage above (None at the first stage)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,16 @@ class SurveyDesign:
             has_fpc = k < len(fpc_cols)
             if has_fpc:
                 fraction = _fraction(frame[fpc_cols[k]], fpc_cols[k], stratum, m, labels, codes)
-            stages.append(Stage(stratum, unit, fraction, has_fpc, elements=k >= len(id_cols)))
+            stages.append(
+                Stage(
+                    stratum,
+                    unit,
+                    fraction,
+                    has_fpc,
+                    elements=k >= len(id_cols),
+                    parent=parent if k else None,
+                )
+            )
             parent, stratum_codes = unit, np.zeros(n, dtype=np.intp)
         if weights is not None:
             w = frame[weights].to_numpy(dtype=float)
@@ -265,22 +275,50 @@ class SurveyDesign:
         if lonely.any():
             option = self.lonely_psu
             if option == "fail":
-                label = self.stratum_labels[self.strata[first_row[np.flatnonzero(lonely)[0]]]]
-                raise _lonely(label)
+                row = int(first_row[np.flatnonzero(lonely)[0]])
+                if first:
+                    raise _lonely(self.stratum_labels[self.strata[row]])
+                raise StatsError(
+                    ErrorCode.SINGLE_RESPONDENT_STRATUM,
+                    N_(
+                        "the unit of row %(row)s has one sampled unit at a later stage; its "
+                        "variance cannot be estimated: choose a lonely PSU option"
+                    ),
+                    row=row,
+                )
             if option == "adjust":
                 centred[lonely] = totals[lonely]
             else:
                 factor = np.where(lonely, 0.0, factor)
         factor = np.where(certain, 0.0, factor)
-        v = centred.T @ (centred * factor[:, None])
         if lonely.any() and self.lonely_psu == "average":
-            # R scales by the strata of the stage (within each unit above: here, stage 1).
-            counted = strata - int(np.unique(stratum_of_unit[lonely]).size)
-            v *= strata / max(counted, 1)
+            factor = factor * _average_scale(stage, first_row, stratum_of_unit, strata, lonely)
+        v = centred.T @ (centred * factor[:, None])
         return v
 
     def total_variance(self, u: np.ndarray) -> float:
         return float(self.total_covariance(u)[0, 0])
+
+
+def _average_scale(
+    stage: Stage,
+    first_row: np.ndarray,
+    stratum_of_unit: np.ndarray,
+    strata: int,
+    lonely: np.ndarray,
+) -> np.ndarray:
+    """Per unit: H/(H − lonely strata), counted among the strata within the same unit of the
+    stage above (all of them at the first stage), as R's ``average``."""
+    group_of_stratum = np.zeros(strata, dtype=np.intp)
+    if stage.parent is not None:
+        group_of_stratum[stratum_of_unit] = stage.parent[first_row]
+    groups = int(group_of_stratum.max()) + 1
+    h = np.bincount(group_of_stratum, minlength=groups).astype(float)
+    lone_strata = np.zeros(strata, dtype=bool)
+    lone_strata[stratum_of_unit[lonely]] = True
+    lone = np.bincount(group_of_stratum, weights=lone_strata, minlength=groups)
+    scale = np.divide(h, h - lone, out=np.zeros_like(h), where=h > lone)
+    return scale[group_of_stratum[stratum_of_unit]]
 
 
 def _sum_by(codes: np.ndarray, groups: int, x: np.ndarray) -> np.ndarray:

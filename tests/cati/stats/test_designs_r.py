@@ -61,3 +61,29 @@ def test_lonely_psu_fails_by_default() -> None:
     with pytest.raises(StatsError) as caught:
         SurveyDesign.from_frame(lonely, ids="dnum", weights="pw", lonely_psu="drop")
     assert caught.value.code == "T305"
+
+
+@pytest.mark.parametrize("option", ["remove", "adjust"])
+def test_lonely_units_at_the_second_stage(option, r_values) -> None:
+    """Four districts of apiclus2 keep one school: lonely at stage 2 (R's lonely2 data)."""
+    lonely = pd.read_csv(REFERENCE / "lonely2.csv")
+    design = SurveyDesign.from_frame(
+        lonely, ids=["dnum", "snum"], fpc=["fpc1", "fpc2"], lonely_psu=option
+    )
+    check(survey_mean(design, lonely["api00"]), r_values, f"lonely2.{option}.mean.api00")
+    check(survey_total(design, lonely["api.stu"]), r_values, f"lonely2.{option}.total.api.stu")
+
+
+def test_average_at_the_second_stage_leaves_a_lone_unit_out(r_values) -> None:
+    """R gives NaN (0 of 1 strata left in the district); cati counts the district's second
+    stage as 0, which is what ``remove`` gives."""
+    lonely = pd.read_csv(REFERENCE / "lonely2.csv")
+    design = SurveyDesign.from_frame(
+        lonely, ids=["dnum", "snum"], fpc=["fpc1", "fpc2"], lonely_psu="average"
+    )
+    check(survey_mean(design, lonely["api00"]), r_values, "lonely2.remove.mean.api00")
+    with pytest.raises(StatsError, match="one sampled unit at a later stage"):
+        survey_mean(
+            SurveyDesign.from_frame(lonely, ids=["dnum", "snum"], fpc=["fpc1", "fpc2"]),
+            lonely["api00"],
+        )

@@ -159,4 +159,18 @@ g <- svyglm(api00 ~ stype + ell, design = dclus1)
 put("clus1.glm.factor", c(coef(g), SE(g)))
 b <- svyby(~api00, ~stype, dclus1, svymean, deff = TRUE)
 put("clus1.by.stype.deff", deff(b))
+
+# lonely units at the second stage: keep one school in the first districts with several
+several <- names(which(table(apiclus2$dnum) > 1))[1:4]
+drop <- apiclus2$dnum %in% several & duplicated(apiclus2$dnum)
+lonely2 <- apiclus2[!drop, ]
+write.csv(lonely2, "lonely2.csv", row.names = FALSE)
+# ("average" gives NaN in R here: each district is one stratum of its own at stage 2)
+for (option in c("remove", "adjust")) {
+  options(survey.lonely.psu = option)
+  d <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = lonely2)
+  est(paste0("lonely2.", option, ".mean.api00"), svymean(~api00, d))
+  est(paste0("lonely2.", option, ".total.api.stu"), svytotal(~api.stu, d))
+}
+options(survey.lonely.psu = "fail")
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

@@ -9,7 +9,7 @@ import pytest
 from cati.stats.calibration import calibrate, poststratify_design, rake_design
 from cati.stats.design import SurveyDesign
 from cati.stats.errors import StatsError
-from cati.stats.estimates import survey_mean, survey_total
+from cati.stats.estimates import survey_by, survey_mean, survey_total
 from cati.stats.replicates import ReplicateDesign
 from cati.stats.weighting import trim_weights_equally
 from tests.cati.stats.test_designs_r import REL, check
@@ -115,3 +115,18 @@ def test_calibrated_replicate_design_recalibrates_every_replicate(
     assert isinstance(design, ReplicateDesign)
     check(survey_mean(design, apiclus1["api00"]), r_values, f"jk1.{kind}.mean.api00")
     check(survey_total(design, apiclus1["enroll"]), r_values, f"jk1.{kind}.total.enroll")
+
+
+@pytest.mark.parametrize("kind", ["rake", "cal.linear"])
+def test_domains_of_a_calibrated_design(apiclus1, dclus1, r_values, kind) -> None:
+    """svyby(~api00, ~awards, calibrated design, svymean)"""
+    margins = {"stype": TYPES, "sch.wide": school_wide(r_values)}
+    design = (
+        rake_design(dclus1, apiclus1, margins)
+        if kind == "rake"
+        else calibrate(dclus1, apiclus1, margins)
+    )
+    table = survey_by(design, apiclus1["api00"], apiclus1["awards"])
+    expected = r_values[f"{kind}.by.awards"]
+    np.testing.assert_allclose(table["mean"], expected[:2], rtol=REL)
+    np.testing.assert_allclose(table["se"], expected[2:], rtol=REL)

@@ -173,4 +173,10 @@ for (option in c("remove", "adjust")) {
   est(paste0("lonely2.", option, ".total.api.stu"), svytotal(~api.stu, d))
 }
 options(survey.lonely.psu = "fail")
+
+# domains of calibrated designs keep the calibration
+b <- svyby(~api00, ~awards, rk, svymean)
+put("rake.by.awards", c(coef(b), SE(b)))
+b <- svyby(~api00, ~awards, calibrate(dclus1, ~stype + sch.wide, totals), svymean)
+put("cal.linear.by.awards", c(coef(b), SE(b)))
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

@@ -146,10 +146,12 @@ def test_logistic_needs_zero_one(apiclus1, dclus1) -> None:
     assert caught.value.code == "T402"
 
 
-@pytest.mark.parametrize("kind", ["clus1", "rake"])
-def test_rao_scott_on_cluster_and_raked_designs(apiclus1, dclus1, raked, r_values, kind) -> None:
+@pytest.mark.parametrize("kind", ["clus1", "rake", "clus1.jk1"])
+def test_rao_scott_on_cluster_raked_and_replicate_designs(
+    apiclus1, dclus1, raked, jk1, r_values, kind
+) -> None:
     """svychisq(~stype+awards, design): F on (d, d × design df)"""
-    design = {"clus1": dclus1, "rake": raked}[kind]
+    design = {"clus1": dclus1, "rake": raked, "clus1.jk1": jk1}[kind]
     rows = pd.factorize(apiclus1["stype"], sort=True)[0]
     cols = pd.factorize(apiclus1["awards"], sort=True)[0]
     result = rao_scott(design, rows, cols)

@@ -128,8 +128,8 @@ put("trim.weights", weights(trimWeights(rk, upper = 45, lower = 30)))
 put("trim.strict.weights", weights(trimWeights(rk, upper = 45, lower = 30, strict = TRUE)))
 
 # Rao-Scott on a cluster design and on a raked one: denominator df = ndf x design df
-for (name in c("clus1", "rake")) {
-  d <- if (name == "clus1") dclus1 else rk
+for (name in c("clus1", "rake", "clus1.jk1")) {
+  d <- switch(name, clus1 = dclus1, rake = rk, clus1.jk1 = jk1)
   x <- svychisq(~stype + awards, d)
   put(paste0(name, ".chisq"), c(x$statistic, x$parameter, x$p.value))
 }

@@ -31,7 +31,7 @@ from cati.stats.design import Calibration
 from cati.stats.errors import ErrorCode, StatsError, WeightingError, require_columns
 from cati.stats.replicates import ReplicateDesign
 from cati.stats.variance import Design
-from cati.stats.weighting import Targets, _target_totals, poststratify
+from cati.stats.weighting import Targets, target_totals, poststratify
 
 RAKE_SWEEPS = 10  # R's svyrecvar sweeps a raked design's margins ten times
 CALIBRATION_TOLERANCE = 1e-10
@@ -194,7 +194,7 @@ def rake_design(
     total = float(columns[:, 0].sum())
     specs = []
     for variable, targets in margins.items():
-        totals = _target_totals(variable, targets, total)
+        totals = target_totals(variable, targets, total)
         codes = _margin_codes(frame, variable, list(totals))
         specs.append((codes, np.array(list(totals.values()))))
     cross = pd.factorize(pd.MultiIndex.from_arrays([c for c, _ in specs]))[0]

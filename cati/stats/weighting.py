@@ -80,7 +80,7 @@ def nonresponse_adjustment(
     return np.where(r, w * factor[codes], 0.0)
 
 
-def _target_totals(variable: str, targets: Targets, total: float) -> dict[Hashable, float]:
+def target_totals(variable: str, targets: Targets, total: float) -> dict[Hashable, float]:
     """Targets as absolute totals: shares (sum 1 or 100) are scaled to ``total``."""
     values = {k: float(v) for k, v in targets.items()}
     if any(not np.isfinite(v) or v < 0 for v in values.values()):
@@ -158,7 +158,7 @@ def poststratify(
     require_columns(frame.columns, names)
     w = _start_weights(frame, weights)
     label = " x ".join(names)
-    cell_totals = _target_totals(label, targets, float(w.sum()) if total is None else total)
+    cell_totals = target_totals(label, targets, float(w.sum()) if total is None else total)
     columns = (frame[n] for n in names)
     keys = frame[names[0]] if len(names) == 1 else pd.Series(list(zip(*columns, strict=True)))
     cells = list(cell_totals)
@@ -230,7 +230,7 @@ def rake(
     grand_total = float(w0.sum()) if total is None else float(total)
     specs: list[tuple[str, np.ndarray, np.ndarray]] = []
     for variable, targets in margins.items():
-        totals = _target_totals(variable, targets, grand_total)
+        totals = target_totals(variable, targets, grand_total)
         categories = list(totals)
         codes = _codes(frame, variable, categories)
         target = np.array([totals[c] for c in categories])

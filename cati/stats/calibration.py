@@ -31,7 +31,7 @@ from cati.stats.design import Calibration
 from cati.stats.errors import ErrorCode, StatsError, WeightingError, require_columns
 from cati.stats.replicates import ReplicateDesign
 from cati.stats.variance import Design
-from cati.stats.weighting import Targets, target_totals, poststratify
+from cati.stats.weighting import Targets, poststratify, target_totals
 
 RAKE_SWEEPS = 10  # R's svyrecvar sweeps a raked design's margins ten times
 CALIBRATION_TOLERANCE = 1e-10

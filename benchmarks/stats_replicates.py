@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -100,6 +101,8 @@ def main() -> None:
                 "replicates": args.replicates,
                 "median_ms": round(statistics.median(times), 1),
                 "best_ms": round(min(times), 1),
+                "cpu_median_ms": round(statistics.median(cpu), 1),
+                "load_avg": round(os.getloadavg()[0], 1),
             }
         )
     )

@@ -57,6 +57,11 @@ class LazyGroup(click.Group):
         ),
         "sample": ("sampling.commands", "sample_group", "Check frames and draw samples."),
         "export": ("cati.export_commands", "export", "Export data files and PDF reports."),
+        "estimate": (
+            "cati.estimate_commands",
+            "estimate",
+            "Means and shares with design-based SEs (PSUs, strata, replicates, raking).",
+        ),
         "privacy": (
             "cati.privacy_commands",
             "privacy",

@@ -78,6 +78,7 @@ class ErrorCode(enum.StrEnum):
     TARGET_INVALID = "E2801"
     TARGET_COLUMN_MISSING = "E2802"
     WEIGHTING_FAILED = "E2803"
+    ESTIMATE_FAILED = "E2850"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -206,6 +207,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.TARGET_COLUMN_MISSING: N_("required column %(column)s is missing."),
     ErrorCode.WEIGHTING_FAILED: N_("The data cannot be weighted to the targets: %(reason)s"),
+    ErrorCode.ESTIMATE_FAILED: N_("The estimates cannot be computed: %(reason)s"),
 }
 
 

@@ -52,6 +52,13 @@ METHOD_WORDS = {
         "es": "Pesos de diseño ajustados por raking a objetivos de población de {variables}",
     },
     "mode": {"en": "Telephone (CATI) and web", "es": "Teléfono (CATI) y web"},
+    # What the topline and banner compute (SurveyDesign.from_weights, Kish bases): said so.
+    "variance": {
+        "en": "standard errors by Taylor linearization with the weights taken as fixed "
+        "(with-replacement approximation, no clusters)",
+        "es": "errores estándar por linealización de Taylor con los pesos tomados como fijos "
+        "(aproximación con reemplazo, sin conglomerados)",
+    },
 }
 
 
@@ -111,8 +118,10 @@ def _weighting_words(project: Project, weights: str | None, lang: str) -> str:
         return ""
     if weights == weighting_targets.WEIGHT:
         names = ", ".join(project.weighting_targets or {})
-        return METHOD_WORDS["raked"][lang].format(variables=names)
-    return METHOD_WORDS["weights"][lang]
+        words = METHOD_WORDS["raked"][lang].format(variables=names)
+    else:
+        words = METHOD_WORDS["weights"][lang]
+    return f"{words}; {METHOD_WORDS['variance'][lang]}"
 
 
 def _build(session: Session, project: Project, weighted: bool, **options: Any) -> dataset.Dataset:

@@ -49,6 +49,17 @@ NUMBER, TEXT, BOOL, CODES, LIST, NULL, ANY = (
     "null",
     "any",
 )
+# What the XPath functions of expressions.FUNCTIONS give (their arguments are any value).
+RESULT_TYPES = {
+    **dict.fromkeys(
+        ("string_length", "int", "round", "number", "sqrt", "pow", "abs", "floor", "ceiling"),
+        NUMBER,
+    ),
+    **dict.fromkeys(("min", "max"), NUMBER),
+    **dict.fromkeys(("regex", "contains", "starts_with", "ends_with"), BOOL),
+    **dict.fromkeys(("today", "now", "concat", "string", "substr"), TEXT),
+    **dict.fromkeys(("if", "coalesce"), ANY),
+}
 _ANSWER_TYPES: dict[type, str] = {
     SingleChoice: NUMBER,
     MultipleChoice: CODES,
@@ -583,6 +594,8 @@ class Checker:
             if args[1] not in (NUMBER, ANY):
                 raise _TypeProblem(ErrorCode.TYPE_ERROR, N_("selected() needs an option code"))
             return BOOL
+        if node.func in RESULT_TYPES:
+            return RESULT_TYPES[node.func]
         return BOOL  # answered, dk, refused, timed_out
 
     def reference_type(self, node: Node, scope: _Scope) -> str:

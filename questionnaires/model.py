@@ -45,6 +45,9 @@ class Option(Strict):
     label: Text
     anchor: bool = False  # keeps its place when the options are shuffled or rotated
     exclusive: bool = False  # multiple choice: cannot be combined with other options
+    # The name an XLSForm gave the option (its value there); exports may write it as text.
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    show_if: Expr | None = None  # offered only when this holds (XLSForm choice_filter)
 
 
 class GridItem(Strict):

@@ -172,6 +172,12 @@ VALUE_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "ceiling": lambda v: _math(math.ceil, v),
     "min": lambda *vs: _math(min, *vs),
     "max": lambda *vs: _math(max, *vs),
+    "pi": lambda: math.pi,
+    "atan2": lambda a, b: _math(math.atan2, a, b),
+    **{
+        name: (lambda func: lambda v: _math(func, v))(getattr(math, name))
+        for name in ("sin", "cos", "tan", "asin", "acos", "atan", "exp", "log", "log10")
+    },
 }
 
 

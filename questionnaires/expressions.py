@@ -61,6 +61,9 @@ FUNCTIONS: dict[str, int | tuple[int, int | None]] = {
     "ceiling": 1,
     "min": (1, None),
     "max": (1, None),
+    **dict.fromkeys(("sin", "cos", "tan", "asin", "acos", "atan", "exp", "log", "log10"), 1),
+    "atan2": 2,
+    "pi": 0,
 }
 # Functions whose first argument names a question rather than giving a value.
 REFERENCE_FUNCTIONS = {"selected", "count_selected", "answered", "dk", "refused", "timed_out"}

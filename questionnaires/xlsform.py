@@ -3,7 +3,8 @@
 pyxform parses the sheets (``pyxform.xls2json_backends.get_xlsform``); headers and types
 are reduced to one spelling (``xlsform_headers``), choice lists get integer codes
 (``xlsform_choices``), expressions are translated (``xlsform_xpath``) and the survey's
-groups are laid out as blocks and pages (``xlsform_survey``). The result is validated through
+groups are laid out as blocks and pages (``xlsform_survey``); a form pyxform itself refuses
+is refused (``xlsform_pyxform``). The result is validated through
 the same pydantic model and checks as YAML. What a telephone cannot ask (a photo, a GPS
 point) is skipped with a warning; what we cannot represent faithfully is refused with an
 error naming the sheet, the row and the column.
@@ -21,6 +22,7 @@ from cati.problems import N_, Problem
 from questionnaires.building import build_questionnaire
 from questionnaires.errors import ErrorCode, QuestionnaireError, problem
 from questionnaires.model import Questionnaire
+from questionnaires.xlsform_pyxform import pyxform_refusal
 from questionnaires.xlsform_survey import SurveyReader
 
 
@@ -53,6 +55,9 @@ def load_xlsform(
     folder = source.parent if isinstance(source, Path) else None
     reader = SurveyReader(file, data, data.fallback_form_name or Path(file).stem, folder)
     result = reader.read()
+    refusal = pyxform_refusal(data, file)  # after our reading: pyxform may change data
+    if refusal is not None:
+        raise QuestionnaireError(refusal)
     if reader.problems:
         raise QuestionnaireError(reader.problems)
     return build_questionnaire(result, None, file), reader.warnings

@@ -104,6 +104,36 @@ SIMPLE_TYPES = {
 YES = {"yes", "true", "true()", "1"}
 NO = {"no", "false", "false()", "0"}
 REPEAT_LIMIT = 20  # how many times a repeat without a count may be asked
+NESTED_LIMIT = 10  # copies of a repeat inside a repeat whose count is not a number
+
+
+def _names_in(node: dict[str, Any]) -> set[str]:
+    found = set()
+    for child in node.get("children", []):
+        if child["cells"].get("name"):
+            found.add(safe_name(str(child["cells"]["name"])))
+        found |= _names_in(child)
+    return found
+
+
+def _rename_refs(text: str, renames: dict[str, str]) -> str:
+    def renamed(match: re.Match[str]) -> str:
+        name = safe_name(match.group(1))
+        return "${" + renames.get(name, name) + "}"
+
+    return re.sub(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}", renamed, text)
+
+
+def _rename_all(node: dict[str, Any], renames: dict[str, str]) -> None:
+    cells = node["cells"]
+    for key, value in list(cells.items()):
+        if isinstance(value, str):
+            cells[key] = _rename_refs(value, renames)
+    if cells.get("name"):
+        name = safe_name(str(cells["name"]))
+        cells["name"] = renames.get(name, name)
+    for child in node.get("children", []):
+        _rename_all(child, renames)
 
 
 def _is_yes(value: str | None) -> bool:
@@ -143,6 +173,9 @@ class SurveyReader:
         self.blocks: list[dict[str, Any]] = []
         self.block: dict[str, Any] | None = None  # the block questions go into
         self.group: dict[str, Any] | None = None  # the top-level group being laid out
+        self.scope: list[str] = []  # names of the groups and repeats around a question
+        self.used: set[str] = set()  # question ids given so far
+        self.block_ids: set[str] = set()
         self.survey: list[dict[str, str]] = []
 
     # --- problems ----------------------------------------------------------------------
@@ -229,6 +262,9 @@ class SurveyReader:
         """``source`` translated, or None with an error at the ``cell`` of the row."""
         try:
             translated = translate(str(source), self.names, own, **options)
+            for template, params in self.names.notes:
+                self.warn("survey", row, template, **params)
+            self.names.notes.clear()
             parse(translated)
         except Untranslatable as exc:
             self.fail("survey", row, exc.template, column=cell, **exc.params)
@@ -290,6 +326,9 @@ class SurveyReader:
         if not self.blocks:
             self.fail("survey", None, N_("the form asks no question a telephone can ask"))
             return result
+        codes = self.special_codes()
+        if codes:
+            result["codes"] = codes
         if len(self.blocks) == 1 and self.blocks[0].pop("implicit", False):
             result["questions"] = self.blocks[0]["questions"]
         else:
@@ -297,6 +336,25 @@ class SurveyReader:
                 block.pop("implicit", None)
             result["blocks"] = self.blocks
         return result
+
+    def special_codes(self) -> dict[str, int] | None:
+        """Don't know, refused and timed out are written as 98, 99 and 97 unless an option
+        already has one of those codes (a list of 97 choices or more, or a form's own
+        ``98 Don't know``): then they go past the largest code, to 998, 999 and 997, or
+        9998... The form's options keep their codes."""
+        largest = max(
+            (
+                option["code"]
+                for block in self.blocks
+                for question in block["questions"]
+                for option in question.get("options", question.get("scale", []))
+            ),
+            default=0,
+        )
+        if largest < 97:
+            return None
+        top = 10 ** len(str(largest + 3)) - 1
+        return {"dont_know": top - 1, "refused": top, "timed_out": top - 2}
 
     def report_columns(self, choices: list[dict[str, str]]) -> None:
         filters = " ".join(str(r.get("choice_filter", "")) for r in self.survey)
@@ -315,12 +373,9 @@ class SurveyReader:
 
     def read_lists(self, rows: list[dict[str, str]], sheet: str) -> dict[str, ChoiceList]:
         for index, row in enumerate(rows):
-            if row and (not row.get("list_name") or "name" not in row):
+            if row.get("list_name") and "name" not in row:
                 self.fail(
-                    sheet,
-                    index + 2,
-                    N_("the choice needs a list_name and a name"),
-                    ErrorCode.XLSFORM_INVALID,
+                    sheet, index + 2, N_("the choice has no name"), ErrorCode.XLSFORM_INVALID
                 )
         return group_lists(rows, sheet)
 
@@ -385,9 +440,10 @@ class SurveyReader:
         elif self.folder is None:
             reason = N_("the choices file %(name)r is read beside a workbook on disk")
         else:
+            beside = {p.name.lower(): p for p in self.folder.iterdir() if p.is_file()}
             try:
                 found = csv_list(
-                    self.folder / Path(file_name).name,
+                    beside.get(Path(file_name).name.lower(), self.folder / file_name),
                     key,
                     params.get("value", "name"),
                     params.get("label", "label"),
@@ -397,7 +453,12 @@ class SurveyReader:
         if row is None:
             return found
         if found is None:
-            self.fail("survey", row, reason, name=file_name)
+            self.warn(
+                "survey",
+                row,
+                N_("%(reason)s: the question is asked as open text"),
+                reason=reason % {"name": file_name},
+            )
             found = ChoiceList(key, row, "survey", broken=True)
         self.lists[key] = found
         return found
@@ -448,24 +509,25 @@ class SurveyReader:
 
     # --- layout ------------------------------------------------------------------------
 
-    def new_block(self, block_id: str, **fields: Any) -> dict[str, Any]:
+    def new_block(self, base: str, **fields: Any) -> dict[str, Any]:
+        block_id, number = safe_name(base), 1
+        while block_id in self.block_ids:
+            number += 1
+            block_id = safe_name(f"{base}_{number}")
+        self.block_ids.add(block_id)
         block = {"id": block_id, "questions": [], **{k: v for k, v in fields.items() if v}}
         self.blocks.append(block)
         self.block = block
         return block
 
     def add(self, question: dict[str, Any]) -> None:
-        if self.block is None or self.block.get("loop"):
+        if self.block is None:
             group = self.group
             if group is None:
-                self.new_block(f"block_{len(self.blocks) + 1}", implicit=True)
+                self.new_block("block", implicit=True)
             else:
                 # a group goes on after a repeat inside it in a block of its own
-                group["parts"] += 1
-                suffix = f"_{group['parts']}" if group["parts"] > 1 else ""
-                self.new_block(
-                    f"{group['id']}{suffix}", title=group["title"], show_if=group["show_if"]
-                )
+                self.new_block(group["id"], title=group["title"], show_if=group["show_if"])
         assert self.block is not None
         self.block["questions"].append(question)
 
@@ -481,11 +543,12 @@ class SurveyReader:
             "id": str(cells.get("name") or f"block_{number}"),
             "title": self.text(cells, "label"),
             "show_if": show_if,
-            "parts": 0,
         }
         self.block = None
+        self.scope.append(self.group["id"])
         for child in node["children"]:
             self.emit(child, [], page, None)
+        self.scope.pop()
         self.group = self.block = None
 
     @staticmethod
@@ -524,8 +587,10 @@ class SurveyReader:
             return
         if appearance:
             page = page or str(cells.get("name") or f"page_{number}")
+        self.scope.append(safe_name(str(cells.get("name") or "group")))
         for child in node["children"]:
             self.emit(child, inner, page, loop)
+        self.scope.pop()
 
     def grid(self, node: dict[str, Any], conditions: list[str], page: str | None) -> bool:
         """A table-list of selects from one list as a grid; False when it is not one."""
@@ -567,27 +632,13 @@ class SurveyReader:
         cells, number = node["cells"], node["row"]
         name = str(cells.get("name") or f"repeat_{number}")
         if loop is not None:
-            self.fail("survey", number, N_("a repeat inside a repeat is not supported"))
+            self.copies(node, conditions, loop)
             return
         count = cells.get("repeat_count")
         label = self.text(cells, "label")
         times: Any
         if count is None:
-            counter = f"{name}_count"
-            question = {
-                "id": counter,
-                "type": "numeric",
-                "text": label or name,
-                "instruction": "How many times? The next questions are asked once for each.",
-                "min": 0,
-                "max": REPEAT_LIMIT,
-                "required": True,
-            }
-            show_if = _and(conditions)
-            if show_if:
-                question["show_if"] = show_if
-            self.add(question)
-            times = counter
+            times = self.counter(cells, name, conditions)
         elif re.fullmatch(r"\d+", str(count).strip()):
             times = max(1, min(int(count), 100))
         else:
@@ -597,11 +648,75 @@ class SurveyReader:
         block = self.new_block(
             name, title=label, show_if=_and(conditions), loop={"times": times}
         )
+        self.scope.append(safe_name(name))
         for child in node["children"]:
             self.emit(child, [], None, name)
+        self.scope.pop()
         if not block["questions"]:
             self.blocks.remove(block)
         self.block = None
+
+    def counter(self, cells: dict[str, str], name: str, conditions: list[str]) -> str:
+        """For a repeat without a count: the question of how many times, asked first."""
+        label = self.text(cells, "label")
+        question = {
+            "id": self.unique(safe_name(f"{name}_count")),
+            "type": "numeric",
+            "text": label or name,
+            "instruction": "How many times? The next questions are asked once for each.",
+            "min": 0,
+            "max": REPEAT_LIMIT,
+            "required": True,
+        }
+        show_if = _and(conditions)
+        if show_if:
+            question["show_if"] = show_if
+        self.add(question)
+        return question["id"]
+
+    def copies(self, node: dict[str, Any], conditions: list[str], loop: str) -> None:
+        """A repeat inside a repeat: our loops do not nest, so its questions are written
+        out as copies 1, 2, 3... (``name_1``, ``name_2``), each asked while the count
+        reaches it."""
+        cells, number = node["cells"], node["row"]
+        name = safe_name(str(cells.get("name") or f"repeat_{number}"))
+        count = cells.get("repeat_count")
+        if count is None:
+            limit, times = NESTED_LIMIT, self.counter(cells, name, conditions)
+        elif re.fullmatch(r"\d+", str(count).strip()):
+            limit, times = max(1, min(int(count), 100)), None
+        else:
+            limit, times = NESTED_LIMIT, self.expression(count, number, "repeat_count")
+            if times is None:
+                return
+        self.warn(
+            "survey",
+            number,
+            N_("a repeat inside a repeat is asked as numbered copies (at most %(limit)s)"),
+            once="nested-repeat",
+            limit=limit,
+        )
+        inner = _names_in(node)
+        self.scope.append(name)
+        for copy_number in range(1, limit + 1):
+            renames = {n: f"{n}_{copy_number}" for n in inner}
+            for n, renamed in renames.items():
+                self.copy_name(n, renamed, renames)
+            shown = [*conditions, f"( {times} ) >= {copy_number}" if times else ""]
+            for child in node["children"]:
+                copied = copy.deepcopy(child)
+                _rename_all(copied, renames)
+                self.emit(copied, shown, None, loop)
+        self.scope.pop()
+
+    def copy_name(self, name: str, renamed: str, renames: dict[str, str]) -> None:
+        names = self.names
+        if name in names.codes:
+            names.codes[renamed] = names.codes[name]
+        if name in names.skipped:
+            names.skipped.add(renamed)
+        if name in names.calculations:
+            names.calculations[renamed] = _rename_refs(names.calculations[name], renames)
 
     def loop_over(
         self, node: dict[str, Any], conditions: list[str], page: str | None, loop: str | None
@@ -666,7 +781,7 @@ class SurveyReader:
         if not name:
             self.fail("survey", number, N_("the question has no name"), ErrorCode.XLSFORM_INVALID)
             return []
-        question: dict[str, Any] = {"id": name}
+        question: dict[str, Any] = {"id": self.unique(str(name))}
         extra: list[dict[str, Any]] = []
         select = select_type(kind)
         if select is not None:
@@ -723,10 +838,36 @@ class SurveyReader:
             if condition is None:
                 return []
             if question["type"] != "display":
+                # ODK judges a constraint only on an answer; so do we (not on a skip or DK)
+                valid_if = f"not answered ( {question['id']} ) or ( {condition} )"
                 question["checks"] = [
-                    {"valid_if": condition, "message": message or str(cells["constraint"])}
+                    {"valid_if": valid_if, "message": message or str(cells["constraint"])}
                 ]
         return [question, *extra]
+
+    def unique(self, name: str) -> str:
+        """pyxform allows a name again in another group or repeat; our ids are unique in
+        the questionnaire, so a repeated name is prefixed by its groups' names."""
+        candidate = name
+        for outer in reversed(self.scope):
+            if candidate not in self.used:
+                break
+            candidate = safe_name(f"{outer}_{candidate}")
+        number = 1
+        while candidate in self.used:
+            number += 1
+            candidate = safe_name(f"{name}_{number}")
+        if candidate != name:
+            self.warn(
+                "survey",
+                None,
+                N_("a name used again in another group is prefixed (%(name)r -> %(id)r)"),
+                once="prefixed",
+                name=name,
+                id=candidate,
+            )
+        self.used.add(candidate)
+        return candidate
 
     def choice(
         self,
@@ -750,8 +891,9 @@ class SurveyReader:
                     list=list_name,
                 )
             return False
-        if found.broken:
-            return False
+        if found.broken:  # a choices file that is not there: the answer is written down
+            question.update(type="text")
+            return True
         options = self.options(found, cells, number)
         if options is None:
             return False

@@ -21,7 +21,7 @@ _TOKEN = re.compile(
   | (?P<ref>\$\{\s*(?P<refname>[A-Za-z_][A-Za-z0-9_.-]*)\s*\})
   | (?P<path>(?:current\(\)\s*/\s*)?(?:\.\.\s*/\s*)+(?P<relname>[A-Za-z_][\w.-]*)
       | /[A-Za-z_][\w.-]*(?:/[A-Za-z_][\w.-]*)*/(?P<absname>[A-Za-z_][\w.-]*))
-  | (?P<string>'[^']*'|"[^"]*")
+  | (?P<string>'[^']*'|"[^"]*"|‘[^’]*’|“[^”]*”)
   | (?P<number>\d+(?:\.\d+)?|\.\d+)
   | (?P<name>[A-Za-z_][A-Za-z0-9_:.-]*)
   | (?P<dot>\.(?![0-9.]))
@@ -55,6 +55,17 @@ FUNCTIONS = {
     "ceiling": "ceiling",
     "min": "min",
     "max": "max",
+    "sin": "sin",
+    "cos": "cos",
+    "tan": "tan",
+    "asin": "asin",
+    "acos": "acos",
+    "atan": "atan",
+    "atan2": "atan2",
+    "exp": "exp",
+    "log": "log",
+    "log10": "log10",
+    "pi": "pi",
     "once": "",
 }
 WORDS = {"and": "and", "or": "or", "not": "not", "div": "/", "mod": "%"}
@@ -79,6 +90,11 @@ class Names:
     translated: dict[str, str] = field(default_factory=dict)  # calculations done
     busy: set[str] = field(default_factory=set)  # calculations being translated
     renamed: dict[str, str] = field(default_factory=dict)  # written -> identifier
+    notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # warnings
+
+
+# A code no option has (Option.code stays within ±999,999): a choice name the list lacks.
+NO_SUCH_CODE = "-1000000"
 
 
 def safe_name(name: str) -> str:
@@ -122,7 +138,14 @@ def translate(
     """``source`` in our language. ``own`` is the question that ``.`` means (constraints);
     ``column`` gives a choice's value in a column (choice_filter: ``cf = ${state}``; a
     column the choice lacks is empty, as in XPath)."""
-    tokens = _tokens(source)
+    tokens = [
+        ("ref", names.renamed.get(text, text))
+        if kind == "ref"
+        else ("ref", own)
+        if kind == "dot" and own is not None
+        else (kind, text)
+        for kind, text in _tokens(source)
+    ]
     if column is not None:
         tokens = [
             ("string", column(text))
@@ -158,7 +181,6 @@ def translate(
 
 
 def _reference(name: str, names: Names, own: str | None) -> str:
-    name = names.renamed.get(name, name)
     if name in names.skipped:
         return "null"
     if name in names.calculations and name != own:
@@ -196,16 +218,18 @@ def _compared_question(tokens: list[tuple[str, str]], i: int) -> str | None:
 def _literal(tokens: list[tuple[str, str]], i: int, names: Names, own: str | None) -> str:
     value = tokens[i][1]
     question = _compared_question(tokens, i)
-    if question is None and tokens[i - 2 : i] == [("dot", "."), ("op", "=")]:
-        question = own
     codes = names.codes.get(question or "")
     if codes is not None and value != "":
         if value in codes:
             return str(codes[value])
         if not re.fullmatch(r"-?\d+", value):
-            raise Untranslatable(
-                N_("%(value)r is not a choice name of %(name)s"), value=value, name=question
+            names.notes.append(
+                (
+                    N_("%(value)r is not a choice name of %(name)s: that comparison never holds"),
+                    {"value": value, "name": question},
+                )
             )
+            return NO_SUCH_CODE
     if re.fullmatch(r"-?\d+", value):
         return value
     return repr(value)

@@ -1,0 +1,57 @@
+"""pyxform's own verdict on a workbook: a form pyxform refuses is refused here too.
+
+pyxform builds its XForm from the sheets already read (no second read of the file, no ODK
+Validate, no Java); its refusal names a row as ``[row : 5]`` or quotes the offending value,
+from which the sheet and row of our problem are found.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pyxform.builder import create_survey_element_from_dict
+from pyxform.errors import PyXFormError
+from pyxform.xls2json import workbook_to_json
+
+from cati.problems import N_, Problem
+from questionnaires.errors import ErrorCode, problem
+
+_ROW = re.compile(r"\[row\s*:\s*(\d+)\]")
+_SHEET = re.compile(r"'(survey|choices|settings|external_choices|entities)' sheet")
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def pyxform_refusal(data: Any, file: str) -> Problem | None:
+    """The problem pyxform finds in the read workbook ``data``, or None when it accepts it."""
+    try:
+        found = workbook_to_json(
+            workbook_dict=data, fallback_form_name=data.fallback_form_name, warnings=[]
+        )
+        create_survey_element_from_dict(found).to_xml(validate=False, warnings=[])
+    except PyXFormError as exc:
+        message = str(exc).strip()
+    else:
+        return None
+    sheet_match = _SHEET.search(message)
+    sheet = sheet_match.group(1) if sheet_match else "survey"
+    row_match = _ROW.search(message)
+    row = int(row_match.group(1)) if row_match else _row_quoted(data, sheet, message)
+    where = f"{sheet} sheet" + (f", row {row}" if row is not None else "")
+    return problem(
+        ErrorCode.XLSFORM_INVALID,
+        N_("pyxform refuses the form: %(reason)s"),
+        path=where,
+        file=file,
+        line=row,
+        reason=_ROW.sub("", message).strip(),
+    )
+
+
+def _row_quoted(data: Any, sheet: str, message: str) -> int | None:
+    """The first row of ``sheet`` holding a value the message quotes (a type, a name)."""
+    quoted = {q.strip() for q in _QUOTED.findall(message)}
+    for index, row in enumerate(getattr(data, sheet, None) or []):
+        if any(str(value).strip() in quoted for value in row.values()):
+            return index + 2
+    return None

@@ -13,7 +13,6 @@ error naming the sheet, the row and the column.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import get_xlsform

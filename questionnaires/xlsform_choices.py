@@ -29,9 +29,9 @@ class ChoiceList:
 
     def numbered(self) -> bool:
         names = [cells["name"] for _, cells in self.rows]
-        return all(
-            re.fullmatch(r"-?\d+", n) and abs(int(n)) <= CODE_LIMIT for n in names
-        ) and len({int(n) for n in names}) == len(names)
+        return all(re.fullmatch(r"-?\d+", n) and abs(int(n)) <= CODE_LIMIT for n in names) and len(
+            {int(n) for n in names}
+        ) == len(names)
 
     def codes(self) -> dict[str, int]:
         """Choice name -> code, by the rule above."""
@@ -43,7 +43,9 @@ class ChoiceList:
         return codes
 
 
-def group_lists(rows: list[dict[str, Any]], sheet: str, first_row: int = 2) -> dict[str, ChoiceList]:
+def group_lists(
+    rows: list[dict[str, Any]], sheet: str, first_row: int = 2
+) -> dict[str, ChoiceList]:
     """Rows (canonical headers) by their list; rows without list or name are left out and
     reported by the caller through ``missing``."""
     lists: dict[str, ChoiceList] = {}

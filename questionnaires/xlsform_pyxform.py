@@ -37,6 +37,15 @@ def pyxform_refusal(data: Any, file: str) -> Problem | None:
     sheet = sheet_match.group(1) if sheet_match else "survey"
     row_match = _ROW.search(message)
     row = int(row_match.group(1)) if row_match else _row_quoted(data, sheet, message)
+    if row is None and "choices sheet" in message:  # no choices at all: the first select
+        row = next(
+            (
+                i + 2
+                for i, r in enumerate(data.survey or [])
+                if re.match(r"(select|rank)", str(r.get("type", "")).strip(), re.I)
+            ),
+            None,
+        )
     where = f"{sheet} sheet" + (f", row {row}" if row is not None else "")
     return problem(
         ErrorCode.XLSFORM_INVALID,
@@ -51,7 +60,11 @@ def pyxform_refusal(data: Any, file: str) -> Problem | None:
 def _row_quoted(data: Any, sheet: str, message: str) -> int | None:
     """The first row of ``sheet`` holding a value the message quotes (a type, a name)."""
     quoted = {q.strip() for q in _QUOTED.findall(message)}
+    quoted.add(message.rpartition(": ")[2].strip().rstrip("."))  # "... sheet: nolist"
+    quoted.discard("")
     for index, row in enumerate(getattr(data, sheet, None) or []):
-        if any(str(value).strip() in quoted for value in row.values()):
-            return index + 2
+        for value in row.values():
+            text = str(value).strip()
+            if text in quoted or (text.split() or [""])[-1] in quoted:  # select_one nolist
+                return index + 2
     return None

@@ -374,9 +374,7 @@ class SurveyReader:
     def read_lists(self, rows: list[dict[str, str]], sheet: str) -> dict[str, ChoiceList]:
         for index, row in enumerate(rows):
             if row.get("list_name") and "name" not in row:
-                self.fail(
-                    sheet, index + 2, N_("the choice has no name"), ErrorCode.XLSFORM_INVALID
-                )
+                self.fail(sheet, index + 2, N_("the choice has no name"), ErrorCode.XLSFORM_INVALID)
         return group_lists(rows, sheet)
 
     def collect_names(self) -> None:
@@ -603,7 +601,11 @@ class SurveyReader:
         kinds = {(s[0], s[1], s[2], s[3]) for s in selects if s is not None}
         if len(kinds) != 1 or next(iter(kinds))[0] == "rank" or next(iter(kinds))[3]:
             return False
-        questions = [q for r, c in zip(rows, node["children"], strict=True) for q in self.questions(r, c["row"])]
+        questions = [
+            q
+            for r, c in zip(rows, node["children"], strict=True)
+            for q in self.questions(r, c["row"])
+        ]
         if len(questions) != len(rows):
             return True  # each refused row has its problem
         types = {q["type"] for q in questions}
@@ -645,9 +647,7 @@ class SurveyReader:
             times = self.expression(count, number, "repeat_count")
             if times is None:
                 return
-        block = self.new_block(
-            name, title=label, show_if=_and(conditions), loop={"times": times}
-        )
+        block = self.new_block(name, title=label, show_if=_and(conditions), loop={"times": times})
         self.scope.append(safe_name(name))
         for child in node["children"]:
             self.emit(child, [], None, name)
@@ -969,9 +969,7 @@ class SurveyReader:
                 def column(name: str, columns: dict[str, Any] = columns) -> str:
                     return str(columns.get(name, ""))
 
-                condition = self.expression(
-                    choice_filter, number, "choice_filter", column=column
-                )
+                condition = self.expression(choice_filter, number, "choice_filter", column=column)
                 if condition is None:
                     return None
                 filters.setdefault(code, []).append(condition)

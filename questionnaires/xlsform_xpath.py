@@ -149,7 +149,9 @@ def translate(
     if column is not None:
         tokens = [
             ("string", column(text))
-            if kind == "name" and text.lower() not in WORDS and tokens[i + 1 : i + 2] != [("op", "(")]
+            if kind == "name"
+            and text.lower() not in WORDS
+            and tokens[i + 1 : i + 2] != [("op", "(")]
             else (kind, text)
             for i, (kind, text) in enumerate(tokens)
         ]

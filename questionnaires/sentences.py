@@ -223,8 +223,6 @@ class _Speaker:
         args = [self.say(a) for a in node.args]
         if node.func == "selected":
             args[1] = self.valued(node.args[0], node.args[1])
-        if prefix + node.func not in self.w:  # the XPath functions: written as they are
-            return f"{prefix}{node.func}({', '.join(args)})"
         return self.w[prefix + node.func].format(*args)
 
     def items(self, said: list[str]) -> str:

@@ -3,7 +3,8 @@
 pyxform parses the sheets (``pyxform.xls2json_backends.get_xlsform``); headers and types
 are reduced to one spelling (``xlsform_headers``), choice lists get integer codes
 (``xlsform_choices``), expressions are translated (``xlsform_xpath``) and the survey's
-groups are laid out as blocks and pages (``xlsform_survey``); a form pyxform itself refuses
+groups are laid out as blocks and pages (``xlsform_survey``, ``xlsform_layout``,
+``xlsform_questions``); a form pyxform itself refuses
 is refused (``xlsform_pyxform``). The result is validated through
 the same pydantic model and checks as YAML. What a telephone cannot ask (a photo, a GPS
 point) is skipped with a warning; what we cannot represent faithfully is refused with an

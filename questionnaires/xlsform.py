@@ -4,33 +4,47 @@ pyxform parses the sheets (``pyxform.xls2json_backends.get_xlsform``); headers a
 are reduced to one spelling (``xlsform_headers``), choice lists get integer codes
 (``xlsform_choices``), expressions are translated (``xlsform_xpath``) and the survey's
 groups are laid out as blocks and pages (``xlsform_survey``, ``xlsform_layout``,
-``xlsform_questions``); a form pyxform itself refuses
-is refused (``xlsform_pyxform``). The result is validated through
-the same pydantic model and checks as YAML. What a telephone cannot ask (a photo, a GPS
-point) is skipped with a warning; what we cannot represent faithfully is refused with an
-error naming the sheet, the row and the column.
+``xlsform_questions``); a form pyxform itself refuses is refused (``xlsform_pyxform``).
+The result is validated through the same pydantic model and checks as YAML, and every
+problem is placed at its sheet and row. What a telephone cannot ask (a photo, a GPS point)
+is skipped with a warning; what we cannot represent faithfully is refused with an error
+naming the sheet, the row and the column.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import get_xlsform
 
 from cati.problems import N_, Problem
 from questionnaires.building import build_questionnaire
-from questionnaires.errors import ErrorCode, QuestionnaireError, problem
+from questionnaires.checks import check
+from questionnaires.errors import ErrorCode, QuestionnaireError, placed, problem
 from questionnaires.model import Questionnaire
 from questionnaires.xlsform_pyxform import pyxform_refusal
 from questionnaires.xlsform_survey import SurveyReader
 
+Checked = tuple[Questionnaire | None, list[Problem]]
+# A question's part -> the survey column it was written in.
+COLUMNS = {
+    ".show_if": "relevant",
+    ".checks": "constraint",
+    ".text": "label",
+    ".instruction": "hint",
+    ".options": "type",
+}
+
 
 def load_xlsform(
     source: Path | bytes, file: str | None = None
-) -> tuple[Questionnaire, list[Problem]]:
+) -> tuple[Questionnaire, list[Problem], dict[str, int]]:
     """An XLSForm workbook (a path or its bytes) as a Questionnaire, validated, not yet
-    checked, with the warnings of the import (skipped questions, ignored columns...).
+    checked, with the warnings of the import (skipped questions, ignored columns...) and
+    the survey row of each question (``rows_by_path``).
 
     ``file`` names the workbook in problems (default: the path); its suffix tells pyxform
     the format of bytes, and its stem is the form id when the settings sheet gives none.
@@ -60,9 +74,61 @@ def load_xlsform(
         raise QuestionnaireError(refusal)
     if reader.problems:
         raise QuestionnaireError(reader.problems)
-    return build_questionnaire(result, None, file), reader.warnings
+    rows = rows_by_path(result)
+    try:
+        questionnaire = build_questionnaire(result, None, file)
+    except QuestionnaireError as exc:
+        raise QuestionnaireError(placed_at_rows(exc.problems, rows)) from None
+    return questionnaire, reader.warnings, rows
+
+
+def check_xlsform(source: Path | bytes, file: str | None = None) -> Checked:
+    """Read and check a workbook: the questionnaire (None when refused) and every problem,
+    each placed at the sheet and row it comes from."""
+    try:
+        questionnaire, warnings, rows = load_xlsform(source, file)
+    except QuestionnaireError as exc:
+        return None, exc.problems
+    return questionnaire, warnings + placed_at_rows(check(questionnaire, file), rows)
 
 
 def read_xlsform(source: Path | bytes, file: str | None = None) -> Questionnaire:
-    """``load_xlsform`` without its warnings."""
+    """``load_xlsform``'s questionnaire alone."""
     return load_xlsform(source, file)[0]
+
+
+def rows_by_path(data: dict[str, Any]) -> dict[str, int]:
+    """The survey row of each question, by its path in the questionnaire
+    (``blocks[1].questions[3]``), taken out of the data the reader marked."""
+    rows: dict[str, int] = {}
+    blocks = (
+        [("", data)]
+        if "questions" in data
+        else [(f"blocks[{b}].", block) for b, block in enumerate(data.get("blocks", []))]
+    )
+    for prefix, block in blocks:
+        for q, question in enumerate(block.get("questions", [])):
+            row = question.pop("_row", None)
+            if row is not None:
+                rows[f"{prefix}questions[{q}]"] = row
+    return rows
+
+
+def placed_at_rows(problems: list[Problem], rows: dict[str, int]) -> list[Problem]:
+    """Problems the model or the checks found at a path, placed at the sheet row too."""
+    result = []
+    for found in problems:
+        path = found.place.path
+        owner = re.match(r"(?:blocks\[\d+\]\.)?questions\[\d+\]", path)
+        row = rows.get(owner.group()) if owner else None
+        if found.place.line is None and row is not None:
+            rest = path[len(owner.group()) :] if owner else ""
+            column = next((c for part, c in COLUMNS.items() if rest.startswith(part)), None)
+            found = placed(
+                found,
+                line=row,
+                path=f"survey sheet, row {row}, {path}",
+                column=found.place.column or column,
+            )
+        result.append(found)
+    return result

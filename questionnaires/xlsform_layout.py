@@ -176,6 +176,7 @@ class Layout(QuestionRows):
             grid["show_if"] = show_if
         if page:
             grid["page"] = page
+        grid["_row"] = node["row"]
         self.add(grid)
         return True
 
@@ -189,7 +190,7 @@ class Layout(QuestionRows):
         label = self.text(cells, "label")
         times: Any
         if count is None:
-            times = self.counter(cells, name, conditions)
+            times = self.counter(cells, name, conditions, number)
         elif re.fullmatch(r"\d+", str(count).strip()):
             times = max(1, min(int(count), 100))
         else:
@@ -205,7 +206,7 @@ class Layout(QuestionRows):
             self.blocks.remove(block)
         self.block = None
 
-    def counter(self, cells: dict[str, str], name: str, conditions: list[str]) -> str:
+    def counter(self, cells: dict[str, str], name: str, conditions: list[str], number: int) -> str:
         """For a repeat without a count: the question of how many times, asked first."""
         label = self.text(cells, "label")
         question = {
@@ -216,6 +217,7 @@ class Layout(QuestionRows):
             "min": 0,
             "max": REPEAT_LIMIT,
             "required": True,
+            "_row": number,
         }
         show_if = all_of(conditions)
         if show_if:
@@ -231,7 +233,7 @@ class Layout(QuestionRows):
         name = safe_name(str(cells.get("name") or f"repeat_{number}"))
         count = cells.get("repeat_count")
         if count is None:
-            limit, times = NESTED_LIMIT, self.counter(cells, name, conditions)
+            limit, times = NESTED_LIMIT, self.counter(cells, name, conditions, number)
         elif re.fullmatch(r"\d+", str(count).strip()):
             limit, times = max(1, min(int(count), 100)), None
         else:

@@ -151,6 +151,8 @@ class QuestionRows(FormRows):
                 question["checks"] = [
                     {"valid_if": valid_if, "message": message or str(cells["constraint"])}
                 ]
+        for found in (question, *extra):
+            found["_row"] = number  # where problems found later point (xlsform.placed_at_rows)
         return [question, *extra]
 
     def unique(self, name: str) -> str:

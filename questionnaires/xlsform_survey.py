@@ -73,7 +73,8 @@ class SurveyReader(Layout):
             self.top(node)
         self.report_columns(choices)
         if not self.blocks:
-            self.fail("survey", None, N_("the form asks no question a telephone can ask"))
+            if not self.problems:
+                self.fail("survey", None, N_("the form asks no question a telephone can ask"))
             return result
         codes = self.special_codes()
         if codes:

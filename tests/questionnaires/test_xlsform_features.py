@@ -259,7 +259,7 @@ def test_select_one_from_file_reads_the_csv_beside_the_workbook(tmp_path):
             ["select_one_from_file absent.csv", "veg", "Vegetable?"],
         ],
     )
-    questionnaire, warnings = load_xlsform(path)
+    questionnaire, warnings, _ = load_xlsform(path)
     fruit, veg = questionnaire.questions
     assert [(o.code, o.name) for o in fruit.options] == [(1, "apple"), (2, "pear")]
     assert veg.type == "text"  # its choices are not there: the answer is written down

@@ -35,9 +35,11 @@ class QuestionRows(FormRows):
         params = parameters_of(self.survey[row - 2].get("parameters")) if row else {}
         found = None
         if not file_name.lower().endswith(".csv"):
-            reason = N_("only CSV files are read for choices, not %(name)r")
+            reason = N_("only CSV files are read for choices, not %(name)r: asked as open text")
         elif self.folder is None:
-            reason = N_("the choices file %(name)r is read beside a workbook on disk")
+            reason = N_(
+                "the choices file %(name)r is read beside a workbook on disk: asked as open text"
+            )
         else:
             beside = {p.name.lower(): p for p in self.folder.iterdir() if p.is_file()}
             try:
@@ -48,16 +50,14 @@ class QuestionRows(FormRows):
                     params.get("label", "label"),
                 )
             except (OSError, UnicodeError, KeyError):
-                reason = N_("cannot read the choices file %(name)r (name and label columns)")
+                reason = N_(
+                    "cannot read the choices file %(name)r (name and label columns): "
+                    "asked as open text"
+                )
         if row is None:
             return found
         if found is None:
-            self.warn(
-                "survey",
-                row,
-                N_("%(reason)s: the question is asked as open text"),
-                reason=reason % {"name": file_name},
-            )
+            self.warn("survey", row, reason, name=file_name)
             found = ChoiceList(key, row, "survey", broken=True)
         self.lists[key] = found
         return found

@@ -335,6 +335,14 @@ class Checker:
             self.check_expression(
                 check.valid_if, f"{qp.path}.checks[{index}].valid_if", scope, BOOL
             )
+        for index, option in enumerate(getattr(question, "options", ())):
+            if option.show_if:  # offered on earlier answers, as a question is shown
+                self.check_expression(
+                    option.show_if,
+                    f"{qp.path}.options[{index}].show_if",
+                    _Scope(scope.block, qp.order, None),
+                    BOOL,
+                )
         for index, rule in enumerate(question.routing):
             path = f"{qp.path}.routing[{index}]"
             if rule.when is not None:

@@ -72,6 +72,16 @@ class SurveyReader(Layout):
         for node in tree:
             self.top(node)
         self.report_columns(choices)
+        if self.names.calculations:
+            self.warn(
+                "survey",
+                None,
+                N_(
+                    "calculations are written into the expressions that use them and are "
+                    "not stored in the data: %(names)s"
+                ),
+                names=", ".join(sorted(self.names.calculations)),
+            )
         if not self.blocks:
             if not self.problems:
                 self.fail("survey", None, N_("the form asks no question a telephone can ask"))
@@ -155,6 +165,8 @@ class SurveyReader(Layout):
                     if select[3]:
                         codes["other"] = max(codes.values(), default=0) + 1
                     self.names.codes[name] = codes
+                    if select[0] == "multiple":
+                        self.names.multiple.add(name)
             elif kind == "acknowledge":
                 self.names.codes[name] = {"OK": 1}
             elif kind in ("calculate", "hidden") or (

@@ -90,6 +90,7 @@ class Names:
     translated: dict[str, str] = field(default_factory=dict)  # calculations done
     busy: set[str] = field(default_factory=set)  # calculations being translated
     renamed: dict[str, str] = field(default_factory=dict)  # written -> identifier
+    multiple: set[str] = field(default_factory=set)  # select_multiple questions
     notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # warnings
 
 
@@ -155,6 +156,7 @@ def translate(
             else (kind, text)
             for i, (kind, text) in enumerate(tokens)
         ]
+    tokens = _membership(tokens, names)
     out: list[str] = []
     for i, (kind, text) in enumerate(tokens):
         if kind == "ref":
@@ -180,6 +182,32 @@ def translate(
         else:
             out.append(text)
     return _empty_tests(" ".join(out))
+
+
+def _membership(tokens: list[tuple[str, str]], names: Names) -> list[tuple[str, str]]:
+    """``${many} = 'a'`` on a select_multiple (XPath compares the text of the answer, the
+    names chosen) -> ``selected(many, 'a')``; ``!=`` -> ``not selected(...)``."""
+    result: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        three = tokens[i : i + 3]
+        if (
+            len(three) == 3
+            and three[0][0] == "ref"
+            and three[0][1] in names.multiple
+            and three[1] in (("op", "="), ("op", "!="))
+            and three[2][0] == "string"
+            and three[2][1] != ""
+        ):
+            if three[1][1] == "!=":
+                result.append(("name", "not"))
+            call = [("name", "selected"), ("op", "("), three[0], ("op", ","), three[2]]
+            result.extend([*call, ("op", ")")])
+            i += 3
+        else:
+            result.append(tokens[i])
+            i += 1
+    return result
 
 
 def _reference(name: str, names: Names, own: str | None) -> str:

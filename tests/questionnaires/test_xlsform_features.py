@@ -46,6 +46,20 @@ def test_text_choice_names_get_codes_in_sheet_order_and_expressions_compare_name
     assert run(engine, [{"sex": 2}, {"both": [1]}]).finished
 
 
+def test_a_select_multiple_compared_with_a_name_means_that_name_is_chosen(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "relevant"],
+            ["select_multiple sex", "both", "Which?", None],
+            ["text", "why", "Why?", "${both} = 'female' or ${both} != 'male'"],
+        ],
+        SEX,
+    )
+    why = questions_of(read_xlsform(path))["why"]
+    assert why.show_if == "selected ( both , 2 ) or not selected ( both , 1 )"
+
+
 def test_whole_number_names_stay_the_codes_and_a_duplicate_name_is_one_option(tmp_path):
     path = workbook(
         tmp_path,
@@ -121,6 +135,7 @@ def test_calculate_is_written_where_it_is_used(tmp_path):
             ["text", "why", "Why so many?", None, "${size} > 5"],
         ],
     )
+    assert any("not stored in the data: size" in w for w in warnings_of(path))
     questionnaire = read_xlsform(path)
     assert "size" not in questions_of(questionnaire)
     assert questions_of(questionnaire)["why"].show_if == "( adults + children ) > 5"
@@ -358,3 +373,23 @@ def test_functions_we_cannot_evaluate_are_refused_at_their_cell(tmp_path, row, f
     [problem] = caught.value.problems
     assert problem.place.path == "survey sheet, row 3" and problem.place.column == "relevant"
     assert fragment in problem.message
+
+
+def test_an_option_condition_is_checked_like_a_question_condition():
+    text = """
+id: t
+version: "1"
+title: T
+questions:
+  - {id: a, type: single, text: A?, options: [{code: 1, label: One}]}
+  - id: b
+    type: single
+    text: B?
+    options:
+      - {code: 1, label: One, show_if: "nowhere = 1"}
+      - {code: 2, label: Two, show_if: "a = 1"}
+"""
+    questionnaire, problems = check_questionnaire(text, "t.yaml")
+    [error] = [p for p in problems if p.severity == "error"]
+    assert error.code == ErrorCode.UNDEFINED_NAME
+    assert error.place.path == "questions[1].options[0].show_if"

@@ -389,7 +389,7 @@ questions:
       - {code: 1, label: One, show_if: "nowhere = 1"}
       - {code: 2, label: Two, show_if: "a = 1"}
 """
-    questionnaire, problems = check_questionnaire(text, "t.yaml")
+    _, problems = check_questionnaire(text, "t.yaml")
     [error] = [p for p in problems if p.severity == "error"]
     assert error.code == ErrorCode.UNDEFINED_NAME
     assert error.place.path == "questions[1].options[0].show_if"

@@ -31,6 +31,8 @@ def pyxform_refusal(data: Any, file: str) -> Problem | None:
         create_survey_element_from_dict(found).to_xml(validate=False, warnings=[])
     except PyXFormError as exc:
         message = str(exc).strip()
+    except Exception as exc:  # pyxform's internals on an odd sheet: no XForm either way
+        message = f"{type(exc).__name__}: {exc}"
     else:
         return None
     sheet_match = _SHEET.search(message)

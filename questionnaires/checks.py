@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cati.problems import N_, Problem
-from questionnaires.answers import DONT_KNOW, REFUSED, allows_special
+from questionnaires.answers import DONT_KNOW, REFUSED, allows_special, validate
 from questionnaires.errors import ErrorCode, QuestionnaireError, placed, problem
 from questionnaires.evaluate import evaluate
 from questionnaires.expressions import (
@@ -335,6 +335,16 @@ class Checker:
             self.check_expression(
                 check.valid_if, f"{qp.path}.checks[{index}].valid_if", scope, BOOL
             )
+        default = getattr(question, "default", None)
+        if default is not None and not isinstance(question, Grid | Display):
+            given = list(default) if isinstance(default, tuple) else default
+            if validate(self.q, question, given)[1] is not None:
+                self.report(
+                    ErrorCode.INVALID_VALUE,
+                    N_("the default %(value)r is not an answer this question takes"),
+                    f"{qp.path}.default",
+                    value=default,
+                )
         for index, option in enumerate(getattr(question, "options", ())):
             if option.show_if:  # offered on earlier answers, as a question is shown
                 self.check_expression(

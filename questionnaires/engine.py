@@ -119,6 +119,12 @@ def offered_codes(question: Any, resolve: Resolver) -> list[int] | None:
     return [o.code for o in options if o.show_if is None or truthy(parse(o.show_if), resolve)]
 
 
+def _default(question: Any) -> Any:
+    """The answer to show filled in before one is given (a list for a multiple choice)."""
+    default = getattr(question, "default", None)
+    return list(default) if isinstance(default, tuple) else default
+
+
 def _need_aware(now: datetime | None) -> None:
     if now is not None and now.tzinfo is None:
         raise ValueError("the engine needs timezone-aware datetimes (UTC)")
@@ -490,7 +496,7 @@ class Engine:
                     read_out=getattr(question, "read_out", True),
                     dont_know=question.has_value and allows_special(self.q, question, DONT_KNOW),
                     refused=question.has_value and allows_special(self.q, question, REFUSED),
-                    answer=answers.get(key),
+                    answer=answers[key] if key in answers else _default(question),
                     warning_at=warning_at,
                     closes_at=closes_at,
                     question=question,

@@ -104,6 +104,8 @@ class QuestionBase(Strict):
     time_limit: TimeLimit | None = None
     variable: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     variable_label: Annotated[str, Field(min_length=1, max_length=256)] | None = None
+    # An answer shown filled in, for the interviewer to confirm or change (XLSForm default).
+    default: int | float | str | tuple[int, ...] | None = None
 
     @property
     def var_name(self) -> str:

@@ -115,12 +115,16 @@ class QuestionRows(FormRows):
                 once="calculation-on-question",
             )
         if cells.get("default") is not None:
-            self.warn(
-                "survey",
-                number,
-                N_("default answers are not filled in: the interviewer asks each question"),
-                once="default",
-            )
+            default = self.default(question, str(cells["default"]).strip())
+            if default is None:
+                self.warn(
+                    "survey",
+                    number,
+                    N_("default %(value)r is not filled in: it is no answer to this question"),
+                    value=cells["default"],
+                )
+            else:
+                question["default"] = default
         text = self.text(cells, "label")
         if text is None:
             if question["type"] != "display" and not self.text(cells, "hint"):
@@ -154,6 +158,27 @@ class QuestionRows(FormRows):
         for found in (question, *extra):
             found["_row"] = number  # where problems found later point (xlsform.placed_at_rows)
         return [question, *extra]
+
+    @staticmethod
+    def default(question: dict[str, Any], written: str) -> Any:
+        """A ``default`` as the answer it fills in (choice names as codes), or None when
+        it is not one (an expression such as ``today()`` or ``${x}``, a name not listed)."""
+        kind = question["type"]
+        if kind in ("single", "multiple"):
+            codes = {o.get("name", str(o["code"])): o["code"] for o in question["options"]}
+            chosen = [codes.get(name) for name in written.split()]
+            if not chosen or None in chosen:
+                return None
+            return chosen if kind == "multiple" else (chosen[0] if len(chosen) == 1 else None)
+        if kind in ("numeric", "rating"):
+            try:
+                number = float(written)
+            except ValueError:
+                return None
+            return int(number) if number.is_integer() else number
+        if kind in ("text", "date") and "${" not in written and "(" not in written:
+            return written
+        return None
 
     def unique(self, name: str) -> str:
         """pyxform allows a name again in another group or repeat; our ids are unique in

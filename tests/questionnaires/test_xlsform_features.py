@@ -8,7 +8,7 @@ import pytest
 from questionnaires import Engine, ErrorCode, QuestionnaireError, check_questionnaire
 from questionnaires.xlsform import load_xlsform, read_xlsform
 
-from .helpers import run
+from .helpers import T0, run
 from .test_xlsform import workbook
 
 SEX = [["list_name", "name", "label"], ["sex", "male", "Male"], ["sex", "female", "Female"]]
@@ -393,3 +393,37 @@ questions:
     [error] = [p for p in problems if p.severity == "error"]
     assert error.code == ErrorCode.UNDEFINED_NAME
     assert error.place.path == "questions[1].options[0].show_if"
+
+
+def test_a_default_is_shown_filled_in_and_one_that_is_no_answer_is_a_warning(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "default"],
+            ["select_one sex", "sex", "Sex?", "female"],
+            ["integer", "n", "How many?", "2"],
+            ["date", "day", "When?", "today()"],
+        ],
+        SEX,
+    )
+    questionnaire, warnings, _ = load_xlsform(path)
+    sex, n, day = questionnaire.questions
+    assert (sex.default, n.default, day.default) == (2, 2, None)
+    assert any("'today()' is not filled in" in w.message for w in warnings)
+    engine = Engine(questionnaire)
+    state = engine.start({}, 1, now=T0)
+    assert engine.current_page(state).questions[0].answer == 2  # shown chosen, not yet given
+    assert "sex" not in state.answers
+
+
+def test_a_default_that_is_no_answer_to_its_question_is_refused_by_the_checks():
+    text = """
+id: t
+version: "1"
+title: T
+questions:
+  - {id: n, type: numeric, text: N?, max: 10, default: 50}
+"""
+    _, problems = check_questionnaire(text, "t.yaml")
+    [error] = problems
+    assert error.place.path == "questions[0].default" and "50" in error.message

@@ -13,7 +13,6 @@ naming the sheet, the row and the column.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -22,29 +21,22 @@ from pyxform.xls2json_backends import get_xlsform
 
 from cati.problems import N_, Problem
 from questionnaires.building import build_questionnaire
-from questionnaires.checks import check
-from questionnaires.errors import ErrorCode, QuestionnaireError, placed, problem
+from questionnaires.errors import ErrorCode, QuestionnaireError, problem
 from questionnaires.model import Questionnaire
+from questionnaires.xlsform_leave_out import checked_leaving_out
+from questionnaires.xlsform_places import placed_at_rows, rows_by_path
 from questionnaires.xlsform_pyxform import pyxform_refusal
 from questionnaires.xlsform_survey import SurveyReader
 
 Checked = tuple[Questionnaire | None, list[Problem]]
-# A question's part -> the survey column it was written in.
-COLUMNS = {
-    ".show_if": "relevant",
-    ".checks": "constraint",
-    ".text": "label",
-    ".instruction": "hint",
-    ".options": "type",
-}
 
 
-def load_xlsform(
+def read_workbook(
     source: Path | bytes, file: str | None = None
-) -> tuple[Questionnaire, list[Problem], dict[str, int]]:
-    """An XLSForm workbook (a path or its bytes) as a Questionnaire, validated, not yet
-    checked, with the warnings of the import (skipped questions, ignored columns...) and
-    the survey row of each question (``rows_by_path``).
+) -> tuple[dict[str, Any], list[Problem]]:
+    """An XLSForm workbook (a path or its bytes) as the plain data of a questionnaire, with
+    the warnings of the import (skipped questions, ignored columns...); each question
+    carries its survey row as ``_row`` (``xlsform_places.rows_by_path`` takes it out).
 
     ``file`` names the workbook in problems (default: the path); its suffix tells pyxform
     the format of bytes, and its stem is the form id when the settings sheet gives none.
@@ -74,61 +66,36 @@ def load_xlsform(
         raise QuestionnaireError(refusal)
     if reader.problems:
         raise QuestionnaireError(reader.problems)
+    return result, reader.warnings
+
+
+def load_xlsform(
+    source: Path | bytes, file: str | None = None
+) -> tuple[Questionnaire, list[Problem], dict[str, int]]:
+    """``read_workbook`` validated into a Questionnaire (not yet checked), with the
+    warnings and the survey row of each question."""
+    file = str(source) if file is None else file
+    result, warnings = read_workbook(source, file)
     rows = rows_by_path(result)
     try:
         questionnaire = build_questionnaire(result, None, file)
     except QuestionnaireError as exc:
         raise QuestionnaireError(placed_at_rows(exc.problems, rows)) from None
-    return questionnaire, reader.warnings, rows
+    return questionnaire, warnings, rows
 
 
 def check_xlsform(source: Path | bytes, file: str | None = None) -> Checked:
     """Read and check a workbook: the questionnaire (None when refused) and every problem,
-    each placed at the sheet and row it comes from."""
+    each placed at the sheet and row it comes from. pyxform takes the form, so a condition
+    our checks cannot use is left out with a warning rather than refusing the form."""
+    file = str(source) if file is None else file
     try:
-        questionnaire, warnings, rows = load_xlsform(source, file)
+        result, warnings = read_workbook(source, file)
     except QuestionnaireError as exc:
         return None, exc.problems
-    return questionnaire, warnings + placed_at_rows(check(questionnaire, file), rows)
+    return checked_leaving_out(result, warnings, file)
 
 
 def read_xlsform(source: Path | bytes, file: str | None = None) -> Questionnaire:
     """``load_xlsform``'s questionnaire alone."""
     return load_xlsform(source, file)[0]
-
-
-def rows_by_path(data: dict[str, Any]) -> dict[str, int]:
-    """The survey row of each question, by its path in the questionnaire
-    (``blocks[1].questions[3]``), taken out of the data the reader marked."""
-    rows: dict[str, int] = {}
-    blocks = (
-        [("", data)]
-        if "questions" in data
-        else [(f"blocks[{b}].", block) for b, block in enumerate(data.get("blocks", []))]
-    )
-    for prefix, block in blocks:
-        for q, question in enumerate(block.get("questions", [])):
-            row = question.pop("_row", None)
-            if row is not None:
-                rows[f"{prefix}questions[{q}]"] = row
-    return rows
-
-
-def placed_at_rows(problems: list[Problem], rows: dict[str, int]) -> list[Problem]:
-    """Problems the model or the checks found at a path, placed at the sheet row too."""
-    result = []
-    for found in problems:
-        path = found.place.path
-        owner = re.match(r"(?:blocks\[\d+\]\.)?questions\[\d+\]", path)
-        row = rows.get(owner.group()) if owner else None
-        if found.place.line is None and row is not None:
-            rest = path[len(owner.group()) :] if owner else ""
-            column = next((c for part, c in COLUMNS.items() if rest.startswith(part)), None)
-            found = placed(
-                found,
-                line=row,
-                path=f"survey sheet, row {row}, {path}",
-                column=found.place.column or column,
-            )
-        result.append(found)
-    return result

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cati.problems import N_, Problem
-from questionnaires.errors import ErrorCode, QuestionnaireError, placed, problem
+from questionnaires.errors import ErrorCode, QuestionnaireError, problem
 from questionnaires.expressions import parse
 from questionnaires.xlsform_choices import ChoiceList
 from questionnaires.xlsform_headers import language_code
@@ -113,6 +113,17 @@ def all_of(conditions: list[str]) -> str | None:
     return kept[0] if len(kept) == 1 else " and ".join(f"( {c} )" for c in kept)
 
 
+# An expression we cannot use, by its column: what leaving it out means for the interview.
+LEFT_OUT = {
+    "relevant": N_("relevant left out (%(reason)s): asked as if it held"),
+    "constraint": N_("constraint left out (%(reason)s): the answer is not checked"),
+    "choice_filter": N_("choice_filter left out (%(reason)s): every choice is offered"),
+    "repeat_count": N_(
+        "repeat_count left out (%(reason)s): the interviewer is asked how many times"
+    ),
+}
+
+
 class FormRows:
     def __init__(self, file: str, data: Any, fallback_id: str, folder: Path | None) -> None:
         self.file = file
@@ -154,17 +165,29 @@ class FormRows:
         self.problems.append(problem(code, template, **self.place_of(sheet, row, column), **params))
 
     def warn(
-        self, sheet: str, row: int | None, template: str, *, once: str = "", **params: Any
+        self,
+        sheet: str,
+        row: int | None,
+        template: str,
+        *,
+        once: str = "",
+        column: str | None = None,
+        **params: Any,
     ) -> None:
         """A warning; with ``once``, only the first of its kind in the form."""
         if once:
             if once in self.once:
                 return
             self.once.add(once)
-        place = self.place_of(sheet, row, None)
+        place = self.place_of(sheet, row, column)
         self.warnings.append(
             problem(ErrorCode.XLSFORM_ADAPTED, template, severity="warning", **place, **params)
         )
+
+    def left_out(self, row: int | None, cell: str, reason: str) -> None:
+        """An expression we cannot use: the form is imported without it, one warning."""
+        once = f"left-out:{row}:{cell}"
+        self.warn("survey", row, LEFT_OUT[cell], once=once, column=cell, reason=reason)
 
     # --- texts -------------------------------------------------------------------------
 
@@ -216,7 +239,8 @@ class FormRows:
     def expression(
         self, source: str, row: int, cell: str, own: str | None = None, **options: Any
     ) -> str | None:
-        """``source`` translated, or None with an error at the ``cell`` of the row."""
+        """``source`` translated; None when we cannot use it, with a warning at the cell:
+        pyxform takes the form, so it is imported, with that condition left out."""
         try:
             translated = translate(str(source), self.names, own, **options)
             for template, params in self.names.notes:
@@ -224,10 +248,9 @@ class FormRows:
             self.names.notes.clear()
             parse(translated)
         except Untranslatable as exc:
-            self.fail("survey", row, exc.template, column=cell, **exc.params)
+            self.left_out(row, cell, exc.template % exc.params)
             return None
         except QuestionnaireError as exc:
-            where = self.place_of("survey", row, cell)
-            self.problems.append(placed(exc.problem, ErrorCode.XLSFORM_UNSUPPORTED, **where))
+            self.left_out(row, cell, exc.problem.message)
             return None
         return translated

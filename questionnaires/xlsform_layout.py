@@ -196,7 +196,7 @@ class Layout(QuestionRows):
         else:
             times = self.expression(count, number, "repeat_count")
             if times is None:
-                return
+                times = self.counter(cells, name, conditions, number)
         block = self.new_block(name, title=label, show_if=all_of(conditions), loop={"times": times})
         self.scope.append(safe_name(name))
         for child in node["children"]:
@@ -239,7 +239,7 @@ class Layout(QuestionRows):
         else:
             limit, times = NESTED_LIMIT, self.expression(count, number, "repeat_count")
             if times is None:
-                return
+                times = self.counter(cells, name, conditions, number)
         self.warn(
             "survey",
             number,

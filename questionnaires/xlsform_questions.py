@@ -139,17 +139,14 @@ class QuestionRows(FormRows):
             question["instruction"] = hint
         if cells.get("relevant"):
             show_if = self.expression(cells["relevant"], number, "relevant")
-            if show_if is None:
-                return []
-            question["show_if"] = show_if
+            if show_if is not None:
+                question["show_if"] = show_if
         if question["type"] != "display":
             question["required"] = is_yes(cells.get("required"))
         if cells.get("constraint"):
             condition = self.expression(cells["constraint"], number, "constraint", name)
             message = self.text(cells, "constraint_message")
-            if condition is None:
-                return []
-            if question["type"] != "display":
+            if condition is not None and question["type"] != "display":
                 # ODK judges a constraint only on an answer; so do we (not on a skip or DK)
                 valid_if = f"not answered ( {question['id']} ) or ( {condition} )"
                 question["checks"] = [
@@ -230,8 +227,6 @@ class QuestionRows(FormRows):
             question.update(type="text")
             return True
         options = self.options(found, cells, number)
-        if options is None:
-            return False
         if kind == "rank":
             question.update(
                 type="grid",
@@ -278,7 +273,7 @@ class QuestionRows(FormRows):
 
     def options(
         self, found: ChoiceList, cells: dict[str, str], number: int
-    ) -> list[dict[str, Any]] | None:
+    ) -> list[dict[str, Any]]:
         codes = found.codes()
         numbered = found.numbered()
         by_code: dict[int, dict[str, Any]] = {}
@@ -305,9 +300,10 @@ class QuestionRows(FormRows):
                     return str(columns.get(name, ""))
 
                 condition = self.expression(choice_filter, number, "choice_filter", column=column)
-                if condition is None:
-                    return None
-                filters.setdefault(code, []).append(condition)
+                if condition is None:  # left out (one warning): every choice is offered
+                    choice_filter, filters = None, {}
+                else:
+                    filters.setdefault(code, []).append(condition)
         for code, conditions in filters.items():
             unique = list(dict.fromkeys(conditions))
             by_code[code]["show_if"] = (

@@ -65,7 +65,7 @@ def test_an_xlsform_problem_names_its_column_in_spanish(tmp_path):
     _, [found] = check_questionnaire(path)
     assert found.place.column == "relevant"
     assert found.translated(SPANISH.gettext).startswith(
-        f"{path}:2, columna 'relevant', survey sheet, row 2: 'indexed-repeat' no está admitido"
+        f"{path}:2, columna 'relevant', survey sheet, row 2: se omite relevant ("
     )
 
 

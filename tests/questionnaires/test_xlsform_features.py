@@ -362,17 +362,35 @@ def test_a_form_with_selects_and_no_choices_sheet_is_refused_at_the_first_select
     [
         (["integer", "n", "N", "jr:choice-name(${a}, '${a}') = 'x'"], "'jr:choice-name'"),
         (["integer", "n", "N", "indexed-repeat(${a}, ${a}, 1) = 2"], "'indexed-repeat'"),
+        (["integer", "n", "N", "(today() - ${a}) > 365"], "cannot use '-' on a text"),
     ],
 )
-def test_functions_we_cannot_evaluate_are_refused_at_their_cell(tmp_path, row, fragment):
+def test_a_condition_we_cannot_use_is_left_out_with_a_warning_at_its_cell(tmp_path, row, fragment):
+    """pyxform takes these forms, so they are imported: the question is asked as if its
+    condition held, and the warning says so at the row and column."""
     path = workbook(
-        tmp_path, [["type", "name", "label", "relevant"], ["text", "a", "A", None], row]
+        tmp_path, [["type", "name", "label", "relevant"], ["date", "a", "A", None], row]
     )
-    with pytest.raises(QuestionnaireError) as caught:
-        read_xlsform(path)
-    [problem] = caught.value.problems
-    assert problem.place.path == "survey sheet, row 3" and problem.place.column == "relevant"
-    assert fragment in problem.message
+    questionnaire, problems = check_questionnaire(path)
+    assert questionnaire is not None and all(p.severity == "warning" for p in problems)
+    [warning] = [p for p in problems if fragment in p.message]
+    assert warning.place.line == 3 and warning.place.column == "relevant"
+    assert warning.message.endswith("asked as if it held")
+    assert run(Engine(questionnaire), [{"a": "2026-01-01"}]).position == "n"
+
+
+def test_a_constraint_we_cannot_use_is_left_out_and_the_answer_kept(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "constraint"],
+            ["date", "born", "Born?", ". < today() - 365"],
+        ],
+    )
+    questionnaire, problems = check_questionnaire(path)
+    [warning] = problems
+    assert warning.place.column == "constraint" and "not checked" in warning.message
+    assert run(Engine(questionnaire), [{"born": "2026-11-30"}]).finished
 
 
 def test_an_option_condition_is_checked_like_a_question_condition():

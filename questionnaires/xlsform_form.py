@@ -29,6 +29,7 @@ SURVEY_COLUMNS = {
     "calculation",
     "choice_filter",
     "default",
+    "read_only",
 }
 CHOICE_COLUMNS = {"list_name", "name", "label", "exclusive", "anchor"}
 SETTINGS_COLUMNS = {"id_string", "title", "version", "default_language", "dont_know", "refused"}
@@ -95,6 +96,11 @@ YES = {"yes", "true", "true()", "1"}
 
 def is_yes(value: str | None) -> bool:
     return value is not None and str(value).strip().lower() in YES
+
+
+def computed(cells: dict[str, str]) -> bool:
+    """A question with a calculation that cannot be changed: a calculate by another name."""
+    return bool(cells.get("calculation")) and is_yes(cells.get("read_only"))
 
 
 def parameters_of(text: str | None) -> dict[str, str]:

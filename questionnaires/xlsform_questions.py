@@ -13,6 +13,7 @@ from questionnaires.xlsform_form import (
     OFF_THE_PHONE,
     SIMPLE_TYPES,
     FormRows,
+    computed,
     is_yes,
     parameters_of,
 )
@@ -75,7 +76,7 @@ class QuestionRows(FormRows):
             if cells.get("name") or cells.get("label"):
                 self.fail("survey", number, N_("the row has no type"), ErrorCode.XLSFORM_INVALID)
             return []
-        if kind in METADATA_TYPES or kind in ("calculate", "hidden"):
+        if kind in METADATA_TYPES or kind in ("calculate", "hidden") or computed(cells):
             return []
         if kind in OFF_THE_PHONE:
             self.warn(

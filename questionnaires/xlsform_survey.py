@@ -16,6 +16,7 @@ from questionnaires.xlsform_form import (
     OFF_THE_PHONE,
     SETTINGS_COLUMNS,
     SURVEY_COLUMNS,
+    computed,
     is_yes,
 )
 from questionnaires.xlsform_headers import canonical_row, canonical_type, language_code, select_type
@@ -102,18 +103,15 @@ class SurveyReader(Layout):
         already has one of those codes (a list of 97 choices or more, or a form's own
         ``98 Don't know``): then they go past the largest code, to 998, 999 and 997, or
         9998... The form's options keep their codes."""
-        largest = max(
-            (
-                option["code"]
-                for block in self.blocks
-                for question in block["questions"]
-                for option in question.get("options", question.get("scale", []))
-            ),
-            default=0,
-        )
-        if largest < 97:
+        codes = {
+            option["code"]
+            for block in self.blocks
+            for question in block["questions"]
+            for option in question.get("options", question.get("scale", []))
+        }
+        if not codes & {97, 98, 99}:
             return None
-        top = 10 ** len(str(largest + 3)) - 1
+        top = 10 ** len(str(max(codes) + 3)) - 1
         return {"dont_know": top - 1, "refused": top, "timed_out": top - 2}
 
     def report_columns(self, choices: list[dict[str, str]]) -> None:
@@ -169,9 +167,7 @@ class SurveyReader(Layout):
                         self.names.multiple.add(name)
             elif kind == "acknowledge":
                 self.names.codes[name] = {"OK": 1}
-            elif kind in ("calculate", "hidden") or (
-                row.get("calculation") and kind in ("", "text", "string", "integer", "decimal")
-            ):
+            elif kind in ("calculate", "hidden") or computed(row):
                 source = row.get("calculation")
                 if source is None and row.get("default") is not None:
                     source = "'" + str(row["default"]).replace("'", "") + "'"

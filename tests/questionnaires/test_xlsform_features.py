@@ -144,6 +144,22 @@ def test_calculate_is_written_where_it_is_used(tmp_path):
     assert run(engine, [{"adults": 1}, {"children": 1}]).finished
 
 
+def test_a_read_only_question_with_a_calculation_is_a_calculation(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "calculation", "read_only", "relevant"],
+            ["integer", "adults", "Adults?", None, None, None],
+            ["integer", "double", "Twice", "${adults} * 2", "yes", None],
+            ["integer", "asked", "Asked anyway", "${adults} * 3", None, "${double} > 2"],
+        ],
+    )
+    questionnaire, problems = check_questionnaire(path)
+    assert list(questions_of(questionnaire)) == ["adults", "asked"]
+    assert questions_of(questionnaire)["asked"].show_if == "( adults * 2 ) > 2"
+    assert any("calculation on a question is not applied" in p.message for p in problems)
+
+
 def test_types_a_telephone_cannot_ask_are_skipped_with_one_warning_each(tmp_path):
     path = workbook(
         tmp_path,

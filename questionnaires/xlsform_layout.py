@@ -85,9 +85,10 @@ class Layout(QuestionRows):
         cells, number = node["cells"], node["row"]
         relevant = cells.get("relevant")
         show_if = self.expression(relevant, number, "relevant") if relevant else None
-        page = cells.get("name") if self.appearance(cells) == "field-list" else None
+        page = safe_name(str(cells.get("name") or f"page_{number}"))
+        page = page if self.appearance(cells) == "field-list" else None
         self.group = {
-            "id": str(cells.get("name") or f"block_{number}"),
+            "id": safe_name(str(cells.get("name") or f"block_{number}")),
             "title": self.text(cells, "label"),
             "show_if": show_if,
         }
@@ -133,7 +134,7 @@ class Layout(QuestionRows):
         if appearance == "table-list" and self.grid(node, inner, page):
             return
         if appearance:
-            page = page or str(cells.get("name") or f"page_{number}")
+            page = page or safe_name(str(cells.get("name") or f"page_{number}"))
         self.scope.append(safe_name(str(cells.get("name") or "group")))
         for child in node["children"]:
             self.emit(child, inner, page, loop)
@@ -160,7 +161,7 @@ class Layout(QuestionRows):
         types = {q["type"] for q in questions}
         cells = node["cells"]
         grid: dict[str, Any] = {
-            "id": cells.get("name") or f"grid_{node['row']}",
+            "id": self.unique(safe_name(str(cells.get("name") or f"grid_{node['row']}"))),
             "type": "grid",
             "text": self.text(cells, "label") or cells.get("name"),
             "items": [{"id": q["id"], "label": q["text"]} for q in questions],

@@ -42,10 +42,12 @@ class QuestionRows(FormRows):
                 "the choices file %(name)r is read beside a workbook on disk: asked as open text"
             )
         else:
+            # only the folder of the workbook, whatever path the form writes
             beside = {p.name.lower(): p for p in self.folder.iterdir() if p.is_file()}
+            own = Path(file_name).name
             try:
                 found = csv_list(
-                    beside.get(Path(file_name).name.lower(), self.folder / file_name),
+                    beside.get(own.lower(), self.folder / own),
                     key,
                     params.get("value", "name"),
                     params.get("label", "label"),

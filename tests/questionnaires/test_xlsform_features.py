@@ -281,17 +281,22 @@ def test_or_other_adds_an_option_and_its_specify_question(tmp_path):
 
 
 def test_select_one_from_file_reads_the_csv_beside_the_workbook(tmp_path):
-    (tmp_path / "fruits.csv").write_text("name,label\napple,Apple\npear,Pear\n")
+    folder = tmp_path / "form"
+    folder.mkdir()
+    (folder / "fruits.csv").write_text("name,label\napple,Apple\npear,Pear\n")
+    (tmp_path / "outside.csv").write_text("name,label\nx,X\n")
     path = workbook(
-        tmp_path,
+        folder,
         [
             ["type", "name", "label"],
             ["select_one_from_file fruits.csv", "fruit", "Fruit?"],
             ["select_one_from_file absent.csv", "veg", "Vegetable?"],
+            ["select_one_from_file ../outside.csv", "out", "Outside?"],
         ],
     )
     questionnaire, warnings, _ = load_xlsform(path)
-    fruit, veg = questionnaire.questions
+    fruit, veg, outside = questionnaire.questions
+    assert outside.type == "text"  # a path out of the workbook's folder is not followed
     assert [(o.code, o.name) for o in fruit.options] == [(1, "apple"), (2, "pear")]
     assert veg.type == "text"  # its choices are not there: the answer is written down
     assert any("absent.csv" in w.message for w in warnings)

@@ -249,9 +249,6 @@ class FormRows:
         pyxform takes the form, so it is imported, with that condition left out."""
         try:
             translated = translate(str(source), self.names, own, **options)
-            for template, params in self.names.notes:
-                self.warn("survey", row, template, **params)
-            self.names.notes.clear()
             parse(translated)
         except Untranslatable as exc:
             self.left_out(row, cell, exc.template % exc.params)
@@ -259,4 +256,8 @@ class FormRows:
         except QuestionnaireError as exc:
             self.left_out(row, cell, exc.problem.message)
             return None
+        finally:
+            for template, params in self.names.notes:
+                self.warn("survey", row, template, column=cell, **params)
+            self.names.notes.clear()
         return translated

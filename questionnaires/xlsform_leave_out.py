@@ -1,6 +1,8 @@
-"""pyxform takes the form, so it is imported: a condition our checks find unusable (a type
-error such as date arithmetic, a name that is no question) is left out with a warning, the
-form built and checked again. Any other error still refuses the form."""
+"""pyxform takes the form, so it is imported: what our checks find unusable in it is left
+out with a warning, and the form built and checked again. A condition (a type error such as
+date arithmetic, a name that is no question) is dropped; an answer a text cannot show (one
+asked later, or in a loop) is shown as its name in brackets. Any other error still refuses
+the form."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import copy
 import re
 from typing import Any
 
-from cati.problems import Problem
+from cati.problems import N_, Problem
 from questionnaires.building import build_questionnaire
 from questionnaires.checks import check
 from questionnaires.errors import ErrorCode, QuestionnaireError, placed, problem
@@ -16,14 +18,16 @@ from questionnaires.model import Questionnaire
 from questionnaires.xlsform_form import LEFT_OUT
 from questionnaires.xlsform_places import placed_at_rows, rows_by_path
 
-ROUNDS = 10  # leaving a condition out can bring out another one
+ROUNDS = 10  # leaving one thing out can bring out another
 _CONDITION = re.compile(r"^(?P<owner>.*?)(?:\.checks\[(?P<check>\d+)\]\.valid_if|\.show_if)$")
+_TEXT = re.compile(r"^(?P<owner>.*?)\.(?P<key>text|instruction|label|message)$")
+UNPIPED = N_("%(reason)s: the text shows [its name] instead")
 
 
 def checked_leaving_out(
     data: dict[str, Any], warnings: list[Problem], file: str
 ) -> tuple[Questionnaire | None, list[Problem]]:
-    """Build and check ``data``; while every error is in a condition, leave those out."""
+    """Build and check ``data``; while every error is one we can leave out, do so."""
     left_out: list[Problem] = []
     rounds = 0
     while True:
@@ -35,49 +39,57 @@ def checked_leaving_out(
             return None, warnings + placed_at_rows(left_out + exc.problems, rows)
         problems = check(questionnaire, file)
         errors = [p for p in problems if p.severity == "error"]
-        conditions = [_CONDITION.match(p.place.path) for p in errors]
-        if not errors or not all(conditions) or rounds == ROUNDS:
+        if not errors or rounds == ROUNDS or not all(_can_leave_out(p) for p in errors):
             return questionnaire, warnings + placed_at_rows(left_out + problems, rows)
         rounds += 1
-        drops: dict[str, set[int]] = {}
-        for found, match in zip(errors, conditions, strict=True):
-            assert match is not None
-            column = _column(found.place.path, match)
-            left_out.append(
-                placed(
-                    problem(
-                        ErrorCode.XLSFORM_ADAPTED,
-                        LEFT_OUT[column],
-                        severity="warning",
-                        path=found.place.path,
-                        file=file,
-                        reason=found.message,
-                    ),
-                    column=column,
-                )
-            )
-            drops.setdefault(match.group("owner"), set()).add(
-                int(match.group("check")) if match.group("check") is not None else -1
-            )
-        for owner, which in drops.items():
-            _drop(data, owner, which)
+        for found in errors:
+            left_out.append(_leave_out(data, found, file))
 
 
-def _column(path: str, match: re.Match[str]) -> str:
-    if match.group("check") is not None:
-        return "constraint"
-    if re.search(r"\.options\[\d+\]$", match.group("owner")):
-        return "choice_filter"
-    return "relevant"
+def _can_leave_out(found: Problem) -> bool:
+    return bool(_CONDITION.match(found.place.path) or _TEXT.match(found.place.path))
 
 
-def _drop(data: dict[str, Any], owner: str, which: set[int]) -> None:
-    """Take out the show_if (-1) and the checks (their indexes) of the part at ``owner``."""
+def _leave_out(data: dict[str, Any], found: Problem, file: str) -> Problem:
+    """Take the condition out of ``data`` (or the piping out of the text); the warning."""
+    path = found.place.path
+    condition = _CONDITION.match(path)
+    if condition is not None:
+        node = _at(data, condition.group("owner"))
+        if condition.group("check") is not None:
+            column, template = "constraint", LEFT_OUT["constraint"]
+            node["checks"][int(condition.group("check"))]["valid_if"] = "true"
+        else:
+            owner = condition.group("owner")
+            column = "choice_filter" if re.search(r"\.options\[\d+\]$", owner) else "relevant"
+            template = LEFT_OUT[column]
+            node.pop("show_if", None)
+    else:
+        text = _TEXT.match(path)
+        assert text is not None
+        node = _at(data, text.group("owner"))
+        node[text.group("key")] = _unpiped(node[text.group("key")])
+        column, template = "label", UNPIPED
+    warning = problem(
+        ErrorCode.XLSFORM_ADAPTED,
+        template,
+        severity="warning",
+        path=path,
+        file=file,
+        reason=found.message,
+    )
+    return placed(warning, column=column)
+
+
+def _at(data: dict[str, Any], path: str) -> Any:
     node: Any = data
-    for name, index in re.findall(r"(\w+)|\[(\d+)\]", owner):
+    for name, index in re.findall(r"(\w+)|\[(\d+)\]", path):
         node = node[name] if name else node[int(index)]
-    if -1 in which:
-        node.pop("show_if", None)
-    kept = [c for i, c in enumerate(node.get("checks", [])) if i not in which]
-    if "checks" in node:
-        node["checks"] = kept
+    return node
+
+
+def _unpiped(text: Any) -> Any:
+    """``{name}`` -> ``[name]`` in a text (in each of its languages)."""
+    if isinstance(text, dict):
+        return {language: _unpiped(value) for language, value in text.items()}
+    return re.sub(r"\{([^{}]*)\}", r"[\1]", text)

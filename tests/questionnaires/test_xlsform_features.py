@@ -400,6 +400,23 @@ def test_a_condition_we_cannot_use_is_left_out_with_a_warning_at_its_cell(tmp_pa
     assert run(Engine(questionnaire), [{"a": "2026-01-01"}]).position == "n"
 
 
+def test_an_answer_a_label_cannot_show_is_shown_as_its_name_in_brackets(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label"],
+            ["begin repeat", "child", "Children"],
+            ["text", "child_name", "Name?"],
+            ["end repeat", None, None],
+            ["note", "bye", "Thanks for ${child_name}"],
+        ],
+    )
+    questionnaire, problems = check_questionnaire(path)
+    assert questions_of(questionnaire)["bye"].text == "Thanks for [child_name]"
+    [warning] = [p for p in problems if "[its name]" in p.message]
+    assert warning.place.line == 5 and warning.severity == "warning"
+
+
 def test_a_constraint_we_cannot_use_is_left_out_and_the_answer_kept(tmp_path):
     path = workbook(
         tmp_path,

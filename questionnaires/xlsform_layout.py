@@ -60,7 +60,7 @@ class Layout(QuestionRows):
         block_id, number = safe_name(base), 1
         while block_id in self.block_ids:
             number += 1
-            block_id = safe_name(f"{base}_{number}")
+            block_id = safe_name(f"{base[:56]}_{number}")  # room for the number
         self.block_ids.add(block_id)
         block = {"id": block_id, "questions": [], **{k: v for k, v in fields.items() if v}}
         self.blocks.append(block)

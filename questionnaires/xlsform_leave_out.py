@@ -21,7 +21,9 @@ from questionnaires.xlsform_places import placed_at_rows, rows_by_path
 ROUNDS = 10  # leaving one thing out can bring out another
 _CONDITION = re.compile(r"^(?P<owner>.*?)(?:\.checks\[(?P<check>\d+)\]\.valid_if|\.show_if)$")
 _TEXT = re.compile(r"^(?P<owner>.*?)\.(?P<key>text|instruction|label|message)$")
+_VARIABLE = re.compile(r"^(?P<owner>.*?)\.variable$")
 UNPIPED = N_("%(reason)s: the text shows [its name] instead")
+RENAMED = N_("%(reason)s: its data variable is %(variable)r")
 
 
 def checked_leaving_out(
@@ -47,14 +49,21 @@ def checked_leaving_out(
 
 
 def _can_leave_out(found: Problem) -> bool:
-    return bool(_CONDITION.match(found.place.path) or _TEXT.match(found.place.path))
+    path = found.place.path
+    return bool(_CONDITION.match(path) or _TEXT.match(path) or _VARIABLE.match(path))
 
 
 def _leave_out(data: dict[str, Any], found: Problem, file: str) -> Problem:
     """Take the condition out of ``data`` (or the piping out of the text); the warning."""
     path = found.place.path
     condition = _CONDITION.match(path)
-    if condition is not None:
+    variable = _VARIABLE.match(path)
+    params: dict[str, Any] = {}
+    if variable is not None:
+        node = _at(data, variable.group("owner"))
+        node["variable"] = params["variable"] = _free_variable(data, node["id"])
+        column, template = "name", RENAMED
+    elif condition is not None:
         node = _at(data, condition.group("owner"))
         if condition.group("check") is not None:
             column, template = "constraint", LEFT_OUT["constraint"]
@@ -77,8 +86,28 @@ def _leave_out(data: dict[str, Any], found: Problem, file: str) -> Problem:
         path=path,
         file=file,
         reason=found.message,
+        **params,
     )
     return placed(warning, column=column)
+
+
+def _free_variable(data: dict[str, Any], question_id: str) -> str:
+    """A short SPSS name for a question no id or variable of the form uses: room is left
+    for the suffixes of options, rows and loop items (``_12``)."""
+    taken = {
+        str(value).upper()
+        for block in data.get("blocks", [data])
+        for question in block.get("questions", [])
+        for value in (question.get("id"), question.get("variable"))
+        if value
+    }
+    base = question_id[:40].rstrip("._") or "q"
+    number = 1
+    candidate = f"{base}_v"
+    while candidate.upper() in taken:
+        number += 1
+        candidate = f"{base}_v{number}"
+    return candidate
 
 
 def _at(data: dict[str, Any], path: str) -> Any:

@@ -191,7 +191,7 @@ class QuestionRows(FormRows):
         number = 1
         while candidate in self.used:
             number += 1
-            candidate = safe_name(f"{name}_{number}")
+            candidate = safe_name(f"{name[:56]}_{number}")  # room for the number
         if candidate != name:
             self.warn(
                 "survey",

@@ -332,6 +332,26 @@ def test_a_name_used_again_in_another_group_is_prefixed(tmp_path):
     assert list(questions_of(read_xlsform(path))) == ["name", "child_name"]
 
 
+def test_variable_names_spss_refuses_are_renamed_and_long_names_cut_apart(tmp_path):
+    long = "a_name_that_goes_on_and_on_and_on_for_more_than_sixty_four_characters"
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label"],
+            ["text", "with", "With?"],
+            ["text", long, "First?"],
+            ["begin group", "g", "G"],
+            ["text", long, "Second?"],
+            ["end group", None, None],
+        ],
+    )
+    questionnaire, problems = check_questionnaire(path)
+    assert [p for p in problems if p.severity == "error"] == []
+    questions = list(questions_of(questionnaire).values())
+    assert questions[0].var_name == "with_v"
+    assert len({q.id for q in questions}) == 3 and all(len(q.id) <= 64 for q in questions)
+
+
 def test_loop_over_a_list_writes_its_questions_once_per_choice(tmp_path):
     path = workbook(
         tmp_path,

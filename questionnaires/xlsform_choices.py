@@ -63,7 +63,8 @@ def group_lists(
 
 def csv_list(path: Path, list_name: str, value: str, label: str) -> ChoiceList:
     """A ``select_one_from_file`` CSV: one choice per line, ``value`` and ``label`` columns
-    (pyxform's defaults are name and label). Raises OSError, UnicodeError or KeyError."""
+    (pyxform's defaults are name and label), the other columns kept for filters. Raises
+    OSError, UnicodeError or KeyError."""
     text = path.read_bytes().decode("utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
     found = ChoiceList(list_name, 1, path.name)
@@ -72,7 +73,10 @@ def csv_list(path: Path, list_name: str, value: str, label: str) -> ChoiceList:
         if not name:
             continue
         text_label = (line.get(label) or "").strip() or name
-        found.rows.append((index + 2, {"list_name": list_name, "name": name, "label": text_label}))
+        columns = {str(k).strip(): str(v or "").strip() for k, v in line.items() if k}
+        # the other columns stay: a choice_filter may test them
+        cells = {**columns, "list_name": list_name, "name": name, "label": text_label}
+        found.rows.append((index + 2, cells))
     if reader.fieldnames is None or value not in reader.fieldnames:
         raise KeyError(value)
     return found

@@ -283,19 +283,21 @@ def test_or_other_adds_an_option_and_its_specify_question(tmp_path):
 def test_select_one_from_file_reads_the_csv_beside_the_workbook(tmp_path):
     folder = tmp_path / "form"
     folder.mkdir()
-    (folder / "fruits.csv").write_text("name,label\napple,Apple\npear,Pear\n")
+    (folder / "fruits.csv").write_text("name,label,colour\napple,Apple,red\npear,Pear,green\n")
     (tmp_path / "outside.csv").write_text("name,label\nx,X\n")
     path = workbook(
         folder,
         [
-            ["type", "name", "label"],
+            ["type", "name", "label", "choice_filter"],
             ["select_one_from_file fruits.csv", "fruit", "Fruit?"],
+            ["select_one_from_file fruits.csv", "red", "Red fruit?", "colour = 'red'"],
             ["select_one_from_file absent.csv", "veg", "Vegetable?"],
             ["select_one_from_file ../outside.csv", "out", "Outside?"],
         ],
     )
     questionnaire, warnings, _ = load_xlsform(path)
-    fruit, veg, outside = questionnaire.questions
+    fruit, red, veg, outside = questionnaire.questions
+    assert [o.show_if for o in red.options] == ["'red' = 'red'", "'green' = 'red'"]
     assert outside.type == "text"  # a path out of the workbook's folder is not followed
     assert [(o.code, o.name) for o in fruit.options] == [(1, "apple"), (2, "pear")]
     assert veg.type == "text"  # its choices are not there: the answer is written down

@@ -146,6 +146,7 @@ class SurveyReader(Layout):
             safe = safe_name(str(name))
             if safe != name:
                 self.names.renamed[str(name)] = safe
+            if safe != name and kind not in ("calculate", "hidden"):  # no data: no matter
                 self.warn(
                     "survey",
                     None,

@@ -608,6 +608,27 @@ def project_web_links(code: str, base_url: str, out: str) -> None:
     click.echo(f"Wrote {len(links)} links to {out}.")
 
 
+@main.command()
+def sweep() -> None:
+    """Close interviews left untouched for longer than the claim, free lapsed claims and
+    flag missed appointments (run it every few minutes, e.g. from cron; the workstation
+    also closes untouched interviews whenever it opens)."""
+    from cati import db as dbmod
+    from cati import interviewing
+    from cati.db import utcnow
+    from cati.fieldwork import dispatch
+
+    with _app().app_context():
+        session, now = dbmod.session(), utcnow()
+        closed = interviewing.close_untouched(session, now)
+        released = dispatch.release_expired_claims(session, now)
+        missed = dispatch.mark_missed_appointments(session, now)
+    click.echo(
+        f"Closed {closed} interview(s) left untouched, released {released} lapsed claim(s), "
+        f"flagged {missed} missed appointment(s)."
+    )
+
+
 @main.group()
 def jobs() -> None:
     """Background reports and data exports."""

@@ -32,6 +32,7 @@ META_COLUMNS = {
     "interview_id": "Interview id",
     "status": "Interview status",
     "mode": "Interview mode (phone or web)",
+    "language": "Interview language",
     "interviewer_id": "Interviewer (user id)",
     "replicate": "Sample replicate",
     "design_weight": "Design weight (1/pi)",
@@ -111,6 +112,7 @@ def _rows(
             Interview.answers,
             Interview.status,
             Interview.mode,
+            Interview.language,
             Interview.interviewer_id,
             Interview.started_at,
             Interview.ended_at,
@@ -168,6 +170,7 @@ def build(
         record.update(
             status=row["status"],
             mode=row["mode"],
+            language=row["language"],
             interviewer_id=row["interviewer_id"],
             replicate=row["replicate"],
             design_weight=row["design_weight"],
@@ -203,7 +206,7 @@ def build(
         columns.append(ColumnMeta(name, f"Sample: {key}", "string", source="sample"))
     for name, label in META_COLUMNS.items():
         if name not in ("case_id", "interview_id"):
-            kind = "string" if name in ("status", "mode") else "numeric"
+            kind = "string" if name in ("status", "mode", "language") else "numeric"
             columns.append(ColumnMeta(name, label, kind, source="paradata"))
     frame = pd.DataFrame.from_records(records, columns=[c.name for c in columns])
     return Dataset(frame=frame, columns=columns, questionnaire=questionnaire)

@@ -67,6 +67,7 @@ class ErrorCode(enum.StrEnum):
     INTERVIEW_OVER = "E2604"
     QUESTIONNAIRE_UNREADABLE = "E2605"
     STOP_OUTCOME_INVALID = "E2610"
+    LANGUAGE_NOT_OFFERED = "E2640"
     DNC_NUMBER_INVALID = "E2501"
     PRIVACY_CASE_BUSY = "E2701"
     PRIVACY_FIELD_UNKNOWN = "E2702"
@@ -174,6 +175,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.INTERVIEW_OVER: N_("This interview is already over."),
     ErrorCode.STOP_OUTCOME_INVALID: N_(
         "An interview is stopped as a break-off, an appointment or a partial, not as %(outcome)s."
+    ),
+    ErrorCode.LANGUAGE_NOT_OFFERED: N_(
+        "The questionnaire is not offered in %(language)s; its languages are %(languages)s."
     ),
     ErrorCode.DNC_NUMBER_INVALID: N_("Do-not-call number %(position)s: %(reason)s"),
     ErrorCode.PRIVACY_CASE_BUSY: N_(

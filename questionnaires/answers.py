@@ -68,8 +68,16 @@ MESSAGES = {
 Result = tuple[Any, str | None]
 
 
+# A grid's rows still unanswered, named in one sentence.
+ROWS_MESSAGES = {"en": "Answer every row: {rows}.", "es": "Responda a todas las filas: {rows}."}
+
+
 def message(code: str, language: str) -> str:
     return MESSAGES.get(language, MESSAGES["en"])[code]
+
+
+def rows_message(rows: list[str], language: str) -> str:
+    return ROWS_MESSAGES.get(language, ROWS_MESSAGES["en"]).format(rows=", ".join(rows))
 
 
 def special(kind: str) -> dict[str, str]:

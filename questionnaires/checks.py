@@ -24,6 +24,7 @@ from questionnaires.expressions import (
     root_name,
 )
 from questionnaires.model import (
+    MODES,
     AnyQuestion,
     DateTime,
     Display,
@@ -34,6 +35,7 @@ from questionnaires.model import (
     Questionnaire,
     Rating,
     SingleChoice,
+    mode_variants,
 )
 from questionnaires.piping import segments
 from questionnaires.structure import BlockPlan, QuestionPlan
@@ -215,28 +217,36 @@ class Checker:
             "answer",
         }
 
+        def check_text(text: dict[str, Any], path: str) -> None:
+            if set(text) == set(MODES):  # phone and web wordings, each translated
+                for mode, wording in text.items():
+                    if isinstance(wording, dict):
+                        check_text(wording, f"{path}.{mode}")
+                return
+            missing = sorted(languages - set(text))
+            extra = sorted(set(text) - languages)
+            if missing:
+                self.report(
+                    ErrorCode.MISSING_TRANSLATION,
+                    N_("no text in %(languages)s"),
+                    path,
+                    languages=", ".join(missing),
+                )
+            if extra:
+                self.report(
+                    ErrorCode.MISSING_TRANSLATION,
+                    N_("text in undeclared language %(languages)s"),
+                    path,
+                    "warning",
+                    languages=", ".join(extra),
+                )
+
         def walk(value: Any, path: str) -> None:
             if isinstance(value, dict):
                 for key, child in value.items():
                     child_path = f"{path}.{key}" if path else key
                     if key in text_keys and isinstance(child, dict):
-                        missing = sorted(languages - set(child))
-                        extra = sorted(set(child) - languages)
-                        if missing:
-                            self.report(
-                                ErrorCode.MISSING_TRANSLATION,
-                                N_("no text in %(languages)s"),
-                                child_path,
-                                languages=", ".join(missing),
-                            )
-                        if extra:
-                            self.report(
-                                ErrorCode.MISSING_TRANSLATION,
-                                N_("text in undeclared language %(languages)s"),
-                                child_path,
-                                "warning",
-                                languages=", ".join(extra),
-                            )
+                        check_text(child, child_path)
                     elif key != "sample_variables":
                         walk(child, child_path)
             elif isinstance(value, list | tuple):
@@ -443,9 +453,10 @@ class Checker:
     def check_piping(self, qp: QuestionPlan, scope: _Scope) -> None:
         question = qp.question
         texts: list[tuple[str, Any]] = [
-            ("text", question.text),
-            ("instruction", question.instruction),
+            (f"text.{mode}" if mode else "text", wording)
+            for mode, wording in mode_variants(question.text)
         ]
+        texts.append(("instruction", question.instruction))
         for field in ("options", "scale", "items"):
             for index, option in enumerate(getattr(question, field, ())):
                 texts.append((f"{field}[{index}].label", option.label))

@@ -34,10 +34,23 @@ Expr = Annotated[str, Field(min_length=1), AfterValidator(_valid_expression)]
 # one text per language code.
 Text = Annotated[str, Field(min_length=1)] | dict[LanguageCode, Annotated[str, Field(min_length=1)]]
 Seconds = Annotated[int, Field(gt=0, le=86_400)]
+MODES = ("phone", "web")
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class ModeText(Strict):
+    """Wording that differs by mode: read out by the interviewer, or read by a respondent on
+    the web. Neither key is a language code, so it never reads as a translations mapping."""
+
+    phone: Text
+    web: Text
+
+
+# Intro, closing and question text may differ by mode; any other text is the same in both.
+Wording = Text | ModeText
 
 
 class Option(Strict):
@@ -92,7 +105,7 @@ class Rule(Strict):
 
 class QuestionBase(Strict):
     id: Identifier
-    text: Text
+    text: Wording
     instruction: Text | None = None  # for the interviewer only, never read out
     show_if: Expr | None = None
     page: Identifier | None = None  # consecutive questions with the same page show together
@@ -256,8 +269,8 @@ class Questionnaire(Strict):
     title: Text
     languages: tuple[LanguageCode, ...] = Field(default=("en",), min_length=1)
     default_language: LanguageCode | None = None
-    intro: Text | None = None
-    closing: Text | None = None
+    intro: Wording | None = None
+    closing: Wording | None = None
     support: tuple[SupportItem, ...] = ()
     max_duration: MaxDuration | None = None
     sample_variables: dict[Identifier, SampleVariable] = Field(default_factory=dict)
@@ -305,8 +318,22 @@ AnyQuestion = (
 )
 
 
-def text_in(text: Any, language: str, fallback: str) -> str:
-    """The text in ``language`` (else ``fallback``, else any); plain strings are shared."""
+def in_mode(text: Any, mode: str = "phone") -> Any:
+    """The wording for ``mode`` ("phone" or "web") of a text that may differ by mode."""
+    return getattr(text, mode) if isinstance(text, ModeText) else text
+
+
+def mode_variants(text: Any) -> list[tuple[str, Any]]:
+    """(mode, text) for each wording of a text: both modes of a ModeText, else ("", text)."""
+    if isinstance(text, ModeText):
+        return [(mode, getattr(text, mode)) for mode in MODES]
+    return [("", text)]
+
+
+def text_in(text: Any, language: str, fallback: str, mode: str = "phone") -> str:
+    """The text in ``language`` (else ``fallback``, else any); plain strings are shared. A
+    text that differs by mode gives its ``mode`` wording (the phone script by default)."""
+    text = in_mode(text, mode)
     if text is None:
         return ""
     if isinstance(text, str):

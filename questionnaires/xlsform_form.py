@@ -18,6 +18,7 @@ SURVEY_COLUMNS = {
     "type",
     "name",
     "label",
+    "label_web",  # our extension: the wording a web respondent reads instead of the label
     "hint",
     "relevant",
     "constraint",
@@ -33,7 +34,7 @@ SURVEY_COLUMNS = {
 }
 CHOICE_COLUMNS = {"list_name", "name", "label", "exclusive", "anchor"}
 SETTINGS_COLUMNS = {"id_string", "title", "version", "default_language", "dont_know", "refused"}
-TEXT_COLUMNS = {"label", "hint", "constraint_message"}
+TEXT_COLUMNS = {"label", "label_web", "hint", "constraint_message"}
 # Metadata ODK fills in by itself; they ask nothing, so they are left out.
 METADATA_TYPES = {
     "start",

@@ -38,6 +38,7 @@ PREFIXES = ("bind", "control", "body")
 # Columns that carry one text per language.
 TRANSLATABLE = {
     "label",
+    "label_web",
     "hint",
     "constraint_message",
     "required_message",

@@ -24,6 +24,11 @@ REPEAT_LIMIT = 20  # how many times a repeat without a count may be asked
 NESTED_LIMIT = 10  # copies of a repeat inside a repeat whose count is not a number
 
 
+def _phone(text: Any) -> Any:
+    """A grid row has one wording: the phone one of a question that has two."""
+    return text["phone"] if isinstance(text, dict) and set(text) == {"phone", "web"} else text
+
+
 def _names_in(node: dict[str, Any]) -> set[str]:
     found = set()
     for child in node.get("children", []):
@@ -164,7 +169,7 @@ class Layout(QuestionRows):
             "id": self.unique(safe_name(str(cells.get("name") or f"grid_{node['row']}"))),
             "type": "grid",
             "text": self.text(cells, "label") or cells.get("name"),
-            "items": [{"id": q["id"], "label": q["text"]} for q in questions],
+            "items": [{"id": q["id"], "label": _phone(q["text"])} for q in questions],
             "scale": questions[0]["options"],
             "required": questions[0].get("required", False),
         }

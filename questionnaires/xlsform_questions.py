@@ -136,7 +136,8 @@ class QuestionRows(FormRows):
                 )
                 return []
             text = self.text(cells, "hint") or name
-        question["text"] = text
+        web = self.text(cells, "label_web")
+        question["text"] = text if web is None else {"phone": text, "web": web}
         hint = self.text(cells, "hint")
         if hint is not None and hint != text:
             question["instruction"] = hint

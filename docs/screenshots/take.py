@@ -54,6 +54,23 @@ OUTCOMES = [
 ]
 
 
+def interview_by_keys(page) -> None:
+    """From the NPS page: a grid left half answered (its error names the open rows), then
+    the stop form with an appointment typed as "+1 19:30\"."""
+    for keys in (["Enter"], ["Fast delivery", "Enter"], ["5", "4", "Enter"]):
+        for key in keys[:-1]:
+            page.keyboard.type(key) if len(key) > 1 else page.keyboard.press(key)
+        with page.expect_navigation():
+            page.keyboard.press(keys[-1])
+    page.screenshot(path=HERE / "interview-grid-error.png")
+    page.keyboard.press("x")
+    page.keyboard.press("1")
+    page.keyboard.type("+1 19:30")
+    page.keyboard.press("Tab")  # leaving the date reads it: 2026-12-01 and 19:30
+    page.locator("#stop").scroll_into_view_if_needed()
+    page.screenshot(path=HERE / "interview-stop.png", full_page=True)
+
+
 def simulate_shift(session, project, interviewer, start: datetime, hours: int) -> None:
     """Calls every six minutes from ``start``; the interviewer logs off at the end."""
     presence.set_status(session, interviewer, "available", start)
@@ -175,12 +192,14 @@ def main() -> None:
                 page.keyboard.press(key)
         page.keyboard.press("9")
         page.screenshot(path=HERE / "interview.png")
-        page.keyboard.press("x")
-        page.screenshot(path=HERE / "interview-stop.png", full_page=True)
-        page.keyboard.press("Escape")
+        interview_by_keys(page)
         phone = browser.new_page(
             base_url=base, viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES"
         )
+        phone.goto(f"/r/{token}")
+        phone.screenshot(path=HERE / "web-intro.png")
+        phone.goto("/r/not-a-link")
+        phone.screenshot(path=HERE / "web-bad-link.png")
         phone.goto(f"/r/{token}")
         phone.get_by_role("button", name="Siguiente").click()
         phone.wait_for_load_state()

@@ -66,7 +66,7 @@ class SampleForm(FlaskForm):
         _l("Sample (CSV, XLSX or Parquet)"),
         validators=[
             FileRequired(),
-            Upload(["csv", "xlsx", "parquet"], _l("CSV, XLSX or Parquet only")),
+            Upload(["csv", "xlsx", "parquet"], _l("CSV, XLSX or Parquet only"), any_encoding=True),
         ],
     )
     region = StringField(

@@ -180,5 +180,5 @@ def test_every_library_questionnaire_is_interviewed_to_its_closing_page(
     shown = 'data-testid="final-outcome"' if mode == "phone" else 'data-testid="thanks"'
     assert shown in closing_page
     if questionnaire.closing:
-        closing = text_in(questionnaire.closing, language, questionnaire.language)
+        closing = text_in(questionnaire.closing, language, questionnaire.language, mode)
         assert html.escape(closing, quote=False) in closing_page

@@ -36,7 +36,7 @@ class SurveyReader(Layout):
             return {}
         choices = [canonical_row(r) for r in (self.data.choices or [])]
         external = [canonical_row(r) for r in (self.data.external_choices or [])]
-        self.note_languages(self.survey + choices)
+        self.note_languages(self.survey + choices + external)
         for sheet in ("entities", "osm"):
             if getattr(self.data, sheet, None):
                 self.fail(sheet, None, N_("the %(name)s sheet is not supported"), name=sheet)

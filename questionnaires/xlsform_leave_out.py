@@ -20,7 +20,8 @@ from questionnaires.xlsform_places import placed_at_rows, rows_by_path
 
 ROUNDS = 10  # leaving one thing out can bring out another
 _CONDITION = re.compile(r"^(?P<owner>.*?)(?:\.checks\[(?P<check>\d+)\]\.valid_if|\.show_if)$")
-_TEXT = re.compile(r"^(?P<owner>.*?)\.(?P<key>text|instruction|label|message)(?:\.(?:phone|web))?$")
+# a text, or one of its modes (phone, web) or languages: the whole text is unpiped
+_TEXT = re.compile(r"^(?P<owner>.*?)\.(?P<key>text|instruction|label|message)(?:\.[\w-]+)*$")
 _VARIABLE = re.compile(r"^(?P<owner>.*?)\.variable$")
 UNPIPED = N_("%(reason)s: the text shows [its name] instead")
 RENAMED = N_("%(reason)s: its data variable is %(variable)r")

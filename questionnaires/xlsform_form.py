@@ -125,6 +125,7 @@ LEFT_OUT = {
     "relevant": N_("relevant left out (%(reason)s): asked as if it held"),
     "constraint": N_("constraint left out (%(reason)s): the answer is not checked"),
     "choice_filter": N_("choice_filter left out (%(reason)s): every choice is offered"),
+    "default": N_("default left out (%(reason)s): nothing is filled in"),
     "repeat_count": N_(
         "repeat_count left out (%(reason)s): the interviewer is asked how many times"
     ),

@@ -1,8 +1,8 @@
 """pyxform takes the form, so it is imported: what our checks find unusable in it is left
 out with a warning, and the form built and checked again. A condition (a type error such as
-date arithmetic, a name that is no question) is dropped; an answer a text cannot show (one
-asked later, or in a loop) is shown as its name in brackets. Any other error still refuses
-the form."""
+date arithmetic, a name that is no question) or a default that is no answer is dropped; an
+answer a text cannot show (one asked later, or in a loop) is shown as its name in brackets;
+a variable name SPSS refuses is replaced. Any other error still refuses the form."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ _CONDITION = re.compile(r"^(?P<owner>.*?)(?:\.checks\[(?P<check>\d+)\]\.valid_if
 # a text, or one of its modes (phone, web) or languages: the whole text is unpiped
 _TEXT = re.compile(r"^(?P<owner>.*?)\.(?P<key>text|instruction|label|message)(?:\.[\w-]+)*$")
 _VARIABLE = re.compile(r"^(?P<owner>.*?)\.variable$")
+_DEFAULT = re.compile(r"^(?P<owner>.*?)\.default$")
 UNPIPED = N_("%(reason)s: the text shows [its name] instead")
 RENAMED = N_("%(reason)s: its data variable is %(variable)r")
 
@@ -51,7 +52,7 @@ def checked_leaving_out(
 
 def _can_leave_out(found: Problem) -> bool:
     path = found.place.path
-    return bool(_CONDITION.match(path) or _TEXT.match(path) or _VARIABLE.match(path))
+    return any(p.match(path) for p in (_CONDITION, _TEXT, _VARIABLE, _DEFAULT))
 
 
 def _leave_out(data: dict[str, Any], found: Problem, file: str) -> Problem:
@@ -59,8 +60,12 @@ def _leave_out(data: dict[str, Any], found: Problem, file: str) -> Problem:
     path = found.place.path
     condition = _CONDITION.match(path)
     variable = _VARIABLE.match(path)
+    default = _DEFAULT.match(path)
     params: dict[str, Any] = {}
-    if variable is not None:
+    if default is not None:
+        _at(data, default.group("owner")).pop("default", None)
+        column, template = "default", LEFT_OUT["default"]
+    elif variable is not None:
         node = _at(data, variable.group("owner"))
         node["variable"] = params["variable"] = _free_variable(data, node["id"])
         column, template = "name", RENAMED

@@ -481,11 +481,15 @@ def test_a_default_is_shown_filled_in_and_one_that_is_no_answer_is_a_warning(tmp
             ["select_one sex", "sex", "Sex?", "female"],
             ["integer", "n", "How many?", "2"],
             ["date", "day", "When?", "today()"],
+            ["date", "when", "And?", "not a date"],
         ],
         SEX,
     )
+    _, problems = check_questionnaire(path)
+    [left_out] = [p for p in problems if p.place.column == "default" and "left out" in p.message]
+    assert left_out.place.line == 5
     questionnaire, warnings, _ = load_xlsform(path)
-    sex, n, day = questionnaire.questions
+    sex, n, day, _ = questionnaire.questions
     assert (sex.default, n.default, day.default) == (2, 2, None)
     assert any("'today()' is not filled in" in w.message for w in warnings)
     engine = Engine(questionnaire)

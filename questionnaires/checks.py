@@ -13,6 +13,7 @@ from questionnaires.answers import (
     data_codes,
     is_legal,
     legal_bounds,
+    validate,
 )
 from questionnaires.errors import ErrorCode, QuestionnaireError, placed, problem
 from questionnaires.evaluate import evaluate
@@ -58,6 +59,18 @@ NUMBER, TEXT, BOOL, CODES, LIST, NULL, ANY = (
     "null",
     "any",
 )
+# What the XPath functions of expressions.FUNCTIONS give (their arguments are any value).
+RESULT_TYPES = {
+    **dict.fromkeys(
+        ("string_length", "int", "round", "number", "sqrt", "pow", "abs", "floor", "ceiling"),
+        NUMBER,
+    ),
+    **dict.fromkeys(("min", "max", "pi", "atan2", "sin", "cos", "tan", "asin", "acos"), NUMBER),
+    **dict.fromkeys(("atan", "exp", "log", "log10"), NUMBER),
+    **dict.fromkeys(("regex", "contains", "starts_with", "ends_with"), BOOL),
+    **dict.fromkeys(("today", "now", "concat", "string", "substr"), TEXT),
+    **dict.fromkeys(("if", "coalesce"), ANY),
+}
 _ANSWER_TYPES: dict[type, str] = {
     SingleChoice: NUMBER,
     MultipleChoice: CODES,
@@ -370,6 +383,24 @@ class Checker:
             self.check_expression(
                 check.valid_if, f"{qp.path}.checks[{index}].valid_if", scope, BOOL
             )
+        default = getattr(question, "default", None)
+        if default is not None and not isinstance(question, Grid | Display):
+            given = list(default) if isinstance(default, tuple) else default
+            if validate(self.q, question, given)[1] is not None:
+                self.report(
+                    ErrorCode.INVALID_VALUE,
+                    N_("the default %(value)r is not an answer this question takes"),
+                    f"{qp.path}.default",
+                    value=default,
+                )
+        for index, option in enumerate(getattr(question, "options", ())):
+            if option.show_if:  # offered on earlier answers, as a question is shown
+                self.check_expression(
+                    option.show_if,
+                    f"{qp.path}.options[{index}].show_if",
+                    _Scope(scope.block, qp.order, None),
+                    BOOL,
+                )
         for index, rule in enumerate(question.routing):
             path = f"{qp.path}.routing[{index}]"
             if rule.when is not None:
@@ -631,6 +662,8 @@ class Checker:
             if args[1] not in (NUMBER, ANY):
                 raise _TypeProblem(ErrorCode.TYPE_ERROR, N_("selected() needs an option code"))
             return BOOL
+        if node.func in RESULT_TYPES:
+            return RESULT_TYPES[node.func]
         return BOOL  # answered, dk, refused, timed_out
 
     def reference_type(self, node: Node, scope: _Scope) -> str:

@@ -34,6 +34,7 @@ from questionnaires.answers import (
 from questionnaires.errors import ErrorCode, QuestionnaireError, problem
 from questionnaires.evaluate import Resolver, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
+from questionnaires.expressions import parse
 from questionnaires.model import Grid, MultipleChoice, Questionnaire, in_mode
 from questionnaires.piping import render
 from questionnaires.randomize import reorder, rng_for
@@ -112,6 +113,21 @@ class SubmitResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def offered_codes(question: Any, resolve: Resolver) -> list[int] | None:
+    """The codes whose show_if holds, or None when no option has one (all are offered).
+    A choice question with none left to offer is not shown."""
+    options = getattr(question, "options", None) or ()
+    if all(o.show_if is None for o in options):
+        return None
+    return [o.code for o in options if o.show_if is None or truthy(parse(o.show_if), resolve)]
+
+
+def _default(question: Any) -> Any:
+    """The answer to show filled in before one is given (a list for a multiple choice)."""
+    default = getattr(question, "default", None)
+    return list(default) if isinstance(default, tuple) else default
 
 
 def _need_aware(now: datetime | None) -> None:
@@ -367,7 +383,8 @@ class Engine:
         return [
             qp
             for qp in self.plan.page_questions(block.index, cursor.page)
-            if qp.show_if is None or truthy(qp.show_if, resolve)
+            if (qp.show_if is None or truthy(qp.show_if, resolve))
+            and offered_codes(qp.question, resolve) != []
         ]
 
     def _first_visible(
@@ -450,6 +467,9 @@ class Engine:
             if source:
                 by_code = {o.code: o for o in source}
                 order = state.option_orders.get(question.id) or list(by_code)
+                offered = offered_codes(question, resolve)
+                if offered is not None:
+                    order = [c for c in order if c in offered]
                 options = tuple(
                     ShownOption(
                         c,
@@ -480,7 +500,7 @@ class Engine:
                     read_out=getattr(question, "read_out", True),
                     dont_know=question.has_value and allows_special(self.q, question, DONT_KNOW),
                     refused=question.has_value and allows_special(self.q, question, REFUSED),
-                    answer=answers.get(key),
+                    answer=answers[key] if key in answers else _default(question),
                     warning_at=warning_at,
                     closes_at=closes_at,
                     question=question,

@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
     VERSION_INCOMPATIBLE = "Q071"
     XLSFORM_UNSUPPORTED = "Q050"
     XLSFORM_INVALID = "Q051"
+    XLSFORM_ADAPTED = "Q052"  # a warning: imported, but not as the form says (skipped, ...)
 
 
 # The words of another library (pydantic, PyYAML) passed through as they are: not ours to

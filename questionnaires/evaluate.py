@@ -8,7 +8,10 @@ static checks, so at interview time a bad value simply makes a condition false.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from questionnaires.answers import DONT_KNOW, REFUSED, TIMED_OUT, plain, special_kind
@@ -97,8 +100,94 @@ def _members(container: Any) -> list[Any] | None:
     return None
 
 
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _number(value: Any) -> int | float | None:
+    if _is_number(value):
+        return value
+    try:
+        found = float(str(value).strip())
+    except ValueError:
+        return None
+    return int(found) if found.is_integer() else found
+
+
+def _regex(value: Any, pattern: Any) -> bool:
+    try:
+        return re.search(_text(pattern), _text(value)) is not None
+    except re.error:
+        return False
+
+
+def _round(value: Any, digits: Any = 0) -> Any:
+    number, places = _number(value), _number(digits)
+    if number is None or places is None:
+        return None
+    scale = 10 ** int(places)
+    result = math.floor(number * scale + 0.5) / scale  # XPath rounds half up
+    return int(result) if result.is_integer() else result
+
+
+def _math(func: Callable[..., Any], *values: Any) -> Any:
+    numbers = [_number(v) for v in values]
+    if any(n is None for n in numbers):
+        return None
+    try:
+        result = func(*numbers)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return None
+    return int(result) if isinstance(result, float) and result.is_integer() else result
+
+
+# XPath's functions on values (answers are read with ``plain``): total, never raising.
+VALUE_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "string_length": lambda v: len(_text(v)),
+    "regex": _regex,
+    "contains": lambda a, b: _text(b) in _text(a),
+    "starts_with": lambda a, b: _text(a).startswith(_text(b)),
+    "ends_with": lambda a, b: _text(a).endswith(_text(b)),
+    "today": lambda: datetime.now(UTC).date().isoformat(),
+    "now": lambda: datetime.now(UTC).isoformat(timespec="seconds"),
+    "concat": lambda *parts: "".join(_text(p) for p in parts),
+    "coalesce": lambda a, b: b if a in (None, "", []) else a,
+    "int": lambda v: _math(math.trunc, v),
+    "round": _round,
+    "number": _number,
+    "string": _text,
+    "substr": lambda s, start, end=None: _text(s)[
+        int(_number(start) or 0) : None if end is None else int(_number(end) or 0)
+    ],
+    "sqrt": lambda v: _math(math.sqrt, v),
+    "pow": lambda a, b: _math(math.pow, a, b),
+    "abs": lambda v: _math(abs, v),
+    "floor": lambda v: _math(math.floor, v),
+    "ceiling": lambda v: _math(math.ceil, v),
+    "min": lambda *vs: _math(min, *vs),
+    "max": lambda *vs: _math(max, *vs),
+    "pi": lambda: math.pi,
+    "atan2": lambda a, b: _math(math.atan2, a, b),
+    **{
+        name: (lambda func: lambda v: _math(func, v))(getattr(math, name))
+        for name in ("sin", "cos", "tan", "asin", "acos", "atan", "exp", "log", "log10")
+    },
+}
+
+
 def _call(node: Call, resolve: Resolver) -> Any:
     name = node.func
+    if name == "if":
+        condition, then, otherwise = node.args
+        return evaluate(then if truthy(condition, resolve) else otherwise, resolve)
+    if name in VALUE_FUNCTIONS:
+        return VALUE_FUNCTIONS[name](*(evaluate(arg, resolve) for arg in node.args))
     if name == "between":
         value, low, high = (evaluate(arg, resolve) for arg in node.args)
         return _compare(">=", value, low) and _compare("<=", value, high)

@@ -29,7 +29,8 @@ MAX_LENGTH = 2000  # characters in one expression
 MAX_DEPTH = 40  # nesting of parentheses, lists and operators
 
 KEYWORDS = {"and", "or", "not", "in", "true", "false", "null"}
-FUNCTIONS = {
+# name -> number of arguments, or (fewest, most); most None: any number.
+FUNCTIONS: dict[str, int | tuple[int, int | None]] = {
     "selected": 2,
     "count_selected": 1,
     "answered": 1,
@@ -37,6 +38,32 @@ FUNCTIONS = {
     "dk": 1,
     "refused": 1,
     "timed_out": 1,
+    # the XPath functions XLSForms use (xlsform_xpath translates their names)
+    "string_length": 1,
+    "regex": 2,
+    "contains": 2,
+    "starts_with": 2,
+    "ends_with": 2,
+    "today": 0,
+    "now": 0,
+    "if": 3,
+    "concat": (1, None),
+    "coalesce": 2,
+    "int": 1,
+    "round": (1, 2),
+    "number": 1,
+    "string": 1,
+    "substr": (2, 3),
+    "sqrt": 1,
+    "pow": 2,
+    "abs": 1,
+    "floor": 1,
+    "ceiling": 1,
+    "min": (1, None),
+    "max": (1, None),
+    **dict.fromkeys(("sin", "cos", "tan", "asin", "acos", "atan", "exp", "log", "log10"), 1),
+    "atan2": 2,
+    "pi": 0,
 }
 # Functions whose first argument names a question rather than giving a value.
 REFERENCE_FUNCTIONS = {"selected", "count_selected", "answered", "dk", "refused", "timed_out"}
@@ -374,7 +401,8 @@ class _Parser:
                 args.append(self.parse_or())
             self.expect("op", ")")
         arity = FUNCTIONS[name.text]
-        if len(args) != arity:
+        fewest, most = (arity, arity) if isinstance(arity, int) else arity
+        if len(args) < fewest or (most is not None and len(args) > most):
             raise self.error(
                 N_(
                     "%(name)s() takes %(arity)s argument(s), got %(count)s"
@@ -382,7 +410,7 @@ class _Parser:
                 ),
                 name,
                 name=name.text,
-                arity=arity,
+                arity=fewest if fewest == most else f"{fewest} to {most or 'any'}",
                 count=len(args),
             )
         if name.text in REFERENCE_FUNCTIONS and not is_reference(args[0]):

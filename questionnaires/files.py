@@ -14,7 +14,7 @@ from questionnaires.checks import check
 from questionnaires.errors import ErrorCode, QuestionnaireError, problem
 from questionnaires.loader import collector_paused, decode, read_text, read_yaml, with_lines
 from questionnaires.model import Questionnaire
-from questionnaires.xlsform import read_xlsform
+from questionnaires.xlsform import check_xlsform
 
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSFORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -37,8 +37,7 @@ def check_questionnaire(source: Source, filename: str | None = None) -> Checked:
         if suffix in XLSFORM_SUFFIXES:
             if isinstance(source, str):
                 raise TypeError("a workbook is read from its path or its bytes, not from text")
-            questionnaire = read_xlsform(source, file)
-            return questionnaire, check(questionnaire, file)
+            return check_xlsform(source, file)
         if suffix not in YAML_SUFFIXES:
             raise QuestionnaireError(
                 problem(

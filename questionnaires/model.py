@@ -58,6 +58,9 @@ class Option(Strict):
     label: Text
     anchor: bool = False  # keeps its place when the options are shuffled or rotated
     exclusive: bool = False  # multiple choice: cannot be combined with other options
+    # The name an XLSForm gave the option (its value there); exports may write it as text.
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    show_if: Expr | None = None  # offered only when this holds (XLSForm choice_filter)
 
 
 class GridItem(Strict):
@@ -123,6 +126,8 @@ class QuestionBase(Strict):
     variable: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     variable_label: Annotated[str, Field(min_length=1, max_length=256)] | None = None
     codes: SpecialCodes | None = None  # None: chosen outside the legal answers
+    # An answer shown filled in, for the interviewer to confirm or change (XLSForm default).
+    default: int | float | str | tuple[int, ...] | None = None
 
     @property
     def var_name(self) -> str:

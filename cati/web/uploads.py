@@ -36,6 +36,15 @@ def _xlsx(stream: IO[bytes]) -> str | None:
     return gettext("this is not an Excel workbook inside; save it from Excel as .xlsx")
 
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound document an Excel 97-2003 .xls is
+
+
+def _xls(stream: IO[bytes]) -> str | None:
+    if stream.read(len(OLE2)) == OLE2:
+        return None
+    return gettext("this is not an Excel 97-2003 workbook inside; save it from Excel as .xls")
+
+
 def _parquet(stream: IO[bytes]) -> str | None:
     """A Parquet file starts and ends with the magic bytes PAR1."""
     head = stream.read(4)
@@ -77,6 +86,7 @@ def _text(stream: IO[bytes], *, utf8: bool = True) -> str | None:
 
 CONTENT_CHECKS: dict[str, Callable[[IO[bytes]], str | None]] = {
     "xlsx": _xlsx,
+    "xls": _xls,
     "parquet": _parquet,
     "csv": _text,
     "yaml": _text,

@@ -53,7 +53,12 @@ class SettingsForm(FlaskForm):
 class QuestionnaireForm(FlaskForm):
     file = FileField(
         _l("Questionnaire (YAML or XLSForm)"),
-        validators=[FileRequired(), Upload(["yaml", "yml", "xlsx"], _l("YAML or .xlsx only"))],
+        validators=[
+            FileRequired(),
+            Upload(
+                ["yaml", "yml", "xlsx", "xls"], _l("YAML or an XLSForm workbook (.xlsx, .xls) only")
+            ),
+        ],
     )
 
 

@@ -115,7 +115,9 @@ def project_with(db, path: Path):
     questionnaire = read_questionnaire(path)
     project = make_project(db)
     questionnaire_store.pin(db, project, path)
-    records = parse_sample(read_csv(sample_file(questionnaire)), "sample.csv", "Europe/Madrid")
+    records = parse_sample(
+        read_csv(sample_file(questionnaire).getvalue(), "sample.csv"), "sample.csv", "Europe/Madrid"
+    )
     import_cases(db, project, records, "sample.csv")
     release_replicate(db, project, 1, now=MONDAY_10)
     return project, questionnaire

@@ -1,8 +1,6 @@
 """Data files read back with their labels, missing values and safe cells."""
 
 import csv
-from datetime import UTC, datetime
-from xml.etree import ElementTree as ET
 
 import numpy as np
 import pyreadstat
@@ -12,7 +10,6 @@ from openpyxl import load_workbook
 from exports.columns import neutralize, select_columns
 from exports.statfiles import write_dta, write_sav
 from exports.tabular import write_csv, write_xlsx
-from exports.triple_s import write_triple_s
 from tests.exports.conftest import Col
 
 
@@ -94,51 +91,6 @@ def test_dta_round_trips_labels_and_missing_codes_as_extended_missing(tmp_path, 
     assert meta.missing_user_values["q1"] == ["b"]  # Stata lists the letters in use
     assert data["q1"].iloc[2] == "b" and data["q1"].iloc[0] == 1.0
     assert data["spend"].iloc[1] == "c"  # 99 is declared missing for spend too
-
-
-def test_triple_s_definition_matches_the_fixed_format_records(tmp_path, frame, columns):
-    path = tmp_path / "d.sss"
-    now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
-    data_path = write_triple_s(
-        frame, columns, path, name="demo", title="Demo <&>", now=now, weight="design_weight"
-    )
-    root = ET.parse(path).getroot()
-    assert root.tag == "sss" and root.get("version") == "2.0"
-    survey = root.find("survey")
-    assert survey.findtext("title") == "Demo <&>"
-    record = survey.find("record")
-    assert record.get("href") == data_path.name
-    variables = {v.findtext("name"): v for v in record.findall("variable")}
-    assert [v.get("ident") for v in record.findall("variable")] == [
-        str(i) for i in range(1, len(variables) + 1)
-    ]
-    assert variables["q1"].get("type") == "single"
-    assert variables["ch"].get("type") == "multiple"
-    assert [v.text for v in variables["ch"].find("values")] == ["Phone", "Email"]
-    assert variables["spend"].find("values/range").attrib == {"from": "3.25", "to": "99.00"}
-    assert variables["why"].get("type") == "character"
-    assert variables["design_weight"].get("use") == "weight"
-    assert record.get("format") == "fixed"
-    lines = data_path.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == len(frame)
-    assert len({len(line) for line in lines}) == 1
-    previous_finish = 0
-
-    def field(line: str, name: str) -> str:
-        position = variables[name].find("position")
-        return line[int(position.get("start")) - 1 : int(position.get("finish"))]
-
-    for variable in record.findall("variable"):
-        position = variable.find("position")
-        assert int(position.get("start")) == previous_finish + 1
-        previous_finish = int(position.get("finish"))
-    assert previous_finish == len(lines[0])
-    assert [field(line, "q1") for line in lines] == [" 1", " 2", "98", "  "]
-    assert [field(line, "ch") for line in lines] == ["10", "01", "11", "  "]
-    assert field(lines[1], "spend") == "99.00" and field(lines[2], "spend") == " 3.25"
-    assert field(lines[0], "case_id") == "c1"
-    assert variables["started_at"].get("type") == "character"
-    assert field(lines[1], "started_at") == "2026-11-30T09:01:00+00:00"
 
 
 def test_dta_refuses_names_longer_than_stata_allows_and_says_which(tmp_path, frame, columns):

@@ -24,7 +24,6 @@ the field (an "ñ" takes two columns).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,11 +32,10 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-from exports.columns import ColumnLike
+from exports.columns import ColumnLike, is_code, temporal_kind
 
 ENCODING = "utf-8"
 DICHOTOMY = {0: "Not selected", 1: "Selected"}
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -81,18 +79,11 @@ def _specials(
     known = labels.get(column.question_id or "", {})
     codes = {*column.missing, *known}
     if column.kind != "numeric":
-        codes |= {int(v) for v in series if _is_code(v)}
+        codes |= {int(v) for v in series if is_code(v)}
     return {
         code: known.get(code) or column.value_labels.get(code) or f"Code {code}"
         for code in sorted(codes)
     }
-
-
-def _is_code(value: object) -> bool:
-    """A number in a text or date column: a special answer's code (answers are text)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return not math.isnan(value) and float(value).is_integer()
 
 
 def plan(
@@ -131,12 +122,16 @@ def plan(
             )
         elif c.kind == "numeric" and not _holds_times(series):
             out.append(_numeric_variable(c, _numbers(series), specials))
-        elif _holds_dates(series):
+        elif temporal_kind(series) == "date":
             out.append(_date_variable(c, series, specials))
         else:
-            texts = [_text(v).encode(ENCODING) for v in series if not _is_code(v)]
+            texts = [_text(v).encode(ENCODING) for v in series if not _special(v, specials)]
             width = max([len(t) for t in texts] + [1])
-            out.append(SSSVariable(0, c.name, c.label, "character", [c.name], width))
+            out.append(
+                SSSVariable(
+                    0, c.name, c.label, "character", [c.name], width, special=tuple(specials)
+                )
+            )
             if specials:
                 out.append(_companion(c, specials))
     position = 1
@@ -144,6 +139,11 @@ def plan(
         v.ident, v.start = ident, position
         position += v.width
     return out
+
+
+def _special(value: object, codes: Iterable[int]) -> bool:
+    """A special answer in a text column (a sample variable's number is a value)."""
+    return is_code(value) and int(value) in codes  # type: ignore[call-overload]
 
 
 def _companion(column: ColumnLike, specials: dict[int, str]) -> SSSVariable:
@@ -169,17 +169,6 @@ def _holds_times(series: pd.Series) -> bool:
         return True
     present = series.dropna()
     return not present.empty and isinstance(present.iloc[0], datetime)
-
-
-def _holds_dates(series: pd.Series) -> bool:
-    """A date answer column: ISO dates, special codes and blanks only, one date at least."""
-    texts = [v for v in series if isinstance(v, str)]
-    others = [v for v in series if not isinstance(v, str) and _text(v)]
-    return (
-        bool(texts)
-        and all(ISO_DATE.fullmatch(t) for t in texts)
-        and all(_is_code(v) for v in others)
-    )
 
 
 def _date_variable(column: ColumnLike, series: pd.Series, specials: dict[int, str]) -> SSSVariable:
@@ -305,12 +294,12 @@ def _field_texts(frame: pd.DataFrame, v: SSSVariable) -> list[bytes]:
         return [_bits(row, v).encode(ENCODING) for row in chosen]
     series = frame[v.columns[0]]
     if v.type == "character":
-        texts = ["" if _is_code(x) else _text(x) for x in series]
+        texts = ["" if _special(x, v.special) else _text(x) for x in series]
         return [t.encode(ENCODING).ljust(v.width) for t in texts]
     if v.of_special:
-        texts = [str(int(x)) if _is_code(x) else "" for x in series]
+        texts = [str(int(x)) if is_code(x) else "" for x in series]
     elif v.type == "date":
-        texts = [str(int(x)) if _is_code(x) else _text(x).replace("-", "") for x in series]
+        texts = [str(int(x)) if is_code(x) else _text(x).replace("-", "") for x in series]
     else:
         texts = [
             "" if math.isnan(x) else _number(x, v.decimals)

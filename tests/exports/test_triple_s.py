@@ -59,6 +59,7 @@ STUDY = [
     ),
     Col("why", "¿Por qué?", "string", question_id="why"),
     Col("born", "Fecha", "string", question_id="born"),
+    Col("zone", "Sample: zone", "string", source="sample"),
     Col("started_at", "Interview start (UTC)", "numeric", source="paradata"),
 ]
 LONG = "ñ" * 700 + "€" * 400  # 1,100 characters, 2,600 bytes: never cut
@@ -77,6 +78,7 @@ def study() -> pd.DataFrame:
             "g_a": [1.0, 98.0, 2.0, np.nan],
             "why": ["Caña y más", 98, LONG, None],
             "born": ["1980-02-29", 98, None, "2001-12-31"],
+            "zone": [7, "Sur", None, 12],  # a sample variable's numbers are values
             "started_at": [datetime(2026, 11, 30, 9, m, tzinfo=UTC) for m in range(4)],
         }
     )
@@ -157,6 +159,7 @@ def test_every_value_of_every_question_type_reads_back_declared(tmp_path):
         "why": "character",
         "why_special": "single",
         "born": "date",
+        "zone": "character",
         "started_at": "character",
     }
     assert variables["interview_id"][5].get("use") == "serial"
@@ -177,6 +180,7 @@ def test_every_value_of_every_question_type_reads_back_declared(tmp_path):
     assert [r["why"] for r in rows] == ["Caña y más", None, LONG, None]
     assert [r["why_special"] for r in rows] == [None, "Don't know", None, None]
     assert [r["born"] for r in rows] == [date(1980, 2, 29), "Don't know", None, date(2001, 12, 31)]
+    assert [r["zone"] for r in rows] == ["7", "Sur", None, "12"]
     assert rows[1]["started_at"] == "2026-11-30T09:01:00+00:00"
     previous = 0
     for _, start, finish, *_ in variables.values():

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
 from exports.columns import ColumnLike, neutralize, parse_temporal, temporal_kind
@@ -37,6 +38,10 @@ def labelled(frame: pd.DataFrame, columns: Sequence[ColumnLike]) -> pd.DataFrame
                 v if _is_missing(v) else labels.get(_code_key(v), v) for v in out[column.name]
             ]
     return out
+
+
+# Text openpyxl would not store as a string by itself.
+RETYPED = ("=", *ERROR_CODES)
 
 
 def _csv_cell(value: Any) -> Any:
@@ -76,8 +81,6 @@ def write_csv(
 
 
 VARIABLE_HEADERS = ("name", "label", "type", "source", "value labels", "missing values")
-# Number formats of typed date and time cells (Excel stores them as numbers).
-FORMATS = {"date": "yyyy-mm-dd", "time": "hh:mm:ss", "datetime": "yyyy-mm-dd hh:mm:ss"}
 
 
 def write_xlsx(
@@ -91,8 +94,9 @@ def write_xlsx(
     """A "data" sheet and a "variables" sheet; write-only mode keeps memory flat.
 
     Cells are typed: numbers are numbers, date and time answers and timestamps are dates
-    with a number format, text is a string cell. A string cell is never run as a formula,
-    so text starting with = + - @ is stored unaltered, with no apostrophe.
+    (openpyxl gives them the formats yyyy-mm-dd, h:mm:ss, yyyy-mm-dd h:mm:ss), text is a
+    string cell. A string cell is never run as a formula, so text starting with = + - @ is
+    stored unaltered, with no apostrophe.
     """
     book = Workbook(write_only=True)
     data_sheet = book.create_sheet("data")
@@ -125,36 +129,27 @@ def write_xlsx(
 
 
 def _text_cell(sheet: Any, text: str) -> WriteOnlyCell:
-    """A string cell, even for text starting with "=" (openpyxl would make it a formula)."""
+    """A string cell, even for text openpyxl would make a formula ("=...") or an error
+    ("#N/A")."""
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     return cell
 
 
 def _cell(sheet: Any, value: Any, kind: str | None) -> Any:
-    """One typed data cell (``kind``: the column's date or time kind, if any)."""
+    """One typed data cell (``kind``: the column's date or time kind, if any). Plain values
+    keep write-only mode fast; openpyxl types them (text "s", numbers "n", dates "d")."""
     if _is_missing(value):
         return None
     if isinstance(value, dict | list):
-        return _text_cell(sheet, str(value))
+        value = str(value)
     if isinstance(value, str):
-        if kind is None:
-            return _text_cell(sheet, value)
-        value = parse_temporal(kind, value)
-    value = _excel_value(value)
-    if isinstance(value, date | time):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = FORMATS[_temporal(value)]
-        return cell
+        if kind is not None:
+            return _excel_value(parse_temporal(kind, value))
+        return _text_cell(sheet, value) if value.startswith(RETYPED) else value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    return value
-
-
-def _temporal(value: date | time) -> str:
-    if isinstance(value, datetime):
-        return "datetime"
-    return "date" if isinstance(value, date) else "time"
+    return _excel_value(value)
 
 
 def _excel_value(value: Any) -> Any:

@@ -110,7 +110,7 @@ def test_xlsx_cells_are_typed_and_text_is_stored_unaltered_as_text(tmp_path):
     assert cells["born"][0].number_format == "yyyy-mm-dd"
     assert kinds("born")[:2] == ["d", "n"]
     assert values("at")[:2] == [time(9, 30), time(18, 5, 10)] and values("at")[3] == 99
-    assert cells["at"][0].number_format == "hh:mm:ss"
+    assert cells["at"][0].number_format == "h:mm:ss"
     assert values("when")[0] == datetime(2026, 12, 1, 10, 0)
     assert values("started_at")[1] == datetime(2026, 11, 30, 9, 1)  # UTC, as labelled
     assert cells["started_at"][1].is_date
@@ -130,3 +130,17 @@ def test_pandas_reads_the_xlsx_with_numbers_dates_and_text(tmp_path):
     assert frame["started_at"].dtype.kind == "M"
     write_xlsx(data(), COLUMNS, path, labels=True)
     assert pd.read_excel(path, sheet_name="data")["q1"].tolist()[:3] == ["Malo", "Bueno", "No sabe"]
+
+
+def test_xlsx_text_that_looks_like_an_error_or_a_formula_stays_a_string(tmp_path):
+    frame = data().assign(why=["#N/A", "=1+1", "#DIV/0!", "ok"])
+    write_xlsx(frame, COLUMNS, tmp_path / "d.xlsx")
+    sheet = load_workbook(tmp_path / "d.xlsx")["data"]
+    column = [c.value for c in sheet[1]].index("why")
+    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ("#N/A", "s"),
+        ("=1+1", "s"),
+        ("#DIV/0!", "s"),
+        ("ok", "s"),
+    ]

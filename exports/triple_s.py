@@ -81,7 +81,7 @@ def _specials(
     if column.kind != "numeric":
         codes |= {int(v) for v in series if is_code(v)}
     return {
-        code: known.get(code) or column.value_labels.get(code) or f"Code {code}"
+        code: known.get(code) or column.value_labels.get(code) or str(code)
         for code in sorted(codes)
     }
 
@@ -120,7 +120,7 @@ def plan(
                     special=tuple(specials),
                 )
             )
-        elif c.kind == "numeric" and not _holds_times(series):
+        elif c.kind == "numeric" and _all_numbers(series):
             out.append(_numeric_variable(c, _numbers(series), specials))
         elif temporal_kind(series) == "date":
             out.append(_date_variable(c, series, specials))
@@ -148,12 +148,11 @@ def _special(value: object, codes: Iterable[int]) -> bool:
 
 def _companion(column: ColumnLike, specials: dict[int, str]) -> SSSVariable:
     width = max(len(str(code)) for code in specials)
-    label = f"{column.label} (special answers)"
-    name = f"{column.name}_special"
+    name = f"{column.name}_special"  # labelled like its text: one language per file
     return SSSVariable(
         0,
         name,
-        label,
+        column.label,
         "single",
         [column.name],
         width,
@@ -161,6 +160,11 @@ def _companion(column: ColumnLike, specials: dict[int, str]) -> SSSVariable:
         special=tuple(specials),
         of_special=True,
     )
+
+
+def _all_numbers(series: pd.Series) -> bool:
+    """Numbers only: a grid row with several points ("1;3") or timestamps travel as text."""
+    return not _holds_times(series) and _numbers(series).notna().sum() == series.notna().sum()
 
 
 def _holds_times(series: pd.Series) -> bool:
@@ -297,7 +301,7 @@ def _field_texts(frame: pd.DataFrame, v: SSSVariable) -> list[bytes]:
         texts = ["" if _special(x, v.special) else _text(x) for x in series]
         return [t.encode(ENCODING).ljust(v.width) for t in texts]
     if v.of_special:
-        texts = [str(int(x)) if is_code(x) else "" for x in series]
+        texts = [str(int(x)) if _special(x, v.special) else "" for x in series]
     elif v.type == "date":
         texts = [str(int(x)) if is_code(x) else _text(x).replace("-", "") for x in series]
     else:

@@ -57,6 +57,7 @@ STUDY = [
         (98,),
         question_id="g",
     ),
+    Col("gm_a", "Varios: precio", "numeric", {1: "Mal", 3: "Bien"}, (98,), question_id="gm"),
     Col("why", "¿Por qué?", "string", question_id="why"),
     Col("born", "Fecha", "string", question_id="born"),
     Col("zone", "Sample: zone", "string", source="sample"),
@@ -76,6 +77,7 @@ def study() -> pd.DataFrame:
             "lon": [-15.37116, -3.70379, 2.17, np.nan],
             "nps": [0.0, 7.0, 10.0, 99.0],
             "g_a": [1.0, 98.0, 2.0, np.nan],
+            "gm_a": ["1;3", 3, None, 98],  # several scale points per row: text
             "why": ["Caña y más", 98, LONG, None],
             "born": ["1980-02-29", 98, None, "2001-12-31"],
             "zone": [7, "Sur", None, 12],  # a sample variable's numbers are values
@@ -156,6 +158,8 @@ def test_every_value_of_every_question_type_reads_back_declared(tmp_path):
         "lon": "quantity",
         "nps": "quantity",
         "g_a": "single",
+        "gm_a": "character",
+        "gm_a_special": "single",
         "why": "character",
         "why_special": "single",
         "born": "date",
@@ -177,6 +181,8 @@ def test_every_value_of_every_question_type_reads_back_declared(tmp_path):
     assert [r["lon"] for r in rows] == [-15.37116, -3.70379, 2.17, None]
     assert [r["nps"] for r in rows] == ["Nada", 7.0, "Mucho", "Refused"]
     assert [r["g_a"] for r in rows] == ["Mal", "Don't know", "Bien", None]
+    assert [r["gm_a"] for r in rows] == ["1;3", "3", None, None]
+    assert [r["gm_a_special"] for r in rows] == [None, None, None, "98"]
     assert [r["why"] for r in rows] == ["Caña y más", None, LONG, None]
     assert [r["why_special"] for r in rows] == [None, "Don't know", None, None]
     assert [r["born"] for r in rows] == [date(1980, 2, 29), "Don't know", None, date(2001, 12, 31)]
@@ -204,5 +210,5 @@ def test_the_fixture_data_set_reads_back_too(tmp_path, frame, columns):
     variables, rows = read_triple_s(tmp_path / "d.sss")
     assert ET.parse(tmp_path / "d.sss").getroot().findtext("survey/title") == "Demo <&>"
     assert variables["design_weight"][5].get("use") == "weight"
-    assert [r["spend"] for r in rows] == [12.5, "Code 99", 3.25, None]
+    assert [r["spend"] for r in rows] == [12.5, "99", 3.25, None]  # the label of an unnamed code
     assert rows[2]["why"].startswith("<script>")

@@ -430,6 +430,7 @@ def export_data(
     """
     from exports import codebook, statfiles, tabular, triple_s
     from exports.columns import select_columns
+    from exports.topline import special_labels
 
     if fmt not in DATA_FORMATS:
         raise ValueError(f"unknown data format {fmt!r}; one of {', '.join(DATA_FORMATS)}")
@@ -459,6 +460,10 @@ def export_data(
             now=utcnow(),
             serial="interview_id",
             weight=weighting_targets.WEIGHT if weighted else "design_weight",
+            special_labels={
+                qid: special_labels(data.questionnaire, language, qp.question)
+                for qid, qp in data.questionnaire.plan.questions.items()
+            },
         )
         return [out, asc]
     elif fmt == "codebook":

@@ -10,7 +10,10 @@ unless ``include_personal`` is set. Answers and paradata (ids, status, weights, 
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time
 from typing import Protocol
 
 
@@ -45,10 +48,57 @@ def select_columns(
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number ("-15.37116", "+3") starts like a formula but runs nothing.
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 def neutralize(value: object) -> object:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
+
+
+# Date, time and date-time answers are ISO 8601 text in the data set.
+TEMPORAL = {
+    "date": (re.compile(r"\d{4}-\d{2}-\d{2}"), date.fromisoformat),
+    "time": (re.compile(r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?"), time.fromisoformat),
+    "datetime": (
+        re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?"),
+        datetime.fromisoformat,
+    ),
+}
+
+
+def is_code(value: object) -> bool:
+    """A whole number in a text or date column: a special answer's code (answers are text)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return not math.isnan(value) and float(value).is_integer()
+
+
+def temporal_kind(values: Iterable[object]) -> str | None:
+    """ "date", "time" or "datetime" when every text value is one in ISO 8601 (at least one;
+    the other values special codes or blanks), else None."""
+    strings = []
+    for v in values:
+        if isinstance(v, str):
+            strings.append(v)
+        elif not (_blank(v) or is_code(v)):
+            return None
+    for kind, (pattern, _) in TEMPORAL.items():
+        if strings and all(pattern.fullmatch(v) for v in strings):
+            return kind
+    return None
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) == "NaT"
+
+
+def parse_temporal(kind: str, text: str) -> date | time | datetime:
+    return TEMPORAL[kind][1](text)

@@ -1,17 +1,30 @@
 """Triple-S XML 2.0: a definition file (``.sss``) and its fixed-format data file (``.asc``).
 
 One record line per respondent; every variable has fixed columns (``position start..finish``,
-1-based, inclusive). Types: labelled numeric columns are ``single``, the 0/1 dichotomies of
-one multiple-choice question are one ``multiple`` variable written as a bit string (one
-column per option, "1" chosen, "0" not), other numbers ``quantity`` (right-justified, with a
-``range`` giving width and decimals), text ``character`` (left-justified, padded). A
-missing value is blanks. Positions count characters; the data file is UTF-8.
+1-based, inclusive). Types:
+
+- ``single``: a numeric column whose every answer is a labelled code (choices, grid rows,
+  fully labelled scales), with all its codes declared, Don't know / Refused included;
+- ``multiple``: the 0/1 dichotomies of one multiple-choice question as one bit string, one
+  column per option ("1" chosen, "0" not), then one column per special answer of the
+  question (Don't know, Refused...), so that "Don't know" is ``0001`` and never the
+  ``0000`` of "none selected";
+- ``quantity``: other numbers, right-justified, with a ``range`` of the answers given and a
+  ``value`` for every labelled or special code (98 Don't know beside the range 18..85);
+- ``date``: a date answer as ``YYYYMMDD`` with its range, special codes as values;
+- ``character``: text, left-justified and padded, never cut (the width is the longest
+  answer). A text answered Don't know / Refused is blank there and has its code in a
+  ``single`` companion variable ``<name>_special``.
+
+A missing value (not asked) is blanks. The data file is UTF-8, the encoding the definition
+file declares, and positions count BYTES: a reader slices each record's bytes and decodes
+the field (an "ñ" takes two columns).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,9 +32,10 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-from exports.columns import ColumnLike
+from exports.columns import ColumnLike, is_code, temporal_kind
 
-MAX_CHARACTER_WIDTH = 1000
+ENCODING = "utf-8"
+DICHOTOMY = {0: "Not selected", 1: "Selected"}
 
 
 @dataclass
@@ -29,7 +43,7 @@ class SSSVariable:
     ident: int
     name: str
     label: str
-    type: str  # single, multiple, quantity, character
+    type: str  # single, multiple, quantity, date, character
     columns: list[str]  # the frame columns it is written from
     width: int
     values: dict[int, str] = field(default_factory=dict)
@@ -37,6 +51,8 @@ class SSSVariable:
     low: float = 0
     high: float = 0
     start: int = 0
+    special: tuple[int, ...] = ()  # the codes of special answers (multiple: extra bits)
+    of_special: bool = False  # the companion of a text: holds the special code only
 
 
 def _numbers(series: pd.Series) -> pd.Series:
@@ -46,15 +62,7 @@ def _numbers(series: pd.Series) -> pd.Series:
 def _multiple_groups(columns: Sequence[ColumnLike]) -> dict[str, list[ColumnLike]]:
     groups: dict[str, list[ColumnLike]] = {}
     for c in columns:
-        if (
-            c.question_id
-            and c.kind == "numeric"
-            and dict(c.value_labels)
-            == {
-                0: "Not selected",
-                1: "Selected",
-            }
-        ):
+        if c.question_id and c.kind == "numeric" and dict(c.value_labels) == DICHOTOMY:
             groups.setdefault(c.question_id, []).append(c)
     return groups
 
@@ -63,8 +71,29 @@ def _option_label(column: ColumnLike) -> str:
     return column.label.split(": ", 1)[1] if ": " in column.label else column.name
 
 
-def plan(frame: pd.DataFrame, columns: Sequence[ColumnLike]) -> list[SSSVariable]:
-    """The variables with their positions in the record."""
+def _specials(
+    column: ColumnLike, series: pd.Series, labels: Mapping[str, Mapping[int, str]]
+) -> dict[int, str]:
+    """The special codes of a column with their labels: its declared missing codes, those
+    ``labels`` gives for its question, and any other whole number a text column holds."""
+    known = labels.get(column.question_id or "", {})
+    codes = {*column.missing, *known}
+    if column.kind != "numeric":
+        codes |= {int(v) for v in series if is_code(v)}
+    return {
+        code: known.get(code) or column.value_labels.get(code) or str(code)
+        for code in sorted(codes)
+    }
+
+
+def plan(
+    frame: pd.DataFrame,
+    columns: Sequence[ColumnLike],
+    special_labels: Mapping[str, Mapping[int, str]] | None = None,
+) -> list[SSSVariable]:
+    """The variables with their positions in the record (``special_labels``: question id →
+    special code → label, for the columns that do not label their own)."""
+    labels = special_labels or {}
     groups = _multiple_groups(columns)
     grouped = {c.name for cols in groups.values() for c in cols}
     done: set[str] = set()
@@ -72,58 +101,122 @@ def plan(frame: pd.DataFrame, columns: Sequence[ColumnLike]) -> list[SSSVariable
     for c in columns:
         if c.name in done:
             continue
-        ident = len(out) + 1
+        series = frame[c.name]
+        specials = _specials(c, series, labels) if c.source == "question" else {}
         if c.name in grouped:
             members = groups[c.question_id or ""]
             done.update(m.name for m in members)
-            label = members[0].label.split(": ", 1)[0]
             values = {i + 1: _option_label(m) for i, m in enumerate(members)}
+            extra = {len(members) + 1 + i: label for i, label in enumerate(specials.values())}
             out.append(
                 SSSVariable(
-                    ident,
+                    0,
                     c.question_id or c.name,
-                    label,
+                    members[0].label.split(": ", 1)[0],
                     "multiple",
                     [m.name for m in members],
-                    len(members),
-                    values,
+                    len(values) + len(extra),
+                    values | extra,
+                    special=tuple(specials),
                 )
             )
-            continue
-        series = frame[c.name]
-        numbers = _numbers(series) if c.kind == "numeric" and not _holds_times(series) else None
-        if numbers is not None and numbers.notna().sum() == series.notna().sum():
-            out.append(_numeric_variable(ident, c, numbers))
+        elif c.kind == "numeric" and _all_numbers(series):
+            out.append(_numeric_variable(c, _numbers(series), specials))
+        elif temporal_kind(series) == "date":
+            out.append(_date_variable(c, series, specials))
         else:
-            texts = [_text(v) for v in series]
-            width = min(max([len(t) for t in texts] + [1]), MAX_CHARACTER_WIDTH)
-            out.append(SSSVariable(ident, c.name, c.label, "character", [c.name], width))
+            texts = [_text(v).encode(ENCODING) for v in series if not _special(v, specials)]
+            width = max([len(t) for t in texts] + [1])
+            out.append(
+                SSSVariable(
+                    0, c.name, c.label, "character", [c.name], width, special=tuple(specials)
+                )
+            )
+            if specials:
+                out.append(_companion(c, specials))
     position = 1
-    for v in out:
-        v.start = position
+    for ident, v in enumerate(out, start=1):
+        v.ident, v.start = ident, position
         position += v.width
     return out
 
 
+def _special(value: object, codes: Iterable[int]) -> bool:
+    """A special answer in a text column (a sample variable's number is a value)."""
+    return is_code(value) and int(value) in codes  # type: ignore[call-overload]
+
+
+def _companion(column: ColumnLike, specials: dict[int, str]) -> SSSVariable:
+    width = max(len(str(code)) for code in specials)
+    name = f"{column.name}_special"  # labelled like its text: one language per file
+    return SSSVariable(
+        0,
+        name,
+        column.label,
+        "single",
+        [column.name],
+        width,
+        specials,
+        special=tuple(specials),
+        of_special=True,
+    )
+
+
+def _all_numbers(series: pd.Series) -> bool:
+    """Numbers only: a grid row with several points ("1;3") or timestamps travel as text."""
+    return not _holds_times(series) and _numbers(series).notna().sum() == series.notna().sum()
+
+
 def _holds_times(series: pd.Series) -> bool:
-    """Dates and times travel as ISO 8601 text (a character variable)."""
+    """Timestamps (paradata) travel as ISO 8601 text with their zone (a character variable)."""
     if pd.api.types.is_datetime64_any_dtype(series):
         return True
     present = series.dropna()
     return not present.empty and isinstance(present.iloc[0], datetime)
 
 
-def _numeric_variable(ident: int, column: ColumnLike, numbers: pd.Series) -> SSSVariable:
-    valid = numbers.dropna()
-    whole = bool((valid == valid.round()).all())
-    decimals = 0 if whole else min(6, max(_decimals(x) for x in valid))
-    labels = {int(k): v for k, v in column.value_labels.items()}
-    low = float(min([*valid, *labels], default=0))
-    high = float(max([*valid, *labels], default=0))
-    width = max(len(_number(low, decimals)), len(_number(high, decimals)))
-    kind = "single" if labels and whole and low >= 0 else "quantity"
+def _date_variable(column: ColumnLike, series: pd.Series, specials: dict[int, str]) -> SSSVariable:
+    dates = sorted(int(v.replace("-", "")) for v in series if isinstance(v, str))
+    width = max([8, *(len(str(code)) for code in specials)])
     return SSSVariable(
-        ident, column.name, column.label, kind, [column.name], width, labels, decimals, low, high
+        0,
+        column.name,
+        column.label,
+        "date",
+        [column.name],
+        width,
+        specials,
+        0,
+        dates[0],
+        dates[-1],
+        special=tuple(specials),
+    )
+
+
+def _numeric_variable(
+    column: ColumnLike, numbers: pd.Series, specials: dict[int, str]
+) -> SSSVariable:
+    labels = {int(k): v for k, v in column.value_labels.items()} | specials
+    answers = numbers[~numbers.isin(list(specials))].dropna()
+    whole = bool((numbers.dropna() == numbers.dropna().round()).all())
+    decimals = 0 if whole else min(6, max(_decimals(x) for x in numbers.dropna()))
+    coded = whole and bool(labels) and set(answers.astype(int)) <= set(labels) - set(specials)
+    kind = "single" if coded and min(labels) >= 0 else "quantity"
+    low = float(answers.min()) if len(answers) else 0.0
+    high = float(answers.max()) if len(answers) else 0.0
+    texts = [_number(x, decimals) for x in (low, high, *labels)]
+    return SSSVariable(
+        0,
+        column.name,
+        column.label,
+        kind,
+        [column.name],
+        max(len(t) for t in texts),
+        labels,
+        decimals,
+        low,
+        high,
+        special=tuple(specials),
     )
 
 
@@ -174,38 +267,54 @@ def definition(
             values = ET.SubElement(element, "values")
             for code, label in v.values.items():
                 ET.SubElement(values, "value", code=str(code)).text = label
-        elif v.type == "quantity":
+        elif v.type in ("quantity", "date"):
             values = ET.SubElement(element, "values")
-            ET.SubElement(
-                values,
-                "range",
-                {"from": _number(v.low, v.decimals), "to": _number(v.high, v.decimals)},
+            low, high = (
+                (_number(v.low, v.decimals), _number(v.high, v.decimals))
+                if v.type == "quantity"
+                else (str(int(v.low)), str(int(v.high)))
             )
+            ET.SubElement(values, "range", {"from": low, "to": high})
+            for code, label in v.values.items():
+                ET.SubElement(values, "value", code=_number(code, v.decimals)).text = label
     return root
 
 
-def _field_texts(frame: pd.DataFrame, v: SSSVariable) -> list[str]:
-    """The fixed-width text of one variable for every record."""
+def _bits(row: Sequence[float], v: SSSVariable) -> str:
+    """One multiple-choice answer: a bit per option, then a bit per special answer."""
+    if all(math.isnan(x) for x in row):
+        return " " * v.width
+    options = v.width - len(v.special)
+    special = next((x for x in row if x in v.special), None)
+    if special is not None:
+        return "0" * options + "".join("1" if c == special else "0" for c in v.special)
+    return "".join("1" if x == 1 else "0" for x in row) + "0" * len(v.special)
+
+
+def _field_texts(frame: pd.DataFrame, v: SSSVariable) -> list[bytes]:
+    """The fixed-width bytes of one variable for every record."""
     if v.type == "multiple":
         chosen = frame[v.columns].apply(_numbers).to_numpy(dtype=float)
-        return [
-            " " * v.width
-            if all(math.isnan(x) for x in row)
-            else "".join("1" if x == 1 else "0" for x in row)
-            for row in chosen
-        ]
+        return [_bits(row, v).encode(ENCODING) for row in chosen]
     series = frame[v.columns[0]]
     if v.type == "character":
-        return [_text(x)[: v.width].ljust(v.width) for x in series]
-    return [
-        ("" if math.isnan(x) else _number(x, v.decimals)).rjust(v.width)
-        for x in _numbers(series).to_numpy(dtype=float)
-    ]
+        texts = ["" if _special(x, v.special) else _text(x) for x in series]
+        return [t.encode(ENCODING).ljust(v.width) for t in texts]
+    if v.of_special:
+        texts = [str(int(x)) if _special(x, v.special) else "" for x in series]
+    elif v.type == "date":
+        texts = [str(int(x)) if is_code(x) else _text(x).replace("-", "") for x in series]
+    else:
+        texts = [
+            "" if math.isnan(x) else _number(x, v.decimals)
+            for x in _numbers(series).to_numpy(dtype=float)
+        ]
+    return [t.rjust(v.width).encode(ENCODING) for t in texts]
 
 
-def records(frame: pd.DataFrame, variables: Sequence[SSSVariable]) -> Iterable[str]:
+def records(frame: pd.DataFrame, variables: Sequence[SSSVariable]) -> Iterable[bytes]:
     for parts in zip(*(_field_texts(frame, v) for v in variables), strict=True):
-        yield "".join(parts)
+        yield b"".join(parts)
 
 
 def write_triple_s(
@@ -218,20 +327,22 @@ def write_triple_s(
     now: datetime,
     serial: str | None = None,
     weight: str | None = None,
+    special_labels: Mapping[str, Mapping[int, str]] | None = None,
 ) -> Path:
     """Write ``path`` (.sss) and its data file beside it (.asc); returns the data file.
 
-    ``serial`` and ``weight`` name the respondent number and the weight variable.
+    ``serial`` and ``weight`` name the respondent number and the weight variable;
+    ``special_labels`` (question id → code → label) names the special answers.
     """
-    variables = plan(frame, columns)
+    variables = plan(frame, columns, special_labels)
     data_path = path.with_suffix(".asc")
     uses = {name: use for name, use in ((serial, "serial"), (weight, "weight")) if name}
     tree = ET.ElementTree(
         definition(variables, name=name, title=title, data_file=data_path.name, now=now, uses=uses)
     )
     ET.indent(tree)
-    tree.write(path, encoding="utf-8", xml_declaration=True)
-    with data_path.open("w", encoding="utf-8", newline="\r\n") as out:
+    tree.write(path, encoding=ENCODING, xml_declaration=True)
+    with data_path.open("wb") as out:
         for line in records(frame, variables):
-            out.write(line + "\n")
+            out.write(line + b"\r\n")
     return data_path

@@ -110,8 +110,8 @@ def test_the_data_hold_every_version_answers_and_the_version(db, fielded, tmp_pa
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [(r["recontact"], r["questionnaire_version"]) for r in rows] == [
-        ("1.0", "1.0"),  # a code column with empty cells is written as pandas floats
-        ("2.0", "1.0"),
+        ("1", "1.0"),  # codes are integers even beside empty cells; a version is text
+        ("2", "1.0"),
         ("", "1.1"),
     ]
     sav = tmp_path / "data.sav"

@@ -1,18 +1,11 @@
-"""Data files read back with their labels, missing values and safe cells."""
-
-import csv
-from datetime import UTC, datetime
-from xml.etree import ElementTree as ET
+"""SPSS and Stata files read back with their labels and missing values."""
 
 import numpy as np
 import pyreadstat
 import pytest
-from openpyxl import load_workbook
 
-from exports.columns import neutralize, select_columns
+from exports.columns import select_columns
 from exports.statfiles import write_dta, write_sav
-from exports.tabular import write_csv, write_xlsx
-from exports.triple_s import write_triple_s
 from tests.exports.conftest import Col
 
 
@@ -24,52 +17,6 @@ def test_sample_variables_are_left_out_unless_asked_or_declared_safe(columns):
     assert "phone" not in names(select_columns(columns, safe=["region"]))
     assert "phone" in names(select_columns(columns, include_personal=True))
     assert "q1" in names(select_columns(columns)) and "case_id" in names(select_columns(columns))
-
-
-def test_formula_starts_get_an_apostrophe_and_other_text_does_not():
-    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
-        assert neutralize(text) == "'" + text
-    assert neutralize("plain") == "plain" and neutralize(5) == 5
-
-
-def test_csv_neutralizes_formulas_and_writes_labels_when_asked(tmp_path, frame, columns):
-    path = tmp_path / "d.csv"
-    write_csv(frame, columns, path, labels=True)
-    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
-    assert rows[0]["why"] == '\'=HYPERLINK("http://x")'
-    assert rows[1]["why"] == "'+1 cheap"
-    assert rows[2]["phone"] == "'@SUM(A1)" and rows[3]["phone"] == "'-3"
-    assert [r["q1"] for r in rows] == ["Bad", "Good", "Don't know", ""]
-    write_csv(frame, columns, path)
-    assert next(csv.DictReader(path.open(encoding="utf-8-sig")))["q1"] == "1.0"
-
-
-def test_xlsx_has_data_and_variables_sheets_without_formulas(tmp_path, frame, columns):
-    path = tmp_path / "d.xlsx"
-    write_xlsx(frame, columns, path)
-    book = load_workbook(path)
-    data = list(book["data"].values)
-    assert data[0][:3] == ("case_id", "q1", "ch_1")
-    assert data[1][5] == '\'=HYPERLINK("http://x")'
-    assert all(not (isinstance(v, str) and v.startswith("=")) for row in data for v in row)
-    variables = {row[0]: row for row in book["variables"].iter_rows(min_row=2, values_only=True)}
-    assert variables["q1"][1] == "Satisfaction"
-    assert "98 = Don't know" in variables["q1"][4] and variables["q1"][5] == "97, 98, 99"
-
-
-def test_negative_numbers_stay_numbers_while_text_starting_with_minus_is_neutralized(
-    tmp_path, frame, columns
-):
-    """OWASP's rule applies to text cells only: -12.5 in a numeric column is a number."""
-    frame["spend"] = [-12.5, -99.0, 3.25, np.nan]
-    write_csv(frame, columns, tmp_path / "d.csv")
-    rows = list(csv.DictReader((tmp_path / "d.csv").open(encoding="utf-8-sig")))
-    assert [r["spend"] for r in rows[:2]] == ["-12.5", "-99.0"] and rows[3]["phone"] == "'-3"
-    write_xlsx(frame, columns, tmp_path / "d.xlsx")
-    data = list(load_workbook(tmp_path / "d.xlsx")["data"].values)
-    spend, phone = data[0].index("spend"), data[0].index("phone")
-    assert [row[spend] for row in data[1:3]] == [-12.5, -99.0]
-    assert data[4][phone] == "'-3" and data[3][phone] == "'@SUM(A1)"
 
 
 def test_sav_round_trips_labels_and_missing_values(tmp_path, frame, columns):
@@ -94,51 +41,6 @@ def test_dta_round_trips_labels_and_missing_codes_as_extended_missing(tmp_path, 
     assert meta.missing_user_values["q1"] == ["b"]  # Stata lists the letters in use
     assert data["q1"].iloc[2] == "b" and data["q1"].iloc[0] == 1.0
     assert data["spend"].iloc[1] == "c"  # 99 is declared missing for spend too
-
-
-def test_triple_s_definition_matches_the_fixed_format_records(tmp_path, frame, columns):
-    path = tmp_path / "d.sss"
-    now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
-    data_path = write_triple_s(
-        frame, columns, path, name="demo", title="Demo <&>", now=now, weight="design_weight"
-    )
-    root = ET.parse(path).getroot()
-    assert root.tag == "sss" and root.get("version") == "2.0"
-    survey = root.find("survey")
-    assert survey.findtext("title") == "Demo <&>"
-    record = survey.find("record")
-    assert record.get("href") == data_path.name
-    variables = {v.findtext("name"): v for v in record.findall("variable")}
-    assert [v.get("ident") for v in record.findall("variable")] == [
-        str(i) for i in range(1, len(variables) + 1)
-    ]
-    assert variables["q1"].get("type") == "single"
-    assert variables["ch"].get("type") == "multiple"
-    assert [v.text for v in variables["ch"].find("values")] == ["Phone", "Email"]
-    assert variables["spend"].find("values/range").attrib == {"from": "3.25", "to": "99.00"}
-    assert variables["why"].get("type") == "character"
-    assert variables["design_weight"].get("use") == "weight"
-    assert record.get("format") == "fixed"
-    lines = data_path.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == len(frame)
-    assert len({len(line) for line in lines}) == 1
-    previous_finish = 0
-
-    def field(line: str, name: str) -> str:
-        position = variables[name].find("position")
-        return line[int(position.get("start")) - 1 : int(position.get("finish"))]
-
-    for variable in record.findall("variable"):
-        position = variable.find("position")
-        assert int(position.get("start")) == previous_finish + 1
-        previous_finish = int(position.get("finish"))
-    assert previous_finish == len(lines[0])
-    assert [field(line, "q1") for line in lines] == [" 1", " 2", "98", "  "]
-    assert [field(line, "ch") for line in lines] == ["10", "01", "11", "  "]
-    assert field(lines[1], "spend") == "99.00" and field(lines[2], "spend") == " 3.25"
-    assert field(lines[0], "case_id") == "c1"
-    assert variables["started_at"].get("type") == "character"
-    assert field(lines[1], "started_at") == "2026-11-30T09:01:00+00:00"
 
 
 def test_dta_refuses_names_longer_than_stata_allows_and_says_which(tmp_path, frame, columns):

@@ -85,7 +85,8 @@ def _columns(
         labels = {k: without_placeholders(v, questionnaire) for k, v in c.value_labels.items()}
         special = _special(c, questionnaire)
         for code, special_kind in special.items():
-            labels.setdefault(code, SPECIAL_LABELS.get(special_kind, str(code)))
+            if special_kind in SPECIAL_LABELS:
+                labels.setdefault(code, SPECIAL_LABELS[special_kind])
         if kind in ("text", *DATE_FORMATS):
             result.append(_Column(c.name, c.name, label, kind, 0, {}, {}))
             if special and c.source == "question":
@@ -233,7 +234,8 @@ def _stata_values(series: pd.Series, column: _Column, letters: Mapping[int, str]
     """Whole numbers as ints (Stata stores them as integers, so value labels attach), a
     declared missing code as its letter."""
     whole = column.kind in ("code", "ordinal") or (column.kind == "number" and not column.decimals)
-    whole = whole and bool((series.dropna() % 1 == 0).all())
+    known = series.dropna()
+    whole = whole and not known.empty and bool((known % 1 == 0).all())
 
     def value(v: float) -> object:
         if v != v:
@@ -242,7 +244,10 @@ def _stata_values(series: pd.Series, column: _Column, letters: Mapping[int, str]
             return letters[int(v)]
         return int(v) if whole else v
 
-    return series.map(value).astype(object) if whole or letters else series
+    if not (whole or letters):
+        return series
+    # A list, not Series.map: map would turn ints and None back into floats.
+    return pd.Series([value(v) for v in series], index=series.index, dtype=object)
 
 
 def write_dta(

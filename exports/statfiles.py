@@ -58,6 +58,7 @@ class _Column:
     value_labels: dict[int, str]
     missing: dict[int, str]  # code → special kind ("" when the kind is not known)
     companion: bool = False  # holds the special answers of its text or date source
+    has_companion: bool = False  # a text or date answer whose special codes are elsewhere
 
 
 def _special(column: ColumnLike, questionnaire: Questionnaire | None) -> dict[int, str]:
@@ -88,8 +89,9 @@ def _columns(
             if special_kind in SPECIAL_LABELS:
                 labels.setdefault(code, SPECIAL_LABELS[special_kind])
         if kind in ("text", *DATE_FORMATS):
-            result.append(_Column(c.name, c.name, label, kind, 0, {}, {}))
-            if special and c.source == "question":
+            has_companion = bool(special) and c.source == "question"
+            result.append(_Column(c.name, c.name, label, kind, 0, {}, {}, False, has_companion))
+            if has_companion:
                 name = _free(c.name + COMPANION, taken)
                 specials = {code: SPECIAL_LABELS.get(k, str(code)) for code, k in special.items()}
                 about = f"{label} (special answer)"
@@ -119,12 +121,16 @@ def _when(value: object, kind: str) -> object:
     if isinstance(value, datetime):
         moment = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
     else:
-        moment = datetime.fromisoformat(f"2000-01-01T{value}" if kind == "time" else str(value))
+        text = str(value)
+        try:
+            moment = datetime.fromisoformat(f"2000-01-01T{text}" if kind == "time" else text)
+        except ValueError:  # a time asked as a datetime in another questionnaire version
+            moment = datetime.fromisoformat(text)
     return {"date": moment.date(), "time": moment.time(), "datetime": moment}[kind]
 
 
 def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or _is_special(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return str(value)
 
@@ -137,6 +143,8 @@ def _values(frame: pd.DataFrame, column: _Column) -> pd.Series:
         return pd.to_datetime(series.map(lambda v: _when(v, "datetime")))
     if column.kind in DATE_FORMATS:
         return series.map(lambda v: _when(v, column.kind)).astype(object)
+    if column.kind == "text" and column.has_companion:
+        return series.map(lambda v: "" if _is_special(v) else _text(v))
     if column.kind == "text":
         return series.map(_text)
     return pd.to_numeric(series, errors="coerce").astype(float)

@@ -141,3 +141,16 @@ def test_pspp_reads_98_and_99_as_valid_ages_and_998_999_as_missing(db, project, 
     assert re.search(r"^\|\s+99\s*\|\s+1\|", text, re.M)
     assert re.search(r"^\|Missing Don't know\|\s+1\|", text, re.M)
     assert re.search(r"^\|\s+Refused\s*\|\s+1\|", text, re.M)
+
+
+def test_the_cli_writes_stata_118_by_default_and_119_when_asked(run, project, tmp_path):
+    path = tmp_path / "ages.dta"
+    assert run("data", project.code, "--format", "dta", "--out", str(path)).exit_code == 0
+    assert path.read_bytes().startswith(b"<stata_dta><header><release>118</release>")
+    asked = run(
+        "data", project.code, "--format", "dta", "--stata-version", "119", "--out", str(path)
+    )
+    assert asked.exit_code == 0
+    assert path.read_bytes().startswith(b"<stata_dta><header><release>119</release>")
+    wrong = run("data", project.code, "--format", "dta", "--stata-version", "117", "--out", "x")
+    assert wrong.exit_code != 0 and "117" in wrong.output

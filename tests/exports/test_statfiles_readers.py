@@ -15,6 +15,7 @@ import pytest
 
 from cati import questionnaire_store, reporting
 from cati.models import Interview, Project
+from exports.columns import shorten, without_placeholders
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import skip_or_fail
 
@@ -324,3 +325,12 @@ def test_stata_119_on_request_and_the_codebook_keeps_the_long_label(db, project,
     codebook = tmp_path / "codebook.html"
     reporting.export_data(db, project, "codebook", codebook)
     assert LONG_REGION in codebook.read_text(encoding="utf-8")
+
+
+def test_labels_are_shortened_at_a_word_and_placeholders_become_stand_ins():
+    assert shorten("Short enough", 80) == "Short enough"
+    assert shorten("How satisfied are you with the speed, the kindness and the price", 30) == (
+        "How satisfied are you with…"
+    )
+    assert len(shorten("x" * 100, 80)) == 80  # no word to cut at: cut at the limit
+    assert without_placeholders("Why {nps}, {sample.name}?") == "Why [NPS answer], [name]?"

@@ -324,7 +324,9 @@ def test_stata_119_on_request_and_the_codebook_keeps_the_long_label(db, project,
     assert b"<release>119</release>" in dta.read_bytes()[:60]
     codebook = tmp_path / "codebook.html"
     reporting.export_data(db, project, "codebook", codebook)
-    assert LONG_REGION in codebook.read_text(encoding="utf-8")
+    text = codebook.read_text(encoding="utf-8")
+    assert LONG_REGION in text
+    assert "Why did you give us [NPS answer]?" in text and "{nps}" not in text
 
 
 def test_labels_are_shortened_at_a_word_and_placeholders_become_stand_ins():

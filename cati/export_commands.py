@@ -59,6 +59,13 @@ def export() -> None:
 )
 @click.option("--lang", type=click.Choice(["es", "en"]), default="en", show_default=True)
 @click.option("--weighted", is_flag=True, help=WEIGHTED_HELP)
+@click.option(
+    "--stata-version",
+    type=click.Choice(["118", "119"]),
+    default="118",
+    show_default=True,
+    help="dta: file release, 118 (Stata 14 and later) or 119 (more than 32,767 variables).",
+)
 def export_data(
     project: str,
     fmt: str,
@@ -69,6 +76,7 @@ def export_data(
     safe: str,
     lang: str,
     weighted: bool,
+    stata_version: str,
 ) -> None:
     """Write PROJECT's interviews as csv, xlsx, sav, dta, sss (Triple-S) or a codebook
     (.html, or .pdf by the file name)."""
@@ -90,6 +98,7 @@ def export_data(
                 partials=partials,
                 language=lang,
                 weighted=weighted,
+                stata_release=int(stata_version),
                 progress=_advance(bar),
                 actor="cli",
             )

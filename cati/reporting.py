@@ -418,6 +418,7 @@ def export_data(
     partials: bool = False,
     language: str = "en",
     weighted: bool = False,
+    stata_release: int = 118,
     progress: Callable[[int, int], None] | None = None,
     by: User | None = None,
     actor: str | None = None,
@@ -427,6 +428,7 @@ def export_data(
     Pseudonymized unless ``include_personal``: the sample variables marked personal are
     left out (``safe`` names more analysis variables) and cases are named by pseudonyms.
     ``weighted`` adds the column ``weight`` raked to the project's targets.
+    ``stata_release``: 118 (Stata 14 and later) or 119 (more than 32,767 variables).
     """
     from exports import codebook, statfiles, tabular, triple_s
     from exports.columns import select_columns
@@ -447,9 +449,16 @@ def export_data(
     elif fmt == "xlsx":
         tabular.write_xlsx(frame, columns, out, labels=labels, progress=progress)
     elif fmt == "sav":
-        statfiles.write_sav(frame, columns, out, file_label=title)
+        statfiles.write_sav(frame, columns, out, file_label=title, questionnaire=data.questionnaire)
     elif fmt == "dta":
-        statfiles.write_dta(frame, columns, out, file_label=title)
+        statfiles.write_dta(
+            frame,
+            columns,
+            out,
+            file_label=title,
+            questionnaire=data.questionnaire,
+            release=stata_release,
+        )
     elif fmt == "sss":
         asc = triple_s.write_triple_s(
             frame,

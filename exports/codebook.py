@@ -1,5 +1,6 @@
 """Codebook: every exported variable with its label, type, value labels (with counts) and
-missing values, as a standalone HTML file or as a PDF report."""
+missing values, as a standalone HTML file or as a PDF report. Labels are whole (Stata's
+cut at 80 characters is in the .dta only), with piping placeholders as readable stand-ins."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from exports.columns import ColumnLike
+from exports.columns import ColumnLike, without_placeholders
 from exports.i18n import words
 from exports.pdf import ENV, ReportInfo, Section, render_report
 
@@ -34,13 +35,17 @@ def codebook_entries(frame: pd.DataFrame, columns: Sequence[ColumnLike]) -> list
         series = frame[c.name]
         counts = pd.to_numeric(series, errors="coerce").value_counts() if c.value_labels else None
         values = [
-            (code, label, int(counts.get(float(code), 0)) if counts is not None else 0)
+            (
+                code,
+                without_placeholders(label),
+                int(counts.get(float(code), 0)) if counts is not None else 0,
+            )
             for code, label in c.value_labels.items()
         ]
         entries.append(
             CodebookEntry(
                 c.name,
-                c.label,
+                without_placeholders(c.label),
                 c.kind,
                 c.source,
                 values,

@@ -16,6 +16,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Protocol
 
+import pandas as pd
+
+from questionnaires.model import Questionnaire
+from questionnaires.piping import PLACEHOLDER
+
 
 class ColumnLike(Protocol):
     @property
@@ -102,3 +107,56 @@ def _blank(value: object) -> bool:
 
 def parse_temporal(kind: str, text: str) -> date | time | datetime:
     return TEMPORAL[kind][1](text)
+
+
+def kind_of(
+    column: ColumnLike, questionnaire: Questionnaire | None, series: pd.Series
+) -> tuple[str, int | None]:
+    """What a column holds, from its question's type, and its decimals (None: as the data
+    has them): ``code`` (single choice, a multiple choice's 0/1), ``ordinal`` (rating, grid
+    item), ``number``, ``text``, ``date``, ``time`` or ``datetime``."""
+    plan = questionnaire.plan.questions.get(column.question_id or "") if questionnaire else None
+    if plan is None:
+        if pd.api.types.is_datetime64_any_dtype(series) or any(
+            isinstance(v, datetime) for v in series.dropna().head(1)
+        ):
+            return "datetime", None
+        if column.kind == "string":
+            return "text", None
+        return ("code", 0) if column.value_labels else ("number", None)
+    question = plan.question
+    if question.type in ("single", "multiple"):
+        return "code", 0
+    if question.type in ("rating", "grid"):
+        return ("text", None) if column.kind == "string" else ("ordinal", 0)
+    if question.type == "numeric":
+        return "number", question.decimals
+    if question.type == "date":
+        return question.kind, None
+    return "text", None
+
+
+def without_placeholders(text: str, questionnaire: Questionnaire | None = None) -> str:
+    """A label with its piping placeholders as readable stand-ins: ``{nps}`` becomes
+    ``[NPS answer]``, ``{sample.name}`` ``[name]``, a loop's ``{item}`` ``[item]``."""
+    questions = questionnaire.plan.questions if questionnaire is not None else {}
+
+    def stand_in(match: object) -> str:
+        reference = match.group(1).strip()  # type: ignore[attr-defined]
+        if reference.startswith("sample."):
+            return f"[{reference.removeprefix('sample.')}]"
+        if reference.split(".")[0] in questions or questionnaire is None:
+            return f"[{reference.upper()} answer]"
+        return f"[{reference}]"
+
+    return PLACEHOLDER.sub(stand_in, text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut at a word with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut + "…"

@@ -81,8 +81,8 @@ def test_stata_keeps_98_and_99_as_numbers(db, project, tmp_path):
     reporting.export_data(db, project, "dta", path)
     ages = pd.read_stata(path, convert_categoricals=False, convert_missing=True)["age"]
     assert ages.iloc[:3].astype(float).tolist() == [40.0, 98.0, 99.0]
-    # Don't know and Refused are Stata's extended missing .a and .b.
-    assert [str(v) for v in ages.iloc[3:]] == [".a", ".b"]
+    # Don't know and Refused are Stata's extended missing .d and .r.
+    assert [str(v) for v in ages.iloc[3:]] == [".d", ".r"]
 
 
 def test_the_labelled_csv_writes_ages_and_the_special_labels(db, project, tmp_path):
@@ -142,7 +142,21 @@ def test_pspp_reads_98_and_99_as_valid_ages_and_998_999_as_missing(db, project, 
     assert found is not None, text
     assert [float(x) for x in found.groups()] == [3, 79.0, 40.0, 99.0]
     # FREQUENCIES: 98 and 99 valid, Don't know and Refused missing.
-    assert re.search(r"^\|\s+98\.00\s*\|\s+1\|", text, re.M)
-    assert re.search(r"^\|\s+99\.00\s*\|\s+1\|", text, re.M)
+    # Whole numbers print without decimals (F8.0).
+    assert re.search(r"^\|\s+98\s*\|\s+1\|", text, re.M)
+    assert re.search(r"^\|\s+99\s*\|\s+1\|", text, re.M)
     assert re.search(r"^\|Missing Don't know\|\s+1\|", text, re.M)
     assert re.search(r"^\|\s+Refused\s*\|\s+1\|", text, re.M)
+
+
+def test_the_cli_writes_stata_118_by_default_and_119_when_asked(run, project, tmp_path):
+    path = tmp_path / "ages.dta"
+    assert run("data", project.code, "--format", "dta", "--out", str(path)).exit_code == 0
+    assert path.read_bytes().startswith(b"<stata_dta><header><release>118</release>")
+    asked = run(
+        "data", project.code, "--format", "dta", "--stata-version", "119", "--out", str(path)
+    )
+    assert asked.exit_code == 0
+    assert path.read_bytes().startswith(b"<stata_dta><header><release>119</release>")
+    wrong = run("data", project.code, "--format", "dta", "--stata-version", "117", "--out", "x")
+    assert wrong.exit_code != 0 and "117" in wrong.output

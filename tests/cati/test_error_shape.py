@@ -30,8 +30,9 @@ SPANISH = Translations.load(str(ROOT / "cati" / "translations"), ["es"]).gettext
 # questionnaires/ joins this list once its errors are problems too (issue 14, item 4).
 PACKAGES = ("cati", "sampling", "exports", "questionnaires")
 # Exceptions that never reach a user: they carry a refusal inside the questionnaire reader
-# (through pydantic's validators, which want a ValueError) and become problems there.
-INTERNAL = {"InvalidValue", "_TypeProblem"}
+# (through pydantic's validators, which want a ValueError) and become problems there, or
+# (Untranslatable) an XPath expression the XLSForm reader leaves out with a warning.
+INTERNAL = {"InvalidValue", "_TypeProblem", "Untranslatable"}
 
 
 def test_a_refused_frame_reads_in_spanish_with_its_file_row_and_column():

@@ -75,7 +75,9 @@ def test_purge_counts_in_a_dry_run_and_erases_for_real(run, tmp_path, db, app): 
     project = db.scalar(select(Project))
     interviewer = make_user(db, "interviewer")
     projects.assign(db, project, interviewer)
-    weeks_ago = MONDAY_10 - timedelta(weeks=4)  # the command judges by the real clock
+    # The command judges by the real clock; 16:00 in Madrid is 10:00 in Washington, the
+    # cases' zone (inferred from their +1 202 numbers).
+    weeks_ago = MONDAY_10 - timedelta(weeks=4) + timedelta(hours=6)
     release_replicate(db, project, 1, now=weeks_ago)
     claim = dispatch.next_case(db, project, interviewer, now=weeks_ago)
     record_outcome(db, claim.case, interviewer, "REFUSAL_HARD", now=weeks_ago)

@@ -62,11 +62,10 @@ def questions_of(questionnaire) -> dict:
 
 
 def number_in_range(question, rng: random.Random | None) -> str:
-    low = question.min if question.min is not None else 0
-    high = question.max if question.max is not None else low + 10
-    if rng is not None:
-        return str(rng.randint(int(low), int(high)))
-    return str(int(low) if float(low).is_integer() else low)
+    """A whole number within the bounds: the middle one (an age of 55, not 0), or any."""
+    low = int(question.min) if question.min is not None else 0
+    high = int(question.max) if question.max is not None else low + 10
+    return str(low + (high - low) // 2 if rng is None else rng.randint(low, high))
 
 
 def _pick(choices: list[str], rng: random.Random | None) -> str:
@@ -177,9 +176,10 @@ def interview_url(client, db, project, mode: str, language: str) -> str:
     return by_web(db, project)
 
 
-def assert_finished(db, closing_page: str, questionnaire, language: str, mode: str) -> None:
+def assert_finished(db, closing_page: str, questionnaire, language: str, mode: str) -> str:
     """The one interview ended, in ``language`` when the questionnaire has it, completed or
-    screened out, its case final with the matching outcome, the closing page shown."""
+    screened out, its case final with the matching outcome, the closing page shown; the
+    interview's status."""
     interview = db.scalar(select(Interview))
     db.refresh(interview)
     case = db.get(Case, interview.case_id)
@@ -198,3 +198,4 @@ def assert_finished(db, closing_page: str, questionnaire, language: str, mode: s
     if questionnaire.closing:
         closing = text_in(questionnaire.closing, spoken, questionnaire.language)
         assert html.escape(closing, quote=False) in closing_page
+    return interview.status

@@ -46,4 +46,5 @@ def test_every_library_questionnaire_is_interviewed_to_its_closing_page(
     url = interview_url(client, db, project, mode, language)
     closing_page = interview_through_pages(client, url, questions_of(questionnaire))
 
-    assert_finished(db, closing_page, questionnaire, language, mode)
+    status = assert_finished(db, closing_page, questionnaire, language, mode)
+    assert status == "completed"  # the middle of each range passes every screening

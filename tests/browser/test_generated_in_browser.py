@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
     language=st.sampled_from(["en", "es"]),
 )
 def test_generated_questionnaires_are_interviewed_in_the_browser(
-    browser, live_server, app, db, tmp_path, source, seed, mode, language
+    browser, live_server, app, tmp_path, source, seed, mode, language
 ):
     rng = random.Random(seed)
     try:
@@ -43,12 +43,13 @@ def test_generated_questionnaires_are_interviewed_in_the_browser(
     app.config["CATI_CLOCK"] = lambda: MONDAY_10
     path = tmp_path / "generated.yaml"
     path.write_text(source)
+    db = app.extensions["cati.sessionmaker"]()  # the example's own: it caches engines
     try:
         project, questionnaire = project_with(db, path, sample_values(rng))
         closing = interview_in_browser(
             browser, live_server, db, project, questionnaire, mode, language, rng
         )
         assert_finished(db, closing, questionnaire, language, mode)
-    finally:  # the fixtures are the test's, not the example's: empty the tables now
+    finally:  # the app fixture is the test's, not the example's: empty the tables now
         db.close()
         empty_tables(app)

@@ -176,7 +176,7 @@ def generated(rng: random.Random) -> str:
         if rng.random() < 0.2:
             doc[key] = False
     if rng.random() < 0.6:
-        doc["intro"] = piped(rng, languages, "Hello from {sample.region}")
+        doc["intro"] = text(rng, languages, "Hello")  # intro and closing are not piped
     if rng.random() < 0.6:
         doc["closing"] = text(rng, languages, "Goodbye and thanks")
     if rng.random() < 0.5:

@@ -118,7 +118,7 @@ def sample_file(questionnaire, values: dict[str, str] | None = None) -> io.Bytes
 def project_with(db, path: Path, sample: dict[str, str] | None = None):
     """A project pinning the questionnaire at ``path``, with one released case."""
     questionnaire = read_questionnaire(path)
-    project = make_project(db)
+    project = make_project(db, code="P1")  # the case seed, and so its pages, follow the code
     questionnaire_store.pin(db, project, path)
     file = sample_file(questionnaire, sample)
     records = parse_sample(read_csv(file), "sample.csv", "Europe/Madrid")
@@ -127,16 +127,56 @@ def project_with(db, path: Path, sample: dict[str, str] | None = None):
     return project, questionnaire
 
 
+def _section(page: str, question_id: str) -> str:
+    """The HTML of one question's section of the page."""
+    start = page.index(f'data-question="{question_id}"')
+    return page[start : page.index("</section>", start)]
+
+
+def assert_shows(db, page: str) -> None:
+    """The page shows what the engine computed for it: every question's text, options,
+    rows, unit and scale ends, its countdown, Don't know and Refused by phone only, the
+    interviewer's instructions and support texts by phone, none of them on the web."""
+    db.rollback()  # a new transaction: the snapshot of the page just served
+    interview = db.scalar(select(Interview).order_by(Interview.id.desc()))
+    shown = interviewing.current_page(db, interview)
+    engine = interviewing.engine_for(db, interview)
+    language, fallback = interviewing.state_of(interview).language, engine.q.language
+    phone = interview.mode == "phone"
+    for q in shown.questions:
+        section = _section(page, q.id)
+        assert q.text in section, (q.id, q.text)
+        for part in [o.label for o in q.options] + [r.label for r in q.rows]:
+            assert part in section, (q.id, part)
+        for end in ("unit", "min_label", "max_label"):
+            if getattr(q.question, end, None):
+                wording = text_in(getattr(q.question, end), language, fallback)
+                assert html.escape(wording, quote=False) in section, (q.id, end)
+        assert (q.closes_at is not None) == ("data-countdown" in section), q.id
+        assert ('data-special="dk"' in section) == (phone and q.dont_know), q.id
+        assert ('data-special="ref"' in section) == (phone and q.refused), q.id
+        assert ('class="instruction"' in section) == (phone and bool(q.instruction)), q.id
+        if phone and q.instruction:
+            assert q.instruction in section, q.id
+    for item in engine.q.support:
+        for text in (item.question, item.answer):
+            wording = html.escape(text_in(text, language, fallback), quote=False)
+            assert (wording in page) == phone, wording
+
+
 def interview_through_pages(
-    client, url: str, questions: dict, rng: random.Random | None = None
+    client, url: str, questions: dict, rng: random.Random | None = None, db=None
 ) -> str:
-    """Answer every page at ``url`` until it shows no form; the last page's HTML."""
+    """Answer every page at ``url`` until it shows no form; the last page's HTML. With
+    ``db``, each page is also checked against the engine's own (``assert_shows``)."""
     for _ in range(MAX_PAGES):
         response = client.get(url)
         assert response.status_code == 200, response.get_data(as_text=True)
         page = response.get_data(as_text=True)
         if 'id="page-form"' not in page:
             return page
+        if db is not None:
+            assert_shows(db, page)
         for _try in range(MAX_TRIES):
             posted = client.post(url, data=answers_from(page, questions, rng))
             if posted.status_code != 422 or rng is None:

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.sqlite_only  # many examples; the domain tests cover Po
     language=st.sampled_from(["en", "es"]),
 )
 def test_generated_questionnaires_are_interviewed_to_their_closing_page(
-    app, db, tmp_path, source, seed, mode, language
+    app, tmp_path, source, seed, mode, language
 ):
     rng = random.Random(seed)
     try:
@@ -48,12 +48,13 @@ def test_generated_questionnaires_are_interviewed_to_their_closing_page(
     app.config["CATI_CLOCK"] = lambda: MONDAY_10
     path = tmp_path / "generated.yaml"
     path.write_text(source)
+    db = app.extensions["cati.sessionmaker"]()  # the example's own: it caches engines
     try:
         project, questionnaire = project_with(db, path, sample_values(rng))
         client = app.test_client()  # each example its own visitor
         url = interview_url(client, db, project, mode, language)
-        closing_page = interview_through_pages(client, url, questions_of(questionnaire), rng)
+        closing_page = interview_through_pages(client, url, questions_of(questionnaire), rng, db)
         assert_finished(db, closing_page, questionnaire, language, mode)
-    finally:  # the fixtures are the test's, not the example's: empty the tables now
+    finally:  # the app fixture is the test's, not the example's: empty the tables now
         db.close()
         empty_tables(app)

@@ -44,7 +44,7 @@ def test_every_library_questionnaire_is_interviewed_to_its_closing_page(
 ):
     project, questionnaire = project_with(db, path)
     url = interview_url(client, db, project, mode, language)
-    closing_page = interview_through_pages(client, url, questions_of(questionnaire))
+    closing_page = interview_through_pages(client, url, questions_of(questionnaire), db=db)
 
     status = assert_finished(db, closing_page, questionnaire, language, mode)
     assert status == "completed"  # the middle of each range passes every screening

@@ -79,6 +79,8 @@ def details(rng: random.Random, qid: str, languages) -> dict:
             q["read_out"] = False
         if kind == "multiple" and rng.random() < 0.3:
             q["max_selected"] = 3
+        if kind == "multiple" and rng.random() < 0.2:
+            q["min_selected"] = rng.choice([0, 2])
         return q
     if kind == "grid":
         rows = [{"id": f"r{n}", "label": text(rng, languages, f"R{n}")} for n in (1, 2, 3)]
@@ -106,7 +108,7 @@ def details(rng: random.Random, qid: str, languages) -> dict:
     return {}
 
 
-def question(rng: random.Random, qid: str, later: list[str], languages) -> dict:
+def question(rng: random.Random, qid: str, later: list[str], languages, short: int) -> dict:
     kind = TYPES[qid]
     q: dict = {"id": qid, "type": kind, "text": piped(rng, languages, f"Q{qid}")}
     q.update(details(rng, qid, languages))
@@ -135,7 +137,7 @@ def question(rng: random.Random, qid: str, later: list[str], languages) -> dict:
         value = {"goto": rng.choice(later), "screen_out": SCREEN_OUT, "end": True}[action]
         q["routing"] = [{"if": condition(rng), action: value}]
     if rng.random() < 0.1:
-        q["time_limit"] = {"warning": 200, "limit": 300}
+        q["time_limit"] = rng.choice([{"warning": 200, "limit": 300}, {"limit": short}])
     if rng.random() < 0.2:
         q["page"] = "p"
     return q
@@ -155,7 +157,8 @@ def loop_block(rng: random.Random, languages) -> dict:
     return {"id": "lp", "title": text(rng, languages, "Each"), "loop": loop, "questions": inner}
 
 
-def generated(rng: random.Random) -> str:
+def generated(rng: random.Random, short_limit: int = 5) -> str:
+    """A questionnaire; some questions time out after ``short_limit`` seconds."""
     languages = rng.choice(LANGUAGES)
     ids = list(TYPES)
     rng.shuffle(ids)
@@ -163,7 +166,7 @@ def generated(rng: random.Random) -> str:
     for index, qid in enumerate(ids):
         if index % 2 == 0:
             blocks.append({"id": f"b{index}", "questions": []})
-        blocks[-1]["questions"].append(question(rng, qid, ids[index + 1 :], languages))
+        blocks[-1]["questions"].append(question(rng, qid, ids[index + 1 :], languages, short_limit))
     if rng.random() < 0.3:
         blocks[-1]["show_if"] = condition(rng)
     if rng.random() < 0.6:
@@ -172,6 +175,8 @@ def generated(rng: random.Random) -> str:
                  "languages": list(languages), "blocks": blocks,
                  "sample_variables": {"region": {"type": "text", "label": "Region"},
                                       "size": {"type": "number"}}}  # fmt: skip
+    if rng.random() < 0.3:
+        doc["default_language"] = rng.choice(languages)
     for key in ("dont_know", "refused"):
         if rng.random() < 0.2:
             doc[key] = False
@@ -202,6 +207,6 @@ def sample_values(rng: random.Random) -> dict[str, str]:
     return {"region": rng.choice(["N", "S", "Norte"]), "size": str(rng.randint(0, 5))}
 
 
-def questionnaire_sources() -> st.SearchStrategy[str]:
+def questionnaire_sources(short_limit: int = 5) -> st.SearchStrategy[str]:
     """A generated questionnaire's YAML text."""
-    return st.randoms(use_true_random=False).map(generated)
+    return st.randoms(use_true_random=False).map(lambda rng: generated(rng, short_limit))

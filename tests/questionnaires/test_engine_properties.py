@@ -26,7 +26,8 @@ def random_answer(shown, rng: random.Random):
     if kind == "single":
         return rng.choice(shown.options).code
     if kind == "multiple":
-        return [rng.choice([o.code for o in shown.options])]
+        codes = [o.code for o in shown.options]
+        return rng.sample(codes, rng.randint(1, len(codes)))
     if kind == "grid":
         codes = [o.code for o in shown.options]
         if shown.question.multiple:

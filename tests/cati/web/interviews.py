@@ -34,7 +34,7 @@ MAX_PAGES = 200
 MAX_TRIES = 30  # answers to one page before giving up
 SAMPLE_VALUES = {"number": "3", "text": "Norte"}  # as written in a sample file
 DATES = {"date": "2026-11-30", "time": "10:00", "datetime-local": "2026-11-30T10:00"}
-TEXTS = ["Una respuesta", "x", "Quick delivery"]
+TEXTS = ["Una respuesta", "x", "Quick delivery", "ñ" * 50]  # the last, too long for some
 
 
 class FormFields(HTMLParser):
@@ -62,10 +62,17 @@ def questions_of(questionnaire) -> dict:
 
 
 def number_in_range(question, rng: random.Random | None) -> str:
-    """A whole number within the bounds: the middle one (an age of 55, not 0), or any."""
+    """A number within the bounds: the middle one (an age of 55, not 0), or any, now and
+    then with a decimal comma where decimals are allowed, or one past the bounds."""
     low = int(question.min) if question.min is not None else 0
     high = int(question.max) if question.max is not None else low + 10
-    return str(low + (high - low) // 2 if rng is None else rng.randint(low, high))
+    if rng is None:
+        return str(low + (high - low) // 2)
+    if rng.random() < 0.05:
+        return str(high + 1)  # refused, and answered again
+    if question.decimals and rng.random() < 0.3 and high > low:
+        return f"{rng.randint(low, high - 1)},5"
+    return str(rng.randint(low, high))
 
 
 def _pick(choices: list[str], rng: random.Random | None) -> str:
@@ -94,7 +101,7 @@ def answers_from(page: str, questions: dict, rng: random.Random | None = None) -
                 if rng is not None and rng.random() < 0.5:
                     data[name] = _pick(specials, rng)
             elif choices and kind == "checkbox" and rng is not None:
-                data[name] = rng.sample(choices, min(len(choices), rng.choice([1, 1, 2])))
+                data[name] = rng.sample(choices, rng.randint(1, len(choices)))
             elif choices:
                 data[name] = _pick(choices, rng)
         elif first["tag"] == "textarea":

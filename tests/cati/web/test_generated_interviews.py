@@ -5,7 +5,9 @@ know and Refused included, fields left empty now and then, checks failed and ans
 again); any 500, or a page the web layer cannot show, fails.
 """
 
+import itertools
 import random
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -34,18 +36,20 @@ pytestmark = pytest.mark.sqlite_only  # many examples; the domain tests cover Po
 @given(
     source=questionnaire_sources(),
     seed=st.integers(0, 2**32),  # for answers: a page's order depends on the case's seed
+    tick=st.sampled_from([0, 5]),  # seconds the server's clock moves at each reading
     mode=st.sampled_from(["phone", "web"]),
     language=st.sampled_from(["en", "es"]),
 )
 def test_generated_questionnaires_are_interviewed_to_their_closing_page(
-    app, tmp_path, source, seed, mode, language
+    app, tmp_path, source, seed, tick, mode, language
 ):
     rng = random.Random(seed)
     try:
         read_questionnaire(source)
     except QuestionnaireError:
         assume(False)  # the generator also writes questionnaires that check refuses
-    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    readings = itertools.count()  # a moving clock: time limits run out on slow pages
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10 + timedelta(seconds=tick * next(readings))
     path = tmp_path / "generated.yaml"
     path.write_text(source)
     db = app.extensions["cati.sessionmaker"]()  # the example's own: it caches engines

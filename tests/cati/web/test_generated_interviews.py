@@ -23,13 +23,14 @@ from tests.cati.web.interviews import (
     questions_of,
 )
 from tests.conftest import empty_tables
+from tests.fuzz import budget
 from tests.questionnaires.strategies import questionnaire_sources, sample_values
 
 pytestmark = pytest.mark.sqlite_only  # many examples; the domain tests cover PostgreSQL
 
 
 @settings(
-    max_examples=25,
+    budget(0.25),  # 25 examples in the ci profile, 500 in long
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
 )

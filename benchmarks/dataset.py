@@ -90,6 +90,7 @@ def seed(session, project, n: int, version_id: int) -> None:
                     "questionnaire_version_id": version_id,
                     "status": "completed",
                     "mode": "phone",
+                    "language": rng.choice(("es", "en")),
                     "state": "{}",
                     "answers": answers(rng),
                     "seq": 8,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, NoReturn
 import click
 from flask import Flask
 
-from cati.cli_output import fail
+from cati.cli_output import fail, problem_line
 from cati.errors import CatiError
 
 if TYPE_CHECKING:
@@ -57,6 +57,11 @@ class LazyGroup(click.Group):
         ),
         "sample": ("sampling.commands", "sample_group", "Check frames and draw samples."),
         "export": ("cati.export_commands", "export", "Export data files and PDF reports."),
+        "estimate": (
+            "cati.estimate_commands",
+            "estimate",
+            "Means and shares with design-based SEs (PSUs, strata, replicates, raking).",
+        ),
         "privacy": (
             "cati.privacy_commands",
             "privacy",
@@ -516,6 +521,39 @@ def project_import_sample(code: str, sample_path: str, region: str, not_personal
         click.echo(f"Imported {count} cases (unreleased).")
 
 
+@project.command("pin")
+@click.argument("code")
+@click.argument("questionnaire_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Pin without asking when the project is in the field.")
+def project_pin(code: str, questionnaire_path: str, yes: bool) -> None:
+    """Check QUESTIONNAIRE_PATH (YAML or XLSForm) and pin it to project CODE.
+
+    Mid-field (the project has interviews or left setup) the changes from the pinned
+    version are listed and confirmed first; a change that would make answers already
+    collected unreadable is refused, with the reason."""
+    from pathlib import Path
+
+    from cati import questionnaire_store
+
+    with project_session(code) as (session, proj):
+        try:
+            version = questionnaire_store.pin(
+                session, proj, Path(questionnaire_path), actor="cli", confirmed=yes
+            )
+        except questionnaire_store.ChangesToConfirm as changes:
+            for problem in changes.problems:
+                click.echo(problem_line(problem))
+            if not click.confirm("Pin it?"):
+                click.echo("Nothing was pinned.")
+                raise click.exceptions.Exit(1) from None
+            version = questionnaire_store.pin_version(
+                session, proj, changes.version, actor="cli", confirmed=True
+            )
+        except CatiError as exc:
+            fail(exc)
+    click.echo(f"Pinned questionnaire {version.questionnaire_id} {version.version} to {code}.")
+
+
 @project.command("release")
 @click.argument("code")
 @click.argument("replicate", type=click.IntRange(1))
@@ -606,6 +644,27 @@ def project_web_links(code: str, base_url: str, out: str) -> None:
         for case_id, token in links:
             writer.writerow([case_id, f"{base_url.rstrip('/')}/r/{token}"])
     click.echo(f"Wrote {len(links)} links to {out}.")
+
+
+@main.command()
+def sweep() -> None:
+    """Close interviews left untouched for longer than the claim, free lapsed claims and
+    flag missed appointments (run it every few minutes, e.g. from cron; the workstation
+    also closes untouched interviews whenever it opens)."""
+    from cati import db as dbmod
+    from cati import interviewing
+    from cati.db import utcnow
+    from cati.fieldwork import dispatch
+
+    with _app().app_context():
+        session, now = dbmod.session(), utcnow()
+        closed = interviewing.close_untouched(session, now)
+        released = dispatch.release_expired_claims(session, now)
+        missed = dispatch.mark_missed_appointments(session, now)
+    click.echo(
+        f"Closed {closed} interview(s) left untouched, released {released} lapsed claim(s), "
+        f"flagged {missed} missed appointment(s)."
+    )
 
 
 @main.group()

@@ -6,14 +6,19 @@ grids one column per item, loops one set per item), then the sample variables, t
 weight and inclusion probability, and paradata. Rows are streamed from the database with
 plain SQL rows (no ORM object per interview), so 100,000 interviews fit comfortably.
 
-Special answers become the questionnaire's data codes (Don't know 98, Refused 99, Timed out
-97 by default), declared as missing values for the statistics packages.
+Special answers become their question's data codes (Don't know 98, Refused 99, Timed out
+97 unless a legal answer of the question; ``questionnaires.answers.special_codes``),
+declared as missing values for the statistics packages.
+
+A questionnaire changed mid-field: the columns are the union of the variables of the
+pinned version and of every version the project's interviews ran, and each interview's
+answers are read with its own version, named in the column ``questionnaire_version``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -21,8 +26,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati.models import Case, Interview, Project, QuestionnaireVersion
-from cati.questionnaire_store import questionnaire_of
+from cati.questionnaire_store import questionnaire_of, versions_ran
 from questionnaires import DONT_KNOW, REFUSED, TIMED_OUT, special_kind
+from questionnaires.answers import data_codes, special_codes
 from questionnaires.model import Questionnaire
 from questionnaires.variables import Variable, variables
 
@@ -32,6 +38,8 @@ META_COLUMNS = {
     "interview_id": "Interview id",
     "status": "Interview status",
     "mode": "Interview mode (phone or web)",
+    "language": "Interview language",
+    "questionnaire_version": "Questionnaire version",
     "interviewer_id": "Interviewer (user id)",
     "replicate": "Sample replicate",
     "design_weight": "Design weight (1/pi)",
@@ -40,6 +48,7 @@ META_COLUMNS = {
     "ended_at": "Interview end (UTC)",
     "duration_s": "Interview length in seconds",
 }
+TEXT_META = {"status", "mode", "language", "questionnaire_version"}
 
 
 @dataclass(frozen=True)
@@ -69,23 +78,41 @@ def _answer_key(variable: Variable) -> str:
     return f"{variable.question_id}[{variable.loop_item}]"
 
 
-def _special_code(raw: Any, questionnaire: Questionnaire) -> int | None:
-    kind = special_kind(raw)
-    codes = questionnaire.codes
-    return {DONT_KNOW: codes.dont_know, REFUSED: codes.refused, TIMED_OUT: codes.timed_out}.get(
-        kind
-    )
+@dataclass(frozen=True)
+class _Version:
+    """One questionnaire version the data holds answers of, ready to read them."""
+
+    version: str
+    questionnaire: Questionnaire
+    variables: list[Variable]  # the selected ones
+    codes: dict[str, dict[str, int]]  # question id -> special kind -> data code
 
 
-def _cell(variable: Variable, answers: Mapping[str, Any], questionnaire: Questionnaire) -> Any:
+def _version(record: QuestionnaireVersion, only: Collection[str] | None) -> _Version:
+    questionnaire = questionnaire_of(record)
+    questions = {qid: qp.question for qid, qp in questionnaire.plan.questions.items()}
+    codes = {}
+    for qid, question in questions.items():
+        special = special_codes(questionnaire, question)
+        codes[qid] = {
+            DONT_KNOW: special.dont_know,
+            REFUSED: special.refused,
+            TIMED_OUT: special.timed_out,
+        }
+    chosen = [v for v in variables(questionnaire) if only is None or v.name in only]
+    return _Version(record.version, questionnaire, chosen, codes)
+
+
+def _cell(variable: Variable, answers: Mapping[str, Any], version: _Version) -> Any:
     """The value of one variable from one interview's answers (None: not asked)."""
     raw = answers.get(_answer_key(variable))
     if raw is None:
         return None
-    code = _special_code(raw, questionnaire)
-    if code is not None:
-        return code
-    question = questionnaire.plan.questions[variable.question_id].question
+    codes = version.codes[variable.question_id]
+    kind = special_kind(raw)
+    if kind is not None:
+        return codes.get(kind)
+    question = version.questionnaire.plan.questions[variable.question_id].question
     if question.type == "multiple":
         option = int(variable.name.rsplit("_", 1)[1])
         return 1 if option in raw else 0
@@ -94,12 +121,44 @@ def _cell(variable: Variable, answers: Mapping[str, Any], questionnaire: Questio
         if variable.loop_item is not None:
             row = row.split("_", 1)[1]
         value = raw.get(row) if isinstance(raw, dict) else None
-        special = _special_code(value, questionnaire) if value is not None else None
-        if special is not None:
-            return special
+        kind = special_kind(value) if value is not None else None
+        if kind is not None:
+            return codes.get(kind)
         # Several scale points per row (a rare grid): the codes as text, "1;3".
         return ";".join(str(c) for c in sorted(value)) if isinstance(value, list) else value
     return raw
+
+
+def _versions(session: Session, project: Project) -> list[QuestionnaireVersion]:
+    """The pinned version, then every other one the project's interviews ran, newest first."""
+    others = [v for v in versions_ran(session, project) if v.id != project.questionnaire_version_id]
+    pinned = session.get(QuestionnaireVersion, project.questionnaire_version_id)
+    return [pinned, *reversed(others)]
+
+
+def _question_columns(versions: list[_Version]) -> list[ColumnMeta]:
+    """The union of the versions' variables: the pinned version's in its order, then those
+    only older versions have. Labels come from the newest version with the variable; value
+    labels and missing codes of older versions are kept where the newer lack them."""
+    found: dict[str, ColumnMeta] = {}
+    for version in versions:
+        q = version.questionnaire
+        for v in version.variables:
+            question = q.plan.questions[v.question_id].question
+            kind = "string" if getattr(question, "multiple", False) is True else v.kind
+            missing = tuple(sorted(data_codes(q, question).values())) if kind == "numeric" else ()
+            known = found.get(v.name)
+            if known is not None:
+                found[v.name] = replace(
+                    known,
+                    value_labels=v.value_labels | known.value_labels,
+                    missing=tuple(sorted({*known.missing, *missing})),
+                )
+                continue
+            found[v.name] = ColumnMeta(
+                v.name, v.label, kind, dict(v.value_labels), missing, "question", v.question_id
+            )
+    return list(found.values())
 
 
 def _rows(
@@ -109,8 +168,10 @@ def _rows(
         select(
             Interview.id.label("interview_id"),
             Interview.answers,
+            Interview.questionnaire_version_id,
             Interview.status,
             Interview.mode,
+            Interview.language,
             Interview.interviewer_id,
             Interview.started_at,
             Interview.ended_at,
@@ -146,12 +207,13 @@ def build(
     default); sample variables and paradata always come, under the same names as in the full
     data set.
     """
-    version = session.get(QuestionnaireVersion, project.questionnaire_version_id)
-    questionnaire = questionnaire_of(version)
-    all_vars = variables(questionnaire)
+    stored = _versions(session, project)
+    versions = [_version(v, only) for v in stored]
+    by_id = {record.id: version for record, version in zip(stored, versions, strict=True)}
+    question_columns = _question_columns(versions)
     # A sample variable named like a question variable becomes sample_<name>.
-    taken = {"case_id", "interview_id", *(v.name for v in all_vars)}
-    question_vars = [v for v in all_vars if only is None or v.name in only]
+    taken = {"case_id", "interview_id", *(c.name for c in question_columns)}
+    taken |= {v.name for version in versions for v in variables(version.questionnaire)}
     statuses = ["completed", "partial", "breakoff"] if include_partials else ["completed"]
     records = []
     sample_names: dict[str, None] = {}
@@ -159,8 +221,9 @@ def build(
         case_id = pseudonyms(row["case_row"]) if pseudonyms else row["case_id"]
         record = {"case_id": case_id, "interview_id": row["interview_id"]}
         answers = row["answers"] or {}
-        for variable in question_vars:
-            record[variable.name] = _cell(variable, answers, questionnaire)
+        version = by_id[row["questionnaire_version_id"]]
+        for variable in version.variables:
+            record[variable.name] = _cell(variable, answers, version)
         for key, value in (row["sample_vars"] or {}).items():
             sample_names.setdefault(key)
             record[f"sample_{key}" if key in taken else key] = value
@@ -168,6 +231,8 @@ def build(
         record.update(
             status=row["status"],
             mode=row["mode"],
+            language=row["language"],
+            questionnaire_version=version.version,
             interviewer_id=row["interviewer_id"],
             replicate=row["replicate"],
             design_weight=row["design_weight"],
@@ -177,33 +242,18 @@ def build(
             duration_s=(ended - started).total_seconds() if started and ended else None,
         )
         records.append(record)
-    codes = questionnaire.codes
-    missing = (codes.timed_out, codes.dont_know, codes.refused)
     case_label = "Case pseudonym" if pseudonyms else META_COLUMNS["case_id"]
     columns = [ColumnMeta("case_id", case_label, "string", source="paradata")]
     columns.append(
         ColumnMeta("interview_id", META_COLUMNS["interview_id"], "numeric", source="paradata")
     )
-    for v in question_vars:
-        question = questionnaire.plan.questions[v.question_id].question
-        kind = "string" if getattr(question, "multiple", False) is True else v.kind
-        columns.append(
-            ColumnMeta(
-                v.name,
-                v.label,
-                kind,
-                dict(v.value_labels),
-                missing if kind == "numeric" else (),
-                "question",
-                v.question_id,
-            )
-        )
+    columns.extend(question_columns)
     for key in sample_names:
         name = f"sample_{key}" if key in taken else key
         columns.append(ColumnMeta(name, f"Sample: {key}", "string", source="sample"))
     for name, label in META_COLUMNS.items():
         if name not in ("case_id", "interview_id"):
-            kind = "string" if name in ("status", "mode") else "numeric"
+            kind = "string" if name in TEXT_META else "numeric"
             columns.append(ColumnMeta(name, label, kind, source="paradata"))
     frame = pd.DataFrame.from_records(records, columns=[c.name for c in columns])
-    return Dataset(frame=frame, columns=columns, questionnaire=questionnaire)
+    return Dataset(frame=frame, columns=columns, questionnaire=versions[0].questionnaire)

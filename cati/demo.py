@@ -54,9 +54,11 @@ def ensure_demo_users(session: Session, hash_method: str) -> list[str]:
 
 DEMO_PROJECT = "DEMO-CSAT"
 LIBRARY = Path(__file__).parents[1] / "questionnaires" / "library"
-# Demo calling windows are wide so that the demo has cases due at most hours of the day.
+# The demo calls around the clock, every day, so that a newcomer who starts it at any hour
+# (in any time zone) has cases to work; real projects keep hours respondents accept.
+DEMO_WINDOWS = {day: [{"start": "00:00", "end": "23:59:59"}] for day in WEEKDAYS}
 DEMO_RULES = {
-    "windows": {day: [{"start": "08:00", "end": "22:00"}] for day in WEEKDAYS},
+    "windows": DEMO_WINDOWS,
     "max_attempts_case": 8,
     "auto_release_share": 0.7,
 }
@@ -83,13 +85,18 @@ def demo_sample(households: int = 3000, n: int = 240, seed: int = 2026) -> pd.Da
 def ensure_demo_project(session: Session, now: datetime) -> Project | None:
     """The demo study: questionnaire, sample, staff, quotas, two replicates released.
 
-    Built once; returns None when it already exists.
+    Built once; returns None when it already exists. A demo built before its windows went
+    round the clock gets them (its cases rescheduled), so that it too has cases due now.
     """
     from cati.fieldwork import cases, projects, quota_setup
     from cati.fieldwork.sample_import import parse_sample
     from cati.questionnaire_store import pin
 
-    if session.scalar(select(Project.id).where(Project.code == DEMO_PROJECT)) is not None:
+    existing = session.scalar(select(Project).where(Project.code == DEMO_PROJECT))
+    if existing is not None:
+        wanted = projects.parse_rules({**existing.rules, "windows": DEMO_WINDOWS})
+        if projects.rules_of(existing).windows != wanted.windows:
+            projects.set_rules(session, existing, wanted.model_dump(mode="json"), now=now)
         return None
     project = projects.create_project(
         session,

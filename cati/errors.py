@@ -67,6 +67,9 @@ class ErrorCode(enum.StrEnum):
     INTERVIEW_OVER = "E2604"
     QUESTIONNAIRE_UNREADABLE = "E2605"
     STOP_OUTCOME_INVALID = "E2610"
+    QUESTIONNAIRE_CHANGES_UNCONFIRMED = "E2620"
+    QUESTIONNAIRE_CHANGES_REFUSED = "E2621"
+    LANGUAGE_NOT_OFFERED = "E2640"
     DNC_NUMBER_INVALID = "E2501"
     PRIVACY_CASE_BUSY = "E2701"
     PRIVACY_FIELD_UNKNOWN = "E2702"
@@ -75,6 +78,7 @@ class ErrorCode(enum.StrEnum):
     TARGET_INVALID = "E2801"
     TARGET_COLUMN_MISSING = "E2802"
     WEIGHTING_FAILED = "E2803"
+    ESTIMATE_FAILED = "E2850"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -171,9 +175,20 @@ MESSAGES: dict[ErrorCode, str] = {
         "A changed questionnaire needs a new version number."
     ),
     ErrorCode.NO_QUESTIONNAIRE: N_("Project %(project)s has no questionnaire pinned yet."),
+    ErrorCode.QUESTIONNAIRE_CHANGES_UNCONFIRMED: N_(
+        "Project %(project)s is in the field: pinning %(id)s version %(version)s changes its "
+        "questionnaire (%(count)s changes below). Confirm to pin it."
+    ),
+    ErrorCode.QUESTIONNAIRE_CHANGES_REFUSED: N_(
+        "%(id)s version %(version)s cannot be pinned to %(project)s: %(count)s changes would "
+        "make answers already collected unreadable; nothing was changed."
+    ),
     ErrorCode.INTERVIEW_OVER: N_("This interview is already over."),
     ErrorCode.STOP_OUTCOME_INVALID: N_(
         "An interview is stopped as a break-off, an appointment or a partial, not as %(outcome)s."
+    ),
+    ErrorCode.LANGUAGE_NOT_OFFERED: N_(
+        "The questionnaire is not offered in %(language)s; its languages are %(languages)s."
     ),
     ErrorCode.DNC_NUMBER_INVALID: N_("Do-not-call number %(position)s: %(reason)s"),
     ErrorCode.PRIVACY_CASE_BUSY: N_(
@@ -192,6 +207,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.TARGET_COLUMN_MISSING: N_("required column %(column)s is missing."),
     ErrorCode.WEIGHTING_FAILED: N_("The data cannot be weighted to the targets: %(reason)s"),
+    ErrorCode.ESTIMATE_FAILED: N_("The estimates cannot be computed: %(reason)s"),
 }
 
 

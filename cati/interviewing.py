@@ -14,10 +14,10 @@ the page that ends the interview records the case's outcome in the same transact
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,8 @@ from cati import audit
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import cases, catalogue, dispatch, disposition, presence, quotas
 from cati.fieldwork import default_outcomes as oc
-from cati.models import Case, Interview, PageEvent, Project, QuestionnaireVersion, User
+from cati.fieldwork.projects import rules_of
+from cati.models import Case, CaseState, Interview, PageEvent, Project, QuestionnaireVersion, User
 from cati.questionnaire_store import questionnaire_of
 from questionnaires import Engine, FieldError, InterviewState, Page, QuestionnaireError
 from questionnaires import state as st
@@ -85,11 +86,23 @@ def state_of(interview: Interview) -> InterviewState:
     return InterviewState.from_json(interview.state)
 
 
-def closing_text(session: Session, interview: Interview) -> str:
-    """The questionnaire's closing text in the interview's language ("" if it has none)."""
+def closing_text(session: Session, interview: Interview, mode: str | None = None) -> str:
+    """The questionnaire's closing text in the interview's language, worded for ``mode``
+    (default: the interview's mode); "" if it has none."""
     questionnaire = engine_for(session, interview).q
     language = state_of(interview).language
-    return text_in(questionnaire.closing, language, questionnaire.language)
+    return text_in(questionnaire.closing, language, questionnaire.language, mode or interview.mode)
+
+
+def intro_text(session: Session, interview: Interview, mode: str) -> str:
+    """The questionnaire's introduction in the interview's language, worded for ``mode``."""
+    questionnaire = engine_for(session, interview).q
+    language = state_of(interview).language
+    return text_in(questionnaire.intro, language, questionnaire.language, mode)
+
+
+def languages_of(session: Session, interview: Interview) -> tuple[str, ...]:
+    return engine_for(session, interview).q.languages
 
 
 def last_finished_interview(session: Session, case: Case) -> Interview | None:
@@ -110,6 +123,61 @@ def active_interview(session: Session, case: Case) -> Interview | None:
     )
 
 
+def stopped_for_appointment(session: Session, case: Case) -> Interview | None:
+    """The case's last interview, if it was stopped for a call-back: the next call resumes it."""
+    last = session.scalar(
+        select(Interview).where(Interview.case_id == case.id).order_by(Interview.id.desc()).limit(1)
+    )
+    if last is not None and last.status == "breakoff" and last.outcome == oc.APPOINTMENT:
+        return last
+    return None
+
+
+def resumable_interview(session: Session, case: Case) -> Interview | None:
+    """The interview the next start of this case goes on with, if any (else a new one)."""
+    return active_interview(session, case) or stopped_for_appointment(session, case)
+
+
+def _reopen(session: Session, interview: Interview, now: datetime) -> bool:
+    """Take up an interview stopped for a call-back at the page where it stopped, answers
+    kept. The time limits count the time spent interviewing, not the wait for the call-back:
+    the interview's start moves on by the gap. False when another request reopened it (or
+    started another interview) first."""
+    state = state_of(interview)
+    started = st.parse_iso(state.started_at) or interview.started_at
+    spent = (interview.ended_at or now) - started
+    resumed = replace(state, started_at=st.iso(now - spent), page_started_at=st.iso(now))
+    try:
+        won = session.execute(
+            update(Interview)
+            .where(Interview.id == interview.id, Interview.status == "breakoff")
+            .values(
+                {
+                    Interview.status: "active",
+                    Interview.outcome: None,
+                    Interview.ended_at: None,
+                    Interview.updated_at: now,
+                    Interview.state: resumed.to_json(),  # the interview's, not a case state
+                }
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    except IntegrityError:  # another interview of the case became active meanwhile
+        session.rollback()
+        return False
+    if won == 1:
+        session.refresh(interview)
+        audit.record(
+            session,
+            "interview.resume",
+            actor="system",
+            object_type="interview",
+            object_id=interview.id,
+            case=interview.case_id,
+        )
+    return won == 1
+
+
 def open_interview(
     session: Session,
     case: Case,
@@ -119,7 +187,11 @@ def open_interview(
     mode: str = "phone",
     language: str | None = None,
 ) -> Interview:
-    """Resume the case's unfinished interview (in either mode), or start one; commits."""
+    """Resume the case's unfinished interview (in either mode) or the one stopped for a
+    call-back, or start one; commits."""
+    stopped = stopped_for_appointment(session, case)
+    if stopped is not None:
+        _reopen(session, stopped, now)
     existing = active_interview(session, case)
     if existing is not None:
         existing.mode = mode
@@ -150,6 +222,7 @@ def open_interview(
         questionnaire_version_id=version.id,
         interviewer_id=interviewer.id if interviewer else None,
         mode=mode,
+        language=state.language,
         state=state.to_json(),
         answers={},
         started_at=now,
@@ -182,10 +255,11 @@ def start_by_phone(
     session: Session, case: Case, interviewer: User, now: datetime, language: str | None
 ) -> Interview:
     """The interviewer starts (or resumes) the case's interview and is shown interviewing;
-    one commit, or nothing changed."""
+    the case stays theirs for a full claim from now. One commit, or nothing changed."""
     presence.set_status(
         session, interviewer, "interviewing", now, project_id=case.project_id, case_id=case.id
     )
+    dispatch.extend_claim(session, case, interviewer, now)
     try:
         return open_interview(session, case, now, interviewer=interviewer, language=language)
     except CatiError:
@@ -193,8 +267,9 @@ def start_by_phone(
         raise
 
 
-def current_page(session: Session, interview: Interview) -> Page | None:
-    return engine_for(session, interview).current_page(state_of(interview))
+def current_page(session: Session, interview: Interview, mode: str | None = None) -> Page | None:
+    """The page to show, worded for ``mode`` (default: the interview's mode)."""
+    return engine_for(session, interview).current_page(state_of(interview), mode or interview.mode)
 
 
 def _take_turn(session: Session, interview: Interview) -> bool:
@@ -228,7 +303,8 @@ def _save(
     if not _take_turn(session, interview):
         return False
     seconds = None
-    if old.page_started_at:
+    # A language switch stays on its page: the page's time is counted once, when it is left.
+    if old.page_started_at and action != "language":
         seconds = (now - datetime.fromisoformat(old.page_started_at)).total_seconds()
     changed = sum(1 for k, v in new.answers.items() if old.answers.get(k) != v)
     session.add(
@@ -326,8 +402,45 @@ def back_page(
     return _conclude(session, case, _turn_back(session, interview, seq, now), actor, now)
 
 
+def switch_language(
+    session: Session, interview: Interview, language: str, actor: User | None, now: datetime
+) -> None:
+    """The interview goes on in another of the questionnaire's languages: the current page
+    is shown again in it, every answer kept. Commits, audited; the switch takes a page
+    number, so a page form shown before it (in the old language) is answered as a repeat.
+    ``CatiError`` when the interview is over or the questionnaire lacks the language."""
+    if interview.status != "active":
+        raise CatiError(ErrorCode.INTERVIEW_OVER)
+    offered = languages_of(session, interview)
+    if language not in offered:
+        raise CatiError(
+            ErrorCode.LANGUAGE_NOT_OFFERED, language=language, languages=", ".join(offered)
+        )
+    old = state_of(interview)
+    if language == old.language:
+        return
+    case = _hold_case(session, interview, actor, now)
+    if not _save(session, interview, old, replace(old, language=language), "language", now):
+        session.rollback()  # another page was saved first: the page shows which, L again
+        return
+    interview.language = language
+    audit.record(
+        session,
+        "interview.language",
+        user=actor,
+        actor=None if actor else "respondent",
+        object_type="interview",
+        object_id=interview.id,
+        case=case.id,
+        language=language,
+        previous=old.language,
+    )
+    session.commit()
+
+
 # How an interview stopped part-way ends: the case's outcome -> the interview's status.
-STOP_STATUSES = {"BREAKOFF": "breakoff", oc.APPOINTMENT: "breakoff", oc.PARTIAL: "partial"}
+BREAKOFF = "BREAKOFF"
+STOP_STATUSES = {BREAKOFF: "breakoff", oc.APPOINTMENT: "breakoff", oc.PARTIAL: "partial"}
 
 
 def stop_interview(
@@ -374,6 +487,109 @@ def stop_interview(
     except CatiError:
         session.rollback()
         raise
+
+
+# What the system writes on an interview it closed because nobody touched it.
+UNTOUCHED = "untouched"
+
+
+def close_untouched(session: Session, now: datetime) -> int:
+    """Close the phone interviews nobody touched for longer than their project's claim
+    (the interviewer left the screen, lost the connection or went home): each ends as a
+    break-off as if stopped with X, its answers kept, marked ``untouched``; the call is
+    recorded in its interviewer's name with the outcome the calling rules give a break-off,
+    and the case is free again. Returns how many were closed; commits each one.
+
+    Each page extends the claim, so an expired (or released) claim is the sign; the last
+    page's time decides. Safe to run from several processes at once: the close is a
+    conditional update, and an interview someone answers meanwhile is left alone.
+    """
+    stale = session.execute(
+        select(Interview.id, Interview.updated_at, Interview.seq, Case.project_id)
+        .join(Case, Case.id == Interview.case_id)
+        .where(
+            Interview.status == "active",
+            Interview.mode == "phone",
+            Interview.interviewer_id.is_not(None),
+            or_(Case.claim_expires_at.is_(None), Case.claim_expires_at < now),
+        )
+        .order_by(Interview.id)
+    ).all()
+    minutes_of: dict[int, int] = {}
+    closed = 0
+    for interview_id, updated_at, seq, project_id in stale:
+        if project_id not in minutes_of:
+            minutes_of[project_id] = rules_of(session.get(Project, project_id)).claim_minutes
+        minutes = minutes_of[project_id]
+        if updated_at > now - timedelta(minutes=minutes):
+            continue
+        closed += _close_untouched(session, interview_id, seq, minutes, now)
+    return closed
+
+
+def _close_untouched(
+    session: Session, interview_id: int, seq: int, minutes: int, now: datetime
+) -> bool:
+    # The close takes the page's turn, as a page sent would: a page sent at the same moment
+    # finds its number gone and is a repeat (see _take_turn).
+    won = session.execute(
+        update(Interview)
+        .where(Interview.id == interview_id, Interview.status == "active", Interview.seq == seq)
+        .values(status="breakoff", outcome=UNTOUCHED, ended_at=now, updated_at=now, seq=seq + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        session.rollback()
+        return False
+    interview = session.get(Interview, interview_id, populate_existing=True)
+    case = session.get(Case, interview.case_id, populate_existing=True)
+    left = state_of(interview)
+    shown = st.parse_iso(left.page_started_at)
+    session.add(
+        PageEvent(
+            interview_id=interview.id,
+            seq=seq + 1,
+            page_key=left.position or "",
+            action=UNTOUCHED,
+            mode=interview.mode,
+            at=now,
+            seconds=(now - shown).total_seconds() if shown else None,
+        )
+    )
+    interviewer = session.get(User, interview.interviewer_id)
+    audit.record(
+        session,
+        "interview.close_untouched",
+        actor="system",
+        object_type="interview",
+        object_id=interview.id,
+        case=case.id,
+        minutes=minutes,
+    )
+    spell = presence.current(session, interviewer)
+    if spell is not None and spell.case_id == case.id and spell.status != "break":
+        presence.set_status(session, interviewer, "offline", now)
+    if case.state == CaseState.FINAL:  # finalized meanwhile (by hand): nothing to call
+        session.commit()
+        return True
+    # The attempt was the interviewer's: it is recorded as theirs, its claim taken back.
+    started_at = case.claimed_at or interview.started_at
+    case.claimed_by_id = interviewer.id
+    try:
+        disposition.record_outcome(
+            session,
+            case,
+            interviewer,
+            BREAKOFF,
+            started_at=started_at,
+            now=now,
+            notes=f"Closed by the system: untouched for {minutes} minutes.",
+            answers=interview.answers,
+        )  # commits
+    except CatiError:  # the project switched its break-off outcome off: free the case only
+        case.claimed_by_id = case.claimed_at = case.claim_expires_at = None
+        session.commit()
+    return True
 
 
 def _hold_case(session: Session, interview: Interview, actor: User | None, now: datetime) -> Case:
@@ -449,7 +665,7 @@ def case_outcome(session: Session, interview: Interview) -> str:
     if interview.status == "partial":
         return oc.PARTIAL
     if interview.status == "breakoff":
-        return "BREAKOFF"
+        return BREAKOFF
     case = session.get(Case, interview.case_id)
     project = session.get(Project, case.project_id)
     if interview.outcome and interview.outcome in catalogue.by_code(session, project):

@@ -3,6 +3,10 @@
 The source is stored exactly as uploaded (YAML text or XLSForm bytes) with its checksum, so
 that a version reloads to the same questionnaire after a restart or on another server. A
 changed file under an existing id and version is refused: a change is a new version.
+
+Pinning another version mid-field (the project has interviews or left setup) shows what
+changes (``questionnaires.changes``) and needs a confirmation; a change that would make the
+answers already collected with any version unreadable is refused.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from sqlalchemy.orm import Session
 from cati import audit
 from cati.errors import CatiError, CatiErrors, ErrorCode, problem
 from cati.fieldwork import sample_types
-from cati.models import Project, QuestionnaireVersion, User
+from cati.models import Case, Interview, Project, QuestionnaireVersion, User
+from cati.problems import Problem
 from questionnaires import Questionnaire, QuestionnaireError, read_questionnaire
+from questionnaires.changes import compare
 from questionnaires.model import text_in
 
 
@@ -68,6 +74,53 @@ def store(session: Session, source_name: str, source: bytes) -> QuestionnaireVer
     return version
 
 
+class ChangesToConfirm(CatiErrors):
+    """Pinning ``version`` mid-field changes the questionnaire; the problems after the
+    headline say how. The version is stored: pin it again with ``confirmed=True``."""
+
+    def __init__(self, version: QuestionnaireVersion, problems: list[Problem]) -> None:
+        self.version = version
+        super().__init__(problems)
+
+
+def versions_ran(session: Session, project: Project) -> list[QuestionnaireVersion]:
+    """The versions the project's interviews ran (any status)."""
+    ids = session.scalars(
+        select(Interview.questionnaire_version_id)
+        .join(Case, Case.id == Interview.case_id)
+        .where(Case.project_id == project.id)
+        .distinct()
+    )
+    return [session.get(QuestionnaireVersion, i) for i in sorted(set(ids))]
+
+
+def changes(
+    session: Session, project: Project, version: QuestionnaireVersion
+) -> tuple[list[Problem], bool]:
+    """What pinning ``version`` changes, and whether the project is in the field (it has
+    interviews, or it left setup: fieldwork, paused or closed).
+
+    Warnings: the changes from the pinned version. Errors: the changes that would make the
+    answers of any version the project's interviews ran unreadable."""
+    new = questionnaire_of(version)
+    found: list[Problem] = []
+    current = session.get(QuestionnaireVersion, project.questionnaire_version_id or -1)
+    if current is not None and current.id != version.id:
+        found = [
+            p
+            for p in compare(questionnaire_of(current), new, version.source_name)
+            if p.severity != "error"
+        ]
+    ran = versions_ran(session, project)
+    refused: dict[str, Problem] = {}
+    for old in ran:
+        if old.id != version.id:
+            for p in compare(questionnaire_of(old), new, version.source_name):
+                if p.severity == "error":
+                    refused.setdefault(p.message, p)
+    return [*refused.values(), *found], bool(ran) or project.status != "setup"
+
+
 def pin(
     session: Session,
     project: Project,
@@ -75,11 +128,9 @@ def pin(
     *,
     by: User | None = None,
     actor: str | None = None,
+    confirmed: bool = False,
 ) -> QuestionnaireVersion:
-    """Pin the questionnaire in ``path`` to the project; commits.
-
-    The project's cases must hold the questionnaire's declared sample variables in values
-    of the declared types; they are typed here, or the pin is refused and nothing changes."""
+    """Pin the questionnaire in ``path`` to the project; commits (see :func:`pin_version`)."""
     try:
         source = path.read_bytes()
     except OSError as exc:
@@ -87,6 +138,36 @@ def pin(
             ErrorCode.QUESTIONNAIRE_UNREADABLE, file=path.name, reason=exc.strerror or str(exc)
         ) from None
     version = store(session, path.name, source)
+    return pin_version(session, project, version, by=by, actor=actor, confirmed=confirmed)
+
+
+def pin_version(
+    session: Session,
+    project: Project,
+    version: QuestionnaireVersion,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+    confirmed: bool = False,
+) -> QuestionnaireVersion:
+    """Pin a stored version to the project; commits.
+
+    Mid-field, changes need ``confirmed`` (else :class:`ChangesToConfirm`, the version kept
+    stored), and changes that make collected answers unreadable are refused (nothing
+    changes). The project's cases must hold the questionnaire's declared sample variables
+    in values of the declared types; they are typed here, or the pin is refused and nothing
+    changes."""
+    found, in_field = changes(session, project, version)
+    params = {"project": project.code, "id": version.questionnaire_id, "version": version.version}
+    refused = [p for p in found if p.severity == "error"]
+    if refused:
+        session.rollback()  # not even the stored version stays
+        headline = problem(ErrorCode.QUESTIONNAIRE_CHANGES_REFUSED, count=len(refused), **params)
+        raise CatiErrors([headline, *refused])
+    if found and in_field and not confirmed:
+        session.commit()  # the version stays stored, for the confirmation
+        headline = problem(ErrorCode.QUESTIONNAIRE_CHANGES_UNCONFIRMED, count=len(found), **params)
+        raise ChangesToConfirm(version, [headline, *found])
     try:
         sample_types.type_cases(session, project, questionnaire_of(version))
     except CatiErrors:
@@ -102,6 +183,7 @@ def pin(
         object_id=project.id,
         questionnaire=version.questionnaire_id,
         version=version.version,
+        changes=len(found),
     )
     session.commit()
     return version

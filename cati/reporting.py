@@ -52,6 +52,13 @@ METHOD_WORDS = {
         "es": "Pesos de diseño ajustados por raking a objetivos de población de {variables}",
     },
     "mode": {"en": "Telephone (CATI) and web", "es": "Teléfono (CATI) y web"},
+    # What the topline and banner compute (SurveyDesign.from_weights, Kish bases): said so.
+    "variance": {
+        "en": "standard errors by Taylor linearization with the weights taken as fixed "
+        "(with-replacement approximation, no clusters)",
+        "es": "errores estándar por linealización de Taylor con los pesos tomados como fijos "
+        "(aproximación con reemplazo, sin conglomerados)",
+    },
 }
 
 
@@ -111,8 +118,10 @@ def _weighting_words(project: Project, weights: str | None, lang: str) -> str:
         return ""
     if weights == weighting_targets.WEIGHT:
         names = ", ".join(project.weighting_targets or {})
-        return METHOD_WORDS["raked"][lang].format(variables=names)
-    return METHOD_WORDS["weights"][lang]
+        words = METHOD_WORDS["raked"][lang].format(variables=names)
+    else:
+        words = METHOD_WORDS["weights"][lang]
+    return f"{words}; {METHOD_WORDS['variance'][lang]}"
 
 
 def _build(session: Session, project: Project, weighted: bool, **options: Any) -> dataset.Dataset:
@@ -487,7 +496,7 @@ def banner_questions(data: dataset.Dataset, language: str = "en") -> list[Any]:
     from cati.stats.banner import Question
     from exports.topline import special_labels
 
-    special = special_labels(data.questionnaire, language)
+    asked = data.questionnaire.plan.questions
 
     questions: list[Question] = []
     multi: dict[str, list[Any]] = {}
@@ -499,7 +508,11 @@ def banner_questions(data: dataset.Dataset, language: str = "en") -> list[Any]:
         elif c.value_labels:
             observed = set(pd.to_numeric(data.frame[c.name], errors="coerce").dropna())
             codes = {int(v): f"{v:g}" for v in observed} | dict(c.value_labels)
-            codes |= {k: special[k] for k in c.missing if k in codes and k in special}
+            if c.question_id in asked:
+                special = special_labels(
+                    data.questionnaire, language, asked[c.question_id].question
+                )
+                codes |= {k: special[k] for k in c.missing if k in codes and k in special}
             categories = tuple((float(k), v) for k, v in sorted(codes.items()))
             questions.append(Question(c.name, c.label, "single", categories))
         else:

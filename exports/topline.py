@@ -24,7 +24,9 @@ from exports import charts
 from exports.columns import ColumnLike
 from exports.i18n import words
 from exports.pdf import ENV, ReportInfo, Section, render_report
-from questionnaires.model import Grid, Questionnaire, Rating, text_in
+from questionnaires import DONT_KNOW, REFUSED, TIMED_OUT
+from questionnaires.answers import data_codes
+from questionnaires.model import AnyQuestion, Grid, Questionnaire, Rating, text_in
 
 VERBATIMS = 12
 HISTOGRAM_BINS = 10
@@ -86,14 +88,16 @@ def _share_rows(
     return rows, base
 
 
-def special_labels(questionnaire: Questionnaire, language: str) -> dict[int, str]:
-    """Labels of the special codes (Don't know, Refused, Timed out) in ``language``."""
+def special_labels(
+    questionnaire: Questionnaire, language: str, question: AnyQuestion
+) -> dict[int, str]:
+    """The question's special codes (Don't know, Refused, Timed out) → their labels in
+    ``language``: the same codes the data files write."""
     lang = language if language in ("en", "es") else "en"
-    codes = questionnaire.codes
+    names = {DONT_KNOW: "dont_know", REFUSED: "refused", TIMED_OUT: "timed_out"}
     return {
-        codes.dont_know: SPECIAL["dont_know"][lang],
-        codes.refused: SPECIAL["refused"][lang],
-        codes.timed_out: SPECIAL["timed_out"][lang],
+        code: SPECIAL[names[kind]][lang]
+        for kind, code in data_codes(questionnaire, question).items()
     }
 
 
@@ -107,15 +111,17 @@ class _Builder:
         self.w = (
             frame[weights].to_numpy(dtype=float) if weights else np.ones(len(frame), dtype=float)
         )
-        self.special = special_labels(questionnaire, lang)
 
     def text(self, value: object) -> str:
         return " ".join(text_in(value, self.lang, self.q.language).split())
 
+    def special(self, question: AnyQuestion) -> dict[int, str]:
+        return special_labels(self.q, self.lang, question)
+
     def numbers(self, name: str) -> np.ndarray:
         return pd.to_numeric(self.frame[name], errors="coerce").to_numpy(dtype=float)
 
-    def categories(self, question: object, values: np.ndarray) -> list[tuple[float, str]]:
+    def categories(self, question: AnyQuestion, values: np.ndarray) -> list[tuple[float, str]]:
         options = getattr(question, "options", None) or getattr(question, "scale", None)
         if options:
             cats = [(float(o.code), self.text(o.label)) for o in options]
@@ -133,7 +139,9 @@ class _Builder:
         known = {c for c, _ in cats}
         present = set(values[~np.isnan(values)])
         cats += [
-            (float(c), lb) for c, lb in self.special.items() if c in present and c not in known
+            (float(c), lb)
+            for c, lb in self.special(question).items()
+            if c in present and c not in known
         ]
         return cats
 
@@ -185,7 +193,8 @@ class _Builder:
             matrix.append([r.percent for r in rows])
             bases.append(base)
         scale = [lb for _, lb in cats]
-        on_scale = [k for k, (c, _) in enumerate(cats) if c not in self.special]
+        special = self.special(question)
+        on_scale = [k for k, (c, _) in enumerate(cats) if c not in special]
         chart = charts.stacked(
             items, [scale[k] for k in on_scale], [[row[k] for k in on_scale] for row in matrix]
         )
@@ -194,9 +203,9 @@ class _Builder:
             qid, title, "stacked", first, chart=chart, items=items, categories=scale, matrix=matrix
         )
 
-    def numeric(self, qid: str, title: str, column: str) -> ToplineQuestion:
+    def numeric(self, qid: str, title: str, question: AnyQuestion, column: str) -> ToplineQuestion:
         values = self.numbers(column)
-        special = np.isin(values, list(self.special))
+        special = np.isin(values, list(self.special(question)))
         valid = ~np.isnan(values) & ~special
         base = _base(valid, self.w)
         estimate, chart = None, None
@@ -227,11 +236,13 @@ def build_topline(
     weights: str | None = None,
     language: str = "en",
 ) -> list[ToplineQuestion]:
-    """One entry per question with data, in questionnaire order."""
+    """One entry per question of ``questionnaire`` with data, in questionnaire order (the
+    columns of questions only an older version asked stay in the data files)."""
     builder = _Builder(frame, questionnaire, weights, language)
     by_question: dict[str, list[str]] = {}
+    asked = questionnaire.plan.questions
     for c in columns:
-        if c.source == "question" and c.question_id and c.name in frame.columns:
+        if c.source == "question" and c.question_id in asked and c.name in frame.columns:
             by_question.setdefault(c.question_id, []).append(c.name)
     out = []
     for qid, names in by_question.items():
@@ -244,7 +255,7 @@ def build_topline(
         elif question.type in ("single", "rating"):
             out.extend(builder.single(qid, title, question, name) for name in names)
         elif question.type == "numeric":
-            out.extend(builder.numeric(qid, title, name) for name in names)
+            out.extend(builder.numeric(qid, title, question, name) for name in names)
         else:
             out.extend(builder.verbatim(qid, title, name) for name in names)
     return out

@@ -2,6 +2,8 @@
 
 A special answer (don't know, refused, timed out) is stored as ``{"special": kind}`` in
 place of a value; :func:`special` builds one and :func:`special_kind` tells it apart.
+:func:`data_codes` gives the numbers the data files write for them, per question, never a
+legal answer of that question (the rule is in docs/questionnaire-format.md).
 Each validator takes the submitted value and returns ``(clean value, error code)``; the
 clean value is what is stored. Special answers are handled before the validators.
 """
@@ -24,6 +26,7 @@ from questionnaires.model import (
     Questionnaire,
     Rating,
     SingleChoice,
+    SpecialCodes,
 )
 
 # An answer that is not a value: don't know, refused, timed out.
@@ -68,8 +71,16 @@ MESSAGES = {
 Result = tuple[Any, str | None]
 
 
+# A grid's rows still unanswered, named in one sentence.
+ROWS_MESSAGES = {"en": "Answer every row: {rows}.", "es": "Responda a todas las filas: {rows}."}
+
+
 def message(code: str, language: str) -> str:
     return MESSAGES.get(language, MESSAGES["en"])[code]
+
+
+def rows_message(rows: list[str], language: str) -> str:
+    return ROWS_MESSAGES.get(language, ROWS_MESSAGES["en"]).format(rows=", ".join(rows))
 
 
 def special(kind: str) -> dict[str, str]:
@@ -105,6 +116,81 @@ def allows_special(questionnaire: Questionnaire, question: AnyQuestion, kind: st
         allowed = question.refused
         return questionnaire.refused if allowed is None else allowed
     return False
+
+
+def special_kinds(questionnaire: Questionnaire, question: AnyQuestion) -> tuple[str, ...]:
+    """The special answers this question can have: don't know, refused, timed out."""
+    kinds = [k for k in (DONT_KNOW, REFUSED) if allows_special(questionnaire, question, k)]
+    if question.time_limit is not None:
+        kinds.append(TIMED_OUT)
+    return tuple(kinds) if question.has_value else ()
+
+
+def legal_bounds(question: AnyQuestion) -> tuple[float | None, float | None]:
+    """The lowest and highest legal numeric answer (None: unbounded on that side; an
+    answer without numbers, text or a date, has (None, None) too)."""
+    if isinstance(question, Numeric | Rating):
+        return question.min, question.max
+    codes = [o.code for o in _options(question)]
+    return (min(codes), max(codes)) if codes else (None, None)
+
+
+def is_legal(question: AnyQuestion, code: int) -> bool:
+    """Whether ``code`` is an answer the question takes as a value of its own."""
+    if isinstance(question, Numeric | Rating):
+        low, high = question.min, question.max
+        return (low is None or code >= low) and (high is None or code <= high)
+    return any(o.code == code for o in _options(question))
+
+
+def _options(question: AnyQuestion) -> tuple[Any, ...]:
+    return getattr(question, "options", None) or getattr(question, "scale", None) or ()
+
+
+def _by_kind(codes: SpecialCodes) -> dict[str, int]:
+    return {DONT_KNOW: codes.dont_know, REFUSED: codes.refused, TIMED_OUT: codes.timed_out}
+
+
+def _nines(digits: int, sign: int) -> SpecialCodes:
+    top = 10**digits  # 2 digits: 97, 98, 99; 3 digits: 997, 998, 999...
+    return SpecialCodes(
+        dont_know=sign * (top - 2), refused=sign * (top - 1), timed_out=sign * (top - 3)
+    )
+
+
+def special_codes(questionnaire: Questionnaire, question: AnyQuestion) -> SpecialCodes:
+    """The data codes of the question's special answers.
+
+    The question's own ``codes:``, else the questionnaire's ``codes:`` when it gives them
+    (the check refuses either where it meets a legal answer). Else 97/98/99 unless one of
+    them is a legal answer; then the first of 997/998/999, 9997/9998/9999... above every
+    legal answer, or, with no highest answer (a numeric without max), the first of
+    -97/-98/-99, -997/-998/-999... below the lowest. A numeric without min and max keeps
+    97/98/99 (the check warns)."""
+    if question.codes is not None:
+        return question.codes
+    base = questionnaire.codes
+    kinds = special_kinds(questionnaire, question)
+    if "codes" in questionnaire.model_fields_set or not any(
+        is_legal(question, _by_kind(base)[k]) for k in kinds
+    ):
+        return base
+    low, high = legal_bounds(question)
+    if high is None and low is None:
+        return base
+    digits = 3 if high is not None else 2
+    while True:
+        codes = _nines(digits, 1 if high is not None else -1)
+        values = [_by_kind(codes)[k] for k in kinds]
+        if (high is not None and min(values) > high) or (high is None and max(values) < low):
+            return codes
+        digits += 1
+
+
+def data_codes(questionnaire: Questionnaire, question: AnyQuestion) -> dict[str, int]:
+    """Special answer kind → data code, for the kinds the question can have."""
+    codes = _by_kind(special_codes(questionnaire, question))
+    return {kind: codes[kind] for kind in special_kinds(questionnaire, question)}
 
 
 def _single(question: SingleChoice, value: Any) -> Result:

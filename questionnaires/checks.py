@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from cati.problems import N_, Problem
-from questionnaires.answers import DONT_KNOW, REFUSED, allows_special
+from questionnaires.answers import (
+    DONT_KNOW,
+    REFUSED,
+    TIMED_OUT,
+    data_codes,
+    is_legal,
+    legal_bounds,
+)
 from questionnaires.errors import ErrorCode, QuestionnaireError, placed, problem
 from questionnaires.evaluate import evaluate
 from questionnaires.expressions import (
@@ -24,6 +31,7 @@ from questionnaires.expressions import (
     root_name,
 )
 from questionnaires.model import (
+    MODES,
     AnyQuestion,
     DateTime,
     Display,
@@ -34,6 +42,7 @@ from questionnaires.model import (
     Questionnaire,
     Rating,
     SingleChoice,
+    mode_variants,
 )
 from questionnaires.piping import segments
 from questionnaires.structure import BlockPlan, QuestionPlan
@@ -158,30 +167,60 @@ class Checker:
                         )
 
     def check_special_codes(self, question: AnyQuestion, path: str) -> None:
-        """An option code must not be the data code of don't know, refused or timed out."""
-        codes = self.q.codes
-        reserved = {}  # data code -> the message (one per kind, so that each translates)
-        if allows_special(self.q, question, DONT_KNOW):
-            reserved[codes.dont_know] = N_(
+        """The data code of don't know, refused or timed out must not be a legal answer: an
+        option code or a number inside the question's range."""
+        codes = data_codes(self.q, question)
+        messages = {  # one per kind, so that each translates
+            DONT_KNOW: N_(
                 "option code %(option)s is also the data code for don't know (see codes:)"
-            )
-        if allows_special(self.q, question, REFUSED):
-            reserved[codes.refused] = N_(
-                "option code %(option)s is also the data code for refused (see codes:)"
-            )
-        if question.time_limit is not None:
-            reserved[codes.timed_out] = N_(
+            ),
+            REFUSED: N_("option code %(option)s is also the data code for refused (see codes:)"),
+            TIMED_OUT: N_(
                 "option code %(option)s is also the data code for timed out (see codes:)"
-            )
+            ),
+        }
         for field in ("options", "scale"):
             for index, option in enumerate(getattr(question, field, ())):
-                if option.code in reserved:
-                    self.report(
-                        ErrorCode.DUPLICATE_ID,
-                        reserved[option.code],
-                        f"{path}.{field}[{index}].code",
-                        option=option.code,
-                    )
+                for kind, code in codes.items():
+                    if option.code == code:
+                        self.report(
+                            ErrorCode.DUPLICATE_ID,
+                            messages[kind],
+                            f"{path}.{field}[{index}].code",
+                            option=option.code,
+                        )
+        if not codes or not isinstance(question, Numeric | Rating):
+            return
+        low, high = legal_bounds(question)
+        if low is None and high is None:
+            self.report(
+                ErrorCode.SPECIAL_CODE,
+                N_(
+                    "question %(id)s has no min or max, so an answer of %(codes)s cannot be "
+                    "told from don't know or refused in the data files; give it min, max "
+                    "or codes:"
+                ),
+                path,
+                severity="warning",
+                id=question.id,
+                codes=", ".join(str(c) for c in sorted(codes.values())),
+            )
+            return
+        for code in sorted(set(codes.values())):
+            if is_legal(question, code):
+                self.report(
+                    ErrorCode.SPECIAL_CODE,
+                    N_(
+                        "the data code %(value)s of don't know, refused or timed out is a legal "
+                        "answer of question %(id)s (%(low)s to %(high)s); choose codes: "
+                        "outside its range"
+                    ),
+                    f"{path}.codes" if question.codes is not None else "codes",
+                    value=code,
+                    id=question.id,
+                    low="…" if low is None else f"{low:g}",
+                    high="…" if high is None else f"{high:g}",
+                )
 
     # --- translations ------------------------------------------------------------------
 
@@ -203,28 +242,36 @@ class Checker:
             "answer",
         }
 
+        def check_text(text: dict[str, Any], path: str) -> None:
+            if set(text) == set(MODES):  # phone and web wordings, each translated
+                for mode, wording in text.items():
+                    if isinstance(wording, dict):
+                        check_text(wording, f"{path}.{mode}")
+                return
+            missing = sorted(languages - set(text))
+            extra = sorted(set(text) - languages)
+            if missing:
+                self.report(
+                    ErrorCode.MISSING_TRANSLATION,
+                    N_("no text in %(languages)s"),
+                    path,
+                    languages=", ".join(missing),
+                )
+            if extra:
+                self.report(
+                    ErrorCode.MISSING_TRANSLATION,
+                    N_("text in undeclared language %(languages)s"),
+                    path,
+                    "warning",
+                    languages=", ".join(extra),
+                )
+
         def walk(value: Any, path: str) -> None:
             if isinstance(value, dict):
                 for key, child in value.items():
                     child_path = f"{path}.{key}" if path else key
                     if key in text_keys and isinstance(child, dict):
-                        missing = sorted(languages - set(child))
-                        extra = sorted(set(child) - languages)
-                        if missing:
-                            self.report(
-                                ErrorCode.MISSING_TRANSLATION,
-                                N_("no text in %(languages)s"),
-                                child_path,
-                                languages=", ".join(missing),
-                            )
-                        if extra:
-                            self.report(
-                                ErrorCode.MISSING_TRANSLATION,
-                                N_("text in undeclared language %(languages)s"),
-                                child_path,
-                                "warning",
-                                languages=", ".join(extra),
-                            )
+                        check_text(child, child_path)
                     elif key != "sample_variables":
                         walk(child, child_path)
             elif isinstance(value, list | tuple):
@@ -413,9 +460,10 @@ class Checker:
     def check_piping(self, qp: QuestionPlan, scope: _Scope) -> None:
         question = qp.question
         texts: list[tuple[str, Any]] = [
-            ("text", question.text),
-            ("instruction", question.instruction),
+            (f"text.{mode}" if mode else "text", wording)
+            for mode, wording in mode_variants(question.text)
         ]
+        texts.append(("instruction", question.instruction))
         for field in ("options", "scale", "items"):
             for index, option in enumerate(getattr(question, field, ())):
                 texts.append((f"{field}[{index}].label", option.label))

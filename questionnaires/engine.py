@@ -22,9 +22,11 @@ from questionnaires.answers import (
     CHECK,
     DONT_KNOW,
     REFUSED,
+    REQUIRED,
     TIMED_OUT,
     allows_special,
     message,
+    rows_message,
     special,
     validate,
     validate_grid,
@@ -32,7 +34,7 @@ from questionnaires.answers import (
 from questionnaires.errors import ErrorCode, QuestionnaireError, problem
 from questionnaires.evaluate import Resolver, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
-from questionnaires.model import Grid, MultipleChoice, Questionnaire
+from questionnaires.model import Grid, MultipleChoice, Questionnaire, in_mode
 from questionnaires.piping import render
 from questionnaires.randomize import reorder, rng_for
 from questionnaires.state import InterviewState, iso, parse_iso
@@ -97,6 +99,9 @@ class Page:
     can_go_back: bool
     interview_warning_at: datetime | None
     interview_ends_at: datetime | None
+    # The page's place on the path taken (the pages before it + 1): Back then Next shows
+    # the same number again, unlike a count of submissions.
+    number: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,8 +426,11 @@ class Engine:
 
     # --- pages -------------------------------------------------------------------------
 
-    def current_page(self, state: InterviewState) -> Page | None:
-        """The page to show, texts resolved and options in their order; None when over."""
+    def current_page(self, state: InterviewState, mode: str = "phone") -> Page | None:
+        """The page to show, texts resolved and options in their order; None when over.
+
+        ``mode`` ("phone" or "web") picks the wording of texts that differ by mode.
+        """
         if state.position is None or state.finished:
             return None
         cursor = self._cursor_of(state, state.position)
@@ -451,11 +459,7 @@ class Engine:
                     for c in order
                 )
             if isinstance(question, Grid):
-                by_id = {i.id: i for i in question.items}
-                rows = tuple(
-                    ShownRow(i, render(by_id[i].label, self.plan, lang, loop, resolve))
-                    for i in state.item_orders.get(question.id) or list(by_id)
-                )
+                rows = self._shown_rows(state, question, loop, resolve)
             limit = question.time_limit
             warning_at = closes_at = None
             if limit is not None and page_start is not None:
@@ -467,7 +471,7 @@ class Engine:
                     id=question.id,
                     key=key,
                     type=question.type,
-                    text=render(question.text, self.plan, lang, loop, resolve),
+                    text=render(in_mode(question.text, mode), self.plan, lang, loop, resolve),
                     instruction=render(question.instruction, self.plan, lang, loop, resolve)
                     if question.instruction
                     else "",
@@ -497,7 +501,40 @@ class Engine:
             can_go_back=bool(state.history),
             interview_warning_at=warn_total,
             interview_ends_at=ends_total,
+            number=len(state.history) + 1,
         )
+
+    def _shown_rows(
+        self, state: InterviewState, question: Grid, loop: Any, resolve: Resolver
+    ) -> tuple[ShownRow, ...]:
+        """A grid's rows in the order to read them out, labels piped."""
+        by_id = {i.id: i for i in question.items}
+        return tuple(
+            ShownRow(i, render(by_id[i].label, self.plan, state.language, loop, resolve))
+            for i in state.item_orders.get(question.id) or list(by_id)
+        )
+
+    def _grid_errors(
+        self, state: InterviewState, cursor: Cursor, question: Grid, row_errors: dict[str, str]
+    ) -> list[FieldError]:
+        """A grid's errors naming its rows: one error listing every row still unanswered
+        (rather than the same sentence once per row), and each other row error prefixed
+        with its row."""
+        lang = state.language
+        loop = self._block_at(state, cursor.block_pos).block.loop
+        rows = self._shown_rows(state, question, loop, self.resolver(state, state.answers, cursor))
+        errors = []
+        missing = [row.label for row in rows if row_errors.get(row.id) == REQUIRED]
+        if missing:
+            errors.append(FieldError(question.id, REQUIRED, rows_message(missing, lang)))
+        if "_" in row_errors:
+            errors.append(FieldError(question.id, row_errors["_"], message(row_errors["_"], lang)))
+        for row in rows:
+            code = row_errors.get(row.id)
+            if code is not None and code != REQUIRED:
+                text = f"{row.label}: {message(code, lang)}"
+                errors.append(FieldError(f"{question.id}.{row.id}", code, text))
+        return errors
 
     # --- submitting --------------------------------------------------------------------
 
@@ -549,9 +586,7 @@ class Engine:
             value = answers.get(question.id)
             if isinstance(question, Grid):
                 rows, row_errors = validate_grid(self.q, question, value)
-                for row, code in row_errors.items():
-                    field = question.id if row == "_" else f"{question.id}.{row}"
-                    errors.append(FieldError(field, code, message(code, lang)))
+                errors.extend(self._grid_errors(state, cursor, question, row_errors))
                 new_values[key] = rows
                 continue
             clean, code = validate(self.q, question, value)

@@ -34,10 +34,23 @@ Expr = Annotated[str, Field(min_length=1), AfterValidator(_valid_expression)]
 # one text per language code.
 Text = Annotated[str, Field(min_length=1)] | dict[LanguageCode, Annotated[str, Field(min_length=1)]]
 Seconds = Annotated[int, Field(gt=0, le=86_400)]
+MODES = ("phone", "web")
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class ModeText(Strict):
+    """Wording that differs by mode: read out by the interviewer, or read by a respondent on
+    the web. Neither key is a language code, so it never reads as a translations mapping."""
+
+    phone: Text
+    web: Text
+
+
+# Intro, closing and question text may differ by mode; any other text is the same in both.
+Wording = Text | ModeText
 
 
 class Option(Strict):
@@ -87,9 +100,17 @@ class Rule(Strict):
         return self
 
 
+class SpecialCodes(Strict):
+    """Data codes written for answers that are not values (see ``answers.special_codes``)."""
+
+    dont_know: int = 98
+    refused: int = 99
+    timed_out: int = 97
+
+
 class QuestionBase(Strict):
     id: Identifier
-    text: Text
+    text: Wording
     instruction: Text | None = None  # for the interviewer only, never read out
     show_if: Expr | None = None
     page: Identifier | None = None  # consecutive questions with the same page show together
@@ -101,6 +122,7 @@ class QuestionBase(Strict):
     time_limit: TimeLimit | None = None
     variable: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     variable_label: Annotated[str, Field(min_length=1, max_length=256)] | None = None
+    codes: SpecialCodes | None = None  # None: chosen outside the legal answers
 
     @property
     def var_name(self) -> str:
@@ -237,22 +259,14 @@ class SampleVariable(Strict):
     label: str | None = None
 
 
-class SpecialCodes(Strict):
-    """Data codes written for answers that are not values."""
-
-    dont_know: int = 98
-    refused: int = 99
-    timed_out: int = 97
-
-
 class Questionnaire(Strict):
     id: Identifier
     version: Annotated[str, Field(min_length=1, max_length=40)]
     title: Text
     languages: tuple[LanguageCode, ...] = Field(default=("en",), min_length=1)
     default_language: LanguageCode | None = None
-    intro: Text | None = None
-    closing: Text | None = None
+    intro: Wording | None = None
+    closing: Wording | None = None
     support: tuple[SupportItem, ...] = ()
     max_duration: MaxDuration | None = None
     sample_variables: dict[Identifier, SampleVariable] = Field(default_factory=dict)
@@ -300,8 +314,22 @@ AnyQuestion = (
 )
 
 
-def text_in(text: Any, language: str, fallback: str) -> str:
-    """The text in ``language`` (else ``fallback``, else any); plain strings are shared."""
+def in_mode(text: Any, mode: str = "phone") -> Any:
+    """The wording for ``mode`` ("phone" or "web") of a text that may differ by mode."""
+    return getattr(text, mode) if isinstance(text, ModeText) else text
+
+
+def mode_variants(text: Any) -> list[tuple[str, Any]]:
+    """(mode, text) for each wording of a text: both modes of a ModeText, else ("", text)."""
+    if isinstance(text, ModeText):
+        return [(mode, getattr(text, mode)) for mode in MODES]
+    return [("", text)]
+
+
+def text_in(text: Any, language: str, fallback: str, mode: str = "phone") -> str:
+    """The text in ``language`` (else ``fallback``, else any); plain strings are shared. A
+    text that differs by mode gives its ``mode`` wording (the phone script by default)."""
+    text = in_mode(text, mode)
     if text is None:
         return ""
     if isinstance(text, str):

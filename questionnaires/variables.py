@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from cati.problems import N_, Problem
+from questionnaires.answers import DONT_KNOW, REFUSED, TIMED_OUT, data_codes
 from questionnaires.errors import ErrorCode, placed, problem
 from questionnaires.model import (
     AnyQuestion,
@@ -23,6 +24,7 @@ SPSS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._$#@]*$")
 SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 MAX_NAME_BYTES = 64
 MAX_LABEL_BYTES = 256
+SPECIAL_LABELS = {DONT_KNOW: "Don't know", REFUSED: "Refused", TIMED_OUT: "Timed out"}
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,8 @@ def _value_labels(questionnaire: Questionnaire, question: AnyQuestion) -> dict[i
             labels[question.min] = text_in(question.min_label, lang, lang)
         if question.max_label:
             labels[question.max] = text_in(question.max_label, lang, lang)
-    codes = questionnaire.codes
-    labels.setdefault(codes.dont_know, "Don't know")
-    labels.setdefault(codes.refused, "Refused")
-    if question.time_limit is not None:
-        labels.setdefault(codes.timed_out, "Timed out")
+    for kind, code in data_codes(questionnaire, question).items():
+        labels.setdefault(code, SPECIAL_LABELS[kind])
     return labels
 
 

@@ -25,6 +25,7 @@ SURVEY_COLUMNS = {
     "type",
     "name",
     "label",
+    "label_web",  # our extension: the wording a web respondent reads instead of the label
     "hint",
     "relevant",
     "constraint",
@@ -119,7 +120,7 @@ class _Form:
     def note_languages(self, headers: list[str], sheet: str) -> None:
         for header in headers:
             base, sep, suffix = header.partition("::")
-            if sep and base in ("label", "hint", "constraint_message"):
+            if sep and base in ("label", "label_web", "hint", "constraint_message"):
                 code = self.language_of(suffix, sheet, 1)
                 if code and code not in self.languages:
                     self.languages.append(code)
@@ -546,7 +547,8 @@ class _Reader(_Form):
         if text is None:
             self.fail("survey", number, N_("the question has no label"), ErrorCode.XLSFORM_INVALID)
             return None
-        question["text"] = text
+        web = self.text(row, "label_web", "survey", number)
+        question["text"] = text if web is None else {"phone": text, "web": web}
         hint = self.text(row, "hint", "survey", number)
         if hint is not None:
             question["instruction"] = hint

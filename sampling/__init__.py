@@ -1,7 +1,9 @@
 """Sampling frames, phone numbers, allocation and designs with inclusion probabilities.
 
-frames       read and validate a frame (FrameSpec, load_frame, validate_frame)
-phones       phone numbers to E.164 with kind and time zones
+tables       the one reader of sample files: encoding, separator, header aliases
+frames       validate a frame (FrameSpec, load_frame, validate_frame)
+phones       phone numbers to E.164 with kind and their zones
+timezones    every unit's zone by one rule (infer_zones) and where it came from
 allocation   n across strata (proportional, Neyman, optimal, equal; bounds)
 inclusion    π proportional to size with certainty units
 designs      SRS, systematic πps, ordered/random pivotal, LPM2, spread; plan and draw

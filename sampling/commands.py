@@ -17,9 +17,11 @@ from sampling.demo import demo_frame
 from sampling.designs import DESIGNS
 from sampling.drawing import DrawSettings, coordinate_columns, draw_sample
 from sampling.errors import SamplingError
-from sampling.frames import Frame, FrameSpec, problem_table, read_table, validate_frame
+from sampling.frames import Frame, FrameSpec, problem_table, validate_frame
 from sampling.rdd import rdd_sample
 from sampling.replicates import release_plan
+from sampling.tables import read_table
+from sampling.timezones import known_zones
 
 PROGRESS_FROM = 20_000  # frames at least this big get a progress bar while drawing
 PROBLEMS_SHOWN = 50  # a frame's every problem goes to `check --report`, not the terminal
@@ -48,6 +50,12 @@ def _user_errors(command):
     return wrapper
 
 
+def _zone_option(_context, _parameter, value: str | None) -> str | None:
+    if value is not None and value not in known_zones():
+        raise click.BadParameter(f"{value!r} is not an IANA time zone (e.g. Europe/Madrid)")
+    return value
+
+
 def _frame_options(command):
     options = [
         click.option("--id", "id_column", default="id", show_default=True, help="Unit id column."),
@@ -60,6 +68,11 @@ def _frame_options(command):
         click.option("--time-zone", help="Time zone column; missing zones are inferred."),
         click.option("--aux", multiple=True, help="Numeric auxiliary column (repeatable)."),
         click.option("--region", default="ES", show_default=True, help="Default phone region."),
+        click.option(
+            "--default-zone",
+            callback=_zone_option,
+            help="Zone of units nothing else places, and the pick among a number's zones.",
+        ),
         click.option(
             "--do-not-call",
             type=click.Path(exists=True, dir_okay=False),
@@ -88,6 +101,7 @@ def _load(frame_path: str, options: dict, extra_numeric: tuple[str, ...] = ()) -
         time_zone=options["time_zone"],
         auxiliary=tuple(dict.fromkeys(options["aux"] + extra_numeric)),
         region=options["region"],
+        default_zone=options["default_zone"],
     )
     dnc = _do_not_call(options["do_not_call"])
     if len(table) >= PROGRESS_FROM:

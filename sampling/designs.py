@@ -208,7 +208,7 @@ def plan(
     if design == "cube" and balance:
         missing = [c for c in balance if c not in table.columns]
         if missing:
-            raise missing_columns(missing)
+            raise missing_columns(missing, table.columns)
         balancing = table[list(balance)].to_numpy(float)
         _require_finite(balancing, "cube")
     return Plan(design, pi, tuple(rows_by_stratum), sizes, population, sphere, points, balancing)
@@ -237,7 +237,7 @@ def draw(
 def _stratum_labels(table: pd.DataFrame, keys: list[str]) -> pd.Series:
     missing = [k for k in keys if k not in table.columns]
     if missing:
-        raise missing_columns(missing)
+        raise missing_columns(missing, table.columns)
     if not keys:
         return pd.Series(["all"] * len(table), index=table.index)
     if len(keys) == 1:

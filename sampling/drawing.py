@@ -20,8 +20,7 @@ from sampling.errors import ErrorCode, SamplingError
 from sampling.frames import Frame, FrameSpec
 from sampling.quality import balance_beside_reference, composition
 from sampling.replicates import assign_replicates
-
-COORDINATE_NAMES = (("lat", "lon"), ("latitude", "longitude"))
+from sampling.tables import columns_for
 
 
 @dataclass(frozen=True)
@@ -78,10 +77,12 @@ class DrawnSample:
 def coordinate_columns(
     columns, latitude: str | None = None, longitude: str | None = None
 ) -> tuple[str | None, str | None]:
-    """The latitude/longitude columns as named, else found by their usual names."""
+    """The latitude/longitude columns as named, else found by their aliases (`lat`,
+    `Latitud`, `lon`, `Longitud`…: sampling.tables.ALIASES) when the file has both."""
     if latitude or longitude:
         return latitude, longitude
-    return next(((a, b) for a, b in COORDINATE_NAMES if {a, b} <= set(columns)), (None, None))
+    found = columns_for(columns, "latitude")[:1], columns_for(columns, "longitude")[:1]
+    return (found[0][0], found[1][0]) if all(found) else (None, None)
 
 
 def draw_sample(

@@ -84,11 +84,17 @@ class SamplingError(ProblemError):
         return self.problems[1:]
 
 
-def missing_columns(columns: Iterable[str], file: str | None = None) -> SamplingError:
-    """The error for declared columns the table does not have."""
+def missing_columns(
+    columns: Iterable[str], found: Iterable[object], file: str | None = None
+) -> SamplingError:
+    """The error for declared columns the table does not have, naming the headers it has."""
     return SamplingError.one(
         ErrorCode.MISSING_COLUMN,
-        N_("declared column is missing from the file: %(columns)s"),
+        N_(
+            "declared column is missing from the file: %(columns)s (the file's columns: "
+            "%(found)s); name the column in the file's header, or declare the one it has"
+        ),
         Place(file=file),
         columns=", ".join(columns),
+        found=", ".join(str(c) for c in found) or "none",
     )

@@ -15,10 +15,13 @@ import pandas as pd
 
 from cati.problems import N_, Place, Problem
 from sampling.errors import SUMMARIES, ErrorCode, SamplingError, missing_columns
-from sampling.phones import Phone, normalize_many, zone_of
-from sampling.timezones import known_zones, zones_at
+from sampling.phones import Phone, normalize_many
+from sampling.tables import cell_text, columns_for, decimal_points, find_column, read_table
+from sampling.timezones import infer_zones, known_zones
 
 SOURCE_ROW = "source_row"
+# Beside each unit's zone, where it came from (sampling.timezones.ZoneSource).
+ZONE_SOURCE = "time_zone_source"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class FrameSpec:
     time_zone: str | None = None
     auxiliary: tuple[str, ...] = ()
     region: str = "ES"
+    # The zone of units nothing else places (and the pick among a number's several zones).
+    default_zone: str | None = None
 
     def __post_init__(self) -> None:
         if (self.latitude is None) != (self.longitude is None):
@@ -65,6 +70,31 @@ class FrameSpec:
         cols = [self.id, *self.phones, *self.strata, *self.numeric]
         return cols + ([self.time_zone] if self.time_zone else [])
 
+    def matched(self, columns: Iterable[str]) -> FrameSpec:
+        """This spec with each declared name replaced by the file's header it means ('ID'
+        for id, 'Teléfono' for phone: `sampling.tables.find_column`); a name the file does
+        not have is kept, to be reported missing."""
+        columns = list(columns)
+
+        def match(name: str | None, aliases: bool = True) -> str | None:
+            return name and (find_column(columns, name, aliases=aliases) or name)
+
+        def exactly(name: str) -> str:  # design columns have no aliases: 'province' is not 'region'
+            return match(name, aliases=False)
+
+        return replace(
+            self,
+            id=match(self.id),
+            phones=tuple(map(match, self.phones)),
+            strata=tuple(map(exactly, self.strata)),
+            latitude=match(self.latitude),
+            longitude=match(self.longitude),
+            x=exactly(self.x) if self.x else None,
+            y=exactly(self.y) if self.y else None,
+            time_zone=match(self.time_zone),
+            auxiliary=tuple(map(exactly, self.auxiliary)),
+        )
+
 
 # The message of each problem a row can have, by code; `%(value)s` is the cell's text.
 ROW_PROBLEMS: dict[ErrorCode, str] = {
@@ -79,7 +109,10 @@ ROW_PROBLEMS: dict[ErrorCode, str] = {
         "phone number already appears in an earlier row: %(value)s (first in row %(first)s)"
     ),
     ErrorCode.TIME_ZONE_UNKNOWN: N_("time zone is not an IANA name: %(value)s"),
-    ErrorCode.TIME_ZONE_MISSING: N_("time zone cannot be inferred from coordinates or phone"),
+    ErrorCode.TIME_ZONE_MISSING: N_(
+        "time zone cannot be inferred from coordinates, postcode, region or phone; give a "
+        "time_zone column or a default zone (--default-zone)"
+    ),
 }
 
 
@@ -125,76 +158,6 @@ class Frame:
         return len(self.data)
 
 
-def read_table(path: str | Path, name: str | None = None) -> tuple[pd.DataFrame, int]:
-    """The raw table as text columns and the row number of its first record.
-
-    Problems name the file `name` when given (an upload's temporary path means nothing to
-    the researcher), else its path.
-    """
-    path = Path(path)
-    where = Place(file=name or str(path))
-    if not path.is_file():
-        raise SamplingError.one(ErrorCode.FILE_NOT_FOUND, N_("file not found"), where)
-    suffix = path.suffix.lower()
-    try:
-        if suffix in {".csv", ".txt"}:
-            encoding, separator = _csv_dialect(path)
-            # Blank lines are kept so later row numbers still match the file.
-            table = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                encoding=encoding,
-                sep=separator,
-            )
-            return table, 2
-        if suffix in {".xlsx", ".xlsm"}:
-            table = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-            return table, 2
-        if suffix == ".parquet":
-            return pd.read_parquet(path), 1
-    except Exception as exc:
-        # pandas, openpyxl and pyarrow raise whatever their internals hit on a damaged file
-        # (BadZipFile, zlib.error, ArrowInvalid, KeyError, ...): to the user it is one
-        # thing, a file that cannot be read, named with the reader's own words.
-        raise SamplingError.one(
-            ErrorCode.FILE_FORMAT,
-            N_("unsupported or unreadable file: %(reason)s"),
-            where,
-            reason=reader_failure(exc),
-        ) from None
-    raise SamplingError.one(
-        ErrorCode.FILE_FORMAT,
-        N_("unsupported or unreadable file: '%(suffix)s' (use .csv, .xlsx or .parquet)"),
-        where,
-        suffix=suffix,
-    )
-
-
-def reader_failure(exc: Exception) -> str:
-    """A third-party reader's exception as a reason a person can read."""
-    text = str(exc).strip() or "the file is damaged"
-    return text if isinstance(exc, (ValueError, OSError)) else f"{type(exc).__name__}: {text}"
-
-
-def _csv_dialect(path: Path) -> tuple[str, str]:
-    """Encoding and separator of a CSV: UTF-8 (with or without BOM) or Windows-1252, and
-    ',' or ';' or tab — spreadsheets in Spain save ';'-separated Windows-1252 files."""
-    head = path.read_bytes()[:65536]
-    try:
-        text = head.decode("utf-8-sig")
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        if exc.start > len(head) - 4:  # a character cut at the end of the sample
-            text, encoding = head[: exc.start].decode("utf-8-sig"), "utf-8-sig"
-        else:
-            text, encoding = head.decode("cp1252", errors="replace"), "cp1252"
-    header = text.splitlines()[0] if text else ""
-    separator = max([",", ";", "\t"], key=header.count)
-    return encoding, separator
-
-
 def load_frame(
     path: str | Path,
     spec: FrameSpec,
@@ -212,12 +175,6 @@ def load_frame(
         drop_invalid=drop_invalid,
         do_not_call=do_not_call,
     )
-
-
-def _text(column: pd.Series) -> pd.Series:
-    """Column as stripped text, missing values as ''; '612345678.0' from spreadsheets fixed."""
-    text = column.astype("string").fillna("").str.strip()
-    return text.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
 
 
 class _Collector:
@@ -258,21 +215,22 @@ def validate_frame(
     do-not-call list are removed, and a row left without a phone is suppressed (reported,
     not an error). Nothing is returned unless the whole result is consistent.
     """
+    spec = spec.matched(table.columns)
     missing = [c for c in spec.declared() if c not in table.columns]
     if missing:
-        raise missing_columns(missing, file)
+        raise missing_columns(missing, table.columns, file)
     rows = np.arange(len(table)) + first_row
     found = _Collector(rows, file)
     out = pd.DataFrame({SOURCE_ROW: rows})
 
-    ids = _text(table[spec.id])
+    ids = cell_text(table[spec.id])
     found.add((ids == "").to_numpy(), spec.id, ErrorCode.MISSING_VALUE)
     dup_ids = (ids.duplicated() & (ids != "")).to_numpy()
     found.add(dup_ids, spec.id, ErrorCode.ID_DUPLICATE, ids[dup_ids].tolist())
     out[spec.id] = ids.to_numpy()
 
     for col in spec.strata:
-        values = _text(table[col])
+        values = cell_text(table[col])
         found.add((values == "").to_numpy(), col, ErrorCode.MISSING_VALUE)
         out[col] = values.to_numpy()
 
@@ -289,7 +247,7 @@ def validate_frame(
     # (quotas, piping into the questionnaire), so a drawn sample must not lose them.
     for col in table.columns:
         if col not in out.columns and col not in spec.declared():
-            out[col] = _text(table[col]).to_numpy()
+            out[col] = cell_text(table[col]).to_numpy()
 
     found.problems.sort(key=lambda problem: problem.place.row or 0)
     report = ValidationReport(rows_read=len(table), problems=found.problems)
@@ -320,8 +278,8 @@ def validate_frame(
 
 
 def _numeric(column: pd.Series, name: str, found: _Collector) -> np.ndarray:
-    text = _text(column)
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    text = cell_text(column)
+    values = pd.to_numeric(decimal_points(text), errors="coerce").to_numpy(dtype=float)
     empty = (text == "").to_numpy()
     found.add(empty, name, ErrorCode.MISSING_VALUE)
     not_number = ~np.isfinite(values) & ~empty  # 'inf' parses as a number but is not one
@@ -350,7 +308,7 @@ def _phones(
     first_numbers = np.full(n, "", dtype=object)
     normalized = []
     for col in spec.phones:
-        text = _text(table[col])
+        text = cell_text(table[col])
         present = (text != "").to_numpy()
         outcomes = normalize_many(text[present].unique().tolist(), spec.region)
         results = text.map(outcomes).to_numpy(dtype=object)
@@ -412,21 +370,39 @@ def _time_zones(
     out: pd.DataFrame,
     first_numbers: np.ndarray,
 ) -> None:
+    """Each good row's zone and its source by `sampling.timezones.infer_zones`."""
     n = len(table)
-    zones = np.full(n, None, dtype=object)
+    given = np.full(n, "", dtype=object)
     if spec.time_zone:
-        given = _text(table[spec.time_zone]).to_numpy(dtype=object)
-        present = given != ""
-        unknown = present & ~np.isin(given, list(known_zones()))
+        given = cell_text(table[spec.time_zone]).to_numpy(dtype=object)
+        unknown = (given != "") & ~np.isin(given, list(known_zones()))
         found.add(unknown, spec.time_zone, ErrorCode.TIME_ZONE_UNKNOWN, given[unknown].tolist())
-        zones[present & ~unknown] = given[present & ~unknown]
-    if spec.latitude:
-        lat = out[spec.latitude].to_numpy()
-        lon = out[spec.longitude].to_numpy()
-        todo = np.flatnonzero(pd.isna(zones) & np.isfinite(lat) & np.isfinite(lon) & ~found.bad)
-        zones[todo] = zones_at(lat[todo], lon[todo])
-    for pos in np.flatnonzero(pd.isna(zones) & (first_numbers != "")).tolist():
-        zones[pos] = zone_of(first_numbers[pos])
+        given[unknown] = ""
+    nowhere = np.full(n, np.nan)
+    lat = out[spec.latitude].to_numpy(dtype=float) if spec.latitude else nowhere
+    lon = out[spec.longitude].to_numpy(dtype=float) if spec.longitude else nowhere
+    good = ~found.bad
+    zones = np.full(n, None, dtype=object)
+    sources = np.full(n, None, dtype=object)
+    zones[good], sources[good] = infer_zones(
+        given=given[good],
+        latitude=lat[good],
+        longitude=lon[good],
+        postcode=_first_of(table, "postcode")[good],
+        region=_first_of(table, "region")[good],
+        phone=first_numbers[good],
+        country=spec.region,
+        default=spec.default_zone,
+    )
     missing = pd.isna(zones) & ~found.bad
     found.add(missing, spec.zone_column, ErrorCode.TIME_ZONE_MISSING)
     out[spec.zone_column] = zones
+    out[ZONE_SOURCE] = sources
+
+
+def _first_of(table: pd.DataFrame, role: str) -> np.ndarray:
+    """The text of the first column of `role` (postcode, region), or '' in every row."""
+    columns = columns_for(table.columns, role)
+    if not columns:
+        return np.full(len(table), "", dtype=object)
+    return cell_text(table[columns[0]]).to_numpy(dtype=object)

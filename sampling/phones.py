@@ -37,25 +37,20 @@ class Phone:
     e164: str
     kind: str
 
-    @property
-    def time_zone(self) -> str | None:
-        """The zone when the number pins exactly one (Spanish numbers do; US mobiles do not)."""
-        return zone_of(self.e164)
 
+def zones_of(e164: str) -> tuple[tuple[str, ...], str | None]:
+    """The IANA zones libphonenumber places a valid E.164 number in, and its country.
 
-def zone_of(e164: str) -> str | None:
-    """The single IANA zone libphonenumber maps a valid E.164 number to, else None.
-
-    Looked up only when a frame has no better source (coordinates, a given zone): the
-    lookup parses and classifies the number again, which would add half to validation.
+    Looked up only when a unit has no better source (a given zone, coordinates, a postcode
+    or region; see `sampling.timezones.infer_zones`): the lookup parses the number again.
     """
     number = phonenumbers.parse(e164, None)
-    zones = [
+    zones = tuple(
         z
         for z in phone_timezone.time_zones_for_number(number)
         if z != phone_timezone.UNKNOWN_TIMEZONE
-    ]
-    return zones[0] if len(zones) == 1 else None
+    )
+    return zones, phonenumbers.region_code_for_number(number)
 
 
 def normalize_phone(raw: str, region: str = "ES") -> Phone:
@@ -66,7 +61,10 @@ def normalize_phone(raw: str, region: str = "ES") -> Phone:
     except phonenumbers.NumberParseException as exc:
         raise SamplingError.one(
             ErrorCode.PHONE_UNPARSABLE,
-            N_("phone number cannot be read: %(number)r (%(reason)s)"),
+            N_(
+                "phone number cannot be read: %(number)r (%(reason)s); write it with digits "
+                "only, or in international form with + and the country code"
+            ),
             number=text,
             reason=exc._msg,
         ) from None
@@ -76,8 +74,12 @@ def normalize_phone(raw: str, region: str = "ES") -> Phone:
     if number_type == PhoneNumberType.UNKNOWN:
         raise SamplingError.one(
             ErrorCode.PHONE_INVALID,
-            N_("phone number is impossible or not assigned: %(number)r"),
+            N_(
+                "phone number is impossible or not assigned: %(number)r; check its digits, "
+                "and write a number from outside %(region)s with + and its country code"
+            ),
             number=text,
+            region=region,
         )
     return Phone(
         e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),

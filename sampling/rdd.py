@@ -26,7 +26,7 @@ _PREFIX = re.compile(r"^\+\d{4,13}$")
 
 @dataclass(frozen=True)
 class RddDraw:
-    numbers: pd.DataFrame  # phone (E.164), kind, bank, pi, weight
+    numbers: pd.DataFrame  # id, phone (E.164), phone_kind, bank, pi, weight
     rejected: pd.DataFrame  # generated numbers libphonenumber says cannot exist, and why
     banks_kept: int
     frame_size: int
@@ -36,7 +36,7 @@ def clean_banks(banks: pd.DataFrame, first_row: int = 2) -> pd.DataFrame:
     """Validate a bank table (columns `prefix`, `listed`); prefixes in international form."""
     missing = {"prefix", "listed"} - set(banks.columns)
     if missing:
-        raise missing_columns(sorted(missing))
+        raise missing_columns(sorted(missing), banks.columns)
     prefix = banks["prefix"].astype(str).str.replace(r"[\s\-().]", "", regex=True)
     listed = pd.to_numeric(banks["listed"], errors="coerce")
     for pos in range(len(banks)):
@@ -93,10 +93,12 @@ def rdd_sample(
     ]
     bad = [(num, outcomes[num].problem.message) for num in numbers if _failed(outcomes[num])]
     pi = n / size if size else 0.0
+    # The columns of a drawn frame sample, so that the numbers import as a project's cases.
     result = pd.DataFrame(
         {
+            "id": [f"RDD{k:06d}" for k in range(1, len(good) + 1)],
             "phone": [outcomes[num].e164 for num, _ in good],
-            "kind": [outcomes[num].kind for num, _ in good],
+            "phone_kind": [outcomes[num].kind for num, _ in good],
             "bank": [p for _, p in good],
             "pi": pi,
             "weight": 1 / pi if pi else np.inf,

@@ -95,6 +95,7 @@ def import_cases(
             project_id=project.id,
             external_id=record.external_id,
             time_zone=record.time_zone,
+            time_zone_source=record.time_zone_source,
             sample_vars=record.sample_vars,
             replicate=record.replicate,
             inclusion_prob=record.inclusion_prob,
@@ -406,3 +407,34 @@ def take_for_erasure(
             table = table or catalogue.by_code(session, project)
             finalize_by_engine(session, case, oc.FIELD_CLOSED, table, now)
     return chosen
+
+
+def take_from(session: Session, project: Project, user: User) -> int:
+    """A user leaves the project: the cases they hold in it go back to dispatch (an
+    interview they had open goes on with whoever gets the case next) and the call-backs
+    booked personally for them are open to anyone in the project. In the caller's
+    transaction; returns the number of cases given back."""
+    in_project = select(Case.id).where(Case.project_id == project.id).scalar_subquery()
+    released = session.execute(
+        update(Case)
+        .where(Case.project_id == project.id, Case.claimed_by_id == user.id)
+        .values(claimed_by_id=None, claimed_at=None, claim_expires_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.execute(
+        update(Case)
+        .where(Case.project_id == project.id, Case.reserved_for_id == user.id)
+        .values(reserved_for_id=None, reserved_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Appointment)
+        .where(
+            Appointment.case_id.in_(in_project),
+            Appointment.interviewer_id == user.id,
+            Appointment.status.in_(("pending", "missed")),
+        )
+        .values(interviewer_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return released

@@ -9,7 +9,6 @@ removed whenever a new one is made, and are no longer shown.
 
 from __future__ import annotations
 
-import io
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -25,9 +24,10 @@ from cati.fieldwork.sample_import import parse_sample, read_csv
 from cati.models import PendingDraw, Project, User
 from sampling.designs import WEIGHT
 from sampling.drawing import DrawnSample, DrawSettings, coordinate_columns, draw_sample
-from sampling.frames import SOURCE_ROW, FrameSpec, read_table, validate_frame
+from sampling.frames import SOURCE_ROW, FrameSpec, validate_frame
 from sampling.quality import shares_beside_frame
 from sampling.replicates import release_plan
+from sampling.tables import find_column, read_table
 
 PENDING_FOR = timedelta(hours=24)
 TIME_ZONE = "time_zone"
@@ -62,7 +62,7 @@ def make_draw(
     Raises SamplingError (naming `frame_name`, the row and the column) and keeps nothing
     when the frame or the design cannot be used.
     """
-    drawn = _draw(path, frame_name, choices, settings)
+    drawn = _draw(path, frame_name, choices, settings, project.time_zone)
     pending = PendingDraw(
         project_id=project.id,
         frame_name=frame_name,
@@ -80,7 +80,7 @@ def make_draw(
 
 
 def _draw(
-    path: Path, frame_name: str, choices: FrameChoices, settings: DrawSettings
+    path: Path, frame_name: str, choices: FrameChoices, settings: DrawSettings, zone: str
 ) -> DrawnSample:
     table, first_row = read_table(path, name=frame_name)
     latitude, longitude = coordinate_columns(table.columns, choices.latitude, choices.longitude)
@@ -89,9 +89,11 @@ def _draw(
         latitude=latitude,
         longitude=longitude,
         # A frame's own time zones are used when it has the column the CLI names.
-        time_zone=TIME_ZONE if TIME_ZONE in table.columns else None,
+        time_zone=find_column(table.columns, TIME_ZONE),
         auxiliary=settings.numeric_columns,
         region=choices.region,
+        # Units nothing else places are in the project's zone, as at import.
+        default_zone=zone,
     )
     frame = validate_frame(table, spec, file=frame_name, first_row=first_row)
     return draw_sample(frame, settings)
@@ -189,7 +191,7 @@ def import_name(pending: PendingDraw) -> str:
 
 def sample_table(pending: PendingDraw) -> pd.DataFrame:
     """The drawn sample as the CSV import reads a file."""
-    return read_csv(io.BytesIO(pending.sample_csv))
+    return read_csv(pending.sample_csv, import_name(pending))
 
 
 def accept(session: Session, project: Project, pending: PendingDraw, *, by: User | None) -> int:

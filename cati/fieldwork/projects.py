@@ -205,6 +205,7 @@ def _remove_member(
     if member is None:
         return False
     session.delete(member)
+    released = cases.take_from(session, project, user)  # access ends at once, claims too
     audit.record(
         session,
         "project.unassign",
@@ -213,6 +214,7 @@ def _remove_member(
         object_type="project",
         object_id=project.id,
         username=user.username,
+        released=released,
     )
     return True
 
@@ -237,7 +239,8 @@ def unassign(
     by: User | None = None,
     actor: str | None = None,
 ) -> None:
-    """Take the user off the project: they no longer work on it or see it."""
+    """Take the user off the project: they no longer work on it or see it, and the cases
+    they held in it are given back (``cases.take_from``)."""
     if _remove_member(session, project, user, by, actor):
         session.commit()
 

@@ -161,6 +161,9 @@ class Case(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(64))
     time_zone: Mapped[str] = mapped_column(String(64))
+    # Where the zone came from (sampling.timezones.ZoneSource: given, coordinates,
+    # postcode, region, phone, default); None for cases imported before it was kept.
+    time_zone_source: Mapped[str | None] = mapped_column(String(16))
     sample_vars: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     replicate: Mapped[int] = mapped_column(default=1)
     inclusion_prob: Mapped[float | None]

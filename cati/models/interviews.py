@@ -40,6 +40,8 @@ class Interview(Base):
     mode: Mapped[str] = mapped_column(String(8), default="phone")
     status: Mapped[str] = mapped_column(String(16), default="active")
     outcome: Mapped[str | None] = mapped_column(String(64))
+    # The questionnaire language it is held in (also in ``state``), for the data set.
+    language: Mapped[str | None] = mapped_column(String(16))
     # The engine's InterviewState as JSON text: it resumes exactly after a restart.
     state: Mapped[str] = mapped_column(Text)
     # The answers alone, for the dataset to stream without parsing whole states.
@@ -62,7 +64,7 @@ class PageEvent(Base):
     )
     seq: Mapped[int]
     page_key: Mapped[str] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(12))  # next, back, timeout, refused_check
+    action: Mapped[str] = mapped_column(String(12))  # next, back, timeout, language, ...
     mode: Mapped[str] = mapped_column(String(8))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     seconds: Mapped[float | None]

@@ -17,8 +17,9 @@ import pandas as pd
 from scipy import stats
 
 from cati.problems import N_
-from cati.stats.design import SurveyDesign
 from cati.stats.errors import ErrorCode, StatsError
+from cati.stats.replicates import ReplicateDesign
+from cati.stats.variance import Design, ratio_covariance, total_covariance
 from cati.stats.weighting import kish_effective_base
 
 ArrayLike = Sequence[float] | np.ndarray | pd.Series
@@ -49,7 +50,7 @@ def _quantile(level: float, df: float | None) -> float:
     return float(stats.norm.ppf(tail) if df is None else stats.t.ppf(tail, df))
 
 
-def _values(design: SurveyDesign, y: ArrayLike) -> np.ndarray:
+def _values(design: Design, y: ArrayLike) -> np.ndarray:
     values = np.asarray(y, dtype=float)
     if values.shape != (design.size,):
         raise StatsError(
@@ -62,19 +63,18 @@ def _values(design: SurveyDesign, y: ArrayLike) -> np.ndarray:
 
 
 def survey_total(
-    design: SurveyDesign, y: ArrayLike, *, level: float = 0.95, df: float | None = None
+    design: Design, y: ArrayLike, *, level: float = 0.95, df: float | None = None
 ) -> Estimate:
     """Horvitz–Thompson total Σ w·y (R ``svytotal``); missing values count as zero."""
     values = _values(design, y)
     valid = ~np.isnan(values)
-    u = design.weights * np.where(valid, values, 0.0)
-    total = float(u.sum())
-    se = float(np.sqrt(design.total_variance(u)))
+    totals, cov = total_covariance(design, np.where(valid, values, 0.0))
+    total, se = float(totals[0]), float(np.sqrt(cov[0, 0]))
     q = _quantile(level, df)
     return Estimate(total, se, total - q * se, total + q * se, level, int(valid.sum()))
 
 
-def _mean_and_se(design: SurveyDesign, values: np.ndarray) -> tuple[float, float, int]:
+def _mean_and_se(design: Design, values: np.ndarray) -> tuple[float, float, int]:
     valid = ~np.isnan(values)
     w = design.weights * valid
     base = float(w.sum())
@@ -82,19 +82,66 @@ def _mean_and_se(design: SurveyDesign, values: np.ndarray) -> tuple[float, float
         raise StatsError(
             ErrorCode.NO_RESPONDENTS, N_("no respondent with a value and a positive weight")
         )
-    y = np.where(valid, values, 0.0)
-    mean = float((w * y).sum() / base)
-    u = w * (y - mean) / base
-    return mean, float(np.sqrt(design.total_variance(u))), int(valid.sum())
+    ratio, cov = ratio_covariance(design, np.where(valid, values, 0.0), valid.astype(float))
+    return float(ratio[0]), float(np.sqrt(cov[0, 0])), int(valid.sum())
+
+
+def survey_means(design: Design, columns: pd.DataFrame) -> pd.DataFrame:
+    """Means (or shares of 0/1 columns) of many columns at once, with their SEs.
+
+    One matrix product per design for all columns: on a replicate design the replicate totals
+    are ``replicate_weights.T @ values``. NaN is missing (a domain), as in :func:`survey_mean`.
+    """
+    values = columns.to_numpy(dtype=float)
+    if values.shape[0] != design.size:
+        raise StatsError(
+            ErrorCode.SIZE_MISMATCH,
+            N_("expected %(size)s values, one per respondent; got %(shape)s"),
+            size=design.size,
+            shape=values.shape,
+        )
+    valid = ~np.isnan(values)
+    # Columns answered by the same respondents (a question's categories) share one base.
+    _, first, base_of = np.unique(
+        np.packbits(valid, axis=0).T, axis=0, return_index=True, return_inverse=True
+    )
+    bases = valid[:, first].astype(float)
+    ratio, cov = ratio_covariance(design, np.where(valid, values, 0.0), bases, base_of.reshape(-1))
+    return pd.DataFrame(
+        {"mean": ratio, "se": np.sqrt(np.diag(cov)), "n": valid.sum(axis=0)},
+        index=columns.columns,
+    )
 
 
 def survey_mean(
-    design: SurveyDesign, y: ArrayLike, *, level: float = 0.95, df: float | None = None
+    design: Design, y: ArrayLike, *, level: float = 0.95, df: float | None = None
 ) -> Estimate:
     """Weighted mean Σwy/Σw with its linearization SE (R ``svymean``); normal CI by default."""
     mean, se, n = _mean_and_se(design, _values(design, y))
     q = _quantile(level, df)
     return Estimate(mean, se, mean - q * se, mean + q * se, level, n)
+
+
+def survey_by(
+    design: Design,
+    y: ArrayLike,
+    by: ArrayLike | pd.Series,
+    *,
+    level: float = 0.95,
+    df: float | None = None,
+) -> pd.DataFrame:
+    """Domain means per level of ``by`` (R ``svyby(~y, ~by, design, svymean)``), levels sorted.
+
+    Each domain keeps the whole design (its strata, PSUs and degrees of freedom)."""
+    values = _values(design, y)
+    groups = pd.Series(np.asarray(by, dtype=object))
+    rows = []
+    for group in sorted(groups.dropna().unique()):
+        est = survey_mean(design, np.where(groups == group, values, np.nan), level=level, df=df)
+        rows.append((group, est.value, est.se, est.low, est.high, est.n))
+    return pd.DataFrame(rows, columns=["level", "mean", "se", "low", "high", "n"]).set_index(
+        "level"
+    )
 
 
 def wilson_interval(p: float, n: float, *, level: float = 0.95) -> tuple[float, float]:
@@ -120,19 +167,52 @@ def logit_interval(
     return (float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half)))))
 
 
+def korn_graubard_interval(
+    p: float, se: float, rows: int, *, level: float = 0.95, df: float | None = None
+) -> tuple[float, float]:
+    """Clopper–Pearson on the effective size, as ``svyciprop(method="beta")``."""
+    alpha = 1 - level
+    n_eff = p * (1 - p) / se**2 if se > 0 else float(rows)
+    t_df = stats.norm.ppf(alpha / 2) if df is None else stats.t.ppf(alpha / 2, df)
+    n_eff *= (stats.t.ppf(alpha / 2, rows - 1) / t_df) ** 2
+    low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1) if p > 0 else 0.0
+    high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)) if p < 1 else 1.0
+    return float(low), float(high)
+
+
+def _replicate_logit_interval(
+    design: ReplicateDesign, values: np.ndarray, p: float, *, level: float, df: float | None
+) -> tuple[float, float]:
+    """R refits the logit model per replicate: the SE is that of the replicates' logits."""
+    if p <= 0 or p >= 1:
+        return (p, p)
+    valid = ~np.isnan(values)
+    _, reps_y = design.totals(np.where(valid, values, 0.0)[:, None])
+    _, reps_n = design.totals(valid.astype(float)[:, None])
+    share = reps_y / reps_n
+    logits = np.log(share / (1 - share))
+    centre = np.log(p / (1 - p))
+    se = float(np.sqrt(design.replicate_covariance(np.array([centre]), logits)[0, 0]))
+    half = _quantile(level, df) * se
+    return (float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half)))))
+
+
 def survey_proportion(
-    design: SurveyDesign,
+    design: Design,
     indicator: ArrayLike,
     *,
-    method: Literal["wilson", "logit", "wald"] = "wilson",
+    method: Literal["wilson", "logit", "wald", "mean", "beta", "asin"] = "wilson",
     level: float = 0.95,
     df: float | None = None,
 ) -> Estimate:
     """Proportion of 1s among non-missing 0/1 values, with a design-based interval.
 
     ``wilson`` uses the design's effective sample size n* = p(1−p)/V(p) (Korn & Graubard), so
-    strata, weights and fpc all count; ``logit`` is R's ``svyciprop(method="logit")`` (pass
-    ``df=design.degrees_of_freedom`` for R's t quantile); ``wald`` is p ± q·SE.
+    strata, weights and fpc all count. The others are R's ``svyciprop`` methods (pass
+    ``df=design.degrees_of_freedom`` for R's t quantile): ``logit`` (symmetric on the logit
+    scale), ``wald`` = ``mean`` (p ± q·SE), ``beta`` (Korn–Graubard: a Clopper–Pearson
+    interval on n_eff = p(1−p)/V · (t_{α/2,n−1} / t_{α/2,df})², n the design's rows) and
+    ``asin`` (sin²(asin √p ± q·SE / (2√(p(1−p))))).
     """
     values = _values(design, indicator)
     observed = values[~np.isnan(values)]
@@ -144,18 +224,72 @@ def survey_proportion(
     if method == "wilson":
         n_star = p * (1 - p) / se**2 if se > 0 else float(n)
         low, high = wilson_interval(p, n_star, level=level)
+    elif method == "logit" and isinstance(design, ReplicateDesign):
+        low, high = _replicate_logit_interval(design, values, p, level=level, df=df)
     elif method == "logit":
         low, high = logit_interval(p, se, level=level, df=df)
-    elif method == "wald":
+    elif method in ("wald", "mean"):
         q = _quantile(level, df)
         low, high = p - q * se, p + q * se
+    elif method == "beta":
+        low, high = korn_graubard_interval(p, se, design.size, level=level, df=df)
+    elif method == "asin":
+        q = _quantile(level, df)
+        centre, half = np.arcsin(np.sqrt(p)), q * se / (2 * np.sqrt(p * (1 - p)))
+        low, high = float(np.sin(centre - half) ** 2), float(np.sin(centre + half) ** 2)
     else:
         raise StatsError(
             ErrorCode.INTERVAL_METHOD,
-            N_("unknown interval method %(method)r: use wilson, logit or wald"),
+            N_("unknown interval method %(method)r: use wilson, logit, wald, mean, beta or asin"),
             method=method,
         )
     return Estimate(p, se, low, high, level, n)
+
+
+def survey_ratio(
+    design: Design,
+    numerator: ArrayLike,
+    denominator: ArrayLike,
+    *,
+    level: float = 0.95,
+    df: float | None = None,
+) -> Estimate:
+    """Ratio of two totals Σwy / Σwx (R ``svyratio``); rows missing either value are left out."""
+    y, x = _values(design, numerator), _values(design, denominator)
+    valid = ~(np.isnan(y) | np.isnan(x))
+    ratio, cov = ratio_covariance(design, np.where(valid, y, 0.0), np.where(valid, x, 0.0))
+    r, se = float(ratio[0]), float(np.sqrt(cov[0, 0]))
+    q = _quantile(level, df)
+    return Estimate(r, se, r - q * se, r + q * se, level, int(valid.sum()))
+
+
+def design_effect(
+    design: Design,
+    y: ArrayLike,
+    *,
+    statistic: Literal["mean", "total"] = "mean",
+    replace: bool = False,
+) -> float:
+    """R's ``deff``: the design variance over that of simple random sampling.
+
+    The SRS variance of a mean is s²/n · (N̂ − n)/N̂ with N̂ = Σw and
+    s² = n/(n−1) · Σw(y − ȳ)²/Σw (``deff=TRUE``); ``replace=True`` drops (N̂ − n)/N̂
+    (``deff="replace"``). A total's is N̂² times that. Missing values make a domain: n and N̂
+    are the domain's.
+    """
+    values = _values(design, y)
+    valid = ~np.isnan(values) & (design.weights > 0)
+    w, v = design.weights[valid], values[valid]
+    n, population = float(valid.sum()), float(w.sum())
+    mean = float((w * v).sum() / population)
+    s2 = n / (n - 1) * float((w * (v - mean) ** 2).sum()) / population
+    srs = s2 / n * (1.0 if replace else (population - n) / population)
+    if statistic == "total":
+        srs *= population**2
+        variance = survey_total(design, values).se ** 2
+    else:
+        variance = survey_mean(design, values).se ** 2
+    return variance / srs
 
 
 def weighted_quantile(y: ArrayLike, weights: ArrayLike, q: float) -> float:
@@ -177,7 +311,7 @@ def weighted_median(y: ArrayLike, weights: ArrayLike) -> float:
 
 
 def survey_quantile(
-    design: SurveyDesign, y: ArrayLike, q: float, *, level: float = 0.95, df: float | None = None
+    design: Design, y: ArrayLike, q: float, *, level: float = 0.95, df: float | None = None
 ) -> Estimate:
     """Quantile with Woodruff's interval, as R's ``svyquantile`` (``interval.type="mean"``).
 
@@ -255,7 +389,7 @@ def box_indicator(
 
 
 def net_promoter(
-    design: SurveyDesign, scores: ArrayLike, *, level: float = 0.95, df: float | None = None
+    design: Design, scores: ArrayLike, *, level: float = 0.95, df: float | None = None
 ) -> Estimate:
     """Net Promoter Score (0–10 scale): % promoters (9–10) − % detractors (0–6).
 

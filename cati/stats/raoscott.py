@@ -17,8 +17,9 @@ import numpy as np
 from scipy import stats
 
 from cati.problems import N_
-from cati.stats.design import SurveyDesign
 from cati.stats.errors import ErrorCode, StatsError
+from cati.stats.replicates import ReplicateDesign
+from cati.stats.variance import Design, ratio_covariance
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def _dummies(codes: np.ndarray, levels: int) -> np.ndarray:
 
 
 def _cell_share_covariance(
-    design: SurveyDesign, cell: np.ndarray, valid: np.ndarray, p: np.ndarray, base: float
+    design: Design, cell: np.ndarray, valid: np.ndarray, p: np.ndarray, base: float
 ) -> np.ndarray:
     """Design covariance of the cell shares, from sums per stratum and cell.
 
@@ -48,6 +49,10 @@ def _cell_share_covariance(
     (stratum, cell) instead of an n × k matrix: O(n) work plus O(H k²).
     """
     k = len(p)
+    if isinstance(design, ReplicateDesign) or not design.one_stage_elements:
+        # Clusters, stages, calibration or replicates: the shares as ratios of totals.
+        e = ((cell[:, None] == np.arange(k)[None, :]) & valid[:, None]).astype(float)
+        return ratio_covariance(design, e, valid.astype(float)[:, None], np.zeros(k, dtype=int))[1]
     n_h, factor = design.stratum_factors()
     strata = len(n_h)
     key = design.strata[valid] * k + cell[valid]
@@ -63,7 +68,7 @@ def _cell_share_covariance(
     return v
 
 
-def rao_scott(design: SurveyDesign, rows: np.ndarray, cols: np.ndarray) -> RaoScottResult:
+def rao_scott(design: Design, rows: np.ndarray, cols: np.ndarray) -> RaoScottResult:
     """Test independence of two categorical codes (−1 = missing, left out as a domain)."""
     rows = np.asarray(rows)
     cols = np.asarray(cols)

@@ -80,7 +80,7 @@ def nonresponse_adjustment(
     return np.where(r, w * factor[codes], 0.0)
 
 
-def _target_totals(variable: str, targets: Targets, total: float) -> dict[Hashable, float]:
+def target_totals(variable: str, targets: Targets, total: float) -> dict[Hashable, float]:
     """Targets as absolute totals: shares (sum 1 or 100) are scaled to ``total``."""
     values = {k: float(v) for k, v in targets.items()}
     if any(not np.isfinite(v) or v < 0 for v in values.values()):
@@ -158,7 +158,7 @@ def poststratify(
     require_columns(frame.columns, names)
     w = _start_weights(frame, weights)
     label = " x ".join(names)
-    cell_totals = _target_totals(label, targets, float(w.sum()) if total is None else total)
+    cell_totals = target_totals(label, targets, float(w.sum()) if total is None else total)
     columns = (frame[n] for n in names)
     keys = frame[names[0]] if len(names) == 1 else pd.Series(list(zip(*columns, strict=True)))
     cells = list(cell_totals)
@@ -230,7 +230,7 @@ def rake(
     grand_total = float(w0.sum()) if total is None else float(total)
     specs: list[tuple[str, np.ndarray, np.ndarray]] = []
     for variable, targets in margins.items():
-        totals = _target_totals(variable, targets, grand_total)
+        totals = target_totals(variable, targets, grand_total)
         categories = list(totals)
         codes = _codes(frame, variable, categories)
         target = np.array([totals[c] for c in categories])
@@ -345,3 +345,36 @@ def trim_weights(
         clipped[free] *= 1 + (total - clipped.sum()) / free_sum
         w = clipped
     return w
+
+
+def trim_weights_equally(
+    weights: Sequence[float] | np.ndarray | pd.Series,
+    *,
+    lower: float = -np.inf,
+    upper: float = np.inf,
+    strict: bool = False,
+) -> np.ndarray:
+    """R survey's ``trimWeights``: absolute bounds, the trimmed amount shared in equal parts.
+
+    Weights outside [lower, upper] are set to the bound; the sum cut off (or added) is spread
+    equally over the weights that were inside, so the total is kept. That can push some of
+    them over a bound again: ``strict=True`` repeats until none is, as R's ``strict=TRUE``.
+    :func:`trim_weights` spreads in proportion to the weights instead (bounds × mean).
+    """
+    if not lower < upper:
+        raise WeightingError(
+            ErrorCode.TRIMMING_SETTINGS,
+            N_("trimming bounds %(lower)s and %(upper)s must satisfy lower < upper"),
+            lower=lower,
+            upper=upper,
+        )
+    w = np.asarray(weights, dtype=float).copy()
+    while True:
+        outside = (w < lower) | (w > upper)
+        if not outside.any() or outside.all():
+            return np.clip(w, lower, upper) if outside.all() else w
+        trimmed = np.clip(w, lower, upper)
+        trimmed[~outside] += (w - trimmed).sum() / (~outside).sum()
+        w = trimmed
+        if not strict:
+            return w

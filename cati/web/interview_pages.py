@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from flask import render_template
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
@@ -62,8 +63,11 @@ def _multiple_read(q: ShownQuestion, form: MultiDict) -> Any:
 
 
 def _numeric_read(q: ShownQuestion, form: MultiDict) -> Any:
-    text = form.get(q.id, "")
-    return _special([text]) or (_number(text, q.question.decimals) if text.strip() else None)
+    # The box and Don't know / Refused share the name: the box's text comes first, a chosen
+    # special after it.
+    values = form.getlist(q.id)
+    text = values[0] if values else ""
+    return _special(values) or (_number(text, q.question.decimals) if text.strip() else None)
 
 
 def _text_read(q: ShownQuestion, form: MultiDict) -> Any:
@@ -144,6 +148,18 @@ def send_page(
     )
 
 
+def language_choices(codes: Sequence[str]) -> list[tuple[str, str]]:
+    """(code, name) of each language, named in itself ("Español", "English")."""
+    choices = []
+    for code in codes:
+        try:
+            name = Locale.parse(code.replace("-", "_")).get_display_name() or code
+        except (ValueError, UnknownLocaleError):
+            name = code
+        choices.append((code, name[:1].upper() + name[1:]))
+    return choices
+
+
 def render_page(
     interview: Interview,
     case: Case,
@@ -155,9 +171,16 @@ def render_page(
     now: datetime,
     support: Sequence[tuple[str, str]] = (),
     stop_form: FlaskForm | None = None,
+    languages: Sequence[str] = (),
+    language_url: str | None = None,
+    intro: str = "",
 ) -> str:
     """The interview page, with each error beside its question (grid rows: their grid), and
-    for the interviewer the form that stops the interview part-way."""
+    for the interviewer the form that stops the interview part-way.
+
+    With more than one of the questionnaire's ``languages``, the page offers to go on in
+    another (posted to ``language_url``); ``intro`` heads it (the web's first page).
+    """
     by_question: dict[str, list[FieldError]] = {}
     for error in errors:
         by_question.setdefault(error.field.split(".")[0], []).append(error)
@@ -174,4 +197,7 @@ def render_page(
         server_now=now,
         web=web,
         lang=interviewing.state_of(interview).language,
+        languages=language_choices(languages) if len(languages) > 1 else [],
+        language_url=language_url,
+        intro=intro,
     )

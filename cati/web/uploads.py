@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -45,9 +46,11 @@ def _parquet(stream: IO[bytes]) -> str | None:
     return gettext("this is not a Parquet file (its PAR1 marks are missing)")
 
 
-def _text(stream: IO[bytes]) -> str | None:
-    """UTF-8 (a byte-order mark is fine) without NUL bytes, read in chunks."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _text(stream: IO[bytes], *, utf8: bool = True) -> str | None:
+    """Text without NUL bytes, read in chunks: UTF-8 (a byte-order mark is fine), or any
+    encoding when not `utf8` (sample files, whose reader detects UTF-8, Windows-1252 or
+    Latin-1: sampling.tables)."""
+    decoder = codecs.getincrementaldecoder("utf-8")() if utf8 else None
     offset = 0
     while chunk := stream.read(CHUNK):
         nul = chunk.find(b"\0")
@@ -56,7 +59,8 @@ def _text(stream: IO[bytes]) -> str | None:
                 "this is not a text file (byte %(offset)s is a NUL byte)", offset=offset + nul
             )
         try:
-            decoder.decode(chunk)
+            if decoder:
+                decoder.decode(chunk)
         except UnicodeDecodeError as exc:
             return gettext(
                 "this is not UTF-8 text (byte %(offset)s); save it as UTF-8",
@@ -64,7 +68,8 @@ def _text(stream: IO[bytes]) -> str | None:
             )
         offset += len(chunk)
     try:
-        decoder.decode(b"", final=True)
+        if decoder:
+            decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return gettext("this is not UTF-8 text (it ends inside a character); save it as UTF-8")
     return None
@@ -87,12 +92,18 @@ def extension(filename: str) -> str:
 class Upload:
     """WTForms validator: one of ``extensions``, with content of that type."""
 
-    def __init__(self, extensions: Sequence[str], message: str) -> None:
+    def __init__(self, extensions: Sequence[str], message: str, *, any_encoding=False) -> None:
         unknown = set(extensions) - set(CONTENT_CHECKS)
         if unknown:
             raise ValueError(f"no content check for {sorted(unknown)}")
         self.extensions = set(extensions)
         self.message = message
+        # Text whose reader detects its encoding need not be UTF-8 (see _text).
+        self.checks = CONTENT_CHECKS | (
+            {kind: partial(_text, utf8=False) for kind, c in CONTENT_CHECKS.items() if c is _text}
+            if any_encoding
+            else {}
+        )
 
     def __call__(self, _form, field) -> None:
         storage = field.data
@@ -103,7 +114,7 @@ class Upload:
         if kind not in self.extensions:
             raise StopValidation(self.message)
         try:
-            problem = CONTENT_CHECKS[kind](storage.stream)
+            problem = self.checks[kind](storage.stream)
         finally:
             storage.stream.seek(0)
         if problem:

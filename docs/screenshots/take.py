@@ -54,6 +54,23 @@ OUTCOMES = [
 ]
 
 
+def interview_by_keys(page) -> None:
+    """From the NPS page: a grid left half answered (its error names the open rows), then
+    the stop form with an appointment typed as "+1 19:30\"."""
+    for keys in (["Enter"], ["Fast delivery", "Enter"], ["5", "4", "Enter"]):
+        for key in keys[:-1]:
+            page.keyboard.type(key) if len(key) > 1 else page.keyboard.press(key)
+        with page.expect_navigation():
+            page.keyboard.press(keys[-1])
+    page.screenshot(path=HERE / "interview-grid-error.png")
+    page.keyboard.press("x")
+    page.keyboard.press("1")
+    page.keyboard.type("+1 19:30")
+    page.keyboard.press("Tab")  # leaving the date reads it: 2026-12-01 and 19:30
+    page.locator("#stop").scroll_into_view_if_needed()
+    page.screenshot(path=HERE / "interview-stop.png", full_page=True)
+
+
 def simulate_shift(session, project, interviewer, start: datetime, hours: int) -> None:
     """Calls every six minutes from ``start``; the interviewer logs off at the end."""
     presence.set_status(session, interviewer, "available", start)
@@ -111,6 +128,31 @@ def refused_questionnaire(browser, base: str, folder: Path) -> None:
     page.wait_for_selector("[data-testid=problems]")
     page.locator("[data-testid=problems]").scroll_into_view_if_needed()
     page.screenshot(path=HERE / "research-questionnaire-problems.png")
+
+
+def changed_questionnaire(browser, base: str, folder: Path) -> None:
+    """Version 1.1 of the questionnaire uploaded mid-field: the changes listed with the
+    button that pins it (nothing is pinned here)."""
+    source = Path(__file__).parents[2] / "questionnaires/library/customer_satisfaction.yaml"
+    text = source.read_text().replace('version: "1.0"', 'version: "1.1"', 1)
+    detail = text.index("      - id: problem_detail")
+    text = text[:detail] + text[text.index("      - id: problem_solved") :]
+    text = text.replace(
+        '          - {code: 3, label: {es: "No", en: "No"}}\n',
+        '          - {code: 3, label: {es: "No", en: "No"}}\n'
+        '          - {code: 4, label: {es: "Está en ello", en: "Being solved"}}\n',
+        1,
+    )
+    changed = folder / "customer_satisfaction-1.1.yaml"
+    changed.write_text(text)
+    page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 640}, locale="en-GB")
+    log_in(page, "researcher")
+    page.goto(f"/research/{demo.DEMO_PROJECT}/")
+    form = page.locator("form[action$='/questionnaire']")
+    form.locator("[name=file]").set_input_files(changed)
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=pin-changes]")
+    page.screenshot(path=HERE / "research-questionnaire-changes.png")
 
 
 def set_population_targets(session, project) -> None:
@@ -175,12 +217,14 @@ def main() -> None:
                 page.keyboard.press(key)
         page.keyboard.press("9")
         page.screenshot(path=HERE / "interview.png")
-        page.keyboard.press("x")
-        page.screenshot(path=HERE / "interview-stop.png", full_page=True)
-        page.keyboard.press("Escape")
+        interview_by_keys(page)
         phone = browser.new_page(
             base_url=base, viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES"
         )
+        phone.goto(f"/r/{token}")
+        phone.screenshot(path=HERE / "web-intro.png")
+        phone.goto("/r/not-a-link")
+        phone.screenshot(path=HERE / "web-bad-link.png")
         phone.goto(f"/r/{token}")
         phone.get_by_role("button", name="Siguiente").click()
         phone.wait_for_load_state()
@@ -205,6 +249,7 @@ def main() -> None:
         researcher.goto(f"/research/{demo.DEMO_PROJECT}/weighting?variable=region")
         researcher.screenshot(path=HERE / "research-weighting.png", full_page=True)
         refused_questionnaire(browser, base, Path(folder))
+        changed_questionnaire(browser, base, Path(folder))
         admin = browser.new_page(base_url=base, viewport={"width": 1200, "height": 520})
         log_in(admin, "admin")
         admin.screenshot(path=HERE / "admin.png")

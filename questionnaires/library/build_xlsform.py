@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from questionnaires.files import read_questionnaire
-from questionnaires.model import Grid, Questionnaire
+from questionnaires.model import Grid, ModeText, Questionnaire, in_mode
 
 HERE = Path(__file__).resolve().parent
 LANGUAGE_NAMES = {"es": "Español (es)", "en": "English (en)"}
@@ -46,6 +46,7 @@ def build(questionnaire: Questionnaire, target: Path) -> None:
         "type",
         "name",
         *[f"label::{n}" for n in names],
+        *[f"label_web::{n}" for n in names],
         *[f"hint::{n}" for n in names],
         "relevant",
         "required",
@@ -69,7 +70,9 @@ def build(questionnaire: Questionnaire, target: Path) -> None:
             [
                 kind,
                 name,
-                *_texts(label, languages),
+                *_texts(in_mode(label), languages),
+                # The web wording, where the label has one of its own.
+                *_texts(label.web if isinstance(label, ModeText) else None, languages),
                 *_texts(hint, languages),
                 _xpath(relevant),
                 required,

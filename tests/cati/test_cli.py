@@ -1,14 +1,18 @@
 """The `cati` command line, run against each backend."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from cati import cli
-from cati.models import AuditEntry, Case, User
-from tests.conftest import TEST_PASSWORD
+from cati import cli, demo, interviewing, questionnaire_store
+from cati.db import utcnow
+from cati.fieldwork import dispatch, projects
+from cati.models import AuditEntry, Case, Interview, User
+from tests.cati.fieldwork.conftest import make_cases, make_project
+from tests.conftest import TEST_PASSWORD, make_user
 
 COMMANDS = [
     "db",
@@ -21,6 +25,7 @@ COMMANDS = [
     "questionnaire",
     "sample",
     "serve",
+    "sweep",
     "users",
 ]
 
@@ -223,3 +228,26 @@ def test_dnc_add_normalizes_and_counts(run):
     assert "Added 0 number(s); 1 were already listed." in again.output
     bad = run("dnc", "add", "12", "--region", "US")
     assert bad.exit_code == 1 and "Do-not-call number 1" in bad.output
+
+
+def test_sweep_closes_untouched_interviews_and_frees_lapsed_claims(run, db):
+    library = Path(__file__).parents[2] / "questionnaires/library"
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    project = make_project(db, rules={"windows": demo.DEMO_WINDOWS})
+    questionnaire_store.pin(db, project, library / "customer_satisfaction.yaml")
+    make_cases(db, project, n=2, now=an_hour_ago)
+    gone, idle = make_user(db, "interviewer"), make_user(db, "interviewer")
+    for user in (gone, idle):
+        projects.assign(db, project, user)
+    case = dispatch.next_case(db, project, gone, now=an_hour_ago).case
+    interviewing.start_by_phone(db, case, gone, an_hour_ago, None)
+    dispatch.next_case(db, project, idle, now=an_hour_ago)
+    result = run("sweep")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Closed 1 interview(s) left untouched, released 1 lapsed claim(s), "
+        "flagged 0 missed appointment(s)."
+    ) in result.output
+    db.expire_all()
+    assert db.scalar(select(Interview.outcome)) == interviewing.UNTOUCHED
+    assert db.scalar(select(Case.id).where(Case.claimed_by_id.is_not(None))) is None

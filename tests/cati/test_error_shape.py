@@ -42,11 +42,13 @@ def test_a_refused_frame_reads_in_spanish_with_its_file_row_and_column():
     assert caught.value.texts(SPANISH) == [
         "marco.csv: el marco tiene errores y no se ha importado: 1 problema(s) en 1 fila(s)",
         "marco.csv, fila 3, columna 'phone': el número de teléfono es imposible o no está "
-        "asignado: '12345'",
+        "asignado: '12345'; revise sus cifras, y escriba los números de fuera de ES con + y "
+        "el prefijo de su país",
     ]
     assert str(caught.value.row_problems[0]) == (
         "marco.csv, row 3, column 'phone': error S111: phone number is impossible or not "
-        "assigned: '12345'"
+        "assigned: '12345'; check its digits, and write a number from outside ES with + and "
+        "its country code"
     )
 
 
@@ -57,7 +59,8 @@ def test_a_bad_sample_cell_reads_in_spanish_in_the_sampling_package_s_words():
     assert [p.code for p in caught.value.problems] == [ErrorCode.SAMPLE_ROW_INVALID] * 2
     assert caught.value.texts(SPANISH) == [
         "muestra.csv, fila 2, columna 'phone': el número de teléfono es imposible o no está "
-        "asignado: '12345'",
+        "asignado: '12345'; revise sus cifras, y escriba los números de fuera de ES con + y "
+        "el prefijo de su país",
         "muestra.csv, fila 3, columna 'case_id': el identificador de caso está vacío",
     ]
 

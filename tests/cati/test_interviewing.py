@@ -2,16 +2,17 @@
 the one flow of a page sent by an interviewer or a web respondent."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select
 
-from cati import interviewing, questionnaire_store
+from cati import dataset, interviewing, questionnaire_store
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, disposition, presence, projects
 from cati.models import (
+    AuditEntry,
     CallAttempt,
     CaseState,
     Interview,
@@ -514,3 +515,116 @@ def test_an_ended_interview_cannot_be_stopped(db, pinned):
     with pytest.raises(CatiError) as refused:
         interviewing.stop_interview(db, interview, interviewer, "BREAKOFF", MONDAY_10)
     assert refused.value.code == ErrorCode.INTERVIEW_OVER
+
+
+def test_an_interview_stopped_for_an_appointment_resumes_where_it_stopped(db, pinned, app):
+    """The call-back goes on with the same interview at the page where it stopped, answers
+    kept; its time limit counts the minutes spent interviewing, not the wait."""
+    at = MONDAY_10 + timedelta(hours=3)
+    request = disposition.AppointmentRequest("hard", at, personal=True)
+    other, stopped, case = stop_after_one_page(db, pinned, app, "APPOINTMENT", appointment=request)
+    project, interviewer, _ = pinned
+    with other:
+        page_before = interviewing.current_page(other, stopped).key
+        assert interviewing.resumable_interview(other, case).id == stopped.id
+        me = other.get(User, interviewer.id)
+        claim = dispatch.next_case(other, other.get(type(project), project.id), me, now=at)
+        assert claim.case.id == case.id
+        again = interviewing.start_by_phone(other, claim.case, me, at, None)
+        assert (again.id, again.status, again.outcome, again.ended_at) == (
+            stopped.id,
+            "active",
+            None,
+            None,
+        )
+        assert again.answers == stopped.answers
+        assert interviewing.current_page(other, again).key == page_before
+        started = datetime.fromisoformat(interviewing.state_of(again).started_at)
+        assert at - started == timedelta(minutes=2)  # the two minutes before the stop
+        assert other.scalar(select(func.count()).select_from(Interview)) == 1
+
+
+def test_a_break_off_is_not_resumed(db, pinned, app):
+    other, _stopped, case = stop_after_one_page(db, pinned, app, "BREAKOFF")
+    with other:
+        assert interviewing.resumable_interview(other, case) is None
+
+
+def untouched_interview(db, pinned, last_page_at):
+    """An interview whose last page was sent at ``last_page_at`` (its claim runs 20 minutes
+    from then)."""
+    _, interviewer, case = pinned
+    interview = interviewing.start_by_phone(db, case, interviewer, MONDAY_10, None)
+    interviewing.submit_page(db, interview, {}, interview.seq, interviewer, MONDAY_10)
+    answer_page(db, interview, interviewer, random.Random(2), last_page_at)
+    return interview
+
+
+def test_an_interview_untouched_for_longer_than_the_claim_is_closed_as_a_break_off(db, pinned, app):
+    project, interviewer, case = pinned
+    last = MONDAY_10 + timedelta(minutes=1)
+    interview = untouched_interview(db, pinned, last)
+    answers = dict(interview.answers)
+    assert interviewing.close_untouched(db, last + timedelta(minutes=19)) == 0
+    assert interviewing.close_untouched(db, last + timedelta(minutes=21)) == 1
+    assert interviewing.close_untouched(db, last + timedelta(minutes=22)) == 0  # once
+    with app.extensions["cati.sessionmaker"]() as other:
+        stored = other.get(Interview, interview.id)
+        assert (stored.status, stored.outcome) == ("breakoff", interviewing.UNTOUCHED)
+        assert stored.answers == answers and stored.ended_at == last + timedelta(minutes=21)
+        event = other.scalars(select(PageEvent).order_by(PageEvent.seq.desc())).first()
+        assert (event.seq, event.action, event.seconds) == (stored.seq, "untouched", 21 * 60)
+        closed = other.get(type(case), case.id)
+        assert (closed.state, closed.final_outcome, closed.claimed_by_id) == (
+            CaseState.FINAL,
+            "BREAKOFF",
+            None,
+        )
+        attempt = other.scalars(select(CallAttempt).where(CallAttempt.case_id == case.id)).one()
+        assert attempt.interviewer_id == interviewer.id
+        assert attempt.notes == "Closed by the system: untouched for 20 minutes."
+        assert spells(other, interviewer)[-1] == "offline"
+        actions = other.scalars(
+            select(AuditEntry.action).where(AuditEntry.object_type == "interview")
+        ).all()
+        assert "interview.close_untouched" in actions
+    data = dataset.build(db, project, include_partials=True).frame
+    assert list(data["status"]) == ["breakoff"]
+    assert dataset.build(db, project).frame.empty
+
+
+def test_an_interview_worked_on_or_on_a_live_claim_is_not_closed(db, pinned):
+    project, interviewer, case = pinned
+    last = MONDAY_10 + timedelta(minutes=1)
+    interview = untouched_interview(db, pinned, last)
+    later = last + timedelta(minutes=30)  # past the claim, but nobody took the case
+    answer_page(db, interview, interviewer, random.Random(3), later)  # back at the desk
+    assert interviewing.close_untouched(db, later + timedelta(minutes=10)) == 0
+    colleague = make_user(db, "interviewer")
+    projects.assign(db, project, colleague)
+    taken = later + timedelta(minutes=21)
+    assert dispatch.next_case(db, project, colleague, now=taken).case.id == case.id
+    assert interviewing.close_untouched(db, taken + timedelta(minutes=5)) == 0
+    assert interview.status == "active"
+
+
+def test_a_page_sent_as_the_system_closes_the_interview_is_a_repeat(db, pinned, app):
+    _, interviewer, _ = pinned
+    last = MONDAY_10 + timedelta(minutes=1)
+    interview = untouched_interview(db, pinned, last)
+    late = last + timedelta(minutes=21)
+    with app.extensions["cati.sessionmaker"]() as sweeper:
+        assert interviewing.close_untouched(sweeper, late) == 1
+    page = interviewing.current_page(db, interview)  # as the browser last saw it
+    answers = {q.id: random_answer(q, random.Random(5)) for q in page.questions}
+    sent = interviewing.submit_page(db, interview, answers, interview.seq, interviewer, late)
+    assert sent.repeated and interview.status == "breakoff"
+
+
+def test_starting_the_interview_keeps_the_case_for_a_full_claim(db, pinned, app):
+    _, interviewer, case = pinned  # claimed at MONDAY_10
+    started = MONDAY_10 + timedelta(minutes=15)
+    interviewing.start_by_phone(db, case, interviewer, started, None)
+    with app.extensions["cati.sessionmaker"]() as other:
+        expires = other.get(type(case), case.id).claim_expires_at
+        assert expires == started + timedelta(minutes=20)

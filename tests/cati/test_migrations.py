@@ -121,3 +121,60 @@ def test_privacy_upgrade_gives_existing_projects_a_key_and_the_opt_out_outcome(
             assert conn.execute(text("SELECT count(*) FROM cases")).scalar() == 2
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_interviews_get_their_language_column_from_their_state(backend, new_database_url):
+    """0012: the language already in each interview's state fills the new column."""
+    url = new_database_url(backend)
+    migrate.upgrade(url, "0011")
+    engine = make_engine(url)
+    now = {"now": "2026-12-02 10:00:00+00:00"}
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO projects (id, code, name, client_name, status, time_zone, rules,"
+                    " created_at, pseudonym_key, weighting_targets, personal_fields) VALUES"
+                    " (1, 'P1', 'P', '', 'fieldwork', 'UTC', '{}', :now, 'k', '{}', '[]')"
+                ),
+                now,
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO cases (id, project_id, external_id, time_zone, sample_vars,"
+                    " replicate, state, rank, priority, attempts) VALUES (1, 1, 'C1', 'UTC',"
+                    " '{}', 1, 'active', 2, 0, 0)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO questionnaire_versions (id, questionnaire_id, version, title,"
+                    " source_name, source, checksum, created_at) VALUES (1, 'q', '1', 'Q',"
+                    " 'q.yaml', :source, 'c', :now)"
+                ),
+                {"source": b"id: q", **now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO interviews (id, case_id, questionnaire_version_id, mode, status,"
+                    " state, answers, seq, started_at, updated_at) VALUES (1, 1, 1, 'phone',"
+                    " 'completed', :state, '{}', 3, :now, :now)"
+                ),
+                {"state": '{"language": "es", "answers": {}}', **now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO interview_pages (interview_id, seq, page_key, action, mode, at,"
+                    " changed, errors) VALUES (1, 1, 'q1', 'next', 'phone', :now, 0, 0)"
+                ),
+                now,
+            )
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT language FROM interviews")).scalar() == "es"
+        migrate.downgrade(url, "0011")
+        with engine.connect() as conn:  # the pages were not dropped with a table copy
+            assert conn.execute(text("SELECT count(*) FROM interview_pages")).scalar() == 1
+    finally:
+        engine.dispose()

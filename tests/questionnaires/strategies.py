@@ -3,7 +3,8 @@ every question type (grids single and multiple, every date kind, NPS), Don't kno
 Refused offered or not, hard and soft checks, piping (answers, grid rows, sample variables,
 loop items), loops over a multiple answer or a count, option, grid-row and block
 randomization, go-to, end and screen-out routing, time limits, intro, closing and support
-texts, one or two languages, and sample variables of every declared type.
+texts (question texts, intro and closing worded apart by mode now and then), one or two
+languages, and sample variables of every declared type.
 
 ``generated(rng)`` writes one as YAML text from a ``random.Random`` (``questionnaire_sources``
 draws it with ``st.randoms``); some of what it writes is refused by the
@@ -62,6 +63,13 @@ def piped(rng: random.Random, languages: tuple[str, ...], base: str) -> str | di
     return text(rng, languages, f"{base} {rng.choice(PIPES)}" if rng.random() < 0.5 else base)
 
 
+def wording(rng: random.Random, languages: tuple[str, ...], base: str) -> str | dict:
+    """A text, now and then worded apart for the phone and the web."""
+    if rng.random() < 0.2:
+        return {mode: piped(rng, languages, f"{base} {mode}") for mode in ("phone", "web")}
+    return piped(rng, languages, base)
+
+
 def options(rng: random.Random, languages, multiple: bool) -> list[dict]:
     chosen = [{"code": c, "label": piped(rng, languages, f"o{c}")} for c in (1, 2, 3)]
     none = {"code": 9, "label": text(rng, languages, "none"), "anchor": True}
@@ -110,7 +118,7 @@ def details(rng: random.Random, qid: str, languages) -> dict:
 
 def question(rng: random.Random, qid: str, later: list[str], languages, short: int) -> dict:
     kind = TYPES[qid]
-    q: dict = {"id": qid, "type": kind, "text": piped(rng, languages, f"Q{qid}")}
+    q: dict = {"id": qid, "type": kind, "text": wording(rng, languages, f"Q{qid}")}
     q.update(details(rng, qid, languages))
     if rng.random() < 0.3:
         q["instruction"] = piped(rng, languages, "Read slowly")
@@ -182,8 +190,12 @@ def generated(rng: random.Random, short_limit: int = 5) -> str:
             doc[key] = False
     if rng.random() < 0.6:
         doc["intro"] = text(rng, languages, "Hello")  # intro and closing are not piped
+        if rng.random() < 0.3:
+            doc["intro"] = {"phone": doc["intro"], "web": text(rng, languages, "Welcome")}
     if rng.random() < 0.6:
         doc["closing"] = text(rng, languages, "Goodbye and thanks")
+        if rng.random() < 0.3:
+            doc["closing"] = {"phone": doc["closing"], "web": text(rng, languages, "Thanks")}
     if rng.random() < 0.5:
         doc["support"] = [{"question": text(rng, languages, f"Why {n}?"),
                            "answer": text(rng, languages, f"Because {n}")}

@@ -118,3 +118,20 @@ def test_preview_writes_routing_in_words():
     assert "If a is 2 «option 2» and a is not answered: go to" in html
     assert "Ask only if a is between 1 and 2 or a is one of 1 «option 1»." in html
     assert "Soft check (can be confirmed): c is not 1 «option 1»" in html
+
+
+def test_check_refuses_special_codes_that_are_legal_ages_and_passes_its_own_choice(tmp_path):
+    age = (
+        'id: ages\nversion: "1"\ntitle: Ages\n{codes}questions:\n'
+        "  - {{id: age, type: numeric, text: Age?, min: 16, max: 99}}\n"
+    )
+    path = tmp_path / "ages.yaml"
+    path.write_text(age.format(codes=""))  # Don't know 998, Refused 999: outside 16-99
+    assert CliRunner().invoke(questionnaire, ["check", str(path)]).exit_code == 0
+    path.write_text(age.format(codes="codes: {dont_know: 98, refused: 99, timed_out: 97}\n"))
+    result = CliRunner().invoke(questionnaire, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "codes: error Q046: the data code 98 of don't know, refused or timed out is a " in (
+        result.output
+    )
+    assert "legal answer of question age (16 to 99)" in result.output

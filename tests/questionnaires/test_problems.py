@@ -22,7 +22,7 @@ GOTO_NOWHERE = (
     "id: t\nversion: '1'\ntitle: T\nquestions:\n"
     "  - id: a\n    type: single\n    text: A\n    options: [{code: 1, label: x}]\n"
     "    routing: [{if: 'a = 1', goto: nowhere}]\n"
-    "  - id: b\n    type: numeric\n    text: B\n"
+    "  - id: b\n    type: numeric\n    text: B\n    max: 10\n"
 )
 
 

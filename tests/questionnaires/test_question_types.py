@@ -134,7 +134,18 @@ def test_grid_validates_each_row():
     assert errors_for(GRID, {"a": 1, "b": special("dk")}) == []
     engine, state = page_after([GRID, {"id": "end", "type": "display", "text": "x"}])
     result = engine.submit(state, {"g": {"a": 3}}, T0)
-    assert {(e.field, e.code) for e in result.errors} == {("g.a", "invalid"), ("g.b", "required")}
+    assert [(e.field, e.code, e.message) for e in result.errors] == [
+        ("g", "required", "Answer every row: B."),
+        ("g.a", "invalid", "A: This answer is not valid here."),
+    ]
+
+
+def test_a_grid_names_every_row_left_unanswered_in_one_error_in_its_order():
+    grid = {**GRID, "items": [*GRID["items"], {"id": "c", "label": "C & D"}]}
+    engine, state = page_after([grid, {"id": "end", "type": "display", "text": "x"}])
+    [error] = engine.submit(state, {"g": {"b": 1}}, T0).errors
+    assert (error.field, error.code) == ("g", "required")
+    assert error.message == "Answer every row: A, C &amp; D."  # labels as the page shows them
 
 
 def test_grid_with_several_answers_per_row():
@@ -180,3 +191,18 @@ def test_optional_question_may_be_left_empty():
 def test_grid_can_be_refused_as_a_whole():
     assert errors_for(GRID, special("ref")) == []
     assert errors_for({**GRID, "refused": False}, special("ref")) == ["special_not_allowed"]
+
+
+def test_a_grid_names_its_open_rows_in_the_interview_s_language():
+    grid = {
+        **GRID,
+        "items": [
+            {"id": "a", "label": {"en": "Price", "es": "Precio"}},
+            {"id": "b", "label": {"en": "Service", "es": "Servicio"}},
+        ],
+    }
+    q = make_questionnaire([grid], languages=["es", "en"], default_language="es")
+    engine = Engine(q)
+    state = engine.start({}, 1, language="es", now=T0)
+    [error] = engine.submit(state, {"g": {}}, T0).errors
+    assert error.message == "Responda a todas las filas: Precio, Servicio."

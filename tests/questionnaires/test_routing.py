@@ -82,6 +82,21 @@ def test_back_returns_to_the_previous_page_with_its_answer():
     assert not engine.current_page(engine.back(state)).can_go_back
 
 
+def test_the_page_number_is_the_place_on_the_path_not_a_count_of_submissions():
+    q = make_questionnaire([single("a"), single("b", show_if="a = 1"), single("c"), single("d")])
+    engine = Engine(q)
+    state = run(engine, [{"a": 2}])  # b is skipped: c is the second page of this path
+    assert engine.current_page(state).number == 2
+    state = engine.back(state)
+    assert engine.current_page(state).number == 1
+    state = engine.submit(state, {"a": 1}, T0).state  # now b is on the path
+    assert (state.position, engine.current_page(state).number) == ("b", 2)
+    state = engine.submit(state, {"b": 1}, T0).state
+    assert engine.current_page(state).number == 3
+    state = engine.submit(engine.back(state), {"b": 1}, T0).state  # back, then next again
+    assert (state.position, engine.current_page(state).number) == ("c", 3)
+
+
 def test_back_from_the_end_reopens_the_last_page():
     engine = Engine(make_questionnaire([single("a"), single("b")]))
     state = engine.back(run(engine, [{"a": 1}, {"b": 1}]))

@@ -176,13 +176,35 @@ def test_problems_carry_the_yaml_line():
     )
 
 
-def test_option_code_clashing_with_a_special_code_is_refused():
+def test_default_special_codes_move_past_the_option_codes_and_given_ones_are_refused():
+    # 97/98/99 by default; where one is an option code, the codes move to 997/998/999.
+    assert errors([single("b", codes=(1, 98))]) == []
+    given = {"dont_know": 98, "refused": 99, "timed_out": 97}
     timed = single("a", codes=(1, 97), time_limit={"limit": 30})
-    assert errors([timed]) == [(ErrorCode.DUPLICATE_ID, "questions[0].options[1].code")]
-    assert errors([single("b", codes=(1, 98))]) == [
+    assert errors([timed], codes=given) == [
         (ErrorCode.DUPLICATE_ID, "questions[0].options[1].code")
     ]
-    assert errors([single("c", codes=(1, 98), dont_know=False)]) == []
+    assert errors([single("b", codes=(1, 98))], codes=given) == [
+        (ErrorCode.DUPLICATE_ID, "questions[0].options[1].code")
+    ]
+    assert errors([single("c", codes=(1, 98), dont_know=False)], codes=given) == []
+    own = {**single("d", codes=(1, 5)), "codes": {"dont_know": 5, "refused": 6, "timed_out": 7}}
+    assert errors([own]) == [(ErrorCode.DUPLICATE_ID, "questions[0].options[1].code")]
+
+
+def test_special_codes_inside_a_numeric_range_are_refused_and_an_open_range_warned():
+    age = {"id": "age", "type": "numeric", "text": "Age?", "min": 16, "max": 99}
+    assert problems([age]) == []  # 998/999: outside 16-99
+    given = {"dont_know": 98, "refused": 99, "timed_out": 97}
+    assert errors([age], codes=given) == [(ErrorCode.SPECIAL_CODE, "codes")] * 2  # 98, 99
+    own = {**age, "codes": {"dont_know": -1, "refused": 50, "timed_out": -3}}
+    assert errors([own]) == [(ErrorCode.SPECIAL_CODE, "questions[0].codes")]
+    assert problems([{**age, "codes": {"dont_know": -1, "refused": -2, "timed_out": -3}}]) == []
+    rating = {"id": "r", "type": "rating", "text": "Score?", "min": 0, "max": 100}
+    assert errors([rating], codes=given) == [(ErrorCode.SPECIAL_CODE, "codes")] * 2
+    unbounded = {"id": "n", "type": "numeric", "text": "How many?"}
+    assert problems([unbounded]) == [(ErrorCode.SPECIAL_CODE, "questions[0]", "warning")]
+    assert problems([{**unbounded, "dont_know": False, "refused": False}]) == []
 
 
 def test_show_if_on_an_answer_from_the_same_page_is_a_warning():

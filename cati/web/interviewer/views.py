@@ -35,10 +35,18 @@ from questionnaires.model import text_in
 NOT_FOR_INTERVIEWERS = {"lat", "lon", "latitude", "longitude", "x", "y"}
 
 
+def _working_on(case: Case) -> None:
+    """Every page of a case asks again: removal from its project ends access at once."""
+    project = db.session().get(Project, case.project_id)
+    if not projects.is_member(db.session(), project, me()):
+        abort(403)
+
+
 def _claimed_case(case_id: int) -> Case:
     case = db.session().get(Case, case_id)
     if case is None:
         abort(404)
+    _working_on(case)
     if case.claimed_by_id != current_user.id:
         abort(403)
     return case
@@ -51,6 +59,7 @@ def index() -> str:
     spell = presence.current(session, me())
     settings = current_app.config["CATI_SETTINGS"]
     own_zone = ZoneInfo(current_user.time_zone or "UTC")
+    interviewing.close_untouched(session, now)
     held = dispatch.held_case(session, me(), now)
     return render_template(
         "interviewer/index.html",
@@ -105,6 +114,7 @@ def _take_next(project: Project | None) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     now = clock_now()
+    interviewing.close_untouched(db.session(), now)  # before their cases come up again
     try:
         claim = dispatch.take_next(db.session(), me(), project, now=now)
     except CatiError as exc:  # the project is paused or closed
@@ -161,16 +171,16 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
         None if in_window(rules, case.time_zone, now) else next_opening(rules, case.time_zone, now)
     )
     intro = ""
+    resumable = interviewing.resumable_interview(session, case)
     if project.questionnaire_version_id is not None:
         questionnaire = questionnaire_of(
             session.get(QuestionnaireVersion, project.questionnaire_version_id)
         )
         if questionnaire.intro:
-            lang = str(get_locale()) if str(get_locale()) in questionnaire.languages else None
-            intro = text_in(
-                questionnaire.intro, lang or questionnaire.language, questionnaire.language
-            )
-    active = interviewing.active_interview(session, case)
+            # The phone script, in the language of the interview under way or to be resumed
+            # (else the interviewer's, when the questionnaire has it).
+            lang = resumable.language if resumable is not None else str(get_locale())
+            intro = text_in(questionnaire.intro, lang, questionnaire.language, "phone")
     return {
         "case": case,
         "project": project,
@@ -178,7 +188,7 @@ def _case_context(case: Case, form: OutcomeForm) -> dict:
         "intro": intro,
         "sample_info": {k: v for k, v in case.sample_vars.items() if k not in NOT_FOR_INTERVIEWERS},
         "has_questionnaire": project.questionnaire_version_id is not None,
-        "resuming": active is not None,
+        "resuming": resumable is not None,
         "start_form": ActionForm(),
         "zone": zone,
         "own_zone": own_zone,
@@ -237,7 +247,19 @@ def case(case_id: int) -> Response | str | tuple[str, int]:
                 flash(gettext("Outcome saved for case %(case)s.", case=case.external_id), "ok")
                 return redirect(url_for("interviewer.index"))
         return render_template("interviewer/case.html", **_case_context(case, form)), 400
+    dispatch.take_up(db.session(), case, me(), clock_now())  # back after a reload or Back
     return render_template("interviewer/case.html", **_case_context(case, form))
+
+
+@bp.route("/case/<int:case_id>/leave", methods=["POST"])
+def leave_case(case_id: int) -> tuple[str, int]:
+    """The case screen was left without an outcome (its page sends this as it goes): the
+    claim is given back."""
+    case = _claimed_case(case_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    dispatch.leave_case(db.session(), case, me(), clock_now())
+    return "", 204
 
 
 def _appointment_from(form: OutcomeForm, case: Case) -> AppointmentRequest | None:
@@ -268,6 +290,7 @@ def _own_interview(interview_id: int) -> tuple[Interview, Case]:
     if interview is None:
         abort(404)
     case = db.session().get(Case, interview.case_id)
+    _working_on(case)
     finished_by_me = interview.status != "active" and interview.interviewer_id == current_user.id
     if case.claimed_by_id != current_user.id and not finished_by_me:
         abort(403)
@@ -362,7 +385,29 @@ def _render_page(
         now=clock_now(),
         support=support,
         stop_form=stop_form,
+        languages=q.languages,
+        language_url=url_for("interviewer.switch_language", interview_id=interview.id),
     )
+
+
+@bp.route("/interview/<int:interview_id>/language", methods=["POST"])
+def switch_language(interview_id: int) -> Response:
+    """L: the respondent prefers another of the questionnaire's languages; the current page
+    comes back in it, with every answer kept."""
+    interview = db.session().get(Interview, interview_id)
+    if interview is None:
+        abort(404)
+    _claimed_case(interview.case_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        interviewing.switch_language(
+            db.session(), interview, request.form.get("language", ""), me(), clock_now()
+        )
+    except CatiError as exc:
+        db.session().rollback()
+        flash(exc.translated(gettext), "error")
+    return redirect(url_for("interviewer.interview", interview_id=interview.id))
 
 
 def _closing(interview: Interview, case: Case) -> str:

@@ -8,6 +8,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -56,12 +57,20 @@ class QuestionnaireForm(FlaskForm):
     )
 
 
+class PinChangesForm(FlaskForm):
+    """Confirms a stored version shown with its changes; the checksum proves the file was
+    the one uploaded, so that no other stored version is pinned by guessing its id."""
+
+    version = IntegerField(validators=[InputRequired()])
+    checksum = HiddenField(validators=[InputRequired(), Length(min=64, max=64)])
+
+
 class SampleForm(FlaskForm):
     file = FileField(
         _l("Sample (CSV, XLSX or Parquet)"),
         validators=[
             FileRequired(),
-            Upload(["csv", "xlsx", "parquet"], _l("CSV, XLSX or Parquet only")),
+            Upload(["csv", "xlsx", "parquet"], _l("CSV, XLSX or Parquet only"), any_encoding=True),
         ],
     )
     region = StringField(

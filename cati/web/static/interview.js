@@ -1,6 +1,7 @@
-// Interview pages: number keys choose options, D/R give Don't know/Refused, Enter goes on,
-// B goes back, ? shows the help for objections, X opens the form that stops the interview
-// (Escape closes it). Countdowns follow the server's clock; when a
+// Interview pages: number keys choose options, D/R give Don't know/Refused, C confirms a soft
+// check, Enter goes on, B goes back, ? shows the help for objections, X opens the form that
+// stops the interview (its outcomes by number, Escape closes it). In a number box these
+// letters still work, since no number has them. Countdowns follow the server's clock; when a
 // timed question runs out the page is sent and the server records it as timed out.
 (function () {
   "use strict";
@@ -44,6 +45,8 @@
     var t = event.target;
     return t && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && /text|number|date|time/.test(t.type)));
   }
+  function numberBox(event) { return event.target.matches && event.target.matches(".q-numeric input.answer"); }
+  function specialOf(q, kind) { return q.querySelector('input[data-special="' + kind + '"]'); }
   function exclusive(input) {
     var group = form.querySelectorAll('input[name="' + CSS.escape(input.name) + '"]');
     group.forEach(function (other) {
@@ -56,11 +59,22 @@
   form.addEventListener("change", function (event) {
     if (event.target.type === "checkbox" || event.target.dataset.special) exclusive(event.target);
   });
+  // Typing an answer takes back a Don't know or Refused given before.
+  form.addEventListener("input", function (event) {
+    var q = event.target.closest(".question");
+    if (q && event.target.matches("input.answer, textarea")) {
+      q.querySelectorAll("input[data-special]").forEach(function (s) { s.checked = false; });
+    }
+  });
 
   var lastQuestion = null, lastDigitAt = 0, lastDigits = "";
-  var first = questions().filter(function (q) { return q.querySelector("input, textarea"); })[0];
+  // The cursor starts in the first question's box when it has one; after an error, in the
+  // box of the first question in error (its text selected, to type over), else nowhere, so
+  // that the number keys answer that question.
+  var wrong = form.querySelector(".has-error");
+  var first = wrong || questions().filter(function (q) { return q.querySelector("input, textarea"); })[0];
   var typed = first && first.querySelector("input.answer, textarea");
-  if (typed && !form.querySelector(".has-error .options, .has-error .scale")) typed.focus();
+  if (typed) { typed.focus(); if (wrong && typed.select) typed.select(); }
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.altKey || event.metaKey) return;
@@ -72,14 +86,31 @@
         event.preventDefault();
         document.getElementById("stop-form").requestSubmit();
       }
+      var outcomes = stop.querySelectorAll('input[type="radio"][name$="outcome"]');
+      if (/^[1-9]$/.test(key) && !typing(event) && outcomes[Number(key) - 1]) {
+        event.preventDefault();
+        var chosen = outcomes[Number(key) - 1];
+        chosen.checked = true;
+        // An appointment goes on with its date, typed: "+1 19:30" then Enter.
+        (chosen.value === "APPOINTMENT" ? stop.querySelector("[data-callback-date]") : chosen).focus();
+      }
       return;
     }
     if (key === "Escape" && typing(event)) { event.target.blur(); return; }
     if (key === "Enter" && !event.shiftKey) {  // Shift+Enter: a new line in open answers
       event.preventDefault(); send("next"); return;
     }
-    if (typing(event)) return;
+    var lower = key.toLowerCase();
+    // No number has these letters: in a number box they are the page's keys.
+    if (typing(event) && !(numberBox(event) && /^[bcdrx?]$/.test(lower))) return;
+    if (numberBox(event)) event.preventDefault();
     var q = current();
+    if (lower === "c") {
+      var confirms = form.querySelectorAll('input[name="confirm"]');
+      var all = Array.prototype.every.call(confirms, function (c) { return c.checked; });
+      confirms.forEach(function (c) { c.checked = !all; });
+      if (confirms.length) { event.preventDefault(); return; }
+    }
     if (/^[0-9]$/.test(key) && q) {
       var index = key === "0" ? 9 : Number(key) - 1;
       var options = q.querySelectorAll(".options input, .scale input");
@@ -105,10 +136,14 @@
       event.preventDefault();
       return;
     }
-    var lower = key.toLowerCase();
     if ((lower === "d" || lower === "r") && q) {
-      var special = q.querySelector('input[data-special="' + (lower === "d" ? "dk" : "ref") + '"]');
-      if (special) { special.checked = true; exclusive(special); event.preventDefault(); }
+      var special = specialOf(q, lower === "d" ? "dk" : "ref");
+      if (special) {
+        special.checked = true;
+        exclusive(special);
+        q.querySelectorAll("input.answer, textarea").forEach(function (i) { i.value = ""; });
+        event.preventDefault();
+      }
       return;
     }
     if (lower === "b" && form.querySelector("[data-back]")) { event.preventDefault(); send("back"); return; }
@@ -129,16 +164,18 @@
   });
 
   function clock(element, endsAt, warnAt, onEnd) {
+    var timer = element.closest("[role=timer]");  // labelled: "Interview time left 12:34"
     var tick = function () {
       var remaining = endsAt - serverNow();
       var left = Math.max(0, Math.ceil(remaining / 1000));
       element.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
-      element.classList.toggle("warn", Boolean(warnAt && serverNow() >= warnAt));
+      timer.setAttribute("aria-label", timer.dataset.label + " " + element.textContent);
+      timer.classList.toggle("warn", Boolean(warnAt && serverNow() >= warnAt));
       // Sent a moment after the limit, so that the server, judging by its own clock, sees
       // the time as run out.
-      if (remaining <= -300) { clearInterval(timer); if (onEnd) onEnd(); }
+      if (remaining <= -300) { clearInterval(interval); if (onEnd) onEnd(); }
     };
-    var timer = setInterval(tick, 250);
+    var interval = setInterval(tick, 250);
     tick();
   }
   questions().forEach(function (q) {

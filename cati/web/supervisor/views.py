@@ -58,6 +58,15 @@ STATUS_NAMES = {
     "break": _l("on a break"),
     "offline": _l("offline"),
 }
+# Where a case's zone came from (sampling.timezones.ZoneSource), as the case pages say it.
+ZONE_SOURCES = {
+    "given": _l("from the sample file"),
+    "coordinates": _l("from the coordinates"),
+    "postcode": _l("from the postcode"),
+    "region": _l("from the region"),
+    "phone": _l("from the phone number"),
+    "default": _l("the project's zone"),
+}
 
 
 def _case(case_id: int) -> tuple[Case, Project]:
@@ -165,6 +174,7 @@ def cases(code: str) -> str:
         labels=labels,
         filters={k: v for k, v in request.args.items() if k != "page"},
         CaseState=CaseState,
+        zone_sources=ZONE_SOURCES,
     )
 
 
@@ -217,6 +227,7 @@ def _case_page(case: Case, project: Project, status: int = 200):
         outcome=outcome,
         release=ReasonForm(prefix="release"),
         erase=EraseForm(prefix="erase"),
+        zone_sources=ZONE_SOURCES,
     ), status
 
 

@@ -1,7 +1,7 @@
 """Dispatch: who gets which case, when, and never the same one twice."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,8 +10,8 @@ from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, projects
 from cati.fieldwork.cases import release_replicate
 from cati.fieldwork.disposition import record_outcome
-from cati.fieldwork.rules import WEEKDAYS
-from cati.models import Appointment, AuditEntry, Case, CaseState, DoNotCall
+from cati.fieldwork.rules import WEEKDAYS, in_window
+from cati.models import Appointment, AuditEntry, CallAttempt, Case, CaseState, DoNotCall
 from tests.cati.fieldwork.conftest import MADRID, MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
 
@@ -344,3 +344,57 @@ def test_an_inbound_call_is_refused_while_the_interviewer_holds_another_case(
     record_outcome(db, held, interviewer, "BUSY", now=MONDAY_10)
     claim = dispatch.claim_inbound(db, project, interviewer, caller.external_id, now=MONDAY_10)
     assert claim.case.id == caller.id
+
+
+ZONES = ("Europe/Madrid", "Atlantic/Canary", "America/New_York", "Asia/Tokyo", "Pacific/Auckland")
+
+
+@pytest.mark.parametrize("hour", [0, 6, 12, 18, 23])
+def test_cases_due_now_are_what_n_hands_out_at_any_hour(db, project, interviewer, hour):
+    """In each of five zones one case is plainly due and one is not for this interviewer:
+    held by a colleague, its number on the do-not-call list, a call-back booked for a
+    colleague, a call-back later today, its number at the frequency cap."""
+    now = datetime(2026, 12, 1, hour, tzinfo=UTC)  # a Tuesday
+    colleague = make_interviewer(db, project)
+    pairs = [make_cases(db, project, n=2, time_zone=zone) for zone in ZONES]
+    for case in (case for pair in pairs for case in pair):
+        case.next_call_at = now - timedelta(days=1)
+    held, listed, booked, later, capped = (pair[1] for pair in pairs)
+    held.claimed_by_id, held.claim_expires_at = colleague.id, now + timedelta(minutes=5)
+    db.add(DoNotCall(number=listed.phones[0].number))
+    booked.reserved_for_id, booked.reserved_until = colleague.id, now + timedelta(hours=1)
+    later.next_call_at, later.rank = now + timedelta(hours=2), 0
+    for days in (1, 2, 3):
+        at = now - timedelta(days=days)
+        db.add(
+            CallAttempt(
+                case_id=capped.id,
+                phone_id=capped.phones[0].id,
+                number=capped.phones[0].number,
+                started_at=at,
+                ended_at=at,
+                outcome="NO_ANSWER",
+            )
+        )
+    db.commit()
+    rules = projects.rules_of(project)
+    open_zones = [zone for zone in ZONES if in_window(rules, zone, now)]
+    assert open_zones  # some respondent is awake at any hour
+    due = dispatch.due_now(db, project, interviewer, now)
+    handed = []
+    while (claim := dispatch.next_case(db, project, interviewer, now=now)) is not None:
+        handed.append(claim.case)
+    assert due == len(handed) == len(open_zones)
+    assert sorted(c.time_zone for c in handed) == sorted(open_zones)
+    assert dispatch.due_now(db, project, interviewer, now) == 0
+
+
+def test_past_the_exact_limit_due_now_leaves_the_numbers_unchecked(
+    db, project, interviewer, monkeypatch
+):
+    cases = make_cases(db, project, n=3)
+    db.add(DoNotCall(number=cases[0].phones[0].number))
+    db.commit()
+    assert dispatch.due_now(db, project, interviewer, MONDAY_10) == 2
+    monkeypatch.setattr(dispatch, "EXACT_UP_TO", 2)
+    assert dispatch.due_now(db, project, interviewer, MONDAY_10) == 3

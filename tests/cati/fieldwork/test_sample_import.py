@@ -27,7 +27,9 @@ def test_a_good_file_gives_normalized_phones_zones_and_sample_variables(tmp_path
     a1, a2 = parse(GOOD, tmp_path)
     assert a1.phones == [("+12025550101", "fixed_or_mobile")]
     assert [n for n, _ in a2.phones] == ["+12125550102", "+12125550103"]
-    assert (a1.time_zone, a2.time_zone) == ("America/New_York", "Europe/Madrid")
+    # A1's zone is the file's; A2's is its (212) number's, not the default.
+    assert (a1.time_zone, a2.time_zone) == ("America/New_York", "America/New_York")
+    assert (a1.time_zone_source, a2.time_zone_source) == ("given", "phone")
     assert (a2.replicate, a2.inclusion_prob, a2.design_weight) == (2, 0.02, 50.0)
     assert a1.sample_vars == {"region": "north", "age_group": "18-34"}
 
@@ -52,11 +54,16 @@ B1,+1 202 555 0104,,0.5
     assert "(and 3 more problems)" in str(caught.value)
 
 
-def test_missing_required_columns_are_named(tmp_path):
+def test_missing_required_columns_are_named_with_the_headers_the_file_has(tmp_path):
     with pytest.raises(SampleError) as caught:
-        parse("identifier,telephone\n1,2\n", tmp_path)
+        parse("reference,number\n1,2\n", tmp_path)
     columns = [p.params["column"] for p in caught.value.problems]
     assert columns == ["case_id", "phone (or phone_1, phone_2, … or phones)"]
+    assert str(caught.value.problems[0]) == (
+        "sample.csv: error E2302: required column case_id is missing (the file's columns: "
+        "reference, number); add it, or name the column that holds it one of: id, case_id, "
+        "caseid, case, identifier, identificador, id_caso, caso"
+    )
 
 
 def test_xlsx_samples_are_read_too(tmp_path):

@@ -1,9 +1,9 @@
 """Sample variables typed against the pinned questionnaire: at import, at pin, at the first
 interview (brand_awareness.yaml declares region as text and age_group as a number)."""
 
-import io
 import math
 import string
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,8 @@ from questionnaires import read_questionnaire
 from questionnaires import state as st_
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases
 
+# The sample's +1 202 numbers are in New York's zone, whose morning is Madrid's afternoon.
+NEW_YORK_10 = MONDAY_10 + timedelta(hours=6)
 BRAND = Path(__file__).parents[3] / "questionnaires" / "library" / "brand_awareness.yaml"
 BRAND_QUESTIONNAIRE = read_questionnaire(BRAND.read_bytes(), BRAND.name)
 SAMPLE = """case_id,phone,region,age_group
@@ -136,9 +138,9 @@ def test_a_brand_awareness_interview_starts_from_an_imported_csv(
 ):
     questionnaire_store.pin(db, project, BRAND)
     imported(db, project, SAMPLE, tmp_path)
-    release_replicate(db, project, 1, now=MONDAY_10)
-    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
-    interview = interviewing.start_by_phone(db, claim.case, interviewer, MONDAY_10, None)
+    release_replicate(db, project, 1, now=NEW_YORK_10)
+    claim = dispatch.next_case(db, project, interviewer, now=NEW_YORK_10)
+    interview = interviewing.start_by_phone(db, claim.case, interviewer, NEW_YORK_10, None)
     state = interviewing.state_of(interview)
     assert state.status == st_.ACTIVE
     assert state.sample["age_group"] in (3, 2.5, None)  # the engine's check passed
@@ -150,12 +152,12 @@ def test_a_wrong_value_at_interview_start_is_an_error_for_the_interviewer(
 ):
     questionnaire_store.pin(db, project, BRAND)
     imported(db, project, SAMPLE, tmp_path)
-    release_replicate(db, project, 1, now=MONDAY_10)
-    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    release_replicate(db, project, 1, now=NEW_YORK_10)
+    claim = dispatch.next_case(db, project, interviewer, now=NEW_YORK_10)
     claim.case.sample_vars = {"region": "north", "age_group": "3"}  # written behind its back
     db.commit()
     with pytest.raises(CatiError) as caught:
-        interviewing.start_by_phone(db, claim.case, interviewer, MONDAY_10, None)
+        interviewing.start_by_phone(db, claim.case, interviewer, NEW_YORK_10, None)
     assert caught.value.code == ErrorCode.SAMPLE_VARIABLE_WRONG
     assert "age_group should be number, not '3'" in str(caught.value)
 
@@ -215,7 +217,7 @@ CELLS = st.one_of(NUMBER_CELLS.map(lambda c: (c, True)), JUNK_CELLS.map(lambda c
 @given(st.lists(CELLS, min_size=1, max_size=20))
 def test_a_file_is_typed_whole_or_refused_at_each_junk_cell(cells):
     rows = "".join(f"C{n},+1 202 555 {100 + n:04d},north,{c}\n" for n, (c, _) in enumerate(cells))
-    table = read_csv(io.BytesIO(f"case_id,phone,region,age_group\n{rows}".encode()))
+    table = read_csv(f"case_id,phone,region,age_group\n{rows}".encode(), "s.csv")
     records = parse_sample(table, "s.csv", "Europe/Madrid", region="US")
     junk_rows = [n + 2 for n, (_, number) in enumerate(cells) if not number]
     if junk_rows:

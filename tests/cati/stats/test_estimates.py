@@ -165,5 +165,5 @@ def test_design_errors_name_the_problem(apistrat) -> None:
         SurveyDesign.from_frame(apistrat, weights="pw", strata="region")
     single = pd.DataFrame({"s": ["a", "a", "b"], "y": [1.0, 2.0, 3.0]})
     design = SurveyDesign.from_frame(single, strata="s")
-    with pytest.raises(StatsError, match="stratum 'b' has one respondent"):
+    with pytest.raises(StatsError, match="stratum 'b' has one PSU"):
         survey_mean(design, single["y"])

@@ -13,7 +13,6 @@ refuses (422) is answered again with new choices and every soft check confirmed.
 from __future__ import annotations
 
 import html
-import io
 import random
 from html.parser import HTMLParser
 from pathlib import Path
@@ -113,13 +112,13 @@ def answers_from(page: str, questions: dict, rng: random.Random | None = None) -
     return data
 
 
-def sample_file(questionnaire, values: dict[str, str] | None = None) -> io.BytesIO:
+def sample_file(questionnaire, values: dict[str, str] | None = None) -> bytes:
     names = list(questionnaire.sample_variables)
     header = ",".join(["case_id", "phone", "time_zone", *names])
     if values is None:
         values = {n: SAMPLE_VALUES[v.type] for n, v in questionnaire.sample_variables.items()}
     row = ",".join(["L1", "+34 910 000 001", "Europe/Madrid", *(values[n] for n in names)])
-    return io.BytesIO(f"{header}\n{row}\n".encode())
+    return f"{header}\n{row}\n".encode()
 
 
 def project_with(db, path: Path, sample: dict[str, str] | None = None):
@@ -128,7 +127,7 @@ def project_with(db, path: Path, sample: dict[str, str] | None = None):
     project = make_project(db, code="P1")  # the case seed, and so its pages, follow the code
     questionnaire_store.pin(db, project, path)
     file = sample_file(questionnaire, sample)
-    records = parse_sample(read_csv(file), "sample.csv", "Europe/Madrid")
+    records = parse_sample(read_csv(file, "sample.csv"), "sample.csv", "Europe/Madrid")
     import_cases(db, project, records, "sample.csv")
     release_replicate(db, project, 1, now=MONDAY_10)
     return project, questionnaire
@@ -243,6 +242,6 @@ def assert_finished(db, closing_page: str, questionnaire, language: str, mode: s
     shown = 'data-testid="final-outcome"' if mode == "phone" else 'data-testid="thanks"'
     assert shown in closing_page
     if questionnaire.closing:
-        closing = text_in(questionnaire.closing, spoken, questionnaire.language)
+        closing = text_in(questionnaire.closing, spoken, questionnaire.language, mode)
         assert html.escape(closing, quote=False) in closing_page
     return interview.status

@@ -34,6 +34,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "auth.language": (PUBLIC, {302}),
     "auth.logout": (PUBLIC, {302}),
     "respondent.survey": (PUBLIC, {200}),
+    "respondent.language": (PUBLIC, {302}),  # back to the survey page
+    "respondent.unknown": (PUBLIC, {404}),  # any other address under /r/: the respondent's 404
     "ops.healthz": (PUBLIC, {200}),
     "admin.index": ("admin", {200}),
     "admin.new_user": ("admin", {200}),
@@ -46,6 +48,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.create": ("researcher", {400}),  # empty form
     "research.project": ("researcher", {NOT_MINE}),
     "research.questionnaire": ("researcher", {NOT_MINE}),
+    "research.confirm_pin": ("researcher", {NOT_MINE}),
     "research.preview": ("researcher", {NOT_MINE}),
     "research.sample": ("researcher", {NOT_MINE}),
     "research.release": ("researcher", {NOT_MINE}),
@@ -97,6 +100,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "interviewer.start_interview": ("interviewer", {NOT_MINE}),
     "interviewer.interview": ("interviewer", {NOT_MINE}),
     "interviewer.stop_interview": ("interviewer", {NOT_MINE}),
+    "interviewer.switch_language": ("interviewer", {NOT_MINE}),
+    "interviewer.leave_case": ("interviewer", {NOT_MINE}),
     "client.index": ("client", {200}),
     "client.project": ("client", {NOT_MINE}),
     "client.released_file": ("client", {NOT_MINE}),

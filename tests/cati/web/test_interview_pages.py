@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from cati import interviewing, questionnaire_store
 from cati.fieldwork import projects
 from cati.fieldwork.projects import rules_of
 from cati.models import Case, CaseState, Interview
+from cati.web.interview_pages import read_answers
+from questionnaires import DONT_KNOW, Engine, read_questionnaire, special
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import csrf_token
 from tests.questionnaires.test_library import random_answer
@@ -245,3 +248,13 @@ def test_only_the_interviewer_holding_the_case_may_stop_its_interview(
     )
     assert response.status_code == 403
     assert db.scalar(select(Interview.status)) == "active"
+
+
+def test_dont_know_on_a_number_is_read_although_the_empty_box_comes_first():
+    engine = Engine(read_questionnaire(LIBRARY / "opinion_poll.yaml"))
+    state = engine.submit(engine.start({"district": "Centro"}, 1, now=MONDAY_10), {"resident": 1})
+    page = engine.current_page(state.state)
+    assert [q.id for q in page.questions] == ["age", "years_in_town"]
+    # What the browser sends: each box, then the special chosen after it.
+    posted = MultiDict([("age", ""), ("age", "dk"), ("years_in_town", "12"), ("years_in_town", "")])
+    assert read_answers(page.questions, posted) == {"age": special(DONT_KNOW), "years_in_town": 12}

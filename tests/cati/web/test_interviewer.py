@@ -4,11 +4,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cati import questionnaire_store
-from cati.fieldwork import projects
-from cati.models import Appointment, CallAttempt, Case
+from cati.fieldwork import dispatch, projects
+from cati.models import Appointment, CallAttempt, Case, Interview
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import csrf_token, make_user
 
@@ -304,3 +304,128 @@ def test_an_inbound_call_while_holding_a_case_is_refused_with_the_reason(client,
     assert response.headers["Location"] == "/interviewer/"
     page = client.get("/interviewer/").get_data(as_text=True)
     assert f"You are holding case {cases[0].external_id}" in page
+
+
+def test_leaving_the_case_screen_gives_the_case_back_and_coming_back_takes_it_up(
+    client, db, working
+):
+    user, project, cases = working
+    location = claim_next(client, project).headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert f'data-leave-url="{location}/leave"' in page
+    token = csrf_token(client, location)
+    assert client.post(f"{location}/leave", data={"csrf_token": ""}).status_code == 400
+    assert client.post(f"{location}/leave", data={"csrf_token": token}).status_code == 204
+    workstation = client.get("/interviewer/").get_data(as_text=True)
+    assert "Your open case" not in workstation and "2 cases due now" in workstation
+    assert spells(db, user)[-1] == "available"
+    assert client.get(location).status_code == 200  # a reload: nobody took it meanwhile
+    db.expire_all()
+    assert db.get(Case, cases[0].id).claim_expires_at == MONDAY_10 + timedelta(minutes=20)
+    assert "Your open case" in client.get("/interviewer/").get_data(as_text=True)
+
+
+def test_a_case_left_and_claimed_by_a_colleague_is_no_longer_the_interviewers(
+    app, client, db, working
+):
+    _, project, cases = working
+    location = claim_next(client, project).headers["Location"]
+    client.post(f"{location}/leave", data={"csrf_token": csrf_token(client, location)})
+    colleague = make_user(db, "interviewer")
+    projects.assign(db, project, colleague)
+    from_dispatch = dispatch.next_case(db, project, colleague, now=MONDAY_10)
+    assert from_dispatch.case.id == cases[0].id
+    assert client.get(location).status_code == 403
+
+
+def start_interview(client, db, project):
+    library = Path(__file__).parents[3] / "questionnaires" / "library"
+    questionnaire_store.pin(db, project, library / "customer_satisfaction.yaml")
+    location = claim_next(client, project).headers["Location"]
+    token = csrf_token(client, location)
+    return location, client.post(f"{location}/interview", data={"csrf_token": token}).headers[
+        "Location"
+    ]
+
+
+def test_leaving_the_case_screen_keeps_the_claim_of_an_interview_under_way(client, db, working):
+    _, project, _ = working
+    location, _interview = start_interview(client, db, project)
+    client.post(f"{location}/leave", data={"csrf_token": csrf_token(client, location)})
+    assert "Resume the interview" in client.get("/interviewer/").get_data(as_text=True)
+
+
+def test_removal_from_a_project_ends_access_to_its_cases_at_once(client, db, working):
+    user, project, cases = working
+    location, interview = start_interview(client, db, project)
+    token = csrf_token(client, location)
+    projects.unassign(db, project, user)
+    assert client.get(location).status_code == 403
+    assert client.get(interview).status_code == 403
+    assert client.post(f"{interview}/stop", data={"csrf_token": token}).status_code == 403
+    assert client.post(f"{location}/interview", data={"csrf_token": token}).status_code == 403
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert "Your open case" not in page and "Encuesta de movilidad" not in page
+    db.expire_all()
+    assert db.get(Case, cases[0].id).claimed_by_id is None
+
+
+def test_removal_opens_the_removed_interviewers_call_backs_to_the_project(db, working):
+    user, project, cases = working
+    at = MONDAY_10 + timedelta(hours=3)
+    db.add(
+        Appointment(
+            case_id=cases[1].id, kind="hard", starts_at=at, ends_at=at, interviewer_id=user.id
+        )
+    )
+    cases[1].reserved_for_id, cases[1].reserved_until = user.id, at
+    db.commit()
+    projects.unassign(db, project, user)
+    db.expire_all()
+    assert db.scalar(select(Appointment.interviewer_id)) is None
+    assert db.get(Case, cases[1].id).reserved_for_id is None
+
+
+def test_an_interview_left_untouched_is_closed_when_the_workstation_opens(app, client, db, working):
+    _, project, cases = working
+    _location, interview = start_interview(client, db, project)
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10 + timedelta(minutes=21)
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert "Your open case" not in page
+    db.expire_all()
+    stored = db.scalar(select(Interview))
+    assert (stored.status, stored.outcome) == ("breakoff", "untouched")
+    assert db.get(Case, cases[0].id).final_outcome == "BREAKOFF"
+    closing = client.get(interview).get_data(as_text=True)  # their own, finished: it says so
+    assert "Break-off" in closing
+
+
+def test_the_call_back_of_an_interview_stopped_for_an_appointment_resumes_it(
+    app, client, db, working
+):
+    _, project, _ = working
+    location, interview = start_interview(client, db, project)
+    client.post(interview, data={"csrf_token": csrf_token(client, interview), "seq": "0"})
+    assert "purchase_confirmed" in client.get(interview).get_data(as_text=True)
+    tomorrow = MONDAY_10 + timedelta(days=1)
+    stop = {
+        "stop-csrf_token": csrf_token(client, interview),
+        "stop-outcome": "APPOINTMENT",
+        "stop-callback_kind": "hard",
+        "stop-callback_date": tomorrow.date().isoformat(),
+        "stop-callback_time": "10:00",
+        "stop-personal": "y",
+    }
+    assert client.post(f"{interview}/stop", data=stop).status_code == 302
+    app.config["CATI_CLOCK"] = lambda: tomorrow
+    assert claim_next(client, project).headers["Location"] == location
+    assert "Resume interview" in client.get(location).get_data(as_text=True)
+    resumed = client.post(
+        f"{location}/interview", data={"csrf_token": csrf_token(client, location)}
+    )
+    assert resumed.headers["Location"] == interview
+    assert db.scalar(select(func.count()).select_from(Interview)) == 1
+    page = client.get(interview).get_data(as_text=True)
+    assert "purchase_confirmed" in page  # the page after the introduction, where it stopped
+    db.expire_all()
+    assert db.scalar(select(Interview.seq)) == 1  # one page sent, before the stop

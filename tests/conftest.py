@@ -162,7 +162,7 @@ def settings_for_tests(**overrides) -> Settings:
     )
 
 
-def _empty_tables(app: Flask) -> None:
+def empty_tables(app: Flask) -> None:
     engine = app.extensions["cati.engine"]
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
@@ -200,7 +200,7 @@ def app(session_app) -> Iterator[Flask]:
     yield session_app
     session_app.config.clear()
     session_app.config.update(config)
-    _empty_tables(session_app)
+    empty_tables(session_app)
 
 
 @pytest.fixture
@@ -208,7 +208,7 @@ def fresh_app(database_url, tmp_path) -> Iterator[Flask]:
     """An app of the test's own, for a test that adds routes (the shared app has served)."""
     app = _test_app(database_url, str(tmp_path))
     yield app
-    _empty_tables(app)
+    empty_tables(app)
     app.extensions["cati.engine"].dispose()
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -14,72 +13,10 @@ from questionnaires import Engine, QuestionnaireError, read_questionnaire, speci
 from questionnaires.expressions import names_in, parse, root_name
 
 from .helpers import T0
+from .strategies import generated, sample_values
 from .test_library import show_if_holds
 
-TYPES = {"a": "single", "b": "numeric", "c": "single", "d": "rating", "e": "text",
-         "g": "grid", "m": "multiple", "z": "display"}  # fmt: skip
-ATOMS = ["a = 1", "c != 2", "b > 3", "d <= 4", "e = 'x'", "g.r1 = 1", "selected(m, 2)",
-         "count_selected(m) >= 2", "answered(b)", "dk(a)", "between(b, 1, 4)", "a in [1, 2]",
-         "2 in m", "sample.region = 'N'", "b + d > 5", "not answered(e)"]  # fmt: skip
-
-
-def condition(rng: random.Random, depth: int = 0) -> str:
-    roll = rng.random()
-    if depth > 1 or roll < 0.6:
-        return rng.choice(ATOMS)
-    if roll < 0.9:
-        joiner = rng.choice(["and", "or"])
-        return f"({condition(rng, depth + 1)}) {joiner} ({condition(rng, depth + 1)})"
-    return f"not ({condition(rng, depth + 1)})"
-
-
-def question(rng: random.Random, qid: str, later: list[str]) -> dict:
-    kind = TYPES[qid]
-    q: dict = {"id": qid, "type": kind, "text": rng.choice(["T {a}", "T {g.r1}", "T {m}", "T"])}
-    if kind in ("single", "multiple"):
-        q["options"] = [{"code": c, "label": f"o{c}"} for c in (1, 2, 3)]
-        q["options"].append({"code": 9, "label": "none", "anchor": True,
-                             "exclusive": kind == "multiple"})  # fmt: skip
-        if rng.random() < 0.3:
-            q["randomize"] = rng.choice(["shuffle", "rotate"])
-    elif kind == "grid":
-        q["items"] = [{"id": "r1", "label": "R1"}, {"id": "r2", "label": "R2"}]
-        q["scale"] = [{"code": 1, "label": "x"}, {"code": 2, "label": "y"}]
-    elif kind == "numeric":
-        q.update(min=0, max=9)
-    elif kind == "rating":
-        q.update(min=1, max=5)
-    if rng.random() < 0.4:
-        q["show_if"] = condition(rng)
-    if rng.random() < 0.2 and kind != "display":
-        # Soft only: a random hard check may have no answer that passes it.
-        q["checks"] = [{"valid_if": condition(rng), "message": "check {a}", "soft": True}]
-    if rng.random() < 0.3 and later:
-        action = rng.choice(["goto", "goto", "screen_out", "end"])
-        value = {"goto": rng.choice(later), "screen_out": "SO", "end": True}[action]
-        q["routing"] = [{"if": condition(rng), action: value}]
-    if rng.random() < 0.2:
-        q["page"] = "p"
-    return q
-
-
-def generated(rng: random.Random) -> str:
-    ids = list(TYPES)
-    rng.shuffle(ids)
-    blocks: list[dict] = []
-    for index, qid in enumerate(ids):
-        if index % 2 == 0:
-            blocks.append({"id": f"b{index}", "questions": []})
-        blocks[-1]["questions"].append(question(rng, qid, ids[index + 1 :]))
-    if rng.random() < 0.5:
-        blocks[-1]["loop"] = rng.choice([{"over": "m"}, {"times": 2}, {"times": "b"}])
-    if rng.random() < 0.3:
-        blocks[-1]["show_if"] = condition(rng)
-    doc = {"id": "gen", "version": "1", "title": "Generated", "blocks": blocks,
-           "sample_variables": {"region": {"type": "text"}}}  # fmt: skip
-    if rng.random() < 0.3:
-        doc["randomize_blocks"] = [[blocks[1]["id"], blocks[2]["id"]]]
-    return yaml.safe_dump(doc)
+DATES = {"date": "2026-11-30", "time": "10:00", "datetime": "2026-11-30T10:00:00"}
 
 
 def random_answer(shown, rng: random.Random):
@@ -89,11 +26,17 @@ def random_answer(shown, rng: random.Random):
     if kind == "single":
         return rng.choice(shown.options).code
     if kind == "multiple":
-        return [rng.choice([o.code for o in shown.options])]
+        codes = [o.code for o in shown.options]
+        return rng.sample(codes, rng.randint(1, len(codes)))
     if kind == "grid":
-        return {row.id: rng.choice(shown.options).code for row in shown.rows}
+        codes = [o.code for o in shown.options]
+        if shown.question.multiple:
+            return {row.id: [rng.choice(codes)] for row in shown.rows}
+        return {row.id: rng.choice(codes) for row in shown.rows}
     if kind in ("numeric", "rating"):
         return rng.randint(1, 5)
+    if kind == "date":
+        return DATES[shown.question.kind]
     return rng.choice(["x", "y"])
 
 
@@ -132,7 +75,8 @@ def test_generated_questionnaires_run_to_the_end_showing_only_visible_questions(
         assume(False)  # the generator also writes questionnaires that check refuses
         return
     engine = Engine(questionnaire)
-    state = engine.start({"region": rng.choice(["N", "S"])}, seed, now=T0)
+    sample = {k: int(v) if k == "size" else v for k, v in sample_values(rng).items()}
+    state = engine.start(sample, seed, now=T0)
     now = T0
     backs_left = 5
     for _step in range(200):
@@ -146,10 +90,13 @@ def test_generated_questionnaires_run_to_the_end_showing_only_visible_questions(
                 if source:
                     assert show_if_holds(engine, state, source, page.loop_item), shown.id
         now += timedelta(seconds=3)
-        answers = {shown.id: random_answer(shown, rng) for shown in page.questions}
-        result = engine.submit(state, answers, now)
-        if not result.ok and all(e.soft for e in result.errors):
-            result = engine.submit(state, answers, now, [e.check_id for e in result.errors])
+        for _try in range(30):  # a hard check some answers fail: other answers pass it
+            answers = {shown.id: random_answer(shown, rng) for shown in page.questions}
+            result = engine.submit(state, answers, now)
+            if not result.ok and all(e.soft for e in result.errors):
+                result = engine.submit(state, answers, now, [e.check_id for e in result.errors])
+            if result.ok:
+                break
         assert result.ok, result.errors  # valid answers, soft checks confirmed
         state = result.state
         assert_answers_are_on_the_path(engine, state)

@@ -294,7 +294,7 @@ def _question_rows(frame: pd.DataFrame, q: Question) -> _Rows:
             )
         cols.append(np.isin(codes, members))
         labels.append((net.label, "net"))
-    numeric = pd.to_numeric(pd.Series(code_list), errors="coerce").to_numpy(dtype=float)
+    numeric = np.array(pd.to_numeric(pd.Series(code_list), errors="coerce"), dtype=float)
     if q.scale:  # the scale points score; the other codes (Don't know, Refused) do not
         numeric[~pd.Series(code_list).isin(q.scale).to_numpy()] = np.nan
     score = np.where(valid, numeric[np.where(valid, codes, 0)], np.nan)

@@ -26,6 +26,7 @@ from exports.topline import special_labels
 from questionnaires.model import Grid, Numeric, Rating
 
 Bands = Mapping[str, tuple[Band, ...]]
+
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _BAND = re.compile(rf"^({_NUMBER})?-({_NUMBER})?$")
 
@@ -51,6 +52,17 @@ def parse_bands(text: str) -> dict[str, tuple[Band, ...]]:
             raise ValueError(f"bands {spec!r} are not variable=low-high,…")
         bands[name.strip()] = tuple(parsed)
     return bands
+
+
+def column_tests(levels: str = "95/90", adjustment: str = "none") -> TestSettings:
+    """``"95/90"`` and ``"fdr"`` (one of ``cati.reporting.BANNER_LEVELS`` and
+    ``BANNER_ADJUSTMENTS``) → the settings of the column tests."""
+    high, _, low = levels.partition("/")
+    return TestSettings(
+        high_level=int(high) / 100,
+        low_level=int(low) / 100 if low else None,
+        adjustment=adjustment,  # type: ignore[arg-type]
+    )
 
 
 def _scale_question(

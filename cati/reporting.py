@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,12 +33,18 @@ from cati.models import (
     StatusSpell,
     User,
 )
-from cati.stats.banner import Band
-from cati.stats.significance import TestSettings
 from exports.pdf import Methodology, ReportInfo
+
+if TYPE_CHECKING:
+    from cati.stats.banner import Band
+    from cati.stats.significance import TestSettings
 
 DATA_FORMATS = ("csv", "xlsx", "sav", "dta", "sss", "codebook")
 REPORT_KINDS = ("topline", "banner", "fieldwork", "questionnaire")
+# Confidence levels of the banner letters (upper case at the first, lower case at the
+# second) and the multiple-comparison corrections of cati.stats.significance.
+BANNER_LEVELS = ("95/90", "99/95", "99", "95", "90")
+BANNER_ADJUSTMENTS = ("none", "bonferroni", "fdr")
 NOT_ATTEMPTED = "NOT_ATTEMPTED"
 METHOD_WORDS = {
     "design": {

@@ -201,7 +201,8 @@ def job_form(
     project: Project, questionnaire: Questionnaire | None, formdata: MultiDict | None = None
 ) -> JobForm:
     """The job form with the banner variables the project offers: its sample variables
-    that are not personal and its closed single-answer questions."""
+    that are not personal (a column per name would show each person's answers) and its
+    closed single-answer questions."""
     form = JobForm(formdata=formdata)
     sample = sorted(n for n, personal in project.personal_fields.items() if not personal)
     closed = [
@@ -211,7 +212,7 @@ def job_form(
     ]
     form.banner.choices = [*sample, *closed]
     if formdata is None:
-        form.banner.data = ["region"] if "region" in sample else sample[:1]
+        form.banner.data = ["region"] if "region" in sample else form.banner.choices[:1]
     return form
 
 

@@ -112,9 +112,13 @@ def banner_questions(
             points = sorted(k for k in c.value_labels if k not in special)
             questions.append(_scale_question(c, points, special, w, False))
         else:
-            codes = {k: v for k, v in c.value_labels.items() if k not in special}
-            codes |= {k: v for k, v in special.items() if k in c.value_labels}
-            categories = tuple((float(k), v) for k, v in sorted(codes.items()))
+            # codes of another questionnaire version may lack a label: their value names them
+            observed = pd.to_numeric(data.frame[c.name], errors="coerce").dropna().unique()
+            codes = {float(v): f"{v:g}" for v in observed if v not in special}
+            codes |= {float(k): v for k, v in c.value_labels.items() if k not in special}
+            ordered = sorted(codes.items())
+            ordered += [(float(k), v) for k, v in sorted(special.items()) if k in c.value_labels]
+            categories = tuple(ordered)
             questions.append(Question(c.name, c.label, "single", categories))
     for qid, members in multi.items():
         label = members[0].label.split(": ", 1)[0]

@@ -15,7 +15,7 @@ import click
 from cati.cli import project_session
 from cati.cli_output import fail
 from cati.problems import ProblemError
-from cati.reporting import DATA_FORMATS, REPORT_KINDS
+from cati.reporting import BANNER_ADJUSTMENTS, BANNER_LEVELS, DATA_FORMATS, REPORT_KINDS
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -141,6 +141,25 @@ def export_paradata(project: str, out: Path, include_personal: bool) -> None:
 @click.option(
     "--banner", default="region", show_default=True, help="Comma-separated banner variables."
 )
+@click.option(
+    "--bands",
+    default="",
+    help='Bands of numeric questions in a banner book, e.g. "age=18-34,35-54,55-".',
+)
+@click.option(
+    "--levels",
+    type=click.Choice(BANNER_LEVELS),
+    default="95/90",
+    show_default=True,
+    help="Confidence levels of the banner letters (upper case/lower case).",
+)
+@click.option(
+    "--adjust",
+    type=click.Choice(BANNER_ADJUSTMENTS),
+    default="none",
+    show_default=True,
+    help="Multiple-comparison correction of the banner tests.",
+)
 def export_report(
     project: str,
     kind: str,
@@ -149,10 +168,14 @@ def export_report(
     logo: Path | None,
     weight: str | None,
     banner: str,
+    bands: str,
+    levels: str,
+    adjust: str,
     weighted: bool,
 ) -> None:
     """Write a PDF report of PROJECT: topline, banner, fieldwork or questionnaire."""
     from cati import reporting
+    from cati.banner_report import column_tests, parse_bands
 
     with (
         project_session(project) as (session, proj),
@@ -169,6 +192,8 @@ def export_report(
                 weights=weight,
                 weighted=weighted,
                 banner=[b.strip() for b in banner.split(",") if b.strip()],
+                bands=parse_bands(bands),
+                settings=column_tests(levels, adjust),
                 progress=_advance(bar),
             )
         except ProblemError as exc:  # an unknown banner variable, a statistics error

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from cati import jobs, reporting
+from cati.banner_report import column_tests, parse_bands
 from cati.models import Job, Project, User
 
 DATA_SUFFIX = {
@@ -75,5 +76,17 @@ def pdf_report(session: Session, job: Job, progress: jobs.Progress) -> jobs.Outp
             language=language,
             weighted=bool(job.params.get("weighted")),
             progress=_reporter(progress),
+            **_banner_options(job.params),
         )
         return jobs.Output(out.name, out.read_bytes())
+
+
+def _banner_options(params: dict) -> dict:
+    """What a banner job asked for (a job queued before these options: the defaults)."""
+    if params.get("kind") != "banner":
+        return {}
+    return {
+        "banner": params.get("banner") or ["region"],
+        "bands": parse_bands(params.get("bands", "")),
+        "settings": column_tests(params.get("levels", "95/90"), params.get("adjustment", "none")),
+    }

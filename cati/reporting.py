@@ -9,10 +9,10 @@ behind the consoles' downloads (``cati.job_kinds``).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,8 +35,16 @@ from cati.models import (
 )
 from exports.pdf import Methodology, ReportInfo
 
+if TYPE_CHECKING:
+    from cati.stats.banner import Band
+    from cati.stats.significance import TestSettings
+
 DATA_FORMATS = ("csv", "xlsx", "sav", "dta", "sss", "codebook")
 REPORT_KINDS = ("topline", "banner", "fieldwork", "questionnaire")
+# Confidence levels of the banner letters (upper case at the first, lower case at the
+# second) and the multiple-comparison corrections of cati.stats.significance.
+BANNER_LEVELS = ("95/90", "99/95", "99", "95", "90")
+BANNER_ADJUSTMENTS = ("none", "bonferroni", "fdr")
 NOT_ATTEMPTED = "NOT_ATTEMPTED"
 METHOD_WORDS = {
     "design": {
@@ -505,45 +513,6 @@ def export_paradata(
     return len(frame)
 
 
-def banner_questions(data: dataset.Dataset, language: str = "en") -> list[Any]:
-    """Every closed question as banner-book rows: single codes, multiple options, numbers."""
-    from cati.stats.banner import Question
-    from exports.topline import special_labels
-
-    asked = data.questionnaire.plan.questions
-
-    questions: list[Question] = []
-    multi: dict[str, list[Any]] = {}
-    for c in data.columns:
-        if c.source != "question" or c.kind != "numeric":
-            continue
-        if c.value_labels == {0: "Not selected", 1: "Selected"}:
-            multi.setdefault(c.question_id or c.name, []).append(c)
-        elif c.value_labels:
-            observed = set(pd.to_numeric(data.frame[c.name], errors="coerce").dropna())
-            codes = {int(v): f"{v:g}" for v in observed} | dict(c.value_labels)
-            if c.question_id in asked:
-                special = special_labels(
-                    data.questionnaire, language, asked[c.question_id].question
-                )
-                codes |= {k: special[k] for k in c.missing if k in codes and k in special}
-            categories = tuple((float(k), v) for k, v in sorted(codes.items()))
-            questions.append(Question(c.name, c.label, "single", categories))
-        else:
-            questions.append(Question(c.name, c.label, "numeric"))
-    for qid, members in multi.items():
-        label = members[0].label.split(": ", 1)[0]
-        options = tuple((m.name, m.label.split(": ", 1)[-1]) for m in members)
-        questions.append(Question(qid, label, "multi", options=options))
-    order: dict[str, int] = {}
-    for i, c in enumerate(data.columns):
-        order.setdefault(c.name, i)
-        order.setdefault(c.question_id or c.name, i)
-    return sorted(
-        questions, key=lambda q: order.get(q.name, order.get(q.name.rsplit("_", 1)[0], 0))
-    )
-
-
 def _numeric_frame(data: dataset.Dataset, weights: str | None) -> pd.DataFrame:
     frame = data.frame.copy()
     for c in data.columns:
@@ -564,13 +533,18 @@ def export_report(
     logo: Path | None = None,
     weights: str | None = None,
     banner: Sequence[str] = ("region",),
+    bands: Mapping[str, tuple[Band, ...]] | None = None,
+    settings: TestSettings | None = None,
     weighted: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write one PDF report; returns its number of pages.
 
     ``weighted`` weights by the design weights raked to the project's targets (the column
-    ``weight``); ``weights`` names another weight column of the data instead.
+    ``weight``); ``weights`` names another weight column of the data instead. A banner book
+    crosses the questions with the ``banner`` variables, numbers in their ``bands``
+    (``cati.banner_report.parse_bands``), tested at the levels and with the correction of
+    ``settings``.
     """
     from cati.stats.weighting import kish_effective_base
 
@@ -602,21 +576,16 @@ def export_report(
             frame, data.columns, data.questionnaire, weights=weights, language=language
         )
         return write_topline(questions, info, out, progress=progress)
-    from cati.stats.banner import BannerVariable, banner_table
-    from exports.banner_book import write_banner_book
+    from cati.banner_report import write_project_banner
 
-    variables = []
-    known = {c.name for c in data.columns}
-    for name in banner:
-        if name not in known:
-            raise ValueError(f"banner variable {name!r} is not in the data of {project.code}")
-        meta = data.meta(name)
-        categories = tuple(
-            (float(k), v) for k, v in meta.value_labels.items() if k not in meta.missing
-        )
-        variables.append(BannerVariable(name, meta.label, categories))
-        if meta.missing:  # Don't know and Refused are no banner column
-            frame[name] = frame[name].where(~frame[name].isin(meta.missing))
-    table = banner_table(frame, banner_questions(data, language), variables, weights=weights)
-    names = {v.name: v.label for v in variables}
-    return write_banner_book(table, info, out, variable_labels=names, progress=progress)
+    return write_project_banner(
+        data,
+        frame,
+        info,
+        out,
+        banner=banner,
+        weights=weights,
+        bands=bands,
+        settings=settings,
+        progress=progress,
+    )

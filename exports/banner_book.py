@@ -2,8 +2,10 @@
 
 The banner header (variable names over lettered columns) is a ``<thead>``, which WeasyPrint
 repeats on every page a long table runs onto. A letter in a cell means the column is higher
-than the lettered column (upper case at the high level, lower case at the low one); columns
-under the low base are marked with an asterisk.
+than the lettered column (upper case at the high level, lower case at the low one): column
+proportions for percentages, column means for means and the NPS. Statistic rows (mean,
+median, standard deviation, NPS) show values, the others percentages; columns under the low
+base are marked with an asterisk.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from cati.stats.banner import BannerTable
+from cati.stats.banner import STATISTICS, BannerTable
 from exports.i18n import words
 from exports.pdf import ENV, ReportInfo, Section, render_report
 
@@ -49,6 +51,7 @@ def banner_sections(
             low=round(settings.low_level * 100) if settings.low_level else None,
             low_base=settings.low_base,
             min_base=settings.min_base,
+            adjustment=settings.adjustment,
         )
     )
     sections = []
@@ -61,6 +64,7 @@ def banner_sections(
             anchor=f"b{i}",
             legend=legend if i == 0 else None,
             settings=settings,
+            statistics=STATISTICS,
         )
         sections.append(Section(f"{block.question}. {block.label}", Markup(html), f"b{i}"))
     return sections

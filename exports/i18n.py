@@ -42,6 +42,10 @@ WORDS: dict[str, dict[str, str]] = {
         "es": "Porcentajes ponderados; intervalos de Wilson al 95% sobre la base efectiva.",
     },
     "mean": {"en": "Mean", "es": "Media"},
+    "median": {"en": "Median", "es": "Mediana"},
+    "sd": {"en": "Standard deviation", "es": "Desviación típica"},
+    "top_box": {"en": "Top 2 box ({points})", "es": "Dos puntos superiores ({points})"},
+    "bottom_box": {"en": "Bottom 2 box ({points})", "es": "Dos puntos inferiores ({points})"},
     "nps": {"en": "Net Promoter Score", "es": "Net Promoter Score (NPS)"},
     "promoters": {"en": "Promoters (9–10)", "es": "Promotores (9–10)"},
     "passives": {"en": "Passives (7–8)", "es": "Pasivos (7–8)"},
@@ -53,11 +57,21 @@ WORDS: dict[str, dict[str, str]] = {
     "legend_letters": {
         "en": "A letter in a cell: the column is significantly higher than the column with "
         "that letter (upper case at {high}%, lower case at {low}% confidence; column "
-        "proportions test on effective bases, columns of the same banner variable only).",
+        "proportions test for percentages, t-test for means and the NPS, on effective "
+        "bases, columns of the same banner variable only).",
         "es": "Una letra en una celda: la columna es significativamente mayor que la columna "
         "con esa letra (mayúscula al {high}%, minúscula al {low}% de confianza; prueba de "
-        "proporciones de columnas sobre bases efectivas, solo entre columnas de la misma "
-        "variable de cabecera).",
+        "proporciones de columnas para porcentajes, prueba t para medias y NPS, sobre bases "
+        "efectivas, solo entre columnas de la misma variable de cabecera).",
+    },
+    "legend_adjustment": {
+        "en": "P-values adjusted for multiple comparisons within each row ({method}).",
+        "es": "Valores p ajustados por comparaciones múltiples en cada fila ({method}).",
+    },
+    "bonferroni": {"en": "Bonferroni", "es": "Bonferroni"},
+    "fdr": {
+        "en": "Benjamini–Hochberg false discovery rate",
+        "es": "tasa de falsos descubrimientos de Benjamini–Hochberg",
     },
     "legend_low": {
         "en": "* low base (under {low} respondents): read with caution; "

@@ -1,7 +1,9 @@
 """Banner tables: questions down the side, a banner of several variables across the top.
 
 Each question becomes a :class:`BannerBlock` with its bases (unweighted, weighted, Kish
-effective) per column and one :class:`BannerRow` per category, net or mean. Columns of the
+effective) per column and one :class:`BannerRow` per category, net or statistic: a number
+gets mean, median and standard deviation rows (and optional bands), a scale its mean and
+with ``nps`` the Net Promoter Score (% promoters 9–10 minus % detractors 0–6). Columns of the
 same banner variable are compared pairwise and the result is written as letters
 (:mod:`cati.stats.significance`); the Total column is never tested. A Rao–Scott corrected
 chi-square per banner variable tests the whole single-choice table.
@@ -37,13 +39,25 @@ class Net:
 
 
 @dataclass(frozen=True)
+class Band:
+    """A row of a numeric question: the respondents with ``low <= value <= high``."""
+
+    label: str
+    low: float | None = None  # None: open
+    high: float | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     """One block of rows.
 
     ``single``: one variable, one row per category (``categories`` as (code, label) pairs,
     or the sorted observed values), nets of codes, and with ``mean`` a mean-score row of
-    the numeric codes. ``multi``: one 0/1 column per option (``options`` maps column to label);
-    a respondent with all options missing was not asked. ``numeric``: a mean row.
+    the numeric codes (only the codes in ``scale`` when given: Don't know is no score).
+    ``nps`` adds the Net Promoter Score of a 0–10 scale, tested like a mean.
+    ``multi``: one 0/1 column per option (``options`` maps column to label); a respondent
+    with all options missing was not asked. ``numeric``: ``bands`` rows, then mean, median
+    and standard deviation rows.
     """
 
     name: str
@@ -53,6 +67,9 @@ class Question:
     options: tuple[tuple[str, str], ...] = ()
     nets: tuple[Net, ...] = ()
     mean: bool = False
+    scale: tuple[Hashable, ...] = ()
+    nps: bool = False
+    bands: tuple[Band, ...] = ()
 
 
 def grid_questions(
@@ -84,16 +101,24 @@ class BannerColumn:
     label: str
 
 
+RowKind = Literal["category", "net", "mean", "median", "sd", "nps"]
+STATISTICS = ("mean", "median", "sd", "nps")  # rows that show a value, not a percentage
+
+
 @dataclass
 class BannerRow:
+    """A category or net (counts and percentages) or a statistic (``value`` per column;
+    a mean row also has its ``sd``)."""
+
     label: str
-    kind: Literal["category", "net", "mean"]
+    kind: RowKind
     unweighted: np.ndarray
     weighted: np.ndarray
     percent: np.ndarray
     letters: list[str]
     mean: np.ndarray | None = None
     sd: np.ndarray | None = None
+    value: np.ndarray | None = None
 
 
 @dataclass
@@ -121,12 +146,13 @@ class BannerTable:
     def to_frame(
         self, value: Literal["percent", "weighted", "unweighted"] = "percent"
     ) -> pd.DataFrame:
-        """One row per (question, row label); mean rows carry the mean whatever ``value``."""
+        """One row per (question, row label); statistic rows carry their value whatever
+        ``value``."""
         records, index = [], []
         for block in self.blocks:
             for row in block.rows:
                 index.append((block.question, row.label))
-                records.append(row.mean if row.kind == "mean" else getattr(row, value))
+                records.append(row.value if row.kind in STATISTICS else getattr(row, value))
         labels = [c.label for c in self.columns]
         return pd.DataFrame(
             np.array(records, dtype=float).reshape(len(records), len(labels)),
@@ -202,6 +228,8 @@ class _Rows:
     labels: list[tuple[str, Literal["category", "net"]]]
     values: np.ndarray | None  # numeric values for a mean row
     codes: np.ndarray | None  # category codes (−1 missing) for the chi-square
+    distribution: bool = False  # a number: median and standard deviation rows too
+    nps: np.ndarray | None = None  # +100 promoter, 0 passive, −100 detractor, NaN not rated
 
 
 def _question_rows(frame: pd.DataFrame, q: Question) -> _Rows:
@@ -235,7 +263,18 @@ def _question_rows(frame: pd.DataFrame, q: Question) -> _Rows:
     series = frame[q.name]
     if q.kind == "numeric":
         values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-        return _Rows(~np.isnan(values), np.zeros((len(frame), 0)), [], values, None)
+        valid = ~np.isnan(values)
+        bands = [
+            valid
+            & (values >= (-np.inf if b.low is None else b.low))
+            & (values <= (np.inf if b.high is None else b.high))
+            for b in q.bands
+        ]
+        indicators = np.column_stack(bands).astype(float) if bands else np.zeros((len(frame), 0))
+        band_labels: list[tuple[str, Literal["category", "net"]]] = [
+            (b.label, "category") for b in q.bands
+        ]
+        return _Rows(valid, indicators, band_labels, values, None, distribution=True)
     cats = _categories_of(series, q.categories, q.name)
     code_list = [c for c, _ in cats]
     codes = pd.Index(code_list).get_indexer(series)
@@ -255,11 +294,15 @@ def _question_rows(frame: pd.DataFrame, q: Question) -> _Rows:
             )
         cols.append(np.isin(codes, members))
         labels.append((net.label, "net"))
-    values = None
-    if q.mean:
-        numeric = pd.to_numeric(pd.Series(code_list), errors="coerce").to_numpy(dtype=float)
-        values = np.where(valid, numeric[np.where(valid, codes, 0)], np.nan)
-    return _Rows(valid, np.column_stack(cols).astype(float), labels, values, codes)
+    numeric = np.array(pd.to_numeric(pd.Series(code_list), errors="coerce"), dtype=float)
+    if q.scale:  # the scale points score; the other codes (Don't know, Refused) do not
+        numeric[~pd.Series(code_list).isin(q.scale).to_numpy()] = np.nan
+    score = np.where(valid, numeric[np.where(valid, codes, 0)], np.nan)
+    nps = None
+    if q.nps:
+        nps = np.select([score >= 9, score >= 7, score >= 0], [100.0, 0.0, -100.0], np.nan)
+    values = score if q.mean else None
+    return _Rows(valid, np.column_stack(cols).astype(float), labels, values, codes, nps=nps)
 
 
 def banner_table(
@@ -334,26 +377,18 @@ def _block(q: Question, rows: _Rows, ctx: _Context) -> BannerBlock:
                 BannerRow(label, kind, unweighted[r], weighted[r], percent[r], letters[r])
             )
     if rows.values is not None:
-        has_value = ~np.isnan(rows.values)
-        y = np.where(has_value, rows.values, 0.0)
-        wy = w * has_value
-        n_y = has_value.astype(float) @ membership
-        w_y = wy @ membership
-        e_y = np.divide(w_y**2, (wy * w) @ membership, out=np.zeros_like(w_y), where=w_y > 0)
-        mean = np.divide((wy * y) @ membership, w_y, out=np.full_like(w_y, np.nan), where=w_y > 0)
-        second = np.divide(
-            (wy * y * y) @ membership, w_y, out=np.full_like(w_y, np.nan), where=w_y > 0
-        )
-        variance = np.maximum(second - mean**2, 0) * np.divide(
-            e_y, e_y - 1, out=np.full_like(e_y, np.nan), where=e_y > 1
-        )
-        sd = np.sqrt(variance)
-        letters = mean_letters(
-            mean, variance, e_y, ctx.groups, untested | (n_y < settings.min_base), settings
-        )
-        block_rows.append(
-            BannerRow("Mean", "mean", n_y, w_y, np.full_like(w_y, np.nan), letters, mean, sd)
-        )
+        mean, sd, n_y, w_y, letters = _mean_row(rows.values, untested, ctx)
+        block_rows.append(BannerRow("Mean", "mean", n_y, w_y, _no(w_y), letters, mean, sd, mean))
+        if rows.distribution:
+            median = _weighted_medians(rows.values, w, membership)
+            blank = [""] * len(w_y)
+            block_rows += [
+                BannerRow("Median", "median", n_y, w_y, _no(w_y), blank, value=median),
+                BannerRow("Standard deviation", "sd", n_y, w_y, _no(w_y), blank, value=sd),
+            ]
+    if rows.nps is not None:
+        score, _, n_y, w_y, letters = _mean_row(rows.nps, untested, ctx)
+        block_rows.append(BannerRow("NPS", "nps", n_y, w_y, _no(w_y), letters, value=score))
     tests: dict[str, RaoScottResult | None] = {}
     if ctx.chi_square and rows.codes is not None:
         for variable, codes in zip(ctx.banner, ctx.banner_codes, strict=True):
@@ -372,3 +407,48 @@ def _block(q: Question, rows: _Rows, ctx: _Context) -> BannerBlock:
         rows=block_rows,
         chi_square=tests,
     )
+
+
+def _no(like: np.ndarray) -> np.ndarray:
+    return np.full_like(like, np.nan)
+
+
+def _mean_row(
+    values: np.ndarray, untested: np.ndarray, ctx: _Context
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Weighted means and standard deviations per column (NaN values left out), their
+    unweighted and weighted bases, and the letters of the column means test."""
+    w, membership, settings = ctx.weights, ctx.membership, ctx.settings
+    has_value = ~np.isnan(values)
+    y = np.where(has_value, values, 0.0)
+    wy = w * has_value
+    n_y = has_value.astype(float) @ membership
+    w_y = wy @ membership
+    e_y = np.divide(w_y**2, (wy * w) @ membership, out=np.zeros_like(w_y), where=w_y > 0)
+    mean = np.divide((wy * y) @ membership, w_y, out=_no(w_y), where=w_y > 0)
+    second = np.divide((wy * y * y) @ membership, w_y, out=_no(w_y), where=w_y > 0)
+    variance = np.maximum(second - mean**2, 0) * np.divide(
+        e_y, e_y - 1, out=_no(e_y), where=e_y > 1
+    )
+    letters = mean_letters(
+        mean, variance, e_y, ctx.groups, untested | (n_y < settings.min_base), settings
+    )
+    return mean, np.sqrt(variance), n_y, w_y, letters
+
+
+def _weighted_medians(values: np.ndarray, w: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """The weighted median per column: the value where the cumulative weight reaches half,
+    the midpoint of two values when it lands exactly on half (so equal weights give the
+    ordinary median)."""
+    out = np.full(membership.shape[1], np.nan)
+    for k in range(membership.shape[1]):
+        keep = ~np.isnan(values) & (membership[:, k] > 0) & (w > 0)
+        if not keep.any():
+            continue
+        order = np.argsort(values[keep], kind="stable")
+        y, cum = values[keep][order], np.cumsum(w[keep][order])
+        half = cum[-1] / 2
+        i = int(np.searchsorted(cum, half - 1e-9 * cum[-1]))
+        at_half = np.isclose(cum[i], half, rtol=1e-9) and i + 1 < len(y)
+        out[k] = (y[i] + y[i + 1]) / 2 if at_half else y[i]
+    return out

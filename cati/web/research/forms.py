@@ -16,12 +16,23 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from cati.banner_report import parse_bands
 from cati.fieldwork.personal_fields import MAX_RETENTION_DAYS
 from cati.models import Project
+from cati.reporting import BANNER_LEVELS
 from cati.web.uploads import Upload
+from questionnaires.model import Questionnaire
+from questionnaires.variables import variables
 
 
 class ProjectForm(FlaskForm):
@@ -166,6 +177,48 @@ class JobForm(FlaskForm):
         _l("Include personal data (personal sample variables, real case ids; audited)")
     )
     weighted = BooleanField(_l("Weighted by the project's targets"))
+    # A banner book's columns and tests (the other jobs ignore them)
+    banner = SelectMultipleField(_l("Banner variables"))
+    levels = SelectField(
+        _l("Confidence levels"),
+        default="95/90",
+        choices=[SelectChoice(v, f"{v.replace('/', '% / ')}%") for v in BANNER_LEVELS],
+    )
+    adjustment = SelectField(
+        _l("Multiple comparisons"),
+        default="none",
+        choices=[
+            SelectChoice("none", _l("No correction")),
+            SelectChoice("bonferroni", _l("Bonferroni")),
+            SelectChoice("fdr", _l("False discovery rate (Benjamini–Hochberg)")),
+        ],
+    )
+    bands = StringField(_l("Bands of numbers (age=18-34,35-54,55-)"), validators=[Length(max=500)])
+
+    def validate_bands(self, field: StringField) -> None:
+        try:
+            parse_bands(field.data or "")
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+def job_form(
+    project: Project, questionnaire: Questionnaire | None, formdata: MultiDict | None = None
+) -> JobForm:
+    """The job form with the banner variables the project offers: its sample variables
+    that are not personal (a column per name would show each person's answers) and its
+    closed single-answer questions."""
+    form = JobForm(formdata=formdata)
+    sample = sorted(n for n, personal in project.personal_fields.items() if not personal)
+    closed = [
+        v.name
+        for v in (variables(questionnaire) if questionnaire else [])
+        if v.kind == "numeric" and v.value_labels and v.value_labels.keys() - {0, 1}
+    ]
+    form.banner.choices = [*sample, *closed]
+    if formdata is None:
+        form.banner.data = ["region"] if "region" in sample else form.banner.choices[:1]
+    return form
 
 
 # --- the outcome catalogue ---

@@ -8,12 +8,13 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from cati import audit, db, jobs
-from cati.models import Job, Project
+from cati.models import Job, Project, QuestionnaireVersion
+from cati.questionnaire_store import questionnaire_of
 from cati.web.access import member_project
 from cati.web.common import ActionForm, me
 from cati.web.job_files import send_output
 from cati.web.research.blueprint import bp
-from cati.web.research.forms import JobForm
+from cati.web.research.forms import job_form
 from cati.web.research.project_page import project_jobs
 
 
@@ -24,9 +25,12 @@ def make_job(code: str) -> Response | str:
         return render_template(
             "research/_jobs.html", project=project, jobs=project_jobs(project), button=ActionForm()
         )
-    form = JobForm()
+    version = db.session().get(QuestionnaireVersion, project.questionnaire_version_id or -1)
+    form = job_form(project, questionnaire_of(version) if version else None, request.form)
     if not form.validate_on_submit():
-        abort(400)
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+        return redirect(url_for("research.project", code=code) + "#jobs")
     family, name = form.what.data.split(":")
     params = {"language": form.language.data, "weighted": form.weighted.data}
     if form.weighted.data and not project.weighting_targets:
@@ -34,6 +38,13 @@ def make_job(code: str) -> Response | str:
         return redirect(url_for("research.project", code=code) + "#jobs")
     if family == "report":
         params["kind"] = name
+        if name == "banner":
+            params.update(
+                banner=form.banner.data or [],
+                levels=form.levels.data,
+                adjustment=form.adjustment.data,
+                bands=form.bands.data or "",
+            )
     else:
         params.update(format=name, personal=form.personal.data)
     job = jobs.submit(db.session(), project, family, params, by=me())

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from cati import db
 from cati.fieldwork import draws
 from cati.models import Case, Job, Project, ProjectMember, QuestionnaireVersion, Quota, User
+from cati.questionnaire_store import questionnaire_of
 from cati.web.clock import now as clock_now
 from cati.web.common import ActionForm
 from cati.web.research.draw_forms import DrawForm, new_seed
@@ -19,7 +20,6 @@ from cati.web.research.forms import (
     STATUS_LABELS,
     DncForm,
     EraseForm,
-    JobForm,
     QuestionnaireForm,
     QuotaForm,
     RetentionForm,
@@ -27,6 +27,7 @@ from cati.web.research.forms import (
     SampleForm,
     SettingsForm,
     StaffForm,
+    job_form,
     personal_form,
 )
 
@@ -96,7 +97,7 @@ def project_page(
         erase_form=forms.get("erase") or EraseForm(),
         button=ActionForm(),
         problems=problems or [],
-        job_form=JobForm(),
+        job_form=job_form(project, questionnaire_of(version) if version else None),
         jobs=project_jobs(project),
     ), status
 

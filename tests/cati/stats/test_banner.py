@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cati.stats.banner import BannerVariable, Net, Question, banner_table, grid_questions
+from cati.stats.banner import (
+    Band,
+    BannerVariable,
+    Net,
+    Question,
+    banner_table,
+    grid_questions,
+)
 from cati.stats.design import SurveyDesign
 from cati.stats.errors import StatsError, UnknownVariableError
 from cati.stats.significance import TestSettings, column_letter
@@ -183,3 +190,61 @@ def test_banner_errors_name_the_variable() -> None:
         banner_table(frame, [Question("q1", categories=(("yes", "Yes"),))], [REGION])
     with pytest.raises(StatsError, match="net 'Top' of 'q1' names unknown category 'maybe'"):
         banner_table(frame, [Question("q1", nets=(Net("Top", ("maybe",)),))], [REGION])
+
+
+def test_numeric_rows_are_bands_mean_median_and_sd_weighted_median_by_hand() -> None:
+    frame = pd.DataFrame(
+        {
+            "g": ["a", "a", "a", "b", "b", "b", "b"],
+            "spend": [10.5, 231.28, 3.0, 7.25, 1.0, 2.0, np.nan],
+            "w": [1.0, 1.0, 1.0, 1.0, 1.0, 3.0, 1.0],
+        }
+    )
+    bands = (Band("Under 5", None, 4.99), Band("5 or more", 5, None))
+    q = Question("spend", "Spend", "numeric", bands=bands)
+    rows = {r.kind: r for r in banner_table(frame, [q], [BannerVariable("g")]).blocks[0].rows}
+    assert rows["mean"].value[1] == pytest.approx((10.5 + 231.28 + 3) / 3)
+    assert rows["median"].value.tolist() == pytest.approx([5.125, 10.5, 2.0])  # np.median
+    assert rows["sd"].value[2] == pytest.approx(np.std([7.25, 1.0, 2.0], ddof=1))
+    table = banner_table(frame, [q], [BannerVariable("g")])
+    assert table.to_frame("unweighted").loc[("spend", "Under 5")].tolist() == [3, 1, 2]
+    weighted = banner_table(frame, [q], [BannerVariable("g")], weights="w")
+    medians = {r.kind: r for r in weighted.blocks[0].rows}["median"].value
+    # b: values 1 (w 1), 2 (w 3), 7.25 (w 1): half of 5 is reached at 2
+    assert medians[2] == 2.0
+    assert weighted.blocks[0].unweighted_base.tolist() == [6, 3, 3]
+
+
+def test_scale_mean_leaves_dont_know_out_and_nps_is_promoters_minus_detractors() -> None:
+    scores = [10, 9, 9, 8, 6, 0, 98, 10, 7, 3, 2, 1]
+    frame = pd.DataFrame({"g": ["a"] * 6 + ["b"] * 6, "nps": scores})
+    scale = tuple(range(11))
+    categories = tuple((k, str(k)) for k in (*scale, 98))
+    q = Question("nps", "NPS", categories=categories, mean=True, scale=scale, nps=True)
+    table = banner_table(frame, [q], [BannerVariable("g")])
+    rows = {r.kind: r for r in table.blocks[0].rows}
+    assert rows["mean"].value[1] == pytest.approx(np.mean([10, 9, 9, 8, 6, 0]))
+    assert rows["mean"].value[2] == pytest.approx(np.mean([10, 7, 3, 2, 1]))
+    assert rows["nps"].value[1] == pytest.approx(100 * (3 - 2) / 6)
+    assert rows["nps"].value[2] == pytest.approx(100 * (1 - 3) / 5)
+    assert rows["nps"].unweighted.tolist() == [11, 6, 5]  # Don't know is not rated
+    assert table.blocks[0].unweighted_base.tolist() == [12, 6, 6]
+    values = table.to_frame("unweighted")
+    assert values.loc[("nps", "4")].tolist() == [0, 0, 0]  # zero-count points stay
+
+
+def test_nps_letters_come_from_the_means_test_on_the_nps_scores() -> None:
+    rng = np.random.default_rng(3)
+    a = rng.choice(11, 200, p=[0.02] * 7 + [0.1, 0.1, 0.3, 0.36])
+    b = rng.choice(11, 200, p=[0.08] * 7 + [0.1, 0.1, 0.12, 0.12])
+    frame = pd.DataFrame({"g": ["a"] * 200 + ["b"] * 200, "r": np.concatenate([a, b])})
+    scale = tuple(range(11))
+    q = Question(
+        "r", categories=tuple((k, str(k)) for k in scale), mean=True, scale=scale, nps=True
+    )
+    row = next(
+        r for r in banner_table(frame, [q], [BannerVariable("g")]).blocks[0].rows if r.kind == "nps"
+    )
+    score = lambda x: np.select([x >= 9, x >= 7], [100.0, 0.0], -100.0)  # noqa: E731
+    p = stats.ttest_ind(score(a), score(b)).pvalue
+    assert p < 0.05 and row.letters == ["", "B", ""]

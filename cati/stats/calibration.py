@@ -28,10 +28,10 @@ from scipy import sparse
 
 from cati.problems import N_
 from cati.stats.design import Calibration
-from cati.stats.errors import ErrorCode, StatsError, WeightingError, require_columns
+from cati.stats.errors import ErrorCode, StatsError, require_columns
 from cati.stats.replicates import ReplicateDesign
 from cati.stats.variance import Design
-from cati.stats.weighting import Targets, poststratify, target_totals
+from cati.stats.weighting import Targets, category_codes, poststratify, target_totals
 
 RAKE_SWEEPS = 10  # R's svyrecvar sweeps a raked design's margins ten times
 CALIBRATION_TOLERANCE = 1e-10
@@ -136,23 +136,6 @@ def _sweep(columns: np.ndarray, codes: np.ndarray, target: np.ndarray) -> np.nda
     return columns * factor[codes]
 
 
-def _margin_codes(frame: pd.DataFrame, variable: str, categories: list[Hashable]) -> np.ndarray:
-    codes = _codes(frame[variable], categories)
-    if (codes < 0).any():
-        row = int(np.flatnonzero(codes < 0)[0])
-        raise WeightingError(
-            ErrorCode.VALUE_WITHOUT_TARGET,
-            N_(
-                "variable %(variable)r has value %(value)r (row %(row)r) that has no "
-                "target; add a target or recode it"
-            ),
-            variable=variable,
-            value=frame[variable].iloc[row],
-            row=frame.index[row],
-        )
-    return codes
-
-
 def poststratify_design(
     design: Design, frame: pd.DataFrame, variables: str | Sequence[str], targets: Targets
 ) -> Design:
@@ -195,7 +178,7 @@ def rake_design(
     specs = []
     for variable, targets in margins.items():
         totals = target_totals(variable, targets, total)
-        codes = _margin_codes(frame, variable, list(totals))
+        codes = category_codes(frame, variable, list(totals))
         specs.append((codes, np.array(list(totals.values()))))
     cross = pd.factorize(pd.MultiIndex.from_arrays([c for c, _ in specs]))[0]
     tolerance = epsilon * total if epsilon < 1 else epsilon
@@ -221,18 +204,7 @@ def margin_matrix(
     columns, totals = [], []
     for variable, targets in margins.items():
         values = frame[variable]
-        unknown = ~values.isin(list(targets))
-        if unknown.any():
-            raise WeightingError(
-                ErrorCode.VALUE_WITHOUT_TARGET,
-                N_(
-                    "variable %(variable)r has value %(value)r (row %(row)r) that has no "
-                    "target; add a target or recode it"
-                ),
-                variable=variable,
-                value=values[unknown].iloc[0],
-                row=frame.index[np.flatnonzero(unknown.to_numpy())[0]],
-            )
+        category_codes(frame, variable, list(targets))  # refuses a value without a target
         for category, total in targets.items():
             columns.append((values == category).to_numpy(dtype=float))
             totals.append(float(total))

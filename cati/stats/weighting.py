@@ -103,7 +103,7 @@ def target_totals(variable: str, targets: Targets, total: float) -> dict[Hashabl
     return values
 
 
-def _codes(frame: pd.DataFrame, variable: str, categories: list[Hashable]) -> np.ndarray:
+def category_codes(frame: pd.DataFrame, variable: str, categories: list[Hashable]) -> np.ndarray:
     """Position of each respondent's category in ``categories``; unknown values are an error."""
     # Factorize first (one hash pass), then look up only the distinct values.
     raw, uniques = pd.factorize(frame[variable])
@@ -162,7 +162,7 @@ def poststratify(
     columns = (frame[n] for n in names)
     keys = frame[names[0]] if len(names) == 1 else pd.Series(list(zip(*columns, strict=True)))
     cells = list(cell_totals)
-    codes = _codes(pd.DataFrame({label: keys.to_numpy()}, index=frame.index), label, cells)
+    codes = category_codes(pd.DataFrame({label: keys.to_numpy()}, index=frame.index), label, cells)
     achieved = np.bincount(codes, weights=w, minlength=len(cells))
     target = np.array([cell_totals[c] for c in cells])
     empty = np.flatnonzero((achieved <= 0) & (target > 0))
@@ -232,7 +232,7 @@ def rake(
     for variable, targets in margins.items():
         totals = target_totals(variable, targets, grand_total)
         categories = list(totals)
-        codes = _codes(frame, variable, categories)
+        codes = category_codes(frame, variable, categories)
         target = np.array([totals[c] for c in categories])
         present = np.bincount(codes, weights=w0, minlength=len(categories))
         empty = np.flatnonzero((present <= 0) & (target > 0))

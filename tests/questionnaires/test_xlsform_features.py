@@ -81,7 +81,7 @@ def test_whole_number_names_stay_the_codes_and_a_duplicate_name_is_one_option(tm
     assert [(o.code, o.name) for o in questions["d"].options] == [(1, "a"), (2, "b")]
     # the form's own 98 keeps its meaning: Don't know and Refused go past the codes
     # (answers.special_codes, the rule of every questionnaire)
-    assert data_codes(questionnaire, questions["n"]) == {"dont_know": 998, "refused": 999}
+    assert data_codes(questionnaire, questions["n"]) == {"dk": 998, "ref": 999}
 
 
 def test_pyxform_aliases_and_language_spellings(tmp_path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import random
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -171,10 +172,16 @@ def assert_shows(db, page: str) -> None:
 
 
 def interview_through_pages(
-    client, url: str, questions: dict, rng: random.Random | None = None, db=None
+    client,
+    url: str,
+    questions: dict,
+    rng: random.Random | None = None,
+    db=None,
+    on_each_page: Callable[[str], None] | None = None,
 ) -> str:
     """Answer every page at ``url`` until it shows no form; the last page's HTML. With
-    ``db``, each page is also checked against the engine's own (``assert_shows``)."""
+    ``db``, each page is also checked against the engine's own (``assert_shows``);
+    ``on_each_page`` sees every page's HTML before it is answered."""
     for _ in range(MAX_PAGES):
         response = client.get(url)
         assert response.status_code == 200, response.get_data(as_text=True)
@@ -183,6 +190,8 @@ def interview_through_pages(
             return page
         if db is not None:
             assert_shows(db, page)
+        if on_each_page is not None:
+            on_each_page(page)
         for _try in range(MAX_TRIES):
             posted = client.post(url, data=answers_from(page, questions, rng))
             if posted.status_code != 422 or rng is None:
@@ -232,7 +241,10 @@ def assert_finished(db, closing_page: str, questionnaire, language: str, mode: s
     db.refresh(case)
     spoken = language if language in questionnaire.languages else questionnaire.language
     assert interviewing.state_of(interview).language == spoken
-    assert f'<html lang="{language}">' in closing_page
+    # The interviewer's pages are in their own language; a respondent's page is in the
+    # language of the interview it closes.
+    page_language = spoken if mode == "web" else language
+    assert f'<html lang="{page_language}">' in closing_page
     assert case.state == CaseState.FINAL
     if interview.status == "screened_out":  # the routing screened the chosen answers out
         assert case.final_outcome in (interview.outcome, "NOT_ELIGIBLE")

@@ -16,16 +16,14 @@ from questionnaires import read_questionnaire
 from questionnaires.model import mode_variants
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.cati.web import test_interview_pages
-from tests.cati.web.test_interview_pages import post_page, start
-from tests.cati.web.test_library_interviews import (
-    FILES,
-    LIBRARY,
-    MAX_PAGES,
-    answers_from,
+from tests.cati.web.interviews import (
     by_web,
+    interview_through_pages,
     project_with,
     questions_of,
 )
+from tests.cati.web.test_interview_pages import post_page, start
+from tests.cati.web.test_library_interviews import FILES, LIBRARY
 from tests.conftest import csrf_token
 
 on_case = test_interview_pages.on_case  # an interviewer on a customer_satisfaction project
@@ -129,7 +127,7 @@ def test_a_questionnaire_in_one_language_offers_no_language_control(client, db, 
     project = make_project(db)
     questionnaire_store.pin(db, project, source)
     make_cases(db, project)
-    page = client.get(by_web(client, db, project)).get_data(as_text=True)
+    page = client.get(by_web(db, project)).get_data(as_text=True)
     assert "Fine?" in page and 'id="language-form"' not in page
 
 
@@ -142,10 +140,10 @@ def test_the_web_reads_the_web_intro_and_closing_and_the_phone_its_script(
     intro = dict(mode_variants(questionnaire.intro))
     phone_intro, web_intro = intro["phone"]["en"], intro["web"]["en"]
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    url = by_web(client, db, project)
+    url = by_web(db, project)
     first = client.get(url).get_data(as_text=True)
     assert html.escape(web_intro, quote=False) in first and "calling" not in first
-    closing = walk_web(client, url, questions_of(questionnaire))
+    closing = interview_through_pages(client, url, questions_of(questionnaire))
     web_closing = dict(mode_variants(questionnaire.closing))["web"]["en"]
     assert html.escape(web_closing, quote=False) in closing
     assert "calling on behalf" in phone_intro
@@ -162,22 +160,6 @@ def test_the_case_screen_gives_the_interviewer_the_phone_intro(client, db, app, 
     intro = dict(mode_variants(questionnaire.intro))
     assert html.escape(intro["phone"]["en"], quote=False) in page
     assert html.escape(intro["web"]["en"], quote=False) not in page
-
-
-def walk_web(client, url: str, questions: dict, on_each_page=None) -> str:
-    for _ in range(MAX_PAGES):
-        page = client.get(url).get_data(as_text=True)
-        if 'id="page-form"' not in page:
-            return page
-        if on_each_page:
-            on_each_page(page)
-        answers = answers_from(page, questions)
-        for name in answers:  # numbers mid-range: the library screens out the youngest
-            question = questions.get(name)
-            if question is not None and question.type == "numeric":
-                answers[name] = str(int(((question.min or 0) + (question.max or 100)) // 2))
-        assert client.post(url, data=answers).status_code == 302
-    raise AssertionError("the web interview did not end")
 
 
 def interviewer_only_texts(questionnaire) -> list[str]:
@@ -206,7 +188,9 @@ def test_web_respondents_never_see_interviewer_instructions(client, db, app, pat
         assert not [text for text in hidden if text in page]
         assert "<kbd>" not in page and 'data-special="dk"' not in page
 
-    walk_web(client, by_web(client, db, project), questions_of(questionnaire), check)
+    interview_through_pages(
+        client, by_web(db, project), questions_of(questionnaire), on_each_page=check
+    )
     assert len(pages) > 3
     assert read_questionnaire(path).id == questionnaire.id
 
@@ -235,7 +219,7 @@ def test_a_used_link_thanks_once_and_then_answers_410(client, db, web_link):
     _, _, url = web_link
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     questionnaire = read_questionnaire(LIBRARY / "customer_satisfaction.yaml")
-    page = walk_web(client, url, questions_of(questionnaire))
+    page = interview_through_pages(client, url, questions_of(questionnaire))
     assert 'data-testid="thanks"' in page and "have been received" in page
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"  # answered in English: thanked so
     again = respondent_page(client.get(url), 410)

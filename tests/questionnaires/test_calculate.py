@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from questionnaires import Engine, ErrorCode
+from questionnaires.preview import preview_html
 from questionnaires.variables import variables
 
 from .helpers import make_questionnaire, run
@@ -74,3 +75,10 @@ def test_a_calculate_in_a_loop_block_is_refused():
     ]
     found = errors(blocks=blocks)
     assert (ErrorCode.INVALID_VALUE, "blocks[0].questions[1].type") in found
+
+
+def test_the_preview_says_a_calculate_is_computed_and_how():
+    html = preview_html(make_questionnaire(SIZE))
+    assert "[computed, not asked]" in html
+    assert "Computed after each page: adults plus children." in html
+    assert "[calculada, no se pregunta]" in preview_html(make_questionnaire(SIZE), "es")

@@ -622,7 +622,8 @@ class Engine:
             new_values[key] = clean
         if errors:
             return SubmitResult(state, tuple(errors))
-        merged = {**state.answers, **new_values}
+        # Calculates first, so that the page's checks see them with its answers.
+        merged = self.calculated(state, {**state.answers, **new_values})
         resolve = self.resolver(state, merged, cursor)
         loop = self._block_at(state, cursor.block_pos).block.loop
         confirmed_now = set(confirmed)

@@ -49,6 +49,16 @@ def test_a_calculate_follows_a_changed_answer():
     assert state.answers["size"] == 7
 
 
+def test_a_check_sees_the_calculate_of_its_own_page():
+    checked = numeric("children", checks=[{"valid_if": "size < 10", "message": "Too many"}])
+    engine = Engine(make_questionnaire([*SIZE[:2], checked]))
+    state = run(engine, [{"adults": 5}])
+    result = engine.submit(state, {"children": 6})
+    assert [e.message for e in result.errors] == ["Too many"]
+    assert "size" not in result.state.answers  # nothing stored from a refused page
+    assert engine.submit(state, {"children": 4}).state.answers["size"] == 9
+
+
 def test_a_calculate_is_a_variable_of_its_own():
     found = {v.name: v for v in variables(make_questionnaire(SIZE))}
     assert found["size"].kind == "string"  # until its values are seen (cati.dataset)

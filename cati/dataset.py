@@ -2,7 +2,8 @@
 
 One row per interview (completed ones, optionally partials too), one column per
 questionnaire variable (``questionnaires.variables``: multiple choice as 0/1 dichotomies,
-grids one column per item, loops one set per item), then the sample variables, the design
+grids one column per item, loops one set per item, a calculate numeric when every value is
+a number, else text), then the sample variables, the design
 weight and inclusion probability, and paradata. Rows are streamed from the database with
 plain SQL rows (no ORM object per interview), so 100,000 interviews fit comfortably.
 

@@ -2,7 +2,8 @@
 
 One row per interview (completed ones, optionally partials too), one column per
 questionnaire variable (``questionnaires.variables``: multiple choice as 0/1 dichotomies,
-grids one column per item, loops one set per item), then the sample variables, the design
+grids one column per item, loops one set per item, a calculate numeric when every value is
+a number, else text), then the sample variables, the design
 weight and inclusion probability, and paradata. Rows are streamed from the database with
 plain SQL rows (no ORM object per interview), so 100,000 interviews fit comfortably.
 
@@ -129,6 +130,18 @@ def _cell(variable: Variable, answers: Mapping[str, Any], version: _Version) -> 
     return raw
 
 
+def _valued(column: ColumnMeta, records: list[dict[str, Any]]) -> ColumnMeta:
+    """A calculate's column: numeric when every value is a number, else text (numbers among
+    texts written as text)."""
+    values = [r[column.name] for r in records if r.get(column.name) is not None]
+    if all(type(v) in (int, float) for v in values):
+        return replace(column, kind="numeric")
+    for record in records:
+        if record.get(column.name) is not None:
+            record[column.name] = str(record[column.name])
+    return replace(column, kind="string")
+
+
 def _versions(session: Session, project: Project) -> list[QuestionnaireVersion]:
     """The pinned version, then every other one the project's interviews ran, newest first."""
     others = [v for v in versions_ran(session, project) if v.id != project.questionnaire_version_id]
@@ -215,6 +228,12 @@ def build(
     taken = {"case_id", "interview_id", *(c.name for c in question_columns)}
     taken |= {v.name for version in versions for v in variables(version.questionnaire)}
     statuses = ["completed", "partial", "breakoff"] if include_partials else ["completed"]
+    calculated = {
+        v.name
+        for version in versions
+        for v in version.variables
+        if version.questionnaire.plan.questions[v.question_id].question.type == "calculate"
+    }
     records = []
     sample_names: dict[str, None] = {}
     for row in _rows(session, project, statuses):
@@ -247,7 +266,7 @@ def build(
     columns.append(
         ColumnMeta("interview_id", META_COLUMNS["interview_id"], "numeric", source="paradata")
     )
-    columns.extend(question_columns)
+    columns.extend(_valued(c, records) if c.name in calculated else c for c in question_columns)
     for key in sample_names:
         name = f"sample_{key}" if key in taken else key
         columns.append(ColumnMeta(name, f"Sample: {key}", "string", source="sample"))

@@ -133,6 +133,8 @@ def kind_of(
         return "number", question.decimals
     if question.type == "date":
         return question.kind, None
+    if question.type == "calculate":  # numeric when its values all are (cati.dataset)
+        return ("text", None) if column.kind == "string" else ("number", None)
     return "text", None
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from questionnaires.model import (
     AnyQuestion,
+    Calculate,
     DateTime,
     Display,
     Grid,
@@ -109,6 +110,8 @@ def _is_int(value: Any) -> bool:
 
 
 def allows_special(questionnaire: Questionnaire, question: AnyQuestion, kind: str) -> bool:
+    if isinstance(question, Calculate):
+        return False  # computed, never asked
     if kind == DONT_KNOW:
         allowed = question.dont_know
         return questionnaire.dont_know if allowed is None else allowed

@@ -34,6 +34,7 @@ from questionnaires.expressions import (
 from questionnaires.model import (
     MODES,
     AnyQuestion,
+    Calculate,
     DateTime,
     Display,
     Grid,
@@ -78,6 +79,7 @@ _ANSWER_TYPES: dict[type, str] = {
     Rating: NUMBER,
     OpenText: TEXT,
     DateTime: TEXT,
+    Calculate: ANY,  # a number or a text, whatever its expression gives
 }
 
 
@@ -383,8 +385,10 @@ class Checker:
             self.check_expression(
                 check.valid_if, f"{qp.path}.checks[{index}].valid_if", scope, BOOL
             )
+        if isinstance(question, Calculate):
+            self.check_calculate(qp, question)
         default = getattr(question, "default", None)
-        if default is not None and not isinstance(question, Grid | Display):
+        if default is not None and not isinstance(question, Grid | Display | Calculate):
             given = list(default) if isinstance(default, tuple) else default
             if validate(self.q, question, given)[1] is not None:
                 self.report(
@@ -419,6 +423,18 @@ class Checker:
                 "warning",
             )
         self.check_piping(qp, scope)
+
+    def check_calculate(self, qp: QuestionPlan, question: Calculate) -> None:
+        if self.plan.blocks[qp.block].block.loop is not None:
+            self.report(
+                ErrorCode.INVALID_VALUE,
+                N_("a calculate cannot be in a loop block; it would have no value"),
+                f"{qp.path}.type",
+            )
+            return
+        # Evaluated again after every page, so it may use questions asked after it.
+        after_all = _Scope(None, len(self.plan.questions), None)
+        self.check_expression(question.expression, f"{qp.path}.expression", after_all, None)
 
     def check_same_page(self, qp: QuestionPlan) -> None:
         for reference in names_in(parse(qp.question.show_if or "true")):

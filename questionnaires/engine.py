@@ -11,6 +11,7 @@ the first that holds jumps forward (goto), screens out or ends the interview.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -140,6 +141,11 @@ class Engine:
         self.q = questionnaire
         self.plan = questionnaire.plan
         self._block_pos_cache: dict[tuple[str, ...], dict[str, int]] = {}
+        self.calculations = {
+            qid: qp
+            for qid, qp in self.plan.questions.items()
+            if qp.expression is not None and self.plan.blocks[qp.block].block.loop is None
+        }
 
     # --- starting and resuming ---------------------------------------------------------
 
@@ -383,7 +389,8 @@ class Engine:
         return [
             qp
             for qp in self.plan.page_questions(block.index, cursor.page)
-            if (qp.show_if is None or truthy(qp.show_if, resolve))
+            if qp.expression is None  # a calculate is never shown
+            and (qp.show_if is None or truthy(qp.show_if, resolve))
             and offered_codes(qp.question, resolve) != []
         ]
 
@@ -615,7 +622,8 @@ class Engine:
             new_values[key] = clean
         if errors:
             return SubmitResult(state, tuple(errors))
-        merged = {**state.answers, **new_values}
+        # Calculates first, so that the page's checks see them with its answers.
+        merged = self.calculated(state, {**state.answers, **new_values})
         resolve = self.resolver(state, merged, cursor)
         loop = self._block_at(state, cursor.block_pos).block.loop
         confirmed_now = set(confirmed)
@@ -661,11 +669,13 @@ class Engine:
         changed = any(state.answers.get(k, _MISSING) != v for k, v in new_values.items())
         known = sum(len(keys) for _, keys in state.history) + len(new_values)
         answers = merged
-        pruned = changed and len(merged) > known
+        asked = sum(1 for key in merged if key not in self.calculations)
+        pruned = changed and asked > known
         if pruned:
             # An earlier answer changed while later answers exist: keep only what is
             # still on the path.
             answers = self._on_path(state, merged)
+        answers = self.calculated(state, answers)
         kind, nxt, outcome = self._after(state, cursor, answers)
         if pruned:
             history = self._history_until(state, answers, nxt)
@@ -683,6 +693,27 @@ class Engine:
             return replace(new_state, position=self.page_key(state, nxt))
         status = st.SCREENED_OUT if kind == "screen_out" else st.COMPLETED
         return replace(new_state, position=None, status=status, outcome=outcome)
+
+    def calculated(self, state: InterviewState, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers with every calculate evaluated afresh, in questionnaire order (a
+        later one may use an earlier); one not shown by its conditions, or giving
+        nothing, has no value."""
+        result = {k: v for k, v in answers.items() if k not in self.calculations}
+        resolve = self.resolver(state, result, None)
+        for qp in self.calculations.values():
+            block = self.plan.blocks[qp.block]
+            if (block.show_if is None or truthy(block.show_if, resolve)) and (
+                qp.show_if is None or truthy(qp.show_if, resolve)
+            ):
+                assert qp.expression is not None
+                value = evaluate_node(qp.expression, resolve)
+                if isinstance(value, bool):
+                    value = int(value)  # data holds true and false as 1 and 0
+                if isinstance(value, str) or (
+                    isinstance(value, int | float) and math.isfinite(value)
+                ):
+                    result[qp.question.id] = value
+        return result
 
     def _page_keys(self, cursor: Cursor, visible: list[QuestionPlan]) -> list[str]:
         return [

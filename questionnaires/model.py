@@ -218,8 +218,27 @@ class Display(QuestionBase):
         return False
 
 
+class Calculate(QuestionBase):
+    """A computed variable: never shown; after each page its ``expression`` is evaluated on
+    the answers so far and stored as its answer (removed while it gives nothing). Outside
+    loops only. The data holds it as a number when every value is one, else as text."""
+
+    type: Literal["calculate"]
+    text: Wording | None = None  # nothing is shown; the variable label, if given
+    expression: Expr
+    required: bool = False
+
+
 Question = Annotated[
-    SingleChoice | MultipleChoice | Numeric | OpenText | Rating | Grid | DateTime | Display,
+    SingleChoice
+    | MultipleChoice
+    | Numeric
+    | OpenText
+    | Rating
+    | Grid
+    | DateTime
+    | Display
+    | Calculate,
     Field(discriminator="type"),
 ]
 
@@ -315,7 +334,15 @@ class Questionnaire(Strict):
 
 
 AnyQuestion = (
-    SingleChoice | MultipleChoice | Numeric | OpenText | Rating | Grid | DateTime | Display
+    SingleChoice
+    | MultipleChoice
+    | Numeric
+    | OpenText
+    | Rating
+    | Grid
+    | DateTime
+    | Display
+    | Calculate
 )
 
 

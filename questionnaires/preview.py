@@ -7,6 +7,7 @@ from typing import Any
 
 from questionnaires.model import (
     AnyQuestion,
+    Calculate,
     ChoiceBase,
     DateTime,
     Grid,
@@ -76,6 +77,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "type_grid": "grid",
         "type_date": "date",
         "type_display": "read out",
+        "type_calculate": "computed, not asked",
+        "computed": "Computed after each page: {expression}.",
     },
     "es": {
         "about": "Cuestionario {id}, versión {version}; idiomas {languages}.",
@@ -131,6 +134,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "type_grid": "batería",
         "type_date": "fecha",
         "type_display": "leer",
+        "type_calculate": "calculada, no se pregunta",
+        "computed": "Se calcula tras cada página: {expression}.",
     },
 }
 
@@ -327,6 +332,8 @@ class _Writer:
                 notes.append(self.say("unit", unit=self.t(question.unit)))
         if isinstance(question, OpenText):
             notes.append(self.say("text_length", max=question.max_length))
+        if isinstance(question, Calculate):
+            return [self.say("computed", expression=self.words(question.expression))]
         kinds = [
             self.p[kind]
             for kind, own, default in (

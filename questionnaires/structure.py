@@ -24,6 +24,7 @@ class QuestionPlan:
     show_if: Node | None
     checks: tuple[Node, ...]
     rules: tuple[Node | None, ...]
+    expression: Node | None = None  # a calculate's
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class Plan:
                         show_if=_maybe(question.show_if),
                         checks=tuple(parse(c.valid_if) for c in question.checks),
                         rules=tuple(_maybe(r.when) for r in question.routing),
+                        expression=_maybe(getattr(question, "expression", None)),
                     ),
                 )
                 order += 1

@@ -10,9 +10,12 @@ from questionnaires.answers import DONT_KNOW, REFUSED, TIMED_OUT, data_codes
 from questionnaires.errors import ErrorCode, placed, problem
 from questionnaires.model import (
     AnyQuestion,
+    Calculate,
+    DateTime,
     Display,
     Grid,
     MultipleChoice,
+    OpenText,
     Questionnaire,
     Rating,
     text_in,
@@ -55,7 +58,7 @@ def _label(questionnaire: Questionnaire, question: AnyQuestion, suffix: str = ""
     base = question.variable_label or text_in(
         question.text, questionnaire.language, questionnaire.language
     )
-    label = " ".join(base.split())
+    label = " ".join(base.split()) or question.id  # a calculate may have no text
     if suffix:
         label = f"{label}: {suffix}"
     # SPSS counts the limit in bytes; cut there without splitting a character.
@@ -82,7 +85,8 @@ def _question_variables(
     lang = questionnaire.language
     if isinstance(question, Display):
         return []
-    kind = "string" if question.type in ("text", "date") else "numeric"
+    # A calculate's values decide (cati.dataset); text until they are seen.
+    kind = "string" if isinstance(question, OpenText | DateTime | Calculate) else "numeric"
     if isinstance(question, MultipleChoice):
         return [
             Variable(

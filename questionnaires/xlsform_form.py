@@ -126,6 +126,7 @@ LEFT_OUT = {
     "constraint": N_("constraint left out (%(reason)s): the answer is not checked"),
     "choice_filter": N_("choice_filter left out (%(reason)s): every choice is offered"),
     "default": N_("default left out (%(reason)s): nothing is filled in"),
+    "calculation": N_("calculation left out (%(reason)s): it is not stored in the data"),
     "repeat_count": N_(
         "repeat_count left out (%(reason)s): the interviewer is asked how many times"
     ),

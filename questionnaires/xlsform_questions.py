@@ -67,9 +67,12 @@ class QuestionRows(FormRows):
 
     # --- questions ---------------------------------------------------------------------
 
-    def questions(self, cells: dict[str, str], number: int) -> list[dict[str, Any]]:
+    def questions(
+        self, cells: dict[str, str], number: int, in_loop: bool = False
+    ) -> list[dict[str, Any]]:
         """The questions one row becomes: none (metadata, skipped), one, or two (a choice
-        with or_other adds its 'specify' text)."""
+        with or_other adds its 'specify' text). A calculation becomes a calculate, but
+        not in a repeat: there it is only written into the expressions that use it."""
         raw_type = " ".join(str(cells.get("type", "")).split())
         kind = canonical_type(raw_type)
         name = cells.get("name")
@@ -78,8 +81,10 @@ class QuestionRows(FormRows):
             if cells.get("name") or cells.get("label"):
                 self.fail("survey", number, N_("the row has no type"), ErrorCode.XLSFORM_INVALID)
             return []
-        if kind in METADATA_TYPES or kind in ("calculate", "hidden") or computed(cells):
+        if kind in METADATA_TYPES:
             return []
+        if kind in ("calculate", "hidden") or computed(cells):
+            return [] if in_loop or not name else self.calculate(cells, number, str(name))
         if kind in OFF_THE_PHONE:
             self.warn(
                 "survey",
@@ -159,6 +164,22 @@ class QuestionRows(FormRows):
         for found in (question, *extra):
             found["_row"] = number  # where problems found later point (xlsform.placed_at_rows)
         return [question, *extra]
+
+    def calculate(self, cells: dict[str, str], number: int, name: str) -> list[dict[str, Any]]:
+        """A calculation stored as a computed variable; its expression has the calculations
+        it uses written in, so it stands alone."""
+        source = self.names.calculations.get(cells["name"])
+        if source is None:  # a hidden field with neither calculation nor default
+            return []
+        expression = self.expression(source, number, "calculation")
+        if expression is None:
+            return []
+        question = {"id": self.unique(name), "type": "calculate", "expression": expression}
+        label = self.text(cells, "label")
+        if isinstance(label, str):
+            question["variable_label"] = label[:256]
+        question["_row"] = number
+        return [question]
 
     @staticmethod
     def default(question: dict[str, Any], written: str) -> Any:

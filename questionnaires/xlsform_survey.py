@@ -78,8 +78,8 @@ class SurveyReader(Layout):
                 "survey",
                 None,
                 N_(
-                    "calculations are written into the expressions that use them and are "
-                    "not stored in the data: %(names)s"
+                    "calculations are written into the expressions that use them and stored "
+                    "in the data as computed variables (not those in a repeat): %(names)s"
                 ),
                 names=", ".join(sorted(self.names.calculations)),
             )

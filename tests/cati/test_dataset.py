@@ -3,11 +3,14 @@
 import math
 from pathlib import Path
 
+import pyreadstat
 import pytest
 
 from cati import dataset, interviewing, questionnaire_store
 from cati.fieldwork import dispatch, projects
 from cati.models import Project
+from exports import triple_s
+from exports.statfiles import write_sav
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
 
@@ -120,3 +123,40 @@ def test_only_some_questions_are_read_and_a_clashing_sample_variable_keeps_its_n
         "sample value",
         "Sur",
     ]
+
+
+CALCULATED = """
+id: calc
+version: "1"
+title: Calculated
+questions:
+  - {id: n, type: numeric, text: "How many?", min: 0, max: 20}
+  - {id: double, type: calculate, expression: "n * 2", variable_label: Twice n}
+  - {id: word, type: calculate, expression: "if(n > 5, 'many', 'few')"}
+  - {id: mixed, type: calculate, expression: "if(n > 5, 'many', n)"}
+"""
+
+
+def test_a_calculate_is_a_column_numeric_when_every_value_is_a_number(db, interviewer, tmp_path):
+    path = tmp_path / "calc.yaml"
+    path.write_text(CALCULATED)
+    project = make_project(db)
+    questionnaire_store.pin(db, project, path)
+    projects.assign(db, project, interviewer)
+    for case, n in zip(make_cases(db, project, n=2), (3, 8), strict=True):
+        interview(db, interviewer, case, [{"n": n}])
+    data = dataset.build(db, project)
+    assert data.frame["double"].tolist() == [6, 16]
+    assert data.frame["word"].tolist() == ["few", "many"]
+    assert data.frame["mixed"].tolist() == ["3", "many"]  # a number among texts is text
+    kinds = {name: data.meta(name).kind for name in ("double", "word", "mixed")}
+    assert kinds == {"double": "numeric", "word": "string", "mixed": "string"}
+    assert data.meta("double").label == "Twice n" and data.meta("double").missing == ()
+    sav = tmp_path / "calc.sav"
+    write_sav(data.frame, data.columns, sav, questionnaire=data.questionnaire)
+    read, meta = pyreadstat.read_sav(sav)
+    assert read["double"].tolist() == [6.0, 16.0] and read["mixed"].tolist() == ["3", "many"]
+    assert meta.readstat_variable_types["double"] == "double"
+    assert meta.column_names_to_labels["double"] == "Twice n"
+    sss = {v.name: v.type for v in triple_s.plan(data.frame, data.columns)}
+    assert (sss["double"], sss["word"], sss["mixed"]) == ("quantity", "character", "character")

@@ -126,7 +126,7 @@ def test_columns_pyxform_ignores_give_one_warning(tmp_path):
     assert "ignored" in warning and "tutorial_notes" in warning and "instance" in warning
 
 
-def test_calculate_is_written_where_it_is_used(tmp_path):
+def test_calculate_is_written_where_it_is_used_and_stored(tmp_path):
     path = workbook(
         tmp_path,
         [
@@ -137,13 +137,35 @@ def test_calculate_is_written_where_it_is_used(tmp_path):
             ["text", "why", "Why so many?", None, "${size} > 5"],
         ],
     )
-    assert any("not stored in the data: size" in w for w in warnings_of(path))
+    assert any(
+        "as computed variables (not those in a repeat): size" in w for w in warnings_of(path)
+    )
     questionnaire = read_xlsform(path)
-    assert "size" not in questions_of(questionnaire)
+    size = questions_of(questionnaire)["size"]
+    assert (size.type, size.expression) == ("calculate", "adults + children")
     assert questions_of(questionnaire)["why"].show_if == "( adults + children ) > 5"
     engine = Engine(questionnaire)
-    assert run(engine, [{"adults": 3}, {"children": 3}]).position == "why"
-    assert run(engine, [{"adults": 1}, {"children": 1}]).finished
+    state = run(engine, [{"adults": 3}, {"children": 3}])
+    assert (state.position, state.answers["size"]) == ("why", 6)
+    state = run(engine, [{"adults": 1}, {"children": 1}])
+    assert state.finished and state.answers["size"] == 2
+
+
+def test_a_calculate_in_a_repeat_is_only_written_where_it_is_used(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "calculation", "relevant", "repeat_count"],
+            ["begin repeat", "person", "Person", None, None, "2"],
+            ["integer", "age", "Age?", None, None, None],
+            ["calculate", "older", None, "${age} + 10", None, None],
+            ["text", "why", "Why?", None, "${older} > 50", None],
+            ["end repeat", None, None, None, None, None],
+        ],
+    )
+    questions = questions_of(read_xlsform(path))
+    assert "older" not in questions
+    assert questions["why"].show_if == "( age + 10 ) > 50"
 
 
 def test_a_read_only_question_with_a_calculation_is_a_calculation(tmp_path):
@@ -157,7 +179,8 @@ def test_a_read_only_question_with_a_calculation_is_a_calculation(tmp_path):
         ],
     )
     questionnaire, problems = check_questionnaire(path)
-    assert list(questions_of(questionnaire)) == ["adults", "asked"]
+    assert list(questions_of(questionnaire)) == ["adults", "double", "asked"]
+    assert questions_of(questionnaire)["double"].expression == "adults * 2"
     assert questions_of(questionnaire)["asked"].show_if == "( adults * 2 ) > 2"
     assert any("calculation on a question is not applied" in p.message for p in problems)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from cati.stats.banner import STATISTICS, BannerTable
+from exports.columns import without_placeholders
 from exports.i18n import words
 from exports.pdf import ENV, ReportInfo, Section, render_report
 
@@ -66,7 +67,9 @@ def banner_sections(
             settings=settings,
             statistics=STATISTICS,
         )
-        sections.append(Section(f"{block.question}. {block.label}", Markup(html), f"b{i}"))
+        sections.append(
+            Section(f"{block.question}. {without_placeholders(block.label)}", Markup(html), f"b{i}")
+        )
     return sections
 
 

@@ -19,6 +19,8 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from exports.i18n import fixed
+
 NAVY = "#1f3a5f"
 ORANGE = "#e07a1f"
 GREY = "#9aa7b4"
@@ -146,7 +148,7 @@ def nps(detractors: float, passives: float, promoters: float, score: float) -> s
         box.text(
             0.5,
             0.62,
-            f"{score:+.0f}",
+            fixed(score, 0, sign=True),
             ha="center",
             va="center",
             fontsize=20,

@@ -124,6 +124,14 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+def fixed(value: float, decimals: int = 0, *, sign: bool = False) -> str:
+    """``value`` with ``decimals`` decimals; a value that rounds to zero prints without a
+    minus sign (``-0.04`` is ``0.0``, never ``-0.0``). ``sign`` puts ``+`` on positives."""
+    if round(value, decimals) == 0:
+        return f"{0:.{decimals}f}"
+    return f"{value:{'+' if sign else ''}.{decimals}f}"
+
+
 def words(language: str) -> dict[str, str]:
     """All words in ``language`` (English for an unknown one)."""
     language = language if language in LANGUAGES else "en"

@@ -25,7 +25,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from pypdf import PdfWriter
 
-from exports.i18n import words
+from exports.columns import without_placeholders
+from exports.i18n import fixed, words
 
 CHUNK_SECTIONS = 12
 # A progress report: (units just done, units in all), e.g. sections rendered or rows written.
@@ -43,19 +44,30 @@ def environment() -> Environment:
     )
     env.filters["num"] = number
     env.filters["pct"] = percent
+    env.filters["signed"] = signed
+    # Labels from data files may still pipe ({nps}): a report shows the stand-in.
+    env.filters["readable"] = without_placeholders
     return env
 
 
 def number(value: Any, decimals: int = 0) -> str:
     if value is None or value != value:  # None or NaN
         return "–"
-    return f"{value:,.{decimals}f}".replace(",", " ")
+    # fixed() has rounded away a negative zero; grouping the rounded value keeps its digits
+    return f"{float(fixed(value, decimals)):,.{decimals}f}".replace(",", " ")
 
 
 def percent(value: Any, decimals: int = 0) -> str:
     if value is None or value != value:
         return "–"
-    return f"{value:.{decimals}f}"
+    return fixed(value, decimals)
+
+
+def signed(value: Any, decimals: int = 1) -> str:
+    """A score with its sign (the NPS): ``+12.5``, ``-3.0``, ``0.0``."""
+    if value is None or value != value:
+        return "–"
+    return fixed(value, decimals, sign=True)
 
 
 ENV = environment()

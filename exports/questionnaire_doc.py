@@ -13,6 +13,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from exports.columns import without_placeholders
 from exports.i18n import words
 from exports.pdf import ENV, ReportInfo, Section, render_report
 from questionnaires.model import Questionnaire
@@ -26,7 +27,8 @@ _TAGS = re.compile(r"<[^>]+>")
 def questionnaire_sections(questionnaire: Questionnaire, language: str) -> list[Section]:
     html = preview_html(questionnaire, language)
     match = _BODY.search(html)
-    body = match.group(1) if match else ""
+    # piped texts read as stand-ins ("[NPS answer]"), as in every other report
+    body = without_placeholders(match.group(1), questionnaire) if match else ""
     body = re.sub(r"<h1>.*?</h1>", "", body, count=1, flags=re.S)
     pieces = _H2.split(body)  # text before the first block, then (title, content) pairs
     intro, pairs = pieces[0], list(zip(pieces[1::2], pieces[2::2], strict=True))

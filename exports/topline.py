@@ -21,7 +21,7 @@ from cati.stats.design import SurveyDesign
 from cati.stats.estimates import Estimate, net_promoter, survey_mean, wilson_interval
 from cati.stats.weighting import kish_effective_base
 from exports import charts
-from exports.columns import ColumnLike
+from exports.columns import ColumnLike, without_placeholders
 from exports.i18n import words
 from exports.pdf import ENV, ReportInfo, Section, render_report
 from questionnaires import DONT_KNOW, REFUSED, TIMED_OUT
@@ -84,6 +84,8 @@ def _share_rows(
         chosen = hits[:, k] & valid
         p = float(w[chosen].sum() / base.weighted) if base.weighted > 0 else float("nan")
         low, high = wilson_interval(p, base.effective) if p == p else (np.nan, np.nan)
+        # clipped: rounding error must not print a share below 0% or above 100%
+        low, high = np.clip([low, high], 0.0, 1.0)
         rows.append(Row(label, int(chosen.sum()), 100 * p, 100 * low, 100 * high))
     return rows, base
 
@@ -113,7 +115,10 @@ class _Builder:
         )
 
     def text(self, value: object) -> str:
-        return " ".join(text_in(value, self.lang, self.q.language).split())
+        """A questionnaire text in the report's language, its piping placeholders as
+        stand-ins (``{nps}`` reads ``[NPS answer]``)."""
+        text = " ".join(text_in(value, self.lang, self.q.language).split())
+        return without_placeholders(text, self.q)
 
     def special(self, question: AnyQuestion) -> dict[int, str]:
         return special_labels(self.q, self.lang, question)

@@ -83,8 +83,11 @@ def _label(questionnaire: Questionnaire, question: AnyQuestion, lang: str, suffi
     return label.encode("utf-8")[:MAX_LABEL_BYTES].decode("utf-8", "ignore")
 
 
-def _value_labels(questionnaire: Questionnaire, question: AnyQuestion, lang: str) -> dict[int, str]:
+def _value_labels(
+    questionnaire: Questionnaire, question: AnyQuestion, language: str | None
+) -> dict[int, str]:
     default = questionnaire.language
+    lang = language or default
     options = getattr(question, "options", None) or getattr(question, "scale", None) or ()
     labels = {o.code: text_in(o.label, lang, default) for o in options}
     if isinstance(question, Rating):
@@ -92,16 +95,21 @@ def _value_labels(questionnaire: Questionnaire, question: AnyQuestion, lang: str
             labels[question.min] = text_in(question.min_label, lang, default)
         if question.max_label:
             labels[question.max] = text_in(question.max_label, lang, default)
-    built_in = special_labels_in(lang)
+    built_in = special_labels_in(language)
     for kind, code in data_codes(questionnaire, question).items():
         labels.setdefault(code, built_in[kind])
     return labels
 
 
 def _question_variables(
-    questionnaire: Questionnaire, question: AnyQuestion, prefix: str, item: int | None, lang: str
+    questionnaire: Questionnaire,
+    question: AnyQuestion,
+    prefix: str,
+    item: int | None,
+    language: str | None,
 ) -> list[Variable]:
     default = questionnaire.language
+    lang = language or default
     if isinstance(question, Display):
         return []
     # A calculate's values decide (cati.dataset); text until they are seen.
@@ -113,13 +121,13 @@ def _question_variables(
                 _label(questionnaire, question, lang, text_in(o.label, lang, default)),
                 question.id,
                 "numeric",
-                dict(dichotomy_in(lang)),
+                dict(dichotomy_in(language)),
                 item,
             )
             for o in question.options
         ]
     if isinstance(question, Grid):
-        labels = _value_labels(questionnaire, question, lang)
+        labels = _value_labels(questionnaire, question, language)
         return [
             Variable(
                 f"{prefix}_{row.id}",
@@ -131,7 +139,7 @@ def _question_variables(
             )
             for row in question.items
         ]
-    labels = _value_labels(questionnaire, question, lang) if kind == "numeric" else {}
+    labels = _value_labels(questionnaire, question, language) if kind == "numeric" else {}
     label = _label(questionnaire, question, lang)
     return [Variable(prefix, label, question.id, kind, labels, item)]
 
@@ -155,9 +163,9 @@ def _loop_items(questionnaire: Questionnaire, block_index: int) -> list[int]:
 
 def variables(questionnaire: Questionnaire, language: str | None = None) -> list[Variable]:
     """All data variables in questionnaire order; loop questions get one set per item.
-    Labels are in ``language`` (the questionnaire's own by default; a text missing in it
-    falls back to the questionnaire's), the built-in ones too."""
-    lang = language or questionnaire.language
+    Labels are in ``language``, the built-in ones too (a text missing in it falls back to
+    the questionnaire's language). Without one, texts are in the questionnaire's language
+    and built-in labels in English, the language of the code."""
     result: list[Variable] = []
     for b_index, block in enumerate(questionnaire.all_blocks):
         items: list[int | None] = [None]
@@ -166,7 +174,7 @@ def variables(questionnaire: Questionnaire, language: str | None = None) -> list
         for question in block.questions:
             for item in items:
                 prefix = question.var_name if item is None else f"{question.var_name}_{item}"
-                result.extend(_question_variables(questionnaire, question, prefix, item, lang))
+                result.extend(_question_variables(questionnaire, question, prefix, item, language))
     return result
 
 

@@ -33,7 +33,7 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 from exports.columns import ColumnLike, is_code, temporal_kind
-from questionnaires.variables import DICHOTOMY_LABELS
+from questionnaires.variables import is_dichotomy
 
 ENCODING = "utf-8"
 
@@ -62,11 +62,7 @@ def _numbers(series: pd.Series) -> pd.Series:
 def _multiple_groups(columns: Sequence[ColumnLike]) -> dict[str, list[ColumnLike]]:
     groups: dict[str, list[ColumnLike]] = {}
     for c in columns:
-        if (
-            c.question_id
-            and c.kind == "numeric"
-            and dict(c.value_labels) in DICHOTOMY_LABELS.values()
-        ):
+        if c.question_id and c.kind == "numeric" and is_dichotomy(c.value_labels):
             groups.setdefault(c.question_id, []).append(c)
     return groups
 

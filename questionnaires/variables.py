@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cati.problems import N_, Problem
@@ -47,6 +48,11 @@ def special_labels_in(language: str | None) -> dict[str, str]:
 def dichotomy_in(language: str | None) -> dict[int, str]:
     """The value labels of a multiple-choice option's 0/1 column in ``language``."""
     return DICHOTOMY_LABELS.get(language or "en", DICHOTOMY_LABELS["en"])
+
+
+def is_dichotomy(value_labels: Mapping[int, str]) -> bool:
+    """Whether these are a multiple-choice option's 0/1 labels, in any language."""
+    return dict(value_labels) in DICHOTOMY_LABELS.values()
 
 
 @dataclass(frozen=True)

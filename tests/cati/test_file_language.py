@@ -1,16 +1,19 @@
 """One language per file: ``language`` sets every label of a data file, the questions',
 the options' and the built-in ones (Don't know, Selected, the paradata), in the SPSS file,
-the labelled CSV and the codebook of the library's bilingual customer_satisfaction study."""
+the labelled CSV, the codebook, Triple-S and the banner book's rows of the library's
+bilingual customer_satisfaction study."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pyreadstat
 import pytest
 
-from cati import questionnaire_store, reporting
+from cati import dataset, questionnaire_store, reporting
+from cati.banner_report import banner_questions
 from tests.cati.fieldwork.conftest import make_cases, make_project
 from tests.cati.test_special_codes_in_files import completed
 
@@ -119,3 +122,32 @@ def test_the_codebook_names_questions_and_built_ins_in_the_chosen_language(
     other = WORDS[OTHER[language]]
     for key in ("question", "dont_know", "refused", "status"):
         assert other[key] not in html, key
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_banner_book_rows_are_in_the_chosen_language(db, project, language):
+    w = WORDS[language]
+    data = dataset.build(db, project, language=language)
+    questions = {q.name: q for q in banner_questions(data, language)}
+    channels = questions["contact_channels"]
+    assert channels.kind == "multi"  # recognized as one multiple choice in either language
+    assert channels.options[0] == ("contact_channels_1", w["option"].split(": ")[1])
+    confirmed = questions["purchase_confirmed"]
+    assert confirmed.label == w["question"]
+    assert dict(confirmed.categories)[1.0] == w["yes"]
+    assert w["dont_know"] in dict(confirmed.categories).values()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_triple_s_keeps_multiple_choices_and_labels_them_in_the_chosen_language(
+    db, project, tmp_path, language
+):
+    w = WORDS[language]
+    path = tmp_path / "data.sss"
+    reporting.export_data(db, project, "sss", path, language=language)
+    root = ET.parse(path).getroot()
+    kinds = {v.findtext("name"): v.get("type") for v in root.iter("variable")}
+    assert kinds["contact_channels"] == "multiple"
+    texts = [e.text for e in root.iter() if e.tag in ("label", "value") and e.text]
+    assert w["question"] in texts and w["dont_know"] in texts
+    assert WORDS[OTHER[language]]["question"] not in texts

@@ -24,6 +24,7 @@ from exports.i18n import words
 from exports.pdf import ReportInfo
 from exports.topline import special_labels
 from questionnaires.model import Grid, Numeric, Rating
+from questionnaires.variables import is_dichotomy
 
 Bands = Mapping[str, tuple[Band, ...]]
 
@@ -98,7 +99,7 @@ def banner_questions(
             continue
         question = asked[c.question_id].question if c.question_id in asked else None
         special = special_labels(data.questionnaire, language, question) if question else {}
-        if c.value_labels == {0: "Not selected", 1: "Selected"}:
+        if is_dichotomy(c.value_labels):
             multi.setdefault(c.question_id or c.name, []).append(c)
         elif isinstance(question, Numeric) or (question is None and not c.value_labels):
             questions.append(

@@ -34,21 +34,32 @@ from questionnaires.model import Questionnaire
 from questionnaires.variables import Variable, variables
 
 STREAM_ROWS = 2000
+# The paradata columns and their labels, in each language a file can be written in.
 META_COLUMNS = {
-    "case_id": "Case id",
-    "interview_id": "Interview id",
-    "status": "Interview status",
-    "mode": "Interview mode (phone or web)",
-    "language": "Interview language",
-    "questionnaire_version": "Questionnaire version",
-    "interviewer_id": "Interviewer (user id)",
-    "replicate": "Sample replicate",
-    "design_weight": "Design weight (1/pi)",
-    "inclusion_prob": "Inclusion probability (pi)",
-    "started_at": "Interview start (UTC)",
-    "ended_at": "Interview end (UTC)",
-    "duration_s": "Interview length in seconds",
+    "case_id": ("Case id", "Id del caso"),
+    "interview_id": ("Interview id", "Id de la entrevista"),
+    "status": ("Interview status", "Estado de la entrevista"),
+    "mode": ("Interview mode (phone or web)", "Modo de la entrevista (teléfono o web)"),
+    "language": ("Interview language", "Idioma de la entrevista"),
+    "questionnaire_version": ("Questionnaire version", "Versión del cuestionario"),
+    "interviewer_id": ("Interviewer (user id)", "Entrevistador (id de usuario)"),
+    "replicate": ("Sample replicate", "Réplica de la muestra"),
+    "design_weight": ("Design weight (1/pi)", "Peso de diseño (1/pi)"),
+    "inclusion_prob": ("Inclusion probability (pi)", "Probabilidad de inclusión (pi)"),
+    "started_at": ("Interview start (UTC)", "Inicio de la entrevista (UTC)"),
+    "ended_at": ("Interview end (UTC)", "Fin de la entrevista (UTC)"),
+    "duration_s": ("Interview length in seconds", "Duración de la entrevista en segundos"),
 }
+OTHER_LABELS = {
+    "pseudonym": ("Case pseudonym", "Seudónimo del caso"),
+    "sample": ("Sample: {key}", "Muestra: {key}"),
+}
+
+
+def _built_in(pair: tuple[str, str], language: str | None) -> str:
+    return pair[1] if language == "es" else pair[0]
+
+
 TEXT_META = {"status", "mode", "language", "questionnaire_version"}
 
 
@@ -89,7 +100,9 @@ class _Version:
     codes: dict[str, dict[str, int]]  # question id -> special kind -> data code
 
 
-def _version(record: QuestionnaireVersion, only: Collection[str] | None) -> _Version:
+def _version(
+    record: QuestionnaireVersion, only: Collection[str] | None, language: str | None
+) -> _Version:
     questionnaire = questionnaire_of(record)
     questions = {qid: qp.question for qid, qp in questionnaire.plan.questions.items()}
     codes = {}
@@ -100,7 +113,7 @@ def _version(record: QuestionnaireVersion, only: Collection[str] | None) -> _Ver
             REFUSED: special.refused,
             TIMED_OUT: special.timed_out,
         }
-    chosen = [v for v in variables(questionnaire) if only is None or v.name in only]
+    chosen = [v for v in variables(questionnaire, language) if only is None or v.name in only]
     return _Version(record.version, questionnaire, chosen, codes)
 
 
@@ -211,6 +224,7 @@ def build(
     include_partials: bool = False,
     pseudonyms: Callable[[int], str] | None = None,
     only: Collection[str] | None = None,
+    language: str | None = None,
 ) -> Dataset:
     """The project's data: completed interviews (and, when asked, the partial and broken-off
     ones, an interview stopped part-way among them).
@@ -218,10 +232,11 @@ def build(
     With ``pseudonyms`` (case row id -> pseudonym) the case_id column holds pseudonyms
     instead of the sample's case ids. ``only`` names the question variables to read (all by
     default); sample variables and paradata always come, under the same names as in the full
-    data set.
+    data set. Every label is in ``language`` ("en" or "es"; question texts fall back to the
+    questionnaire's language, built-in labels to English): one language per file.
     """
     stored = _versions(session, project)
-    versions = [_version(v, only) for v in stored]
+    versions = [_version(v, only, language) for v in stored]
     by_id = {record.id: version for record, version in zip(stored, versions, strict=True)}
     question_columns = _question_columns(versions)
     # A sample variable named like a question variable becomes sample_<name>.
@@ -261,18 +276,26 @@ def build(
             duration_s=(ended - started).total_seconds() if started and ended else None,
         )
         records.append(record)
-    case_label = "Case pseudonym" if pseudonyms else META_COLUMNS["case_id"]
+    case_label = _built_in(
+        OTHER_LABELS["pseudonym"] if pseudonyms else META_COLUMNS["case_id"], language
+    )
     columns = [ColumnMeta("case_id", case_label, "string", source="paradata")]
     columns.append(
-        ColumnMeta("interview_id", META_COLUMNS["interview_id"], "numeric", source="paradata")
+        ColumnMeta(
+            "interview_id",
+            _built_in(META_COLUMNS["interview_id"], language),
+            "numeric",
+            source="paradata",
+        )
     )
     columns.extend(_valued(c, records) if c.name in calculated else c for c in question_columns)
     for key in sample_names:
         name = f"sample_{key}" if key in taken else key
-        columns.append(ColumnMeta(name, f"Sample: {key}", "string", source="sample"))
-    for name, label in META_COLUMNS.items():
+        label = _built_in(OTHER_LABELS["sample"], language).format(key=key)
+        columns.append(ColumnMeta(name, label, "string", source="sample"))
+    for name, labels in META_COLUMNS.items():
         if name not in ("case_id", "interview_id"):
             kind = "string" if name in TEXT_META else "numeric"
-            columns.append(ColumnMeta(name, label, kind, source="paradata"))
+            columns.append(ColumnMeta(name, _built_in(labels, language), kind, source="paradata"))
     frame = pd.DataFrame.from_records(records, columns=[c.name for c in columns])
     return Dataset(frame=frame, columns=columns, questionnaire=versions[0].questionnaire)

@@ -447,7 +447,14 @@ def export_data(
     if include_personal:
         _audit_personal(session, project, f"data:{fmt}", by, actor, partials=partials)
     pseudonyms = None if include_personal else personal_fields.pseudonymizer(project)
-    data = _build(session, project, weighted, include_partials=partials, pseudonyms=pseudonyms)
+    data = _build(
+        session,
+        project,
+        weighted,
+        include_partials=partials,
+        pseudonyms=pseudonyms,
+        language=language,
+    )
     safe = [*personal_fields.analysis_fields(project), *safe]
     columns = select_columns(data.columns, include_personal=include_personal, safe=safe)
     frame = data.frame
@@ -457,7 +464,14 @@ def export_data(
     elif fmt == "xlsx":
         tabular.write_xlsx(frame, columns, out, labels=labels, progress=progress)
     elif fmt == "sav":
-        statfiles.write_sav(frame, columns, out, file_label=title, questionnaire=data.questionnaire)
+        statfiles.write_sav(
+            frame,
+            columns,
+            out,
+            file_label=title,
+            questionnaire=data.questionnaire,
+            language=language,
+        )
     elif fmt == "dta":
         statfiles.write_dta(
             frame,
@@ -466,6 +480,7 @@ def export_data(
             file_label=title,
             questionnaire=data.questionnaire,
             release=stata_release,
+            language=language,
         )
     elif fmt == "sss":
         asc = triple_s.write_triple_s(
@@ -556,7 +571,7 @@ def export_report(
         info = report_info(session, project, language=language, logo=logo)
         figures = fieldwork_figures(session, project, language=language)
         return write_fieldwork_report(figures, info, out, progress=progress)
-    data = _build(session, project, weighted and kind != "questionnaire")
+    data = _build(session, project, weighted and kind != "questionnaire", language=language)
     if weighted:
         weights = weighting_targets.WEIGHT
     if kind == "questionnaire":

@@ -32,7 +32,7 @@ from exports.spss_mrsets import MrSet, add_mr_sets
 from questionnaires import DONT_KNOW, REFUSED, TIMED_OUT
 from questionnaires.answers import data_codes
 from questionnaires.model import AnyQuestion, Questionnaire
-from questionnaires.variables import SPECIAL_LABELS
+from questionnaires.variables import SPECIAL_LABELS, special_labels_in
 
 SPSS_MAX_MISSING = 3
 STATA_MAX_LABEL = 80  # Stata variable labels are at most 80 characters
@@ -75,10 +75,17 @@ def _question(column: ColumnLike, questionnaire: Questionnaire | None) -> AnyQue
     return plan.question if plan is not None else None
 
 
+SPECIAL_ANSWER = {"en": "{label} (special answer)", "es": "{label} (respuesta especial)"}
+
+
 def _columns(
-    frame: pd.DataFrame, columns: Sequence[ColumnLike], questionnaire: Questionnaire | None
+    frame: pd.DataFrame,
+    columns: Sequence[ColumnLike],
+    questionnaire: Questionnaire | None,
+    language: str,
 ) -> list[_Column]:
     result = []
+    built_in = special_labels_in(language)
     taken = {c.name for c in columns}
     for c in columns:
         kind, decimals = kind_of(c, questionnaire, frame[c.name])
@@ -86,15 +93,15 @@ def _columns(
         labels = {k: without_placeholders(v, questionnaire) for k, v in c.value_labels.items()}
         special = _special(c, questionnaire)
         for code, special_kind in special.items():
-            if special_kind in SPECIAL_LABELS:
-                labels.setdefault(code, SPECIAL_LABELS[special_kind])
+            if special_kind in built_in:
+                labels.setdefault(code, built_in[special_kind])
         if kind in ("text", *DATE_FORMATS):
             has_companion = bool(special) and c.source == "question"
             result.append(_Column(c.name, c.name, label, kind, 0, {}, {}, False, has_companion))
             if has_companion:
                 name = _free(c.name + COMPANION, taken)
-                specials = {code: SPECIAL_LABELS.get(k, str(code)) for code, k in special.items()}
-                about = f"{label} (special answer)"
+                specials = {code: built_in.get(k, str(code)) for code, k in special.items()}
+                about = SPECIAL_ANSWER.get(language, SPECIAL_ANSWER["en"]).format(label=label)
                 result.append(_Column(name, c.name, about, "code", 0, specials, special, True))
             continue
         result.append(_Column(c.name, c.name, label, kind, decimals, labels, special))
@@ -206,8 +213,10 @@ def write_sav(
     *,
     file_label: str = "",
     questionnaire: Questionnaire | None = None,
+    language: str = "en",
 ) -> None:
-    stat_columns = _columns(frame, columns, questionnaire)
+    """SPSS system file; built-in labels in ``language``."""
+    stat_columns = _columns(frame, columns, questionnaire, language)
     data = _data(frame, stat_columns)
     formats = {c.name: f for c in stat_columns if (f := _format(c, data[c.name]))}
     pyreadstat.write_sav(
@@ -263,12 +272,13 @@ def write_dta(
     file_label: str = "",
     questionnaire: Questionnaire | None = None,
     release: int = 118,
+    language: str = "en",
 ) -> None:
     """Stata release 118 (Stata 14 and later read it) or 119 (Stata 15 and later; more than
-    32,767 variables)."""
+    32,767 variables); built-in labels in ``language``."""
     if release not in STATA_RELEASES:
         raise ValueError(f"Stata release {release} is not written; one of 118, 119")
-    stat_columns = _columns(frame, columns, questionnaire)
+    stat_columns = _columns(frame, columns, questionnaire, language)
     too_long = [c.name for c in stat_columns if len(c.name) > STATA_MAX_NAME]
     if too_long:
         raise ValueError(

@@ -24,17 +24,12 @@ from exports import charts
 from exports.columns import ColumnLike, without_placeholders
 from exports.i18n import words
 from exports.pdf import ENV, ReportInfo, Section, render_report
-from questionnaires import DONT_KNOW, REFUSED, TIMED_OUT
 from questionnaires.answers import data_codes
 from questionnaires.model import AnyQuestion, Grid, Questionnaire, Rating, text_in
+from questionnaires.variables import special_labels_in
 
 VERBATIMS = 12
 HISTOGRAM_BINS = 10
-SPECIAL = {
-    "dont_know": {"en": "Don't know", "es": "No sabe"},
-    "refused": {"en": "Refused", "es": "No contesta"},
-    "timed_out": {"en": "Timed out", "es": "Tiempo agotado"},
-}
 
 
 @dataclass
@@ -95,12 +90,8 @@ def special_labels(
 ) -> dict[int, str]:
     """The question's special codes (Don't know, Refused, Timed out) → their labels in
     ``language``: the same codes the data files write."""
-    lang = language if language in ("en", "es") else "en"
-    names = {DONT_KNOW: "dont_know", REFUSED: "refused", TIMED_OUT: "timed_out"}
-    return {
-        code: SPECIAL[names[kind]][lang]
-        for kind, code in data_codes(questionnaire, question).items()
-    }
+    built_in = special_labels_in(language)
+    return {code: built_in[kind] for kind, code in data_codes(questionnaire, question).items()}
 
 
 class _Builder:

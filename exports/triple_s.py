@@ -33,9 +33,9 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 from exports.columns import ColumnLike, is_code, temporal_kind
+from questionnaires.variables import is_dichotomy
 
 ENCODING = "utf-8"
-DICHOTOMY = {0: "Not selected", 1: "Selected"}
 
 
 @dataclass
@@ -62,7 +62,7 @@ def _numbers(series: pd.Series) -> pd.Series:
 def _multiple_groups(columns: Sequence[ColumnLike]) -> dict[str, list[ColumnLike]]:
     groups: dict[str, list[ColumnLike]] = {}
     for c in columns:
-        if c.question_id and c.kind == "numeric" and dict(c.value_labels) == DICHOTOMY:
+        if c.question_id and c.kind == "numeric" and is_dichotomy(c.value_labels):
             groups.setdefault(c.question_id, []).append(c)
     return groups
 

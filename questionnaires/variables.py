@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cati.problems import N_, Problem
@@ -27,7 +28,31 @@ SPSS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._$#@]*$")
 SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 MAX_NAME_BYTES = 64
 MAX_LABEL_BYTES = 256
-SPECIAL_LABELS = {DONT_KNOW: "Don't know", REFUSED: "Refused", TIMED_OUT: "Timed out"}
+# The built-in labels of a data file, in each language a file can be written in.
+BUILT_IN_LABELS = {
+    "en": {DONT_KNOW: "Don't know", REFUSED: "Refused", TIMED_OUT: "Timed out"},
+    "es": {DONT_KNOW: "No sabe", REFUSED: "No contesta", TIMED_OUT: "Tiempo agotado"},
+}
+DICHOTOMY_LABELS = {
+    "en": {0: "Not selected", 1: "Selected"},
+    "es": {0: "No seleccionado", 1: "Seleccionado"},
+}
+SPECIAL_LABELS = BUILT_IN_LABELS["en"]
+
+
+def special_labels_in(language: str | None) -> dict[str, str]:
+    """Don't know, Refused and Timed out in ``language`` (English for any other)."""
+    return BUILT_IN_LABELS.get(language or "en", SPECIAL_LABELS)
+
+
+def dichotomy_in(language: str | None) -> dict[int, str]:
+    """The value labels of a multiple-choice option's 0/1 column in ``language``."""
+    return DICHOTOMY_LABELS.get(language or "en", DICHOTOMY_LABELS["en"])
+
+
+def is_dichotomy(value_labels: Mapping[int, str]) -> bool:
+    """Whether these are a multiple-choice option's 0/1 labels, in any language."""
+    return dict(value_labels) in DICHOTOMY_LABELS.values()
 
 
 @dataclass(frozen=True)
@@ -54,10 +79,9 @@ def spss_name_problem(name: str) -> Problem | None:
     return problem(ErrorCode.VARIABLE_NAME, template, name=name, limit=MAX_NAME_BYTES)
 
 
-def _label(questionnaire: Questionnaire, question: AnyQuestion, suffix: str = "") -> str:
-    base = question.variable_label or text_in(
-        question.text, questionnaire.language, questionnaire.language
-    )
+def _label(questionnaire: Questionnaire, question: AnyQuestion, lang: str, suffix: str = "") -> str:
+    # A variable label set by the author is one text for every language.
+    base = question.variable_label or text_in(question.text, lang, questionnaire.language)
     label = " ".join(base.split()) or question.id  # a calculate may have no text
     if suffix:
         label = f"{label}: {suffix}"
@@ -65,24 +89,33 @@ def _label(questionnaire: Questionnaire, question: AnyQuestion, suffix: str = ""
     return label.encode("utf-8")[:MAX_LABEL_BYTES].decode("utf-8", "ignore")
 
 
-def _value_labels(questionnaire: Questionnaire, question: AnyQuestion) -> dict[int, str]:
-    lang = questionnaire.language
+def _value_labels(
+    questionnaire: Questionnaire, question: AnyQuestion, language: str | None
+) -> dict[int, str]:
+    default = questionnaire.language
+    lang = language or default
     options = getattr(question, "options", None) or getattr(question, "scale", None) or ()
-    labels = {o.code: text_in(o.label, lang, lang) for o in options}
+    labels = {o.code: text_in(o.label, lang, default) for o in options}
     if isinstance(question, Rating):
         if question.min_label:
-            labels[question.min] = text_in(question.min_label, lang, lang)
+            labels[question.min] = text_in(question.min_label, lang, default)
         if question.max_label:
-            labels[question.max] = text_in(question.max_label, lang, lang)
+            labels[question.max] = text_in(question.max_label, lang, default)
+    built_in = special_labels_in(language)
     for kind, code in data_codes(questionnaire, question).items():
-        labels.setdefault(code, SPECIAL_LABELS[kind])
+        labels.setdefault(code, built_in[kind])
     return labels
 
 
 def _question_variables(
-    questionnaire: Questionnaire, question: AnyQuestion, prefix: str, item: int | None
+    questionnaire: Questionnaire,
+    question: AnyQuestion,
+    prefix: str,
+    item: int | None,
+    language: str | None,
 ) -> list[Variable]:
-    lang = questionnaire.language
+    default = questionnaire.language
+    lang = language or default
     if isinstance(question, Display):
         return []
     # A calculate's values decide (cati.dataset); text until they are seen.
@@ -91,20 +124,20 @@ def _question_variables(
         return [
             Variable(
                 f"{prefix}_{o.code}",
-                _label(questionnaire, question, text_in(o.label, lang, lang)),
+                _label(questionnaire, question, lang, text_in(o.label, lang, default)),
                 question.id,
                 "numeric",
-                {0: "Not selected", 1: "Selected"},
+                dict(dichotomy_in(language)),
                 item,
             )
             for o in question.options
         ]
     if isinstance(question, Grid):
-        labels = _value_labels(questionnaire, question)
+        labels = _value_labels(questionnaire, question, language)
         return [
             Variable(
                 f"{prefix}_{row.id}",
-                _label(questionnaire, question, text_in(row.label, lang, lang)),
+                _label(questionnaire, question, lang, text_in(row.label, lang, default)),
                 question.id,
                 "numeric",
                 labels,
@@ -112,8 +145,9 @@ def _question_variables(
             )
             for row in question.items
         ]
-    labels = _value_labels(questionnaire, question) if kind == "numeric" else {}
-    return [Variable(prefix, _label(questionnaire, question), question.id, kind, labels, item)]
+    labels = _value_labels(questionnaire, question, language) if kind == "numeric" else {}
+    label = _label(questionnaire, question, lang)
+    return [Variable(prefix, label, question.id, kind, labels, item)]
 
 
 def _loop_items(questionnaire: Questionnaire, block_index: int) -> list[int]:
@@ -133,8 +167,11 @@ def _loop_items(questionnaire: Questionnaire, block_index: int) -> list[int]:
     return list(range(1, loop.max_times + 1))
 
 
-def variables(questionnaire: Questionnaire) -> list[Variable]:
-    """All data variables in questionnaire order; loop questions get one set per item."""
+def variables(questionnaire: Questionnaire, language: str | None = None) -> list[Variable]:
+    """All data variables in questionnaire order; loop questions get one set per item.
+    Labels are in ``language``, the built-in ones too (a text missing in it falls back to
+    the questionnaire's language). Without one, texts are in the questionnaire's language
+    and built-in labels in English, the language of the code."""
     result: list[Variable] = []
     for b_index, block in enumerate(questionnaire.all_blocks):
         items: list[int | None] = [None]
@@ -143,7 +180,7 @@ def variables(questionnaire: Questionnaire) -> list[Variable]:
         for question in block.questions:
             for item in items:
                 prefix = question.var_name if item is None else f"{question.var_name}_{item}"
-                result.extend(_question_variables(questionnaire, question, prefix, item))
+                result.extend(_question_variables(questionnaire, question, prefix, item, language))
     return result
 
 

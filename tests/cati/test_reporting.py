@@ -65,7 +65,7 @@ def test_fieldwork_figures_count_every_attempt_case_and_complete(db, fielded):
 
 def test_data_files_leave_personal_sample_variables_out_unless_asked(db, fielded, tmp_path):
     path = tmp_path / "data.sav"
-    reporting.export_data(db, fielded, "sav", path)
+    reporting.export_data(db, fielded, "sav", path, language="es")
     data, meta = pyreadstat.read_sav(path)
     assert "name" not in data.columns and "region" not in data.columns
     assert meta.column_names_to_labels["nps"].startswith("En una escala de 0 a 10")

@@ -21,6 +21,10 @@ import pandas as pd
 from questionnaires.model import Questionnaire
 from questionnaires.piping import PLACEHOLDER
 
+# The name ending of the variable that holds a text or date question's Don't know/Refused
+# code (the answer's own variable cannot): the same in SPSS, Stata and Triple-S.
+COMPANION = "_sp"
+
 
 class ColumnLike(Protocol):
     @property

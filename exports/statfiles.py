@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-from exports.columns import ColumnLike, kind_of, shorten, without_placeholders
+from exports.columns import COMPANION, ColumnLike, kind_of, shorten, without_placeholders
 from exports.spss_mrsets import MrSet, add_mr_sets
 from questionnaires import DONT_KNOW, REFUSED, TIMED_OUT
 from questionnaires.answers import data_codes
@@ -40,7 +40,6 @@ STATA_MAX_STRING = 2045  # longer text needs strL, which pyreadstat does not wri
 STATA_MAX_NAME = 32
 STATA_RELEASES = {118: 14, 119: 15}  # file release → pyreadstat's `version`
 STATA_LETTERS = {DONT_KNOW: "d", REFUSED: "r", TIMED_OUT: "t"}
-COMPANION = "_sp"
 DATE_FORMATS = {"date": "DATE11", "time": "TIME8", "datetime": "DATETIME20"}
 MEASURES = {"code": "nominal", "ordinal": "ordinal", "number": "scale", "text": "nominal"}
 MEASURES |= dict.fromkeys(DATE_FORMATS, "scale")

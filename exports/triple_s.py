@@ -14,7 +14,7 @@ One record line per respondent; every variable has fixed columns (``position sta
 - ``date``: a date answer as ``YYYYMMDD`` with its range, special codes as values;
 - ``character``: text, left-justified and padded, never cut (the width is the longest
   answer). A text answered Don't know / Refused is blank there and has its code in a
-  ``single`` companion variable ``<name>_special``.
+  ``single`` companion variable ``<name>_sp`` (as in SPSS and Stata).
 
 A missing value (not asked) is blanks. The data file is UTF-8, the encoding the definition
 file declares, and positions count BYTES: a reader slices each record's bytes and decodes
@@ -32,7 +32,7 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-from exports.columns import ColumnLike, is_code, temporal_kind
+from exports.columns import COMPANION, ColumnLike, is_code, temporal_kind
 from questionnaires.variables import is_dichotomy
 
 ENCODING = "utf-8"
@@ -148,7 +148,7 @@ def _special(value: object, codes: Iterable[int]) -> bool:
 
 def _companion(column: ColumnLike, specials: dict[int, str]) -> SSSVariable:
     width = max(len(str(code)) for code in specials)
-    name = f"{column.name}_special"  # labelled like its text: one language per file
+    name = f"{column.name}{COMPANION}"  # labelled like its text: one language per file
     return SSSVariable(
         0,
         name,

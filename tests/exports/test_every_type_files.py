@@ -125,10 +125,10 @@ def test_triple_s_declares_every_value_of_every_type(db, project, tmp_path):
     assert [r["nps"] for r in rows] == [0.0, "No contesta", 10.0]
     assert [r["g_precio"] for r in rows] == ["Mal", "No sabe", "Bien"]
     assert [r["why"] for r in rows] == ["-10% más caro", None, LONG]
-    assert [r["why_special"] for r in rows] == [None, "No sabe", None]
+    assert [r["why_sp"] for r in rows] == [None, "No sabe", None]
     assert [r["born"] for r in rows] == [date(1980, 2, 29), "No contesta", date(2001, 12, 31)]
     assert [r["at"] for r in rows] == ["09:30:00", None, "18:05:00"]
-    assert [r["at_special"] for r in rows] == [None, "No sabe", None]
+    assert [r["at_sp"] for r in rows] == [None, "No sabe", None]
 
 
 def test_csv_and_xlsx_keep_types_and_verbatims(db, project, tmp_path):

@@ -159,9 +159,9 @@ def test_every_value_of_every_question_type_reads_back_declared(tmp_path):
         "nps": "quantity",
         "g_a": "single",
         "gm_a": "character",
-        "gm_a_special": "single",
+        "gm_a_sp": "single",
         "why": "character",
-        "why_special": "single",
+        "why_sp": "single",
         "born": "date",
         "zone": "character",
         "started_at": "character",
@@ -182,9 +182,9 @@ def test_every_value_of_every_question_type_reads_back_declared(tmp_path):
     assert [r["nps"] for r in rows] == ["Nada", 7.0, "Mucho", "Refused"]
     assert [r["g_a"] for r in rows] == ["Mal", "Don't know", "Bien", None]
     assert [r["gm_a"] for r in rows] == ["1;3", "3", None, None]
-    assert [r["gm_a_special"] for r in rows] == [None, None, None, "98"]
+    assert [r["gm_a_sp"] for r in rows] == [None, None, None, "98"]
     assert [r["why"] for r in rows] == ["Caña y más", None, LONG, None]
-    assert [r["why_special"] for r in rows] == [None, "Don't know", None, None]
+    assert [r["why_sp"] for r in rows] == [None, "Don't know", None, None]
     assert [r["born"] for r in rows] == [date(1980, 2, 29), "Don't know", None, date(2001, 12, 31)]
     assert [r["zone"] for r in rows] == ["7", "Sur", None, "12"]
     assert rows[1]["started_at"] == "2026-11-30T09:01:00+00:00"

@@ -229,7 +229,7 @@ class Calculate(QuestionBase):
     required: bool = False
 
 
-Question = Annotated[
+AnyQuestion = (
     SingleChoice
     | MultipleChoice
     | Numeric
@@ -238,7 +238,11 @@ Question = Annotated[
     | Grid
     | DateTime
     | Display
-    | Calculate,
+    | Calculate
+)
+
+Question = Annotated[
+    AnyQuestion,
     Field(discriminator="type"),
 ]
 
@@ -331,19 +335,6 @@ class Questionnaire(Strict):
         """A digest of the content: two questionnaires with the same one are the same version."""
         data = self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-
-
-AnyQuestion = (
-    SingleChoice
-    | MultipleChoice
-    | Numeric
-    | OpenText
-    | Rating
-    | Grid
-    | DateTime
-    | Display
-    | Calculate
-)
 
 
 def in_mode(text: Any, mode: str = "phone") -> Any:

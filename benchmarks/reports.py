@@ -86,6 +86,7 @@ def banner_book(pages: int, respondents: int, out: Path) -> int:
 
 def topline(questions: int, respondents: int, out: Path) -> int:
     """Single choices, NPS ratings, multiple choices and grids, each with its chart."""
+    from cati.stats.design import SurveyDesign
     from exports.topline import build_topline, write_topline
     from questionnaires.model import Questionnaire
     from questionnaires.variables import variables
@@ -114,7 +115,8 @@ def topline(questions: int, respondents: int, out: Path) -> int:
         data[v.name] = rng.choice(codes, respondents).astype(float)
     frame = pd.DataFrame(data)
     frame["w"] = rng.uniform(0.5, 2.0, respondents)
-    built = build_topline(frame, columns, questionnaire, weights="w")
+    design = SurveyDesign.from_weights(frame["w"])
+    built = build_topline(frame, columns, questionnaire, design=design)
     return write_topline(built, _info(respondents), out)
 
 

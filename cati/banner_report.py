@@ -19,6 +19,7 @@ import pandas as pd
 from cati import dataset
 from cati.stats.banner import Band, BannerVariable, Net, Question, banner_table
 from cati.stats.significance import TestSettings
+from cati.stats.variance import Design
 from exports.banner_book import write_banner_book
 from exports.i18n import words
 from exports.pdf import ReportInfo
@@ -141,13 +142,13 @@ def write_project_banner(
     out: Path,
     *,
     banner: Sequence[str],
-    weights: str | None,
+    design: Design | None = None,
     bands: Bands | None = None,
     settings: TestSettings | None = None,
     **options: Any,
 ) -> int:
-    """Tabulate ``frame`` (the data set's numbers as numbers) against ``banner``; returns
-    the number of pages written."""
+    """Tabulate ``frame`` (the data set's numbers as numbers) against ``banner`` on the
+    report's ``design`` (its weights; unweighted without); returns the number of pages."""
     frame = frame.copy()
     known = {c.name for c in data.columns}
     for name in [*banner, *(bands or {})]:
@@ -166,6 +167,6 @@ def write_project_banner(
     for q in questions:
         if q.kind == "numeric":  # Don't know and Refused are codes outside the answers
             frame[q.name] = frame[q.name].where(~frame[q.name].isin(data.meta(q.name).missing))
-    table = banner_table(frame, questions, variables, weights=weights, settings=settings)
+    table = banner_table(frame, questions, variables, design=design, settings=settings)
     names = {v.name: v.label for v in variables}
     return write_banner_book(table, info, out, variable_labels=names, **options)

@@ -79,6 +79,7 @@ class ErrorCode(enum.StrEnum):
     TARGET_COLUMN_MISSING = "E2802"
     WEIGHTING_FAILED = "E2803"
     ESTIMATE_FAILED = "E2850"
+    DESIGN_INVALID = "E2851"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -148,7 +149,8 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.APPOINTMENT_TIME_MISSING: N_("Give the call-back's date and time."),
     # The sample and targets problems name their file, row and column by their place. A bad
     # cell (SAMPLE_ROW_INVALID) and a bad target (TARGET_INVALID) have no message here: each
-    # brings the template that says what is wrong with it (sample_import, weighting_targets).
+    # brings the template that says what is wrong with it (sample_import, weighting_targets);
+    # so does a bad design or weighting setting (DESIGN_INVALID, cati.project_design).
     ErrorCode.SAMPLE_UNREADABLE: N_("cannot be read as a sample: %(reason)s"),
     ErrorCode.SAMPLE_COLUMN_MISSING: N_("required column %(column)s is missing."),
     ErrorCode.SAMPLE_DUPLICATE_CASE: N_("case id %(case)s appears again (first in row %(first)s)."),

@@ -1,31 +1,28 @@
 """Design-based estimates of a project's data, with the design the sample file described.
 
-The researcher names the design's columns (PSU, stratum, fpc, replicate weights: sample
-variables imported with the sample, see ``cati.stats.specification``); with ``weighted`` the
-design is raked to the project's weighting targets as a calibrated design, so the standard
-errors know the raking (a raked variable's own shares have SE 0). Each result states the
-variance method it used.
+The design is the project's (``cati.project_design``: PSU, stratum, fpc, replicate weights,
+sample variables imported with the sample) or one named on the command line
+(``cati.stats.specification``); with ``weighted`` it is weighted to the project's targets
+with the project's weighting options as a calibrated design, so the standard errors know
+the calibration (a raked variable's own shares have SE 0). Each result states the variance
+method it used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from cati import dataset, weighting_targets
+from cati import dataset, project_design, weighting_targets
 from cati.errors import CatiError, ErrorCode
 from cati.models import Project
-from cati.stats.calibration import rake_design
 from cati.stats.errors import StatsError
 from cati.stats.estimates import survey_mean
-from cati.stats.specification import DesignSpec, build_design
-from cati.stats.variance import Design
-
-RAKE_EPSILON = 1e-10  # as a share of the total weight: rake to convergence
+from cati.stats.specification import DesignSpec
 
 
 @dataclass(frozen=True)
@@ -33,17 +30,6 @@ class Estimates:
     table: pd.DataFrame  # per estimate: mean, se, low, high, n
     variance_method: str
     degrees_of_freedom: int
-
-
-def _counts(targets: Mapping[str, Mapping[str, float]], total: float) -> dict:
-    """Every margin as population counts (shares scaled to the population, else to Σw)."""
-    population = weighting_targets.population(targets) or total
-    out = {}
-    for name, cells in targets.items():
-        s = sum(cells.values())
-        share = any(abs(s - scale) <= 1e-6 * scale for scale in (1.0, 100.0))
-        out[name] = {k: v / s * population if share else v for k, v in cells.items()}
-    return out
 
 
 def _column(frame: pd.DataFrame, request: str) -> np.ndarray:
@@ -61,33 +47,24 @@ def estimate(
     session: Session,
     project: Project,
     requests: Sequence[str],
-    spec: DesignSpec,
+    spec: DesignSpec | None = None,
     *,
     weighted: bool = False,
     level: float = 0.95,
 ) -> Estimates:
-    """Means and shares of the completed interviews, with t intervals on the design's df."""
-    data = dataset.build(session, project)
-    frame = data.frame
+    """Means and shares of the completed interviews, with t intervals on the design's df;
+    ``spec`` None is the project's design."""
+    frame = dataset.build(session, project).frame
+    design = project_design.report_design(project, frame, weighted=weighted, spec=spec)
+    df = design.degrees_of_freedom
+    rows = []
     try:
-        design: Design = build_design(frame, spec)
-        if weighted:
-            targets = project.weighting_targets or {}
-            if not targets:
-                raise CatiError(
-                    ErrorCode.WEIGHTING_FAILED, reason="the project has no weighting targets"
-                )
-            margins = pd.DataFrame(
-                {n: frame[n].map(weighting_targets.category_key) for n in targets}
-            )
-            counts = _counts(targets, float(design.weights.sum()))
-            design = rake_design(design, margins, counts, epsilon=RAKE_EPSILON, max_iterations=1000)
-        df = design.degrees_of_freedom
-        rows = []
         for request in requests:
             est = survey_mean(design, _column(frame, request), level=level, df=df)
             rows.append((request, est.value, est.se, est.low, est.high, est.n))
     except StatsError as exc:
         raise CatiError(ErrorCode.ESTIMATE_FAILED, reason=exc.problem.message) from None
     table = pd.DataFrame(rows, columns=["estimate", "mean", "se", "low", "high", "n"])
-    return Estimates(table.set_index("estimate"), design.variance_method, df)
+    options = project_design.options_of(project) if weighted else None
+    method = project_design.variance_method(design, options, "en")
+    return Estimates(table.set_index("estimate"), method, df)

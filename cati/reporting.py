@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
-from cati import audit, dataset, weighting_targets
+from cati import audit, dataset, project_design, weighting_targets
 from cati.db import utcnow
 from cati.fieldwork import personal_fields
 from cati.models import (
@@ -60,12 +61,9 @@ METHOD_WORDS = {
         "es": "Pesos de diseño ajustados por raking a objetivos de población de {variables}",
     },
     "mode": {"en": "Telephone (CATI) and web", "es": "Teléfono (CATI) y web"},
-    # What the topline and banner compute (SurveyDesign.from_weights, Kish bases): said so.
-    "variance": {
-        "en": "standard errors by Taylor linearization with the weights taken as fixed "
-        "(with-replacement approximation, no clusters)",
-        "es": "errores estándar por linealización de Taylor con los pesos tomados como fijos "
-        "(aproximación con reemplazo, sin conglomerados)",
+    "poststratify": {
+        "en": "Design weights post-stratified to population targets for {variables}",
+        "es": "Pesos de diseño postestratificados a objetivos de población de {variables}",
     },
 }
 
@@ -82,6 +80,7 @@ def report_info(
     logo: Path | None = None,
     weights: str | None = None,
     effective_base: float | None = None,
+    variance: str = "",
     today: date | None = None,
 ) -> ReportInfo:
     """The cover and methodology of a project's reports, from what the database knows."""
@@ -116,6 +115,7 @@ def report_info(
             mode=METHOD_WORDS["mode"][lang],
             n=int(completes or 0),
             weighting=_weighting_words(project, weights, lang),
+            variance=variance,
             effective_base=effective_base,
         ),
     )
@@ -124,12 +124,11 @@ def report_info(
 def _weighting_words(project: Project, weights: str | None, lang: str) -> str:
     if not weights:
         return ""
-    if weights == weighting_targets.WEIGHT:
-        names = ", ".join(project.weighting_targets or {})
-        words = METHOD_WORDS["raked"][lang].format(variables=names)
-    else:
-        words = METHOD_WORDS["weights"][lang]
-    return f"{words}; {METHOD_WORDS['variance'][lang]}"
+    if weights != weighting_targets.WEIGHT:
+        return METHOD_WORDS["weights"][lang]
+    names = ", ".join(project.weighting_targets or {})
+    method = project_design.options_of(project).method
+    return METHOD_WORDS["raked" if method == "rake" else method][lang].format(variables=names)
 
 
 def _build(session: Session, project: Project, weighted: bool, **options: Any) -> dataset.Dataset:
@@ -555,8 +554,9 @@ def export_report(
 ) -> int:
     """Write one PDF report; returns its number of pages.
 
-    ``weighted`` weights by the design weights raked to the project's targets (the column
-    ``weight``); ``weights`` names another weight column of the data instead. A banner book
+    ``weighted`` weights the design to the project's targets with its weighting options
+    (``cati.project_design``); ``weights`` names another weight column of the data instead.
+    Intervals, tests and the methodology's variance method come from that design. A banner book
     crosses the questions with the ``banner`` variables, numbers in their ``bands``
     (``cati.banner_report.parse_bands``), tested at the levels and with the correction of
     ``settings``.
@@ -571,24 +571,39 @@ def export_report(
         info = report_info(session, project, language=language, logo=logo)
         figures = fieldwork_figures(session, project, language=language)
         return write_fieldwork_report(figures, info, out, progress=progress)
-    data = _build(session, project, weighted and kind != "questionnaire", language=language)
-    if weighted:
-        weights = weighting_targets.WEIGHT
+    data = dataset.build(session, project, language=language)
     if kind == "questionnaire":
         from exports.questionnaire_doc import write_questionnaire_document
 
         info = report_info(session, project, language=language, logo=logo)
         return write_questionnaire_document(data.questionnaire, info, out, progress=progress)
+    if weighted:
+        weights = None
     frame = _numeric_frame(data, weights)
-    effective = kish_effective_base(frame[weights]) if weights and len(frame) else None
+    spec = None
+    if weights:  # another weight column of the data, in the project's design
+        spec = replace(project_design.design_of(project).spec(), weights=weights)
+    # The weights, the strata, PSUs or replicates and the calibration of every estimate.
+    design = project_design.report_design(project, frame, weighted=weighted, spec=spec)
+    if weighted:
+        weights = weighting_targets.WEIGHT
+        frame[weights] = design.weights
+    options = project_design.options_of(project) if weighted else None
+    effective = kish_effective_base(design.weights) if weights and len(frame) else None
     info = report_info(
-        session, project, language=language, logo=logo, weights=weights, effective_base=effective
+        session,
+        project,
+        language=language,
+        logo=logo,
+        weights=weights,
+        effective_base=effective,
+        variance=project_design.variance_method(design, options, language),
     )
     if kind == "topline":
         from exports.topline import build_topline, write_topline
 
         questions = build_topline(
-            frame, data.columns, data.questionnaire, weights=weights, language=language
+            frame, data.columns, data.questionnaire, design=design, language=language
         )
         return write_topline(questions, info, out, progress=progress)
     from cati.banner_report import write_project_banner
@@ -599,7 +614,7 @@ def export_report(
         info,
         out,
         banner=banner,
-        weights=weights,
+        design=design,
         bands=bands,
         settings=settings,
         progress=progress,

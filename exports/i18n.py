@@ -21,6 +21,7 @@ WORDS: dict[str, dict[str, str]] = {
     "mode": {"en": "Data collection", "es": "Recogida de datos"},
     "n": {"en": "Interviews (n)", "es": "Entrevistas (n)"},
     "weighting": {"en": "Weighting", "es": "Ponderación"},
+    "variance": {"en": "Standard errors", "es": "Errores estándar"},
     "moe": {"en": "Margin of error", "es": "Margen de error"},
     "moe_note": {
         "en": "±{moe} points for a proportion of 50% at 95% confidence (effective base {base})",

@@ -80,6 +80,7 @@ class Methodology:
     mode: str = ""
     n: int = 0
     weighting: str = ""
+    variance: str = ""  # how the standard errors were estimated (the design's method)
     effective_base: float | None = None  # for the margin of error; n when not given
 
     @property

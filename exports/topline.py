@@ -18,7 +18,16 @@ import pandas as pd
 from markupsafe import Markup
 
 from cati.stats.design import SurveyDesign
-from cati.stats.estimates import Estimate, net_promoter, survey_mean, wilson_interval
+from cati.stats.estimates import (
+    Estimate,
+    logit_interval,
+    net_promoter,
+    survey_mean,
+    survey_means,
+    survey_proportion,
+)
+from cati.stats.replicates import ReplicateDesign
+from cati.stats.variance import Design
 from cati.stats.weighting import kish_effective_base
 from exports import charts
 from exports.columns import ColumnLike, without_placeholders
@@ -70,18 +79,27 @@ def _base(valid: np.ndarray, w: np.ndarray) -> Base:
 
 
 def _share_rows(
-    labels: Sequence[str], hits: np.ndarray, valid: np.ndarray, w: np.ndarray
+    labels: Sequence[str], hits: np.ndarray, valid: np.ndarray, design: Design
 ) -> tuple[list[Row], Base]:
-    """Rows of weighted shares; ``hits`` is respondents × rows of 0/1."""
+    """Rows of weighted shares; ``hits`` is respondents × rows of 0/1. Each interval is R's
+    ``svyciprop(method="logit")`` on the design: the design-based SE, a t quantile on the
+    design's degrees of freedom (on a replicate design the logit refitted per replicate)."""
+    w = design.weights
     base = _base(valid, w)
     rows = []
+    if not labels or base.weighted <= 0:
+        return [Row(label, 0, np.nan, np.nan, np.nan) for label in labels], base
+    shares = pd.DataFrame(np.where(valid[:, None], hits, np.nan).astype(float))
+    estimates = survey_means(design, shares)
+    df = design.degrees_of_freedom
     for k, label in enumerate(labels):
-        chosen = hits[:, k] & valid
-        p = float(w[chosen].sum() / base.weighted) if base.weighted > 0 else float("nan")
-        low, high = wilson_interval(p, base.effective) if p == p else (np.nan, np.nan)
-        # clipped: rounding error must not print a share below 0% or above 100%
-        low, high = np.clip([low, high], 0.0, 1.0)
-        rows.append(Row(label, int(chosen.sum()), 100 * p, 100 * low, 100 * high))
+        p, se = float(estimates["mean"].iloc[k]), float(estimates["se"].iloc[k])
+        if isinstance(design, ReplicateDesign):
+            found = survey_proportion(design, shares[k].to_numpy(), method="logit", df=df)
+            low, high = found.low, found.high
+        else:
+            low, high = logit_interval(p, se, df=df)
+        rows.append(Row(label, int((hits[:, k] & valid).sum()), 100 * p, 100 * low, 100 * high))
     return rows, base
 
 
@@ -96,14 +114,13 @@ def special_labels(
 
 class _Builder:
     def __init__(
-        self, frame: pd.DataFrame, questionnaire: Questionnaire, weights: str | None, lang: str
+        self, frame: pd.DataFrame, questionnaire: Questionnaire, design: Design, lang: str
     ) -> None:
         self.frame = frame
         self.q = questionnaire
         self.lang = lang
-        self.w = (
-            frame[weights].to_numpy(dtype=float) if weights else np.ones(len(frame), dtype=float)
-        )
+        self.design = design
+        self.w = design.weights
 
     def text(self, value: object) -> str:
         """A questionnaire text in the report's language, its piping placeholders as
@@ -150,11 +167,11 @@ class _Builder:
             if cats
             else np.zeros((len(values), 0), bool)
         )
-        rows, base = _share_rows([lb for _, lb in cats], hits, valid, self.w)
+        rows, base = _share_rows([lb for _, lb in cats], hits, valid, self.design)
         if isinstance(question, Rating) and question.nps:
-            design = SurveyDesign.from_weights(np.where(valid, self.w, 0.0))
             scores = np.where(valid, values, np.nan)
-            estimate = net_promoter(design, scores) if base.unweighted > 1 else None
+            df = self.design.degrees_of_freedom
+            estimate = net_promoter(self.design, scores, df=df) if base.unweighted > 1 else None
             on_scale = valid & (values >= 0) & (values <= 10)
             total = self.w[on_scale].sum()
             share = [
@@ -173,7 +190,7 @@ class _Builder:
         data = np.column_stack([self.numbers(c) for c in columns])
         valid = ~np.isnan(data).all(axis=1)
         labels = [self.text(o.label) for o in question.options][: len(columns)]  # type: ignore[attr-defined]
-        rows, base = _share_rows(labels, np.nan_to_num(data) == 1, valid, self.w)
+        rows, base = _share_rows(labels, np.nan_to_num(data) == 1, valid, self.design)
         chart = charts.bars([r.label for r in rows], [r.percent for r in rows])
         return ToplineQuestion(qid, title, "bars", base, rows, chart)
 
@@ -185,7 +202,7 @@ class _Builder:
         for values in blocks:
             valid = ~np.isnan(values)
             hits = np.column_stack([values == c for c, _ in cats])
-            rows, base = _share_rows([lb for _, lb in cats], hits, valid, self.w)
+            rows, base = _share_rows([lb for _, lb in cats], hits, valid, self.design)
             matrix.append([r.percent for r in rows])
             bases.append(base)
         scale = [lb for _, lb in cats]
@@ -206,8 +223,8 @@ class _Builder:
         base = _base(valid, self.w)
         estimate, chart = None, None
         if base.unweighted > 1:
-            design = SurveyDesign.from_weights(np.where(valid, self.w, 0.0))
-            estimate = survey_mean(design, np.where(valid, values, np.nan))
+            df = self.design.degrees_of_freedom
+            estimate = survey_mean(self.design, np.where(valid, values, np.nan), df=df)
             # The weighted distribution in at most ten equal bins.
             bins = min(HISTOGRAM_BINS, len(np.unique(values[valid])))
             counts, edges = np.histogram(values[valid], bins=bins, weights=self.w[valid])
@@ -229,12 +246,15 @@ def build_topline(
     columns: Sequence[ColumnLike],
     questionnaire: Questionnaire,
     *,
-    weights: str | None = None,
+    design: Design | None = None,
     language: str = "en",
 ) -> list[ToplineQuestion]:
     """One entry per question of ``questionnaire`` with data, in questionnaire order (the
-    columns of questions only an older version asked stay in the data files)."""
-    builder = _Builder(frame, questionnaire, weights, language)
+    columns of questions only an older version asked stay in the data files). Estimates are
+    on ``design`` (its weights, strata, PSUs or replicates, calibration); without one, on a
+    simple random sample of the rows."""
+    design = design if design is not None else SurveyDesign.from_weights(np.ones(len(frame)))
+    builder = _Builder(frame, questionnaire, design, language)
     by_question: dict[str, list[str]] = {}
     asked = questionnaire.plan.questions
     for c in columns:

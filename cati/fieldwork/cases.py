@@ -16,13 +16,13 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from cati import audit
+from cati import audit, project_design
 from cati.db import utcnow
 from cati.errors import ErrorCode, problem
 from cati.fieldwork import catalogue, personal_fields, quotas, sample_types
 from cati.fieldwork import default_outcomes as oc
 from cati.fieldwork.rules import CallingRules, in_window, next_opening, rules_of
-from cati.fieldwork.sample_import import CaseRecord, SampleError
+from cati.fieldwork.sample_import import MAX_PROBLEMS_REPORTED, CaseRecord, SampleError
 from cati.models import (
     Appointment,
     CallAttempt,
@@ -58,13 +58,19 @@ def import_cases(
     """Add the records as unreleased cases in one transaction; nothing is written on error.
 
     When the project has a questionnaire pinned, its declared sample variables are typed
-    first (a missing column or a value of the wrong type refuses the file). The sample
+    first (a missing column or a value of the wrong type refuses the file), and so are the
+    columns the project's design names (``cati.project_design.check_sample``). The sample
     variables are noted on the project as personal, except those named in
     ``not_personal`` (analysis variables such as region or age group)."""
     if project.questionnaire_version is not None:
         sample_types.type_records(
             records, questionnaire_of(project.questionnaire_version), file_name
         )
+    design_problems = project_design.check_sample(
+        project_design.design_of(project), [(r.row, r.sample_vars) for r in records], file_name
+    )
+    if design_problems:
+        raise SampleError(design_problems[:MAX_PROBLEMS_REPORTED])
     names = list(dict.fromkeys(k for r in records for k in r.sample_vars))
     personal_fields.check_fields(project.code, not_personal, names)
     ids = [r.external_id for r in records]

@@ -83,6 +83,10 @@ class Project(Base):
     # Population targets for raking (cati.weighting_targets): {variable: {category: target}},
     # categories as text, targets as shares or counts, in the order the researcher gave.
     weighting_targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The sample's design columns (cati.project_design.DesignSettings) and the weighting
+    # options (cati.project_design.WeightingOptions), as validated documents.
+    design: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    weighting_options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Privacy (docs/privacy.md). Every sample variable imported so far: is it personal?
     personal_fields: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)

@@ -53,7 +53,7 @@ def test_clustered_estimate_uses_the_psus_of_the_sample(db, clustered) -> None:
     assert (row["mean"], row["se"], row["low"]) == pytest.approx(
         (expected.value, expected.se, expected.low), rel=1e-12
     )
-    assert result.variance_method == "Taylor linearization (one stage, 4 PSUs)"
+    assert result.variance_method == "Taylor linearisation, clustered (4 PSUs)"
     assert result.degrees_of_freedom == 3
     # Ignoring the clusters understates this SE: customers of a PSU answer alike.
     unclustered = estimation.estimate(db, clustered, ["purchase_confirmed=1"], DesignSpec())
@@ -88,7 +88,7 @@ def test_the_command_prints_estimates_and_the_variance_method(
         result = CliRunner().invoke(cli.main, args, catch_exceptions=False)
         assert result.exit_code == 0, result.output
         assert "purchase_confirmed=1" in result.output
-        assert "Variance: Taylor linearization (one stage, 4 PSUs); df 3" in result.output
+        assert "Variance: Taylor linearisation, clustered (4 PSUs); df 3" in result.output
         bad = CliRunner().invoke(cli.main, ["estimate", clustered.code, "nothing"])
         assert bad.exit_code == 1 and "E2850" in bad.output
     finally:

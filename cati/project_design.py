@@ -276,7 +276,7 @@ def _bounded(design: Design, margins: pd.DataFrame, counts: dict, bounds: tuple)
     return design.with_weights(raked[0], Regression(x, design.weights, g, method))
 
 
-def _trimmed(design: Design, trim: tuple[float, float]) -> Design:
+def trim_design(design: Design, trim: tuple[float, float]) -> Design:
     """R's ``trimWeights(strict=TRUE)``: new weights (every replicate's too); a Taylor design
     keeps its calibrations for the variance, as R keeps them."""
     low, high = trim
@@ -329,7 +329,7 @@ def _weigh(design: Design, frame: pd.DataFrame, project: Project) -> Design:
             design, margins, counts, epsilon=RAKE_EPSILON, max_iterations=RAKE_ITERATIONS
         )
     if options.trim is not None:
-        design = _trimmed(design, options.trim)
+        design = trim_design(design, options.trim)
     return design
 
 

@@ -179,4 +179,16 @@ b <- svyby(~api00, ~awards, rk, svymean)
 put("rake.by.awards", c(coef(b), SE(b)))
 b <- svyby(~api00, ~awards, calibrate(dclus1, ~stype + sch.wide, totals), svymean)
 put("cal.linear.by.awards", c(coef(b), SE(b)))
+# toplines and banner books (exports/topline.py) on a project's design: a share with
+# svyciprop(method = "logit") (t on the design's df), a mean with its t interval; on the
+# stratified design, the raked cluster design and the raked design trimmed (trimWeights)
+trimmed <- trimWeights(rk, upper = 45, strict = TRUE)
+put("topline.trimmed.weights", weights(trimmed))
+for (name in c("dstrat", "rk", "trimmed")) {
+  d <- get(name)
+  ci <- svyciprop(~I(awards == "Yes"), d, method = "logit")
+  put(paste0("topline.", name, ".awards"), c(coef(ci), SE(ci), attr(ci, "ci")))
+  m <- svymean(~api00, d)
+  put(paste0("topline.", name, ".api00"), c(coef(m), SE(m), confint(m, df = degf(d))))
+}
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

@@ -5,7 +5,10 @@ effective) per column and one :class:`BannerRow` per category, net or statistic:
 gets mean, median and standard deviation rows (and optional bands), a scale its mean and
 with ``nps`` the Net Promoter Score (% promoters 9–10 minus % detractors 0–6). Columns of the
 same banner variable are compared pairwise and the result is written as letters
-(:mod:`cati.stats.significance`); the Total column is never tested. A Rao–Scott corrected
+(:mod:`cati.stats.significance`); the Total column is never tested. On weights alone the
+tests use the Kish effective bases (the Dimensions/Quantum column tests); on a design with
+strata, PSUs, an fpc, a calibration or replicates, the design-based SE of each cell (a
+domain estimate, as ``svyby``) on the design's degrees of freedom. A Rao–Scott corrected
 chi-square per banner variable tests the whole single-choice table.
 
 Everything is computed with matrix products over a respondent × column membership matrix,
@@ -25,7 +28,14 @@ from cati.problems import N_
 from cati.stats.design import SurveyDesign
 from cati.stats.errors import ErrorCode, StatsError, require_columns
 from cati.stats.raoscott import RaoScottResult, rao_scott
-from cati.stats.significance import TestSettings, column_letter, mean_letters, proportion_letters
+from cati.stats.significance import (
+    TestSettings,
+    column_letter,
+    design_letters,
+    mean_letters,
+    proportion_letters,
+)
+from cati.stats.variance import Design, ratio_covariance
 
 Categories = tuple[tuple[Hashable, str], ...]
 
@@ -311,7 +321,7 @@ def banner_table(
     banner: Sequence[BannerVariable],
     *,
     weights: str | None = None,
-    design: SurveyDesign | None = None,
+    design: Design | None = None,
     settings: TestSettings | None = None,
     chi_square: bool = True,
 ) -> BannerTable:
@@ -350,9 +360,30 @@ class _Context:
     groups: list[np.ndarray]  # column indices of each banner variable
     banner: Sequence[BannerVariable]
     banner_codes: list[np.ndarray]
-    design: SurveyDesign
+    design: Design
     settings: TestSettings
     chi_square: bool
+
+    @property
+    def design_based(self) -> bool:
+        """Tests from the design's SEs, unless it is weights alone (one stage of
+        respondents, one stratum, no fpc, no calibration)."""
+        d = self.design
+        return not (
+            isinstance(d, SurveyDesign)
+            and d.one_stage_elements
+            and len(d.stratum_labels) == 1
+            and not d.stages[0].has_fpc
+        )
+
+    def domain_se(self, y: np.ndarray, has_value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per column: the mean of ``y`` among respondents with a value and its design SE."""
+        m = self.membership
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio, cov = ratio_covariance(
+                self.design, np.where(has_value, y, 0.0)[:, None] * m, has_value[:, None] * m
+            )
+        return ratio, np.sqrt(np.maximum(np.diag(cov), 0))
 
 
 def _block(q: Question, rows: _Rows, ctx: _Context) -> BannerBlock:
@@ -371,7 +402,14 @@ def _block(q: Question, rows: _Rows, ctx: _Context) -> BannerBlock:
         percent = 100 * np.divide(
             weighted, weighted_base, out=np.full_like(weighted, np.nan), where=weighted_base > 0
         )
-        letters = proportion_letters(percent / 100, effective, ctx.groups, untested, settings)
+        if ctx.design_based:
+            se = np.vstack(
+                [ctx.domain_se(rows.indicators[:, r], rows.valid)[1] for r in range(len(weighted))]
+            )
+            df = ctx.design.degrees_of_freedom
+            letters = design_letters(percent / 100, se, df, ctx.groups, untested, settings)
+        else:
+            letters = proportion_letters(percent / 100, effective, ctx.groups, untested, settings)
         for r, (label, kind) in enumerate(rows.labels):
             block_rows.append(
                 BannerRow(label, kind, unweighted[r], weighted[r], percent[r], letters[r])
@@ -430,9 +468,13 @@ def _mean_row(
     variance = np.maximum(second - mean**2, 0) * np.divide(
         e_y, e_y - 1, out=_no(e_y), where=e_y > 1
     )
-    letters = mean_letters(
-        mean, variance, e_y, ctx.groups, untested | (n_y < settings.min_base), settings
-    )
+    skip = untested | (n_y < settings.min_base)
+    if ctx.design_based:
+        se = ctx.domain_se(y, has_value)[1][None, :]
+        df = ctx.design.degrees_of_freedom
+        letters = design_letters(mean[None, :], se, df, ctx.groups, skip, settings)[0]
+    else:
+        letters = mean_letters(mean, variance, e_y, ctx.groups, skip, settings)
     return mean, np.sqrt(variance), n_y, w_y, letters
 
 

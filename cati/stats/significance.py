@@ -137,6 +137,29 @@ def mean_letters(
     return sorted_letters(letters[0])
 
 
+def design_letters(
+    estimates: np.ndarray,
+    se: np.ndarray,
+    df: float,
+    groups: list[np.ndarray],
+    untested: np.ndarray,
+    settings: TestSettings,
+) -> list[list[str]]:
+    """Letters for each row (R × C shares or means) from design-based standard errors:
+    t = (a − b) / √(se_a² + se_b²) on the design's degrees of freedom (the covariance of two
+    columns, nil for disjoint domains of independent PSUs, is left out)."""
+    letters = [[""] * estimates.shape[1] for _ in range(estimates.shape[0])]
+    for group in groups:
+        first, second = _pairs(group, untested)
+        if not first.size:
+            continue
+        diff = estimates[:, first] - estimates[:, second]
+        se_diff = np.sqrt(se[:, first] ** 2 + se[:, second] ** 2)
+        p_values = _test(diff, se_diff, np.full(diff.shape, float(df)), settings)
+        _write_letters(letters, diff, p_values, first, second, settings)
+    return [sorted_letters(row) for row in letters]
+
+
 def sorted_letters(cells: list[str]) -> list[str]:
     """Upper-case letters first, each set in alphabetical order ("ACb", not "bAC")."""
     return ["".join(sorted(cell, key=lambda ch: (ch.islower(), ch.upper()))) for cell in cells]

@@ -191,4 +191,11 @@ for (name in c("dstrat", "rk", "trimmed")) {
   m <- svymean(~api00, d)
   put(paste0("topline.", name, ".api00"), c(coef(m), SE(m), confint(m, df = degf(d))))
 }
+# banner letters on a design: the domains' svyby SEs (a column pair differs when
+# |a − b| / sqrt(se_a² + se_b²) passes the t test on degf)
+b <- svyby(~I(as.numeric(awards == "Yes")), ~stype, rk, svymean)
+put("banner.rk.awards.by.stype", c(coef(b), SE(b)))
+b <- svyby(~api00, ~stype, rk, svymean)
+put("banner.rk.api00.by.stype", c(coef(b), SE(b)))
+put("banner.rk.df", degf(rk))
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

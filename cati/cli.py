@@ -62,6 +62,11 @@ class LazyGroup(click.Group):
             "estimate",
             "Means and shares with design-based SEs (PSUs, strata, replicates, raking).",
         ),
+        "design": (
+            "cati.design_commands",
+            "design",
+            "The sample design and weighting options of a project.",
+        ),
         "privacy": (
             "cati.privacy_commands",
             "privacy",

@@ -30,7 +30,11 @@ from cati.errors import CatiError
     show_default=True,
 )
 @click.option("--rho", type=float, default=None, help="Fay's factor.")
-@click.option("--weighted", is_flag=True, help="Rake the design to the project's targets.")
+@click.option(
+    "--weighted",
+    is_flag=True,
+    help="Weight the design to the project's targets (its weighting options).",
+)
 def estimate(
     project: str,
     requests: tuple[str, ...],
@@ -45,20 +49,24 @@ def estimate(
     weighted: bool,
 ) -> None:
     """Print means (VARIABLE) and shares (VARIABLE=VALUE) of PROJECT's completed interviews
-    with design-based SEs and 95% intervals, and the variance method used."""
+    with design-based SEs and 95% intervals, and the variance method used. Without design
+    options, the project's design (`cati design set`) and weighting options."""
     from cati import estimation
     from cati.stats.specification import DesignSpec
 
-    spec = DesignSpec(
-        weights=weight,
-        strata=strata,
-        psu=psu,
-        fpc=fpc,
-        lonely_psu=lonely_psu,  # type: ignore[arg-type]
-        replicate_prefix=replicates,
-        replicate_type=replicate_type,  # type: ignore[arg-type]
-        rho=rho,
-    )
+    named = weight or strata or psu or fpc or replicates
+    spec = None  # the project's design (`cati design set`)
+    if named:
+        spec = DesignSpec(
+            weights=weight,
+            strata=strata,
+            psu=psu,
+            fpc=fpc,
+            lonely_psu=lonely_psu,  # type: ignore[arg-type]
+            replicate_prefix=replicates,
+            replicate_type=replicate_type,  # type: ignore[arg-type]
+            rho=rho,
+        )
     with project_session(project) as (session, proj):
         try:
             result = estimation.estimate(session, proj, requests, spec, weighted=weighted)

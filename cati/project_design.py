@@ -186,6 +186,19 @@ def parse_options(form: Mapping[str, str]) -> WeightingOptions:
     return WeightingOptions(method, bounds, trim)
 
 
+def sample_columns(session: Session, project: Project) -> list[str]:
+    """The sample variables imported so far, as the data set names them."""
+    known = weighting_targets.weighting_variables(session, project).values()
+    return [v.name for v in known if v.source == "sample"]
+
+
+def describe(settings: DesignSettings, options: WeightingOptions) -> list[tuple[str, str]]:
+    """(setting, value) pairs for a listing; unset ones are left out."""
+    pairs = [(k, v) for k, v in asdict(settings).items() if v not in ("", (), None)]
+    pairs += [(k, v) for k, v in asdict(options).items() if v is not None]
+    return [(k, " ".join(map(str, v)) if isinstance(v, tuple) else str(v)) for k, v in pairs]
+
+
 def design_of(project: Project) -> DesignSettings:
     stored = dict(project.design or {})
     for key in ("psu", "fpc"):

@@ -26,6 +26,7 @@ EDGES = {
     "cati.app",
     "cati.cli",
     "cati.cli_output",
+    "cati.design_commands",
     "cati.estimate_commands",
     "cati.export_commands",
     "cati.privacy_commands",

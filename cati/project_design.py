@@ -315,11 +315,14 @@ def report_design(
         spec = settings.spec() if weighted or settings != DesignSettings() else DesignSpec()
     try:
         design = build_design(frame, spec)
-        if weighted:
-            design = _weigh(design, frame, project)
     except StatsError as exc:
         raise CatiError(ErrorCode.ESTIMATE_FAILED, reason=exc.problem.message) from None
-    return design
+    if not weighted:
+        return design
+    try:
+        return _weigh(design, frame, project)
+    except StatsError as exc:
+        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=exc.problem.message) from None
 
 
 def _weigh(design: Design, frame: pd.DataFrame, project: Project) -> Design:

@@ -132,10 +132,13 @@ def _weighting_words(project: Project, weights: str | None, lang: str) -> str:
 
 
 def _build(session: Session, project: Project, weighted: bool, **options: Any) -> dataset.Dataset:
-    """The data set, with the weight raked to the project's targets when asked."""
+    """The data set, with the weight fitted to the project's targets when asked (raked,
+    bounded or post-stratified, then trimmed, as the project's weighting options say)."""
     data = dataset.build(session, project, **options)
     if weighted:
-        data, _ = weighting_targets.with_weight(data, project.weighting_targets or {})
+        design = project_design.report_design(project, data.frame, weighted=True)
+        targets = project.weighting_targets or {}
+        data = weighting_targets.with_weight(data, design.weights, targets)
     return data
 
 

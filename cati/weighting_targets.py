@@ -338,9 +338,12 @@ def design_start(frame: pd.DataFrame) -> np.ndarray:
 
 
 def raked(
-    data: dataset.Dataset, targets: Mapping[str, Mapping[str, float]]
+    data: dataset.Dataset,
+    targets: Mapping[str, Mapping[str, float]],
+    bounds: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, RakeReport]:
-    """The design weights raked to the targets; a margin that cannot be met is a CatiError."""
+    """The design weights raked to the targets (each raked/design ratio within ``bounds``);
+    a margin that cannot be met is a CatiError."""
     if not targets:
         reason = "the project has no weighting targets (enter them in the researcher's console)"
         raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=reason)
@@ -351,6 +354,7 @@ def raked(
             targets,
             weights=design_start(data.frame),
             total=population(targets),
+            bounds=bounds,
         )
     except WeightingError as exc:
         raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=exc.problem.message) from None
@@ -364,15 +368,14 @@ def raked(
 
 
 def with_weight(
-    data: dataset.Dataset, targets: Mapping[str, Mapping[str, float]]
-) -> tuple[dataset.Dataset, RakeReport]:
-    """The data set with the raked weight as the column ``weight``."""
-    weights, report = raked(data, targets)
+    data: dataset.Dataset, weights: np.ndarray, targets: Mapping[str, Mapping[str, float]]
+) -> dataset.Dataset:
+    """The data set with ``weights`` (fitted to ``targets``) as the column ``weight``."""
     frame = data.frame.copy()
     frame[WEIGHT] = weights
     label = "Weight: design weight raked to " + ", ".join(targets)
     columns = [*data.columns, dataset.ColumnMeta(WEIGHT, label[:250], "numeric", source="paradata")]
-    return replace(data, frame=frame, columns=columns), report
+    return replace(data, frame=frame, columns=columns)
 
 
 @dataclass(frozen=True)
@@ -393,9 +396,13 @@ class TargetCheck:
 
 
 def check(
-    session: Session, project: Project, known: Mapping[str, WeightingVariable]
+    session: Session,
+    project: Project,
+    known: Mapping[str, WeightingVariable],
+    bounds: tuple[float, float] | None = None,
 ) -> TargetCheck | None:
-    """Achieved sample against targets and the raking's efficiency; None without completes."""
+    """Achieved sample against targets and the (bounded) raking's efficiency; None without
+    completes."""
     targets = project.weighting_targets or {}
     if not targets or project.questionnaire_version_id is None:
         return None
@@ -424,7 +431,7 @@ def check(
             for category, target in cells.items()
         ]
     try:
-        _, report = raked(data, targets)
+        _, report = raked(data, targets, bounds)
     except CatiError as exc:
         return TargetCheck(n, per_variable, None, str(exc.params["reason"]))
     return TargetCheck(n, per_variable, report)

@@ -182,16 +182,13 @@ def test_a_value_without_a_target_is_reported_not_raised(db, klemens):
 def test_a_weighted_topline_states_the_raking_and_its_effective_base(db, klemens, tmp_path):
     wt.set_targets(db, klemens, {"row": {"r1": 0.25, "r2": 0.75}}, replace_all=True)
     info = reporting.report_info(db, klemens, weights=wt.WEIGHT, effective_base=30.0)
-    assert info.methodology.weighting == (
-        "Design weights raked to population targets for row; standard errors by Taylor "
-        "linearization with the weights taken as fixed (with-replacement approximation, "
-        "no clusters)"
-    )
+    assert info.methodology.weighting == "Design weights raked to population targets for row"
     out = tmp_path / "topline.pdf"
     assert reporting.export_report(db, klemens, "topline", out, weighted=True) >= 1
     text = text_of(out)
     # Kish base of weights 35·0.25/16 (16 times) and 35·0.75/19 (19 times): 29.84.
     assert "raked to population targets for row" in text and "29.8" in text
+    assert "Standard errors Taylor linearisation, raked (calibration-aware)" in text
 
 
 def test_the_export_command_writes_the_raked_weight_or_names_the_problem(

@@ -1,7 +1,9 @@
-"""The researcher's weighting targets: entered by variable or uploaded as CSV, then checked.
+"""The researcher's weighting targets: entered by variable or uploaded as CSV, then checked;
+the sample's design columns and the weighting options (``cati.project_design``).
 
 Targets with any problem are not stored: the form comes back with each problem beside its
-row, a file with the list of rows and columns.
+row, a file with the list of rows and columns; the design and options forms with each
+problem beside its field.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from cati import db
+from cati import db, project_design
 from cati import weighting_targets as wt
 from cati.models import Project
 from cati.problems import N_, Place
@@ -20,6 +22,17 @@ from cati.web.research.blueprint import bp
 from cati.web.research.forms import TargetsFileForm
 
 BLANK_ROWS = 3
+DESIGN_FIELDS = (
+    "strata",
+    "psu",
+    "fpc",
+    "lonely_psu",
+    "replicates",
+    "replicate_type",
+    "rho",
+    "scale",
+)
+OPTION_FIELDS = ("method", "bound_low", "bound_high", "trim_low", "trim_high")
 
 
 def _rows_for(project: Project, variable: wt.WeightingVariable) -> list[tuple[str, str, str]]:
@@ -41,10 +54,13 @@ def _page(
     row_errors: dict[int, list[str]] | None = None,
     file_form: TargetsFileForm | None = None,
     problems: list[str] | None = None,
+    entered: dict[str, str] | None = None,
+    field_errors: dict[str, list[str]] | None = None,
 ):
     session = db.session()
     known = wt.weighting_variables(session, project)
     chosen = known.get(variable or "")
+    options = project_design.options_of(project)
     return render_template(
         "research/weighting.html",
         project=project,
@@ -55,9 +71,50 @@ def _page(
         row_errors=row_errors or {},
         file_form=file_form or TargetsFileForm(),
         problems=problems or [],
-        check=wt.check(session, project, known),
+        check=wt.check(session, project, known, options.bounds),
         button=ActionForm(),
+        values=entered or _stored_values(project),
+        field_errors=field_errors or {},
+        lonely_options=project_design.LONELY_PSU,
+        replicate_types=project_design.REPLICATE_TYPES,
     ), status
+
+
+def _text(value: object) -> str:
+    if value is None or value == float("inf"):
+        return ""
+    return (
+        " ".join(value)
+        if isinstance(value, tuple)
+        else f"{value:g}"
+        if isinstance(value, float)
+        else str(value)
+    )
+
+
+def _stored_values(project: Project) -> dict[str, str]:
+    """The form fields of the stored design and options, as text."""
+    settings, options = project_design.design_of(project), project_design.options_of(project)
+    values = {k: _text(getattr(settings, k)) for k in settings.__dataclass_fields__}
+    low, high = options.bounds or (None, None)
+    trim_low, trim_high = options.trim or (None, None)
+    values |= {
+        "method": options.method,
+        "bound_low": _text(low),
+        "bound_high": _text(high),
+        "trim_low": _text(trim_low or None),
+        "trim_high": _text(trim_high),
+    }
+    return values
+
+
+def _settings_errors(exc: project_design.SettingsError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for problem in exc.problems:
+        # beside its field, so without the place
+        message = gettext(problem.template) % dict(problem.params)
+        errors.setdefault(problem.place.column or "", []).append(message)
+    return errors
 
 
 @bp.route("/<code>/weighting")
@@ -130,3 +187,38 @@ def weighting_remove(code: str, variable: str) -> Response:
         abort(400)
     wt.remove_variable(db.session(), project, variable, by=me())
     return redirect(url_for("research.weighting", code=code))
+
+
+@bp.route("/<code>/weighting/design", methods=["POST"])
+def weighting_design(code: str):
+    """The sample's design columns; a problem comes back beside its field, nothing stored."""
+    project = member_project(code)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    entered = {k: request.form.get(k, "") for k in DESIGN_FIELDS}
+    known = project_design.sample_columns(db.session(), project)
+    try:
+        settings = project_design.parse_design(entered, known)
+    except project_design.SettingsError as exc:
+        values = _stored_values(project) | entered
+        return _page(project, 400, entered=values, field_errors=_settings_errors(exc))
+    project_design.set_design(db.session(), project, settings, by=me())
+    flash(gettext("Sample design saved."), "ok")
+    return redirect(url_for("research.weighting", code=code) + "#design")
+
+
+@bp.route("/<code>/weighting/options", methods=["POST"])
+def weighting_options(code: str):
+    """Raking bounds or post-stratification, and trimming; problems beside their fields."""
+    project = member_project(code)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    entered = {k: request.form.get(k, "") for k in OPTION_FIELDS}
+    try:
+        options = project_design.parse_options(entered)
+    except project_design.SettingsError as exc:
+        values = _stored_values(project) | entered
+        return _page(project, 400, entered=values, field_errors=_settings_errors(exc))
+    project_design.set_options(db.session(), project, options, by=me())
+    flash(gettext("Weighting options saved."), "ok")
+    return redirect(url_for("research.weighting", code=code) + "#options")

@@ -209,13 +209,6 @@ class SurveyDesign:
             and self.lonely_psu == "fail"
         )
 
-    @property
-    def variance_method(self) -> str:
-        """How variances are estimated, in words a report can print."""
-        stages = "one stage" if len(self.stages) == 1 else f"{len(self.stages)} stages"
-        calibrated = "".join(f", {c.method}" for c in self.calibrations)
-        return f"Taylor linearization ({stages}, {self.psu_count} PSUs{calibrated})"
-
     def with_weights(self, weights: np.ndarray, calibration: Calibration) -> SurveyDesign:
         """The same design with new weights and one more calibration to carry."""
         return replace(self, weights=weights, calibrations=(*self.calibrations, calibration))

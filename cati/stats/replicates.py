@@ -170,10 +170,6 @@ class ReplicateDesign:
         singular = np.sqrt(np.clip(np.linalg.eigvalsh(gram), 0, None))
         return int((singular > 1e-5 * singular.max()).sum()) - 1
 
-    @property
-    def variance_method(self) -> str:
-        return f"replicate weights ({self.type}, {self.replicate_weights.shape[1]} replicates)"
-
     def replicate_covariance(self, full: np.ndarray, replicates: np.ndarray) -> np.ndarray:
         """Covariance of θ (k) from its replicates (R × k)."""
         centre = full if self.mse else replicates.mean(axis=0)

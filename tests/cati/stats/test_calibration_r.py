@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cati.project_design import variance_method
 from cati.stats.calibration import calibrate, poststratify_design, rake_design
 from cati.stats.design import SurveyDesign
 from cati.stats.errors import StatsError
@@ -42,7 +43,7 @@ def test_poststratified_design(apiclus1, dclus1, r_values) -> None:
     design = poststratify_design(dclus1, apiclus1, "stype", TYPES)
     # A calibration margin's own share is fixed by construction: SE 0.
     assert check_all(design, apiclus1, r_values, "ps") < 1e-12
-    assert "post-stratified" in design.variance_method
+    assert "post-stratified (calibration-aware)" in variance_method(design, None, "en")
 
 
 def test_raked_design(apiclus1, dclus1, r_values) -> None:

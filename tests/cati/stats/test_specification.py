@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from cati.project_design import variance_method
 from cati.stats.errors import StatsError
 from cati.stats.estimates import survey_mean
 from cati.stats.replicates import ReplicateDesign
@@ -22,7 +23,9 @@ def test_cluster_design_from_text_columns(apiclus1, r_values) -> None:
     frame = as_text(apiclus1[["dnum", "pw", "fpc"]]).assign(api00=apiclus1["api00"])
     design = build_design(frame, DesignSpec(weights="pw", psu=("dnum",), fpc=("fpc",)))
     check(survey_mean(design, frame["api00"]), r_values, "clus1.mean.api00")
-    assert design.variance_method == "Taylor linearization (one stage, 15 PSUs)"
+    assert variance_method(design, None, "en") == (
+        "Taylor linearisation, clustered (15 PSUs), finite population correction"
+    )
 
 
 def test_replicate_design_from_numbered_columns(r_values) -> None:
@@ -35,7 +38,7 @@ def test_replicate_design_from_numbered_columns(r_values) -> None:
     )
     assert isinstance(design, ReplicateDesign)
     check(survey_mean(design, frame["arrests"]), r_values, "scd.brr.mean.arrests")
-    assert design.variance_method == "replicate weights (BRR, 4 replicates)"
+    assert variance_method(design, None, "es") == "Pesos replicados BRR (4 réplicas)"
 
 
 def test_bad_cells_name_the_column(apiclus1) -> None:

@@ -39,8 +39,10 @@ WORDS: dict[str, dict[str, str]] = {
         "es": "Base: {n} entrevistados a los que se preguntó (ponderada {w}, efectiva {e})",
     },
     "weighted_pct_note": {
-        "en": "Weighted percentages; 95% Wilson intervals on the effective base.",
-        "es": "Porcentajes ponderados; intervalos de Wilson al 95% sobre la base efectiva.",
+        "en": "Weighted percentages; 95% intervals from the design-based standard error "
+        "(logit, t on the design's degrees of freedom; see the methodology).",
+        "es": "Porcentajes ponderados; intervalos al 95% del error estándar del diseño "
+        "(logit, t con los grados de libertad del diseño; véase la ficha técnica).",
     },
     "mean": {"en": "Mean", "es": "Media"},
     "median": {"en": "Median", "es": "Mediana"},

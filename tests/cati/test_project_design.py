@@ -3,19 +3,23 @@ against each sample file at import, and used by the reports, `cati estimate` and
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from cati import cli, estimation, project_design, reporting
+from cati import cli, estimation, project_design, questionnaire_store, reporting
 from cati import weighting_targets as wt
+from cati.errors import CatiError, ErrorCode
 from cati.fieldwork.cases import import_cases
 from cati.fieldwork.sample_import import CaseRecord, SampleError
 from cati.models import Case
-from tests.cati.fieldwork.conftest import make_project
+from cati.stats.estimates import survey_mean
+from cati.stats.replicates import ReplicateDesign
+from tests.cati.fieldwork.conftest import make_cases, make_project
 from tests.cati.test_estimation import clustered  # noqa: F401 (a fixture)
 from tests.cati.test_reporting import text_of
-from tests.cati.test_weighting_targets import LIBRARY
+from tests.cati.test_weighting_targets import LIBRARY, complete
 
 
 def fields_of(error: project_design.SettingsError) -> list[str]:
@@ -106,9 +110,6 @@ def test_cati_estimate_and_reports_use_the_project_design(db, clustered, tmp_pat
 
 
 def test_a_report_without_a_design_says_simple_random_sample(db, tmp_path) -> None:
-    from cati import questionnaire_store
-    from tests.cati.fieldwork.conftest import make_cases
-    from tests.cati.test_weighting_targets import complete
 
     project = make_project(db)
     questionnaire_store.pin(db, project, LIBRARY / "customer_satisfaction.yaml")
@@ -145,3 +146,44 @@ def test_the_design_commands_set_what_reports_use(
         cli._app.cache_clear()
     db.expire_all()
     assert project_design.options_of(clustered).trim == (0.1, 5.0)
+
+
+def test_replicate_weights_of_the_sample_give_the_estimates_se(db) -> None:
+
+    project = make_project(db)
+    questionnaire_store.pin(db, project, LIBRARY / "customer_satisfaction.yaml")
+    project_design.set_design(
+        db, project, project_design.DesignSettings(replicates="repw", replicate_type="JK1")
+    )
+    rows = []
+    for psu, answers in enumerate(([1, 1, 2], [2, 2, 1], [1, 1, 1], [2, 1, 2])):
+        reps = {f"repw{r + 1}": "0" if r == psu else "1.333333" for r in range(4)}
+        for answer in answers:
+            cases = make_cases(db, project, n=1, sample_vars=reps)
+            complete(db, project, cases, answers={"purchase_confirmed": answer})
+            rows.append({"yes": float(answer == 1), **{k: float(v) for k, v in reps.items()}})
+    result = estimation.estimate(db, project, ["purchase_confirmed=1"])
+    assert result.variance_method == "JK1 replicate weights (4 replicates)"
+
+    frame = pd.DataFrame(rows).assign(w=1.0)
+    names = [f"repw{r}" for r in range(1, 5)]
+    by_hand = ReplicateDesign.from_frame(frame, weights="w", replicate_weights=names, type="JK1")
+    expected = survey_mean(by_hand, frame["yes"], df=by_hand.degrees_of_freedom)
+    row = result.table.loc["purchase_confirmed=1"]
+    assert (row["mean"], row["se"], row["high"]) == pytest.approx(
+        (expected.value, expected.se, expected.high), rel=1e-9
+    )
+
+
+def test_bounded_raking_meets_its_margins_or_says_the_bounds_are_too_tight(db, clustered) -> None:  # noqa: F811
+
+    wt.set_targets(db, clustered, {"row": {"r1": 0.2, "r2": 0.8}}, replace_all=True)
+    project_design.set_options(db, clustered, project_design.WeightingOptions(bounds=(0.3, 3.0)))
+    result = estimation.estimate(db, clustered, ["row=r1"], weighted=True)
+    assert result.table.loc["row=r1", "mean"] == pytest.approx(0.2, abs=1e-7)
+    assert result.table.loc["row=r1", "se"] < 1e-7  # calibration-aware: a margin's own share
+    assert "raked with bounds (calibration-aware)" in result.variance_method
+    project_design.set_options(db, clustered, project_design.WeightingOptions(bounds=(0.9, 1.1)))
+    with pytest.raises(CatiError) as caught:
+        estimation.estimate(db, clustered, ["row=r1"], weighted=True)
+    assert caught.value.code is ErrorCode.WEIGHTING_FAILED and "widen" in str(caught.value)

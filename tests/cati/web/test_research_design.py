@@ -3,8 +3,10 @@ beside its field and nothing stored; saved settings shown again and audited."""
 
 from sqlalchemy import select
 
-from cati.models import AuditEntry, Project
-from tests.cati.web.test_research_weighting import sampled  # noqa: F401 (a fixture)
+from cati.models import AuditEntry, Case, Job, Project
+from tests.cati.test_weighting_targets import complete
+from tests.cati.web.test_research import wait_for
+from tests.cati.web.test_research_weighting import post_rows, sampled  # noqa: F401 (a fixture)
 from tests.conftest import csrf_token
 
 
@@ -54,3 +56,21 @@ def test_weighting_options_are_checked_and_saved(client, db, sampled):  # noqa: 
     }
     page = client.get(f"{sampled}weighting").get_data(as_text=True)
     assert 'name="bound_high" value="2"' in page and 'name="trim_high" value="4"' in page
+
+
+def test_a_weighted_data_job_uses_the_trimming_option(client, db, sampled):  # noqa: F811
+    project = db.scalar(select(Project))
+    complete(db, project, db.scalars(select(Case)).all())
+    post_rows(client, sampled, "region", [("north", "0.5"), ("south", "0.5")])
+    assert post(client, sampled, "options", method="rake", trim_high="1.2").status_code == 302
+    token = csrf_token(client, sampled)
+    data = {"csrf_token": token, "what": "data:csv", "language": "en", "weighted": "y"}
+    assert client.post(f"{sampled}jobs", data=data).status_code == 302
+    job = wait_for(db, db.scalar(select(Job.id)))
+    assert job.status == "done", job.message
+    csv = client.get(f"{sampled}jobs/{job.id}/file").get_data(as_text=True)
+    header, *lines = csv.splitlines()
+    weights = sorted({line.split(",")[header.split(",").index("weight")] for line in lines})
+    # Raked 5/6 (6 north) and 5/4 (4 south); south trimmed to 1.2 and its 4 × 0.05 shared
+    # equally by the 6 others (trimWeights): 5/6 + 0.2/6 = 0.866667.
+    assert [round(float(w), 6) for w in weights] == [0.866667, 1.2]

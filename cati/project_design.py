@@ -151,6 +151,8 @@ def parse_design(form: Mapping[str, str], known: Iterable[str] = ()) -> DesignSe
         problems.append(_problem("rho", N_("Fay's factor is below 1")))
     if rho is not None and kind != "Fay":
         problems.append(_problem("rho", N_("Fay's factor is for the Fay type only")))
+    if rho is None and kind == "Fay" and prefix:
+        problems.append(_problem("rho", N_("give Fay's factor, e.g. 0.5")))
     if problems:
         raise SettingsError(problems)
     return DesignSettings(strata, psu, fpc, lonely, prefix, kind, rho, scale)

@@ -39,6 +39,9 @@ def test_design_settings_name_known_columns_and_say_which_field_is_wrong() -> No
             {"replicates": "repw", "strata": "region", "replicate_type": "JK1", "rho": "0.5"}
         )
     assert fields_of(caught.value) == ["replicates", "rho"]
+    with pytest.raises(project_design.SettingsError) as caught:
+        project_design.parse_design({"replicates": "repw", "replicate_type": "Fay"})
+    assert fields_of(caught.value) == ["rho"]
     settings = project_design.parse_design(
         {"psu": "district, school", "fpc": "n1 n2", "lonely_psu": "adjust"}
     )

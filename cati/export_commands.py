@@ -20,7 +20,10 @@ from cati.reporting import BANNER_ADJUSTMENTS, BANNER_LEVELS, DATA_FORMATS, REPO
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
-WEIGHTED_HELP = "Weight by the design weights raked to the project's targets (column weight)."
+WEIGHTED_HELP = (
+    "Weight the design weights to the project's targets with its weighting options "
+    "(`cati design weighting`; column weight)."
+)
 
 
 def _advance(bar: ProgressBar) -> Callable[[int, int], None]:

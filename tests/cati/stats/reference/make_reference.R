@@ -181,10 +181,11 @@ b <- svyby(~api00, ~awards, calibrate(dclus1, ~stype + sch.wide, totals), svymea
 put("cal.linear.by.awards", c(coef(b), SE(b)))
 # toplines and banner books (exports/topline.py) on a project's design: a share with
 # svyciprop(method = "logit") (t on the design's df), a mean with its t interval; on the
-# stratified design, the raked cluster design and the raked design trimmed (trimWeights)
+# stratified design, the raked cluster design, the raked design trimmed (trimWeights) and
+# the JK1 replicates of the cluster design (the logit refitted per replicate)
 trimmed <- trimWeights(rk, upper = 45, strict = TRUE)
 put("topline.trimmed.weights", weights(trimmed))
-for (name in c("dstrat", "rk", "trimmed")) {
+for (name in c("dstrat", "rk", "trimmed", "jk1")) {
   d <- get(name)
   ci <- svyciprop(~I(awards == "Yes"), d, method = "logit")
   put(paste0("topline.", name, ".awards"), c(coef(ci), SE(ci), attr(ci, "ci")))

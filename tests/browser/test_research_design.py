@@ -51,6 +51,10 @@ def test_the_researcher_sets_the_design_and_weighting_options(page, db, tmp_path
     page.screenshot(path=str(tmp_path / "weighting.png"), full_page=True)
     if SHOTS.name:
         page.get_by_test_id("design").screenshot(path=str(SHOTS / "research-design.png"))
+    page.get_by_role("button", name="Español").click()
+    assert page.get_by_test_id("design").get_by_role("heading").inner_text() == "Diseño muestral"
+    assert page.get_by_label("Recortar los pesos por encima de").input_value() == "4"
+    page.screenshot(path=str(tmp_path / "weighting-es.png"), full_page=True)
 
     db.expire_all()
     assert project_design.design_of(project).psu == ("district",)

@@ -242,26 +242,6 @@ def set_options(
 # --- the design of the estimates -----------------------------------------------------------
 
 
-def _margins(frame: pd.DataFrame, targets: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
-    missing = [name for name in targets if name not in frame.columns]
-    if missing:
-        raise CatiError(
-            ErrorCode.WEIGHTING_FAILED, reason=f"{missing[0]} is not a variable of the data"
-        )
-    return pd.DataFrame({n: frame[n].map(weighting_targets.category_key) for n in targets})
-
-
-def _counts(targets: Mapping[str, Mapping[str, float]], total: float) -> dict:
-    """Every margin as population counts (shares scaled to the population, else to Σw)."""
-    population = weighting_targets.population(targets) or total
-    out = {}
-    for name, cells in targets.items():
-        s = sum(cells.values())
-        share = any(abs(s - scale) <= 1e-6 * scale for scale in (1.0, 100.0))
-        out[name] = {k: v / s * population if share else v for k, v in cells.items()}
-    return out
-
-
 def _bounded(design: Design, margins: pd.DataFrame, counts: dict, bounds: tuple) -> Design:
     """Bounded raking of every weight column; on a Taylor design the calibration's variance
     is carried as R's ``calibrate(calfun="raking", bounds=)``: GREG residuals on the margins."""
@@ -332,8 +312,8 @@ def _weigh(design: Design, frame: pd.DataFrame, project: Project) -> Design:
     if not targets:
         raise CatiError(ErrorCode.WEIGHTING_FAILED, reason="the project has no weighting targets")
     options = options_of(project)
-    margins = _margins(frame, targets)
-    counts = _counts(targets, float(design.weights.sum()))
+    margins = weighting_targets.margins(frame, targets)
+    counts = weighting_targets.as_counts(targets, float(design.weights.sum()))
     if options.method == "poststratify":
         if len(targets) > 1:
             reason = "post-stratification uses the targets of one variable: rake for several"

@@ -317,7 +317,8 @@ def remove_variable(
     session.commit()
 
 
-def _margins(frame: pd.DataFrame, targets: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+def margins(frame: pd.DataFrame, targets: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+    """The targets' variables of ``frame`` as category texts (:func:`category_key`)."""
     missing = [name for name in targets if name not in frame.columns]
     if missing:
         raise CatiError(
@@ -330,6 +331,18 @@ def population(targets: Mapping[str, Mapping[str, float]]) -> float | None:
     """The population the counts describe; None when every variable is given as shares."""
     totals = (sum(cells.values()) for cells in targets.values())
     return next((t for t in totals if not _sums_to_a_share(t)), None)
+
+
+def as_counts(targets: Mapping[str, Mapping[str, float]], total: float) -> dict:
+    """Every margin as population counts: shares scaled to the population the counts
+    describe, else to ``total`` (the design weights' sum)."""
+    scale = population(targets) or total
+    return {
+        name: {k: v / sum(cells.values()) * scale for k, v in cells.items()}
+        if _sums_to_a_share(sum(cells.values()))
+        else dict(cells)
+        for name, cells in targets.items()
+    }
 
 
 def design_start(frame: pd.DataFrame) -> np.ndarray:
@@ -350,7 +363,7 @@ def raked(
     try:
         # Shares are scaled to the population when other variables give counts.
         result = rake(
-            _margins(data.frame, targets),
+            margins(data.frame, targets),
             targets,
             weights=design_start(data.frame),
             total=population(targets),

@@ -94,6 +94,8 @@ class QuestionRows(FormRows):
                 name=name,
             )
             return []
+        if not name and kind == "note":  # pyxform takes a note with no name
+            name = f"note_{number}"
         if not name:
             self.fail("survey", number, N_("the question has no name"), ErrorCode.XLSFORM_INVALID)
             return []

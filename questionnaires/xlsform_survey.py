@@ -83,10 +83,19 @@ class SurveyReader(Layout):
                 ),
                 names=", ".join(sorted(self.names.calculations)),
             )
-        if not self.blocks:
-            if not self.problems:
-                self.fail("survey", None, N_("the form asks no question a telephone can ask"))
-            return result
+        if not any(q.get("type") != "calculate" for b in self.blocks for q in b["questions"]):
+            if self.problems:
+                return result
+            # pyxform takes a form of GPS points or calculations alone: one page says so.
+            self.warn("survey", None, N_("the form asks no question a telephone can ask"))
+            self.block = None
+            self.new_block("nothing")["questions"].append(
+                {
+                    "id": self.unique("nothing_to_ask"),
+                    "type": "display",
+                    "text": "This form has nothing to ask on the telephone.",
+                }
+            )
         if len(self.blocks) == 1 and self.blocks[0].pop("implicit", False):
             result["questions"] = self.blocks[0]["questions"]
         else:
@@ -157,8 +166,8 @@ class SurveyReader(Layout):
                     self.names.skipped.add(name)
                 else:
                     self.names.calculations[name] = str(source)
-            elif kind in OFF_THE_PHONE or kind in METADATA_TYPES:
-                self.names.skipped.add(name)
+            elif kind in OFF_THE_PHONE or kind in METADATA_TYPES or kind == "note":
+                self.names.skipped.add(name)  # a note has no value in ODK either
 
     # --- the survey as a tree ----------------------------------------------------------
 

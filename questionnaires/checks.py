@@ -425,15 +425,10 @@ class Checker:
         self.check_piping(qp, scope)
 
     def check_calculate(self, qp: QuestionPlan, question: Calculate) -> None:
-        if self.plan.blocks[qp.block].block.loop is not None:
-            self.report(
-                ErrorCode.INVALID_VALUE,
-                N_("a calculate cannot be in a loop block; it would have no value"),
-                f"{qp.path}.type",
-            )
-            return
-        # Evaluated again after every page, so it may use questions asked after it.
-        after_all = _Scope(None, len(self.plan.questions), None)
+        # Evaluated again after every page, so it may use questions asked after it; in a
+        # loop block once per item, seeing that item's answers.
+        block = self.plan.blocks[qp.block]
+        after_all = _Scope(block if block.block.loop else None, len(self.plan.questions), None)
         self.check_expression(question.expression, f"{qp.path}.expression", after_all, None)
 
     def check_same_page(self, qp: QuestionPlan) -> None:

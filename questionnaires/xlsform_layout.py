@@ -117,7 +117,7 @@ class Layout(QuestionRows):
     ) -> None:
         kind, cells, number = node["kind"], node["cells"], node["row"]
         if kind == "question":
-            for question in self.questions(cells, number, in_loop=loop is not None):
+            for question in self.questions(cells, number):
                 show_if = all_of([*conditions, question.get("show_if", "")])
                 if show_if:
                     question["show_if"] = show_if

@@ -79,7 +79,7 @@ class SurveyReader(Layout):
                 None,
                 N_(
                     "calculations are written into the expressions that use them and stored "
-                    "in the data as computed variables (not those in a repeat): %(names)s"
+                    "in the data as computed variables: %(names)s"
                 ),
                 names=", ".join(sorted(self.names.calculations)),
             )

@@ -3,6 +3,7 @@
 import math
 from pathlib import Path
 
+import pandas as pd
 import pyreadstat
 import pytest
 
@@ -160,3 +161,40 @@ def test_a_calculate_is_a_column_numeric_when_every_value_is_a_number(db, interv
     assert meta.column_names_to_labels["double"] == "Twice n"
     sss = {v.name: v.type for v in triple_s.plan(data.frame, data.columns)}
     assert (sss["double"], sss["word"], sss["mixed"]) == ("quantity", "character", "character")
+
+
+LOOPED_CALCULATE = """
+id: looped
+version: "1"
+title: Looped calculate
+blocks:
+  - id: top
+    questions:
+      - {id: people, type: numeric, text: "How many?", min: 1, max: 3}
+  - id: person
+    loop: {times: people, max_times: 3}
+    questions:
+      - {id: age, type: numeric, text: "Age?", min: 0, max: 99}
+      - {id: adult, type: calculate, expression: "age >= 18", variable_label: Adult}
+"""
+
+
+def test_a_calculate_in_a_loop_is_a_column_per_item_in_the_data_and_the_sav(
+    db, interviewer, tmp_path
+):
+    path = tmp_path / "looped.yaml"
+    path.write_text(LOOPED_CALCULATE)
+    project = make_project(db)
+    questionnaire_store.pin(db, project, path)
+    projects.assign(db, project, interviewer)
+    (case,) = make_cases(db, project)
+    interview(db, interviewer, case, [{"people": 2}, {"age": 40}, {"age": 9}])
+    data = dataset.build(db, project)
+    row = data.frame.iloc[0]
+    assert (row["adult_1"], row["adult_2"]) == (1, 0)
+    assert pd.isna(row["adult_3"])  # no third person
+    assert data.meta("adult_1").kind == "numeric"
+    sav = tmp_path / "looped.sav"
+    write_sav(data.frame, data.columns, sav, questionnaire=data.questionnaire)
+    read, _ = pyreadstat.read_sav(sav)
+    assert read[["adult_1", "adult_2"]].iloc[0].tolist() == [1.0, 0.0]

@@ -69,8 +69,8 @@ RESULT_TYPES = {
     **dict.fromkeys(("min", "max", "pi", "atan2", "sin", "cos", "tan", "asin", "acos"), NUMBER),
     **dict.fromkeys(("atan", "exp", "log", "log10"), NUMBER),
     **dict.fromkeys(("regex", "contains", "starts_with", "ends_with"), BOOL),
-    **dict.fromkeys(("today", "now", "concat", "string", "substr"), TEXT),
-    **dict.fromkeys(("if", "coalesce"), ANY),
+    **dict.fromkeys(("today", "now", "concat", "string", "substr", "format_date", "date"), TEXT),
+    **dict.fromkeys(("if", "coalesce", "lookup"), ANY),
 }
 _ANSWER_TYPES: dict[type, str] = {
     SingleChoice: NUMBER,

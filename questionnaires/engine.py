@@ -33,7 +33,7 @@ from questionnaires.answers import (
     validate_grid,
 )
 from questionnaires.errors import ErrorCode, QuestionnaireError, problem
-from questionnaires.evaluate import Resolver, truthy
+from questionnaires.evaluate import CLOCK, Resolver, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
 from questionnaires.expressions import parse
 from questionnaires.model import Grid, MultipleChoice, Questionnaire, in_mode
@@ -301,8 +301,14 @@ class Engine:
         questions = self.plan.questions
         sample = state.sample
 
+        # today() and now(): the interview's clock, the moment the page was shown (the
+        # `now` the caller gave), so that the engine stays deterministic.
+        clock = state.page_started_at or state.started_at
+
         def resolve(path: tuple[Any, ...]) -> Any:
             head = path[0]
+            if path == CLOCK:
+                return clock
             if head == "sample":
                 return sample.get(path[1]) if len(path) == 2 else None
             if loop is not None and head == loop.name:

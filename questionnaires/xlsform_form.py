@@ -144,7 +144,7 @@ class FormRows:
         self.languages: list[str] = []
         self.lists: dict[str, ChoiceList] = {}
         self.external: dict[str, ChoiceList] = {}
-        self.names = Names()
+        self.names = Names(folder=folder)
         self.ignored_columns: set[str] = set()
         self.once: set[str] = set()
         self.blocks: list[dict[str, Any]] = []

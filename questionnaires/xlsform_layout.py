@@ -18,7 +18,7 @@ from questionnaires.errors import ErrorCode
 from questionnaires.xlsform_form import all_of
 from questionnaires.xlsform_headers import canonical_type, language_code, select_type
 from questionnaires.xlsform_questions import QuestionRows
-from questionnaires.xlsform_xpath import safe_name
+from questionnaires.xlsform_xpath import POSITION, safe_name
 
 REPEAT_LIMIT = 20  # how many times a repeat without a count may be asked
 NESTED_LIMIT = 10  # copies of a repeat inside a repeat whose count is not a number
@@ -46,16 +46,17 @@ def _rename_refs(text: str, renames: dict[str, str]) -> str:
     return re.sub(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}", renamed, text)
 
 
-def _rename_all(node: dict[str, Any], renames: dict[str, str]) -> None:
+def _rename_all(node: dict[str, Any], renames: dict[str, str], copy_number: int) -> None:
+    """A copy of a repeat inside a repeat: its names renamed, ``position(..)`` its number."""
     cells = node["cells"]
     for key, value in list(cells.items()):
         if isinstance(value, str):
-            cells[key] = _rename_refs(value, renames)
+            cells[key] = POSITION.sub(str(copy_number), _rename_refs(value, renames))
     if cells.get("name"):
         name = safe_name(str(cells["name"]))
         cells["name"] = renames.get(name, name)
     for child in node.get("children", []):
-        _rename_all(child, renames)
+        _rename_all(child, renames, copy_number)
 
 
 class Layout(QuestionRows):
@@ -205,8 +206,10 @@ class Layout(QuestionRows):
                 times = self.counter(cells, name, conditions, number)
         block = self.new_block(name, title=label, show_if=all_of(conditions), loop={"times": times})
         self.scope.append(safe_name(name))
+        self.names.loop_item = "item"  # the loop's default name: position(..)
         for child in node["children"]:
             self.emit(child, [], None, name)
+        self.names.loop_item = None
         self.scope.pop()
         if not block["questions"]:
             self.blocks.remove(block)
@@ -262,7 +265,7 @@ class Layout(QuestionRows):
             shown = [*conditions, f"( {times} ) >= {copy_number}" if times else ""]
             for child in node["children"]:
                 copied = copy.deepcopy(child)
-                _rename_all(copied, renames)
+                _rename_all(copied, renames, copy_number)
                 self.emit(copied, shown, None, loop)
         self.scope.pop()
 

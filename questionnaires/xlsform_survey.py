@@ -24,6 +24,15 @@ from questionnaires.xlsform_layout import Layout
 from questionnaires.xlsform_xpath import safe_name
 
 
+def _first_label(cells: dict[str, Any]) -> str:
+    """A choice's label for ``jr:choice-name``: the plain column, else the first language's,
+    else its name (a text for the data, so in one language)."""
+    for key, value in cells.items():
+        if key == "label" or key.startswith("label::"):
+            return str(value)
+    return str(cells["name"])
+
+
 class SurveyReader(Layout):
     # --- the form ----------------------------------------------------------------------
 
@@ -151,6 +160,9 @@ class SurveyReader(Layout):
                 found = self.list_for(select, None)
                 if found is not None:
                     codes = found.codes()
+                    self.names.labels[name] = {
+                        codes[cells["name"]]: _first_label(cells) for _, cells in found.rows
+                    }
                     if select[3]:
                         codes["other"] = max(codes.values(), default=0) + 1
                     self.names.codes[name] = codes

@@ -11,9 +11,11 @@ from cati import dataset, interviewing, questionnaire_store
 from cati.fieldwork import dispatch, projects
 from cati.models import Project
 from exports import triple_s
+from exports.codebook import codebook_entries
 from exports.statfiles import write_sav
+from exports.tabular import write_csv
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
-from tests.conftest import make_user
+from tests.conftest import make_user, skip_or_fail
 
 LIBRARY = Path(__file__).parents[2] / "questionnaires" / "library"
 
@@ -198,3 +200,38 @@ def test_a_calculate_in_a_loop_is_a_column_per_item_in_the_data_and_the_sav(
     write_sav(data.frame, data.columns, sav, questionnaire=data.questionnaire)
     read, _ = pyreadstat.read_sav(sav)
     assert read[["adult_1", "adult_2"]].iloc[0].tolist() == [1.0, 0.0]
+
+
+def test_an_xlsforms_choice_names_are_the_text_values_of_the_names_export_and_codebook(
+    db, interviewer, tmp_path
+):
+    """ona_transportation.xlsx (xlsform corpus): its list has daily, weekly, other and a
+    real option dont_know; KoBo's "XML values" export writes those names."""
+    form = Path(__file__).resolve().parents[3] / "shared" / "xlsform-corpus"
+    form = form / "ona_transportation.xlsx"
+    if not form.is_file():
+        skip_or_fail(f"the XLSForm corpus is not at {form.parent}")
+    project = make_project(db)
+    questionnaire_store.pin(db, project, form)
+    projects.assign(db, project, interviewer)
+    first, second = make_cases(db, project, n=2)
+    for case, answer in ((first, 2), (second, 4)):
+        item = interview(db, interviewer, case, [])
+        interviewing.stop_interview(db, item, interviewer, "BREAKOFF", MONDAY_10)
+        item.answers = {"frequency_to_referral_facility_bus": answer}
+        item.answers["frequency_to_referral_facility_taxi"] = {"special": "dk"}
+        item.status = "completed"
+    db.commit()
+    data = dataset.build(db, project)
+    out = tmp_path / "names.csv"
+    write_csv(data.frame, data.columns, out, names=True)
+    read = pd.read_csv(out, encoding="utf-8-sig")
+    assert read["frequency_to_referral_facility_bus"].tolist() == ["weekly", "dont_know"]
+    assert read["frequency_to_referral_facility_taxi"].tolist() == ["_dont_know"] * 2
+    coded = tmp_path / "codes.csv"
+    write_csv(data.frame, data.columns, coded)
+    assert pd.read_csv(coded)["frequency_to_referral_facility_bus"].tolist() == [2, 4]
+    [entry] = [e for e in codebook_entries(data.frame, data.columns) if e.name.endswith("_bus")]
+    assert entry.values[:2] == [(1, "daily", "Daily", 0), (2, "weekly", "Weekly", 1)]
+    with pytest.raises(ValueError, match="not both"):
+        write_csv(data.frame, data.columns, out, labels=True, names=True)

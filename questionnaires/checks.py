@@ -555,6 +555,12 @@ class Checker:
         target = self.plan.questions.get(root.name)
         if target is None:
             return
+        if (
+            isinstance(reference, Index)
+            and scope.block is not None
+            and target.block == scope.block.index
+        ):
+            return  # a round of its own loop (`more[2]` in the loop's times): asked by then
         own_block = self.block_of_order.get(scope.order, -1)
         if target.block != own_block and self._shuffled_together(target.block, own_block):
             self.report(

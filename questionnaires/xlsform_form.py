@@ -128,7 +128,8 @@ LEFT_OUT = {
     "default": N_("default left out (%(reason)s): nothing is filled in"),
     "calculation": N_("calculation left out (%(reason)s): it is not stored in the data"),
     "repeat_count": N_(
-        "repeat_count left out (%(reason)s): the interviewer is asked how many times"
+        "repeat_count left out (%(reason)s): asked as a repeat without a count (whether to "
+        "add one more, or inside a repeat how many times)"
     ),
 }
 

@@ -195,25 +195,49 @@ class Layout(QuestionRows):
             return
         count = cells.get("repeat_count")
         label = self.text(cells, "label")
-        times: Any
-        if count is None:
-            times = self.counter(cells, name, conditions, number)
-        elif re.fullmatch(r"\d+", str(count).strip()):
+        times: Any = None
+        if count is not None and re.fullmatch(r"\d+", str(count).strip()):
             times = max(1, min(int(count), 100))
-        else:
+        elif count is not None:
             times = self.expression(count, number, "repeat_count")
-            if times is None:
-                times = self.counter(cells, name, conditions, number)
-        block = self.new_block(name, title=label, show_if=all_of(conditions), loop={"times": times})
+        block = self.new_block(
+            name, title=label, show_if=all_of(conditions), loop={"times": times or 1}
+        )
+        inside = []
+        if times is None:
+            add = self.add_another(cells, name, number)
+            # one round more for every "yes" so far: the rounds go on until a "no"
+            more = " + ".join(f"if ( {add} [ {i} ] = 1 , 1 , 0 )" for i in range(1, REPEAT_LIMIT))
+            block["loop"] = {"times": f"1 + {more}", "max_times": REPEAT_LIMIT}
+            inside = [f"{add} = 1"]
+        asked = len(block["questions"])
         self.scope.append(safe_name(name))
         self.names.loop_item = "item"  # the loop's default name: position(..)
         for child in node["children"]:
-            self.emit(child, [], None, name)
+            self.emit(child, inside, None, name)
         self.names.loop_item = None
         self.scope.pop()
-        if not block["questions"]:
+        if len(block["questions"]) == asked:  # nothing inside a telephone can ask
             self.blocks.remove(block)
         self.block = None
+
+    def add_another(self, cells: dict[str, str], name: str, number: int) -> str:
+        """For a repeat without a count, as ODK Collect asks it: at the start of each round,
+        whether to add one (more); its questions are asked on a yes, and a no ends it."""
+        question = {
+            "id": self.unique(safe_name(f"{name}_add")),
+            "type": "single",
+            "text": self.text(cells, "label") or name,
+            "instruction": "Add one (more)? Yes: its questions are asked; no: the repeat ends.",
+            "options": [
+                {"code": 1, "label": "Yes", "name": "yes"},
+                {"code": 2, "label": "No", "name": "no"},
+            ],
+            "required": True,
+            "_row": number,
+        }
+        self.add(question)
+        return question["id"]
 
     def counter(self, cells: dict[str, str], name: str, conditions: list[str], number: int) -> str:
         """For a repeat without a count: the question of how many times, asked first."""

@@ -229,7 +229,8 @@ def test_groups_nest_at_any_depth_their_conditions_joined(tmp_path):
     assert c.show_if == "( a > 1 ) and ( a > 2 )"
 
 
-def test_a_repeat_without_a_count_first_asks_how_many_times(tmp_path):
+def test_a_repeat_without_a_count_asks_at_each_round_whether_to_add_one(tmp_path):
+    """As ODK Collect does: "Add a Children?" before each round; a no ends the repeat."""
     path = workbook(
         tmp_path,
         [
@@ -240,13 +241,19 @@ def test_a_repeat_without_a_count_first_asks_how_many_times(tmp_path):
             ["note", "bye", "Thank you"],
         ],
     )
-    questionnaire = read_xlsform(path)
-    first, loop, _thanks = questionnaire.blocks
-    assert first.questions[0].id == "child_count" and loop.loop.times == "child_count"
+    questionnaire, problems = check_questionnaire(path)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert not any("asked later" in p.message for p in problems)
+    loop, _thanks = questionnaire.blocks
+    assert [q.id for q in loop.questions] == ["child_add", "child_name"]
+    assert loop.loop.max_times == 20
     engine = Engine(questionnaire)
-    state = run(engine, [{"child_count": 2}, {"child_name": "Ana"}, {"child_name": "Luis"}])
+    yes, no = 1, 2
+    pages = [{"child_add": yes}, {"child_name": "Ana"}, {"child_add": yes}, {"child_name": "Luis"}]
+    state = run(engine, [*pages, {"child_add": no}])
     assert state.position == "bye"
-    assert run(engine, [{"child_count": 0}]).position == "bye"
+    assert state.answers["child_name[2]"] == "Luis" and "child_name[3]" not in state.answers
+    assert run(engine, [{"child_add": no}]).position == "bye"  # none at all
 
 
 def test_a_repeat_inside_a_repeat_is_asked_as_numbered_copies(tmp_path):

@@ -234,6 +234,8 @@ class Layout(QuestionRows):
                 {"code": 2, "label": "No", "name": "no"},
             ],
             "required": True,
+            "dont_know": False,  # the interviewer's question, not the respondent's
+            "refused": False,
             "_row": number,
         }
         self.add(question)

@@ -43,6 +43,7 @@ class Column:
     missing: tuple[int, ...] = (97, 98, 99)
     source: str = "question"
     question_id: str | None = None
+    value_names: dict[int, str] = field(default_factory=dict)
 
 
 def _info(n: int):

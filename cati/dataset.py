@@ -72,6 +72,7 @@ class ColumnMeta:
     missing: tuple[int, ...] = ()
     source: str = "question"  # question, sample or paradata
     question_id: str | None = None
+    value_names: dict[int, str] = field(default_factory=dict)  # XLSForm choice names
 
 
 @dataclass(frozen=True)
@@ -178,11 +179,19 @@ def _question_columns(versions: list[_Version]) -> list[ColumnMeta]:
                 found[v.name] = replace(
                     known,
                     value_labels=v.value_labels | known.value_labels,
+                    value_names=v.value_names | known.value_names,
                     missing=tuple(sorted({*known.missing, *missing})),
                 )
                 continue
             found[v.name] = ColumnMeta(
-                v.name, v.label, kind, dict(v.value_labels), missing, "question", v.question_id
+                v.name,
+                v.label,
+                kind,
+                dict(v.value_labels),
+                missing,
+                "question",
+                v.question_id,
+                dict(v.value_names),
             )
     return list(found.values())
 

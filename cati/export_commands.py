@@ -48,6 +48,11 @@ def export() -> None:
 @click.option("--format", "fmt", type=click.Choice(DATA_FORMATS), default="csv", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--labels", is_flag=True, help="CSV/XLSX: value labels instead of codes.")
+@click.option(
+    "--names",
+    is_flag=True,
+    help="CSV/XLSX: an XLSForm's choice names instead of codes (KoBo's XML values).",
+)
 @click.option("--partials", is_flag=True, help="Include partial and broken-off interviews.")
 @click.option(
     "--include-personal",
@@ -74,6 +79,7 @@ def export_data(
     fmt: str,
     out: Path,
     labels: bool,
+    names: bool,
     partials: bool,
     include_personal: bool,
     safe: str,
@@ -98,6 +104,7 @@ def export_data(
                 include_personal=include_personal,
                 safe=[s.strip() for s in safe.split(",") if s.strip()],
                 labels=labels,
+                names=names,
                 partials=partials,
                 language=lang,
                 weighted=weighted,

@@ -425,6 +425,7 @@ def export_data(
     include_personal: bool = False,
     safe: Iterable[str] = (),
     labels: bool = False,
+    names: bool = False,
     partials: bool = False,
     language: str = "en",
     weighted: bool = False,
@@ -462,9 +463,9 @@ def export_data(
     frame = data.frame
     title = project.name
     if fmt == "csv":
-        tabular.write_csv(frame, columns, out, labels=labels)
+        tabular.write_csv(frame, columns, out, labels=labels, names=names)
     elif fmt == "xlsx":
-        tabular.write_xlsx(frame, columns, out, labels=labels, progress=progress)
+        tabular.write_xlsx(frame, columns, out, labels=labels, names=names, progress=progress)
     elif fmt == "sav":
         statfiles.write_sav(
             frame,

@@ -24,7 +24,7 @@ class CodebookEntry:
     label: str
     kind: str
     source: str
-    values: list[tuple[int, str, int]]  # code, label, respondents with it
+    values: list[tuple[int, str, str, int]]  # code, XLSForm name (or ""), label, respondents
     missing: str
     answered: int
 
@@ -37,6 +37,7 @@ def codebook_entries(frame: pd.DataFrame, columns: Sequence[ColumnLike]) -> list
         values = [
             (
                 code,
+                c.value_names.get(code, ""),
                 without_placeholders(label),
                 int(counts.get(float(code), 0)) if counts is not None else 0,
             )

@@ -36,6 +36,8 @@ class ColumnLike(Protocol):
     @property
     def value_labels(self) -> Mapping[int, str]: ...
     @property
+    def value_names(self) -> Mapping[int, str]: ...  # code -> XLSForm choice name
+    @property
     def missing(self) -> tuple[int, ...]: ...
     @property
     def source(self) -> str: ...  # "question", "sample" or "paradata"

@@ -28,16 +28,30 @@ def _code_key(value: Any) -> Any:
     return value
 
 
-def labelled(frame: pd.DataFrame, columns: Sequence[ColumnLike]) -> pd.DataFrame:
-    """The frame with codes replaced by their value labels (unlabelled values stay)."""
+def labelled(
+    frame: pd.DataFrame, columns: Sequence[ColumnLike], *, names: bool = False
+) -> pd.DataFrame:
+    """The frame with codes replaced by their value labels, or with ``names`` by their
+    XLSForm choice names (the text values KoBo exports as "XML values"); a value with
+    none stays as it is."""
     out = frame[[c.name for c in columns]].copy()
     for column in columns:
-        if column.value_labels:
-            labels = column.value_labels
+        texts = column.value_names if names else column.value_labels
+        if texts:
             out[column.name] = [
-                v if _is_missing(v) else labels.get(_code_key(v), v) for v in out[column.name]
+                v if _is_missing(v) else texts.get(_code_key(v), v) for v in out[column.name]
             ]
     return out
+
+
+def _values(
+    frame: pd.DataFrame, columns: Sequence[ColumnLike], labels: bool, names: bool
+) -> pd.DataFrame:
+    if labels and names:
+        raise ValueError("value labels or choice names, not both")
+    if labels or names:
+        return labelled(frame, columns, names=names)
+    return frame[[c.name for c in columns]]
 
 
 # Text openpyxl would not store as a string by itself.
@@ -73,14 +87,26 @@ def _is_times(series: pd.Series) -> bool:
 
 
 def write_csv(
-    frame: pd.DataFrame, columns: Sequence[ColumnLike], path: Path, *, labels: bool = False
+    frame: pd.DataFrame,
+    columns: Sequence[ColumnLike],
+    path: Path,
+    *,
+    labels: bool = False,
+    names: bool = False,
 ) -> None:
-    """UTF-8 with a BOM so that Excel reads accents; codes or value labels."""
-    data = labelled(frame, columns) if labels else frame[[c.name for c in columns]]
-    _for_csv(data).to_csv(path, index=False, encoding="utf-8-sig")
+    """UTF-8 with a BOM so that Excel reads accents; codes, value labels or choice names."""
+    _for_csv(_values(frame, columns, labels, names)).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-VARIABLE_HEADERS = ("name", "label", "type", "source", "value labels", "missing values")
+VARIABLE_HEADERS = (
+    "name",
+    "label",
+    "type",
+    "source",
+    "value labels",
+    "missing values",
+    "choice names",
+)
 
 
 def write_xlsx(
@@ -89,6 +115,7 @@ def write_xlsx(
     path: Path,
     *,
     labels: bool = False,
+    names: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """A "data" sheet and a "variables" sheet; write-only mode keeps memory flat.
@@ -96,7 +123,8 @@ def write_xlsx(
     Cells are typed: numbers are numbers, date and time answers and timestamps are dates
     (openpyxl gives them the formats yyyy-mm-dd, h:mm:ss, yyyy-mm-dd h:mm:ss), text is a
     string cell. A string cell is never run as a formula, so text starting with = + - @ is
-    stored unaltered, with no apostrophe.
+    stored unaltered, with no apostrophe. The "variables" sheet lists each variable's value
+    labels and, for an XLSForm's choices, their names (code = name).
     """
     book = Workbook(write_only=True)
     data_sheet = book.create_sheet("data")
@@ -112,7 +140,7 @@ def write_xlsx(
         sheet.append(cells)
 
     header(data_sheet, [c.name for c in columns])
-    data = labelled(frame, columns) if labels else frame[[c.name for c in columns]]
+    data = _values(frame, columns, labels, names)
     kinds = [temporal_kind(data[c.name]) if c.kind == "string" else None for c in columns]
     for row in data.itertuples(index=False, name=None):
         data_sheet.append([_cell(data_sheet, v, k) for v, k in zip(row, kinds, strict=True)])
@@ -123,7 +151,8 @@ def write_xlsx(
     for c in columns:
         value_labels = "; ".join(f"{k} = {v}" for k, v in c.value_labels.items())
         missing = ", ".join(str(m) for m in c.missing)
-        texts = (c.name, c.label, c.kind, c.source, value_labels, missing)
+        choice_names = "; ".join(f"{k} = {v}" for k, v in c.value_names.items())
+        texts = (c.name, c.label, c.kind, c.source, value_labels, missing, choice_names)
         variables.append([_text_cell(variables, t) if t else None for t in texts])
     book.save(path)
 

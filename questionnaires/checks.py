@@ -69,8 +69,8 @@ RESULT_TYPES = {
     **dict.fromkeys(("min", "max", "pi", "atan2", "sin", "cos", "tan", "asin", "acos"), NUMBER),
     **dict.fromkeys(("atan", "exp", "log", "log10"), NUMBER),
     **dict.fromkeys(("regex", "contains", "starts_with", "ends_with"), BOOL),
-    **dict.fromkeys(("today", "now", "concat", "string", "substr"), TEXT),
-    **dict.fromkeys(("if", "coalesce"), ANY),
+    **dict.fromkeys(("today", "now", "concat", "string", "substr", "format_date", "date"), TEXT),
+    **dict.fromkeys(("if", "coalesce", "lookup"), ANY),
 }
 _ANSWER_TYPES: dict[type, str] = {
     SingleChoice: NUMBER,
@@ -425,15 +425,10 @@ class Checker:
         self.check_piping(qp, scope)
 
     def check_calculate(self, qp: QuestionPlan, question: Calculate) -> None:
-        if self.plan.blocks[qp.block].block.loop is not None:
-            self.report(
-                ErrorCode.INVALID_VALUE,
-                N_("a calculate cannot be in a loop block; it would have no value"),
-                f"{qp.path}.type",
-            )
-            return
-        # Evaluated again after every page, so it may use questions asked after it.
-        after_all = _Scope(None, len(self.plan.questions), None)
+        # Evaluated again after every page, so it may use questions asked after it; in a
+        # loop block once per item, seeing that item's answers.
+        block = self.plan.blocks[qp.block]
+        after_all = _Scope(block if block.block.loop else None, len(self.plan.questions), None)
         self.check_expression(question.expression, f"{qp.path}.expression", after_all, None)
 
     def check_same_page(self, qp: QuestionPlan) -> None:
@@ -560,6 +555,12 @@ class Checker:
         target = self.plan.questions.get(root.name)
         if target is None:
             return
+        if (
+            isinstance(reference, Index)
+            and scope.block is not None
+            and target.block == scope.block.index
+        ):
+            return  # a round of its own loop (`more[2]` in the loop's times): asked by then
         own_block = self.block_of_order.get(scope.order, -1)
         if target.block != own_block and self._shuffled_together(target.block, own_block):
             self.report(

@@ -33,7 +33,7 @@ from questionnaires.answers import (
     validate_grid,
 )
 from questionnaires.errors import ErrorCode, QuestionnaireError, problem
-from questionnaires.evaluate import Resolver, truthy
+from questionnaires.evaluate import CLOCK, Resolver, truthy
 from questionnaires.evaluate import evaluate as evaluate_node
 from questionnaires.expressions import parse
 from questionnaires.model import Grid, MultipleChoice, Questionnaire, in_mode
@@ -142,9 +142,7 @@ class Engine:
         self.plan = questionnaire.plan
         self._block_pos_cache: dict[tuple[str, ...], dict[str, int]] = {}
         self.calculations = {
-            qid: qp
-            for qid, qp in self.plan.questions.items()
-            if qp.expression is not None and self.plan.blocks[qp.block].block.loop is None
+            qid: qp for qid, qp in self.plan.questions.items() if qp.expression is not None
         }
 
     # --- starting and resuming ---------------------------------------------------------
@@ -303,8 +301,14 @@ class Engine:
         questions = self.plan.questions
         sample = state.sample
 
+        # today() and now(): the interview's clock, the moment the page was shown (the
+        # `now` the caller gave), so that the engine stays deterministic.
+        clock = state.page_started_at or state.started_at
+
         def resolve(path: tuple[Any, ...]) -> Any:
             head = path[0]
+            if path == CLOCK:
+                return clock
             if head == "sample":
                 return sample.get(path[1]) if len(path) == 2 else None
             if loop is not None and head == loop.name:
@@ -669,7 +673,7 @@ class Engine:
         changed = any(state.answers.get(k, _MISSING) != v for k, v in new_values.items())
         known = sum(len(keys) for _, keys in state.history) + len(new_values)
         answers = merged
-        asked = sum(1 for key in merged if key not in self.calculations)
+        asked = sum(1 for key in merged if key.partition("[")[0] not in self.calculations)
         pruned = changed and asked > known
         if pruned:
             # An earlier answer changed while later answers exist: keep only what is
@@ -696,23 +700,30 @@ class Engine:
 
     def calculated(self, state: InterviewState, answers: dict[str, Any]) -> dict[str, Any]:
         """The answers with every calculate evaluated afresh, in questionnaire order (a
-        later one may use an earlier); one not shown by its conditions, or giving
-        nothing, has no value."""
-        result = {k: v for k, v in answers.items() if k not in self.calculations}
-        resolve = self.resolver(state, result, None)
+        later one may use an earlier); in a loop block once for each of its items (``id[2]``).
+        One not shown by its conditions, or giving nothing, has no value."""
+        result = {k: v for k, v in answers.items() if k.partition("[")[0] not in self.calculations}
         for qp in self.calculations.values():
             block = self.plan.blocks[qp.block]
-            if (block.show_if is None or truthy(block.show_if, resolve)) and (
-                qp.show_if is None or truthy(qp.show_if, resolve)
-            ):
-                assert qp.expression is not None
-                value = evaluate_node(qp.expression, resolve)
-                if isinstance(value, bool):
-                    value = int(value)  # data holds true and false as 1 and 0
-                if isinstance(value, str) or (
-                    isinstance(value, int | float) and math.isfinite(value)
+            items: list[int | None] = [None]
+            if block.block.loop is not None:
+                items = list(self.loop_items(state, block, result))
+            for item in items:
+                cursor = None
+                if item is not None:
+                    cursor = Cursor(self._position_of_block(state, block.block.id), item, 0)
+                resolve = self.resolver(state, result, cursor)
+                if (block.show_if is None or truthy(block.show_if, resolve)) and (
+                    qp.show_if is None or truthy(qp.show_if, resolve)
                 ):
-                    result[qp.question.id] = value
+                    assert qp.expression is not None
+                    value = evaluate_node(qp.expression, resolve)
+                    if isinstance(value, bool):
+                        value = int(value)  # data holds true and false as 1 and 0
+                    if isinstance(value, str) or (
+                        isinstance(value, int | float) and math.isfinite(value)
+                    ):
+                        result[self.answer_key(qp.question.id, item)] = value
         return result
 
     def _page_keys(self, cursor: Cursor, visible: list[QuestionPlan]) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from questionnaires.answers import DONT_KNOW, REFUSED, TIMED_OUT, plain, special_kind
@@ -154,8 +154,9 @@ VALUE_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "contains": lambda a, b: _text(b) in _text(a),
     "starts_with": lambda a, b: _text(a).startswith(_text(b)),
     "ends_with": lambda a, b: _text(a).endswith(_text(b)),
-    "today": lambda: datetime.now(UTC).date().isoformat(),
-    "now": lambda: datetime.now(UTC).isoformat(timespec="seconds"),
+    "format_date": lambda value, pattern: format_date(value, _text(pattern)),
+    "date": lambda value: _date_text(value),
+    "lookup": lambda keys, values, key: _lookup(keys, values, key),
     "concat": lambda *parts: "".join(_text(p) for p in parts),
     "coalesce": lambda a, b: b if a in (None, "", []) else a,
     "int": lambda v: _math(math.trunc, v),
@@ -181,8 +182,84 @@ VALUE_FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
+# The path a resolver answers with the interview's clock (ISO text, UTC): no question's
+# name can be it. Without one (a static check), the wall clock.
+CLOCK = ("@now",)
+
+
+def _moment(resolve: Resolver) -> datetime:
+    found = resolve(CLOCK)
+    if isinstance(found, str):
+        return datetime.fromisoformat(found).astimezone(UTC)
+    return datetime.now(UTC)
+
+
+def _date_text(value: Any) -> str | None:
+    """XPath's ``date()``: an ISO date (or date-time) as its date; a number as days since
+    1970-01-01, as ODK counts them."""
+    if _is_number(value):
+        return (date(1970, 1, 1) + timedelta(days=int(value))).isoformat()
+    text = _text(value)
+    try:
+        return datetime.fromisoformat(text).date().isoformat() if text else None
+    except ValueError:
+        return None
+
+
+# ODK's format-date specifiers (javarosa DateUtils.format), English names.
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_SPECIFIERS: dict[str, Callable[[datetime], str]] = {
+    "Y": lambda d: f"{d.year:04d}",
+    "y": lambda d: f"{d.year % 100:02d}",
+    "m": lambda d: f"{d.month:02d}",
+    "n": lambda d: str(d.month),
+    "b": lambda d: _MONTHS[d.month - 1],
+    "d": lambda d: f"{d.day:02d}",
+    "e": lambda d: str(d.day),
+    "H": lambda d: f"{d.hour:02d}",
+    "h": lambda d: str(d.hour),
+    "M": lambda d: f"{d.minute:02d}",
+    "S": lambda d: f"{d.second:02d}",
+    "3": lambda d: f"{d.microsecond // 1000:03d}",
+    "a": lambda d: _DAYS[d.weekday()],
+}
+
+
+def format_date(value: Any, pattern: str) -> str | None:
+    """``format-date(value, '%d/%m/%Y')``: an ISO date, date-time or time as text; an unknown
+    specifier stays as written; a value that is no date gives nothing."""
+    text = _text(value)
+    try:
+        moment = (
+            datetime.combine(date(1970, 1, 1), time.fromisoformat(text))
+            if re.fullmatch(r"\d{2}:\d{2}.*", text)
+            else datetime.fromisoformat(text)
+        )
+    except ValueError:
+        return None
+    return re.sub(
+        r"%(.)",
+        lambda m: _SPECIFIERS[m.group(1)](moment) if m.group(1) in _SPECIFIERS else m.group(),
+        pattern,
+    )
+
+
+def _lookup(keys: Any, values: Any, key: Any) -> Any:
+    """The value at the first position where ``keys`` holds ``key`` (compared as text, as
+    XPath compares a CSV's cells), else nothing: ``pulldata`` and ``jr:choice-name``."""
+    if not isinstance(keys, list) or not isinstance(values, list) or key is None:
+        return None
+    wanted = _text(key)
+    return next((v for k, v in zip(keys, values, strict=False) if _text(k) == wanted), None)
+
+
 def _call(node: Call, resolve: Resolver) -> Any:
     name = node.func
+    if name == "today":
+        return _moment(resolve).date().isoformat()
+    if name == "now":
+        return _moment(resolve).isoformat(timespec="seconds")
     if name == "if":
         condition, then, otherwise = node.args
         return evaluate(then if truthy(condition, resolve) else otherwise, resolve)

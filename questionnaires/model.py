@@ -220,8 +220,9 @@ class Display(QuestionBase):
 
 class Calculate(QuestionBase):
     """A computed variable: never shown; after each page its ``expression`` is evaluated on
-    the answers so far and stored as its answer (removed while it gives nothing). Outside
-    loops only. The data holds it as a number when every value is one, else as text."""
+    the answers so far and stored as its answer (removed while it gives nothing); in a loop
+    block once per item. The data holds it as a number when every value is one, else as
+    text."""
 
     type: Literal["calculate"]
     text: Wording | None = None  # nothing is shown; the variable label, if given

@@ -38,6 +38,7 @@ DICHOTOMY_LABELS = {
     "es": {0: "No seleccionado", 1: "Seleccionado"},
 }
 SPECIAL_LABELS = BUILT_IN_LABELS["en"]
+SPECIAL_NAMES = {DONT_KNOW: "dont_know", REFUSED: "refused", TIMED_OUT: "timed_out"}
 
 
 def special_labels_in(language: str | None) -> dict[str, str]:
@@ -63,6 +64,7 @@ class Variable:
     kind: str  # "numeric" or "string"
     value_labels: dict[int, str] = field(default_factory=dict)
     loop_item: int | None = None
+    value_names: dict[int, str] = field(default_factory=dict)  # code -> XLSForm name
 
 
 def spss_name_problem(name: str) -> Problem | None:
@@ -107,6 +109,23 @@ def _value_labels(
     return labels
 
 
+def _value_names(questionnaire: Questionnaire, question: AnyQuestion) -> dict[int, str]:
+    """Code -> the text value an XLSForm gave it: the choice's name (KoBo's "XML value"),
+    and for Don't know, Refused and Timed out the names of their kinds (with ``_`` in front
+    while an option has that name: ``_dont_know``). Empty for a question whose options have
+    no names (YAML)."""
+    options = getattr(question, "options", None) or getattr(question, "scale", None) or ()
+    names = {o.code: o.name for o in options if o.name}
+    if not names:
+        return {}
+    for kind, code in data_codes(questionnaire, question).items():
+        name = SPECIAL_NAMES[kind]
+        while name in names.values():
+            name = f"_{name}"
+        names.setdefault(code, name)
+    return names
+
+
 def _question_variables(
     questionnaire: Questionnaire,
     question: AnyQuestion,
@@ -132,6 +151,7 @@ def _question_variables(
             )
             for o in question.options
         ]
+    names = _value_names(questionnaire, question) if kind == "numeric" else {}
     if isinstance(question, Grid):
         labels = _value_labels(questionnaire, question, language)
         return [
@@ -142,12 +162,13 @@ def _question_variables(
                 "numeric",
                 labels,
                 item,
+                names,
             )
             for row in question.items
         ]
     labels = _value_labels(questionnaire, question, language) if kind == "numeric" else {}
     label = _label(questionnaire, question, lang)
-    return [Variable(prefix, label, question.id, kind, labels, item)]
+    return [Variable(prefix, label, question.id, kind, labels, item, names)]
 
 
 def _loop_items(questionnaire: Questionnaire, block_index: int) -> list[int]:

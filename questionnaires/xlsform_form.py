@@ -128,7 +128,8 @@ LEFT_OUT = {
     "default": N_("default left out (%(reason)s): nothing is filled in"),
     "calculation": N_("calculation left out (%(reason)s): it is not stored in the data"),
     "repeat_count": N_(
-        "repeat_count left out (%(reason)s): the interviewer is asked how many times"
+        "repeat_count left out (%(reason)s): asked as a repeat without a count (whether to "
+        "add one more, or inside a repeat how many times)"
     ),
 }
 
@@ -144,7 +145,7 @@ class FormRows:
         self.languages: list[str] = []
         self.lists: dict[str, ChoiceList] = {}
         self.external: dict[str, ChoiceList] = {}
-        self.names = Names()
+        self.names = Names(folder=folder)
         self.ignored_columns: set[str] = set()
         self.once: set[str] = set()
         self.blocks: list[dict[str, Any]] = []

@@ -18,7 +18,7 @@ from questionnaires.errors import ErrorCode
 from questionnaires.xlsform_form import all_of
 from questionnaires.xlsform_headers import canonical_type, language_code, select_type
 from questionnaires.xlsform_questions import QuestionRows
-from questionnaires.xlsform_xpath import safe_name
+from questionnaires.xlsform_xpath import POSITION, safe_name
 
 REPEAT_LIMIT = 20  # how many times a repeat without a count may be asked
 NESTED_LIMIT = 10  # copies of a repeat inside a repeat whose count is not a number
@@ -46,16 +46,17 @@ def _rename_refs(text: str, renames: dict[str, str]) -> str:
     return re.sub(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}", renamed, text)
 
 
-def _rename_all(node: dict[str, Any], renames: dict[str, str]) -> None:
+def _rename_all(node: dict[str, Any], renames: dict[str, str], copy_number: int) -> None:
+    """A copy of a repeat inside a repeat: its names renamed, ``position(..)`` its number."""
     cells = node["cells"]
     for key, value in list(cells.items()):
         if isinstance(value, str):
-            cells[key] = _rename_refs(value, renames)
+            cells[key] = POSITION.sub(str(copy_number), _rename_refs(value, renames))
     if cells.get("name"):
         name = safe_name(str(cells["name"]))
         cells["name"] = renames.get(name, name)
     for child in node.get("children", []):
-        _rename_all(child, renames)
+        _rename_all(child, renames, copy_number)
 
 
 class Layout(QuestionRows):
@@ -117,7 +118,7 @@ class Layout(QuestionRows):
     ) -> None:
         kind, cells, number = node["kind"], node["cells"], node["row"]
         if kind == "question":
-            for question in self.questions(cells, number, in_loop=loop is not None):
+            for question in self.questions(cells, number):
                 show_if = all_of([*conditions, question.get("show_if", "")])
                 if show_if:
                     question["show_if"] = show_if
@@ -194,23 +195,51 @@ class Layout(QuestionRows):
             return
         count = cells.get("repeat_count")
         label = self.text(cells, "label")
-        times: Any
-        if count is None:
-            times = self.counter(cells, name, conditions, number)
-        elif re.fullmatch(r"\d+", str(count).strip()):
+        times: Any = None
+        if count is not None and re.fullmatch(r"\d+", str(count).strip()):
             times = max(1, min(int(count), 100))
-        else:
+        elif count is not None:
             times = self.expression(count, number, "repeat_count")
-            if times is None:
-                times = self.counter(cells, name, conditions, number)
-        block = self.new_block(name, title=label, show_if=all_of(conditions), loop={"times": times})
+        block = self.new_block(
+            name, title=label, show_if=all_of(conditions), loop={"times": times or 1}
+        )
+        inside = []
+        if times is None:
+            add = self.add_another(cells, name, number)
+            # one round more for every "yes" so far: the rounds go on until a "no"
+            more = " + ".join(f"if ( {add} [ {i} ] = 1 , 1 , 0 )" for i in range(1, REPEAT_LIMIT))
+            block["loop"] = {"times": f"1 + {more}", "max_times": REPEAT_LIMIT}
+            inside = [f"{add} = 1"]
+        asked = len(block["questions"])
         self.scope.append(safe_name(name))
+        self.names.loop_item = "item"  # the loop's default name: position(..)
         for child in node["children"]:
-            self.emit(child, [], None, name)
+            self.emit(child, inside, None, name)
+        self.names.loop_item = None
         self.scope.pop()
-        if not block["questions"]:
+        if len(block["questions"]) == asked:  # nothing inside a telephone can ask
             self.blocks.remove(block)
         self.block = None
+
+    def add_another(self, cells: dict[str, str], name: str, number: int) -> str:
+        """For a repeat without a count, as ODK Collect asks it: at the start of each round,
+        whether to add one (more); its questions are asked on a yes, and a no ends it."""
+        question = {
+            "id": self.unique(safe_name(f"{name}_add")),
+            "type": "single",
+            "text": self.text(cells, "label") or name,
+            "instruction": "Add one (more)? Yes: its questions are asked; no: the repeat ends.",
+            "options": [
+                {"code": 1, "label": "Yes", "name": "yes"},
+                {"code": 2, "label": "No", "name": "no"},
+            ],
+            "required": True,
+            "dont_know": False,  # the interviewer's question, not the respondent's
+            "refused": False,
+            "_row": number,
+        }
+        self.add(question)
+        return question["id"]
 
     def counter(self, cells: dict[str, str], name: str, conditions: list[str], number: int) -> str:
         """For a repeat without a count: the question of how many times, asked first."""
@@ -262,7 +291,7 @@ class Layout(QuestionRows):
             shown = [*conditions, f"( {times} ) >= {copy_number}" if times else ""]
             for child in node["children"]:
                 copied = copy.deepcopy(child)
-                _rename_all(copied, renames)
+                _rename_all(copied, renames, copy_number)
                 self.emit(copied, shown, None, loop)
         self.scope.pop()
 

@@ -7,6 +7,7 @@ a variable name SPSS refuses is replaced. Any other error still refuses the form
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from typing import Any
 
@@ -41,13 +42,20 @@ def checked_leaving_out(
             questionnaire = build_questionnaire(attempt, None, file)
         except QuestionnaireError as exc:
             return None, warnings + placed_at_rows(left_out + exc.problems, rows)
-        problems = check(questionnaire, file)
+        problems = [_never_asked_is_a_warning(p) for p in check(questionnaire, file)]
         errors = [p for p in problems if p.severity == "error"]
         if not errors or rounds == ROUNDS or not all(_can_leave_out(p) for p in errors):
             return questionnaire, warnings + placed_at_rows(left_out + problems, rows)
         rounds += 1
         for found in errors:
             left_out.append(_leave_out(data, found, file))
+
+
+def _never_asked_is_a_warning(found: Problem) -> Problem:
+    """pyxform takes a question that is never relevant (``relevant: 0``); so do we."""
+    if found.code == ErrorCode.UNREACHABLE and found.severity == "error":
+        return dataclasses.replace(found, severity="warning")
+    return found
 
 
 def _can_leave_out(found: Problem) -> bool:

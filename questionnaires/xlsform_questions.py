@@ -67,12 +67,10 @@ class QuestionRows(FormRows):
 
     # --- questions ---------------------------------------------------------------------
 
-    def questions(
-        self, cells: dict[str, str], number: int, in_loop: bool = False
-    ) -> list[dict[str, Any]]:
+    def questions(self, cells: dict[str, str], number: int) -> list[dict[str, Any]]:
         """The questions one row becomes: none (metadata, skipped), one, or two (a choice
-        with or_other adds its 'specify' text). A calculation becomes a calculate, but
-        not in a repeat: there it is only written into the expressions that use it."""
+        with or_other adds its 'specify' text). A calculation becomes a calculate (in a
+        repeat, one value per time round)."""
         raw_type = " ".join(str(cells.get("type", "")).split())
         kind = canonical_type(raw_type)
         name = cells.get("name")
@@ -84,7 +82,7 @@ class QuestionRows(FormRows):
         if kind in METADATA_TYPES:
             return []
         if kind in ("calculate", "hidden") or computed(cells):
-            return [] if in_loop or not name else self.calculate(cells, number, str(name))
+            return [] if not name else self.calculate(cells, number, str(name))
         if kind in OFF_THE_PHONE:
             self.warn(
                 "survey",
@@ -94,6 +92,8 @@ class QuestionRows(FormRows):
                 name=name,
             )
             return []
+        if not name and kind == "note":  # pyxform takes a note with no name
+            name = f"note_{number}"
         if not name:
             self.fail("survey", number, N_("the question has no name"), ErrorCode.XLSFORM_INVALID)
             return []

@@ -24,6 +24,15 @@ from questionnaires.xlsform_layout import Layout
 from questionnaires.xlsform_xpath import safe_name
 
 
+def _first_label(cells: dict[str, Any]) -> str:
+    """A choice's label for ``jr:choice-name``: the plain column, else the first language's,
+    else its name (a text for the data, so in one language)."""
+    for key, value in cells.items():
+        if key == "label" or key.startswith("label::"):
+            return str(value)
+    return str(cells["name"])
+
+
 class SurveyReader(Layout):
     # --- the form ----------------------------------------------------------------------
 
@@ -79,14 +88,23 @@ class SurveyReader(Layout):
                 None,
                 N_(
                     "calculations are written into the expressions that use them and stored "
-                    "in the data as computed variables (not those in a repeat): %(names)s"
+                    "in the data as computed variables: %(names)s"
                 ),
                 names=", ".join(sorted(self.names.calculations)),
             )
-        if not self.blocks:
-            if not self.problems:
-                self.fail("survey", None, N_("the form asks no question a telephone can ask"))
-            return result
+        if not any(q.get("type") != "calculate" for b in self.blocks for q in b["questions"]):
+            if self.problems:
+                return result
+            # pyxform takes a form of GPS points or calculations alone: one page says so.
+            self.warn("survey", None, N_("the form asks no question a telephone can ask"))
+            self.block = None
+            self.new_block("nothing")["questions"].append(
+                {
+                    "id": self.unique("nothing_to_ask"),
+                    "type": "display",
+                    "text": "This form has nothing to ask on the telephone.",
+                }
+            )
         if len(self.blocks) == 1 and self.blocks[0].pop("implicit", False):
             result["questions"] = self.blocks[0]["questions"]
         else:
@@ -142,6 +160,9 @@ class SurveyReader(Layout):
                 found = self.list_for(select, None)
                 if found is not None:
                     codes = found.codes()
+                    self.names.labels[name] = {
+                        codes[cells["name"]]: _first_label(cells) for _, cells in found.rows
+                    }
                     if select[3]:
                         codes["other"] = max(codes.values(), default=0) + 1
                     self.names.codes[name] = codes
@@ -157,8 +178,8 @@ class SurveyReader(Layout):
                     self.names.skipped.add(name)
                 else:
                     self.names.calculations[name] = str(source)
-            elif kind in OFF_THE_PHONE or kind in METADATA_TYPES:
-                self.names.skipped.add(name)
+            elif kind in OFF_THE_PHONE or kind in METADATA_TYPES or kind == "note":
+                self.names.skipped.add(name)  # a note has no value in ODK either
 
     # --- the survey as a tree ----------------------------------------------------------
 

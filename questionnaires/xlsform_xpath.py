@@ -4,14 +4,19 @@ Forms write ``${name}``, relative paths (``../name``, ``current()/../name``), XP
 function names (``count-selected``, ``string-length``), ``div``/``mod``, and compare
 choices by their names (``${sex} = 'male'``). Choices carry integer codes here, so a name
 compared with a choice question becomes its code; ``${x} = ''`` becomes ``not answered(x)``.
-A ``calculate`` is not a question of ours: its expression is written in where it is used.
+A ``calculate`` is written in where it is used. Some functions are rewritten into ours:
+``position(..)`` is the repeat's time round, ``indexed-repeat(${x}, ${r}, n)`` is ``x[n]``,
+``jr:choice-name(${q}, '${q}')`` and ``pulldata('file', 'col', 'key', k)`` look the value up
+in a table written into the expression (the list's labels, the CSV beside the workbook).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cati.problems import N_
 
@@ -37,6 +42,9 @@ FUNCTIONS = {
     "regex": "regex",
     "today": "today",
     "now": "now",
+    "format-date": "format_date",
+    "format-date-time": "format_date",
+    "date": "date",
     "contains": "contains",
     "starts-with": "starts_with",
     "ends-with": "ends_with",
@@ -91,6 +99,12 @@ class Names:
     busy: set[str] = field(default_factory=set)  # calculations being translated
     renamed: dict[str, str] = field(default_factory=dict)  # written -> identifier
     multiple: set[str] = field(default_factory=set)  # select_multiple questions
+    labels: dict[str, dict[int, str]] = field(default_factory=dict)  # choice question
+    loop_item: str | None = None  # the name of the time round, inside a repeat
+    folder: Path | None = None  # where pulldata's CSV files are
+    tables: dict[tuple[str, str, str], tuple[list[object], list[object]]] = field(
+        default_factory=dict
+    )  # pulldata's look-ups read
     notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # warnings
 
 
@@ -130,6 +144,9 @@ def _tokens(source: str) -> list[tuple[str, str]]:
     return found
 
 
+POSITION = re.compile(r"position\s*\(\s*\.\.\s*\)")
+
+
 def translate(
     source: str,
     names: Names,
@@ -139,6 +156,10 @@ def translate(
     """``source`` in our language. ``own`` is the question that ``.`` means (constraints);
     ``column`` gives a choice's value in a column (choice_filter: ``cf = ${state}``; a
     column the choice lacks is empty, as in XPath)."""
+    if POSITION.search(source):
+        if names.loop_item is None:
+            raise Untranslatable(N_("position(..) is only known inside a repeat"))
+        source = POSITION.sub("${" + names.loop_item + "}", source)
     tokens = [
         ("ref", names.renamed.get(text, text))
         if kind == "ref"
@@ -156,7 +177,7 @@ def translate(
             else (kind, text)
             for i, (kind, text) in enumerate(tokens)
         ]
-    tokens = _membership(tokens, names)
+    tokens = _membership(_rewritten_calls(tokens, names), names)
     out: list[str] = []
     for i, (kind, text) in enumerate(tokens):
         if kind == "ref":
@@ -182,6 +203,103 @@ def translate(
         else:
             out.append(text)
     return _empty_tests(" ".join(out))
+
+
+def _table(keys: list[object], values: list[object]) -> list[tuple[str, str]]:
+    """``[keys] , [values] ,``: the first arguments of our ``lookup``."""
+    return [("raw", repr(list(keys))), ("op", ","), ("raw", repr(list(values))), ("op", ",")]
+
+
+def _rewritten_calls(tokens: list[tuple[str, str]], names: Names) -> list[tuple[str, str]]:
+    """``jr:choice-name``, ``pulldata`` and ``indexed-repeat`` in our terms (module doc)."""
+    result: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        kind, text = tokens[i]
+        call = text.lower() if kind == "name" and tokens[i + 1 : i + 2] == [("op", "(")] else ""
+        args = tokens[i + 2 :]
+        if call == "jr:choice-name":
+            if not (args and args[0][0] == "ref" and args[0][1] in names.labels):
+                raise Untranslatable(N_("jr:choice-name only takes a select_one's answer"))
+            labels = names.labels[args[0][1]]
+            result += [
+                ("raw", "lookup"),
+                ("op", "("),
+                *_table(list(labels), list(labels.values())),
+            ]
+            result.append(args[0])
+            i += 3
+            while i < len(tokens) and tokens[i] != ("op", ")"):  # the second argument
+                i += 1
+            continue
+        if call == "pulldata":
+            strings = args[0:6:2]
+            if [k for k, _ in strings] != ["string"] * 3 or args[1:7:2] != [("op", ",")] * 3:
+                raise Untranslatable(N_("pulldata takes a file, a column and a key column"))
+            keys, values = pulldata_table(names, *(t for _, t in strings))
+            key = args[6:8]
+            if key[1:] == [("op", ")")] and key[0][0] == "ref" and key[0][1] in names.codes:
+                codes = names.codes[key[0][1]]  # a choice's value in XPath is its name
+                keys = [codes.get(str(k), NO_SUCH_CODE) for k in keys]
+            result += [("raw", "lookup"), ("op", "("), *_table(keys, values)]
+            i += 8
+            continue
+        if call == "indexed-repeat":
+            if not (args[0:1] and args[0][0] == "ref" and args[1:2] == [("op", ",")]):
+                raise Untranslatable(N_("indexed-repeat takes a question of a repeat"))
+            end, depth, commas = 4, 0, 0
+            while end < len(args) and not (depth == 0 and args[end] == ("op", ")")):
+                if args[end][0] == "op":
+                    depth += {"(": 1, ")": -1}.get(args[end][1], 0)
+                    commas += depth == 0 and args[end][1] == ","
+                end += 1
+            if commas:  # a repeat inside a repeat: its copies have names of their own
+                raise Untranslatable(N_("indexed-repeat is only taken with one repeat"))
+            result += [args[0], ("raw", "["), *args[4:end], ("raw", "]")]
+            i += 2 + end + 1
+            continue
+        result.append(tokens[i])
+        i += 1
+    return result
+
+
+def pulldata_table(
+    names: Names, file: str, column: str, key: str
+) -> tuple[list[object], list[object]]:
+    """The key and value columns of pulldata's CSV (``file.csv`` beside the workbook),
+    numbers as numbers when a whole column is."""
+    if (file, column, key) not in names.tables:
+        found = None
+        if names.folder is not None:
+            wanted = f"{file}.csv".lower()
+            found = next((p for p in names.folder.iterdir() if p.name.lower() == wanted), None)
+        if found is None:
+            raise Untranslatable(
+                N_("pulldata's file %(file)r is not beside the workbook"), file=f"{file}.csv"
+            )
+        with found.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        if not rows or column not in rows[0] or key not in rows[0]:
+            raise Untranslatable(
+                N_("%(file)r has no columns %(column)r and %(key)r"),
+                file=found.name,
+                column=column,
+                key=key,
+            )
+        names.tables[(file, column, key)] = (
+            _typed([r[key] for r in rows]),
+            _typed([r[column] for r in rows]),
+        )
+    return names.tables[(file, column, key)]
+
+
+def _typed(cells: list[str | None]) -> list[object]:
+    texts = [(c or "").strip() for c in cells]
+    if all(re.fullmatch(r"-?\d+", t) for t in texts):
+        return [int(t) for t in texts]
+    if all(re.fullmatch(r"-?\d+(\.\d+)?", t) for t in texts):
+        return [float(t) for t in texts]
+    return list(texts)
 
 
 def _membership(tokens: list[tuple[str, str]], names: Names) -> list[tuple[str, str]]:

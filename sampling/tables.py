@@ -57,7 +57,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "latitude": ("latitude", "lat", "latitud"),
     "longitude": ("longitude", "lon", "lng", "long", "longitud"),
     "postcode": ("postcode", "postal_code", "zip", "zip_code", "zipcode", "cp", "codigo_postal"),
-    "region": ("region", "province", "provincia", "comunidad", "comunidad_autonoma", "ccaa"),
+    "region": (
+        "region",
+        "province",
+        "provincia",
+        "comunidad",
+        "comunidad_autonoma",
+        "ccaa",
+        "state",  # a US or Mexican state
+        "distrito",  # a Portuguese district
+    ),
 }
 _NUMBERED = re.compile(r"^(?P<base>[a-z_]+?)_?(?P<n>\d+)$")
 # Patterns as text: pandas hands those to pyarrow's regex engine, compiled ones to Python's.

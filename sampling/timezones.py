@@ -3,7 +3,9 @@
 `infer_zones` is the rule of `cati sample check`/`draw`, the browser draw and the project's
 sample import alike: the zone the file gives, else the one at the unit's coordinates
 (timezonefinder's polygons), else its postcode's, else its region's (Spain's, where the
-Canary Islands, Ceuta and Melilla are told apart), else its phone number's (libphonenumber),
+Canary Islands, Ceuta and Melilla are told apart, and the countries of `zone_tables`: the
+United States, Canada, Mexico, Portugal, the United Kingdom and Ireland), else its phone
+number's (libphonenumber),
 else the default (the project's zone, or `--default-zone`). Each result says which of these
 it came from (`ZoneSource`), so that a case's calling window can be traced to its evidence.
 """
@@ -23,6 +25,7 @@ from timezonefinder import TimezoneFinder
 
 from sampling.phones import zones_of
 from sampling.tables import header_key
+from sampling.zone_tables import ONE_ZONE, POSTCODE_RULES, REGION_TABLES
 
 
 class ZoneSource(StrEnum):
@@ -103,9 +106,15 @@ def zones_at(latitude: np.ndarray, longitude: np.ndarray) -> list[str | None]:
 
 
 def postcode_zone(postcode: str, country: str) -> str | None:
-    """The zone of a Spanish postcode (Excel drops its leading zero: '8001' is 08001)."""
+    """The zone of a postcode of ``country`` (Excel drops a Spanish one's leading zero:
+    '8001' is 08001; see `zone_tables` for the others)."""
     digits = postcode.strip()
-    if country.upper() != "ES" or not re.fullmatch(r"\d{4,5}", digits):
+    country = country.upper()
+    if country in ONE_ZONE:
+        return ONE_ZONE[country] if digits else None
+    if country in POSTCODE_RULES:
+        return POSTCODE_RULES[country](digits)
+    if country != "ES" or not re.fullmatch(r"\d{4,5}", digits):
         return None
     province = digits.zfill(5)[:2]
     if not "01" <= province <= "52":
@@ -115,10 +124,13 @@ def postcode_zone(postcode: str, country: str) -> str | None:
 
 def region_zone(region: str, country: str) -> str | None:
     """The zone of a Spanish autonomous community or province, named in Spanish, in a
-    co-official language or in English, with or without accents."""
-    if country.upper() != "ES":
-        return None
-    return _SPANISH_REGION_ZONES.get(header_key(region))
+    co-official language or in English, with or without accents; of a US state, Canadian
+    province, Mexican state or Portuguese district or autonomous region (`zone_tables`)."""
+    country = country.upper()
+    if country in ONE_ZONE:
+        return ONE_ZONE[country] if region.strip() else None
+    table = _SPANISH_REGION_ZONES if country == "ES" else REGION_TABLES.get(country, {})
+    return table.get(header_key(region))
 
 
 def phone_zone(e164: str, default: str | None = None) -> str | None:

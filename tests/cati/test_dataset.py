@@ -3,6 +3,7 @@
 import math
 from pathlib import Path
 
+import pandas as pd
 import pyreadstat
 import pytest
 
@@ -10,9 +11,11 @@ from cati import dataset, interviewing, questionnaire_store
 from cati.fieldwork import dispatch, projects
 from cati.models import Project
 from exports import triple_s
+from exports.codebook import codebook_entries
 from exports.statfiles import write_sav
+from exports.tabular import write_csv
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
-from tests.conftest import make_user
+from tests.conftest import make_user, skip_or_fail
 
 LIBRARY = Path(__file__).parents[2] / "questionnaires" / "library"
 
@@ -160,3 +163,75 @@ def test_a_calculate_is_a_column_numeric_when_every_value_is_a_number(db, interv
     assert meta.column_names_to_labels["double"] == "Twice n"
     sss = {v.name: v.type for v in triple_s.plan(data.frame, data.columns)}
     assert (sss["double"], sss["word"], sss["mixed"]) == ("quantity", "character", "character")
+
+
+LOOPED_CALCULATE = """
+id: looped
+version: "1"
+title: Looped calculate
+blocks:
+  - id: top
+    questions:
+      - {id: people, type: numeric, text: "How many?", min: 1, max: 3}
+  - id: person
+    loop: {times: people, max_times: 3}
+    questions:
+      - {id: age, type: numeric, text: "Age?", min: 0, max: 99}
+      - {id: adult, type: calculate, expression: "age >= 18", variable_label: Adult}
+"""
+
+
+def test_a_calculate_in_a_loop_is_a_column_per_item_in_the_data_and_the_sav(
+    db, interviewer, tmp_path
+):
+    path = tmp_path / "looped.yaml"
+    path.write_text(LOOPED_CALCULATE)
+    project = make_project(db)
+    questionnaire_store.pin(db, project, path)
+    projects.assign(db, project, interviewer)
+    (case,) = make_cases(db, project)
+    interview(db, interviewer, case, [{"people": 2}, {"age": 40}, {"age": 9}])
+    data = dataset.build(db, project)
+    row = data.frame.iloc[0]
+    assert (row["adult_1"], row["adult_2"]) == (1, 0)
+    assert pd.isna(row["adult_3"])  # no third person
+    assert data.meta("adult_1").kind == "numeric"
+    sav = tmp_path / "looped.sav"
+    write_sav(data.frame, data.columns, sav, questionnaire=data.questionnaire)
+    read, _ = pyreadstat.read_sav(sav)
+    assert read[["adult_1", "adult_2"]].iloc[0].tolist() == [1.0, 0.0]
+
+
+def test_an_xlsforms_choice_names_are_the_text_values_of_the_names_export_and_codebook(
+    db, interviewer, tmp_path
+):
+    """ona_transportation.xlsx (xlsform corpus): its list has daily, weekly, other and a
+    real option dont_know; KoBo's "XML values" export writes those names."""
+    form = Path(__file__).resolve().parents[3] / "shared" / "xlsform-corpus"
+    form = form / "ona_transportation.xlsx"
+    if not form.is_file():
+        skip_or_fail(f"the XLSForm corpus is not at {form.parent}")
+    project = make_project(db)
+    questionnaire_store.pin(db, project, form)
+    projects.assign(db, project, interviewer)
+    first, second = make_cases(db, project, n=2)
+    for case, answer in ((first, 2), (second, 4)):
+        item = interview(db, interviewer, case, [])
+        interviewing.stop_interview(db, item, interviewer, "BREAKOFF", MONDAY_10)
+        item.answers = {"frequency_to_referral_facility_bus": answer}
+        item.answers["frequency_to_referral_facility_taxi"] = {"special": "dk"}
+        item.status = "completed"
+    db.commit()
+    data = dataset.build(db, project)
+    out = tmp_path / "names.csv"
+    write_csv(data.frame, data.columns, out, names=True)
+    read = pd.read_csv(out, encoding="utf-8-sig")
+    assert read["frequency_to_referral_facility_bus"].tolist() == ["weekly", "dont_know"]
+    assert read["frequency_to_referral_facility_taxi"].tolist() == ["_dont_know"] * 2
+    coded = tmp_path / "codes.csv"
+    write_csv(data.frame, data.columns, coded)
+    assert pd.read_csv(coded)["frequency_to_referral_facility_bus"].tolist() == [2, 4]
+    [entry] = [e for e in codebook_entries(data.frame, data.columns) if e.name.endswith("_bus")]
+    assert entry.values[:2] == [(1, "daily", "Daily", 0), (2, "weekly", "Weekly", 1)]
+    with pytest.raises(ValueError, match="not both"):
+        write_csv(data.frame, data.columns, out, labels=True, names=True)

@@ -19,6 +19,7 @@ class Col:
     missing: tuple[int, ...] = ()
     source: str = "question"
     question_id: str | None = None
+    value_names: dict[int, str] = field(default_factory=dict)
 
 
 HOSTILE = "<script>alert('x')</script><style>body{display:none}</style>"

@@ -234,13 +234,14 @@ def test_questionnaire_document_numbers_options_once_and_routes_in_its_language(
 
 
 def test_codebook_lists_labels_and_counts_escaped(tmp_path, frame, columns):
-    columns = [*columns, Col("evil", HOSTILE, "numeric", {1: HOSTILE})]
+    columns = [*columns, Col("evil", HOSTILE, "numeric", {1: HOSTILE}, value_names={1: HOSTILE})]
     frame = frame.assign(evil=[1.0, 1.0, None, None])
     entries = codebook_entries(frame, columns)
     q1 = next(e for e in entries if e.name == "q1")
-    assert q1.values == [(1, "Bad", 1), (2, "Good", 1), (98, "Don't know", 1)]
+    assert q1.values == [(1, "", "Bad", 1), (2, "", "Good", 1), (98, "", "Don't know", 1)]
     html = codebook_html(entries, info())
     assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<code>&lt;script&gt;" in html  # an XLSForm choice name, escaped too
     path = tmp_path / "codebook.pdf"
     write_codebook_pdf(entries, info(), path)
     text = " ".join(text_of(path).split())

@@ -1,6 +1,7 @@
 """CSV read with the csv module, XLSX with openpyxl (cell types) and pandas.read_excel."""
 
 import csv
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 import numpy as np
@@ -115,8 +116,27 @@ def test_xlsx_cells_are_typed_and_text_is_stored_unaltered_as_text(tmp_path):
     assert values("started_at")[1] == datetime(2026, 11, 30, 9, 1)  # UTC, as labelled
     assert cells["started_at"][1].is_date
     variables = load_workbook(path)["variables"]
-    assert [c.value for c in variables[3]][4:] == ["1 = Malo; 2 = Bueno; 98 = No sabe", "98"]
-    assert [c.data_type for c in variables[3]] == ["s"] * 6
+    assert [c.value for c in variables[3]][4:] == [
+        "1 = Malo; 2 = Bueno; 98 = No sabe",
+        "98",
+        None,  # no XLSForm choice names
+    ]
+    assert [c.data_type for c in variables[3]][:6] == ["s"] * 6
+
+
+def test_an_xlsx_with_names_writes_choice_names_and_lists_them(tmp_path):
+    named = replace(COLUMNS[1], value_names={1: "bad", 2: "good", 98: "dont_know"})
+    columns = [COLUMNS[0], named]
+    path = tmp_path / "d.xlsx"
+    write_xlsx(data(), columns, path, names=True)
+    book = load_workbook(path)
+    assert [row[1].value for row in book["data"].iter_rows(min_row=2)] == [
+        "bad",
+        "good",
+        "dont_know",
+        None,
+    ]
+    assert book["variables"]["G3"].value == "1 = bad; 2 = good; 98 = dont_know"
 
 
 def test_pandas_reads_the_xlsx_with_numbers_dates_and_text(tmp_path):

@@ -75,16 +75,29 @@ def test_a_calculate_expression_is_checked_and_may_use_later_questions():
     assert errors(unknown) == [(ErrorCode.UNDEFINED_NAME, "questions[1].expression")]
 
 
-def test_a_calculate_in_a_loop_block_is_refused():
-    blocks = [
-        {
-            "id": "b",
-            "loop": {"times": 2},
-            "questions": [numeric("n"), {"id": "c", "type": "calculate", "expression": "n + 1"}],
-        }
-    ]
-    found = errors(blocks=blocks)
-    assert (ErrorCode.INVALID_VALUE, "blocks[0].questions[1].type") in found
+LOOPED = [
+    numeric("people", min=1, max=5),
+    {
+        "id": "person",
+        "loop": {"times": "people", "max_times": 5, "as": "n"},
+        "questions": [
+            numeric("age", max=99),
+            {"id": "decade", "type": "calculate", "expression": "floor(age / 10) + n * 100"},
+        ],
+    },
+]
+
+
+def test_a_calculate_in_a_loop_block_has_a_value_for_each_item():
+    questionnaire = make_questionnaire(blocks=[{"id": "top", "questions": [LOOPED[0]]}, LOOPED[1]])
+    engine = Engine(questionnaire)
+    state = run(engine, [{"people": 2}, {"age": 34}])
+    assert state.answers["decade[1]"] == 103 and "decade[2]" not in state.answers
+    state = run(engine, [{"people": 2}, {"age": 34}, {"age": 71}])
+    assert state.finished
+    assert (state.answers["decade[1]"], state.answers["decade[2]"]) == (103, 207)
+    names = [v.name for v in variables(questionnaire)]
+    assert names[-2:] == ["decade_4", "decade_5"] and "decade_1" in names
 
 
 def test_the_preview_says_a_calculate_is_computed_and_how():

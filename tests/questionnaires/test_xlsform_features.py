@@ -126,6 +126,25 @@ def test_columns_pyxform_ignores_give_one_warning(tmp_path):
     assert "ignored" in warning and "tutorial_notes" in warning and "instance" in warning
 
 
+def test_a_calculate_in_a_repeat_is_stored_for_each_time_round(tmp_path):
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "calculation", "relevant", "repeat_count"],
+            ["begin repeat", "child", "Children", None, None, "2"],
+            ["integer", "age", "Age?", None, None, None],
+            ["calculate", "months", None, "${age} * 12", None, None],
+            ["text", "why", "Why?", None, "${months} > 100", None],
+            ["end repeat", None, None, None, None, None],
+        ],
+    )
+    questionnaire = read_xlsform(path)
+    assert questions_of(questionnaire)["months"].type == "calculate"
+    assert questions_of(questionnaire)["why"].show_if == "( age * 12 ) > 100"
+    state = run(Engine(questionnaire), [{"age": 2}, {"age": 5}])
+    assert state.finished and (state.answers["months[1]"], state.answers["months[2]"]) == (24, 60)
+
+
 def test_calculate_is_written_where_it_is_used_and_stored(tmp_path):
     path = workbook(
         tmp_path,
@@ -137,9 +156,7 @@ def test_calculate_is_written_where_it_is_used_and_stored(tmp_path):
             ["text", "why", "Why so many?", None, "${size} > 5"],
         ],
     )
-    assert any(
-        "as computed variables (not those in a repeat): size" in w for w in warnings_of(path)
-    )
+    assert any("as computed variables: size" in w for w in warnings_of(path))
     questionnaire = read_xlsform(path)
     size = questions_of(questionnaire)["size"]
     assert (size.type, size.expression) == ("calculate", "adults + children")
@@ -149,23 +166,6 @@ def test_calculate_is_written_where_it_is_used_and_stored(tmp_path):
     assert (state.position, state.answers["size"]) == ("why", 6)
     state = run(engine, [{"adults": 1}, {"children": 1}])
     assert state.finished and state.answers["size"] == 2
-
-
-def test_a_calculate_in_a_repeat_is_only_written_where_it_is_used(tmp_path):
-    path = workbook(
-        tmp_path,
-        [
-            ["type", "name", "label", "calculation", "relevant", "repeat_count"],
-            ["begin repeat", "person", "Person", None, None, "2"],
-            ["integer", "age", "Age?", None, None, None],
-            ["calculate", "older", None, "${age} + 10", None, None],
-            ["text", "why", "Why?", None, "${older} > 50", None],
-            ["end repeat", None, None, None, None, None],
-        ],
-    )
-    questions = questions_of(read_xlsform(path))
-    assert "older" not in questions
-    assert questions["why"].show_if == "( age + 10 ) > 50"
 
 
 def test_a_read_only_question_with_a_calculation_is_a_calculation(tmp_path):
@@ -229,7 +229,8 @@ def test_groups_nest_at_any_depth_their_conditions_joined(tmp_path):
     assert c.show_if == "( a > 1 ) and ( a > 2 )"
 
 
-def test_a_repeat_without_a_count_first_asks_how_many_times(tmp_path):
+def test_a_repeat_without_a_count_asks_at_each_round_whether_to_add_one(tmp_path):
+    """As ODK Collect does: "Add a Children?" before each round; a no ends the repeat."""
     path = workbook(
         tmp_path,
         [
@@ -240,13 +241,19 @@ def test_a_repeat_without_a_count_first_asks_how_many_times(tmp_path):
             ["note", "bye", "Thank you"],
         ],
     )
-    questionnaire = read_xlsform(path)
-    first, loop, _thanks = questionnaire.blocks
-    assert first.questions[0].id == "child_count" and loop.loop.times == "child_count"
+    questionnaire, problems = check_questionnaire(path)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert not any("asked later" in p.message for p in problems)
+    loop, _thanks = questionnaire.blocks
+    assert [q.id for q in loop.questions] == ["child_add", "child_name"]
+    assert loop.loop.max_times == 20
     engine = Engine(questionnaire)
-    state = run(engine, [{"child_count": 2}, {"child_name": "Ana"}, {"child_name": "Luis"}])
+    yes, no = 1, 2
+    pages = [{"child_add": yes}, {"child_name": "Ana"}, {"child_add": yes}, {"child_name": "Luis"}]
+    state = run(engine, [*pages, {"child_add": no}])
     assert state.position == "bye"
-    assert run(engine, [{"child_count": 0}]).position == "bye"
+    assert state.answers["child_name[2]"] == "Luis" and "child_name[3]" not in state.answers
+    assert run(engine, [{"child_add": no}]).position == "bye"  # none at all
 
 
 def test_a_repeat_inside_a_repeat_is_asked_as_numbered_copies(tmp_path):
@@ -428,8 +435,8 @@ def test_a_form_with_selects_and_no_choices_sheet_is_refused_at_the_first_select
 @pytest.mark.parametrize(
     ("row", "fragment"),
     [
-        (["integer", "n", "N", "jr:choice-name(${a}, '${a}') = 'x'"], "'jr:choice-name'"),
-        (["integer", "n", "N", "indexed-repeat(${a}, ${a}, 1) = 2"], "'indexed-repeat'"),
+        (["integer", "n", "N", "jr:choice-name(${a}, '${a}') = 'x'"], "only takes a select_one"),
+        (["integer", "n", "N", "uuid() = 2"], "'uuid'"),
         (["integer", "n", "N", "(today() - ${a}) > 365"], "cannot use '-' on a text"),
     ],
 )

@@ -118,7 +118,7 @@ def test_the_zone_rule_takes_the_first_source_that_places_the_unit():
     assert infer_zone() == (None, None)
 
 
-def test_postcodes_and_regions_place_spanish_units_only():
+def test_postcodes_and_regions_place_spanish_units():
     assert [postcode_zone(p, "ES") for p in ("28001", "8001", "35001", "51001", "53001")] == [
         "Europe/Madrid",
         "Europe/Madrid",  # Barcelona's 08001 after Excel dropped its zero
@@ -126,10 +126,120 @@ def test_postcodes_and_regions_place_spanish_units_only():
         "Africa/Ceuta",
         None,
     ]
-    assert postcode_zone("28001", "US") is None
     assert region_zone("ANDALUCIA", "ES") == "Europe/Madrid"
     assert region_zone("Islas Canarias", "ES") == "Atlantic/Canary"
     assert region_zone("Madrid", "US") is None
+    assert postcode_zone("28001", "FR") is None  # a country with no table
+
+
+# Known cities' ZIP codes and their zones (tz database, 49 CFR 71).
+US_CITIES = [
+    ("10001", "America/New_York"),  # New York
+    ("2108", "America/New_York"),  # Boston 02108, its zero dropped by Excel
+    ("60601-1234", "America/Chicago"),  # Chicago, ZIP+4
+    ("80202", "America/Denver"),  # Denver
+    ("85004", "America/Phoenix"),  # Phoenix (no daylight saving)
+    ("90012", "America/Los_Angeles"),  # Los Angeles
+    ("96813", "Pacific/Honolulu"),  # Honolulu
+    ("99501", "America/Anchorage"),  # Anchorage
+    ("79901", "America/Denver"),  # El Paso, Texas
+    ("75201", "America/Chicago"),  # Dallas
+    ("37203", "America/Chicago"),  # Nashville
+    ("37902", "America/New_York"),  # Knoxville
+    ("32502", "America/Chicago"),  # Pensacola
+    ("33131", "America/New_York"),  # Miami
+    ("46204", "America/Indiana/Indianapolis"),  # Indianapolis
+    ("46402", "America/Chicago"),  # Gary
+    ("40202", "America/Kentucky/Louisville"),  # Louisville
+    ("48226", "America/Detroit"),  # Detroit
+    ("83702", "America/Boise"),  # Boise
+    ("83814", "America/Los_Angeles"),  # Coeur d'Alene, Idaho panhandle
+    ("57701", "America/Denver"),  # Rapid City
+    ("901", "America/Puerto_Rico"),  # San Juan 00901
+]
+
+
+@pytest.mark.parametrize(("postcode", "zone"), US_CITIES)
+def test_a_us_zip_code_gives_its_citys_zone(postcode, zone):
+    assert postcode_zone(postcode, "US") == zone
+
+
+def test_a_us_units_postcode_comes_before_its_new_york_number():
+    """Someone in El Paso who kept a New York number is called at El Paso's hours."""
+    found = infer_zone(postcode="79901", phone="+12125550142", country="US")
+    assert found == ("America/Denver", ZoneSource.POSTCODE)
+    assert infer_zone(region="TX", phone="+12125550142", country="US") == (
+        "America/Chicago",
+        ZoneSource.REGION,
+    )
+
+
+def test_us_states_canadian_provinces_and_mexican_states_give_their_main_zone():
+    assert [region_zone(r, "US") for r in ("NY", "California", "texas", "Hawaii", "AZ")] == [
+        "America/New_York",
+        "America/Los_Angeles",
+        "America/Chicago",
+        "Pacific/Honolulu",
+        "America/Phoenix",
+    ]
+    assert [region_zone(r, "CA") for r in ("Québec", "BC", "Saskatchewan", "NL", "Nunavut")] == [
+        "America/Toronto",
+        "America/Vancouver",
+        "America/Regina",
+        "America/St_Johns",
+        "America/Iqaluit",
+    ]
+    assert [
+        region_zone(r, "MX") for r in ("Jalisco", "Baja California", "Sonora", "Quintana Roo")
+    ] == [
+        "America/Mexico_City",
+        "America/Tijuana",
+        "America/Hermosillo",
+        "America/Cancun",
+    ]
+    assert region_zone("Narnia", "CA") is None
+
+
+def test_canadian_and_mexican_postcodes_give_their_citys_zone():
+    canada = ("M5V 3L9", "H2Y 1C6", "V6B4Y8", "T2P 1J9", "R3C 4T3", "A1C 5M2", "X1A 2P7")
+    assert [postcode_zone(p, "CA") for p in canada] == [
+        "America/Toronto",  # Toronto
+        "America/Toronto",  # Montréal
+        "America/Vancouver",  # Vancouver
+        "America/Edmonton",  # Calgary
+        "America/Winnipeg",  # Winnipeg
+        "America/St_Johns",  # St. John's
+        "America/Yellowknife",  # Yellowknife
+    ]
+    mexico = ("06600", "44100", "22000", "82000", "83000", "77500", "32000", "6600")
+    assert [postcode_zone(p, "MX") for p in mexico] == [
+        "America/Mexico_City",  # Ciudad de México
+        "America/Mexico_City",  # Guadalajara
+        "America/Tijuana",  # Tijuana
+        "America/Mazatlan",  # Mazatlán
+        "America/Hermosillo",  # Hermosillo
+        "America/Cancun",  # Cancún
+        "America/Ciudad_Juarez",  # Ciudad Juárez
+        "America/Mexico_City",  # 06600 with its zero dropped
+    ]
+
+
+def test_portugal_tells_madeira_and_the_azores_apart_and_the_uk_and_ireland_have_one_zone():
+    assert [postcode_zone(p, "PT") for p in ("1100-148", "4000", "9000-018", "9500-150")] == [
+        "Europe/Lisbon",  # Lisboa
+        "Europe/Lisbon",  # Porto
+        "Atlantic/Madeira",  # Funchal
+        "Atlantic/Azores",  # Ponta Delgada
+    ]
+    assert [region_zone(r, "PT") for r in ("Açores", "Madeira", "Porto")] == [
+        "Atlantic/Azores",
+        "Atlantic/Madeira",
+        "Europe/Lisbon",
+    ]
+    assert postcode_zone("SW1A 1AA", "GB") == "Europe/London"
+    assert region_zone("Scotland", "GB") == "Europe/London"
+    assert postcode_zone("D02 X285", "IE") == "Europe/Dublin"
+    assert postcode_zone("", "GB") is None
 
 
 def test_a_number_in_several_zones_takes_the_default_then_its_country_s_main_zone():

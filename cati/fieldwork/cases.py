@@ -302,6 +302,29 @@ def hold_for_cells(session: Session, project: Project, filled: Iterable[Quota]) 
         )
 
 
+def reprioritize(session: Session, project: Project) -> None:
+    """Priorities from the quota deficits as they are now, for the cases in dispatch or held:
+    run whenever a complete lands in a sample cell or the cells change, so that the next
+    case called is one in the cell furthest from its target."""
+    open_quotas = quotas.open_sample_quotas(session, project)
+    changed: dict[int, list[int]] = {}
+    for case_id, replicate, sample_vars, priority in session.execute(
+        select(Case.id, Case.replicate, Case.sample_vars, Case.priority).where(
+            Case.project_id == project.id, Case.state.in_((CaseState.ACTIVE, CaseState.HELD))
+        )
+    ):
+        new = quotas.priority_of(replicate, sample_vars, open_quotas)
+        if new != priority:
+            changed.setdefault(new, []).append(case_id)
+    for priority, ids in changed.items():
+        session.execute(
+            update(Case)
+            .where(Case.id.in_(ids))
+            .values(priority=priority)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def free_held(session: Session, project: Project) -> None:
     """Held cases that no full cell holds any more: back to dispatch if their replicate was
     released, else back to waiting for its release."""

@@ -5,14 +5,13 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from cati.errors import CatiError, ErrorCode
 from cati import questionnaire_store
+from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, quotas
 from cati.fieldwork.disposition import record_outcome
 from cati.fieldwork.quota_setup import add_quota, remove_quota, set_target
 from cati.models import Case, CaseState, Quota
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases
-
 
 QUESTIONNAIRE = """
 id: brands
@@ -177,7 +176,7 @@ def test_a_variable_or_value_that_is_not_the_projects_is_refused_naming_the_know
 
 
 def test_a_project_with_neither_sample_nor_questionnaire_takes_no_quota(db, project):
-    with pytest.raises(CatiError, match="region is neither .* Known: —") as caught:
+    with pytest.raises(CatiError, match=r"region is neither .* Known: —") as caught:
         add_quota(db, project, "north", {"region": ["north"]}, 5)
     assert caught.value.code is ErrorCode.QUOTA_VARIABLE_UNKNOWN
     assert quota_count(db) == 0
@@ -210,9 +209,7 @@ def test_a_crossed_cell_of_three_variables_holds_only_the_cases_in_all_three(
     assert len(held) == 1 and not set(held) & {c.id for c in outside}
 
 
-def test_a_multiple_choice_answer_counts_in_the_cell_of_each_option_chosen(
-    db, study, interviewer
-):
+def test_a_multiple_choice_answer_counts_in_the_cell_of_each_option_chosen(db, study, interviewer):
     make_cases(db, study, n=2)
     shop, web, phone = (
         add_quota(db, study, name, {"channels": [code]}, target=5)

@@ -105,13 +105,19 @@ def set_target(
 
 
 def remove_quota(
-    session: Session, project: Project, quota: Quota, *, by: User | None = None
+    session: Session,
+    project: Project,
+    quota: Quota,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
 ) -> None:
     """Drop a cell; the cases it alone held go back to dispatch (its completes stay)."""
     audit.record(
         session,
         "quota.remove",
         user=by,
+        actor=actor,
         object_type="quota",
         object_id=quota.id,
         name=quota.name,

@@ -110,7 +110,7 @@ class QuotaForm(FlaskForm):
     )
     target = IntegerField(_l("Target"), validators=[DataRequired(), NumberRange(min=1)])
     over_percent = IntegerField(
-        _l("Soft: completes allowed over the target (%; 0 for a hard quota)"),
+        _l("Soft: completes allowed over, in % (0: a hard quota)"),
         default=0,
         validators=[Optional(), NumberRange(min=0, max=100)],
     )

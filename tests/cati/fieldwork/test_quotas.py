@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from cati import questionnaire_store
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import dispatch, quotas
+from cati.fieldwork import cases, dispatch, quotas
 from cati.fieldwork.disposition import record_outcome
 from cati.fieldwork.quota_setup import add_quota, remove_quota, set_target
 from cati.models import Case, CaseState, Quota
@@ -259,3 +259,24 @@ def test_a_share_over_the_target_beyond_100_percent_is_refused(db, project):
     with pytest.raises(CatiError, match="between 0 and 100"):
         add_quota(db, project, "north", {"region": ["north"]}, target=2, over_percent=101)
     assert quota_count(db) == 0
+
+
+def test_holds_and_priorities_reach_every_case_when_updated_in_chunks(
+    db, project, interviewer, monkeypatch
+):
+    """A cell of a large sample holds more cases than one statement takes parameters
+    (65,535 on PostgreSQL): the updates go in chunks, here of 2."""
+    monkeypatch.setattr(cases, "IDS_PER_UPDATE", 2)
+    make_cases(db, project, n=6, sample_vars={"region": "north"})
+    quota = add_quota(db, project, "north", {"region": ["north"]}, target=2)
+    base = quotas.REPLICATE_STEP + quotas.MAX_QUOTA_BONUS
+    assert set(db.scalars(select(Case.priority))) == {base - 50}
+    complete_one(db, project, interviewer)
+    assert set(db.scalars(select(Case.priority).where(Case.state == CaseState.ACTIVE))) == {
+        base - 25
+    }
+    complete_one(db, project, interviewer)
+    assert quota.full and states(db) == [CaseState.FINAL] * 2 + [CaseState.HELD] * 4
+    remove_quota(db, project, quota)
+    assert states(db) == [CaseState.ACTIVE] * 4 + [CaseState.FINAL] * 2
+    assert set(db.scalars(select(Case.priority).where(Case.state == CaseState.ACTIVE))) == {base}

@@ -5,9 +5,11 @@
 
 Seeds one project with N released cases over 5 regions × 2 sexes (and two more sample
 variables, as a real sample has), adds the 10 crossed cells region × sex, then prints one
-JSON line per measure, the median and worst of R runs: ``cases.reprioritize`` when a cell's
-deficit changed (a complete counted in it: a tenth of the cases change priority) and when
-nothing changed. PostgreSQL: a database ``cati_bench_quota`` is (re)created on ``--server``.
+JSON line per measure, the median and worst of R runs: ``cases.reprioritize`` after a
+complete in a cell of 50 (its tenth of the cases change priority) and over every case (as
+after a cell is added; none changed), the sample cases in each cell (the quota cards) and
+checking a new cell against the sample (``quota_cells.check_cell``).
+PostgreSQL: a database ``cati_bench_quota`` is (re)created on ``--server``.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ from sqlalchemy.orm import Session
 
 from cati import migrate
 from cati.db import make_engine
-from cati.fieldwork import cases, projects, quota_setup, quotas
+from cati.fieldwork import cases, projects, quota_cells, quota_setup, quotas
 from cati.models import Case, CaseState
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))
 REGIONS = ("Andalucía", "Madrid", "Cataluña", "Galicia", "Valencia")
 BATCH = 10_000
+CELL = {"region": ["Madrid", "Galicia"], "sex": ["f"]}
 
 
 def database_url(backend: str, server: str) -> str:
@@ -106,15 +109,23 @@ def main() -> None:
         common = {"backend": args.backend, "cases": args.cases, "cells": 10}
 
         def after_a_complete() -> None:
-            madrid_women.achieved += 1  # as count_complete does, in the same transaction
-            cases.reprioritize(session, project)
+            # As a complete in the cell does: counted, then the cases in it re-ranked.
+            madrid_women.achieved += 1
+            cases.reprioritize(session, project, [madrid_women])
             session.commit()
 
         def unchanged() -> None:
             cases.reprioritize(session, project)
             session.commit()
 
-        for name, fn in (("after a complete", after_a_complete), ("unchanged", unchanged)):
+        cells = quotas.project_quotas(session, project)
+        measures = (
+            ("after a complete", after_a_complete),
+            ("every case, none changed", unchanged),
+            ("sample cases in each cell", lambda: quotas.cases_in_cells(session, project, cells)),
+            ("check a cell", lambda: quota_cells.check_cell(session, project, "x", CELL)),
+        )
+        for name, fn in measures:
             print(json.dumps({**common, "measure": name, **timed(fn, args.runs)}))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, true, update
+from sqlalchemy import String, and_, cast, func, or_, select, true, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -298,24 +298,26 @@ def hold_for_cells(session: Session, project: Project, filled: Iterable[Quota]) 
     _update_ids(session, held, Case.state.in_(HOLDABLE), state=CaseState.HELD)
 
 
-def reprioritize(session: Session, project: Project) -> None:
+def reprioritize(session: Session, project: Project, touched: list[Quota] | None = None) -> None:
     """Priorities from the quota deficits as they are now, for the cases in dispatch or held:
-    run whenever a complete lands in a sample cell or the cells change, so that the next
-    case called is one in the cell furthest from its target."""
+    run whenever a complete lands in a sample cell (``touched``: only the cases in those
+    cells can change) or the cells change (all cases), so that the next case called is one
+    in the cell furthest from its target."""
     open_quotas = quotas.open_sample_quotas(session, project)
-    variables = sorted({var for quota in open_quotas for var in quota.cell})
+    variables = sorted({var for quota in [*open_quotas, *(touched or [])] for var in quota.cell})
+    as_text = {v: cast(Case.sample_vars[v].as_string(), String) for v in variables}
+    query = select(Case.id, Case.replicate, Case.priority, *as_text.values()).where(
+        Case.project_id == project.id, Case.state.in_((CaseState.ACTIVE, CaseState.HELD))
+    )
+    if touched is not None:
+        query = query.where(
+            or_(*(and_(*(as_text[v].in_(vals) for v, vals in q.cell.items())) for q in touched))
+        )
     # Only the cells' variables are read (a sample's other columns cost time for nothing),
     # and cases alike in them get the same priority: matched once per kind.
     by_kind: dict[tuple[Any, ...], int] = {}
     changed: dict[int, list[int]] = {}
-    for case_id, replicate, priority, *values in session.execute(
-        select(
-            Case.id,
-            Case.replicate,
-            Case.priority,
-            *(Case.sample_vars[v].as_string() for v in variables),
-        ).where(Case.project_id == project.id, Case.state.in_((CaseState.ACTIVE, CaseState.HELD)))
-    ):
+    for case_id, replicate, priority, *values in session.execute(query):
         kind = (replicate, *values)
         if kind not in by_kind:
             known = {

@@ -46,44 +46,52 @@ def cell_text(cell: Mapping[str, Any]) -> str:
     return "\n".join(f"{var} = {', '.join(map(str, vals))}" for var, vals in cell.items())
 
 
-def known_values(session: Session, project: Project) -> dict[str, dict[str, str] | None]:
-    """Every variable a cell may name, with its values ({value: label}); None for a question
-    that takes any value. Sample variables first, then the questionnaire's questions."""
-    known: dict[str, dict[str, str] | None] = {name: {} for name in project.personal_fields}
-    for (sample_vars,) in session.execute(
-        select(Case.sample_vars).where(Case.project_id == project.id)
-    ):
-        for var, value in sample_vars.items():
-            if var in known:
-                known[var].setdefault(str(value), str(value))
-    for var, values in known.items():  # each sample variable's values in order
-        known[var] = dict(sorted(values.items()))
-    if project.questionnaire_version is not None:
-        questionnaire = questionnaire_of(project.questionnaire_version)
-        language = questionnaire.language
-        for qid, plan in questionnaire.plan.questions.items():
-            question = plan.question
-            if not question.has_value or qid in known:
-                continue
-            known[qid] = (
-                {str(o.code): text_in(o.label, language, language) for o in question.options}
-                if isinstance(question, ChoiceBase)
-                else None
-            )
-    return known
+def questions(project: Project) -> dict[str, dict[str, str] | None]:
+    """The pinned questionnaire's questions a cell may name: a choice question with its
+    options ({code: label}), any other with None (it takes any value)."""
+    if project.questionnaire_version is None:
+        return {}
+    questionnaire = questionnaire_of(project.questionnaire_version)
+    language = questionnaire.language
+    return {
+        qid: {str(o.code): text_in(o.label, language, language) for o in plan.question.options}
+        if isinstance(plan.question, ChoiceBase)
+        else None
+        for qid, plan in questionnaire.plan.questions.items()
+        if plan.question.has_value
+    }
+
+
+def sample_values(session: Session, project: Project, variable: str) -> dict[str, str]:
+    """The values the project's cases have for a sample variable, in order, as text."""
+    found = session.scalars(
+        select(Case.sample_vars[variable].as_string())
+        .where(Case.project_id == project.id)
+        .distinct()
+    )
+    return {str(v): str(v) for v in sorted(str(v) for v in found if v is not None)}
 
 
 def check_cell(
     session: Session, project: Project, name: str, cell: Mapping[str, Any]
 ) -> dict[str, list[str]]:
     """The cell with its values as text, once each; CatiError naming the known variables or
-    values when one is not the project's."""
+    values when one is not the project's. A sample variable wins over a question of the
+    same name (the sample knows it before the interview)."""
     if not cell:
         raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason="the cell names no variable")
-    known = known_values(session, project)
+    asked = questions(project)
     checked: dict[str, list[str]] = {}
     for var, allowed in cell.items():
-        if var not in known:
+        if var in project.personal_fields:
+            options: dict[str, str] | None = sample_values(session, project, var)
+        elif var in asked:
+            options = asked[var]
+        else:
+            known = [
+                *project.personal_fields,
+                *(q for q in asked if q not in project.personal_fields),
+            ]
             raise CatiError(
                 ErrorCode.QUOTA_VARIABLE_UNKNOWN,
                 name=name,
@@ -92,7 +100,6 @@ def check_cell(
             )
         given = allowed if isinstance(allowed, list) else [allowed]
         values = list(dict.fromkeys(str(v) for v in given))
-        options = known[var]
         wrong = [v for v in values if options is not None and v not in options]
         if wrong or not values:
             raise CatiError(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati import audit
@@ -84,21 +84,24 @@ def priority_of(replicate: int, sample_vars: Mapping[str, Any], open_quotas: lis
     return replicate * REPLICATE_STEP + MAX_QUOTA_BONUS - round(need * MAX_QUOTA_BONUS)
 
 
-def in_sample_cell(quotas: list[Quota], sample_vars: Mapping[str, Any]) -> bool:
-    """Does a case with these sample variables fall in one of these cells before calling?"""
-    return any(holds(q.cell, sample_vars) for q in quotas)
+def holding(quotas: list[Quota], sample_vars: Mapping[str, Any]) -> list[Quota]:
+    """The cells a case with these sample variables falls in before any interview."""
+    return [q for q in quotas if holds(q.cell, sample_vars)]
 
 
 def cases_in_cells(session: Session, project: Project, quotas: list[Quota]) -> dict[int, int]:
     """How many of the project's cases each cell holds by their sample variables (none for a
-    cell on answers: nobody knows before the interview), in one pass over the sample."""
+    cell on answers: nobody knows before the interview), counted by kind of case in SQL."""
+    variables = sorted({var for quota in quotas for var in quota.cell})
     counts = dict.fromkeys((q.id for q in quotas), 0)
-    for (sample_vars,) in session.execute(
-        select(Case.sample_vars).where(Case.project_id == project.id)
+    columns = [Case.sample_vars[v].as_string() for v in variables]
+    for *values, n in session.execute(
+        select(*columns, func.count()).where(Case.project_id == project.id).group_by(*columns)
     ):
+        known = {v: value for v, value in zip(variables, values, strict=True) if value is not None}
         for quota in quotas:
-            if holds(quota.cell, sample_vars):
-                counts[quota.id] += 1
+            if holds(quota.cell, known):
+                counts[quota.id] += n
     return counts
 
 

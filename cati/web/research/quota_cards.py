@@ -32,13 +32,13 @@ def quota_cards(project: Project) -> list[QuotaCard]:
     )
     if not found:
         return []
-    known = quota_cells.known_values(session, project)
+    asked = quota_cells.questions(project)
     counts = quotas.cases_in_cells(session, project, found)
     cards = []
     for quota in found:
         definition = []
         for var, values in quota.cell.items():
-            labels = known.get(var) or {}
+            labels = {} if var in project.personal_fields else asked.get(var) or {}
             definition.append(
                 (var, [v if labels.get(v, v) == v else f"{v} ({labels[v]})" for v in values])
             )

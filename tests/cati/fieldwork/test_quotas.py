@@ -280,3 +280,20 @@ def test_holds_and_priorities_reach_every_case_when_updated_in_chunks(
     remove_quota(db, project, quota)
     assert states(db) == [CaseState.ACTIVE] * 4 + [CaseState.FINAL] * 2
     assert set(db.scalars(select(Case.priority).where(Case.state == CaseState.ACTIVE))) == {base}
+
+
+def test_a_numeric_sample_variable_is_checked_counted_and_reranked_as_text(
+    db, project, interviewer
+):
+    """Typed samples keep numbers as JSON numbers; cells keep text: both databases compare
+    them as text."""
+    make_cases(db, project, n=3, sample_vars={"wave": 2})
+    make_cases(db, project, n=2, sample_vars={"wave": 10})
+    with pytest.raises(CatiError, match=re.escape("Known: 10, 2.")):
+        add_quota(db, project, "third", {"wave": [3]}, target=4)
+    quota = add_quota(db, project, "second", {"wave": [2]}, target=4)
+    assert quotas.cases_in_cells(db, project, [quota]) == {quota.id: 3}
+    base = quotas.REPLICATE_STEP + quotas.MAX_QUOTA_BONUS
+    complete_one(db, project, interviewer)
+    in_cell = db.scalars(select(Case.priority).where(Case.state == CaseState.ACTIVE)).all()
+    assert sorted(in_cell) == [base - 38, base - 38, base, base]  # 3 of 4 still missing

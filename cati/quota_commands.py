@@ -18,6 +18,11 @@ def quota() -> None:
     """Quota cells: crossed variables, targets, soft or hard."""
 
 
+def described(cell: dict[str, list[str]]) -> str:
+    """``region=Madrid,Andalucía x sex=f``: the cell on one line, as --cell takes it."""
+    return " x ".join(f"{var}={','.join(values)}" for var, values in cell.items())
+
+
 @quota.command("add")
 @click.argument("code")
 @click.argument("name")
@@ -51,7 +56,7 @@ def quota_add(code: str, name: str, cells: tuple[str, ...], target: int, over_pe
             )
         except CatiError as exc:
             fail(exc)
-        click.echo(f"{code}: quota {name} added ({quota_cells.cell_text(added.cell)}).")
+        click.echo(f"{code}: quota {name} added: {described(added.cell)}.")
 
 
 @quota.command("list")
@@ -73,11 +78,11 @@ def quota_list(code: str) -> None:
             return
         counts = quotas.cases_in_cells(session, proj, found)
         for q in found:
-            cell = " x ".join(f"{var}={','.join(vals)}" for var, vals in q.cell.items())
             on_sample = all(var in proj.personal_fields for var in q.cell)
             kind = f"soft, closes at {quotas.limit(q)}" if q.over_percent else "hard"
+            in_cell = counts[q.id] if on_sample else "-"
             click.echo(
-                f"{q.name}: {cell} | sample cases {counts[q.id] if on_sample else '-'} | "
+                f"{q.name}: {described(q.cell)} | sample cases {in_cell} | "
                 f"{q.achieved}/{q.target}, {max(0, q.target - q.achieved)} needed | {kind}"
                 + (" | full" if q.full else "")
             )

@@ -41,11 +41,6 @@ def parse_cell(name: str, text: str) -> dict[str, list[str]]:
     return cell
 
 
-def cell_text(cell: Mapping[str, Any]) -> str:
-    """The cell as the form takes it back."""
-    return "\n".join(f"{var} = {', '.join(map(str, vals))}" for var, vals in cell.items())
-
-
 def questions(project: Project) -> dict[str, dict[str, str] | None]:
     """The pinned questionnaire's questions a cell may name: a choice question with its
     options ({code: label}), any other with None (it takes any value)."""

@@ -261,7 +261,7 @@ def test_quota_add_list_remove_a_crossed_cell_and_a_typo_refused(run, db):
     cell = ("--cell", "region=Madrid, Andalucía", "--cell", "sex=f")
     added = run("quota", "add", "QCLI", "women", *cell, "--target", "10", "--over-percent", "20")
     assert added.exit_code == 0, added.output
-    assert "QCLI: quota women added (region = Madrid, Andalucía\nsex = f)." in added.output
+    assert "QCLI: quota women added: region=Madrid,Andalucía x sex=f." in added.output
     typo = run("quota", "add", "QCLI", "men", "--cell", "region=Madird", "--target", "5")
     assert typo.exit_code == 1
     assert (

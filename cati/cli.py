@@ -72,6 +72,11 @@ class LazyGroup(click.Group):
             "privacy",
             "Personal fields, erasure on request, retention purge.",
         ),
+        "quota": (
+            "cati.quota_commands",
+            "quota",
+            "Quota cells: crossed variables, targets, soft or hard.",
+        ),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

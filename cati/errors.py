@@ -61,6 +61,9 @@ class ErrorCode(enum.StrEnum):
     SAMPLE_VARIABLE_MISTYPED = "E2307"
     SAMPLE_VARIABLE_WRONG = "E2308"
     QUOTA_INVALID = "E2401"
+    QUOTA_CELL_UNREADABLE = "E2402"
+    QUOTA_VARIABLE_UNKNOWN = "E2403"
+    QUOTA_VALUE_UNKNOWN = "E2404"
     QUESTIONNAIRE_INVALID = "E2601"
     QUESTIONNAIRE_VERSION_CHANGED = "E2602"
     NO_QUESTIONNAIRE = "E2603"
@@ -168,6 +171,17 @@ MESSAGES: dict[ErrorCode, str] = {
         "%(type)s, not %(value)r. A supervisor can correct the case."
     ),
     ErrorCode.QUOTA_INVALID: N_("Quota %(name)s: %(reason)s"),
+    ErrorCode.QUOTA_CELL_UNREADABLE: N_(
+        "Quota %(name)s, line %(line)s: %(text)r is not 'variable = value, value' "
+        "(each variable once)."
+    ),
+    ErrorCode.QUOTA_VARIABLE_UNKNOWN: N_(
+        "Quota %(name)s: %(variable)s is neither a sample variable nor a question of the "
+        "questionnaire. Known: %(known)s."
+    ),
+    ErrorCode.QUOTA_VALUE_UNKNOWN: N_(
+        "Quota %(name)s, %(variable)s: %(value)s is not one of its values. Known: %(known)s."
+    ),
     ErrorCode.QUESTIONNAIRE_INVALID: N_(
         "%(file)s is not a valid questionnaire; nothing was stored. Problems: %(count)s."
     ),

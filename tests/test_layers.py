@@ -30,6 +30,7 @@ EDGES = {
     "cati.estimate_commands",
     "cati.export_commands",
     "cati.privacy_commands",
+    "cati.quota_commands",
     "cati.web",
 }
 

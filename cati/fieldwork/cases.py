@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import String, and_, cast, func, or_, select, true, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -40,6 +41,7 @@ from cati.questionnaire_store import questionnaire_of
 
 # The states a full quota cell takes out of dispatch.
 HOLDABLE = (CaseState.ACTIVE, CaseState.UNRELEASED)
+IDS_PER_UPDATE = 10_000
 
 
 # --- import and release --------------------------------------------------------------------
@@ -299,13 +301,39 @@ def hold_for_cells(session: Session, project: Project, filled: Iterable[Quota]) 
         for case_id, sample_vars in rows
         if any(quotas.holds(q.cell, sample_vars) for q in filled)
     ]
-    if held:
-        session.execute(
-            update(Case)
-            .where(Case.id.in_(held), Case.state.in_(HOLDABLE))
-            .values(state=CaseState.HELD)
-            .execution_options(synchronize_session=False)
+    _update_ids(session, held, Case.state.in_(HOLDABLE), state=CaseState.HELD)
+
+
+def reprioritize(session: Session, project: Project, touched: list[Quota] | None = None) -> None:
+    """Priorities from the quota deficits as they are now, for the cases in dispatch or held:
+    run whenever a complete lands in a sample cell (``touched``: only the cases in those
+    cells can change) or the cells change (all cases), so that the next case called is one
+    in the cell furthest from its target."""
+    open_quotas = quotas.open_sample_quotas(session, project)
+    variables = sorted({var for quota in [*open_quotas, *(touched or [])] for var in quota.cell})
+    as_text = {v: cast(Case.sample_vars[v].as_string(), String) for v in variables}
+    query = select(Case.id, Case.replicate, Case.priority, *as_text.values()).where(
+        Case.project_id == project.id, Case.state.in_((CaseState.ACTIVE, CaseState.HELD))
+    )
+    if touched is not None:
+        query = query.where(
+            or_(*(and_(*(as_text[v].in_(vals) for v, vals in q.cell.items())) for q in touched))
         )
+    # Only the cells' variables are read (a sample's other columns cost time for nothing),
+    # and cases alike in them get the same priority: matched once per kind.
+    by_kind: dict[tuple[Any, ...], int] = {}
+    changed: dict[int, list[int]] = {}
+    for case_id, replicate, priority, *values in session.execute(query):
+        kind = (replicate, *values)
+        if kind not in by_kind:
+            known = {
+                v: value for v, value in zip(variables, values, strict=True) if value is not None
+            }
+            by_kind[kind] = quotas.priority_of(replicate, known, open_quotas)
+        if by_kind[kind] != priority:
+            changed.setdefault(by_kind[kind], []).append(case_id)
+    for priority, ids in changed.items():
+        _update_ids(session, ids, true(), priority=priority)
 
 
 def free_held(session: Session, project: Project) -> None:
@@ -322,13 +350,20 @@ def free_held(session: Session, project: Project) -> None:
             state = CaseState.ACTIVE if released_at is not None else CaseState.UNRELEASED
             freed[state].append(case_id)
     for state, ids in freed.items():
-        if ids:
-            session.execute(
-                update(Case)
-                .where(Case.id.in_(ids), Case.state == CaseState.HELD)
-                .values(state=state)
-                .execution_options(synchronize_session=False)
-            )
+        _update_ids(session, ids, Case.state == CaseState.HELD, state=state)
+
+
+def _update_ids(session: Session, ids: list[int], condition: Any, **values: Any) -> None:
+    """Set ``values`` on these cases where ``condition`` still holds, in chunks: a cell of
+    a large sample holds more cases than a statement takes parameters (65,535 on
+    PostgreSQL)."""
+    for start in range(0, len(ids), IDS_PER_UPDATE):
+        session.execute(
+            update(Case)
+            .where(Case.id.in_(ids[start : start + IDS_PER_UPDATE]), condition)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
 # --- final ---------------------------------------------------------------------------------

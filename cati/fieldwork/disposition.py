@@ -255,6 +255,9 @@ def _count_complete(
         cases.hold_for_cells(
             session, project, quotas.count_complete(session, project, case, answers)
         )
+        touched = quotas.holding(quotas.project_quotas(session, project), case.sample_vars)
+        if touched:
+            cases.reprioritize(session, project, touched)
 
 
 def opt_out(session: Session, project: Project, case: Case, by: User) -> None:

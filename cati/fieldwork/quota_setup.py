@@ -1,5 +1,7 @@
 """Setting up quota cells: adding, retargeting and removing them mid-field. A cell a new
-target fills holds its cases, a cell given room again frees them (``cases``)."""
+target fills holds its cases, a cell given room again frees them (``cases``); every change
+recomputes the dispatch priorities from the deficits. What a cell may name is checked by
+``quota_cells``."""
 
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ from sqlalchemy.orm import Session
 
 from cati import audit
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import cases
+from cati.fieldwork import cases, quota_cells, quotas
 from cati.models import Project, Quota, User
 
 # The column is a 32-bit integer on PostgreSQL; no survey has a billion interviews.
 MAX_TARGET = 1_000_000_000
+# A soft cell takes at most twice its target.
+MAX_OVER_PERCENT = 100
 
 
 def add_quota(
@@ -24,16 +28,23 @@ def add_quota(
     cell: dict[str, Any],
     target: int,
     *,
+    over_percent: int = 0,
     by: User | None = None,
     actor: str | None = None,
 ) -> Quota:
-    if not cell:
-        raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason="the cell names no variable")
+    """A cell crossing the variables of ``cell`` ({variable: [values]}), hard or, with
+    ``over_percent``, soft: it closes only that share past its target."""
     _check_target(name, target)
+    if not 0 <= over_percent <= MAX_OVER_PERCENT:
+        reason = f"the share over the target must be between 0 and {MAX_OVER_PERCENT} %"
+        raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason=reason)
     taken = select(Quota.id).where(Quota.project_id == project.id, Quota.name == name)
     if session.scalar(taken) is not None:
         raise CatiError(ErrorCode.QUOTA_INVALID, name=name, reason="the project has one so named")
-    quota = Quota(project_id=project.id, name=name, cell=cell, target=target)
+    cell = quota_cells.check_cell(session, project, name, cell)
+    quota = Quota(
+        project_id=project.id, name=name, cell=cell, target=target, over_percent=over_percent
+    )
     session.add(quota)
     session.flush()
     audit.record(
@@ -46,7 +57,9 @@ def add_quota(
         name=name,
         cell=cell,
         target=target,
+        over_percent=over_percent,
     )
+    cases.reprioritize(session, project)
     session.commit()
     return quota
 
@@ -71,7 +84,7 @@ def set_target(
     _check_target(quota.name, target)
     old, was_full = quota.target, quota.full
     quota.target = target
-    quota.full = quota.achieved >= target
+    quota.full = quota.achieved >= quotas.limit(quota)
     if quota.full and not was_full:
         cases.hold_for_cells(session, project, [quota])
     elif was_full and not quota.full:
@@ -87,17 +100,24 @@ def set_target(
         name=quota.name,
         target=[old, target],
     )
+    cases.reprioritize(session, project)
     session.commit()
 
 
 def remove_quota(
-    session: Session, project: Project, quota: Quota, *, by: User | None = None
+    session: Session,
+    project: Project,
+    quota: Quota,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
 ) -> None:
     """Drop a cell; the cases it alone held go back to dispatch (its completes stay)."""
     audit.record(
         session,
         "quota.remove",
         user=by,
+        actor=actor,
         object_type="quota",
         object_id=quota.id,
         name=quota.name,
@@ -110,4 +130,5 @@ def remove_quota(
     session.flush()
     if was_full:
         cases.free_held(session, project)
+    cases.reprioritize(session, project)
     session.commit()

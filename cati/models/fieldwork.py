@@ -282,6 +282,8 @@ class Quota(Base):
     target: Mapped[int]
     achieved: Mapped[int] = mapped_column(default=0)
     full: Mapped[bool] = mapped_column(default=False)
+    # A soft cell takes completes up to this share above its target (in percent); 0: hard.
+    over_percent: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 INTERVIEWER_STATUSES = ("available", "on_call", "interviewing", "wrap_up", "break", "offline")

@@ -47,8 +47,7 @@ def test_a_researcher_sets_up_a_project_and_downloads_a_weighted_report(app, db,
 
     quota = page.locator("form", has=page.get_by_role("button", name="Add quota"))
     quota.get_by_label("Name").fill("North")
-    quota.get_by_label("Variable").fill("region")
-    quota.get_by_label("Values (comma-separated)").fill("north")
+    quota.get_by_label("Cell").fill("region = north")
     quota.get_by_label("Target").fill("6")
     quota.get_by_role("button", name="Add quota").click()
     assert "0 / 6" in page.locator(".quota").inner_text()

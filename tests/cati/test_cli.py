@@ -23,6 +23,7 @@ COMMANDS = [
     "privacy",
     "project",
     "questionnaire",
+    "quota",
     "sample",
     "serve",
     "sweep",
@@ -251,3 +252,28 @@ def test_sweep_closes_untouched_interviews_and_frees_lapsed_claims(run, db):
     db.expire_all()
     assert db.scalar(select(Interview.outcome)) == interviewing.UNTOUCHED
     assert db.scalar(select(Case.id).where(Case.claimed_by_id.is_not(None))) is None
+
+
+def test_quota_add_list_remove_a_crossed_cell_and_a_typo_refused(run, db):
+    project = make_project(db, code="QCLI")
+    make_cases(db, project, n=2, sample_vars={"region": "Madrid", "sex": "f"}, release=False)
+    make_cases(db, project, sample_vars={"region": "Andalucía", "sex": "f"}, release=False)
+    cell = ("--cell", "region=Madrid, Andalucía", "--cell", "sex=f")
+    added = run("quota", "add", "QCLI", "women", *cell, "--target", "10", "--over-percent", "20")
+    assert added.exit_code == 0, added.output
+    assert "QCLI: quota women added: region=Madrid,Andalucía x sex=f." in added.output
+    typo = run("quota", "add", "QCLI", "men", "--cell", "region=Madird", "--target", "5")
+    assert typo.exit_code == 1
+    assert (
+        "E2404 Quota men, region: Madird is not one of its values. Known: Andalucía, Madrid."
+        in (typo.output)
+    )
+    listed = run("quota", "list", "QCLI")
+    assert listed.output == (
+        "women: region=Madrid,Andalucía x sex=f | sample cases 3 | 0/10, 10 needed | "
+        "soft, closes at 12\n"
+    )
+    assert run("quota", "remove", "QCLI", "women").output == "QCLI: quota women removed.\n"
+    assert run("quota", "list", "QCLI").output == "QCLI has no quotas.\n"
+    gone = run("quota", "remove", "QCLI", "women")
+    assert gone.exit_code == 1 and "QCLI has none so named" in gone.output

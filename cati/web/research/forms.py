@@ -102,9 +102,18 @@ class StaffForm(FlaskForm):
 
 class QuotaForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    variable = StringField(_l("Variable"), validators=[DataRequired(), Length(max=64)])
-    values = StringField(_l("Values (comma-separated)"), validators=[DataRequired()])
+    # One variable a line, crossed: "region = Andalucía, Madrid" then "sex = f".
+    cell = TextAreaField(
+        _l("Cell: one variable a line, variable = value, value"),
+        validators=[DataRequired(), Length(max=5000)],
+        render_kw={"rows": 3, "placeholder": "region = Andalucía\nsex = f"},
+    )
     target = IntegerField(_l("Target"), validators=[DataRequired(), NumberRange(min=1)])
+    over_percent = IntegerField(
+        _l("Soft: completes allowed over, in % (0: a hard quota)"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=100)],
+    )
 
 
 class QuotaTargetForm(FlaskForm):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from cati import db
 from cati.fieldwork import draws
-from cati.models import Case, Job, Project, ProjectMember, QuestionnaireVersion, Quota, User
+from cati.models import Case, Job, Project, ProjectMember, QuestionnaireVersion, User
 from cati.questionnaire_store import questionnaire_of
 from cati.web.clock import now as clock_now
 from cati.web.common import ActionForm
@@ -30,6 +30,7 @@ from cati.web.research.forms import (
     job_form,
     personal_form,
 )
+from cati.web.research.quota_cards import quota_cards
 
 
 def project_page(
@@ -78,9 +79,7 @@ def project_page(
         version=version,
         by_replicate=by_replicate,
         members=members,
-        quotas=session.scalars(
-            select(Quota).where(Quota.project_id == project.id).order_by(Quota.name)
-        ).all(),
+        quota_cards=quota_cards(project),
         questionnaire_form=forms.get("questionnaire") or QuestionnaireForm(),
         sample_form=forms.get("sample") or SampleForm(),
         staff_form=staff,

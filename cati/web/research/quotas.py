@@ -1,4 +1,5 @@
-"""The project's quotas: add one, change its target, remove it."""
+"""The project's quotas: add one (a cell crossing any number of variables), change its
+target, remove it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from cati import db
-from cati.errors import CatiError
-from cati.fieldwork import quota_setup
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import quota_cells, quota_setup
 from cati.models import Project, Quota
 from cati.web.access import member_project
 from cati.web.common import ActionForm, me
@@ -16,27 +17,37 @@ from cati.web.research.blueprint import bp
 from cati.web.research.forms import QuotaForm, QuotaTargetForm
 from cati.web.research.project_page import project_page
 
+# The errors that are about what the cell names, shown beside the cell.
+CELL_ERRORS = {
+    ErrorCode.QUOTA_CELL_UNREADABLE,
+    ErrorCode.QUOTA_VARIABLE_UNKNOWN,
+    ErrorCode.QUOTA_VALUE_UNKNOWN,
+}
+
 
 @bp.route("/<code>/quotas", methods=["POST"])
 def add_quota(code: str) -> Response | tuple[str, int]:
     project = member_project(code)
     form = QuotaForm()
     if form.validate_on_submit():
-        values = [v.strip() for v in form.values.data.split(",") if v.strip()]
+        name = form.name.data.strip()
         try:
             quota_setup.add_quota(
                 db.session(),
                 project,
-                form.name.data.strip(),
-                {form.variable.data.strip(): values},
+                name,
+                quota_cells.parse_cell(name, form.cell.data),
                 form.target.data,
+                over_percent=form.over_percent.data or 0,
                 by=me(),
             )
         except CatiError as exc:
             db.session().rollback()
-            form.name.errors = [exc.translated(gettext)]
+            field = form.cell if exc.code in CELL_ERRORS else form.name
+            field.errors = [exc.translated(gettext)]
         else:
-            return redirect(url_for("research.project", code=code))
+            flash(gettext("Quota %(name)s added.", name=name), "ok")
+            return redirect(url_for("research.project", code=code) + "#quotas")
     return project_page(project, 400, quota=form)
 
 

@@ -131,7 +131,7 @@ def seed_project(app, db):
     interviewer = staff["interviewer"]
     for user in staff.values():
         projects.assign(db, project, user)
-    make_cases(db, project, n=2)
+    make_cases(db, project, n=2, sample_vars={"region": "north"})
     claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
     interview = interviewing.open_interview(db, claim.case, MONDAY_10, interviewer=interviewer)
     draw_id = draws.make_draw(

@@ -160,17 +160,15 @@ def test_staff_quotas_rules_and_dnc(client, db, project_url):
     token = csrf_token(client, project_url)
     client.post(f"{project_url}staff", data={"csrf_token": token, "user": interviewer.id})
     assert interviewer.username in client.get(project_url).get_data(as_text=True)
-    client.post(
+    upload(client, project_url, "sample", "file", "s.csv", SAMPLE, region="US")
+    cell = "region = north, south\n"
+    added = client.post(
         f"{project_url}quotas",
-        data={
-            "csrf_token": token,
-            "name": "North",
-            "variable": "region",
-            "values": "north, Norte",
-            "target": "50",
-        },
+        data={"csrf_token": token, "name": "All", "cell": cell, "target": "50"},
     )
-    assert db.scalar(select(Quota.cell)) == {"region": ["north", "Norte"]}
+    assert added.status_code == 302
+    assert "Quota All added." in client.get(added.headers["Location"]).get_data(as_text=True)
+    assert db.scalar(select(Quota.cell)) == {"region": ["north", "south"]}
     bad = client.post(
         f"{project_url}rules", data={"csrf_token": token, "rules": "max_attempts_case: 0"}
     )
@@ -189,7 +187,8 @@ def test_a_quota_target_is_edited_and_a_quota_removed_with_bad_targets_refused(
     client, db, project_url
 ):
     token = csrf_token(client, project_url)
-    cell = {"name": "North", "variable": "region", "values": "north", "target": "50"}
+    upload(client, project_url, "sample", "file", "s.csv", SAMPLE, region="US")
+    cell = {"name": "North", "cell": "region = north", "target": "50"}
     client.post(f"{project_url}quotas", data={"csrf_token": token, **cell})
     quota_id = db.scalar(select(Quota.id))
     url = f"{project_url}quotas/{quota_id}/"
@@ -312,3 +311,41 @@ def test_widening_the_windows_in_the_console_reschedules_and_says_how_many(
     for case in cases:
         db.refresh(case)
         assert case.next_call_at == late
+
+
+def test_a_crossed_quota_shows_its_cell_and_a_typo_is_refused_beside_the_cell(
+    client, db, project_url
+):
+    sample = SAMPLE + b"A3,+1 202 555 0103,north\n"
+    upload(client, project_url, "sample", "file", "s.csv", sample, region="US")
+    token = csrf_token(client, project_url)
+    for cell, known in (
+        ("regoin = north", "Known: region."),
+        ("region = nrth", "Known: north, south."),
+        ("region north", "is not &#39;variable = value, value&#39;"),
+    ):
+        bad = client.post(
+            f"{project_url}quotas",
+            data={"csrf_token": token, "name": "N", "cell": cell, "target": "5"},
+        )
+        page = bad.get_data(as_text=True)
+        assert bad.status_code == 400 and known in page
+        assert f"{cell}</textarea>" in page  # the researcher's input is kept
+    assert db.scalar(select(func.count()).select_from(Quota)) == 0
+    good = client.post(
+        f"{project_url}quotas",
+        data={
+            "csrf_token": token,
+            "name": "North soft",
+            "cell": "region = north",
+            "target": "4",
+            "over_percent": "25",
+        },
+    )
+    assert good.status_code == 302
+    card = client.get(project_url).get_data(as_text=True)
+    card = card[card.index('data-testid="quota-card-North soft"') :]
+    assert "<code>region</code> = north" in card
+    assert "Sample cases in the cell</dt><dd>2</dd>" in card
+    assert "Completes needed</dt><dd>4</dd>" in card
+    assert "soft: closes at 5 (+25 %)" in card

@@ -36,6 +36,7 @@ def add_quota(code: str) -> Response | tuple[str, int]:
             db.session().rollback()
             form.name.errors = [exc.translated(gettext)]
         else:
+            flash(gettext("Quota %(name)s added.", name=form.name.data.strip()), "ok")
             return redirect(url_for("research.project", code=code))
     return project_page(project, 400, quota=form)
 

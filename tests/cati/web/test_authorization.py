@@ -53,6 +53,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.sample": ("researcher", {NOT_MINE}),
     "research.release": ("researcher", {NOT_MINE}),
     "research.staff": ("researcher", {NOT_MINE}),
+    "research.remove_staff": ("researcher", {NOT_MINE}),
     "research.add_quota": ("researcher", {NOT_MINE}),
     "research.quota_target": ("researcher", {NOT_MINE}),
     "research.remove_quota": ("researcher", {NOT_MINE}),

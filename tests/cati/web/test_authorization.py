@@ -54,6 +54,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.release": ("researcher", {NOT_MINE}),
     "research.staff": ("researcher", {NOT_MINE}),
     "research.remove_staff": ("researcher", {NOT_MINE}),
+    "research.web_links": ("researcher", {NOT_MINE}),
+    "research.send_links": ("researcher", {NOT_MINE}),
     "research.add_quota": ("researcher", {NOT_MINE}),
     "research.quota_target": ("researcher", {NOT_MINE}),
     "research.remove_quota": ("researcher", {NOT_MINE}),

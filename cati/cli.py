@@ -642,17 +642,12 @@ def dnc_add(numbers: tuple[str, ...], reason: str, region: str) -> None:
 )
 def project_web_links(code: str, base_url: str, out: str) -> None:
     """Give every unfinished case of CODE a personal web link (mixed mode)."""
-    import csv
-
     from cati.fieldwork import weblinks
 
     with project_session(code) as (session, proj):
         links = weblinks.issue_links(session, proj, actor="cli")
     with open(out, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["case_id", "url"])
-        for case_id, token in links:
-            writer.writerow([case_id, f"{base_url.rstrip('/')}/r/{token}"])
+        fh.write(weblinks.links_csv(links, base_url))
     click.echo(f"Wrote {len(links)} links to {out}.")
 
 

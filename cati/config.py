@@ -137,6 +137,16 @@ class Settings:
     log_format: str = field(
         default="json", metadata={"env": "CATI_LOG_FORMAT", "parse": _one_of(LOG_FORMATS)}
     )
+    # Web-link invitations go out through this SMTP server; no host, no e-mail.
+    smtp_host: str = field(default="", metadata={"env": "CATI_SMTP_HOST"})
+    smtp_port: int = field(default=587, metadata={"env": "CATI_SMTP_PORT", "parse": _positive_int})
+    smtp_user: str = field(default="", metadata={"env": "CATI_SMTP_USER"})
+    smtp_password: str = field(default="", metadata={"env": "CATI_SMTP_PASSWORD"})
+    smtp_starttls: bool = field(
+        default=True, metadata={"env": "CATI_SMTP_STARTTLS", "parse": _bool}
+    )
+    mail_from: str = field(default="", metadata={"env": "CATI_MAIL_FROM"})
+    public_url: str = field(default="", metadata={"env": "CATI_PUBLIC_URL"})
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -83,6 +83,8 @@ class ErrorCode(enum.StrEnum):
     WEIGHTING_FAILED = "E2803"
     ESTIMATE_FAILED = "E2850"
     DESIGN_INVALID = "E2851"
+    MAIL_NOT_CONFIGURED = "E2910"
+    MAIL_FAILED = "E2911"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -224,6 +226,13 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.TARGET_COLUMN_MISSING: N_("required column %(column)s is missing."),
     ErrorCode.WEIGHTING_FAILED: N_("The data cannot be weighted to the targets: %(reason)s"),
     ErrorCode.ESTIMATE_FAILED: N_("The estimates cannot be computed: %(reason)s"),
+    ErrorCode.MAIL_NOT_CONFIGURED: N_(
+        "No mail server is set: the administrator sets CATI_SMTP_HOST (see the README)."
+    ),
+    ErrorCode.MAIL_FAILED: N_(
+        "The mail server %(server)s failed (%(reason)s): %(sent)s of %(total)s messages "
+        "went out; sending again reaches every unfinished case."
+    ),
 }
 
 

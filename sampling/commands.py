@@ -18,6 +18,7 @@ from sampling.designs import DESIGNS
 from sampling.drawing import DrawSettings, coordinate_columns, draw_sample
 from sampling.errors import SamplingError
 from sampling.frames import Frame, FrameSpec, problem_table, validate_frame
+from sampling.quality import empty_strata
 from sampling.rdd import rdd_sample
 from sampling.replicates import release_plan
 from sampling.tables import read_table
@@ -219,7 +220,10 @@ def draw_command(
     sample = drawn.sample
     sample.to_csv(out, index=False)
     click.echo(f"Wrote {len(sample):,} units to {out} ({design}, seed {seed}).")
-    click.echo(drawn.composition().to_string(float_format="{:.4f}".format))
+    table = drawn.composition()
+    click.echo(table.to_string(float_format="{:.4f}".format))
+    if empty := empty_strata(table):
+        click.echo(f"Warning: no unit allotted to {', '.join(empty)}: raise n or set --min.")
     if replicates:
         click.echo(release_plan(sample).T.to_string())
     if drawn.has_coordinates:

@@ -35,6 +35,12 @@ def composition(population: pd.Series, allocation: pd.Series) -> pd.DataFrame:
     return table
 
 
+def empty_strata(table: pd.DataFrame) -> list[str]:
+    """The strata of a `composition` table allotted no unit (a small stratum rounded to 0,
+    as Ceuta and Melilla in a proportional allocation of Spain): estimates cannot cover them."""
+    return [str(stratum) for stratum in table.index[table["sample"] == 0]]
+
+
 def shares_beside_frame(
     frame_values: pd.Series, sample_values: pd.Series, weights: pd.Series
 ) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from cati.models import PendingDraw, Project, User
 from sampling.designs import WEIGHT
 from sampling.drawing import DrawnSample, DrawSettings, coordinate_columns, draw_sample
 from sampling.frames import SOURCE_ROW, FrameSpec, validate_frame
-from sampling.quality import shares_beside_frame
+from sampling.quality import empty_strata, shares_beside_frame
 from sampling.replicates import release_plan
 from sampling.tables import find_column, read_table
 
@@ -101,10 +101,12 @@ def _draw(
 
 def _summary(drawn: DrawnSample) -> dict:
     """What the preview shows, as plain JSON: allocation, balance, replicates, profiles."""
+    table = drawn.composition()
     summary = {
         "frame_units": len(drawn.frame),
         "sample_units": len(drawn.sample),
-        "allocation": _rows(drawn.composition(), "stratum"),
+        "allocation": _rows(table, "stratum"),
+        "empty_strata": empty_strata(table),
         "balance": None,
         "replicates": [],
         "profiles": _profiles(drawn),

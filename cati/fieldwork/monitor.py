@@ -180,11 +180,15 @@ def _interviewer_rows(session: Session, project: Project, now: datetime) -> list
     ):
         lengths.setdefault(user_id, []).append((ended - started).total_seconds() / 60)
     case_ids = {c for _s, _t, c in current.values() if c}
-    external = (
-        dict(session.execute(select(Case.id, Case.external_id).where(Case.id.in_(case_ids))).all())
-        if case_ids
-        else {}
-    )
+    # An interviewer on several projects may be on a case of another: it names its project.
+    external = {
+        case_id: name if code == project.code else f"{name} ({code})"
+        for case_id, name, code in session.execute(
+            select(Case.id, Case.external_id, Project.code)
+            .join(Project, Project.id == Case.project_id)
+            .where(Case.id.in_(case_ids))
+        )
+    }
     rows = []
     for user_id, full_name, username in staff:
         status, since, case_id = current.get(user_id, ("offline", None, None))

@@ -27,6 +27,7 @@ from cati.web import (
     research,
     respondent,
     supervisor,
+    times,
 )
 from cati.web.common import ROLE_NAMES
 
@@ -162,6 +163,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.context_processor(lambda: {"role_names": ROLE_NAMES, "get_locale": get_locale})
     app.add_template_filter(format_phone, "phone")
+    app.add_template_filter(times.at, "at")
     app.add_template_filter(lambda kind: PHONE_KINDS.get(kind, kind), "phone_kind")
     _register_error_pages(app)
 

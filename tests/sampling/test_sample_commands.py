@@ -106,3 +106,15 @@ def test_map_of_a_projected_frame_is_a_png(tmp_path):
         [0, 1000, 2000], [0, 500, 0], [1000], [500], tmp_path / "m.png", geographic=False
     )
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_draw_warns_about_strata_allotted_no_unit(demo_csv, tmp_path):
+    """Proportional n = 20 among Spain's households leaves Ceuta (a few in 3,000) with 0;
+    with --min 1 every stratum gets a unit and nothing is said."""
+    args = ["draw", "--frame", str(demo_csv), "--n", "20", "--strata", "region", "--seed", "1"]
+    args += ["--out", str(tmp_path / "s.csv")]
+    result = CliRunner().invoke(sample_group, args)
+    warning = next(line for line in result.output.splitlines() if line.startswith("Warning"))
+    assert "Ceuta" in warning and "Madrid" not in warning
+    again = CliRunner().invoke(sample_group, [*args, "--min", "1"])
+    assert again.exit_code == 0 and "Warning" not in again.output

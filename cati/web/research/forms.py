@@ -287,3 +287,20 @@ class TargetsFileForm(FlaskForm):
         _l("Targets file (CSV: variable, category, target)"),
         validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("CSV only"))],
     )
+
+
+class InvitationForm(FlaskForm):
+    """The e-mail that carries each respondent's web link; {link} marks where it goes."""
+
+    subject = StringField(
+        _l("Subject"),
+        default=_l("A short survey"),
+        validators=[DataRequired(), Length(max=200)],
+    )
+    body = TextAreaField(
+        _l("Message ({link} is replaced by the respondent's own link)"),
+        default=_l(
+            "Hello,\n\nWe would be grateful if you answered a few questions: {link}\n\nThank you."
+        ),
+        validators=[DataRequired(), Length(max=5000)],
+    )

@@ -81,4 +81,8 @@ def release_job(code: str, job_id: int) -> Response:
         object_id=job.id,
     )
     db.session().commit()
+    if job.released:
+        flash(gettext("The file is released: the client can download it."), "ok")
+    else:
+        flash(gettext("The file is withdrawn: the client no longer sees it."), "ok")
     return redirect(url_for("research.project", code=code) + "#jobs")

@@ -4,13 +4,14 @@ posted one keeps the researcher's input and its errors, and problem lists show b
 from __future__ import annotations
 
 import yaml
-from flask import flash, render_template
+from flask import current_app, flash, render_template
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from cati import db
 from cati.fieldwork import draws
+from cati.fieldwork.checklist import checklist
 from cati.models import Case, Job, Project, ProjectMember, QuestionnaireVersion, User
 from cati.questionnaire_store import questionnaire_of
 from cati.web.clock import now as clock_now
@@ -20,6 +21,7 @@ from cati.web.research.forms import (
     STATUS_LABELS,
     DncForm,
     EraseForm,
+    InvitationForm,
     QuestionnaireForm,
     QuotaForm,
     RetentionForm,
@@ -98,6 +100,9 @@ def project_page(
         problems=problems or [],
         job_form=job_form(project, questionnaire_of(version) if version else None),
         jobs=project_jobs(project),
+        checklist=checklist(session, project),
+        invitation_form=forms.get("invitation") or InvitationForm(),
+        mail_configured=bool(current_app.config["CATI_SETTINGS"].smtp_host),
     ), status
 
 

@@ -15,7 +15,7 @@ from cati.fieldwork import projects
 from cati.models import Project, ProjectMember
 from cati.web.access import chosen_user, member_project
 from cati.web.clock import now as clock_now
-from cati.web.common import me
+from cati.web.common import ActionForm, me
 from cati.web.research.blueprint import bp
 from cati.web.research.forms import ProjectForm, RulesForm, SettingsForm, StaffForm
 from cati.web.research.project_page import project_page
@@ -100,6 +100,22 @@ def staff(code: str) -> Response:
     projects.assign(db.session(), project, user, by=me())
     flash(gettext("%(user)s now works on this project.", user=user.username), "ok")
     return redirect(url_for("research.project", code=code))
+
+
+@bp.route("/<code>/staff/<int:user_id>/remove", methods=["POST"])
+def remove_staff(code: str, user_id: int) -> Response:
+    """Take someone off the project (audited; the cases they held go back to the pool). A
+    researcher cannot take themselves off: the project would vanish from under them."""
+    project = member_project(code)
+    user = chosen_user(user_id)
+    if not ActionForm().validate_on_submit() or user is None:
+        abort(400)
+    if user.id == me().id:
+        flash(gettext("You cannot take yourself off the project."), "error")
+    elif projects.is_member(db.session(), project, user):
+        projects.unassign(db.session(), project, user, by=me())
+        flash(gettext("%(user)s no longer works on this project.", user=user.username), "ok")
+    return redirect(url_for("research.project", code=code) + "#staff")
 
 
 @bp.route("/<code>/rules", methods=["POST"])

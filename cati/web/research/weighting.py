@@ -186,6 +186,7 @@ def weighting_remove(code: str, variable: str) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     wt.remove_variable(db.session(), project, variable, by=me())
+    flash(gettext("Targets of %(variable)s removed.", variable=variable), "ok")
     return redirect(url_for("research.weighting", code=code))
 
 

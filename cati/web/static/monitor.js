@@ -10,7 +10,7 @@
     function checked() {
       if (!stamp) return;
       stamp.textContent = new Date().toLocaleTimeString("en-GB", {
-        timeZone: stamp.dataset.zone, hour12: false
+        timeZone: stamp.dataset.zone, hour12: false, timeZoneName: "short"
       });
     }
     function refresh() {

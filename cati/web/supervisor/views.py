@@ -25,6 +25,7 @@ from cati.errors import CatiError
 from cati.fieldwork import catalogue, dispatch, monitor, pipeline, projects, quality, supervision
 from cati.fieldwork.erasure import erase_case
 from cati.models import (
+    Appointment,
     AuditEntry,
     CallAttempt,
     Case,
@@ -35,6 +36,7 @@ from cati.models import (
     ProjectMember,
     User,
 )
+from cati.web import times
 from cati.web.access import chosen_user, member_project
 from cati.web.clock import now as clock_now
 from cati.web.common import me
@@ -109,7 +111,7 @@ def live(code: str) -> Response | str:
         project=project,
         fragment=fragment,
         etag=f'"{etag}"',
-        checked=now.astimezone(ZoneInfo(project.time_zone)).strftime("%H:%M:%S"),
+        checked=times.at(now, project.time_zone, "%H:%M:%S"),
     )
 
 
@@ -212,8 +214,15 @@ def _case_page(case: Case, project: Project, status: int = 200):
         select(CallAttempt).where(CallAttempt.case_id == case.id).order_by(CallAttempt.id)
     ).all()
     claimed_by = session.get(User, case.claimed_by_id) if case.claimed_by_id else None
+    appointments = session.execute(
+        select(Appointment, User)
+        .outerjoin(User, User.id == Appointment.interviewer_id)
+        .where(Appointment.case_id == case.id)
+        .order_by(Appointment.starts_at)
+    ).all()
     return render_template(
         "supervisor/case.html",
+        appointments=appointments,
         case=case,
         project=project,
         zone=zone,

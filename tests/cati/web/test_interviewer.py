@@ -46,7 +46,7 @@ def test_next_case_opens_the_case_screen_with_dialable_phones_and_local_time(cli
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f'href="tel:{cases[0].phones[0].number}"' in page
-    assert "Respondent: Mon 10:00 (Europe/Madrid)" in page
+    assert "Respondent: Mon 10:00 CET (Europe/Madrid)" in page
     assert "inside the calling window" in page
     assert "Norte" in page
 
@@ -284,8 +284,8 @@ def test_the_workstation_lists_todays_appointments_in_both_times(client, db, wor
     db.commit()
     page = client.get("/interviewer/").get_data(as_text=True)
     section = page[page.index('data-testid="appointments"') :]
-    assert section.count("<tr><td>12:00</td>") == 2
-    assert "07:00 (America/New_York)" in section
+    assert section.count("<tr><td>12:00 WET</td>") == 2
+    assert "07:00 EST (America/New_York)" in section
     assert "anyone in the project" in section and "yours" in section
 
 

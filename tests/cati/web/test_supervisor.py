@@ -264,7 +264,7 @@ def test_time_passing_alone_does_not_change_the_monitor_fragment(app, client, wa
     url = f"/supervisor/{project.code}/?fragment=1"
     assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     page = client.get(f"/supervisor/{project.code}/").get_data(as_text=True)
-    assert '<span id="checked" data-zone="Europe/Madrid">10:00:40</span>' in page
+    assert '<span id="checked" data-zone="Europe/Madrid">10:00:40 CET</span>' in page
 
 
 def test_a_correction_to_complete_without_an_interview_is_audited_and_flagged(client, db, watching):

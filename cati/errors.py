@@ -79,6 +79,9 @@ class ErrorCode(enum.StrEnum):
     TARGET_COLUMN_MISSING = "E2802"
     WEIGHTING_FAILED = "E2803"
     ESTIMATE_FAILED = "E2850"
+    BRAND_LOGO_INVALID = "E2901"
+    BRAND_LOGO_TOO_LARGE = "E2902"
+    BRAND_COLOUR_INVALID = "E2903"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -208,6 +211,11 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.TARGET_COLUMN_MISSING: N_("required column %(column)s is missing."),
     ErrorCode.WEIGHTING_FAILED: N_("The data cannot be weighted to the targets: %(reason)s"),
     ErrorCode.ESTIMATE_FAILED: N_("The estimates cannot be computed: %(reason)s"),
+    # A refused logo or colour (BRAND_LOGO_INVALID, BRAND_COLOUR_INVALID) brings the
+    # template that says what is wrong with it (cati.branding).
+    ErrorCode.BRAND_LOGO_TOO_LARGE: N_(
+        "the logo has %(size)s KB; at most %(maximum)s KB fit in a report."
+    ),
 }
 
 

@@ -135,7 +135,11 @@ def export_paradata(project: str, out: Path, include_personal: bool) -> None:
 @click.option("--kind", type=click.Choice(REPORT_KINDS), required=True)
 @click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--logo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--logo",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A PNG, JPEG or SVG logo in place of the project's own for this report.",
+)
 @click.option("--weight", default=None, help="Weight column, e.g. design_weight.")
 @click.option("--weighted", is_flag=True, help=WEIGHTED_HELP)
 @click.option(

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
-from cati import audit, dataset, weighting_targets
+from cati import audit, branding, dataset, weighting_targets
 from cati.db import utcnow
 from cati.fieldwork import personal_fields
 from cati.models import (
@@ -84,7 +84,8 @@ def report_info(
     effective_base: float | None = None,
     today: date | None = None,
 ) -> ReportInfo:
-    """The cover and methodology of a project's reports, from what the database knows."""
+    """The cover and methodology of a project's reports, from what the database knows, in
+    the project's branding; ``logo`` (a file) replaces the stored logo."""
     case_ids = select(Case.id).where(Case.project_id == project.id)
     first, last = session.execute(
         select(func.min(CallAttempt.started_at), func.max(CallAttempt.ended_at)).where(
@@ -110,7 +111,7 @@ def report_info(
         field_end=_as_date(last),
         report_date=today or utcnow().date(),
         language=lang,
-        logo=logo,
+        brand=branding.brand_of(session, project, logo=logo),
         methodology=Methodology(
             sample_design=METHOD_WORDS["design"][lang].format(n=cases, r=replicates),
             mode=METHOD_WORDS["mode"][lang],

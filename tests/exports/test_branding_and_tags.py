@@ -55,7 +55,7 @@ def alt_texts(node: object, found: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_topline_is_tagged_with_language_title_and_alt_texts(tmp_path, survey, language):
+def test_topline_is_tagged_with_language_title_and_alt_texts(tmp_path, survey, language):  # noqa: F811
     frame, columns, questionnaire = survey
     questions = build_topline(frame, columns, questionnaire, language=language)
     path = tmp_path / "topline.pdf"
@@ -76,7 +76,7 @@ def test_topline_is_tagged_with_language_title_and_alt_texts(tmp_path, survey, l
     assert sum(a.startswith(f"{chart}: ") for a in alts) == sum(1 for q in questions if q.chart)
 
 
-def test_untagged_report_is_an_option(tmp_path, survey):
+def test_untagged_report_is_an_option(tmp_path, survey):  # noqa: F811 (fixtures)
     frame, columns, questionnaire = survey
     questions = build_topline(frame, columns, questionnaire)[:3]
     path = tmp_path / "plain.pdf"
@@ -110,9 +110,12 @@ def test_default_report_names_cati_and_shows_no_logo(tmp_path, frame, columns):
     path = tmp_path / "codebook.pdf"
     write_codebook_pdf(codebook_entries(frame, columns), info(), path)
     assert all("cati" in footer(page) for page in text_of(path).split("\f")[1:-1])
-    assert "image" not in subprocess.run(
-        ["pdfimages", "-list", "-f", "1", "-l", "1", str(path)], capture_output=True, text=True
-    ).stdout
+    assert (
+        "image"
+        not in subprocess.run(
+            ["pdfimages", "-list", "-f", "1", "-l", "1", str(path)], capture_output=True, text=True
+        ).stdout
+    )
 
 
 @pytest.mark.parametrize("colour", ["red", "#12345", "#1234567", "#12345g", "#fff;}"])

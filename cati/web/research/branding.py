@@ -4,7 +4,7 @@ cover they give (an SVG drawn from the stored values, so the page needs no inlin
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
@@ -15,6 +15,7 @@ from cati.web.common import me
 from cati.web.research.blueprint import bp
 from cati.web.research.forms import BrandForm
 from cati.web.research.project_page import project_page
+from exports.i18n import words
 
 # The preview is an image: nothing in it may run or fetch (the logo is a data: URI).
 PREVIEW_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -64,7 +65,7 @@ def brand_preview(code: str) -> Response:
         "research/brand_preview.svg",
         project=project,
         brand=branding.brand_of(db.session(), project),
-        kind=gettext("Topline results"),
+        kind=words(str(get_locale()))["topline"],
     )
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY

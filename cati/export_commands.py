@@ -164,6 +164,11 @@ def export_paradata(project: str, out: Path, include_personal: bool) -> None:
     show_default=True,
     help="Multiple-comparison correction of the banner tests.",
 )
+@click.option(
+    "--untagged",
+    is_flag=True,
+    help="A plain PDF, not PDF/UA-1: less memory for a book of hundreds of pages.",
+)
 def export_report(
     project: str,
     kind: str,
@@ -176,6 +181,7 @@ def export_report(
     levels: str,
     adjust: str,
     weighted: bool,
+    untagged: bool,
 ) -> None:
     """Write a PDF report of PROJECT: topline, banner, fieldwork or questionnaire."""
     from cati import reporting
@@ -198,6 +204,7 @@ def export_report(
                 banner=[b.strip() for b in banner.split(",") if b.strip()],
                 bands=parse_bands(bands),
                 settings=column_tests(levels, adjust),
+                tagged=not untagged,
                 progress=_advance(bar),
             )
         except ProblemError as exc:  # an unknown banner variable, a statistics error

@@ -552,9 +552,13 @@ def export_report(
     bands: Mapping[str, tuple[Band, ...]] | None = None,
     settings: TestSettings | None = None,
     weighted: bool = False,
+    tagged: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write one PDF report; returns its number of pages.
+
+    ``tagged``: PDF/UA-1, for screen readers (``exports.pdf.render_report``); untagged, a
+    long book needs less memory.
 
     ``weighted`` weights by the design weights raked to the project's targets (the column
     ``weight``); ``weights`` names another weight column of the data instead. A banner book
@@ -571,7 +575,7 @@ def export_report(
 
         info = report_info(session, project, language=language, logo=logo)
         figures = fieldwork_figures(session, project, language=language)
-        return write_fieldwork_report(figures, info, out, progress=progress)
+        return write_fieldwork_report(figures, info, out, progress=progress, tagged=tagged)
     data = _build(session, project, weighted and kind != "questionnaire", language=language)
     if weighted:
         weights = weighting_targets.WEIGHT
@@ -579,7 +583,9 @@ def export_report(
         from exports.questionnaire_doc import write_questionnaire_document
 
         info = report_info(session, project, language=language, logo=logo)
-        return write_questionnaire_document(data.questionnaire, info, out, progress=progress)
+        return write_questionnaire_document(
+            data.questionnaire, info, out, progress=progress, tagged=tagged
+        )
     frame = _numeric_frame(data, weights)
     effective = kish_effective_base(frame[weights]) if weights and len(frame) else None
     info = report_info(
@@ -591,7 +597,7 @@ def export_report(
         questions = build_topline(
             frame, data.columns, data.questionnaire, weights=weights, language=language
         )
-        return write_topline(questions, info, out, progress=progress)
+        return write_topline(questions, info, out, progress=progress, tagged=tagged)
     from cati.banner_report import write_project_banner
 
     return write_project_banner(
@@ -604,4 +610,5 @@ def export_report(
         bands=bands,
         settings=settings,
         progress=progress,
+        tagged=tagged,
     )

@@ -177,6 +177,15 @@ def test_the_cli_logo_replaces_the_stored_one_and_is_checked(db, fielded, tmp_pa
     assert result.exit_code == 0, result.output
     assert images_on_cover(out) == [("50", "50")]
     assert "Sondeos Atlántico" in text_of(out)
+    assert (
+        "Tagged:          yes"
+        in subprocess.run(["pdfinfo", out], capture_output=True, text=True).stdout
+    )
+    assert run(*args, "--untagged").exit_code == 0
+    assert (
+        "Tagged:          no"
+        in subprocess.run(["pdfinfo", out], capture_output=True, text=True).stdout
+    )
     fake = tmp_path / "fake.png"
     fake.write_bytes(b"MZ not an image")
     result = run(*args, "--logo", str(fake))

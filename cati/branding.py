@@ -9,7 +9,9 @@ refusing scripts, entities and references outside the image (a report renders it
 from __future__ import annotations
 
 import base64
+import io
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -73,6 +75,19 @@ def _svg_problem(content: bytes, place: Place) -> CatiErrors | None:
     return None
 
 
+def _check_raster(content: bytes, place: Place) -> None:
+    """A PNG or JPEG that the renderer can decode, not one cut short."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise _refused(
+            N_("the logo is not a readable image (%(reason)s)."), place, reason=str(exc)
+        ) from None
+
+
 def logo_type(content: bytes, file_name: str) -> str:
     """``png``, ``jpeg`` or ``svg`` for a logo a report can show; a problem naming the file
     otherwise."""
@@ -86,6 +101,7 @@ def logo_type(content: bytes, file_name: str) -> str:
         )
     for kind, signature in SIGNATURES.items():
         if content.startswith(signature):
+            _check_raster(content, place)
             return kind
     if content.lstrip()[:1] == b"<":
         problem = _svg_problem(content, place)
@@ -123,32 +139,17 @@ def data_uri(content: bytes, kind: str) -> str:
     return f"data:{MEDIA_TYPES[kind]};base64,{base64.b64encode(content).decode('ascii')}"
 
 
-def brand_row(session: Session, project: Project) -> ProjectBrand | None:
-    return session.get(ProjectBrand, project.id)
-
-
 def brand_of(session: Session, project: Project, *, logo: Path | None = None) -> Branding:
     """What the project's reports show; ``logo`` (the CLI's ``--logo``) replaces the stored
     logo for one report, checked as an upload is."""
-    row = brand_row(session, project)
-    stored = (
-        Branding(row.agency, row.primary_colour, row.accent_colour)
-        if row
-        else Branding(DEFAULT.agency, DEFAULT.primary, DEFAULT.accent)
-    )
+    row = session.get(ProjectBrand, project.id)
+    brand = Branding(row.agency, row.primary_colour, row.accent_colour) if row else DEFAULT
     if logo is not None:
         content = logo.read_bytes()
-        return Branding(
-            stored.agency,
-            stored.primary,
-            stored.accent,
-            data_uri(content, logo_type(content, logo.name)),
-        )
+        return replace(brand, logo=data_uri(content, logo_type(content, logo.name)))
     if row and row.logo:
-        return Branding(
-            stored.agency, stored.primary, stored.accent, data_uri(row.logo, row.logo_type)
-        )
-    return stored
+        return replace(brand, logo=data_uri(row.logo, row.logo_type))
+    return brand
 
 
 def set_branding(
@@ -176,7 +177,7 @@ def set_branding(
         wanted["logo"] = content
     elif remove_logo:
         wanted |= {"logo": None, "logo_type": ""}
-    row = brand_row(session, project)
+    row = session.get(ProjectBrand, project.id)
     if row is None:
         row = ProjectBrand(project_id=project.id, agency="", logo_type="")
         session.add(row)

@@ -52,6 +52,7 @@ def test_a_logo_is_known_by_its_bytes(content, kind):
     [
         (b"GIF89a....", "PNG, JPEG or SVG"),
         (b"MZ\x90\x00 an executable renamed logo.png", "PNG, JPEG or SVG"),
+        (png()[:60], "not a readable image"),
         (b"<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>", "not well-formed SVG (line 1)"),
         (b"<html xmlns='http://www.w3.org/1999/xhtml'/>", "not an SVG image"),
         (

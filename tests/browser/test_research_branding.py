@@ -73,6 +73,7 @@ def test_a_researcher_brands_the_reports_and_the_pdf_shows_it(app, db, page, tmp
     assert 'fill="#b01e2f"' in svg and 'fill="#1e90b0"' in svg and "Sondeos Atlántico" in svg
     assert "data:image/png;base64," in svg
     card.screenshot(path=str(tmp_path / "branding-card.png"))
+    page.screenshot(path=str(tmp_path / "project.png"), full_page=True)
 
     page.locator("select[name=what]").select_option("report:topline")
     page.locator("select[name=language]").select_option("es")

@@ -1,13 +1,14 @@
 """Time and peak memory of the PDF reports, on synthetic respondents (fixed seed).
 
-    .venv/bin/python benchmarks/reports.py [--respondents 2000] [--only banner-50]
+    .venv/bin/python benchmarks/reports.py [--respondents 2000] [--only banner-50] [--untagged]
 
 Each case runs in a fresh process, so its peak resident memory (``ru_maxrss``, imports
 included) is its own. Prints one JSON line per case: pages, wall and CPU seconds (the
 machine's load average beside them: on a shared machine the wall time is what the
 neighbours leave), peak MB and the
 targets of issue 8 (50-page banner book ≤ 20 s and ≤ 500 MB, 200 pages ≤ 90 s and ≤ 1 GB,
-a topline of 60 questions with charts ≤ 15 s).
+a topline of 60 questions with charts ≤ 15 s). Reports are tagged PDF/UA-1 unless
+``--untagged``.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _info(n: int):
     )
 
 
-def banner_book(pages: int, respondents: int, out: Path) -> int:
+def banner_book(pages: int, respondents: int, out: Path, tagged: bool) -> int:
     """One table per page: a 5-point scale with a net and a mean, 4 banner variables."""
     from cati.stats.banner import BannerVariable, Net, Question, banner_table
     from exports.banner_book import write_banner_book
@@ -82,10 +83,10 @@ def banner_book(pages: int, respondents: int, out: Path) -> int:
     ]
     banner = [BannerVariable(n, n.title()) for n in ("sex", "age", "region", "size")]
     table = banner_table(frame, questions, banner, weights="w")
-    return write_banner_book(table, _info(respondents), out)
+    return write_banner_book(table, _info(respondents), out, tagged=tagged)
 
 
-def topline(questions: int, respondents: int, out: Path) -> int:
+def topline(questions: int, respondents: int, out: Path, tagged: bool) -> int:
     """Single choices, NPS ratings, multiple choices and grids, each with its chart."""
     from cati.stats.design import SurveyDesign
     from exports.topline import build_topline, write_topline
@@ -118,10 +119,10 @@ def topline(questions: int, respondents: int, out: Path) -> int:
     frame["w"] = rng.uniform(0.5, 2.0, respondents)
     design = SurveyDesign.from_weights(frame["w"])
     built = build_topline(frame, columns, questionnaire, design=design)
-    return write_topline(built, _info(respondents), out)
+    return write_topline(built, _info(respondents), out, tagged=tagged)
 
 
-def run_case(name: str, respondents: int, queue: multiprocessing.Queue) -> None:
+def run_case(name: str, respondents: int, tagged: bool, queue: multiprocessing.Queue) -> None:
     spec = CASES[name]
     import exports.pdf  # noqa: F401 - imports are not the report's time
 
@@ -130,9 +131,9 @@ def run_case(name: str, respondents: int, queue: multiprocessing.Queue) -> None:
         before = resource.getrusage(resource.RUSAGE_SELF)
         start = time.perf_counter()
         if spec["kind"] == "banner":
-            pages = banner_book(spec["pages"], respondents, out)
+            pages = banner_book(spec["pages"], respondents, out, tagged)
         else:
-            pages = topline(spec["questions"], respondents, out)
+            pages = topline(spec["questions"], respondents, out, tagged)
         seconds = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_SELF)
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -142,6 +143,7 @@ def run_case(name: str, respondents: int, queue: multiprocessing.Queue) -> None:
         {
             "case": name,
             "respondents": respondents,
+            "tagged": tagged,
             "pages": pages,
             "seconds": round(seconds, 2),
             "cpu_seconds": round(cpu, 2),
@@ -158,11 +160,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=2000)
     parser.add_argument("--only", choices=sorted(CASES))
+    parser.add_argument("--untagged", action="store_true", help="plain PDF, not PDF/UA-1")
     args = parser.parse_args()
     context = multiprocessing.get_context("spawn")
     for name in [args.only] if args.only else list(CASES):
         queue = context.Queue()
-        process = context.Process(target=run_case, args=(name, args.respondents, queue))
+        process = context.Process(
+            target=run_case, args=(name, args.respondents, not args.untagged, queue)
+        )
         process.start()
         result = queue.get()
         process.join()

@@ -85,6 +85,9 @@ class ErrorCode(enum.StrEnum):
     DESIGN_INVALID = "E2851"
     MAIL_NOT_CONFIGURED = "E2910"
     MAIL_FAILED = "E2911"
+    BRAND_LOGO_INVALID = "E2901"
+    BRAND_LOGO_TOO_LARGE = "E2902"
+    BRAND_COLOUR_INVALID = "E2903"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -232,6 +235,11 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.MAIL_FAILED: N_(
         "The mail server %(server)s failed (%(reason)s): %(sent)s of %(total)s messages "
         "went out; sending again reaches every unfinished case."
+    ),
+    # A refused logo or colour (BRAND_LOGO_INVALID, BRAND_COLOUR_INVALID) brings the
+    # template that says what is wrong with it (cati.branding).
+    ErrorCode.BRAND_LOGO_TOO_LARGE: N_(
+        "the logo has %(size)s KB; at most %(maximum)s KB fit in a report."
     ),
 }
 

@@ -145,7 +145,11 @@ def export_paradata(project: str, out: Path, include_personal: bool) -> None:
 @click.option("--kind", type=click.Choice(REPORT_KINDS), required=True)
 @click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--logo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--logo",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A PNG, JPEG or SVG logo in place of the project's own for this report.",
+)
 @click.option("--weight", default=None, help="Weight column, e.g. design_weight.")
 @click.option("--weighted", is_flag=True, help=WEIGHTED_HELP)
 @click.option(
@@ -170,6 +174,11 @@ def export_paradata(project: str, out: Path, include_personal: bool) -> None:
     show_default=True,
     help="Multiple-comparison correction of the banner tests.",
 )
+@click.option(
+    "--untagged",
+    is_flag=True,
+    help="A plain PDF, not PDF/UA-1: less memory for a book of hundreds of pages.",
+)
 def export_report(
     project: str,
     kind: str,
@@ -182,6 +191,7 @@ def export_report(
     levels: str,
     adjust: str,
     weighted: bool,
+    untagged: bool,
 ) -> None:
     """Write a PDF report of PROJECT: topline, banner, fieldwork or questionnaire."""
     from cati import reporting
@@ -204,6 +214,7 @@ def export_report(
                 banner=[b.strip() for b in banner.split(",") if b.strip()],
                 bands=parse_bands(bands),
                 settings=column_tests(levels, adjust),
+                tagged=not untagged,
                 progress=_advance(bar),
             )
         except ProblemError as exc:  # an unknown banner variable, a statistics error

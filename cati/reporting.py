@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
-from cati import audit, dataset, project_design, weighting_targets
+from cati import audit, branding, dataset, project_design, weighting_targets
 from cati.db import utcnow
 from cati.fieldwork import personal_fields
 from cati.models import (
@@ -83,7 +83,8 @@ def report_info(
     variance: str = "",
     today: date | None = None,
 ) -> ReportInfo:
-    """The cover and methodology of a project's reports, from what the database knows."""
+    """The cover and methodology of a project's reports, from what the database knows, in
+    the project's branding; ``logo`` (a file) replaces the stored logo."""
     case_ids = select(Case.id).where(Case.project_id == project.id)
     first, last = session.execute(
         select(func.min(CallAttempt.started_at), func.max(CallAttempt.ended_at)).where(
@@ -109,7 +110,7 @@ def report_info(
         field_end=_as_date(last),
         report_date=today or utcnow().date(),
         language=lang,
-        logo=logo,
+        brand=branding.brand_of(session, project, logo=logo),
         methodology=Methodology(
             sample_design=METHOD_WORDS["design"][lang].format(n=cases, r=replicates),
             mode=METHOD_WORDS["mode"][lang],
@@ -554,9 +555,13 @@ def export_report(
     bands: Mapping[str, tuple[Band, ...]] | None = None,
     settings: TestSettings | None = None,
     weighted: bool = False,
+    tagged: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write one PDF report; returns its number of pages.
+
+    ``tagged``: PDF/UA-1, for screen readers (``exports.pdf.render_report``); untagged, a
+    long book needs less memory.
 
     ``weighted`` weights the design to the project's targets with its weighting options
     (``cati.project_design``); ``weights`` names another weight column of the data instead.
@@ -574,13 +579,15 @@ def export_report(
 
         info = report_info(session, project, language=language, logo=logo)
         figures = fieldwork_figures(session, project, language=language)
-        return write_fieldwork_report(figures, info, out, progress=progress)
+        return write_fieldwork_report(figures, info, out, progress=progress, tagged=tagged)
     data = dataset.build(session, project, language=language)
     if kind == "questionnaire":
         from exports.questionnaire_doc import write_questionnaire_document
 
         info = report_info(session, project, language=language, logo=logo)
-        return write_questionnaire_document(data.questionnaire, info, out, progress=progress)
+        return write_questionnaire_document(
+            data.questionnaire, info, out, progress=progress, tagged=tagged
+        )
     if weighted:
         weights = None
     frame = _numeric_frame(data, weights)
@@ -609,7 +616,7 @@ def export_report(
         questions = build_topline(
             frame, data.columns, data.questionnaire, design=design, language=language
         )
-        return write_topline(questions, info, out, progress=progress)
+        return write_topline(questions, info, out, progress=progress, tagged=tagged)
     from cati.banner_report import write_project_banner
 
     return write_project_banner(
@@ -622,4 +629,5 @@ def export_report(
         bands=bands,
         settings=settings,
         progress=progress,
+        tagged=tagged,
     )

@@ -14,6 +14,7 @@ its text from the page (``string-set``).
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -90,6 +91,46 @@ class Methodology:
         return 1.96 * (0.25 / base) ** 0.5 * 100 if base and base > 0 else None
 
 
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _mix(colour: str, white: float) -> str:
+    """``colour`` mixed with ``white`` parts of white (0 to 1): the lighter shades."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * white):02x}" for c in rgb)
+
+
+@dataclass(frozen=True)
+class Branding:
+    """Who a report comes from: agency name, logo and two colours.
+
+    The colours are checked to be ``#rrggbb`` here, so that they, and only they, may go into
+    the style sheet; the logo is a ``data:`` URI of an image ``cati.branding`` checked.
+    """
+
+    agency: str = ""
+    primary: str = "#1f3a5f"
+    accent: str = "#e07a1f"
+    logo: str | None = None
+
+    def __post_init__(self) -> None:
+        for colour in (self.primary, self.accent):
+            if not HEX_COLOUR.fullmatch(colour):
+                raise ValueError(f"colour {colour!r} is not #rrggbb")
+
+    @property
+    def primary_soft(self) -> str:
+        return _mix(self.primary, 0.12)
+
+    @property
+    def primary_tint(self) -> str:
+        return _mix(self.primary, 0.9)
+
+    @property
+    def accent_soft(self) -> str:
+        return _mix(self.accent, 0.45)
+
+
 @dataclass(frozen=True)
 class ReportInfo:
     """What the cover and the methodology note say; plain data from the cati side."""
@@ -100,7 +141,7 @@ class ReportInfo:
     field_end: date | None = None
     report_date: date | None = None
     language: str = "en"
-    logo: Path | None = None
+    brand: Branding = field(default_factory=Branding)
     methodology: Methodology = field(default_factory=Methodology)
 
 
@@ -132,7 +173,6 @@ def _front_html(
         kind=kind,
         entries=list(zip(sections, pages, strict=True)),
         method_page=method_page,
-        logo=info.logo.resolve().as_uri() if info.logo else None,
     )
     return _page_html(info, kind, Markup(body), 1)
 
@@ -140,8 +180,8 @@ def _front_html(
 def _html(source: str) -> Any:
     from weasyprint import HTML, URLFetcher
 
-    # Charts are data: URIs and a logo a local file; a report never reaches the network.
-    fetcher = URLFetcher(allowed_protocols={"data", "file"})
+    # Charts and the logo are data: URIs; a report never reaches the network.
+    fetcher = URLFetcher(allowed_protocols={"data"})
     return HTML(string=source, base_url=".", url_fetcher=fetcher)
 
 
@@ -152,12 +192,17 @@ def render_report(
     path: Path,
     *,
     chunk_sections: int | None = CHUNK_SECTIONS,
+    tagged: bool = True,
     progress: Progress | None = None,
 ) -> int:
     """Write the report to ``path``; returns the number of pages.
 
     ``chunk_sections=None`` renders all sections as one document (for comparison);
-    ``progress`` hears of every chunk rendered.
+    ``progress`` hears of every chunk rendered. ``tagged`` writes PDF/UA-1: a structure
+    tree for screen readers, the language and the title. A structure tree does not survive
+    merging separate PDF files, so a tagged report keeps the layout of every chunk and
+    writes all pages at once (memory grows with the book: docs/performance.md);
+    ``tagged=False`` writes each chunk as it is laid out and merges the files.
     """
     placeholder = [0] * len(sections)
     draft = _html(_front_html(info, kind, sections, placeholder)).render()
@@ -169,6 +214,7 @@ def render_report(
     page = front_pages
     with tempfile.TemporaryDirectory() as folder:
         parts: list[Path] = []
+        laid_out: list[Any] = []  # the pages of a tagged report, written together
         for index in range(0, len(sections), size):
             chunk = sections[index : index + size]
             body = Markup("").join(s.html for s in chunk)
@@ -178,25 +224,38 @@ def render_report(
                     (i for i, p in enumerate(document.pages) if section.anchor in p.anchors), 0
                 )
                 starts.append(page + found + 1)
-            part = Path(folder) / f"part{index:06d}.pdf"
-            document.write_pdf(part)
+            if tagged:
+                laid_out.extend(document.pages)
+            else:
+                parts.append(Path(folder) / f"part{index:06d}.pdf")
+                document.write_pdf(parts[-1])
             page += len(document.pages)
-            parts.append(part)
-            del document  # the layout of one chunk is what memory holds
+            del document  # untagged, the layout of one chunk is what memory holds
             if progress:
                 progress(len(chunk), len(sections))
         front = Path(folder) / "front.pdf"
         front_document = _html(_front_html(info, kind, sections, starts, method_page)).render()
         if len(front_document.pages) != front_pages:
             raise RuntimeError("the contents changed length once page numbers were filled in")
-        front_document.write_pdf(front)
-        writer = PdfWriter()
-        for part in [front, *parts]:
-            writer.append(str(part))
+        if tagged:
+            whole = front_document.copy([*front_document.pages, *laid_out])
+            whole.write_pdf(front, pdf_variant="pdf/ua-1")
+            del whole, laid_out
+            writer = PdfWriter(clone_from=str(front))
+        else:
+            front_document.write_pdf(front)
+            writer = PdfWriter()
+            for part in [front, *parts]:
+                writer.append(str(part))
         for section, start in zip(sections, starts, strict=True):
             writer.add_outline_item(title=section.title, page_number=start - 1)
-        writer.add_metadata({"/Title": f"{info.study} — {words(info.language)[kind]}"})
+        writer.add_metadata({"/Title": title(info, kind)})
         with path.open("wb") as out:
             writer.write(out)
         writer.close()
     return page
+
+
+def title(info: ReportInfo, kind: str) -> str:
+    """The document title a PDF reader shows: the study and the kind of report."""
+    return f"{info.study} — {words(info.language)[kind]}"

@@ -352,6 +352,23 @@ class PendingDraw(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class ProjectBrand(Base):
+    """How a project's reports look: the agency's name, logo and colours (cati.branding).
+    A table of its own so that reading a project never reads the logo's bytes."""
+
+    __tablename__ = "project_brands"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    agency: Mapped[str] = mapped_column(String(200), default="")
+    primary_colour: Mapped[str] = mapped_column(String(7))
+    accent_colour: Mapped[str] = mapped_column(String(7))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str] = mapped_column(String(16), default="")  # png, jpeg or svg
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
 class JobOutput(Base):
     """The file a finished job made, kept in the database so that every app server can
     hand it out (a file under one server's instance folder is invisible to the others).

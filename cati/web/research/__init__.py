@@ -2,6 +2,7 @@
 rules, the do-not-call list, privacy, outcomes, weighting targets, reports and data files."""
 
 from cati.web.research import (  # noqa: F401  (each registers its routes on bp)
+    branding,
     draw,
     jobs,
     links,

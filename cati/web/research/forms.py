@@ -8,6 +8,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
+    ColorField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -59,6 +60,16 @@ class SettingsForm(FlaskForm):
     status = SelectField(
         _l("Status"), choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()]
     )
+
+
+class BrandForm(FlaskForm):
+    """The look of the project's reports; cati.branding checks the logo and the colours."""
+
+    agency = StringField(_l("Agency name"), validators=[Length(max=200)])
+    primary = ColorField(_l("Primary colour"))
+    accent = ColorField(_l("Accent colour"))
+    logo = FileField(_l("Logo (PNG, JPEG or SVG)"))
+    remove_logo = BooleanField(_l("Remove the logo"))
 
 
 class QuestionnaireForm(FlaskForm):

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from cati import db
+from cati import branding, db
 from cati.fieldwork import draws
 from cati.fieldwork.checklist import checklist
 from cati.models import Case, Job, Project, ProjectMember, QuestionnaireVersion, User
@@ -19,6 +19,7 @@ from cati.web.common import ActionForm
 from cati.web.research.draw_forms import DrawForm, new_seed
 from cati.web.research.forms import (
     STATUS_LABELS,
+    BrandForm,
     DncForm,
     EraseForm,
     InvitationForm,
@@ -88,6 +89,7 @@ def project_page(
         quota_form=forms.get("quota") or QuotaForm(),
         rules_form=rules,
         settings_form=forms.get("settings") or SettingsForm(formdata=None, obj=project),
+        brand_form=forms.get("brand") or brand_form(project),
         status_label=STATUS_LABELS[project.status],
         dnc_form=forms.get("dnc") or DncForm(),
         draw_form=forms.get("draw") or DrawForm(formdata=None, seed=new_seed()),
@@ -104,6 +106,12 @@ def project_page(
         invitation_form=forms.get("invitation") or InvitationForm(),
         mail_configured=bool(current_app.config["CATI_SETTINGS"].smtp_host),
     ), status
+
+
+def brand_form(project: Project) -> BrandForm:
+    """The branding form filled with what the project's reports show now."""
+    brand = branding.brand_of(db.session(), project)
+    return BrandForm(formdata=None, agency=brand.agency, primary=brand.primary, accent=brand.accent)
 
 
 def project_jobs(project: Project) -> list[Job]:

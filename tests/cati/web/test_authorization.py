@@ -61,6 +61,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.remove_quota": ("researcher", {NOT_MINE}),
     "research.rules": ("researcher", {NOT_MINE}),
     "research.settings": ("researcher", {NOT_MINE}),
+    "research.brand": ("researcher", {NOT_MINE}),
+    "research.brand_preview": ("researcher", {NOT_MINE}),
     "research.dnc": ("researcher", {NOT_MINE}),
     "research.draw": ("researcher", {NOT_MINE}),
     "research.draw_preview": ("researcher", {NOT_MINE}),

@@ -115,26 +115,67 @@ class CallingRules(BaseModel):
         return value
 
 
+def _offset_pieces(zone: ZoneInfo, day: date) -> list[tuple[datetime | None, datetime | None]]:
+    """The stretches of UTC around a local day over which the zone's offset is constant:
+    one, or two split at the day's daylight-saving change (found to the second)."""
+
+    def offset(second: int) -> timedelta | None:
+        return datetime.fromtimestamp(second, zone).utcoffset()
+
+    low = int(datetime.combine(day, time(), tzinfo=UTC).timestamp()) - 24 * 3600
+    high = low + 3 * 24 * 3600
+    if offset(low) == offset(high):
+        return [(None, None)]
+    while high - low > 1:  # on whole seconds: ``high`` ends as the change itself
+        middle = (low + high) // 2
+        if offset(middle) == offset(low):
+            low = middle
+        else:
+            high = middle
+    change = datetime.fromtimestamp(high, UTC)
+    return [(None, change), (change, None)]
+
+
+def _wall_intervals(
+    zone: ZoneInfo, day: date, spans: list[tuple[time, time]]
+) -> list[tuple[datetime, datetime]]:
+    """The UTC instants whose local wall clock reads inside one of ``spans`` on ``day``.
+
+    Exact across daylight saving: a window starting in the skipped hour opens when the
+    clocks jump, and one over the repeated hour holds both passes of it, not the gap
+    between. Naive ``combine`` would shift such edges by the hour.
+    """
+    out = []
+    for piece_start, piece_end in _offset_pieces(zone, day):
+        probe = piece_start or piece_end or datetime.combine(day, time(12), tzinfo=UTC)
+        offset = (probe if piece_start else probe - timedelta(seconds=1)).astimezone(zone)
+        shift = offset.utcoffset() or timedelta()
+        for first, last in spans:
+            start = datetime.combine(day, first, tzinfo=UTC) - shift
+            end = datetime.combine(day, last, tzinfo=UTC) - shift
+            if piece_start is not None:
+                start = max(start, piece_start)
+            if piece_end is not None:
+                end = min(end, piece_end)
+            if start < end:
+                out.append((start, end))
+    return sorted(out)
+
+
 def _local_intervals(
     rules: CallingRules, zone: ZoneInfo, day: date
 ) -> list[tuple[datetime, datetime]]:
     """The calling windows of one local day, as aware UTC intervals."""
     if day in rules.holidays:
         return []
-    out = []
-    for w in rules.windows.get(WEEKDAYS[day.weekday()], []):
-        start = datetime.combine(day, w.start, tzinfo=zone).astimezone(UTC)
-        end = datetime.combine(day, w.end, tzinfo=zone).astimezone(UTC)
-        out.append((start, end))
-    return out
+    spans = [(w.start, w.end) for w in rules.windows.get(WEEKDAYS[day.weekday()], [])]
+    return _wall_intervals(zone, day, spans)
 
 
 def _slot_intervals(slot: Slot, zone: ZoneInfo, day: date) -> list[tuple[datetime, datetime]]:
     if WEEKDAYS[day.weekday()] not in slot.days:
         return []
-    start = datetime.combine(day, slot.start, tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(day, slot.end, tzinfo=zone).astimezone(UTC)
-    return [(start, end)]
+    return _wall_intervals(zone, day, [(slot.start, slot.end)])
 
 
 def _intersect(
@@ -205,11 +246,16 @@ def next_opening(
 def schedule_after(
     rules: CallingRules, zone_name: str, earliest: datetime, slot_attempts: dict[str, int]
 ) -> datetime | None:
-    """When to call next: the least-used slot (by attempts per weight) that has an opening.
+    """When to call next, ``earliest`` being the last call's end plus its outcome's delay.
 
-    A case that failed twice in the morning and never in the evening is next tried in the
-    evening, even if a morning opening comes sooner; ties go to the sooner opening.
+    Inside an open window, ``earliest`` itself: a delay is honoured to the minute (busy at
+    18:37 with 15 minutes is called at 18:52, not in a later slot). Outside, the case waits
+    for an opening anyway, and takes the one of its least-used slot (attempts per weight;
+    ties: the sooner opening): a case that rang out at 20:30 in the evening and was tried
+    in the morning before is next called in the afternoon.
     """
+    if in_window(rules, zone_name, earliest):
+        return earliest
     candidates = []
     for slot in rules.slots:
         opening = next_opening(rules, zone_name, earliest, slot)

@@ -98,19 +98,27 @@ def test_slots_name_the_part_of_the_week():
     assert slot_of(RULES, "Europe/Madrid", local("Europe/Madrid", 2026, 11, 28, 11)) == "weekend"
 
 
-def test_a_case_that_failed_in_the_morning_is_next_tried_in_another_slot():
-    monday_morning = local("Europe/Madrid", 2026, 11, 30, 10, 0)
-    after = monday_morning + timedelta(hours=2)
-    when = schedule_after(RULES, "Europe/Madrid", after, {"morning": 1})
-    assert slot_of(RULES, "Europe/Madrid", when) != "morning"
-    assert when == local("Europe/Madrid", 2026, 11, 30, 18, 0)  # evening weighs 1.5
+def test_a_delay_ending_inside_an_open_window_is_honoured_to_the_minute():
+    """Busy at Thursday 18:37 with a 15-minute delay: 18:52, whatever slots were tried."""
+    thursday = local("Europe/Madrid", 2026, 12, 3, 18, 37)
+    tried = {"morning": 1, "evening": 3}
+    when = schedule_after(RULES, "Europe/Madrid", thursday + timedelta(minutes=15), tried)
+    assert when == local("Europe/Madrid", 2026, 12, 3, 18, 52)
 
 
-def test_slot_rotation_spreads_attempts_over_every_slot():
+def test_a_case_waiting_for_an_opening_takes_its_least_used_slot():
+    after_closing = local("Europe/Madrid", 2026, 11, 30, 20, 30) + timedelta(hours=2)
+    when = schedule_after(RULES, "Europe/Madrid", after_closing, {"morning": 1, "evening": 1})
+    assert when == local("Europe/Madrid", 2026, 12, 1, 14, 0)  # Tuesday afternoon
+    when = schedule_after(RULES, "Europe/Madrid", after_closing, {"evening": 1})
+    assert when == local("Europe/Madrid", 2026, 12, 1, 9, 0)  # morning, the sooner of a tie
+
+
+def test_slot_rotation_spreads_overnight_waits_over_every_slot():
     tried: dict[str, int] = {}
     at = local("Europe/Madrid", 2026, 11, 30, 9, 0)
     for _ in range(8):
-        at = schedule_after(RULES, "Europe/Madrid", at + timedelta(hours=2), tried)
+        at = schedule_after(RULES, "Europe/Madrid", at + timedelta(days=1, hours=12), tried)
         name = slot_of(RULES, "Europe/Madrid", at)
         tried[name] = tried.get(name, 0) + 1
     assert set(tried) == {"morning", "afternoon", "evening", "weekend"}

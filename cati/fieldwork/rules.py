@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LOOKAHEAD_DAYS = 60
@@ -22,8 +23,27 @@ def _clock_time(value: object) -> object:
     # YAML 1.1 reads an unquoted 21:00 as the number 1260 (base 60): refuse it rather than
     # take it as 1,260 seconds past midnight.
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError('write clock times in quotes, e.g. "21:00"')
+        raise PydanticCustomError("clock_unquoted", 'write clock times in quotes, e.g. "21:00"')
     return value
+
+
+def _ordered(start: time, end: time) -> None:
+    if end <= start:
+        raise PydanticCustomError(
+            "span_order",
+            "ends ({end}) before it starts ({start})",
+            {"start": start.isoformat("minutes"), "end": end.isoformat("minutes")},
+        )
+
+
+def _known(days: object) -> None:
+    unknown = [d for d in days if d not in WEEKDAYS]  # type: ignore[attr-defined]
+    if unknown:
+        raise PydanticCustomError(
+            "weekday_unknown",
+            "unknown weekday {day!r}; use {days}",
+            {"day": unknown[0], "days": ", ".join(WEEKDAYS)},
+        )
 
 
 class Window(BaseModel):
@@ -35,9 +55,8 @@ class Window(BaseModel):
     _times = field_validator("start", "end", mode="before")(_clock_time)
 
     @model_validator(mode="after")
-    def _ordered(self) -> Window:
-        if self.end <= self.start:
-            raise ValueError(f"window ends ({self.end}) before it starts ({self.start})")
+    def _in_order(self) -> Window:
+        _ordered(self.start, self.end)
         return self
 
 
@@ -57,10 +76,15 @@ class Slot(BaseModel):
     @field_validator("days")
     @classmethod
     def _known_days(cls, days: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [d for d in days if d not in WEEKDAYS]
-        if unknown:
-            raise ValueError(f"unknown weekday {unknown[0]!r}; use {', '.join(WEEKDAYS)}")
+        _known(days)
+        if not days:
+            raise PydanticCustomError("days_missing", "give at least one weekday")
         return days
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Slot:
+        _ordered(self.start, self.end)
+        return self
 
 
 def _weekday_windows(start: str, end: str) -> list[Window]:
@@ -102,17 +126,36 @@ class CallingRules(BaseModel):
     @field_validator("windows")
     @classmethod
     def _known_window_days(cls, windows: dict[str, list[Window]]) -> dict[str, list[Window]]:
-        unknown = [d for d in windows if d not in WEEKDAYS]
-        if unknown:
-            raise ValueError(f"unknown weekday {unknown[0]!r}; use {', '.join(WEEKDAYS)}")
+        _known(windows)
         return windows
+
+    @field_validator("slots")
+    @classmethod
+    def _distinct_slots(cls, slots: list[Slot]) -> list[Slot]:
+        names = [s.name for s in slots]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise PydanticCustomError(
+                "slot_twice", "slot {name!r} is named twice", {"name": twice[0]}
+            )
+        return slots
 
     @field_validator("field_start", "field_end")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            raise ValueError("give a time zone, e.g. 2026-12-01T00:00:00+01:00")
+            raise PydanticCustomError(
+                "zone_missing", "give a time zone, e.g. 2026-12-01T00:00:00+01:00"
+            )
         return value
+
+    @model_validator(mode="after")
+    def _field_period(self) -> CallingRules:
+        if self.field_start and self.field_end and self.field_end <= self.field_start:
+            raise PydanticCustomError(
+                "field_period_order", "the field period ends before it starts"
+            )
+        return self
 
 
 def _offset_pieces(zone: ZoneInfo, day: date) -> list[tuple[datetime | None, datetime | None]]:

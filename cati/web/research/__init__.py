@@ -9,6 +9,7 @@ from cati.web.research import (  # noqa: F401  (each registers its routes on bp)
     projects,
     questionnaire,
     quotas,
+    rules,
     sample,
     weighting,
 )

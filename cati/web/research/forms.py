@@ -14,7 +14,6 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -111,8 +110,11 @@ class QuotaTargetForm(FlaskForm):
     target = IntegerField(_l("Target"), validators=[DataRequired(), NumberRange(min=1)])
 
 
-class RulesForm(FlaskForm):
-    rules = TextAreaField(_l("Calling rules (YAML)"), validators=[DataRequired()])
+class RulesUploadForm(FlaskForm):
+    file = FileField(
+        _l("Calling rules (YAML)"),
+        validators=[FileRequired(), Upload(["yaml", "yml"], _l("A .yaml or .yml file only"))],
+    )
 
 
 class DncForm(FlaskForm):

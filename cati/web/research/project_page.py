@@ -3,7 +3,6 @@ posted one keeps the researcher's input and its errors, and problem lists show b
 
 from __future__ import annotations
 
-import yaml
 from flask import flash, render_template
 from flask_babel import gettext
 from flask_wtf import FlaskForm
@@ -23,7 +22,6 @@ from cati.web.research.forms import (
     QuestionnaireForm,
     QuotaForm,
     RetentionForm,
-    RulesForm,
     SampleForm,
     SettingsForm,
     StaffForm,
@@ -69,9 +67,6 @@ def project_page(
     ).all()
     staff = forms.get("staff") or StaffForm()
     staff.user.choices = [(u.id, f"{u.username} ({u.role})") for u in candidates]
-    rules = forms.get("rules") or RulesForm(
-        rules=yaml.safe_dump(project.rules, sort_keys=False, allow_unicode=True)
-    )
     return render_template(
         "research/project.html",
         project=project,
@@ -85,7 +80,6 @@ def project_page(
         sample_form=forms.get("sample") or SampleForm(),
         staff_form=staff,
         quota_form=forms.get("quota") or QuotaForm(),
-        rules_form=rules,
         settings_form=forms.get("settings") or SettingsForm(formdata=None, obj=project),
         status_label=STATUS_LABELS[project.status],
         dnc_form=forms.get("dnc") or DncForm(),

@@ -57,6 +57,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.quota_target": ("researcher", {NOT_MINE}),
     "research.remove_quota": ("researcher", {NOT_MINE}),
     "research.rules": ("researcher", {NOT_MINE}),
+    "research.rules_yaml": ("researcher", {NOT_MINE}),
+    "research.upload_rules": ("researcher", {NOT_MINE}),
     "research.settings": ("researcher", {NOT_MINE}),
     "research.dnc": ("researcher", {NOT_MINE}),
     "research.draw": ("researcher", {NOT_MINE}),

@@ -149,3 +149,22 @@ def test_an_unquoted_yaml_time_is_refused_not_misread():
         parse_rules(document)
     assert 'write clock times in quotes, e.g. "21:00"' in str(caught.value)
     assert "windows.mon.0.end" in str(caught.value)
+
+
+def test_a_window_starting_in_the_skipped_hour_opens_when_the_clocks_jump():
+    rules = CallingRules(windows={"sun": [{"start": "02:30", "end": "05:00"}]})
+    saturday_night = datetime(2026, 3, 8, 5, tzinfo=UTC)  # 00:00 EST, 8 March 2026
+    assert next_opening(rules, "America/New_York", saturday_night) == datetime(
+        2026, 3, 8, 7, tzinfo=UTC
+    )  # 03:00 EDT: 02:30 never happens that night
+
+
+def test_a_window_over_the_repeated_hour_holds_both_passes_and_not_between():
+    rules = CallingRules(windows={"sun": [{"start": "01:30", "end": "02:30"}]})
+    zone = "America/New_York"  # 1 November 2026: 01:00-02:00 happens twice
+    first_pass = datetime(2026, 11, 1, 5, 45, tzinfo=UTC)  # 01:45 EDT
+    between = datetime(2026, 11, 1, 6, 15, tzinfo=UTC)  # 01:15 EST
+    second_pass = datetime(2026, 11, 1, 6, 45, tzinfo=UTC)  # 01:45 EST
+    assert in_window(rules, zone, first_pass) and in_window(rules, zone, second_pass)
+    assert not in_window(rules, zone, between)
+    assert next_opening(rules, zone, between) == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)

@@ -59,7 +59,9 @@ def cases(draw):
     if draw(st.booleans()):
         document["field_end"] = now + timedelta(minutes=draw(st.integers(0, 5 * 24 * 60)))
     if draw(st.booleans()):
-        document["field_start"] = now + timedelta(minutes=draw(st.integers(-600, 3 * 24 * 60)))
+        start = now + timedelta(minutes=draw(st.integers(-600, 3 * 24 * 60)))
+        if start < document.get("field_end", start + timedelta(1)):  # a period in order
+            document["field_start"] = start
     delay = draw(st.one_of(st.integers(0, 180), st.integers(0, 3 * 24 * 60)))
     tried = {s["name"]: draw(st.integers(0, 4)) for s in slots}
     return CallingRules.model_validate(document), document, zone, now, delay, tried

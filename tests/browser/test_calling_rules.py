@@ -26,7 +26,9 @@ def test_a_window_is_edited_refused_beside_it_then_saved_and_cases_rescheduled(
     log_in(page, researcher.username)
     page.wait_for_url("**/research/")
     page.goto("/research/RULES26/")
-    page.get_by_role("link", name="Edit calling rules").click()
+    card = page.locator("section.card", has=page.get_by_role("heading", name="Calling rules"))
+    card.screenshot(path=tmp_path / "project-card.png")
+    card.get_by_role("link", name="Edit calling rules").click()
     page.wait_for_url("**/research/RULES26/rules")
 
     page.get_by_label("Monday, window 1, to").fill("08:00")

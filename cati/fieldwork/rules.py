@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -158,7 +159,10 @@ class CallingRules(BaseModel):
         return self
 
 
-def _offset_pieces(zone: ZoneInfo, day: date) -> list[tuple[datetime | None, datetime | None]]:
+@lru_cache(maxsize=4096)  # the same few days of the same few zones, for every case
+def _offset_pieces(
+    zone: ZoneInfo, day: date
+) -> tuple[tuple[datetime | None, datetime | None], ...]:
     """The stretches of UTC around a local day over which the zone's offset is constant:
     one, or two split at the day's daylight-saving change (found to the second)."""
 
@@ -168,7 +172,7 @@ def _offset_pieces(zone: ZoneInfo, day: date) -> list[tuple[datetime | None, dat
     low = int(datetime.combine(day, time(), tzinfo=UTC).timestamp()) - 24 * 3600
     high = low + 3 * 24 * 3600
     if offset(low) == offset(high):
-        return [(None, None)]
+        return ((None, None),)
     while high - low > 1:  # on whole seconds: ``high`` ends as the change itself
         middle = (low + high) // 2
         if offset(middle) == offset(low):
@@ -176,7 +180,7 @@ def _offset_pieces(zone: ZoneInfo, day: date) -> list[tuple[datetime | None, dat
         else:
             high = middle
     change = datetime.fromtimestamp(high, UTC)
-    return [(None, change), (change, None)]
+    return ((None, change), (change, None))
 
 
 def _wall_intervals(

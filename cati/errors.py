@@ -244,6 +244,33 @@ MESSAGES: dict[ErrorCode, str] = {
 }
 
 
+# Why a calling rule is refused, by the type of the pydantic error (the first word of it for
+# the parsing errors: int_parsing, date_from_datetime_parsing…); ours come from
+# cati.fieldwork.rules. Shown beside the field, so without the "Value error," pydantic adds.
+RULE_REASONS: dict[str, str] = {
+    "clock_unquoted": N_('write clock times in quotes, e.g. "21:00"'),
+    "span_order": N_("ends (%(end)s) before it starts (%(start)s)"),
+    "weekday_unknown": N_("unknown weekday %(day)r; use %(days)s"),
+    "days_missing": N_("give at least one weekday"),
+    "slot_twice": N_("slot %(name)r is named twice"),
+    "zone_missing": N_("give a time zone, e.g. 2026-12-01T00:00:00+01:00"),
+    "field_period_order": N_("the field period ends before it starts"),
+    "greater_than_equal": N_("must be at least %(ge)s"),
+    "greater_than": N_("must be more than %(gt)s"),
+    "less_than_equal": N_("must be at most %(le)s"),
+    "less_than": N_("must be less than %(lt)s"),
+    "missing": N_("is required"),
+    "int": N_("must be a whole number"),
+    "float": N_("must be a number"),
+    "datetime": N_("must be a date and time such as 2026-12-01T09:00:00+01:00"),
+    "date": N_("must be a date such as 2026-12-08"),
+    "time": N_("must be a clock time such as 21:00"),
+    "delay": N_("must be a whole number of minutes from 0 to %(most)s"),
+    "outcome": N_("no active outcome %(outcome)s to call again after"),
+    "other": N_("%(reason)s"),
+}
+
+
 def problem(code: ErrorCode, place: Place = NOWHERE, /, **params: Any) -> Problem:
     """The problem of `code` with its message from :data:`MESSAGES`."""
     return Problem(code, MESSAGES[code], params, place)

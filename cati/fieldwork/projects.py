@@ -5,6 +5,7 @@ A project's cases live in ``cases``, its outcomes in ``catalogue``."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import available_timezones
@@ -16,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from cati import audit
 from cati.db import utcnow
-from cati.errors import CatiError, ErrorCode
+from cati.errors import RULE_REASONS, CatiError, CatiErrors, ErrorCode
 from cati.fieldwork import cases, catalogue
 from cati.fieldwork.rules import CallingRules, rules_of
 from cati.models import Project, ProjectMember, User
 from cati.models.fieldwork import PROJECT_STATUSES
+from cati.problems import Place, Problem
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{2,40}$")
 # Dispatch hands out no case of a project in these states (inbound calls still reach it).
@@ -33,14 +35,27 @@ def check_time_zone(zone: str) -> str:
     return zone
 
 
-def parse_rules(document: dict[str, Any]) -> CallingRules:
-    """Validate a rules document; errors name the place, e.g. ``windows.mon.0.end``."""
+def _rule_problem(error: Any, source: str | None) -> Problem:
+    """One pydantic error as a problem at its place (``windows.mon.0.end``), translatable."""
+    kind = error["type"]
+    key = kind if kind in RULE_REASONS else kind.split("_")[0]
+    params = {
+        k: int(v) if isinstance(v, float) and v.is_integer() else v
+        for k, v in (error.get("ctx") or {}).items()
+    }
+    if key not in RULE_REASONS:
+        key, params = "other", {"reason": error["msg"].removeprefix("Value error, ")}
+    place = Place(file=source, path=".".join(str(p) for p in error["loc"]) or "(top)")
+    return Problem(ErrorCode.RULES_INVALID, RULE_REASONS[key], params, place)
+
+
+def parse_rules(document: dict[str, Any], source: str | None = None) -> CallingRules:
+    """Validate a rules document; every error at once, each naming its place, e.g.
+    ``windows.mon.0.end: must be a clock time such as 21:00`` (``source``: the file)."""
     try:
         return CallingRules.model_validate(document)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        place = ".".join(str(p) for p in first["loc"]) or "(top)"
-        raise CatiError(ErrorCode.RULES_INVALID, place=place, reason=first["msg"]) from None
+        raise CatiErrors([_rule_problem(e, source) for e in exc.errors()]) from None
 
 
 def rules_from_yaml(text: str) -> dict[str, Any]:
@@ -151,20 +166,61 @@ def get_project(session: Session, code: str) -> Project:
 WINDOW_FIELDS = ("windows", "holidays", "field_start", "field_end")
 
 
+# The longest delay an outcome may ask for: 60 days, as far as windows are looked ahead.
+MAX_DELAY_MINUTES = 60 * 24 * 60
+
+
+def _checked_delays(
+    project: Project, delays: Mapping[str, Any]
+) -> tuple[dict[str, int], list[Problem]]:
+    """The delays asked (outcome code: minutes) that can be kept, and the problems of the rest."""
+    known = {o.code for o in project.outcomes if o.active and not o.final}
+    wanted: dict[str, int] = {}
+    problems = []
+    for code, value in delays.items():
+        place = Place(path=f"delays.{code}")
+        if code not in known:
+            params: dict[str, Any] = {"outcome": code}
+            problems.append(
+                Problem(ErrorCode.RULES_INVALID, RULE_REASONS["outcome"], params, place)
+            )
+        elif type(value) is not int or not 0 <= value <= MAX_DELAY_MINUTES:
+            params = {"most": MAX_DELAY_MINUTES}
+            problems.append(Problem(ErrorCode.RULES_INVALID, RULE_REASONS["delay"], params, place))
+        else:
+            wanted[code] = value
+    return wanted, problems
+
+
 def set_rules(
     session: Session,
     project: Project,
     rules: dict[str, Any],
     *,
+    delays: Mapping[str, Any] | None = None,
+    source: str | None = None,
     by: User | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Replace the project's calling rules; when the windows (or holidays, field period)
-    change, the open cases are rescheduled to the new windows. Commits; returns the number
-    of cases rescheduled."""
+    """Replace the project's calling rules and, if given, the delays of its outcomes (code:
+    minutes). When the windows (or holidays, field period) change, the open cases are
+    rescheduled to the new windows. Every problem is raised at once and changes nothing;
+    one commit; returns the number of cases rescheduled."""
     old = rules_of(project)
-    parsed = parse_rules(rules)
+    problems: list[Problem] = []
+    try:
+        parsed = parse_rules(rules, source)
+    except CatiErrors as exc:
+        problems = exc.problems
+    wanted, delay_problems = _checked_delays(project, delays or {})
+    if problems or delay_problems:
+        raise CatiErrors([*problems, *delay_problems])
     project.rules = parsed.model_dump(mode="json")
+    delayed = {}
+    for outcome in project.outcomes:
+        if outcome.code in wanted and outcome.delay_minutes != wanted[outcome.code]:
+            delayed[outcome.code] = [outcome.delay_minutes, wanted[outcome.code]]
+            outcome.delay_minutes = wanted[outcome.code]
     moved = 0
     if any(getattr(old, name) != getattr(parsed, name) for name in WINDOW_FIELDS):
         moved = cases.reschedule_for_rules(session, project, old, now or utcnow())
@@ -175,6 +231,7 @@ def set_rules(
         object_type="project",
         object_id=project.id,
         rescheduled=moved,
+        delays=delayed,
     )
     session.commit()
     return moved

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LOOKAHEAD_DAYS = 60
@@ -22,8 +24,27 @@ def _clock_time(value: object) -> object:
     # YAML 1.1 reads an unquoted 21:00 as the number 1260 (base 60): refuse it rather than
     # take it as 1,260 seconds past midnight.
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError('write clock times in quotes, e.g. "21:00"')
+        raise PydanticCustomError("clock_unquoted", 'write clock times in quotes, e.g. "21:00"')
     return value
+
+
+def _ordered(start: time, end: time) -> None:
+    if end <= start:
+        raise PydanticCustomError(
+            "span_order",
+            "ends ({end}) before it starts ({start})",
+            {"start": start.isoformat("minutes"), "end": end.isoformat("minutes")},
+        )
+
+
+def _known(days: object) -> None:
+    unknown = [d for d in days if d not in WEEKDAYS]  # type: ignore[attr-defined]
+    if unknown:
+        raise PydanticCustomError(
+            "weekday_unknown",
+            "unknown weekday {day!r}; use {days}",
+            {"day": unknown[0], "days": ", ".join(WEEKDAYS)},
+        )
 
 
 class Window(BaseModel):
@@ -35,9 +56,8 @@ class Window(BaseModel):
     _times = field_validator("start", "end", mode="before")(_clock_time)
 
     @model_validator(mode="after")
-    def _ordered(self) -> Window:
-        if self.end <= self.start:
-            raise ValueError(f"window ends ({self.end}) before it starts ({self.start})")
+    def _in_order(self) -> Window:
+        _ordered(self.start, self.end)
         return self
 
 
@@ -57,10 +77,15 @@ class Slot(BaseModel):
     @field_validator("days")
     @classmethod
     def _known_days(cls, days: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [d for d in days if d not in WEEKDAYS]
-        if unknown:
-            raise ValueError(f"unknown weekday {unknown[0]!r}; use {', '.join(WEEKDAYS)}")
+        _known(days)
+        if not days:
+            raise PydanticCustomError("days_missing", "give at least one weekday")
         return days
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Slot:
+        _ordered(self.start, self.end)
+        return self
 
 
 def _weekday_windows(start: str, end: str) -> list[Window]:
@@ -102,17 +127,86 @@ class CallingRules(BaseModel):
     @field_validator("windows")
     @classmethod
     def _known_window_days(cls, windows: dict[str, list[Window]]) -> dict[str, list[Window]]:
-        unknown = [d for d in windows if d not in WEEKDAYS]
-        if unknown:
-            raise ValueError(f"unknown weekday {unknown[0]!r}; use {', '.join(WEEKDAYS)}")
+        _known(windows)
         return windows
+
+    @field_validator("slots")
+    @classmethod
+    def _distinct_slots(cls, slots: list[Slot]) -> list[Slot]:
+        names = [s.name for s in slots]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise PydanticCustomError(
+                "slot_twice", "slot {name!r} is named twice", {"name": twice[0]}
+            )
+        return slots
 
     @field_validator("field_start", "field_end")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            raise ValueError("give a time zone, e.g. 2026-12-01T00:00:00+01:00")
+            raise PydanticCustomError(
+                "zone_missing", "give a time zone, e.g. 2026-12-01T00:00:00+01:00"
+            )
         return value
+
+    @model_validator(mode="after")
+    def _field_period(self) -> CallingRules:
+        if self.field_start and self.field_end and self.field_end <= self.field_start:
+            raise PydanticCustomError(
+                "field_period_order", "the field period ends before it starts"
+            )
+        return self
+
+
+@lru_cache(maxsize=4096)  # the same few days of the same few zones, for every case
+def _offset_pieces(
+    zone: ZoneInfo, day: date
+) -> tuple[tuple[datetime | None, datetime | None], ...]:
+    """The stretches of UTC around a local day over which the zone's offset is constant:
+    one, or two split at the day's daylight-saving change (found to the second)."""
+
+    def offset(second: int) -> timedelta | None:
+        return datetime.fromtimestamp(second, zone).utcoffset()
+
+    low = int(datetime.combine(day, time(), tzinfo=UTC).timestamp()) - 24 * 3600
+    high = low + 3 * 24 * 3600
+    if offset(low) == offset(high):
+        return ((None, None),)
+    while high - low > 1:  # on whole seconds: ``high`` ends as the change itself
+        middle = (low + high) // 2
+        if offset(middle) == offset(low):
+            low = middle
+        else:
+            high = middle
+    change = datetime.fromtimestamp(high, UTC)
+    return ((None, change), (change, None))
+
+
+def _wall_intervals(
+    zone: ZoneInfo, day: date, spans: list[tuple[time, time]]
+) -> list[tuple[datetime, datetime]]:
+    """The UTC instants whose local wall clock reads inside one of ``spans`` on ``day``.
+
+    Exact across daylight saving: a window starting in the skipped hour opens when the
+    clocks jump, and one over the repeated hour holds both passes of it, not the gap
+    between. Naive ``combine`` would shift such edges by the hour.
+    """
+    out = []
+    for piece_start, piece_end in _offset_pieces(zone, day):
+        probe = piece_start or piece_end or datetime.combine(day, time(12), tzinfo=UTC)
+        offset = (probe if piece_start else probe - timedelta(seconds=1)).astimezone(zone)
+        shift = offset.utcoffset() or timedelta()
+        for first, last in spans:
+            start = datetime.combine(day, first, tzinfo=UTC) - shift
+            end = datetime.combine(day, last, tzinfo=UTC) - shift
+            if piece_start is not None:
+                start = max(start, piece_start)
+            if piece_end is not None:
+                end = min(end, piece_end)
+            if start < end:
+                out.append((start, end))
+    return sorted(out)
 
 
 def _local_intervals(
@@ -121,20 +215,14 @@ def _local_intervals(
     """The calling windows of one local day, as aware UTC intervals."""
     if day in rules.holidays:
         return []
-    out = []
-    for w in rules.windows.get(WEEKDAYS[day.weekday()], []):
-        start = datetime.combine(day, w.start, tzinfo=zone).astimezone(UTC)
-        end = datetime.combine(day, w.end, tzinfo=zone).astimezone(UTC)
-        out.append((start, end))
-    return out
+    spans = [(w.start, w.end) for w in rules.windows.get(WEEKDAYS[day.weekday()], [])]
+    return _wall_intervals(zone, day, spans)
 
 
 def _slot_intervals(slot: Slot, zone: ZoneInfo, day: date) -> list[tuple[datetime, datetime]]:
     if WEEKDAYS[day.weekday()] not in slot.days:
         return []
-    start = datetime.combine(day, slot.start, tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(day, slot.end, tzinfo=zone).astimezone(UTC)
-    return [(start, end)]
+    return _wall_intervals(zone, day, [(slot.start, slot.end)])
 
 
 def _intersect(
@@ -205,11 +293,16 @@ def next_opening(
 def schedule_after(
     rules: CallingRules, zone_name: str, earliest: datetime, slot_attempts: dict[str, int]
 ) -> datetime | None:
-    """When to call next: the least-used slot (by attempts per weight) that has an opening.
+    """When to call next, ``earliest`` being the last call's end plus its outcome's delay.
 
-    A case that failed twice in the morning and never in the evening is next tried in the
-    evening, even if a morning opening comes sooner; ties go to the sooner opening.
+    Inside an open window, ``earliest`` itself: a delay is honoured to the minute (busy at
+    18:37 with 15 minutes is called at 18:52, not in a later slot). Outside, the case waits
+    for an opening anyway, and takes the one of its least-used slot (attempts per weight;
+    ties: the sooner opening): a case that rang out at 20:30 in the evening and was tried
+    in the morning before is next called in the afternoon.
     """
+    if in_window(rules, zone_name, earliest):
+        return earliest
     candidates = []
     for slot in rules.slots:
         opening = next_opening(rules, zone_name, earliest, slot)

@@ -11,6 +11,7 @@ from cati.web.research import (  # noqa: F401  (each registers its routes on bp)
     projects,
     questionnaire,
     quotas,
+    rules,
     sample,
     weighting,
 )

@@ -131,8 +131,11 @@ class QuotaTargetForm(FlaskForm):
     target = IntegerField(_l("Target"), validators=[DataRequired(), NumberRange(min=1)])
 
 
-class RulesForm(FlaskForm):
-    rules = TextAreaField(_l("Calling rules (YAML)"), validators=[DataRequired()])
+class RulesUploadForm(FlaskForm):
+    file = FileField(
+        _l("Calling rules (YAML)"),
+        validators=[FileRequired(), Upload(["yaml", "yml"], _l("A .yaml or .yml file only"))],
+    )
 
 
 class DncForm(FlaskForm):

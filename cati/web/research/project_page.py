@@ -3,7 +3,6 @@ posted one keeps the researcher's input and its errors, and problem lists show b
 
 from __future__ import annotations
 
-import yaml
 from flask import current_app, flash, render_template
 from flask_babel import gettext
 from flask_wtf import FlaskForm
@@ -26,7 +25,6 @@ from cati.web.research.forms import (
     QuestionnaireForm,
     QuotaForm,
     RetentionForm,
-    RulesForm,
     SampleForm,
     SettingsForm,
     StaffForm,
@@ -73,9 +71,6 @@ def project_page(
     ).all()
     staff = forms.get("staff") or StaffForm()
     staff.user.choices = [(u.id, f"{u.username} ({u.role})") for u in candidates]
-    rules = forms.get("rules") or RulesForm(
-        rules=yaml.safe_dump(project.rules, sort_keys=False, allow_unicode=True)
-    )
     return render_template(
         "research/project.html",
         project=project,
@@ -87,7 +82,6 @@ def project_page(
         sample_form=forms.get("sample") or SampleForm(),
         staff_form=staff,
         quota_form=forms.get("quota") or QuotaForm(),
-        rules_form=rules,
         settings_form=forms.get("settings") or SettingsForm(formdata=None, obj=project),
         brand_form=forms.get("brand") or brand_form(project),
         status_label=STATUS_LABELS[project.status],

@@ -1,10 +1,9 @@
-"""A researcher's projects: the list, a new project, its page, its settings, staff and
-calling rules."""
+"""A researcher's projects: the list, a new project, its page, its settings and staff."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -14,10 +13,9 @@ from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import projects
 from cati.models import Project, ProjectMember
 from cati.web.access import chosen_user, member_project
-from cati.web.clock import now as clock_now
 from cati.web.common import ActionForm, me
 from cati.web.research.blueprint import bp
-from cati.web.research.forms import ProjectForm, RulesForm, SettingsForm, StaffForm
+from cati.web.research.forms import ProjectForm, SettingsForm, StaffForm
 from cati.web.research.project_page import project_page
 
 
@@ -116,23 +114,3 @@ def remove_staff(code: str, user_id: int) -> Response:
         projects.unassign(db.session(), project, user, by=me())
         flash(gettext("%(user)s no longer works on this project.", user=user.username), "ok")
     return redirect(url_for("research.project", code=code) + "#staff")
-
-
-@bp.route("/<code>/rules", methods=["POST"])
-def rules(code: str) -> Response | tuple[str, int]:
-    project = member_project(code)
-    form = RulesForm()
-    if form.validate_on_submit():
-        try:
-            document = projects.rules_from_yaml(form.rules.data)
-            moved = projects.set_rules(db.session(), project, document, by=me(), now=clock_now())
-        except CatiError as exc:
-            db.session().rollback()
-            form.rules.errors = [exc.translated(gettext)]
-        else:
-            flash(gettext("Calling rules saved."), "ok")
-            if moved:
-                message = ngettext("%(num)d case rescheduled.", "%(num)d cases rescheduled.", moved)
-                flash(message, "ok")
-            return redirect(url_for("research.project", code=code))
-    return project_page(project, 400, rules=form)

@@ -9,7 +9,7 @@ from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, presence, projects
 from cati.fieldwork.catalogue import set_outcome
 from cati.fieldwork.disposition import AppointmentRequest, close_call, record_outcome
-from cati.fieldwork.rules import in_window, slot_of
+from cati.fieldwork.rules import slot_of
 from cati.models import Appointment, AuditEntry, CallAttempt, CaseState
 from tests.cati.fieldwork.conftest import MADRID, MONDAY_10, make_cases, make_project
 from tests.conftest import make_user
@@ -40,15 +40,24 @@ def test_a_complete_finalizes_the_case_with_aapor_1_1(db, project, interviewer):
     )
 
 
-def test_no_answer_is_called_again_after_its_delay_in_another_slot_inside_the_window(
+def test_no_answer_is_called_again_exactly_its_delay_later_inside_the_window(
     db, project, interviewer
 ):
     make_cases(db, project)
     case = call(db, project, interviewer, "NO_ANSWER", MONDAY_10)
     assert case.state == CaseState.ACTIVE
-    assert case.next_call_at >= MONDAY_10 + timedelta(hours=2)
-    assert in_window(projects.rules_of(project), "Europe/Madrid", case.next_call_at)
-    assert slot_of(projects.rules_of(project), "Europe/Madrid", case.next_call_at) != "morning"
+    assert case.next_call_at == MONDAY_10 + timedelta(hours=2)
+
+
+def test_busy_at_thursday_18_37_is_called_at_18_52_not_in_a_later_slot(db, project, interviewer):
+    """Issue 19: the evening window is open, so the 15-minute delay holds to the minute,
+    though the case was tried in the evening and afternoon already."""
+    make_cases(db, project)
+    thursday = MONDAY_10 + timedelta(days=3)
+    call(db, project, interviewer, "NO_ANSWER", thursday + timedelta(hours=5))  # afternoon
+    case = call(db, project, interviewer, "BUSY", thursday + timedelta(hours=8, minutes=37))
+    assert case.next_call_at.astimezone(MADRID).strftime("%a %H:%M") == "Thu 18:52"
+    assert slot_of(projects.rules_of(project), "Europe/Madrid", case.next_call_at) == "evening"
 
 
 def test_a_refusal_is_not_overwritten_by_maximum_attempts(db, interviewer):

@@ -98,19 +98,27 @@ def test_slots_name_the_part_of_the_week():
     assert slot_of(RULES, "Europe/Madrid", local("Europe/Madrid", 2026, 11, 28, 11)) == "weekend"
 
 
-def test_a_case_that_failed_in_the_morning_is_next_tried_in_another_slot():
-    monday_morning = local("Europe/Madrid", 2026, 11, 30, 10, 0)
-    after = monday_morning + timedelta(hours=2)
-    when = schedule_after(RULES, "Europe/Madrid", after, {"morning": 1})
-    assert slot_of(RULES, "Europe/Madrid", when) != "morning"
-    assert when == local("Europe/Madrid", 2026, 11, 30, 18, 0)  # evening weighs 1.5
+def test_a_delay_ending_inside_an_open_window_is_honoured_to_the_minute():
+    """Busy at Thursday 18:37 with a 15-minute delay: 18:52, whatever slots were tried."""
+    thursday = local("Europe/Madrid", 2026, 12, 3, 18, 37)
+    tried = {"morning": 1, "evening": 3}
+    when = schedule_after(RULES, "Europe/Madrid", thursday + timedelta(minutes=15), tried)
+    assert when == local("Europe/Madrid", 2026, 12, 3, 18, 52)
 
 
-def test_slot_rotation_spreads_attempts_over_every_slot():
+def test_a_case_waiting_for_an_opening_takes_its_least_used_slot():
+    after_closing = local("Europe/Madrid", 2026, 11, 30, 20, 30) + timedelta(hours=2)
+    when = schedule_after(RULES, "Europe/Madrid", after_closing, {"morning": 1, "evening": 1})
+    assert when == local("Europe/Madrid", 2026, 12, 1, 14, 0)  # Tuesday afternoon
+    when = schedule_after(RULES, "Europe/Madrid", after_closing, {"evening": 1})
+    assert when == local("Europe/Madrid", 2026, 12, 1, 9, 0)  # morning, the sooner of a tie
+
+
+def test_slot_rotation_spreads_overnight_waits_over_every_slot():
     tried: dict[str, int] = {}
     at = local("Europe/Madrid", 2026, 11, 30, 9, 0)
     for _ in range(8):
-        at = schedule_after(RULES, "Europe/Madrid", at + timedelta(hours=2), tried)
+        at = schedule_after(RULES, "Europe/Madrid", at + timedelta(days=1, hours=12), tried)
         name = slot_of(RULES, "Europe/Madrid", at)
         tried[name] = tried.get(name, 0) + 1
     assert set(tried) == {"morning", "afternoon", "evening", "weekend"}
@@ -141,3 +149,22 @@ def test_an_unquoted_yaml_time_is_refused_not_misread():
         parse_rules(document)
     assert 'write clock times in quotes, e.g. "21:00"' in str(caught.value)
     assert "windows.mon.0.end" in str(caught.value)
+
+
+def test_a_window_starting_in_the_skipped_hour_opens_when_the_clocks_jump():
+    rules = CallingRules(windows={"sun": [{"start": "02:30", "end": "05:00"}]})
+    saturday_night = datetime(2026, 3, 8, 5, tzinfo=UTC)  # 00:00 EST, 8 March 2026
+    assert next_opening(rules, "America/New_York", saturday_night) == datetime(
+        2026, 3, 8, 7, tzinfo=UTC
+    )  # 03:00 EDT: 02:30 never happens that night
+
+
+def test_a_window_over_the_repeated_hour_holds_both_passes_and_not_between():
+    rules = CallingRules(windows={"sun": [{"start": "01:30", "end": "02:30"}]})
+    zone = "America/New_York"  # 1 November 2026: 01:00-02:00 happens twice
+    first_pass = datetime(2026, 11, 1, 5, 45, tzinfo=UTC)  # 01:45 EDT
+    between = datetime(2026, 11, 1, 6, 15, tzinfo=UTC)  # 01:15 EST
+    second_pass = datetime(2026, 11, 1, 6, 45, tzinfo=UTC)  # 01:45 EST
+    assert in_window(rules, zone, first_pass) and in_window(rules, zone, second_pass)
+    assert not in_window(rules, zone, between)
+    assert next_opening(rules, zone, between) == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)

@@ -60,6 +60,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.quota_target": ("researcher", {NOT_MINE}),
     "research.remove_quota": ("researcher", {NOT_MINE}),
     "research.rules": ("researcher", {NOT_MINE}),
+    "research.rules_yaml": ("researcher", {NOT_MINE}),
+    "research.upload_rules": ("researcher", {NOT_MINE}),
     "research.settings": ("researcher", {NOT_MINE}),
     "research.brand": ("researcher", {NOT_MINE}),
     "research.brand_preview": ("researcher", {NOT_MINE}),

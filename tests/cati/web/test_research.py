@@ -5,9 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from cati.fieldwork.rules import WEEKDAYS
 from cati.models import AuditEntry, Case, CaseState, DoNotCall, Project, Quota
-from tests.cati.fieldwork.conftest import MONDAY_10, make_cases
 from tests.cati.web.conftest import SAMPLE, upload
 from tests.conftest import csrf_token, make_user
 
@@ -112,19 +110,6 @@ def test_staff_posted_without_a_user_is_refused_without_a_null_identity_lookup(c
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("rules", ["0000-00-00", "[1, 2]", "a: ["])
-def test_calling_rules_that_are_no_valid_mapping_are_refused_beside_the_field(
-    client, db, project_url, rules
-):
-    """Found by fuzzing: a date YAML cannot construct (0000-00-00) raised ValueError."""
-    before = db.scalar(select(Project.rules))
-    token = csrf_token(client, project_url)
-    response = client.post(f"{project_url}rules", data={"csrf_token": token, "rules": rules})
-    text = response.get_data(as_text=True)
-    assert response.status_code == 400 and "Calling rules, " in text and 'role="alert"' in text
-    assert db.scalar(select(Project.rules)) == before
-
-
 def test_a_sample_is_imported_and_a_replicate_released(client, db, project_url):
     response = upload(client, project_url, "sample", "file", "s.csv", SAMPLE, region="US")
     assert response.status_code == 302
@@ -155,7 +140,7 @@ def test_a_file_of_the_wrong_type_is_refused(client, project_url):
     assert "CSV, XLSX or Parquet only" in response.get_data(as_text=True)
 
 
-def test_staff_quotas_rules_and_dnc(client, db, project_url):
+def test_staff_quotas_and_dnc(client, db, project_url):
     interviewer = make_user(db, "interviewer")
     token = csrf_token(client, project_url)
     client.post(f"{project_url}staff", data={"csrf_token": token, "user": interviewer.id})
@@ -169,15 +154,6 @@ def test_staff_quotas_rules_and_dnc(client, db, project_url):
     assert added.status_code == 302
     assert "Quota All added." in client.get(added.headers["Location"]).get_data(as_text=True)
     assert db.scalar(select(Quota.cell)) == {"region": ["north", "south"]}
-    bad = client.post(
-        f"{project_url}rules", data={"csrf_token": token, "rules": "max_attempts_case: 0"}
-    )
-    assert bad.status_code == 400 and "max_attempts_case" in bad.get_data(as_text=True)
-    good = client.post(
-        f"{project_url}rules", data={"csrf_token": token, "rules": "max_attempts_case: 4\n"}
-    )
-    assert good.status_code == 302
-    assert db.scalar(select(Project.rules))["max_attempts_case"] == 4
     numbers = b"+1 202 555 0180\n+1 202 555 0181\n"
     upload(client, project_url, "dnc", "file", "dnc.txt", numbers, reason="opt-out")
     assert db.scalar(select(func.count()).select_from(DoNotCall)) == 2
@@ -291,26 +267,6 @@ def test_a_questionnaire_whose_sample_variables_the_cases_lack_is_not_pinned(
     assert response.status_code == 400
     assert "Cases without sample variable age_group" in text and ": 2 (for example case A" in text
     assert db.scalar(select(Project.questionnaire_version_id)) is None
-
-
-def test_widening_the_windows_in_the_console_reschedules_and_says_how_many(
-    app, client, db, project_url
-):
-    late = MONDAY_10.replace(hour=22)
-    app.config["CATI_CLOCK"] = lambda: late
-    project = db.scalar(select(Project).where(Project.code == "OMNI26"))
-    cases = make_cases(db, project, n=3, now=late)
-    rules = "windows:\n" + "".join(
-        f'  {day}: [{{start: "08:00", end: "23:00"}}]\n' for day in WEEKDAYS
-    )
-    token = csrf_token(client, project_url)
-    response = client.post(
-        f"{project_url}rules", data={"csrf_token": token, "rules": rules}, follow_redirects=True
-    )
-    assert "3 cases rescheduled." in response.get_data(as_text=True)
-    for case in cases:
-        db.refresh(case)
-        assert case.next_call_at == late
 
 
 def test_a_crossed_quota_shows_its_cell_and_a_typo_is_refused_beside_the_cell(

@@ -79,7 +79,11 @@ def _check_raster(content: bytes, place: Place) -> None:
     """A PNG or JPEG that the renderer can decode, not one cut short."""
     from PIL import Image
 
+    # verify() first: WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process,
+    # under which load() alone accepts a file cut short.
     try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
         with Image.open(io.BytesIO(content)) as image:
             image.load()
     except (OSError, SyntaxError, ValueError) as exc:

@@ -76,6 +76,8 @@ def test_a_logo_is_known_by_its_bytes(content, kind):
     ],
 )
 def test_a_logo_that_is_no_safe_image_is_refused_naming_the_file(content, words):
+    import weasyprint  # noqa: F401 - as in a server: it sets Pillow's LOAD_TRUNCATED_IMAGES
+
     with pytest.raises(CatiError) as caught:
         branding.logo_type(content, "agency.png")
     assert caught.value.code == ErrorCode.BRAND_LOGO_INVALID

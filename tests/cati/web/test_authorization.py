@@ -86,6 +86,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.weighting_variable": ("researcher", {NOT_MINE}),
     "research.weighting_upload": ("researcher", {NOT_MINE}),
     "research.weighting_remove": ("researcher", {NOT_MINE}),
+    "research.weighting_design": ("researcher", {NOT_MINE}),
+    "research.weighting_options": ("researcher", {NOT_MINE}),
     "supervisor.index": ("supervisor", {200}),
     "supervisor.live": ("supervisor", {NOT_MINE}),
     "supervisor.chart": ("supervisor", {NOT_MINE}),

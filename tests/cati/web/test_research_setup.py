@@ -13,6 +13,7 @@ from cati.fieldwork import projects
 from cati.models import AuditEntry, Case, CaseState, Project, ProjectMember
 from tests.cati.web.conftest import SAMPLE, upload
 from tests.cati.web.test_research_draw import drawn
+from tests.cati.web.test_rules_form import filled
 from tests.conftest import csrf_token, make_user
 from tests.smtp_sink import mail_through, smtp_sink
 
@@ -71,11 +72,11 @@ def test_adding_staff_a_quota_and_releasing_a_replicate_are_confirmed(client, db
     assert ("ok", f"{interviewer.username} now works on this project.") in flashes(
         client, project_url
     )
-    quota = {"name": "North", "variable": "region", "values": "north", "target": "5"}
-    client.post(f"{project_url}quotas", data={"csrf_token": token, **quota})
-    assert ("ok", "Quota North added.") in flashes(client, project_url)
     upload(client, project_url, "sample", "file", "s.csv", SAMPLE, region="US")
     client.get(project_url)  # the import's own confirmation
+    quota = {"name": "North", "cell": "region = north", "target": "5"}
+    client.post(f"{project_url}quotas", data={"csrf_token": token, **quota})
+    assert ("ok", "Quota North added.") in flashes(client, project_url)
     client.post(f"{project_url}release/1", data={"csrf_token": token})
     assert any(kind == "ok" and "eplicate 1" in text for kind, text in flashes(client, project_url))
 
@@ -130,7 +131,7 @@ def test_the_checklist_shows_what_is_missing_and_links_to_it(client, db, project
     upload(client, project_url, "sample", "file", "s.csv", SAMPLE, region="US")
     projects.assign(db, db.scalar(select(Project)), make_user(db, "interviewer"))
     client.post(f"{project_url}release/1", data={"csrf_token": csrf_token(client, project_url)})
-    rules = {"csrf_token": csrf_token(client, project_url), "rules": "max_attempts_case: 4\n"}
+    rules = filled(client, f"{project_url}rules") | {"max_attempts_case": "4"}
     assert client.post(f"{project_url}rules", data=rules).status_code == 302
     after = states()
     assert {k: after[k] for k in ("sample", "staff", "release", "rules")} == dict.fromkeys(

@@ -229,7 +229,8 @@ def count_violations(session: Session, project: Project) -> dict[str, int]:
 
     window: started outside the respondent's calling window (or field period);
     dnc: dialled a number on the do-not-call list; max_attempts_case / max_attempts_phone:
-    more attempts than allowed; frequency_cap: a number called more than k times in d days;
+    more attempts than allowed (calls that booked a call-back, and calls before a
+    supervisor reopened the case, do not count); frequency_cap: a number called more than k times in d days;
     early_recall: called again before the previous outcome's minimum delay (appointments
     excepted); double_dispatch: two attempts on one case overlapping in time.
     """
@@ -237,7 +238,7 @@ def count_violations(session: Session, project: Project) -> dict[str, int]:
     delays = {o.code: o.delay_minutes for o in catalogue.by_code(session, project).values()}
     dnc = set(session.scalars(select(DoNotCall.number)))
     rows = session.execute(
-        select(CallAttempt, Case.time_zone)
+        select(CallAttempt, Case.time_zone, Case.reopened_at)
         .join(Case, Case.id == CallAttempt.case_id)
         .where(Case.project_id == project.id)
         .order_by(CallAttempt.case_id, CallAttempt.started_at)
@@ -246,14 +247,19 @@ def count_violations(session: Session, project: Project) -> dict[str, int]:
     by_case: dict[int, list[CallAttempt]] = defaultdict(list)
     by_phone: Counter[int | None] = Counter()
     by_number: dict[str, list[datetime]] = defaultdict(list)
-    for attempt, zone in rows:
+    counted: Counter[int] = Counter()
+    for attempt, zone, reopened_at in rows:
         found["window"] += not in_window(rules, zone, attempt.started_at)
         found["dnc"] += attempt.number in dnc
         by_case[attempt.case_id].append(attempt)
-        by_phone[attempt.phone_id] += 1
         by_number[attempt.number].append(attempt.started_at)
+        if attempt.outcome != oc.APPOINTMENT and (
+            reopened_at is None or attempt.started_at >= reopened_at
+        ):
+            counted[attempt.case_id] += 1
+            by_phone[attempt.phone_id] += 1
+    found["max_attempts_case"] = sum(n > rules.max_attempts_case for n in counted.values())
     for attempts in by_case.values():
-        found["max_attempts_case"] += len(attempts) > rules.max_attempts_case
         for before, after in pairwise(attempts):
             found["double_dispatch"] += after.started_at < before.ended_at
             if before.outcome != oc.APPOINTMENT:

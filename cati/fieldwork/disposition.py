@@ -8,6 +8,9 @@ The rules, in the order they apply:
    callable phone is left, or the field period has no opening left. Then the engine
    finalizes it, keeping the strongest outcome seen (a refusal is never overwritten by
    "maximum attempts reached").
+
+A call that ends in an appointment does not count against the attempt limits (of the case
+or of the phone): the call-back booked on the last allowed attempt is still made.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati import audit
@@ -47,6 +50,17 @@ def callable_phones(case: Case, rules: CallingRules) -> list[Phone]:
     return [
         p for p in case.phones if p.status == "active" and p.attempts < rules.max_attempts_phone
     ]
+
+
+def counted_attempts(session: Session, case: Case) -> int:
+    """The case's attempts that count against its limit: those since a supervisor last
+    reopened it, but for calls that ended in a call-back."""
+    query = select(func.count()).where(
+        CallAttempt.case_id == case.id, CallAttempt.outcome != oc.APPOINTMENT
+    )
+    if case.reopened_at is not None:
+        query = query.where(CallAttempt.started_at >= case.reopened_at)
+    return session.scalar(query)
 
 
 def no_phone_code(case: Case) -> str:
@@ -206,7 +220,8 @@ def record_outcome(
     )
     session.add(attempt)
     case.attempts += 1
-    phone.attempts += 1
+    if outcome.code != oc.APPOINTMENT:  # a call-back is not an attempt used up
+        phone.attempts += 1
     case.last_outcome = outcome.code
     if outcome.dead_phone:
         phone.status = "dead"
@@ -218,7 +233,7 @@ def record_outcome(
     if outcome.opt_out:
         opt_out(session, project, case, interviewer)
     if outcome.final:
-        cases.finalize(case, outcome, now)
+        cases.finalize(session, case, outcome, now)
         _count_complete(session, project, case, outcome, answers)
     elif outcome.code == oc.APPOINTMENT and appointment is not None:
         _book(session, case, interviewer, appointment, rules, now)
@@ -283,7 +298,7 @@ def _schedule(
     table: dict[str, Outcome],
     now: datetime,
 ) -> None:
-    if case.attempts >= rules.max_attempts_case:
+    if counted_attempts(session, case) >= rules.max_attempts_case:
         cases.finalize_by_engine(session, case, oc.MAX_ATTEMPTS, table, now)
         return
     if not callable_phones(case, rules):
@@ -320,7 +335,7 @@ def record_self_completion(
     outcome = table[outcome_code]
     case.last_outcome = outcome.code
     if outcome.final and case.state != CaseState.FINAL:
-        cases.finalize(case, outcome, now)
+        cases.finalize(session, case, outcome, now)
         _count_complete(session, project, case, outcome, answers)
         cases.maybe_auto_release(session, project, now)
     audit.record(

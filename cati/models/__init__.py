@@ -3,6 +3,7 @@
 from cati.models.accounts import AuditEntry, LoginFailure, Role, User
 from cati.models.fieldwork import (
     Appointment,
+    InboundCall,
     CallAttempt,
     Case,
     CaseState,
@@ -22,6 +23,7 @@ from cati.models.interviews import Interview, PageEvent
 
 __all__ = [
     "Appointment",
+    "InboundCall",
     "AuditEntry",
     "CallAttempt",
     "Case",

@@ -6,7 +6,9 @@ waiting), locking them with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so that con
 interviewers skip each other's rows. The claim itself is a conditional UPDATE checked by
 row count, which makes it atomic on SQLite too. Candidates that turn out not to be callable
 now (window closed since they were scheduled, number on the do-not-call list, frequency cap
-reached) are corrected on the spot and the next candidate is tried.
+reached) are corrected on the spot and the next candidate is tried. A call-back the
+respondent asked for outside the windows is offered at its time all the same, until its
+grace period ends.
 """
 
 from __future__ import annotations
@@ -207,6 +209,26 @@ def _claim(session: Session, case: Case, interviewer: User, now: datetime, minut
     return won == 1
 
 
+def _requested_now(session: Session, case: Case, rules: CallingRules, now: datetime) -> bool:
+    """The case has a hard call-back the respondent asked for outside the windows, due now
+    and not past its grace period."""
+    if case.rank != 0:
+        return False
+    since = now - timedelta(minutes=rules.appointment_grace_minutes)
+    return (
+        session.scalar(
+            select(Appointment.id).where(
+                Appointment.case_id == case.id,
+                Appointment.status.in_(("pending", "missed")),
+                Appointment.requested_reason != "",
+                Appointment.starts_at <= now,
+                Appointment.starts_at >= since,
+            )
+        )
+        is not None
+    )
+
+
 def _reschedule(
     session: Session,
     case: Case,
@@ -242,7 +264,9 @@ def next_case(
         if not candidates:
             break
         for case in candidates:
-            if not in_window(rules, case.time_zone, now):
+            if not in_window(rules, case.time_zone, now) and not _requested_now(
+                session, case, rules, now
+            ):
                 _reschedule(session, case, rules, now, table, now)
                 continue
             phone = _choose_phone(session, case, rules, now)

@@ -2,7 +2,9 @@
 
 The rules, in the order they apply:
 1. A final outcome (complete, hard refusal, screen-out…) finalizes the case with it.
-2. An appointment schedules the case at the agreed time, ahead of every other case.
+2. An appointment schedules the case at the agreed time, ahead of every other case. A hard
+   one outside the calling windows needs the respondent's reason (they asked for that
+   time); dispatch then offers the case at that time, windows or not.
 3. Otherwise the case is called again after the outcome's delay, in the least-used time
    slot, inside the respondent's calling window; unless its attempts are used up, no
    callable phone is left, or the field period has no opening left. Then the engine
@@ -44,6 +46,8 @@ class AppointmentRequest:
     ends_at: datetime | None = None
     personal: bool = False
     notes: str = ""
+    # Why the respondent wants a time outside the calling windows; needed for one.
+    requested_reason: str = ""
 
 
 def callable_phones(case: Case, rules: CallingRules) -> list[Phone]:
@@ -82,7 +86,11 @@ def _check_appointment(
         raise CatiError(ErrorCode.APPOINTMENT_IN_PAST, at=local_time_text(request.starts_at, case))
     if request.kind == "soft" and (request.ends_at is None or request.ends_at <= request.starts_at):
         raise CatiError(ErrorCode.APPOINTMENT_WINDOW_INVALID)
-    if request.kind == "hard" and not in_window(rules, case.time_zone, request.starts_at):
+    if (
+        request.kind == "hard"
+        and not request.requested_reason.strip()
+        and not in_window(rules, case.time_zone, request.starts_at)
+    ):
         opening = next_opening(rules, case.time_zone, request.starts_at)
         raise CatiError(
             ErrorCode.APPOINTMENT_OUTSIDE_WINDOW,
@@ -119,9 +127,20 @@ def _book(
         ends_at=ends_at,
         interviewer_id=interviewer.id if request.personal else None,
         notes=request.notes,
+        requested_reason=request.requested_reason.strip()[:500],
         created_by_id=interviewer.id,
     )
     session.add(appointment)
+    if appointment.requested_reason and not in_window(rules, case.time_zone, request.starts_at):
+        audit.record(
+            session,
+            "appointment.outside_windows",
+            user=interviewer,
+            object_type="case",
+            object_id=case.id,
+            at=request.starts_at.isoformat(),
+            reason=appointment.requested_reason,
+        )
     case.next_call_at = max(request.starts_at, now)
     case.rank = 0 if request.kind == "hard" else 1
     if request.personal:

@@ -133,3 +133,61 @@ def test_an_erased_case_cannot_be_reopened_and_a_reason_is_needed(db, project, i
         supervision.reopen(db, case, by=supervisor, reason="asked", now=MONDAY_10)
     assert caught.value.code is ErrorCode.PRIVACY_CASE_ERASED
     assert case.state == CaseState.FINAL
+
+
+# --- a time the respondent asks for, outside the calling windows ---------------------------
+
+EVENING = MONDAY_10.replace(hour=22, minute=30)  # Monday 22:30 in Madrid: windows closed
+
+
+def test_a_time_outside_the_windows_needs_the_respondents_reason(db, project, interviewer):
+    (case,) = make_cases(db, project)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    with pytest.raises(CatiError) as caught:
+        record_outcome(
+            db,
+            case,
+            interviewer,
+            "APPOINTMENT",
+            phone=claim.phone,
+            now=MONDAY_10,
+            appointment=AppointmentRequest("hard", EVENING),
+        )
+    assert caught.value.code is ErrorCode.APPOINTMENT_OUTSIDE_WINDOW
+    db.rollback()
+    request = AppointmentRequest("hard", EVENING, requested_reason="works night shifts")
+    record_outcome(
+        db, case, interviewer, "APPOINTMENT", phone=claim.phone, now=MONDAY_10, appointment=request
+    )
+    booked = db.scalar(select(Appointment))
+    assert (booked.starts_at, booked.requested_reason) == (EVENING, "works night shifts")
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "appointment.outside_windows"))
+    assert entry.details["reason"] == "works night shifts"
+
+
+def test_dispatch_offers_a_requested_time_outside_the_windows_until_its_grace_ends(
+    db, project, interviewer
+):
+    first, second = make_cases(db, project, n=2)
+    claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
+    request = AppointmentRequest("hard", EVENING, requested_reason="works night shifts")
+    record_outcome(
+        db,
+        claim.case,
+        interviewer,
+        "APPOINTMENT",
+        phone=claim.phone,
+        now=MONDAY_10,
+        appointment=request,
+    )
+    # At 22:30 the booked case is offered; the other, due but not asked for, is not.
+    offered = dispatch.next_case(db, project, interviewer, now=EVENING)
+    assert offered is not None and offered.case.id == claim.case.id
+    assert dispatch.next_case(db, project, interviewer, now=EVENING) is None
+    dispatch.release_claim(db, offered.case, by=interviewer, reason="test")
+    # Past the grace period the windows apply again: it waits for Tuesday 09:00.
+    grace = projects.rules_of(project).appointment_grace_minutes
+    late = EVENING + timedelta(minutes=grace + 1)
+    assert dispatch.next_case(db, project, interviewer, now=late) is None
+    db.refresh(offered.case)
+    assert offered.case.next_call_at == MONDAY_10.replace(day=1, month=12, hour=9)

@@ -230,7 +230,8 @@ def count_violations(session: Session, project: Project) -> dict[str, int]:
     window: started outside the respondent's calling window (or field period);
     dnc: dialled a number on the do-not-call list; max_attempts_case / max_attempts_phone:
     more attempts than allowed (calls that booked a call-back, and calls before a
-    supervisor reopened the case, do not count); frequency_cap: a number called more than k times in d days;
+    supervisor reopened the case, do not count); frequency_cap: a number called more than
+    k times in d days;
     early_recall: called again before the previous outcome's minimum delay (appointments
     excepted); double_dispatch: two attempts on one case overlapping in time.
     """

@@ -179,6 +179,18 @@ def _release(
     return len(cases)
 
 
+def release_case(session: Session, project: Project, case: Case, now: datetime) -> None:
+    """Release one case ahead of its replicate (a supervisor let its respondent's call in):
+    due now, windows or not, as the respondent is on the line or waits for the call back."""
+    case.state = CaseState.ACTIVE
+    case.released_at = now
+    case.next_call_at = now
+    case.rank = 2
+    case.priority = quotas.priority_for(case, quotas.open_sample_quotas(session, project))
+    if project.status == "setup":
+        project.status = "fieldwork"
+
+
 def maybe_auto_release(session: Session, project: Project, now: datetime) -> int | None:
     """Release the next replicate once the set share of the released sample is final."""
     rules = rules_of(project)

@@ -43,8 +43,6 @@ from cati.models import (
     ProjectMember,
     User,
 )
-from sampling.errors import SamplingError
-from sampling.phones import normalize_phone
 
 BATCH = 8
 MAX_ROUNDS = 50
@@ -435,88 +433,6 @@ def release_claim(session: Session, case: Case, *, by: User, reason: str = "") -
         session, "case.release", user=by, object_type="case", object_id=case.id, reason=reason
     )
     session.commit()
-
-
-def claim_inbound(
-    session: Session,
-    project: Project,
-    interviewer: User,
-    query: str,
-    *,
-    region: str = "ES",
-    now: datetime | None = None,
-) -> Claim:
-    """A respondent calls in: find the case by case id or phone number and claim it.
-
-    Calling windows do not apply (the respondent called); finalized cases and cases another
-    interviewer holds are refused with the reason. An interviewer holding another open case
-    is refused too (one case at a time): they record its outcome first, which keeps the
-    held case's attempt honest instead of silently dropping it.
-    """
-    now = now or utcnow()
-    if not is_member(session, project, interviewer):
-        raise CatiError(ErrorCode.NOT_ASSIGNED, username=interviewer.username, project=project.code)
-    held = held_case(session, interviewer, now)
-    conditions = [Case.external_id == query.strip()]
-    try:
-        number = normalize_phone(query, region).e164
-        conditions.append(Case.phones.any(Phone.number == number))
-    except SamplingError:
-        number = None
-    case = session.scalar(
-        select(Case)
-        .options(selectinload(Case.phones))
-        .where(Case.project_id == project.id, or_(*conditions))
-        .limit(1)
-        .execution_options(populate_existing=True)
-    )
-    if case is None:
-        raise CatiError(ErrorCode.CASE_NOT_FOUND, query=query, project=project.code)
-    if case.state == CaseState.FINAL:
-        raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
-    if held is not None and held.id != case.id:
-        raise CatiError(ErrorCode.CASE_HELD, case=held.external_id)
-    claimed_by_other = (
-        case.claimed_by_id not in (None, interviewer.id)
-        and case.claim_expires_at is not None
-        and case.claim_expires_at >= now
-    )
-    if claimed_by_other:
-        raise CatiError(ErrorCode.CASE_CLAIMED_BY_OTHER, case=case.external_id)
-    rules = rules_of(project)
-    phone = next((p for p in case.phones if p.number == number), None) or case.phones[0]
-    # Conditional, like _claim: a colleague may have claimed or closed it since our read.
-    won = session.execute(
-        update(Case)
-        .where(
-            Case.id == case.id,
-            Case.state != CaseState.FINAL,
-            or_(
-                Case.claimed_by_id.is_(None),
-                Case.claimed_by_id == interviewer.id,
-                Case.claim_expires_at.is_(None),
-                Case.claim_expires_at < now,
-            ),
-        )
-        .values(
-            claimed_by_id=interviewer.id,
-            claimed_at=now,
-            claim_expires_at=now + timedelta(minutes=rules.claim_minutes),
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if won != 1:
-        session.rollback()
-        session.refresh(case)
-        if case.state == CaseState.FINAL:
-            raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
-        raise CatiError(ErrorCode.CASE_CLAIMED_BY_OTHER, case=case.external_id)
-    audit.record(
-        session, "case.claim_inbound", user=interviewer, object_type="case", object_id=case.id
-    )
-    session.commit()
-    session.refresh(case)
-    return Claim(case=case, phone=phone, expires_at=case.claim_expires_at)
 
 
 def mark_missed_appointments(session: Session, now: datetime | None = None) -> int:

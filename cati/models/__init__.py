@@ -3,11 +3,11 @@
 from cati.models.accounts import AuditEntry, LoginFailure, Role, User
 from cati.models.fieldwork import (
     Appointment,
-    InboundCall,
     CallAttempt,
     Case,
     CaseState,
     DoNotCall,
+    InboundCall,
     Job,
     JobOutput,
     Outcome,
@@ -23,12 +23,12 @@ from cati.models.interviews import Interview, PageEvent
 
 __all__ = [
     "Appointment",
-    "InboundCall",
     "AuditEntry",
     "CallAttempt",
     "Case",
     "CaseState",
     "DoNotCall",
+    "InboundCall",
     "Interview",
     "Job",
     "JobOutput",

@@ -35,3 +35,4 @@ class OutcomeForm(FlaskForm):
 
 class InboundForm(FlaskForm):
     query = StringField(_l("Phone number or case id"), validators=[DataRequired(), Length(max=64)])
+    note = StringField(_l("Note for a supervisor"), validators=[Optional(), Length(max=2000)])

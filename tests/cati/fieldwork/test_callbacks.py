@@ -168,7 +168,7 @@ def test_a_time_outside_the_windows_needs_the_respondents_reason(db, project, in
 def test_dispatch_offers_a_requested_time_outside_the_windows_until_its_grace_ends(
     db, project, interviewer
 ):
-    first, second = make_cases(db, project, n=2)
+    make_cases(db, project, n=2)
     claim = dispatch.next_case(db, project, interviewer, now=MONDAY_10)
     request = AppointmentRequest("hard", EVENING, requested_reason="works night shifts")
     record_outcome(

@@ -31,6 +31,10 @@ class OutcomeForm(FlaskForm):
     callback_time = TimeField(_l("From"), validators=[Optional()])
     callback_until = TimeField(_l("Until"), validators=[Optional()])
     personal = BooleanField(_l("I will make this call myself"))
+    requested_reason = StringField(
+        _l("Outside the calling windows: the respondent's reason"),
+        validators=[Optional(), Length(max=500)],
+    )
 
 
 class InboundForm(FlaskForm):

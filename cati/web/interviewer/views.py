@@ -280,6 +280,7 @@ def _appointment_from(form: OutcomeForm, case: Case) -> AppointmentRequest | Non
         ends_at=ends,
         personal=form.personal.data,
         notes=form.notes.data or "",
+        requested_reason=form.requested_reason.data or "",
     )
 
 

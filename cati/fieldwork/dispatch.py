@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -95,6 +95,32 @@ def _dialable(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _asked_for_now(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
+    """The case has a hard call-back the respondent asked for outside the windows, due now
+    and not past its grace period: it is offered though its window is closed."""
+    since = now - timedelta(minutes=rules.appointment_grace_minutes)
+    return and_(
+        Case.rank == 0,
+        select(Appointment.id)
+        .where(
+            Appointment.case_id == Case.id,
+            Appointment.status.in_(("pending", "missed")),
+            Appointment.requested_reason != "",
+            Appointment.starts_at <= now,
+            Appointment.starts_at >= since,
+        )
+        .exists(),
+    )
+
+
+def _requested_now(session: Session, case: Case, rules: CallingRules, now: datetime) -> bool:
+    return (
+        case.rank == 0
+        and session.scalar(select(Case.id).where(Case.id == case.id, _asked_for_now(rules, now)))
+        is not None
+    )
+
+
 # Up to this many due cases, due_now also checks their numbers (a few ms); above it the
 # check would cost more than the page (0.4 s for 100,000 on PostgreSQL) for a difference
 # nobody reads in such a number.
@@ -103,19 +129,22 @@ EXACT_UP_TO = 1000
 
 def due_now(session: Session, project: Project, interviewer: User, now: datetime) -> int:
     """How many cases ``next_case`` could hand this interviewer now: the due cases of a
-    calling project whose respondents' windows are open and, up to ``EXACT_UP_TO`` of them,
-    that have a number to dial (the cases ``next_case`` would set aside on the spot)."""
+    calling project whose respondents' windows are open (or that have a call-back asked for
+    now, outside them) and, up to ``EXACT_UP_TO`` of them, that have a number to dial (the
+    cases ``next_case`` would set aside on the spot)."""
     if project.status in NOT_CALLING:
         return 0
     rules = rules_of(project)
 
+    asked_for = _asked_for_now(rules, now).label("asked_for")
+
     def count(*conditions: ColumnElement[bool]) -> int:
         by_zone = session.execute(
-            select(Case.time_zone, func.count())
+            select(Case.time_zone, asked_for, func.count())
             .where(*_due(project, interviewer, now), *conditions)
-            .group_by(Case.time_zone)
+            .group_by(Case.time_zone, asked_for)
         )
-        return sum(n for zone, n in by_zone if in_window(rules, zone, now))
+        return sum(n for zone, asked, n in by_zone if asked or in_window(rules, zone, now))
 
     due = count()
     return count(_dialable(rules, now)) if 0 < due <= EXACT_UP_TO else due
@@ -205,26 +234,6 @@ def _claim(session: Session, case: Case, interviewer: User, now: datetime, minut
         ):
             set_committed_value(case, name, value)
     return won == 1
-
-
-def _requested_now(session: Session, case: Case, rules: CallingRules, now: datetime) -> bool:
-    """The case has a hard call-back the respondent asked for outside the windows, due now
-    and not past its grace period."""
-    if case.rank != 0:
-        return False
-    since = now - timedelta(minutes=rules.appointment_grace_minutes)
-    return (
-        session.scalar(
-            select(Appointment.id).where(
-                Appointment.case_id == case.id,
-                Appointment.status.in_(("pending", "missed")),
-                Appointment.requested_reason != "",
-                Appointment.starts_at <= now,
-                Appointment.starts_at >= since,
-            )
-        )
-        is not None
-    )
 
 
 def _reschedule(

@@ -142,7 +142,7 @@ def inbound(code: str) -> Response:
         return redirect(url_for("interviewer.index"))
     try:
         claim = inbound_calls.claim_inbound(
-            db.session(), project, me(), form.query.data, note=form.note.data, now=clock_now()
+            db.session(), project, me(), form.query.data, note=form.note.data or "", now=clock_now()
         )
     except CatiError as exc:
         flash(exc.translated(gettext), "error")

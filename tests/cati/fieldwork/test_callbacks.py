@@ -180,7 +180,9 @@ def test_dispatch_offers_a_requested_time_outside_the_windows_until_its_grace_en
         now=MONDAY_10,
         appointment=request,
     )
-    # At 22:30 the booked case is offered; the other, due but not asked for, is not.
+    # At 22:30 the booked case is offered (and counted as due); the other, due but not
+    # asked for, is not.
+    assert dispatch.due_now(db, project, interviewer, EVENING) == 1
     offered = dispatch.next_case(db, project, interviewer, now=EVENING)
     assert offered is not None and offered.case.id == claim.case.id
     assert dispatch.next_case(db, project, interviewer, now=EVENING) is None

@@ -28,7 +28,7 @@ from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import catalogue, presence
 from cati.fieldwork import default_outcomes as oc
 from cati.fieldwork.cases import finalize_by_engine
-from cati.fieldwork.disposition import callable_phones, no_phone_code
+from cati.fieldwork.disposition import CALL_BACK_PHONES, callable_phones, no_phone_code
 from cati.fieldwork.projects import NOT_CALLING, is_member, rules_of
 from cati.fieldwork.rules import CallingRules, in_window, next_opening
 from cati.models import (
@@ -73,8 +73,9 @@ def _due(project: Project, interviewer: User, now: datetime) -> tuple[ColumnElem
 
 
 def _dialable(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
-    """The case has a number ``_choose_phone`` would dial now: active, attempts left, not on
-    the do-not-call list, under its frequency cap (index look-ups per due case)."""
+    """The case has a number ``_choose_phone`` would dial now: active with attempts left (or
+    any not dead for a booked call-back), not on the do-not-call list, under its frequency
+    cap (index look-ups per due case)."""
     since = now - timedelta(days=rules.frequency_cap_days)
     recent = (
         select(func.count())
@@ -86,8 +87,10 @@ def _dialable(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
         select(Phone.id)
         .where(
             Phone.case_id == Case.id,
-            Phone.status == "active",
-            Phone.attempts < rules.max_attempts_phone,
+            or_(
+                and_(Phone.status == "active", Phone.attempts < rules.max_attempts_phone),
+                and_(Case.rank < 2, Phone.status.in_(CALL_BACK_PHONES)),
+            ),
             ~select(DoNotCall.id).where(DoNotCall.number == Phone.number).exists(),
             recent < rules.frequency_cap_calls,
         )

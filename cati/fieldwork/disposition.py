@@ -5,7 +5,8 @@ The rules, in the order they apply:
 2. An appointment schedules the case at the agreed time, ahead of every other case. A hard
    one outside the calling windows needs the respondent's reason (they asked for that
    time); dispatch then offers the case at that time, windows or not.
-3. Otherwise the case is called again after the outcome's delay, in the least-used time
+3. Otherwise a call-back still ahead keeps the case at its time; else it is called again
+   after the outcome's delay, in the least-used time
    slot, inside the respondent's calling window; unless its attempts are used up, no
    callable phone is left, or the field period has no opening left. Then the engine
    finalizes it, keeping the strongest outcome seen (a refusal is never overwritten by
@@ -50,10 +51,20 @@ class AppointmentRequest:
     requested_reason: str = ""
 
 
+# The phone statuses a booked call-back is made on: any number not dead nor on do-not-call.
+CALL_BACK_PHONES = ("active", "exhausted")
+
+
 def callable_phones(case: Case, rules: CallingRules) -> list[Phone]:
-    return [
+    """The numbers to dial: active with attempts left; for a booked call-back (rank 0 or 1)
+    with none such, also those whose attempts ran out: the call the respondent asked for is
+    made whatever the count."""
+    usual = [
         p for p in case.phones if p.status == "active" and p.attempts < rules.max_attempts_phone
     ]
+    if usual or case.rank == 2:
+        return usual
+    return [p for p in case.phones if p.status in CALL_BACK_PHONES]
 
 
 def counted_attempts(session: Session, case: Case) -> int:
@@ -161,6 +172,7 @@ def _keep_due_appointments(session: Session, case: Case, now: datetime) -> None:
         )
     ):
         pending.status = "kept"
+    case.rank = 2  # no longer booked, unless a call-back still ahead keeps it (_keep_booked)
     case.reserved_for_id = None
     case.reserved_until = None
 
@@ -317,6 +329,8 @@ def _schedule(
     table: dict[str, Outcome],
     now: datetime,
 ) -> None:
+    if _keep_booked(session, case, rules, now):
+        return
     if counted_attempts(session, case) >= rules.max_attempts_case:
         cases.finalize_by_engine(session, case, oc.MAX_ATTEMPTS, table, now)
         return
@@ -335,6 +349,30 @@ def _schedule(
         cases.finalize_by_engine(session, case, oc.FIELD_CLOSED, table, now)
         return
     cases.schedule(case, when)
+
+
+def _keep_booked(session: Session, case: Case, rules: CallingRules, now: datetime) -> bool:
+    """A call before the case's call-back (the respondent called in, say) leaves the call-back
+    as booked: the case stays due at its time, first in line, and the attempt limit does not
+    close it before then. False when there is none, or no phone left to keep it on."""
+    booked = session.scalar(
+        select(Appointment)
+        .where(
+            Appointment.case_id == case.id,
+            Appointment.status == "pending",
+            Appointment.starts_at > now,
+        )
+        .order_by(Appointment.starts_at)
+        .limit(1)
+    )
+    if booked is None or not any(p.status in CALL_BACK_PHONES for p in case.phones):
+        return False
+    case.next_call_at = booked.starts_at
+    case.rank = 0 if booked.kind == "hard" else 1
+    if booked.interviewer_id is not None:
+        case.reserved_for_id = booked.interviewer_id
+        case.reserved_until = booked.starts_at + timedelta(minutes=rules.appointment_grace_minutes)
+    return True
 
 
 def record_self_completion(

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import dispatch, projects, supervision
+from cati.fieldwork import dispatch, inbound, projects, supervision
 from cati.fieldwork.disposition import AppointmentRequest, record_outcome
 from cati.models import Appointment, AuditEntry, CaseState
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
@@ -67,6 +67,28 @@ def test_the_call_at_the_appointment_then_counts_as_usual(db, tight, interviewer
     assert (case.state, case.final_outcome) == (CaseState.FINAL, "APPOINTMENT")
     closing = db.scalar(select(AuditEntry).where(AuditEntry.action == "case.finalize"))
     assert closing.details["reason"] == "MAX_ATTEMPTS"
+
+
+def test_a_call_before_the_call_back_keeps_it_booked_and_the_case_open(db, tight, interviewer):
+    (case,) = make_cases(db, tight)
+    call(db, tight, interviewer, "NO_ANSWER", MONDAY_10)
+    tuesday_19 = MONDAY_10.replace(day=1, month=12, hour=19)
+    call(
+        db,
+        tight,
+        interviewer,
+        "APPOINTMENT",
+        case.next_call_at,
+        appointment=AppointmentRequest("hard", tuesday_19, personal=True),
+    )
+    # Monday at 15:00 the respondent calls in; the line drops before anything is agreed.
+    monday_15 = MONDAY_10.replace(hour=15)
+    inbound.claim_inbound(db, tight, interviewer, case.external_id, now=monday_15)
+    record_outcome(db, case, interviewer, "NO_ANSWER", now=monday_15)
+    assert (case.state, case.next_call_at, case.rank) == (CaseState.ACTIVE, tuesday_19, 0)
+    assert case.reserved_for_id == interviewer.id
+    assert db.scalar(select(Appointment.status)) == "pending"
+    assert dispatch.next_case(db, tight, interviewer, now=tuesday_19).case.id == case.id
 
 
 def test_finalizing_a_case_cancels_its_future_call_back_in_the_audit_trail(

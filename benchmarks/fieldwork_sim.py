@@ -7,7 +7,10 @@ Every call goes through the real engine (``dispatch.next_case`` and
 answer more in the evening and on Saturday, some never answer, some numbers do not work,
 some lines have an answering machine, and cooperation varies (completes, soft and hard
 refusals, hard and soft call-back appointments, some personal to the interviewer). A few
-numbers are on the do-not-call list. Calls are events on a heap: an interviewer who finds
+numbers are on the do-not-call list. Some respondents call back after a message was left, or
+once their case was closed; a few ask for a call-back after the calling windows, booked with
+their reason. A call for a closed case waits for the (simulated) supervisor, who reopens it.
+Calls are events on a heap: an interviewer who finds
 no case due jumps to the next ``next_call_at`` (or the next call that ends) instead of
 polling. Afterwards the call log is audited against the rules (see ``count_violations``)
 and the AAPOR rates are computed from the cases' dispositions (see ``aapor_rates``).
@@ -39,13 +42,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from benchmarks.fictional import numbers
 from cati import migrate
 from cati.db import make_engine
-from cati.fieldwork import catalogue, dispatch, donotcall, projects
+from cati.errors import CatiError, ErrorCode
+from cati.fieldwork import catalogue, dispatch, donotcall, inbound, projects
 from cati.fieldwork import default_outcomes as oc
 from cati.fieldwork.cases import import_cases, release_replicate
 from cati.fieldwork.disposition import AppointmentRequest, record_outcome
 from cati.fieldwork.rules import CallingRules, in_window, next_opening
 from cati.fieldwork.sample_import import CaseRecord
-from cati.models import CallAttempt, Case, CaseState, DoNotCall, Project, User
+from cati.models import Appointment, CallAttempt, Case, CaseState, DoNotCall, Project, User
 
 # Monday 23 March 2026, 08:00 in Madrid. Two weeks from here cross the European change to
 # summer time (Sunday 29 March: New York is 5 h behind Madrid before it, 6 h after) and
@@ -54,6 +58,7 @@ DEFAULT_START = datetime(2026, 3, 23, 8, 0, tzinfo=ZoneInfo("Europe/Madrid"))
 HOLIDAYS = [date(2026, 4, 3)]
 ZONES = (("Europe/Madrid", 0.5), ("Atlantic/Canary", 0.2), ("America/New_York", 0.3))
 WRAP_UP = timedelta(minutes=1)  # between an interviewer's calls
+CALLED_IN = "respondent called in"  # the interviewer's note on a call the respondent made
 
 
 @dataclass
@@ -71,6 +76,8 @@ class Respondent:
     preferred_hour: int
     refused: bool = False
     appointments: int = 0
+    calls_back: bool = False  # phones in after a message or once the case is closed
+    night_owl: bool = False  # asks for a call-back after the calling windows
 
 
 def make_respondent(rng: random.Random, phones: list[str]) -> Respondent:
@@ -89,6 +96,8 @@ def make_respondent(rng: random.Random, phones: list[str]) -> Respondent:
         hard_refuser=rng.random() < 0.08,
         wants_callback=rng.random() < 0.25,
         preferred_hour=rng.choice([11, 17, 19, 20]),
+        calls_back=rng.random() < 0.15,
+        night_owl=rng.random() < 0.1,
     )
 
 
@@ -117,7 +126,9 @@ def simulate_call(
     at: datetime,
     appointment_due: bool,
     rules: CallingRules,
+    calling_in: bool = False,
 ) -> Call:
+    """What happens on a call; ``calling_in``: the respondent dialled us (they are there)."""
     line = person.lines[number]
     if line == "non_working":
         return Call("NON_WORKING", 0.3)
@@ -126,7 +137,7 @@ def simulate_call(
     if line == "business":
         return Call("BUSINESS", 1)
     local = at.astimezone(ZoneInfo(person.zone))
-    if rng.random() >= answer_probability(person, local, appointment_due):
+    if not calling_in and rng.random() >= answer_probability(person, local, appointment_due):
         if person.machine:
             return Call(rng.choice(["AM_MESSAGE", "AM_NO_MESSAGE"]), 0.8)
         return Call("BUSY" if rng.random() < 0.1 else "NO_ANSWER", 0.5)
@@ -155,12 +166,17 @@ def simulate_call(
 def appointment_request(
     rng: random.Random, person: Respondent, local: datetime, rules: CallingRules
 ) -> AppointmentRequest | None:
-    """Tomorrow at the respondent's preferred hour, moved to the next opening of the window.
+    """Tomorrow at the respondent's preferred hour, moved to the next opening of the window;
+    a night owl's 22:00 is booked as asked, with their reason (unless the field is over).
 
     Soft appointments get a one-hour range that stays inside the window; when it would not,
     the appointment is booked hard.
     """
     wish = datetime.combine(local.date() + timedelta(days=1), time(person.preferred_hour))
+    if person.night_owl:
+        late = datetime.combine(wish.date(), time(22), tzinfo=ZoneInfo(person.zone))
+        if rules.field_end is None or late < rules.field_end:
+            return AppointmentRequest("hard", late, requested_reason="works until 21:30")
     starts_at = next_opening(rules, person.zone, wish.replace(tzinfo=ZoneInfo(person.zone)))
     if starts_at is None:
         return None
@@ -227,17 +243,30 @@ def aapor_rates(n: dict[str, int]) -> dict[str, float | None]:
 def count_violations(session: Session, project: Project) -> dict[str, int]:
     """Check every call attempt of the project against the rules, from the database alone.
 
-    window: started outside the respondent's calling window (or field period);
+    window: started outside the respondent's calling window (or field period), but for a
+    call-back the respondent asked for outside the windows, made within its grace period;
     dnc: dialled a number on the do-not-call list; max_attempts_case / max_attempts_phone:
-    more attempts than allowed; frequency_cap: a number called more than k times in d days;
+    more attempts than allowed (calls that booked a call-back, and calls before a
+    supervisor reopened the case, do not count); frequency_cap: a number called more than
+    k times in d days;
     early_recall: called again before the previous outcome's minimum delay (appointments
-    excepted); double_dispatch: two attempts on one case overlapping in time.
+    excepted); double_dispatch: two attempts on one case overlapping in time. A respondent
+    who called in (the attempt's note says ``CALLED_IN``) was not dialled: only the overlap
+    rule applies to that call.
     """
     rules = projects.rules_of(project)
     delays = {o.code: o.delay_minutes for o in catalogue.by_code(session, project).values()}
     dnc = set(session.scalars(select(DoNotCall.number)))
+    grace = timedelta(minutes=rules.appointment_grace_minutes)
+    requested: dict[int, list[datetime]] = defaultdict(list)
+    for case_id, starts_at in session.execute(
+        select(Appointment.case_id, Appointment.starts_at)
+        .join(Case, Case.id == Appointment.case_id)
+        .where(Case.project_id == project.id, Appointment.requested_reason != "")
+    ):
+        requested[case_id].append(starts_at)
     rows = session.execute(
-        select(CallAttempt, Case.time_zone)
+        select(CallAttempt, Case.time_zone, Case.reopened_at)
         .join(Case, Case.id == CallAttempt.case_id)
         .where(Case.project_id == project.id)
         .order_by(CallAttempt.case_id, CallAttempt.started_at)
@@ -246,17 +275,25 @@ def count_violations(session: Session, project: Project) -> dict[str, int]:
     by_case: dict[int, list[CallAttempt]] = defaultdict(list)
     by_phone: Counter[int | None] = Counter()
     by_number: dict[str, list[datetime]] = defaultdict(list)
-    for attempt, zone in rows:
-        found["window"] += not in_window(rules, zone, attempt.started_at)
-        found["dnc"] += attempt.number in dnc
+    counted: Counter[int] = Counter()
+    for attempt, zone, reopened_at in rows:
         by_case[attempt.case_id].append(attempt)
-        by_phone[attempt.phone_id] += 1
+        if attempt.notes == CALLED_IN:
+            continue
+        asked = any(at <= attempt.started_at <= at + grace for at in requested[attempt.case_id])
+        found["window"] += not asked and not in_window(rules, zone, attempt.started_at)
+        found["dnc"] += attempt.number in dnc
         by_number[attempt.number].append(attempt.started_at)
+        if attempt.outcome != oc.APPOINTMENT and (
+            reopened_at is None or attempt.started_at >= reopened_at
+        ):
+            counted[attempt.case_id] += 1
+            by_phone[attempt.phone_id] += 1
+    found["max_attempts_case"] = sum(n > rules.max_attempts_case for n in counted.values())
     for attempts in by_case.values():
-        found["max_attempts_case"] += len(attempts) > rules.max_attempts_case
         for before, after in pairwise(attempts):
             found["double_dispatch"] += after.started_at < before.ended_at
-            if before.outcome != oc.APPOINTMENT:
+            if before.outcome != oc.APPOINTMENT and after.notes != CALLED_IN:
                 earliest = before.ended_at + timedelta(minutes=delays[before.outcome])
                 found["early_recall"] += after.started_at < earliest
     found["max_attempts_phone"] = sum(n > rules.max_attempts_phone for n in by_phone.values())
@@ -285,6 +322,10 @@ class SimResult:
     calls_per_complete: float | None
     contact_rate: float | None
     appointments: int
+    appointment_statuses: dict[str, int]
+    requested_outside_windows: int
+    calls_in: int
+    reopened: int
     dispositions: dict[str, int]
     rates: dict[str, float | None]
     days_to_finish: float | None
@@ -318,9 +359,10 @@ def setup(
         User(username=f"sim-{tag}-{k}", role="interviewer", password_hash="!")
         for k in range(n_interviewers)
     ]
-    session.add_all(staff)
+    supervisor = User(username=f"sim-{tag}-supervisor", role="supervisor", password_hash="!")
+    session.add_all([*staff, supervisor])
     session.commit()
-    for user in staff:
+    for user in (*staff, supervisor):
         projects.assign(session, project, user)
 
     fresh = numbers()
@@ -347,7 +389,7 @@ def setup(
             select(Case.external_id, Case.id).where(Case.project_id == project.id)
         ).all()
     )
-    return project, staff, {ids[e]: person for e, person in people.items()}
+    return project, [*staff, supervisor], {ids[e]: person for e, person in people.items()}
 
 
 def _next_wake(session: Session, project: Project, now: datetime) -> datetime | None:
@@ -367,6 +409,62 @@ class OnThePhone:
     claim: dispatch.Claim
     started_at: datetime
     call: Call
+    called_in: bool = False
+
+
+# A respondent told "we called" phones back within this many hours.
+CALL_BACK_HOURS = (1, 30)
+
+
+def _maybe_call_back(
+    rng: random.Random,
+    people: dict[int, Respondent],
+    case: Case,
+    table: dict,
+    now: datetime,
+    callers: list[tuple[datetime, int, str]],
+) -> None:
+    """A respondent who calls back does so once, after a message was left or after their
+    case was closed without an interview (the attempt limit, no one reached), from a
+    household line."""
+    person = people[case.id]
+    homes = [number for number, line in person.lines.items() if line == "household"]
+    if not person.calls_back or not homes:
+        return
+    closed_unreached = case.state == CaseState.FINAL and not table[case.final_outcome].contact
+    if case.last_outcome == "AM_MESSAGE" or closed_unreached:
+        person.calls_back = False
+        at = now + timedelta(hours=rng.uniform(*CALL_BACK_HOURS))
+        heapq.heappush(callers, (at, case.id, homes[0]))
+
+
+def _take_call_in(
+    session: Session,
+    project: Project,
+    interviewer: User,
+    supervisor: User,
+    callers: list[tuple[datetime, int, str]],
+    now: datetime,
+    tally: Counter[str],
+) -> dispatch.Claim | None:
+    """A free interviewer answers the first respondent calling in, found by their number
+    typed without the + (inbound.claim_inbound). A closed case goes to the supervisor, who
+    reopens it (the case is called back); a case a colleague is on is tried again later."""
+    _at, case_id, number = heapq.heappop(callers)
+    typed = number.removeprefix("+")
+    tally["calls_in"] += 1
+    try:
+        return inbound.claim_inbound(session, project, interviewer, typed, now=now)
+    except CatiError as exc:
+        if exc.code is ErrorCode.INBOUND_FINAL:
+            (call,) = [c for c in inbound.open_calls(session, project) if c.case_id == case_id]
+            inbound.reopen_case(session, call, by=supervisor, reason="called in", now=now)
+            tally["reopened"] += 1
+        elif exc.code in (ErrorCode.CASE_CLAIMED_BY_OTHER, ErrorCode.CASE_HELD):
+            heapq.heappush(callers, (now + timedelta(hours=1), case_id, number))
+        else:
+            raise
+    return None
 
 
 def simulate(
@@ -384,7 +482,11 @@ def simulate(
     start = start.astimezone(UTC)
     until = start + timedelta(days=days)
     project, staff, people = setup(session, rng, cases, interviewers, start, until)
+    supervisor = staff.pop()
     rules = projects.rules_of(project)
+    table = catalogue.by_code(session, project)
+    callers: list[tuple[datetime, int, str]] = []  # (when, case id): respondents who will phone in
+    tally: Counter[str] = Counter()
 
     # (time, sequence, interviewer, the call that ends then, or None: free to take a call)
     events: list[tuple[datetime, int, int, OnThePhone | None]] = []
@@ -414,15 +516,35 @@ def simulate(
                 phone=ongoing.claim.phone,
                 started_at=ongoing.started_at,
                 now=now,
+                notes=CALLED_IN if ongoing.called_in else "",
                 appointment=ongoing.call.appointment,
             )
             holding.discard(ongoing.claim.case.id)
+            _maybe_call_back(rng, people, ongoing.claim.case, table, now, callers)
             push(now + WRAP_UP, who, None)
         elif now < until:
+            if callers and callers[0][0] <= now:
+                claim = _take_call_in(session, project, staff[who], supervisor, callers, now, tally)
+                if claim is not None:
+                    live_doubles += claim.case.id in holding
+                    holding.add(claim.case.id)
+                    person = people[claim.case.id]
+                    call = simulate_call(
+                        rng, person, claim.phone.number, now, True, rules, calling_in=True
+                    )
+                    push(
+                        now + timedelta(minutes=call.minutes),
+                        who,
+                        OnThePhone(claim, now, call, called_in=True),
+                    )
+                else:
+                    push(now + timedelta(seconds=1), who, None)
+                continue
             claim = dispatch.next_case(session, project, staff[who], now=now)
             if claim is None:
                 ends = [at for at, _, _, on in events if on is not None]
-                wake = min([*ends, _next_wake(session, project, now) or until])
+                calls_in = [callers[0][0]] if callers else []
+                wake = min([*ends, *calls_in, _next_wake(session, project, now) or until])
                 push(max(wake, now + timedelta(seconds=1)), who, None)
                 continue
             live_doubles += claim.case.id in holding
@@ -436,7 +558,7 @@ def simulate(
                 rules=rules,
             )
             push(now + timedelta(minutes=call.minutes), who, OnThePhone(claim, now, call))
-    return summarize(session, project, start, until, interviewers, seed, live_doubles, began)
+    return summarize(session, project, start, until, interviewers, seed, live_doubles, began, tally)
 
 
 def _disposition(case: Case, history: list[str], table: dict) -> str:
@@ -456,6 +578,7 @@ def summarize(
     seed: int,
     live_doubles: int,
     began: float,
+    tally: Counter[str],
 ) -> SimResult:
     table = catalogue.by_code(session, project)
     cases = session.scalars(select(Case).where(Case.project_id == project.id)).all()
@@ -485,6 +608,23 @@ def summarize(
         calls_per_complete=round(calls / groups["I"], 2) if groups["I"] else None,
         contact_rate=round(contacted / calls, 4) if calls else None,
         appointments=by_outcome[oc.APPOINTMENT],
+        appointment_statuses=dict(
+            session.execute(
+                select(Appointment.status, func.count())
+                .join(Case, Case.id == Appointment.case_id)
+                .where(Case.project_id == project.id)
+                .group_by(Appointment.status)
+                .order_by(Appointment.status)
+            ).all()
+        ),
+        requested_outside_windows=session.scalar(
+            select(func.count())
+            .select_from(Appointment)
+            .join(Case, Case.id == Appointment.case_id)
+            .where(Case.project_id == project.id, Appointment.requested_reason != "")
+        ),
+        calls_in=tally["calls_in"],
+        reopened=tally["reopened"],
         dispositions=dict(sorted(groups.items())),
         rates=aapor_rates(groups),
         days_to_finish=(

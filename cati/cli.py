@@ -604,6 +604,64 @@ def project_show(code: str) -> None:
         click.echo(reports.project_summary_text(session, proj))
 
 
+@project.command("reopen")
+@click.argument("code")
+@click.argument("case_id")
+@click.option("--reason", required=True, help="Why (it goes into the audit trail).")
+def project_reopen(code: str, case_id: str, reason: str) -> None:
+    """Put case CASE_ID of project CODE back in dispatch with its phones (also one closed by
+    the attempt limit: its exhausted numbers get their attempts back)."""
+    from sqlalchemy import select
+
+    from cati.db import utcnow
+    from cati.errors import ErrorCode
+    from cati.fieldwork import supervision
+    from cati.models import Case
+
+    with project_session(code) as (session, proj):
+        case = session.scalar(
+            select(Case).where(Case.project_id == proj.id, Case.external_id == case_id)
+        )
+        try:
+            if case is None:
+                raise CatiError(ErrorCode.CASE_NOT_FOUND, query=case_id, project=code)
+            given = supervision.reopen(session, case, actor="cli", reason=reason, now=utcnow())
+        except CatiError as exc:
+            fail(exc)
+    click.echo(f"Reopened {case_id}: {given} exhausted number(s) given back their attempts.")
+
+
+@project.command("inbound")
+@click.argument("code")
+@click.option(
+    "--new-cases/--no-new-cases",
+    default=None,
+    help="Set whether unknown callers may become new cases of the project.",
+)
+def project_inbound(code: str, new_cases: bool | None) -> None:
+    """List the inbound calls of project CODE waiting for a supervisor's decision."""
+    from cati import audit
+    from cati.fieldwork import inbound
+
+    with project_session(code) as (session, proj):
+        if new_cases is not None:
+            proj.inbound_new_cases = new_cases
+            audit.record(
+                session,
+                "project.inbound_new_cases",
+                actor="cli",
+                object_type="project",
+                object_id=proj.id,
+                value=new_cases,
+            )
+            session.commit()
+        may = "may" if proj.inbound_new_cases else "may not"
+        click.echo(f"{code}: unknown callers {may} become new cases.")
+        for call in inbound.open_calls(session, proj):
+            at = call.at.isoformat(timespec="minutes")
+            click.echo(f"{call.id:>6}  {at}  {call.number:<16} {call.reason:<10} {call.note}")
+
+
 @main.group()
 def dnc() -> None:
     """The do-not-call list shared by every project."""

@@ -48,6 +48,13 @@ class ErrorCode(enum.StrEnum):
     OUTCOME_NEEDED = "E2111"
     OUTCOME_NEEDS_INTERVIEW = "E2112"
     CASE_HELD = "E2113"
+    INBOUND_AMBIGUOUS = "E2120"
+    INBOUND_UNKNOWN = "E2121"
+    INBOUND_FINAL = "E2122"
+    INBOUND_UNRELEASED = "E2123"
+    INBOUND_DECIDED = "E2124"
+    INBOUND_NO_NEW_CASES = "E2125"
+    INBOUND_NUMBER_INVALID = "E2126"
     APPOINTMENT_IN_PAST = "E2201"
     APPOINTMENT_OUTSIDE_WINDOW = "E2202"
     APPOINTMENT_WINDOW_INVALID = "E2203"
@@ -138,6 +145,27 @@ MESSAGES: dict[ErrorCode, str] = {
         "You are holding case %(case)s: record its outcome before taking another call."
     ),
     ErrorCode.CASE_FINAL: N_("Case %(case)s is already finalized as %(outcome)s."),
+    ErrorCode.INBOUND_AMBIGUOUS: N_(
+        "%(count)s cases of project %(project)s match %(query)s: give more digits or the case id."
+    ),
+    ErrorCode.INBOUND_UNKNOWN: N_(
+        "No case of project %(project)s has number %(query)s: the call is recorded for a "
+        "supervisor, with your note."
+    ),
+    ErrorCode.INBOUND_FINAL: N_(
+        "Case %(case)s is closed (%(outcome)s): the call is passed to a supervisor, who may "
+        "reopen it."
+    ),
+    ErrorCode.INBOUND_UNRELEASED: N_(
+        "Case %(case)s is not released yet: the call is passed to a supervisor, who may let it in."
+    ),
+    ErrorCode.INBOUND_DECIDED: N_("Inbound call %(call)s is already decided."),
+    ErrorCode.INBOUND_NO_NEW_CASES: N_(
+        "Project %(project)s does not take unknown callers as new cases (a project setting)."
+    ),
+    ErrorCode.INBOUND_NUMBER_INVALID: N_(
+        "%(number)s is not a valid phone number: it cannot become a case."
+    ),
     ErrorCode.OUTCOME_INVALID: N_("Outcome %(outcome)s, %(field)s: %(reason)s"),
     ErrorCode.REASON_REQUIRED: N_("Give a reason: it goes into the audit trail."),
     ErrorCode.OUTCOME_IN_USE: N_(

@@ -187,6 +187,18 @@ def _release(
     return len(cases)
 
 
+def release_case(session: Session, project: Project, case: Case, now: datetime) -> None:
+    """Release one case ahead of its replicate (a supervisor let its respondent's call in):
+    due now, windows or not, as the respondent is on the line or waits for the call back."""
+    case.state = CaseState.ACTIVE
+    case.released_at = now
+    case.next_call_at = now
+    case.rank = 2
+    case.priority = quotas.priority_for(case, quotas.open_sample_quotas(session, project))
+    if project.status == "setup":
+        project.status = "fieldwork"
+
+
 def maybe_auto_release(session: Session, project: Project, now: datetime) -> int | None:
     """Release the next replicate once the set share of the released sample is final."""
     rules = rules_of(project)
@@ -369,7 +381,10 @@ def _update_ids(session: Session, ids: list[int], condition: Any, **values: Any)
 # --- final ---------------------------------------------------------------------------------
 
 
-def finalize(case: Case, outcome: Outcome, now: datetime) -> None:
+def finalize(session: Session, case: Case, outcome: Outcome, now: datetime) -> None:
+    """Close the case; a call-back still booked is cancelled, in the audit trail, so that no
+    appointment is left pending behind a closed case."""
+    cancel_appointments(session, case, f"case finalized as {outcome.code}")
     case.state = CaseState.FINAL
     case.final_outcome = outcome.code
     case.final_aapor = outcome.aapor
@@ -388,7 +403,7 @@ def finalize_by_engine(
     seen = [table[code] for code in set(history) if code in table]
     strongest = min(seen, key=lambda o: o.precedence, default=system)
     chosen = strongest if strongest.precedence < system.precedence else system
-    finalize(case, chosen, now)
+    finalize(session, case, chosen, now)
     audit.record(
         session,
         "case.finalize",
@@ -401,10 +416,45 @@ def finalize_by_engine(
     return chosen
 
 
-def reopen(case: Case, when: datetime) -> None:
-    """Undo a case's finalization: it is called again from ``when``."""
-    case.final_outcome = case.final_aapor = case.finalized_at = None
-    schedule(case, when)
+def cancel_appointments(session: Session, case: Case, reason: str) -> int:
+    """Cancel the case's call-backs not yet kept, each in the audit trail."""
+    cancelled = 0
+    for appointment in session.scalars(
+        select(Appointment).where(
+            Appointment.case_id == case.id, Appointment.status.in_(("pending", "missed"))
+        )
+    ):
+        appointment.status = "cancelled"
+        cancelled += 1
+        audit.record(
+            session,
+            "appointment.cancel",
+            actor="system",
+            object_type="case",
+            object_id=case.id,
+            appointment=appointment.id,
+            reason=reason,
+        )
+    return cancelled
+
+
+def reopen(case: Case, when: datetime) -> int:
+    """Undo a case's finalization, with its phones: it is called again from ``when``.
+
+    Numbers whose attempts ran out (``exhausted``) get their attempts back; dead numbers and
+    numbers on the do-not-call list stay as they are. Returns the numbers given back."""
+    if case.state == CaseState.FINAL:
+        case.final_outcome = case.final_aapor = case.finalized_at = None
+        case.state = CaseState.ACTIVE if case.released_at is not None else CaseState.UNRELEASED
+    given_back = 0
+    for phone in case.phones:
+        if phone.status == "exhausted":
+            phone.status = "active"
+            phone.attempts = 0
+            given_back += 1
+    if case.state != CaseState.UNRELEASED:
+        schedule(case, when)
+    return given_back
 
 
 def take_for_erasure(

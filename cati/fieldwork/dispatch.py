@@ -6,7 +6,9 @@ waiting), locking them with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so that con
 interviewers skip each other's rows. The claim itself is a conditional UPDATE checked by
 row count, which makes it atomic on SQLite too. Candidates that turn out not to be callable
 now (window closed since they were scheduled, number on the do-not-call list, frequency cap
-reached) are corrected on the spot and the next candidate is tried.
+reached) are corrected on the spot and the next candidate is tried. A call-back the
+respondent asked for outside the windows is offered at its time all the same, until its
+grace period ends.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,7 +28,7 @@ from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import catalogue, presence
 from cati.fieldwork import default_outcomes as oc
 from cati.fieldwork.cases import finalize_by_engine
-from cati.fieldwork.disposition import callable_phones, no_phone_code
+from cati.fieldwork.disposition import CALL_BACK_PHONES, callable_phones, no_phone_code
 from cati.fieldwork.projects import NOT_CALLING, is_member, rules_of
 from cati.fieldwork.rules import CallingRules, in_window, next_opening
 from cati.models import (
@@ -41,8 +43,6 @@ from cati.models import (
     ProjectMember,
     User,
 )
-from sampling.errors import SamplingError
-from sampling.phones import normalize_phone
 
 BATCH = 8
 MAX_ROUNDS = 50
@@ -73,8 +73,9 @@ def _due(project: Project, interviewer: User, now: datetime) -> tuple[ColumnElem
 
 
 def _dialable(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
-    """The case has a number ``_choose_phone`` would dial now: active, attempts left, not on
-    the do-not-call list, under its frequency cap (index look-ups per due case)."""
+    """The case has a number ``_choose_phone`` would dial now: active with attempts left (or
+    any not dead for a booked call-back), not on the do-not-call list, under its frequency
+    cap (index look-ups per due case)."""
     since = now - timedelta(days=rules.frequency_cap_days)
     recent = (
         select(func.count())
@@ -86,12 +87,40 @@ def _dialable(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
         select(Phone.id)
         .where(
             Phone.case_id == Case.id,
-            Phone.status == "active",
-            Phone.attempts < rules.max_attempts_phone,
+            or_(
+                and_(Phone.status == "active", Phone.attempts < rules.max_attempts_phone),
+                and_(Case.rank < 2, Phone.status.in_(CALL_BACK_PHONES)),
+            ),
             ~select(DoNotCall.id).where(DoNotCall.number == Phone.number).exists(),
             recent < rules.frequency_cap_calls,
         )
         .exists()
+    )
+
+
+def _asked_for_now(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
+    """The case has a hard call-back the respondent asked for outside the windows, due now
+    and not past its grace period: it is offered though its window is closed."""
+    since = now - timedelta(minutes=rules.appointment_grace_minutes)
+    return and_(
+        Case.rank == 0,
+        select(Appointment.id)
+        .where(
+            Appointment.case_id == Case.id,
+            Appointment.status.in_(("pending", "missed")),
+            Appointment.requested_reason != "",
+            Appointment.starts_at <= now,
+            Appointment.starts_at >= since,
+        )
+        .exists(),
+    )
+
+
+def _requested_now(session: Session, case: Case, rules: CallingRules, now: datetime) -> bool:
+    return (
+        case.rank == 0
+        and session.scalar(select(Case.id).where(Case.id == case.id, _asked_for_now(rules, now)))
+        is not None
     )
 
 
@@ -103,19 +132,22 @@ EXACT_UP_TO = 1000
 
 def due_now(session: Session, project: Project, interviewer: User, now: datetime) -> int:
     """How many cases ``next_case`` could hand this interviewer now: the due cases of a
-    calling project whose respondents' windows are open and, up to ``EXACT_UP_TO`` of them,
-    that have a number to dial (the cases ``next_case`` would set aside on the spot)."""
+    calling project whose respondents' windows are open (or that have a call-back asked for
+    now, outside them) and, up to ``EXACT_UP_TO`` of them, that have a number to dial (the
+    cases ``next_case`` would set aside on the spot)."""
     if project.status in NOT_CALLING:
         return 0
     rules = rules_of(project)
 
+    asked_for = _asked_for_now(rules, now).label("asked_for")
+
     def count(*conditions: ColumnElement[bool]) -> int:
         by_zone = session.execute(
-            select(Case.time_zone, func.count())
+            select(Case.time_zone, asked_for, func.count())
             .where(*_due(project, interviewer, now), *conditions)
-            .group_by(Case.time_zone)
+            .group_by(Case.time_zone, asked_for)
         )
-        return sum(n for zone, n in by_zone if in_window(rules, zone, now))
+        return sum(n for zone, asked, n in by_zone if asked or in_window(rules, zone, now))
 
     due = count()
     return count(_dialable(rules, now)) if 0 < due <= EXACT_UP_TO else due
@@ -242,7 +274,9 @@ def next_case(
         if not candidates:
             break
         for case in candidates:
-            if not in_window(rules, case.time_zone, now):
+            if not in_window(rules, case.time_zone, now) and not _requested_now(
+                session, case, rules, now
+            ):
                 _reschedule(session, case, rules, now, table, now)
                 continue
             phone = _choose_phone(session, case, rules, now)
@@ -411,88 +445,6 @@ def release_claim(session: Session, case: Case, *, by: User, reason: str = "") -
         session, "case.release", user=by, object_type="case", object_id=case.id, reason=reason
     )
     session.commit()
-
-
-def claim_inbound(
-    session: Session,
-    project: Project,
-    interviewer: User,
-    query: str,
-    *,
-    region: str = "ES",
-    now: datetime | None = None,
-) -> Claim:
-    """A respondent calls in: find the case by case id or phone number and claim it.
-
-    Calling windows do not apply (the respondent called); finalized cases and cases another
-    interviewer holds are refused with the reason. An interviewer holding another open case
-    is refused too (one case at a time): they record its outcome first, which keeps the
-    held case's attempt honest instead of silently dropping it.
-    """
-    now = now or utcnow()
-    if not is_member(session, project, interviewer):
-        raise CatiError(ErrorCode.NOT_ASSIGNED, username=interviewer.username, project=project.code)
-    held = held_case(session, interviewer, now)
-    conditions = [Case.external_id == query.strip()]
-    try:
-        number = normalize_phone(query, region).e164
-        conditions.append(Case.phones.any(Phone.number == number))
-    except SamplingError:
-        number = None
-    case = session.scalar(
-        select(Case)
-        .options(selectinload(Case.phones))
-        .where(Case.project_id == project.id, or_(*conditions))
-        .limit(1)
-        .execution_options(populate_existing=True)
-    )
-    if case is None:
-        raise CatiError(ErrorCode.CASE_NOT_FOUND, query=query, project=project.code)
-    if case.state == CaseState.FINAL:
-        raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
-    if held is not None and held.id != case.id:
-        raise CatiError(ErrorCode.CASE_HELD, case=held.external_id)
-    claimed_by_other = (
-        case.claimed_by_id not in (None, interviewer.id)
-        and case.claim_expires_at is not None
-        and case.claim_expires_at >= now
-    )
-    if claimed_by_other:
-        raise CatiError(ErrorCode.CASE_CLAIMED_BY_OTHER, case=case.external_id)
-    rules = rules_of(project)
-    phone = next((p for p in case.phones if p.number == number), None) or case.phones[0]
-    # Conditional, like _claim: a colleague may have claimed or closed it since our read.
-    won = session.execute(
-        update(Case)
-        .where(
-            Case.id == case.id,
-            Case.state != CaseState.FINAL,
-            or_(
-                Case.claimed_by_id.is_(None),
-                Case.claimed_by_id == interviewer.id,
-                Case.claim_expires_at.is_(None),
-                Case.claim_expires_at < now,
-            ),
-        )
-        .values(
-            claimed_by_id=interviewer.id,
-            claimed_at=now,
-            claim_expires_at=now + timedelta(minutes=rules.claim_minutes),
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if won != 1:
-        session.rollback()
-        session.refresh(case)
-        if case.state == CaseState.FINAL:
-            raise CatiError(ErrorCode.CASE_FINAL, case=case.external_id, outcome=case.final_outcome)
-        raise CatiError(ErrorCode.CASE_CLAIMED_BY_OTHER, case=case.external_id)
-    audit.record(
-        session, "case.claim_inbound", user=interviewer, object_type="case", object_id=case.id
-    )
-    session.commit()
-    session.refresh(case)
-    return Claim(case=case, phone=phone, expires_at=case.claim_expires_at)
 
 
 def mark_missed_appointments(session: Session, now: datetime | None = None) -> int:

@@ -2,12 +2,18 @@
 
 The rules, in the order they apply:
 1. A final outcome (complete, hard refusal, screen-out…) finalizes the case with it.
-2. An appointment schedules the case at the agreed time, ahead of every other case.
-3. Otherwise the case is called again after the outcome's delay, in the least-used time
+2. An appointment schedules the case at the agreed time, ahead of every other case. A hard
+   one outside the calling windows needs the respondent's reason (they asked for that
+   time); dispatch then offers the case at that time, windows or not.
+3. Otherwise a call-back still ahead keeps the case at its time; else it is called again
+   after the outcome's delay, in the least-used time
    slot, inside the respondent's calling window; unless its attempts are used up, no
    callable phone is left, or the field period has no opening left. Then the engine
    finalizes it, keeping the strongest outcome seen (a refusal is never overwritten by
    "maximum attempts reached").
+
+A call that ends in an appointment does not count against the attempt limits (of the case
+or of the phone): the call-back booked on the last allowed attempt is still made.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati import audit
@@ -41,12 +47,35 @@ class AppointmentRequest:
     ends_at: datetime | None = None
     personal: bool = False
     notes: str = ""
+    # Why the respondent wants a time outside the calling windows; needed for one.
+    requested_reason: str = ""
+
+
+# The phone statuses a booked call-back is made on: any number not dead nor on do-not-call.
+CALL_BACK_PHONES = ("active", "exhausted")
 
 
 def callable_phones(case: Case, rules: CallingRules) -> list[Phone]:
-    return [
+    """The numbers to dial: active with attempts left; for a booked call-back (rank 0 or 1)
+    with none such, also those whose attempts ran out: the call the respondent asked for is
+    made whatever the count."""
+    usual = [
         p for p in case.phones if p.status == "active" and p.attempts < rules.max_attempts_phone
     ]
+    if usual or case.rank == 2:
+        return usual
+    return [p for p in case.phones if p.status in CALL_BACK_PHONES]
+
+
+def counted_attempts(session: Session, case: Case) -> int:
+    """The case's attempts that count against its limit: those since a supervisor last
+    reopened it, but for calls that ended in a call-back."""
+    query = select(func.count()).where(
+        CallAttempt.case_id == case.id, CallAttempt.outcome != oc.APPOINTMENT
+    )
+    if case.reopened_at is not None:
+        query = query.where(CallAttempt.started_at >= case.reopened_at)
+    return session.scalar(query)
 
 
 def no_phone_code(case: Case) -> str:
@@ -68,7 +97,11 @@ def _check_appointment(
         raise CatiError(ErrorCode.APPOINTMENT_IN_PAST, at=local_time_text(request.starts_at, case))
     if request.kind == "soft" and (request.ends_at is None or request.ends_at <= request.starts_at):
         raise CatiError(ErrorCode.APPOINTMENT_WINDOW_INVALID)
-    if request.kind == "hard" and not in_window(rules, case.time_zone, request.starts_at):
+    if (
+        request.kind == "hard"
+        and not request.requested_reason.strip()
+        and not in_window(rules, case.time_zone, request.starts_at)
+    ):
         opening = next_opening(rules, case.time_zone, request.starts_at)
         raise CatiError(
             ErrorCode.APPOINTMENT_OUTSIDE_WINDOW,
@@ -105,9 +138,20 @@ def _book(
         ends_at=ends_at,
         interviewer_id=interviewer.id if request.personal else None,
         notes=request.notes,
+        requested_reason=request.requested_reason.strip()[:500],
         created_by_id=interviewer.id,
     )
     session.add(appointment)
+    if appointment.requested_reason and not in_window(rules, case.time_zone, request.starts_at):
+        audit.record(
+            session,
+            "appointment.outside_windows",
+            user=interviewer,
+            object_type="case",
+            object_id=case.id,
+            at=request.starts_at.isoformat(),
+            reason=appointment.requested_reason,
+        )
     case.next_call_at = max(request.starts_at, now)
     case.rank = 0 if request.kind == "hard" else 1
     if request.personal:
@@ -128,6 +172,7 @@ def _keep_due_appointments(session: Session, case: Case, now: datetime) -> None:
         )
     ):
         pending.status = "kept"
+    case.rank = 2  # no longer booked, unless a call-back still ahead keeps it (_keep_booked)
     case.reserved_for_id = None
     case.reserved_until = None
 
@@ -206,7 +251,8 @@ def record_outcome(
     )
     session.add(attempt)
     case.attempts += 1
-    phone.attempts += 1
+    if outcome.code != oc.APPOINTMENT:  # a call-back is not an attempt used up
+        phone.attempts += 1
     case.last_outcome = outcome.code
     if outcome.dead_phone:
         phone.status = "dead"
@@ -218,7 +264,7 @@ def record_outcome(
     if outcome.opt_out:
         opt_out(session, project, case, interviewer)
     if outcome.final:
-        cases.finalize(case, outcome, now)
+        cases.finalize(session, case, outcome, now)
         _count_complete(session, project, case, outcome, answers)
     elif outcome.code == oc.APPOINTMENT and appointment is not None:
         _book(session, case, interviewer, appointment, rules, now)
@@ -286,7 +332,9 @@ def _schedule(
     table: dict[str, Outcome],
     now: datetime,
 ) -> None:
-    if case.attempts >= rules.max_attempts_case:
+    if _keep_booked(session, case, rules, now):
+        return
+    if counted_attempts(session, case) >= rules.max_attempts_case:
         cases.finalize_by_engine(session, case, oc.MAX_ATTEMPTS, table, now)
         return
     if not callable_phones(case, rules):
@@ -306,6 +354,30 @@ def _schedule(
     cases.schedule(case, when)
 
 
+def _keep_booked(session: Session, case: Case, rules: CallingRules, now: datetime) -> bool:
+    """A call before the case's call-back (the respondent called in, say) leaves the call-back
+    as booked: the case stays due at its time, first in line, and the attempt limit does not
+    close it before then. False when there is none, or no phone left to keep it on."""
+    booked = session.scalar(
+        select(Appointment)
+        .where(
+            Appointment.case_id == case.id,
+            Appointment.status == "pending",
+            Appointment.starts_at > now,
+        )
+        .order_by(Appointment.starts_at)
+        .limit(1)
+    )
+    if booked is None or not any(p.status in CALL_BACK_PHONES for p in case.phones):
+        return False
+    case.next_call_at = booked.starts_at
+    case.rank = 0 if booked.kind == "hard" else 1
+    if booked.interviewer_id is not None:
+        case.reserved_for_id = booked.interviewer_id
+        case.reserved_until = booked.starts_at + timedelta(minutes=rules.appointment_grace_minutes)
+    return True
+
+
 def record_self_completion(
     session: Session,
     case: Case,
@@ -323,7 +395,7 @@ def record_self_completion(
     outcome = table[outcome_code]
     case.last_outcome = outcome.code
     if outcome.final and case.state != CaseState.FINAL:
-        cases.finalize(case, outcome, now)
+        cases.finalize(session, case, outcome, now)
         _count_complete(session, project, case, outcome, answers)
         cases.maybe_auto_release(session, project, now)
     audit.record(

@@ -1,4 +1,4 @@
-"""A supervisor's actions on a case: reschedule, reassign, set an outcome, release a claim.
+"""A supervisor's actions on a case: reschedule, reassign, set an outcome, reopen.
 
 Each needs a reason, is checked like the interviewer's own actions (calling windows, the
 outcome catalogue), and is written to the audit log in the same transaction.
@@ -21,7 +21,7 @@ from cati.models import Case, CaseState, Project, User
 REASSIGN_DAYS = 3
 
 
-def _need_reason(reason: str) -> str:
+def need_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise CatiError(ErrorCode.REASON_REQUIRED)
@@ -31,7 +31,7 @@ def _need_reason(reason: str) -> str:
 def reschedule(
     session: Session, case: Case, when: datetime, *, by: User, reason: str, now: datetime
 ) -> None:
-    reason = _need_reason(reason)
+    reason = need_reason(reason)
     project = session.get(Project, case.project_id)
     rules = rules_of(project)
     if when <= now:
@@ -64,7 +64,7 @@ def reassign(
     session: Session, case: Case, interviewer: User, *, by: User, reason: str, now: datetime
 ) -> None:
     """Reserve the case for one interviewer for a few days (then anyone may get it)."""
-    reason = _need_reason(reason)
+    reason = need_reason(reason)
     project = session.get(Project, case.project_id)
     if interviewer.role != "interviewer" or not is_member(session, project, interviewer):
         raise CatiError(ErrorCode.NOT_ASSIGNED, username=interviewer.username, project=project.code)
@@ -86,7 +86,7 @@ def set_outcome(
     session: Session, case: Case, outcome_code: str, *, by: User, reason: str, now: datetime
 ) -> None:
     """Finalize with a final outcome, or reopen a case with a non-final one."""
-    reason = _need_reason(reason)
+    reason = need_reason(reason)
     project = session.get(Project, case.project_id)
     table = catalogue.by_code(session, project)
     outcome = table.get(outcome_code)
@@ -100,9 +100,9 @@ def set_outcome(
     if outcome.opt_out:
         opt_out(session, project, case, by)
     if outcome.final:
-        cases.finalize(case, outcome, now)
+        cases.finalize(session, case, outcome, now)
     else:
-        cases.reopen(case, next_opening(rules_of(project), case.time_zone, now) or now)
+        _reopen(project, case, now)
     case.last_outcome = outcome.code
     audit.record(
         session,
@@ -115,3 +115,42 @@ def set_outcome(
         after=outcome.code,
     )
     session.commit()
+
+
+def _reopen(project: Project, case: Case, now: datetime) -> int:
+    case.reopened_at = now
+    return cases.reopen(case, next_opening(rules_of(project), case.time_zone, now) or now)
+
+
+def reopen(
+    session: Session,
+    case: Case,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+    reason: str,
+    now: datetime,
+) -> int:
+    """Put a case back in dispatch with its phones, whatever closed it (an outcome, the
+    attempt limit, the engine): its exhausted numbers get their attempts back and its
+    attempt limit counts afresh from now. An erased case stays closed. Commits; returns the
+    numbers given back."""
+    reason = need_reason(reason)
+    if case.erased_at is not None:
+        raise CatiError(ErrorCode.PRIVACY_CASE_ERASED, case=case.external_id)
+    project = session.get(Project, case.project_id)
+    before = case.final_outcome or case.state
+    given_back = _reopen(project, case, now)
+    audit.record(
+        session,
+        "case.reopen",
+        user=by,
+        actor=actor,
+        object_type="case",
+        object_id=case.id,
+        reason=reason,
+        before=before,
+        phones=given_back,
+    )
+    session.commit()
+    return given_back

@@ -94,6 +94,8 @@ class Project(Base):
     pseudonym_key: Mapped[str] = mapped_column(String(64), default=new_pseudonym_key)
     # Personal data of a finalized case is erased this many days after it was finalized.
     retention_days: Mapped[int | None]
+    # Whether a call from a number no case has may become a new case (by a supervisor).
+    inbound_new_cases: Mapped[bool] = mapped_column(default=False)
 
     questionnaire_version: Mapped[QuestionnaireVersion | None] = relationship()
     outcomes: Mapped[list[Outcome]] = relationship(
@@ -193,6 +195,8 @@ class Case(Base):
     web_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     # When the respondent's personal data was erased (on request or by retention).
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When a supervisor last reopened the case: its attempt limit counts from then.
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     phones: Mapped[list[Phone]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Phone.position"
@@ -253,8 +257,39 @@ class Appointment(Base):
     interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(12), default="pending")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Why a hard call-back lies outside the calling windows (the respondent asked for it);
+    # empty for one inside them. Dispatch offers such a case at its time, windows or not.
+    requested_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+INBOUND_STATUSES = ("open", "done")
+# Why an inbound call waits for a supervisor: its case is final or not released, or no case
+# has the caller's number.
+INBOUND_REASONS = ("final", "unreleased", "unknown")
+
+
+class InboundCall(Base):
+    """A respondent's call an interviewer could not take on a case: a supervisor decides
+    (reopen the case, let it in, make a new case, or close the request)."""
+
+    __tablename__ = "inbound_calls"
+    __table_args__ = (_one_of("status", INBOUND_STATUSES, "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[str] = mapped_column(String(32))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(16))
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(Text, default="")
 
 
 class DoNotCall(Base):

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from cati import questionnaire_store
-from cati.fieldwork import dispatch, projects
+from cati.fieldwork import inbound, projects
 from cati.models import Interview
 from tests.browser.test_login import log_in
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
@@ -112,7 +112,7 @@ def test_an_interview_resumes_exactly_after_the_server_is_killed(
     projects.assign(db, project, user)
     (case,) = make_cases(db, project)
     # The server runs on the real clock, so the case is taken as an inbound call (no window).
-    dispatch.claim_inbound(db, project, user, case.external_id, now=datetime.now(UTC))
+    inbound.claim_inbound(db, project, user, case.external_id, now=datetime.now(UTC))
     server = Server(database_url, tmp_path)
     context = browser.new_context(base_url=server.url)
     page = context.new_page()

@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from cati import cli, demo, interviewing, questionnaire_store
 from cati.db import utcnow
-from cati.fieldwork import dispatch, projects
-from cati.models import AuditEntry, Case, Interview, User
+from cati.errors import CatiError
+from cati.fieldwork import dispatch, inbound, projects
+from cati.fieldwork.disposition import record_outcome
+from cati.models import AuditEntry, Case, Interview, Project, User
 from tests.cati.fieldwork.conftest import make_cases, make_project
 from tests.conftest import TEST_PASSWORD, make_user
 
@@ -277,3 +279,37 @@ def test_quota_add_list_remove_a_crossed_cell_and_a_typo_refused(run, db):
     assert run("quota", "list", "QCLI").output == "QCLI has no quotas.\n"
     gone = run("quota", "remove", "QCLI", "women")
     assert gone.exit_code == 1 and "QCLI has none so named" in gone.output
+
+
+def test_project_reopen_gives_a_closed_case_back_its_phones_audited(run, db):
+    project = make_project(db, rules={"max_attempts_case": 1, "max_attempts_phone": 1})
+    interviewer = make_user(db, "interviewer")
+    projects.assign(db, project, interviewer)
+    (case,) = make_cases(db, project)
+    inbound.claim_inbound(db, project, interviewer, case.external_id)  # windows or not
+    record_outcome(db, case, interviewer, "NO_ANSWER")
+    assert case.final_outcome == "MAX_ATTEMPTS"
+    refused = run("project", "reopen", project.code, "NOPE", "--reason", "x")
+    assert refused.exit_code != 0 and "NOPE" in refused.output
+    result = run("project", "reopen", project.code, case.external_id, "--reason", "called in")
+    assert result.exit_code == 0, result.output
+    assert "1 exhausted number" in result.output
+    db.expire_all()
+    reopened = db.get(Case, case.id)
+    assert (reopened.state, reopened.phones[0].status) == ("active", "active")
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "case.reopen"))
+    assert (entry.actor, entry.details["reason"]) == ("cli", "called in")
+
+
+def test_project_inbound_lists_waiting_calls_and_sets_new_cases(run, db):
+    project = make_project(db)
+    interviewer = make_user(db, "interviewer")
+    projects.assign(db, project, interviewer)
+    with pytest.raises(CatiError):
+        inbound.claim_inbound(db, project, interviewer, "+1 840 555 0196", note="volunteer")
+    result = run("project", "inbound", project.code, "--new-cases")
+    assert result.exit_code == 0, result.output
+    assert "may become new cases" in result.output
+    assert "+18405550196" in result.output and "volunteer" in result.output
+    db.expire_all()
+    assert db.get(Project, project.id).inbound_new_cases

@@ -8,7 +8,7 @@ import pyreadstat
 import pytest
 
 from cati import dataset, interviewing, questionnaire_store
-from cati.fieldwork import dispatch, projects
+from cati.fieldwork import inbound, projects
 from cati.models import Project
 from exports import triple_s
 from exports.codebook import codebook_entries
@@ -23,7 +23,7 @@ LIBRARY = Path(__file__).parents[2] / "questionnaires" / "library"
 def interview(db, interviewer, case, pages: list[dict]):
     """The case's interview by phone: the interviewer claims the case and sends the pages."""
     project = db.get(Project, case.project_id)
-    dispatch.claim_inbound(db, project, interviewer, case.external_id, now=MONDAY_10)
+    inbound.claim_inbound(db, project, interviewer, case.external_id, now=MONDAY_10)
     item = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
     for answers in pages:
         result = interviewing.submit_page(db, item, answers, item.seq, interviewer, MONDAY_10)

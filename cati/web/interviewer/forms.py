@@ -31,7 +31,12 @@ class OutcomeForm(FlaskForm):
     callback_time = TimeField(_l("From"), validators=[Optional()])
     callback_until = TimeField(_l("Until"), validators=[Optional()])
     personal = BooleanField(_l("I will make this call myself"))
+    requested_reason = StringField(
+        _l("Outside the calling windows: the respondent's reason"),
+        validators=[Optional(), Length(max=500)],
+    )
 
 
 class InboundForm(FlaskForm):
     query = StringField(_l("Phone number or case id"), validators=[DataRequired(), Length(max=64)])
+    note = StringField(_l("Note for a supervisor"), validators=[Optional(), Length(max=2000)])

@@ -17,6 +17,7 @@ from wtforms import SelectChoice
 from cati import db, interviewing
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import catalogue, dispatch, presence, projects, reports
+from cati.fieldwork import inbound as inbound_calls
 from cati.fieldwork.default_outcomes import APPOINTMENT, INTERVIEW_ONLY
 from cati.fieldwork.disposition import AppointmentRequest, close_call
 from cati.fieldwork.rules import in_window, next_opening
@@ -140,8 +141,8 @@ def inbound(code: str) -> Response:
         flash(gettext("Type a phone number or a case id."), "error")
         return redirect(url_for("interviewer.index"))
     try:
-        claim = dispatch.claim_inbound(
-            db.session(), project, me(), form.query.data, now=clock_now()
+        claim = inbound_calls.claim_inbound(
+            db.session(), project, me(), form.query.data, note=form.note.data or "", now=clock_now()
         )
     except CatiError as exc:
         flash(exc.translated(gettext), "error")
@@ -279,6 +280,7 @@ def _appointment_from(form: OutcomeForm, case: Case) -> AppointmentRequest | Non
         ends_at=ends,
         personal=form.personal.data,
         notes=form.notes.data or "",
+        requested_reason=form.requested_reason.data or "",
     )
 
 

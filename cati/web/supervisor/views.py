@@ -235,6 +235,9 @@ def _case_page(case: Case, project: Project, status: int = 200):
         reassign=reassign,
         outcome=outcome,
         release=ReasonForm(prefix="release"),
+        reopen=ReasonForm(prefix="reopen"),
+        reopenable=case.erased_at is None
+        and (case.state == CaseState.FINAL or any(p.status == "exhausted" for p in case.phones)),
         erase=EraseForm(prefix="erase"),
         zone_sources=ZONE_SOURCES,
     ), status
@@ -298,6 +301,14 @@ def do_outcome(case_id: int):
         )
 
     return _act(case_id, OutcomeForm, "outcome", act)
+
+
+@bp.route("/case/<int:case_id>/reopen", methods=["POST"])
+def do_reopen(case_id: int):
+    def act(case: Case, form: ReasonForm, project: Project) -> None:
+        supervision.reopen(db.session(), case, by=me(), reason=form.reason.data, now=clock_now())
+
+    return _act(case_id, ReasonForm, "reopen", act)
 
 
 @bp.route("/case/<int:case_id>/release", methods=["POST"])

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import dispatch, projects
+from cati.fieldwork import dispatch, inbound, projects
 from cati.fieldwork.cases import release_replicate
 from cati.fieldwork.disposition import record_outcome
 from cati.fieldwork.rules import WEEKDAYS, in_window
@@ -137,17 +137,17 @@ def test_expired_claims_are_released_in_bulk(db, project, interviewer):
 
 
 def test_an_inbound_call_finds_the_case_by_phone_number_or_case_id(db, project, interviewer):
-    (case,) = make_cases(db, project, release=False)
+    (case,) = make_cases(db, project)
     number = case.phones[0].number
     national = f"({number[2:5]}) {number[5:8]}-{number[8:]}"
-    claim = dispatch.claim_inbound(
+    claim = inbound.claim_inbound(
         db, project, interviewer, national, region="US", now=MONDAY_10.replace(hour=23)
     )
     assert claim.case.id == case.id
     assert claim.phone.number == number
     with pytest.raises(CatiError) as caught:
-        dispatch.claim_inbound(db, project, interviewer, "no-such-case", now=MONDAY_10)
-    assert caught.value.code is ErrorCode.CASE_NOT_FOUND
+        inbound.claim_inbound(db, project, interviewer, "no-such-case", now=MONDAY_10)
+    assert caught.value.code is ErrorCode.INBOUND_UNKNOWN
 
 
 def test_an_inbound_call_does_not_steal_a_case_another_interviewer_holds(db, project, interviewer):
@@ -156,7 +156,7 @@ def test_an_inbound_call_does_not_steal_a_case_another_interviewer_holds(db, pro
     projects.assign(db, project, colleague)
     dispatch.next_case(db, project, colleague, now=MONDAY_10)
     with pytest.raises(CatiError) as caught:
-        dispatch.claim_inbound(db, project, interviewer, case.external_id, now=MONDAY_10)
+        inbound.claim_inbound(db, project, interviewer, case.external_id, now=MONDAY_10)
     assert caught.value.code is ErrorCode.CASE_CLAIMED_BY_OTHER
 
 
@@ -337,12 +337,12 @@ def test_an_inbound_call_is_refused_while_the_interviewer_holds_another_case(
     held, caller = make_cases(db, project, n=2)
     assert dispatch.take_next(db, interviewer, project, now=MONDAY_10).case.id == held.id
     with pytest.raises(CatiError) as caught:
-        dispatch.claim_inbound(db, project, interviewer, caller.external_id, now=MONDAY_10)
+        inbound.claim_inbound(db, project, interviewer, caller.external_id, now=MONDAY_10)
     assert caught.value.code is ErrorCode.CASE_HELD
     # The held case itself may come in (the respondent calls back on the same call).
-    assert dispatch.claim_inbound(db, project, interviewer, held.external_id, now=MONDAY_10)
+    assert inbound.claim_inbound(db, project, interviewer, held.external_id, now=MONDAY_10)
     record_outcome(db, held, interviewer, "BUSY", now=MONDAY_10)
-    claim = dispatch.claim_inbound(db, project, interviewer, caller.external_id, now=MONDAY_10)
+    claim = inbound.claim_inbound(db, project, interviewer, caller.external_id, now=MONDAY_10)
     assert claim.case.id == caller.id
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import dispatch, projects
+from cati.fieldwork import dispatch, inbound, projects
 from cati.fieldwork.disposition import record_outcome
 from cati.models import Case, Phone, Project, User
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
@@ -80,10 +80,10 @@ def test_an_inbound_claim_does_not_take_a_case_a_colleague_claimed_since_it_was_
     for user in (me, colleague):
         projects.assign(db, project, user)
     (case,) = make_cases(db, project)
-    real_rules_of = dispatch.rules_of
+    real_rules_of = inbound.rules_of
 
     def colleague_first(proj):
-        monkeypatch.setattr(dispatch, "rules_of", real_rules_of)
+        monkeypatch.setattr(inbound, "rules_of", real_rules_of)
         with app.extensions["cati.sessionmaker"]() as other:
             claim = dispatch.next_case(
                 other, other.get(Project, project.id), other.get(User, colleague.id), now=MONDAY_10
@@ -91,9 +91,9 @@ def test_an_inbound_claim_does_not_take_a_case_a_colleague_claimed_since_it_was_
             assert claim is not None and claim.case.id == case.id
         return real_rules_of(proj)
 
-    monkeypatch.setattr(dispatch, "rules_of", colleague_first)
+    monkeypatch.setattr(inbound, "rules_of", colleague_first)
     with pytest.raises(CatiError) as caught:
-        dispatch.claim_inbound(db, project, me, case.external_id, now=MONDAY_10)
+        inbound.claim_inbound(db, project, me, case.external_id, now=MONDAY_10)
     assert caught.value.code is ErrorCode.CASE_CLAIMED_BY_OTHER
     db.expire_all()
     assert db.get(Case, case.id).claimed_by_id == colleague.id

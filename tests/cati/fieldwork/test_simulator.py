@@ -20,6 +20,12 @@ def test_two_simulated_weeks_break_no_calling_rule_and_give_sane_rates(db):
     assert len(result.violations) == 7
     assert result.calls > result.cases
     assert result.completes > 0 and result.appointments > 0
+    # No call-back lost: every appointment was kept, or cancelled (in the audit trail) when
+    # its case closed; respondents called in, and closed cases among them were reopened.
+    assert set(result.appointment_statuses) <= {"kept", "cancelled"}
+    assert result.appointment_statuses["kept"] > 0
+    assert result.calls_in > 0 and result.reopened > 0
+    assert result.requested_outside_windows > 0  # and no call outside the windows otherwise
     assert 0 < result.contact_rate < 1
     assert 1 < result.calls_per_complete < 20
     rates = result.rates

@@ -14,7 +14,7 @@ import cati.job_kinds  # noqa: F401  (the report runner)
 from cati import interviewing, jobs, questionnaire_store
 from cati.fieldwork import dispatch, draws, projects, weblinks
 from cati.fieldwork.quota_setup import add_quota
-from cati.models import Role
+from cati.models import InboundCall, Role
 from sampling.drawing import DrawSettings
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.cati.web.test_auth import HOMES
@@ -99,6 +99,10 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "supervisor.do_release": ("supervisor", {NOT_MINE}),
     "supervisor.do_erase": ("supervisor", {NOT_MINE}),
     "supervisor.quality_flags": ("supervisor", {NOT_MINE}),
+    "supervisor.do_reopen": ("supervisor", {NOT_MINE}),
+    "supervisor.inbound_calls": ("supervisor", {NOT_MINE}),
+    "supervisor.decide_inbound": ("supervisor", {NOT_MINE}),
+    "supervisor.inbound_new_cases": ("supervisor", {NOT_MINE}),
     "interviewer.index": ("interviewer", {200}),
     "interviewer.take_break": ("interviewer", {302}),
     "interviewer.back_to_work": ("interviewer", {302}),
@@ -157,6 +161,9 @@ def seed_project(app, db):
         pair for pair in weblinks.issue_links(db, project) if pair[0] != claim.case.external_id
     ]
     quota = add_quota(db, project, "North", {"region": ["north"]}, 10)
+    call = InboundCall(project_id=project.id, number="+18405550196", at=MONDAY_10, reason="unknown")
+    db.add(call)
+    db.commit()
     return (
         project,
         staff,
@@ -172,6 +179,8 @@ def seed_project(app, db):
             "job_id": jobs.submit(db, project, "report", {"kind": "fieldwork"}, by=None).id,
             "draw_id": draw_id,
             "quota_id": quota.id,
+            "call_id": call.id,
+            "decision": "dismiss",
             "user_id": make_user(db, "researcher").id,  # a bystander for the admin's user pages
         },
     )

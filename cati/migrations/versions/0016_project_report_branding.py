@@ -2,7 +2,7 @@
 
 Projects without a row keep the house look (exports.pdf.Branding's defaults).
 
-Revision ID: 0017
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-02 06:10:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import cati.db
 
-revision = "0017"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None

@@ -3,24 +3,24 @@
 Passwords are hashed through Werkzeug (no extra dependency) with the method the settings
 name: scrypt (memory-hard) unless ``CATI_PASSWORD_HASH_METHOD`` says otherwise. A stored hash
 names its own method, so checking a password never needs the setting.
-Failed log-ins are kept in the database so that throttling holds across app servers.
+Throttling of failed log-ins is cati.login_throttle's.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from cati import audit
+from cati import audit, login_throttle
 from cati.config import Settings
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
-from cati.models import LoginFailure, Role, User
+from cati.models import Role, User
 
 MIN_PASSWORD_LENGTH = 10
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
@@ -156,31 +156,6 @@ def set_locale(session: Session, user: User, locale: str) -> None:
     session.commit()
 
 
-def _failures_since(session: Session, column, value: str, since: datetime):
-    return session.execute(
-        select(func.count(), func.min(LoginFailure.at)).where(
-            LoginFailure.at > since, column == value
-        )
-    ).one()
-
-
-def _throttled_until(
-    session: Session, username: str, address: str, settings: Settings, now: datetime
-) -> datetime | None:
-    """When the name or the address has failed too often within the window, until when."""
-    since = now - timedelta(seconds=settings.login_window_seconds)
-    limit = settings.login_max_failures
-    # Addresses are shared (call-centre NAT), so they get a larger allowance than one name.
-    checks = (
-        (_failures_since(session, LoginFailure.username, username, since), limit),
-        (_failures_since(session, LoginFailure.address, address, since), limit * 4),
-    )
-    blocked = [first for (count, first), allowed in checks if count >= allowed]
-    if not blocked:
-        return None
-    return min(blocked) + timedelta(seconds=settings.login_window_seconds)
-
-
 def authenticate(
     session: Session,
     username: str,
@@ -195,20 +170,15 @@ def authenticate(
     tell an outsider which accounts exist.
     """
     now = now or utcnow()
-    until = _throttled_until(session, username, address, settings, now)
-    if until is not None:
-        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-        audit.record(session, "login.throttled", actor=username[:64], address=address)
-        session.commit()
-        raise CatiError(ErrorCode.LOGIN_THROTTLED, minutes=minutes)
     user = find_user(session, username)
+    login_throttle.check(session, username, address, user is not None, settings, now)
     hashed = user.password_hash if user is not None else _dummy_hash(settings.password_hash_method)
     if not check_password_hash(hashed, password) or user is None or not user.active:
-        session.add(LoginFailure(username=username[:64], address=address[:64], at=now))
+        login_throttle.record_failure(session, username, address, now)
         audit.record(session, "login.failed", actor=username[:64], address=address)
         session.commit()
         raise CatiError(ErrorCode.LOGIN_INVALID)
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    login_throttle.reset(session, username, address)
     user.last_login_at = now
     audit.record(session, "login", user=user, object_type="user", object_id=user.id)
     session.commit()

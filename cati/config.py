@@ -106,8 +106,18 @@ class Settings:
     login_max_failures: int = field(
         default=5, metadata={"env": "CATI_LOGIN_MAX_FAILURES", "parse": _positive_int}
     )
+    # How long a (name, address) pair's failures are remembered, and its longest wait.
     login_window_seconds: int = field(
-        default=900, metadata={"env": "CATI_LOGIN_WINDOW_SECONDS", "parse": _positive_int}
+        default=86400, metadata={"env": "CATI_LOGIN_WINDOW_SECONDS", "parse": _positive_int}
+    )
+    login_max_delay_seconds: int = field(
+        default=3600, metadata={"env": "CATI_LOGIN_MAX_DELAY_SECONDS", "parse": _positive_int}
+    )
+    # Failures with names that do not exist allowed per address and hour: far above the
+    # typos of a whole call centre logging in at shift start from one NAT address.
+    login_unknown_names_per_address: int = field(
+        default=500,
+        metadata={"env": "CATI_LOGIN_UNKNOWN_NAMES_PER_ADDRESS", "parse": _positive_int},
     )
     # Production keeps scrypt (memory-hard); the tests set a cheap method, since a scrypt hash
     # per log-in was most of their time. Stored hashes name their method, so changing it

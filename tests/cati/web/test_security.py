@@ -42,42 +42,40 @@ def test_with_secure_cookies_the_session_cookie_is_secure_http_only_and_lax(
     app.extensions["cati.engine"].dispose()
 
 
-def test_a_locked_account_is_told_how_long_and_opens_after_the_window(app, client, db):
+def test_a_locked_pair_is_told_how_long_and_opens_after_the_wait(app, client, db):
     app.config["CATI_CLOCK"] = lambda: NOW
     user = make_user(db, "supervisor")
-    for _ in range(3):  # the test settings allow 3 failures in 600 s
+    for _ in range(3):  # the test settings allow 3 failures, then wait 1 minute
         assert post_login(client, user.username, "not the password").status_code == 401
     locked = post_login(client, user.username)  # even the right password waits
     assert locked.status_code == 429
-    assert "Too many failed log-ins. Try again in 11 minutes" in locked.get_data(as_text=True)
-    app.config["CATI_CLOCK"] = lambda: NOW + timedelta(seconds=599)
+    assert "Too many failed log-ins. Try again in 1 minutes" in locked.get_data(as_text=True)
+    app.config["CATI_CLOCK"] = lambda: NOW + timedelta(seconds=59)
     assert post_login(client, user.username).status_code == 429
-    app.config["CATI_CLOCK"] = lambda: NOW + timedelta(seconds=601)
+    app.config["CATI_CLOCK"] = lambda: NOW + timedelta(seconds=61)
     assert post_login(client, user.username).status_code == 302
 
 
-def test_an_address_guessing_many_names_is_locked_out_with_the_same_message(app, client, db):
+def test_an_address_guessing_names_does_not_lock_out_the_real_ones(app, client, db):
     app.config["CATI_CLOCK"] = lambda: NOW
     user = make_user(db, "researcher")
-    for i in range(12):  # the address allowance is four times 3
-        post_login(client, f"guess{i}", "not the password")
-    response = post_login(client, user.username)
-    assert response.status_code == 429
-    assert "Too many failed log-ins" in response.get_data(as_text=True)
+    for i in range(50):
+        assert post_login(client, f"guess{i}", "not the password").status_code == 401
+    assert post_login(client, user.username).status_code == 302
 
 
 @pytest.mark.parametrize(("hops", "other_gets_in"), [(1, True), (0, False)])
 def test_throttling_counts_the_forwarded_address_only_behind_a_trusted_proxy(
     database_url, tmp_path, db, hops, other_gets_in
 ):
-    """Behind nginx (hops=1) one office's guesses do not lock out another's; without a
-    trusted proxy a forged X-Forwarded-For does not escape the count."""
+    """Behind nginx (hops=1) one office's failures do not hold back another office; without
+    a trusted proxy a forged X-Forwarded-For does not escape the count."""
     app = app_with(database_url, tmp_path, proxy_hops=hops, login_max_failures=1)
     client = app.test_client()
     user = make_user(db, "client")
     for i in range(4):
         client.environ_base["HTTP_X_FORWARDED_FOR"] = f"203.0.113.{i if hops == 0 else 5}"
-        post_login(client, f"guess{i}", "not the password")
+        post_login(client, user.username, "not the password")
     client.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
     status = post_login(client, user.username).status_code
     assert status == (302 if other_gets_in else 429)

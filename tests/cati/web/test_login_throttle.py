@@ -3,11 +3,11 @@ list of locks and lifting one."""
 
 from dataclasses import replace
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from cati.config import Settings
-from cati.models import User
-from tests.conftest import make_user, post_login
+from cati.models import AuditEntry, User
+from tests.conftest import csrf_token, make_user, post_login
 
 OFFICE = {"REMOTE_ADDR": "192.0.2.10"}
 
@@ -44,3 +44,40 @@ def test_two_hundred_interviewers_log_in_from_one_address_after_fifty_failures(a
         i for i in range(200) if post_login(office_client(app), f"agent{i:03}").status_code != 302
     ]
     assert refused == []
+
+
+def test_the_admin_sees_the_locks_and_lifts_one_audited(app, client, db, login_as):
+    make_user(db, "admin", username="boss")
+    office = office_client(app)
+    for _ in range(3):  # the test settings allow 3 failures
+        post_login(office, "boss", "not the password")
+    assert post_login(office, "boss").status_code == 429
+    admin = login_as("admin")
+    page = client.get("/admin/logins").get_data(as_text=True)
+    assert "boss" in page and "192.0.2.10" in page and "<td>3</td>" in page
+    token = csrf_token(client, "/admin/logins")
+    lifted = client.post(
+        "/admin/logins/lift",
+        data={"username": "boss", "address": "192.0.2.10", "csrf_token": token},
+        follow_redirects=True,
+    )
+    text = lifted.get_data(as_text=True)
+    assert "Lifted: boss can try again from 192.0.2.10." in text
+    assert 'data-testid="no-locks"' in text
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "login.unlock")).one()
+    assert entry.user_id == admin.id and entry.details["failures"] == 3
+    assert post_login(office, "boss").status_code == 302
+
+
+def test_a_forged_lift_changes_nothing_and_says_so(app, client, db, login_as):
+    login_as("admin")
+    token = csrf_token(client, "/admin/logins")
+    response = client.post("/admin/logins/lift", data={"username": "", "csrf_token": token})
+    assert response.status_code == 400
+    assert "nothing was changed" in response.get_data(as_text=True)
+    assert db.scalar(select(AuditEntry).where(AuditEntry.action == "login.unlock")) is None
+
+
+def test_only_an_admin_opens_the_lock_list(client, login_as):
+    login_as("supervisor")
+    assert client.get("/admin/logins").status_code in (302, 403)

@@ -18,7 +18,7 @@ from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from cati import accounts, demo, migrate, weighting_targets
+from cati import accounts, demo, login_throttle, migrate, weighting_targets
 from cati.app import create_app
 from cati.config import Settings
 from cati.fieldwork import dispatch, presence, weblinks
@@ -192,6 +192,9 @@ def main() -> None:
     )
     token = next(t for case_id, t in weblinks.issue_links(session, project) if case_id in uncalled)
     set_population_targets(session, project)
+    for _ in range(7):  # a mistyped password: the admin's lock list shows the pair waiting
+        login_throttle.record_failure(session, "ines", "192.0.2.10", MONDAY - timedelta(minutes=1))
+    session.commit()
     session.close()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -256,6 +259,8 @@ def main() -> None:
         admin.get_by_role("link", name="client", exact=True).click()
         admin.wait_for_url("**/admin/users/*")
         admin.screenshot(path=HERE / "admin-user.png", full_page=True)
+        admin.goto("/admin/logins")
+        admin.screenshot(path=HERE / "admin-logins.png")
         customer = browser.new_page(
             base_url=base, viewport={"width": 1200, "height": 900}, locale="en-GB"
         )

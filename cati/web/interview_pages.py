@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import render_template
+from flask import flash, render_template
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
@@ -137,15 +138,29 @@ def send_page(
     now: datetime,
 ) -> Submission:
     """A posted page to the interview flow: Back, or Next with the page's answers, sent by
-    the case's interviewer (``actor``) or its web respondent (``None``)."""
+    the case's interviewer (``actor``) or its web respondent (``None``).
+
+    A page the interview has already left (answered in another tab, or sent twice) changes
+    nothing; the person is told so, above the page the interview is on now.
+    """
     seq = _page_number(form.seq.data)
     if form.action.data == "back":
-        return interviewing.back_page(session, interview, seq, actor, now)
-    answers = read_answers(page.questions, formdata)
-    confirmed = tuple(formdata.getlist("confirm"))
-    return interviewing.submit_page(
-        session, interview, answers, seq, actor, now, confirmed=confirmed
-    )
+        result = interviewing.back_page(session, interview, seq, actor, now)
+    else:
+        answers = read_answers(page.questions, formdata)
+        confirmed = tuple(formdata.getlist("confirm"))
+        result = interviewing.submit_page(
+            session, interview, answers, seq, actor, now, confirmed=confirmed
+        )
+    if result.repeated and 0 <= seq < result.interview.seq:
+        flash(
+            gettext(
+                "This page was already answered in another tab (or sent twice); "
+                "here is where the interview is now."
+            ),
+            "info",
+        )
+    return result
 
 
 def language_choices(codes: Sequence[str]) -> list[tuple[str, str]]:

@@ -111,13 +111,36 @@ def test_a_double_submitted_page_is_not_skipped(client, db, on_case):
     assert "purchase_confirmed" in client.get(url).get_data(as_text=True)
 
 
+ANSWERED_ELSEWHERE = "This page was already answered in another tab (or sent twice)"
+
+
+def test_a_second_tabs_answer_to_an_answered_page_is_told_where_the_interview_is(
+    client, db, on_case
+):
+    _, project = on_case
+    url = start(client, project)
+    post_page(client, db, url, random.Random(1))  # past the introduction: page 1 in both tabs
+    token = csrf_token(client, url)
+    first_tab = {"csrf_token": token, "seq": "1", "action": "next", "purchase_confirmed": "1"}
+    second_tab = {**first_tab, "purchase_confirmed": "2"}
+    assert client.post(url, data=first_tab).status_code == 302
+    shown = client.post(url, data=second_tab, follow_redirects=True).get_data(as_text=True)
+    assert f"{ANSWERED_ELSEWHERE}; here is where the interview is now." in shown
+    assert 'name="seq" value="2"' in shown  # the page the interview is on now
+    interview = db.scalar(select(Interview))
+    db.refresh(interview)
+    assert interviewing.state_of(interview).answers["purchase_confirmed"] == 1  # the first
+    assert ANSWERED_ELSEWHERE not in client.get(url).get_data(as_text=True)  # said once
+
+
 @pytest.mark.parametrize("seq", [" ", "x", "1.5"])
 def test_a_tampered_page_number_is_answered_as_a_repeat(client, db, on_case, seq):
     """Found by fuzzing: a page number that is not an integer raised ValueError (a 500)."""
     _, project = on_case
     url = start(client, project)
     data = {"csrf_token": csrf_token(client, url), "seq": seq, "action": "next"}
-    assert client.post(url, data=data).status_code == 302
+    shown = client.post(url, data=data, follow_redirects=True).get_data(as_text=True)
+    assert ANSWERED_ELSEWHERE not in shown  # no page of this interview had that number
     assert db.scalar(select(Interview.seq)) == 0
 
 

@@ -129,3 +129,25 @@ def test_an_interview_is_stopped_as_a_break_off_by_keyboard(interviewer_page, db
     assert (interview.status, interview.outcome) == ("breakoff", "BREAKOFF")
     assert interview.answers["purchase_confirmed"] == 1
     assert db.scalar(select(Case.final_outcome).where(Case.id == interview.case_id)) == "BREAKOFF"
+
+
+def test_a_second_tabs_answer_to_an_answered_page_says_where_the_interview_is(interviewer_page, db):
+    first = interviewer_page
+    press(first, "n")
+    first.wait_for_url("**/case/**")
+    with first.expect_navigation():
+        press(first, "s")
+    next_page(first, 1)  # introduction read: "purchase confirmed?" in both tabs
+    second = first.context.new_page()
+    second.goto(first.url)
+    press(first, "1")
+    next_page(first, 2)
+    press(second, "2")
+    next_page(second, 2)  # the second tab is moved on to where the interview is
+    assert second.get_by_role("status").inner_text() == (
+        "This page was already answered in another tab (or sent twice); "
+        "here is where the interview is now."
+    )
+    (interview,) = db.scalars(select(Interview)).all()
+    db.refresh(interview)
+    assert interview.answers["purchase_confirmed"] == 1  # the first tab's answer stands

@@ -7,17 +7,21 @@ from flask_babel import gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Regexp
 
 from cati import db, login_throttle
 from cati.web.admin.blueprint import bp
 from cati.web.clock import now as clock_now
 from cati.web.common import me
 
+# Any name a log-in was tried with can be listed, so only what no stored one has is refused
+# (a NUL byte, which PostgreSQL would not even compare).
+_STORABLE = [DataRequired(), Length(max=64), Regexp(r"^[^\x00]*$")]
+
 
 class LiftForm(FlaskForm):
-    username = HiddenField(validators=[DataRequired(), Length(max=64)])
-    address = HiddenField(validators=[DataRequired(), Length(max=64)])
+    username = HiddenField(validators=_STORABLE)
+    address = HiddenField(validators=_STORABLE)
 
 
 def _page(status: int = 200) -> tuple[str, int]:

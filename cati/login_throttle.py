@@ -39,7 +39,7 @@ class Lock:
 def _pair_delay(failures: int, settings: Settings) -> timedelta:
     doublings = failures - settings.login_max_failures
     cap = timedelta(seconds=settings.login_max_delay_seconds)
-    return min(FIRST_DELAY * 2 ** min(doublings, 30), cap)
+    return min(FIRST_DELAY * 2 ** min(doublings, 30), cap)  # 2**30 minutes: past any cap
 
 
 def _unknown():
@@ -47,7 +47,7 @@ def _unknown():
 
 
 def locks(session: Session, settings: Settings, now: datetime) -> list[Lock]:
-    """Every pair and address held back right now, soonest free last."""
+    """Every pair and address held back right now, the soonest free first."""
     since = now - timedelta(seconds=settings.login_window_seconds)
     pairs = session.execute(
         select(LoginFailure.username, LoginFailure.address, func.count(), func.max(LoginFailure.at))

@@ -84,3 +84,13 @@ def test_a_forged_lift_changes_nothing_and_says_so(app, client, db, login_as, us
 def test_only_an_admin_opens_the_lock_list(client, login_as):
     login_as("supervisor")
     assert client.get("/admin/logins").status_code in (302, 403)
+
+
+def test_the_lock_list_speaks_spanish(app, client, db, login_as):
+    office = office_client(app)
+    for _ in range(3):  # a name that does not exist: its pair waits like any other
+        post_login(office, "nadie", "not the password")
+    login_as("admin", locale="es")
+    page = client.get("/admin/logins").get_data(as_text=True)
+    assert "Bloqueos de acceso" in page and "Espera hasta (UTC)" in page
+    assert ">Levantar</button>" in page and "nadie" in page

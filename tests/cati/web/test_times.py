@@ -1,23 +1,27 @@
-"""Every time on every page names its zone: the pages a supervisor, a researcher and an
-admin read are scanned for a clock time without a zone after it; the case page gives the
+"""Every time on every page names its zone: the pages an interviewer, a supervisor, a
+researcher and an admin read are scanned for a clock time without a zone after it; the case page gives the
 respondent's time and the supervisor's own, and shows the case's appointments."""
 
 import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from cati.fieldwork import dispatch, presence, projects
 from cati.fieldwork.disposition import record_outcome
-from cati.models import Appointment
+from cati.models import Appointment, User
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
+from tests.cati.web.interviews import by_phone, project_with
+from tests.cati.web.test_library_interviews import LIBRARY
 from tests.conftest import make_user, post_login
 
 # A clock time, then what must follow it: a zone abbreviation (CET, EST, UTC) or offset.
 CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 ZONE_AFTER = re.compile(r"\s*(?:–\s*\d{1,2}:\d{2}\s*)?(?:[A-Z]{2,5}\b|[+-]\d{2,4}\b)")
-# What is not shown as text: scripts, styles, form values (the rules' YAML), attributes.
-HIDDEN = re.compile(r"<(script|style|textarea)\b.*?</\1>|<[^>]+>", re.S)
+# What is not shown as text: scripts, styles, form values (the rules' YAML), attributes;
+# and what one types (<kbd>19:30</kbd> in a hint), which is no time of day.
+HIDDEN = re.compile(r"<(script|style|textarea|kbd)\b.*?</\1>|<[^>]+>", re.S)
 
 
 def unlabelled_times(page: str) -> list[str]:
@@ -106,3 +110,33 @@ def test_the_researchers_and_the_admins_pages_name_the_zone_of_every_time(app, d
     assert unlabelled_times(page) == []
     for url in ("/admin/", "/admin/audit", f"/admin/users/{researcher.id}"):
         assert unlabelled_times(as_admin.get(url).get_data(as_text=True)) == [], url
+
+
+def test_the_interviewers_pages_name_the_zone_of_every_time(client, db, field):
+    """The workstation, the case screen (the call history and appointments) of a New York
+    case seen from Madrid."""
+    case = field[1]
+    interviewer = db.scalar(select(User).where(User.full_name == "Inés García"))
+    presence.set_status(db, interviewer, "available", MONDAY_10)
+    case.claimed_by_id, case.claimed_at = interviewer.id, MONDAY_10
+    db.commit()
+    post_login(client, interviewer.username)
+    pages = {
+        url: client.get(url).get_data(as_text=True)
+        for url in ("/interviewer/", f"/interviewer/case/{case.id}")
+    }
+    assert {url: unlabelled_times(page) for url, page in pages.items()} == {
+        url: [] for url in pages
+    }
+    history = pages[f"/interviewer/case/{case.id}"]
+    assert re.search(r"Respondent: \w{3} \d{2}:\d{2} EST", history)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_interview_page_names_the_zone_of_every_time(app, client, db, language):
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    project, _ = project_with(db, LIBRARY / "opinion_poll.yaml")
+    url = by_phone(client, db, project, language)
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="callback"' in page  # the stop form's call-back, with its hints
+    assert unlabelled_times(page) == []

@@ -257,7 +257,7 @@ def test_a_repeat_without_a_count_asks_at_each_round_whether_to_add_one(tmp_path
 
 
 def test_the_questions_a_repeat_adds_are_worded_in_each_language_of_the_form(tmp_path):
-    """"Add one more?" and "how many times?" in the interview's language, not English only."""
+    """The "add one more?" and "how many times?" in the interview's language, not English only."""
     path = workbook(
         tmp_path,
         [

@@ -1,6 +1,7 @@
 """Every time on every page names its zone: the pages an interviewer, a supervisor, a
-researcher and an admin read are scanned for a clock time without a zone after it; the case page gives the
-respondent's time and the supervisor's own, and shows the case's appointments."""
+researcher and an admin read are scanned for a clock time without a zone after it; the case
+page gives the respondent's time and the supervisor's own, and shows the case's
+appointments (a missed one as missed)."""
 
 import re
 from datetime import timedelta
@@ -140,3 +141,21 @@ def test_the_interview_page_names_the_zone_of_every_time(app, client, db, langua
     page = client.get(url).get_data(as_text=True)
     assert 'id="callback"' in page  # the stop form's call-back, with its hints
     assert unlabelled_times(page) == []
+
+
+def test_a_missed_appointment_shows_as_missed_on_the_case_pages(app, client, db, field):
+    project, case = field[0], field[1]
+    window_end = MONDAY_10 + timedelta(days=1, hours=7)  # the fixture's soft call-back
+    assert dispatch.mark_missed_appointments(db, now=window_end + timedelta(minutes=61)) == 1
+    supervisor = make_user(db, "supervisor", time_zone="Europe/Madrid")
+    projects.assign(db, project, supervisor)
+    post_login(client, supervisor.username)
+    page = client.get(f"/supervisor/case/{case.id}").get_data(as_text=True)
+    assert '<td data-status="missed">missed</td>' in page
+    interviewer = db.scalar(select(User).where(User.full_name == "Inés García"))
+    case.claimed_by_id, case.claimed_at = interviewer.id, MONDAY_10
+    db.commit()
+    as_interviewer = app.test_client()
+    post_login(as_interviewer, interviewer.username)
+    page = as_interviewer.get(f"/interviewer/case/{case.id}").get_data(as_text=True)
+    assert "missed: not called in time" in page

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from cati.fieldwork import dispatch, presence, projects
+from cati.errors import CatiError
+from cati.fieldwork import dispatch, inbound, presence, projects
 from cati.fieldwork.disposition import record_outcome
 from cati.models import Appointment, User
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
@@ -66,6 +67,8 @@ def field(app, db):
             notes="Ask for Ana",
         )
     )
+    with pytest.raises(CatiError):  # an unknown caller waits for a supervisor
+        inbound.claim_inbound(db, project, interviewer, "+1 840 555 0197", now=now)
     # The interviewer is now on a case of the other project.
     presence.set_status(db, interviewer, "on_call", now, case_id=elsewhere.id)
     db.commit()
@@ -84,6 +87,7 @@ def test_the_supervisors_pages_name_the_zone_of_every_time(client, db, field):
             f"/supervisor/{project.code}/cases",
             f"/supervisor/case/{case.id}",
             f"/supervisor/{project.code}/quality",
+            f"/supervisor/{project.code}/inbound",
         )
     }
     assert {url: unlabelled_times(page) for url, page in pages.items()} == {
@@ -96,6 +100,7 @@ def test_the_supervisors_pages_name_the_zone_of_every_time(client, db, field):
     # 10:00 tomorrow in New York is 16:00 in Madrid; the owner and the note show.
     assert "Tue 01 Dec 10:00 EST · yours 16:00 CET – 11:00 EST" in table
     assert "Inés García" in table and "Ask for Ana" in table
+    assert "Mon 30 Nov 16:00 CET" in pages[f"/supervisor/{project.code}/inbound"]
     monitor = pages[f"/supervisor/{project.code}/"]
     assert f"{elsewhere.external_id} ({other.code})" in monitor
 

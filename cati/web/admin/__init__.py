@@ -1,6 +1,6 @@
-"""The administrator's console: users, roles, project memberships, the audit log."""
+"""The administrator's console: users, roles, project memberships, the audit log, mail."""
 
-from cati.web.admin import views  # noqa: F401  (registers the routes on bp)
+from cati.web.admin import mail, views  # noqa: F401  (register the routes on bp)
 from cati.web.admin.blueprint import bp
 
 __all__ = ["bp"]

@@ -92,6 +92,7 @@ class ErrorCode(enum.StrEnum):
     DESIGN_INVALID = "E2851"
     MAIL_NOT_CONFIGURED = "E2910"
     MAIL_FAILED = "E2911"
+    MAIL_TEST_FAILED = "E2912"
     BRAND_LOGO_INVALID = "E2901"
     BRAND_LOGO_TOO_LARGE = "E2902"
     BRAND_COLOUR_INVALID = "E2903"
@@ -263,6 +264,11 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.MAIL_FAILED: N_(
         "The mail server %(server)s failed (%(reason)s): %(sent)s of %(total)s messages "
         "went out; sending again reaches every unfinished case."
+    ),
+    ErrorCode.MAIL_TEST_FAILED: N_(
+        "The mail server %(server)s did not take the test message (%(reason)s): check "
+        "CATI_SMTP_HOST, CATI_SMTP_PORT, CATI_SMTP_USER, CATI_SMTP_PASSWORD and "
+        "CATI_SMTP_STARTTLS."
     ),
     # A refused logo or colour (BRAND_LOGO_INVALID, BRAND_COLOUR_INVALID) brings the
     # template that says what is wrong with it (cati.branding).

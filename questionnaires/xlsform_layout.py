@@ -21,6 +21,22 @@ from questionnaires.xlsform_questions import QuestionRows
 from questionnaires.xlsform_xpath import POSITION, safe_name
 
 REPEAT_LIMIT = 20  # how many times a repeat without a count may be asked
+# The words of the interviewer's questions a repeat without a count adds, in each language
+# they are written in (English for any other), as the Don't know / Refused labels are.
+REPEAT_WORDS = {
+    "en": {
+        "add": "Add one (more)? Yes: its questions are asked; no: the repeat ends.",
+        "yes": "Yes",
+        "no": "No",
+        "count": "How many times? The next questions are asked once for each.",
+    },
+    "es": {
+        "add": "¿Añadir uno (más)? Sí: se hacen sus preguntas; no: la repetición termina.",
+        "yes": "Sí",
+        "no": "No",
+        "count": "¿Cuántas veces? Las preguntas siguientes se hacen una vez por cada una.",
+    },
+}
 NESTED_LIMIT = 10  # copies of a repeat inside a repeat whose count is not a number
 
 
@@ -228,10 +244,10 @@ class Layout(QuestionRows):
             "id": self.unique(safe_name(f"{name}_add")),
             "type": "single",
             "text": self.text(cells, "label") or name,
-            "instruction": "Add one (more)? Yes: its questions are asked; no: the repeat ends.",
+            "instruction": self.built_in("add"),
             "options": [
-                {"code": 1, "label": "Yes", "name": "yes"},
-                {"code": 2, "label": "No", "name": "no"},
+                {"code": 1, "label": self.built_in("yes"), "name": "yes"},
+                {"code": 2, "label": self.built_in("no"), "name": "no"},
             ],
             "required": True,
             "dont_know": False,  # the interviewer's question, not the respondent's
@@ -241,6 +257,16 @@ class Layout(QuestionRows):
         self.add(question)
         return question["id"]
 
+    def built_in(self, word: str) -> Any:
+        """A built-in text in each of the form's languages (plain English without any)."""
+        if not self.languages:
+            return REPEAT_WORDS["en"][word]
+        words = {
+            code: REPEAT_WORDS.get(code.split("-")[0], REPEAT_WORDS["en"])
+            for code in self.languages
+        }
+        return {code: table[word] for code, table in words.items()}
+
     def counter(self, cells: dict[str, str], name: str, conditions: list[str], number: int) -> str:
         """For a repeat without a count: the question of how many times, asked first."""
         label = self.text(cells, "label")
@@ -248,7 +274,7 @@ class Layout(QuestionRows):
             "id": self.unique(safe_name(f"{name}_count")),
             "type": "numeric",
             "text": label or name,
-            "instruction": "How many times? The next questions are asked once for each.",
+            "instruction": self.built_in("count"),
             "min": 0,
             "max": REPEAT_LIMIT,
             "required": True,

@@ -420,9 +420,7 @@ def cancel_appointments(session: Session, case: Case, reason: str) -> int:
     """Cancel the case's call-backs not yet kept, each in the audit trail."""
     cancelled = 0
     for appointment in session.scalars(
-        select(Appointment).where(
-            Appointment.case_id == case.id, Appointment.status.in_(("pending", "missed"))
-        )
+        select(Appointment).where(Appointment.case_id == case.id, Appointment.status == "pending")
     ):
         appointment.status = "cancelled"
         cancelled += 1
@@ -523,7 +521,7 @@ def take_from(session: Session, project: Project, user: User) -> int:
         .where(
             Appointment.case_id.in_(in_project),
             Appointment.interviewer_id == user.id,
-            Appointment.status.in_(("pending", "missed")),
+            Appointment.status == "pending",
         )
         .values(interviewer_id=None)
         .execution_options(synchronize_session=False)

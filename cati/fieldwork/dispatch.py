@@ -107,7 +107,7 @@ def _asked_for_now(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
         select(Appointment.id)
         .where(
             Appointment.case_id == Case.id,
-            Appointment.status.in_(("pending", "missed")),
+            Appointment.status == "pending",
             Appointment.requested_reason != "",
             Appointment.starts_at <= now,
             Appointment.starts_at >= since,
@@ -448,14 +448,43 @@ def release_claim(session: Session, case: Case, *, by: User, reason: str = "") -
 
 
 def mark_missed_appointments(session: Session, now: datetime | None = None) -> int:
-    """Flag appointments whose time passed unkept; their cases keep their place at the top."""
+    """An appointment not kept within its project's ``missed_appointment_minutes`` after its
+    time (a soft one's: after its window closed) is missed: flagged, audited, and its case
+    back in line with the others (due now with its usual priority, no longer reserved). A
+    case being called right now is left to that call."""
     now = now or utcnow()
-    missed = session.execute(
-        update(Appointment)
-        .where(Appointment.status == "pending", Appointment.ends_at < now - timedelta(minutes=5))
-        .values(status="missed")
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    overdue = session.execute(
+        select(Appointment, Case, Project)
+        .join(Case, Case.id == Appointment.case_id)
+        .join(Project, Project.id == Case.project_id)
+        .where(
+            Appointment.status == "pending",
+            Appointment.ends_at < now - timedelta(minutes=1),  # the shortest allowed
+            or_(Case.claimed_by_id.is_(None), Case.claim_expires_at < now),
+        )
+    ).all()
+    minutes_of: dict[int, int] = {}
+    missed = 0
+    for appointment, case, project in overdue:
+        if project.id not in minutes_of:
+            minutes_of[project.id] = rules_of(project).missed_appointment_minutes
+        minutes = minutes_of[project.id]
+        if appointment.ends_at + timedelta(minutes=minutes) > now:
+            continue
+        appointment.status = "missed"
+        case.rank = 2
+        case.reserved_for_id = case.reserved_until = None
+        audit.record(
+            session,
+            "appointment.missed",
+            actor="system",
+            object_type="case",
+            object_id=case.id,
+            appointment=appointment.id,
+            at=appointment.starts_at.isoformat(),
+            minutes=minutes,
+        )
+        missed += 1
     session.commit()
     return missed
 

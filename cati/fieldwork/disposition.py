@@ -167,7 +167,7 @@ def _keep_due_appointments(session: Session, case: Case, now: datetime) -> None:
     for pending in session.scalars(
         select(Appointment).where(
             Appointment.case_id == case.id,
-            Appointment.status.in_(("pending", "missed")),
+            Appointment.status == "pending",
             Appointment.starts_at <= now,
         )
     ):

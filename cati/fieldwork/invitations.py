@@ -128,3 +128,22 @@ def send_links(
             total=len(messages),
         )
     return Sent(sent, len(cases) - len(addressed))
+
+
+def send_test(mailer: Mailer | None, to: str) -> None:
+    """One message to ``to`` through the configured server, the admin's check of the
+    settings: MAIL_NOT_CONFIGURED without a host, MAIL_TEST_FAILED with the server's reason."""
+    if mailer is None or not mailer.host:
+        raise CatiError(ErrorCode.MAIL_NOT_CONFIGURED)
+    message = EmailMessage()
+    message["From"] = mailer.sender or f"cati@{mailer.host}"
+    message["To"] = to
+    message["Subject"] = "cati: test message"
+    message.set_content(f"cati reached you through {mailer.server}: its mail settings work.\n")
+    _, failure = _deliver(mailer, [message])
+    if failure is not None:
+        raise CatiError(
+            ErrorCode.MAIL_TEST_FAILED,
+            server=mailer.server,
+            reason=f"{type(failure).__name__}: {failure}",
+        )

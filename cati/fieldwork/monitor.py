@@ -219,7 +219,7 @@ def monitor(session: Session, project: Project, now: datetime) -> Monitor:
         .join(Case, Case.id == Appointment.case_id)
         .where(
             Case.project_id == project.id,
-            Appointment.status.in_(("pending", "missed")),
+            Appointment.status == "pending",
             Appointment.starts_at <= now + timedelta(hours=1),
         )
     )

@@ -1,16 +1,19 @@
 """What the pages of every audience share: the current user, the one action form, the names
-of roles and languages, and one way to turn an error into the list of problems a page shows
-(rendered by the partial ``research/_problems.html``)."""
+of roles and languages, the mail server the admin configured, and one way to turn an error
+into the list of problems a page shows (rendered by the partial ``research/_problems.html``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from cati.config import Settings
+from cati.fieldwork.invitations import Mailer
 from cati.models import Role, User
 from cati.problems import Problem
 
@@ -40,3 +43,18 @@ class ActionForm(FlaskForm):
 def problem_texts(problems: Sequence[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
     """Each problem (of any package) as one text in the user's language, the first ``limit``."""
     return [problem.translated(gettext) for problem in problems[:limit]]
+
+
+def mailer() -> Mailer | None:
+    """The SMTP server of the settings (CATI_SMTP_*), or None when the admin set none."""
+    settings: Settings = current_app.config["CATI_SETTINGS"]
+    if not settings.smtp_host:
+        return None
+    return Mailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        user=settings.smtp_user,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+        sender=settings.mail_from,
+    )

@@ -54,3 +54,30 @@ def test_a_repeat_without_a_count_asks_whether_to_add_one_more(
     answers = db.scalar(select(Interview.answers))
     assert (answers["child_name[1]"], answers["child_name[2]"]) == ("Ana", "Luis")
     assert answers["child_add[3]"] == 2 and "child_name[3]" not in answers
+
+
+def test_in_a_spanish_interview_the_repeat_asks_in_spanish(browser, live_server, app, db, tmp_path):
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label::English (en)", "label::Español (es)"],
+            ["begin repeat", "child", "Children of the household", "Hijos del hogar"],
+            ["text", "child_name", "Name of the child?", "¿Nombre del hijo?"],
+            ["end repeat", None, None, None],
+        ],
+    )
+    project, _ = project_with(db, path)
+    user = make_user(db, "interviewer", locale="es")
+    projects.assign(db, project, user)
+    context = browser.new_context(base_url=live_server.url, locale="es-ES")
+    page = context.new_page()
+    try:
+        log_in(page, user.username)
+        start_by_phone(page)
+        section = page.locator('[data-question="child_add"]').inner_text()
+        assert "¿Añadir uno (más)?" in section and "Hijos del hogar" in section
+        assert "Sí" in section and "Add one" not in section
+        page.screenshot(path=tmp_path / "add-one-more-es.png", full_page=True)
+    finally:
+        context.close()

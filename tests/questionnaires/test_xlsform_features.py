@@ -256,6 +256,42 @@ def test_a_repeat_without_a_count_asks_at_each_round_whether_to_add_one(tmp_path
     assert run(engine, [{"child_add": no}]).position == "bye"  # none at all
 
 
+def test_the_questions_a_repeat_adds_are_worded_in_each_language_of_the_form(tmp_path):
+    """The "add one more?" and "how many times?" in the interview's language, not English only."""
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label::English (en)", "label::Español (es)"],
+            ["begin repeat", "child", "Children", "Hijos"],
+            ["text", "child_name", "Name?", "¿Nombre?"],
+            ["begin repeat", "toy", "Toys", "Juguetes"],
+            ["text", "toy_name", "Toy?", "¿Juguete?"],
+            ["end repeat", None, None, None],
+            ["end repeat", None, None, None],
+        ],
+    )
+    questions = questions_of(read_xlsform(path))
+    add, count = questions["child_add"], questions["toy_count"]
+    assert add.instruction["es"].startswith("¿Añadir uno (más)?")
+    assert add.instruction["en"].startswith("Add one (more)?")
+    assert [o.label for o in add.options] == [{"en": "Yes", "es": "Sí"}, {"en": "No", "es": "No"}]
+    assert count.instruction["es"].startswith("¿Cuántas veces?")
+    assert count.instruction["en"].startswith("How many times?")
+    # a language without built-in words gets the English ones
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label::Français (fr)"],
+            ["begin repeat", "child", "Enfants"],
+            ["text", "child_name", "Nom ?"],
+            ["end repeat", None, None],
+        ],
+    )
+    assert questions_of(read_xlsform(path))["child_add"].instruction == {
+        "fr": "Add one (more)? Yes: its questions are asked; no: the repeat ends."
+    }
+
+
 def test_a_repeat_inside_a_repeat_is_asked_as_numbered_copies(tmp_path):
     path = workbook(
         tmp_path,

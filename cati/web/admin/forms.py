@@ -15,7 +15,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from cati.errors import ErrorCode
@@ -82,3 +82,14 @@ class AuditFilter(FlaskForm):
     action = SelectField(_l("Action"), validators=[Optional()])
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
+
+
+class MailTestForm(FlaskForm):
+    to = StringField(
+        _l("Send to"),
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Give an e-mail address.")),
+        ],
+    )

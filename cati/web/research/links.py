@@ -8,29 +8,13 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from cati import db
-from cati.config import Settings
 from cati.errors import CatiError
 from cati.fieldwork import invitations, weblinks
 from cati.web.access import member_project
-from cati.web.common import ActionForm, me
+from cati.web.common import ActionForm, mailer, me
 from cati.web.research.blueprint import bp
 from cati.web.research.forms import InvitationForm
 from cati.web.research.project_page import project_page
-
-
-def mailer() -> invitations.Mailer | None:
-    """The SMTP server of the settings, or None when the admin set none."""
-    settings: Settings = current_app.config["CATI_SETTINGS"]
-    if not settings.smtp_host:
-        return None
-    return invitations.Mailer(
-        host=settings.smtp_host,
-        port=settings.smtp_port,
-        user=settings.smtp_user,
-        password=settings.smtp_password,
-        starttls=settings.smtp_starttls,
-        sender=settings.mail_from,
-    )
 
 
 def public_url() -> str:

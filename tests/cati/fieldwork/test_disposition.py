@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import dispatch, presence, projects
@@ -213,17 +213,47 @@ def test_appointments_outside_the_window_or_in_the_past_are_refused(db, project,
     assert db.scalars(select(Appointment)).all() == []
 
 
-def test_a_missed_appointment_is_flagged_and_stays_first_in_line(db, project, interviewer):
+def test_a_hard_appointment_not_called_within_the_rules_minutes_is_missed(db, project, interviewer):
+    """missed_appointment_minutes: 30. Booked for 11:00, not called by 11:30: the
+    appointment is missed (audited) and its case goes back in line with normal priority,
+    behind the cases that were waiting longer; a later call leaves it missed."""
+    projects.set_rules(db, project, {"missed_appointment_minutes": 30})
     make_cases(db, project, n=3)
     at = MONDAY_10 + timedelta(hours=1)
-    booked = book(db, project, interviewer, AppointmentRequest("hard", at))
-    much_later = at + timedelta(hours=3)
-    assert dispatch.mark_missed_appointments(db, now=much_later) == 1
+    booked = book(db, project, interviewer, AppointmentRequest("hard", at, personal=True))
+    assert dispatch.mark_missed_appointments(db, now=at + timedelta(minutes=29)) == 0
+    assert db.scalar(select(Appointment.status)) == "pending"
+    later = at + timedelta(minutes=31)
+    assert dispatch.mark_missed_appointments(db, now=later) == 1
+    db.refresh(booked)
     assert db.scalar(select(Appointment.status)) == "missed"
-    claim = dispatch.next_case(db, project, interviewer, now=much_later)
-    assert claim.case.id == booked.id
-    record_outcome(db, claim.case, interviewer, "COMPLETE", now=much_later)
-    assert db.scalar(select(Appointment.status)) == "kept"
+    assert (booked.rank, booked.reserved_for_id, booked.next_call_at) == (2, None, at)
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "appointment.missed"))
+    assert (entry.object_id, entry.details["minutes"]) == (str(booked.id), 30)
+    others = [dispatch.next_case(db, project, interviewer, now=later) for _ in range(2)]
+    assert booked.id not in {claim.case.id for claim in others}  # released at 10:00, first
+    claim = dispatch.next_case(db, project, interviewer, now=later)
+    assert claim.case.id == booked.id  # due again all the same
+    record_outcome(db, claim.case, interviewer, "COMPLETE", now=later)
+    assert db.scalar(select(Appointment.status)) == "missed"
+    assert dispatch.mark_missed_appointments(db, now=later + timedelta(hours=1)) == 0
+
+
+def test_a_case_on_a_call_and_a_soft_window_still_open_are_not_missed(db, project, interviewer):
+    projects.set_rules(db, project, {"claim_minutes": 120})  # a long call
+    make_cases(db, project, n=2)
+    hard, soft = MONDAY_10 + timedelta(hours=1), MONDAY_10 + timedelta(hours=2)
+    on_call = book(db, project, interviewer, AppointmentRequest("hard", hard))
+    book(db, project, interviewer, AppointmentRequest("soft", soft, soft + timedelta(hours=2)))
+    assert dispatch.next_case(db, project, interviewer, now=hard).case.id == on_call.id
+    # 65 minutes after the hard one (rules: 60) its call goes on; the soft window is open
+    assert dispatch.mark_missed_appointments(db, now=hard + timedelta(minutes=65)) == 0
+    assert db.scalar(select(func.count()).where(Appointment.status == "missed")) == 0
+    # window end + 59 minutes: only the hard one, its claim lapsed at 13:00 unkept
+    assert dispatch.mark_missed_appointments(db, now=soft + timedelta(minutes=179)) == 1
+    assert db.scalar(select(Appointment.kind).where(Appointment.status == "missed")) == "hard"
+    assert dispatch.mark_missed_appointments(db, now=soft + timedelta(minutes=181)) == 1
+    assert db.scalar(select(Appointment.status).where(Appointment.kind == "soft")) == "missed"
 
 
 def test_an_appointment_time_is_reported_in_the_respondents_zone(db, project, interviewer):

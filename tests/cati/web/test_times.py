@@ -1,23 +1,29 @@
-"""Every time on every page names its zone: the pages a supervisor, a researcher and an
-admin read are scanned for a clock time without a zone after it; the case page gives the
-respondent's time and the supervisor's own, and shows the case's appointments."""
+"""Every time on every page names its zone: the pages an interviewer, a supervisor, a
+researcher and an admin read are scanned for a clock time without a zone after it; the case
+page gives the respondent's time and the supervisor's own, and shows the case's
+appointments (a missed one as missed)."""
 
 import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
-from cati.fieldwork import dispatch, presence, projects
+from cati.errors import CatiError
+from cati.fieldwork import dispatch, inbound, presence, projects
 from cati.fieldwork.disposition import record_outcome
-from cati.models import Appointment
+from cati.models import Appointment, User
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
+from tests.cati.web.interviews import by_phone, project_with
+from tests.cati.web.test_library_interviews import LIBRARY
 from tests.conftest import make_user, post_login
 
 # A clock time, then what must follow it: a zone abbreviation (CET, EST, UTC) or offset.
 CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 ZONE_AFTER = re.compile(r"\s*(?:–\s*\d{1,2}:\d{2}\s*)?(?:[A-Z]{2,5}\b|[+-]\d{2,4}\b)")
-# What is not shown as text: scripts, styles, form values (the rules' YAML), attributes.
-HIDDEN = re.compile(r"<(script|style|textarea)\b.*?</\1>|<[^>]+>", re.S)
+# What is not shown as text: scripts, styles, form values (the rules' YAML), attributes;
+# and what one types (<kbd>19:30</kbd> in a hint), which is no time of day.
+HIDDEN = re.compile(r"<(script|style|textarea|kbd)\b.*?</\1>|<[^>]+>", re.S)
 
 
 def unlabelled_times(page: str) -> list[str]:
@@ -61,6 +67,8 @@ def field(app, db):
             notes="Ask for Ana",
         )
     )
+    with pytest.raises(CatiError):  # an unknown caller waits for a supervisor
+        inbound.claim_inbound(db, project, interviewer, "+1 840 555 0197", now=now)
     # The interviewer is now on a case of the other project.
     presence.set_status(db, interviewer, "on_call", now, case_id=elsewhere.id)
     db.commit()
@@ -79,6 +87,7 @@ def test_the_supervisors_pages_name_the_zone_of_every_time(client, db, field):
             f"/supervisor/{project.code}/cases",
             f"/supervisor/case/{case.id}",
             f"/supervisor/{project.code}/quality",
+            f"/supervisor/{project.code}/inbound",
         )
     }
     assert {url: unlabelled_times(page) for url, page in pages.items()} == {
@@ -91,6 +100,7 @@ def test_the_supervisors_pages_name_the_zone_of_every_time(client, db, field):
     # 10:00 tomorrow in New York is 16:00 in Madrid; the owner and the note show.
     assert "Tue 01 Dec 10:00 EST · yours 16:00 CET – 11:00 EST" in table
     assert "Inés García" in table and "Ask for Ana" in table
+    assert "Mon 30 Nov 16:00 CET" in pages[f"/supervisor/{project.code}/inbound"]
     monitor = pages[f"/supervisor/{project.code}/"]
     assert f"{elsewhere.external_id} ({other.code})" in monitor
 
@@ -106,3 +116,51 @@ def test_the_researchers_and_the_admins_pages_name_the_zone_of_every_time(app, d
     assert unlabelled_times(page) == []
     for url in ("/admin/", "/admin/audit", f"/admin/users/{researcher.id}"):
         assert unlabelled_times(as_admin.get(url).get_data(as_text=True)) == [], url
+
+
+def test_the_interviewers_pages_name_the_zone_of_every_time(client, db, field):
+    """The workstation, the case screen (the call history and appointments) of a New York
+    case seen from Madrid."""
+    case = field[1]
+    interviewer = db.scalar(select(User).where(User.full_name == "Inés García"))
+    presence.set_status(db, interviewer, "available", MONDAY_10)
+    case.claimed_by_id, case.claimed_at = interviewer.id, MONDAY_10
+    db.commit()
+    post_login(client, interviewer.username)
+    pages = {
+        url: client.get(url).get_data(as_text=True)
+        for url in ("/interviewer/", f"/interviewer/case/{case.id}")
+    }
+    assert {url: unlabelled_times(page) for url, page in pages.items()} == {
+        url: [] for url in pages
+    }
+    history = pages[f"/interviewer/case/{case.id}"]
+    assert re.search(r"Respondent: \w{3} \d{2}:\d{2} EST", history)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_interview_page_names_the_zone_of_every_time(app, client, db, language):
+    app.config["CATI_CLOCK"] = lambda: MONDAY_10
+    project, _ = project_with(db, LIBRARY / "opinion_poll.yaml")
+    url = by_phone(client, db, project, language)
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="callback"' in page  # the stop form's call-back, with its hints
+    assert unlabelled_times(page) == []
+
+
+def test_a_missed_appointment_shows_as_missed_on_the_case_pages(app, client, db, field):
+    project, case = field[0], field[1]
+    window_end = MONDAY_10 + timedelta(days=1, hours=7)  # the fixture's soft call-back
+    assert dispatch.mark_missed_appointments(db, now=window_end + timedelta(minutes=61)) == 1
+    supervisor = make_user(db, "supervisor", time_zone="Europe/Madrid")
+    projects.assign(db, project, supervisor)
+    post_login(client, supervisor.username)
+    page = client.get(f"/supervisor/case/{case.id}").get_data(as_text=True)
+    assert '<td data-status="missed">missed</td>' in page
+    interviewer = db.scalar(select(User).where(User.full_name == "Inés García"))
+    case.claimed_by_id, case.claimed_at = interviewer.id, MONDAY_10
+    db.commit()
+    as_interviewer = app.test_client()
+    post_login(as_interviewer, interviewer.username)
+    page = as_interviewer.get(f"/interviewer/case/{case.id}").get_data(as_text=True)
+    assert "missed: not called in time" in page

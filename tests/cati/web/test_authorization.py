@@ -44,6 +44,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "admin.user_password": ("admin", {400}),  # empty form
     "admin.user_projects": ("admin", {302}),  # no box ticked: no projects
     "admin.audit_log": ("admin", {200}),
+    "admin.logins": ("admin", {200}),
+    "admin.lift_login": ("admin", {400}),  # empty form
     "admin.mail": ("admin", {200}),
     "admin.mail_test": ("admin", {400}),  # empty form
     "research.index": ("researcher", {200}),

@@ -611,10 +611,16 @@ def export_report(
         variance=project_design.variance_method(design, options, language),
     )
     if kind == "topline":
+        from exports.charts import palette_of
         from exports.topline import build_topline, write_topline
 
         questions = build_topline(
-            frame, data.columns, data.questionnaire, design=design, language=language
+            frame,
+            data.columns,
+            data.questionnaire,
+            design=design,
+            language=language,
+            palette=palette_of(info.brand),
         )
         return write_topline(questions, info, out, progress=progress, tagged=tagged)
     from cati.banner_report import write_project_banner

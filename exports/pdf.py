@@ -123,6 +123,10 @@ class Branding:
         return _mix(self.primary, 0.12)
 
     @property
+    def primary_light(self) -> str:
+        return _mix(self.primary, 0.45)
+
+    @property
     def primary_tint(self) -> str:
         return _mix(self.primary, 0.9)
 

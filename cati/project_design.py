@@ -375,6 +375,15 @@ def _varies(weights: np.ndarray) -> bool:
     return bool(weights.size) and bool(weights.max() > weights.min())
 
 
+def is_simple(design: Design, options: WeightingOptions | None) -> bool:
+    """A simple random sample: one stage of elements, no strata, weights or correction."""
+    if isinstance(design, ReplicateDesign):
+        return False
+    first = design.stages[0]
+    single = first.elements and not first.has_fpc and len(design.stratum_labels) == 1
+    return single and options is None and not _varies(design.weights)
+
+
 def variance_method(design: Design, options: WeightingOptions | None, language: str) -> str:
     """How the report's standard errors were estimated, in ``language`` (en or es).
 
@@ -388,8 +397,7 @@ def variance_method(design: Design, options: WeightingOptions | None, language: 
             parts.append(w["recalibrated"].format(how=how))
     else:
         first = design.stages[0]
-        simple = first.elements and not first.has_fpc and len(design.stratum_labels) == 1
-        if simple and options is None and not _varies(design.weights):
+        if is_simple(design, options):
             return w["srs"]
         parts.append(w["taylor"])
         if len(design.stratum_labels) > 1:

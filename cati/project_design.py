@@ -307,6 +307,20 @@ def report_design(
         raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=exc.problem.message) from None
 
 
+def check_targets(
+    session: Session, project: Project, known: Mapping[str, weighting_targets.WeightingVariable]
+) -> weighting_targets.TargetCheck | None:
+    """The weighting page's check: the completes against the targets, and the efficiency of
+    the weights the project's option (raking, bounded raking, post-stratification, trimming)
+    gives them."""
+
+    def weigh(frame: pd.DataFrame) -> np.ndarray:
+        spec = DesignSpec(weights=DESIGN_WEIGHT)  # the weights alone: no design columns needed
+        return report_design(project, frame, weighted=True, spec=spec).weights
+
+    return weighting_targets.check(session, project, known, weigh)
+
+
 def _weigh(design: Design, frame: pd.DataFrame, project: Project) -> Design:
     targets = project.weighting_targets or {}
     if not targets:

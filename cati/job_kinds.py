@@ -47,6 +47,7 @@ def data_file(session: Session, job: Job, progress: jobs.Progress) -> jobs.Outpu
             fmt,
             out,
             labels=bool(job.params.get("labels")),
+            names=bool(job.params.get("names")),
             include_personal=bool(job.params.get("personal")),
             weighted=bool(job.params.get("weighted")),
             language=job.params.get("language", "en"),
@@ -75,6 +76,7 @@ def pdf_report(session: Session, job: Job, progress: jobs.Progress) -> jobs.Outp
             out,
             language=language,
             weighted=bool(job.params.get("weighted")),
+            tagged=not job.params.get("untagged"),
             progress=_reporter(progress),
             **_banner_options(job.params),
         )

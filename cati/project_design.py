@@ -307,6 +307,20 @@ def report_design(
         raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=exc.problem.message) from None
 
 
+def check_targets(
+    session: Session, project: Project, known: Mapping[str, weighting_targets.WeightingVariable]
+) -> weighting_targets.TargetCheck | None:
+    """The weighting page's check: the completes against the targets, and the efficiency of
+    the weights the project's option (raking, bounded raking, post-stratification, trimming)
+    gives them."""
+
+    def weigh(frame: pd.DataFrame) -> np.ndarray:
+        spec = DesignSpec(weights=DESIGN_WEIGHT)  # the weights alone: no design columns needed
+        return report_design(project, frame, weighted=True, spec=spec).weights
+
+    return weighting_targets.check(session, project, known, weigh)
+
+
 def _weigh(design: Design, frame: pd.DataFrame, project: Project) -> Design:
     targets = project.weighting_targets or {}
     if not targets:
@@ -375,6 +389,15 @@ def _varies(weights: np.ndarray) -> bool:
     return bool(weights.size) and bool(weights.max() > weights.min())
 
 
+def is_simple(design: Design, options: WeightingOptions | None) -> bool:
+    """A simple random sample: one stage of elements, no strata, weights or correction."""
+    if isinstance(design, ReplicateDesign):
+        return False
+    first = design.stages[0]
+    single = first.elements and not first.has_fpc and len(design.stratum_labels) == 1
+    return single and options is None and not _varies(design.weights)
+
+
 def variance_method(design: Design, options: WeightingOptions | None, language: str) -> str:
     """How the report's standard errors were estimated, in ``language`` (en or es).
 
@@ -388,8 +411,7 @@ def variance_method(design: Design, options: WeightingOptions | None, language: 
             parts.append(w["recalibrated"].format(how=how))
     else:
         first = design.stages[0]
-        simple = first.elements and not first.has_fpc and len(design.stratum_labels) == 1
-        if simple and options is None and not _varies(design.weights):
+        if is_simple(design, options):
             return w["srs"]
         parts.append(w["taylor"])
         if len(design.stratum_labels) > 1:

@@ -80,6 +80,7 @@ def report_info(
     logo: Path | None = None,
     weights: str | None = None,
     effective_base: float | None = None,
+    design_effect: float | None = None,
     variance: str = "",
     today: date | None = None,
 ) -> ReportInfo:
@@ -118,6 +119,7 @@ def report_info(
             weighting=_weighting_words(project, weights, lang),
             variance=variance,
             effective_base=effective_base,
+            design_effect=design_effect,
         ),
     )
 
@@ -542,6 +544,19 @@ def _numeric_frame(data: dataset.Dataset, weights: str | None) -> pd.DataFrame:
     return frame
 
 
+def _shares(data: dataset.Dataset, frame: pd.DataFrame) -> Iterable[np.ndarray]:
+    """Every answer of every closed question as 0/1 over the question's answers: the
+    proportions a report shows."""
+    asked = data.questionnaire.plan.questions
+    for c in data.columns:
+        question = asked[c.question_id].question if c.question_id in asked else None
+        if question is None or question.type == "numeric" or c.kind != "numeric":
+            continue
+        values = frame[c.name].to_numpy(dtype=float)
+        for code in c.value_labels:
+            yield np.where(np.isnan(values), np.nan, (values == code).astype(float))
+
+
 def export_report(
     session: Session,
     project: Project,
@@ -570,6 +585,7 @@ def export_report(
     (``cati.banner_report.parse_bands``), tested at the levels and with the correction of
     ``settings``.
     """
+    from cati.stats.estimates import mean_design_effect
     from cati.stats.weighting import kish_effective_base
 
     if kind not in REPORT_KINDS:
@@ -601,6 +617,7 @@ def export_report(
         frame[weights] = design.weights
     options = project_design.options_of(project) if weighted else None
     effective = kish_effective_base(design.weights) if weights and len(frame) else None
+    simple = project_design.is_simple(design, options)
     info = report_info(
         session,
         project,
@@ -608,13 +625,20 @@ def export_report(
         logo=logo,
         weights=weights,
         effective_base=effective,
+        design_effect=None if simple else mean_design_effect(design, _shares(data, frame)),
         variance=project_design.variance_method(design, options, language),
     )
     if kind == "topline":
+        from exports.charts import palette_of
         from exports.topline import build_topline, write_topline
 
         questions = build_topline(
-            frame, data.columns, data.questionnaire, design=design, language=language
+            frame,
+            data.columns,
+            data.questionnaire,
+            design=design,
+            language=language,
+            palette=palette_of(info.brand),
         )
         return write_topline(questions, info, out, progress=progress, tagged=tagged)
     from cati.banner_report import write_project_banner

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,8 +27,11 @@ from cati.errors import CatiError, CatiErrors, ErrorCode, problem
 from cati.models import Case, Project, QuestionnaireVersion, User
 from cati.problems import N_, Place, Problem
 from cati.questionnaire_store import questionnaire_of
-from cati.stats.errors import WeightingError
-from cati.stats.weighting import SHARE_TOLERANCE, RakeReport, rake
+from cati.stats.weighting import (
+    SHARE_TOLERANCE,
+    kish_effective_base,
+    weighting_efficiency,
+)
 from questionnaires.variables import variables
 
 WEIGHT = "weight"
@@ -350,36 +353,6 @@ def design_start(frame: pd.DataFrame) -> np.ndarray:
     return pd.to_numeric(frame["design_weight"], errors="coerce").fillna(1.0).to_numpy()
 
 
-def raked(
-    data: dataset.Dataset,
-    targets: Mapping[str, Mapping[str, float]],
-    bounds: tuple[float, float] | None = None,
-) -> tuple[np.ndarray, RakeReport]:
-    """The design weights raked to the targets (each raked/design ratio within ``bounds``);
-    a margin that cannot be met is a CatiError."""
-    if not targets:
-        reason = "the project has no weighting targets (enter them in the researcher's console)"
-        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=reason)
-    try:
-        # Shares are scaled to the population when other variables give counts.
-        result = rake(
-            margins(data.frame, targets),
-            targets,
-            weights=design_start(data.frame),
-            total=population(targets),
-            bounds=bounds,
-        )
-    except WeightingError as exc:
-        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=exc.problem.message) from None
-    if not result.report.converged:
-        reason = (
-            f"raking did not converge in {result.report.iterations} iterations "
-            f"(largest margin gap {result.report.max_margin_error:.2%})"
-        )
-        raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=reason)
-    return result.weights, result.report
-
-
 def with_weight(
     data: dataset.Dataset, weights: np.ndarray, targets: Mapping[str, Mapping[str, float]]
 ) -> dataset.Dataset:
@@ -401,10 +374,20 @@ class CategoryCheck:
 
 
 @dataclass(frozen=True)
+class WeightsSummary:
+    """What weighting does to the completes: Kish's effective base, its share of the
+    completes and the smallest and largest final/design weight ratio."""
+
+    effective_base: float
+    efficiency: float
+    weight_ratio_range: tuple[float, float]
+
+
+@dataclass(frozen=True)
 class TargetCheck:
     completes: int
     variables: dict[str, list[CategoryCheck]]
-    report: RakeReport | None  # None when the targets cannot be met
+    report: WeightsSummary | None  # None when the targets cannot be met
     problem: str = ""
 
 
@@ -412,10 +395,11 @@ def check(
     session: Session,
     project: Project,
     known: Mapping[str, WeightingVariable],
-    bounds: tuple[float, float] | None = None,
+    weigh: Callable[[pd.DataFrame], np.ndarray],
 ) -> TargetCheck | None:
-    """Achieved sample against targets and the (bounded) raking's efficiency; None without
-    completes."""
+    """Achieved sample against targets and the efficiency of the weights ``weigh`` gives the
+    completes (the project's weighting option, ``cati.project_design.check_targets``); None
+    without completes."""
     targets = project.weighting_targets or {}
     if not targets or project.questionnaire_version_id is None:
         return None
@@ -444,7 +428,14 @@ def check(
             for category, target in cells.items()
         ]
     try:
-        _, report = raked(data, targets, bounds)
+        weights = weigh(data.frame)
     except CatiError as exc:
         return TargetCheck(n, per_variable, None, str(exc.params["reason"]))
-    return TargetCheck(n, per_variable, report)
+    start = design_start(data.frame)
+    ratio = weights[start > 0] / start[start > 0]
+    summary = WeightsSummary(
+        kish_effective_base(weights),
+        weighting_efficiency(weights),
+        (float(ratio.min()), float(ratio.max())),
+    )
+    return TargetCheck(n, per_variable, summary)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 import matplotlib
 
@@ -25,6 +27,40 @@ NAVY = "#1f3a5f"
 ORANGE = "#e07a1f"
 GREY = "#9aa7b4"
 SCALE = ["#c0392b", "#e5a08c", "#d9dee3", "#8fb3d9", "#1f3a5f"]
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The colours of a report's charts: bars and the top of a scale in ``primary`` (the
+    point below it in ``light``), highlights (the NPS score, a trend line) in ``accent``."""
+
+    primary: str = NAVY
+    light: str = SCALE[3]
+    accent: str = ORANGE
+
+    @property
+    def scale(self) -> list[str]:
+        return [*SCALE[:3], self.light, self.primary]
+
+
+HOUSE = Palette()
+
+
+class Brand(Protocol):
+    primary: str
+    accent: str
+
+    @property
+    def primary_light(self) -> str: ...
+
+
+def palette_of(brand: Brand) -> Palette:
+    """The brand's colours; the house palette when the brand keeps the house colours."""
+    if (brand.primary, brand.accent) == (NAVY, ORANGE):
+        return HOUSE
+    return Palette(brand.primary, brand.primary_light, brand.accent)
+
+
 STYLE = {
     "svg.fonttype": "none",
     "text.parse_math": False,
@@ -55,18 +91,18 @@ def to_data_uri(figure: Figure) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(to_svg(figure)).decode("ascii")
 
 
-def bars(labels: Sequence[str], percents: Sequence[float]) -> str:
+def bars(labels: Sequence[str], percents: Sequence[float], palette: Palette = HOUSE) -> str:
     """Horizontal bars of percentages, first answer on top."""
     with plt.rc_context(STYLE):
         height = 0.5 + 0.28 * len(labels)
         figure, ax = plt.subplots(figsize=(WIDTH, height))
         positions = range(len(labels))[::-1]
         values = [0 if p != p else p for p in percents]
-        ax.barh(list(positions), values, color=NAVY, height=0.65)
+        ax.barh(list(positions), values, color=palette.primary, height=0.65)
         ax.set_yticks(list(positions), [_short(x) for x in labels])
         ax.set_xlim(0, max([*values, 1]) * 1.15)
         for y, value in zip(positions, values, strict=True):
-            ax.text(value, y, f" {value:.0f}%", va="center", color=NAVY, fontsize=7.5)
+            ax.text(value, y, f" {value:.0f}%", va="center", color=palette.primary, fontsize=7.5)
         ax.xaxis.set_visible(False)
         ax.spines["bottom"].set_visible(False)
         ax.tick_params(axis="y", length=0)
@@ -74,12 +110,15 @@ def bars(labels: Sequence[str], percents: Sequence[float]) -> str:
 
 
 def stacked(
-    items: Sequence[str], categories: Sequence[str], rows: Sequence[Sequence[float]]
+    items: Sequence[str],
+    categories: Sequence[str],
+    rows: Sequence[Sequence[float]],
+    palette: Palette = HOUSE,
 ) -> str:
     """One 100% bar per item (grid rows), categories from the low end of the scale."""
     with plt.rc_context(STYLE):
         figure, ax = plt.subplots(figsize=(WIDTH, 0.9 + 0.34 * len(items)))
-        colours = _scale_colours(len(categories))
+        colours = _scale_colours(len(categories), palette)
         positions = list(range(len(items)))[::-1]
         left = [0.0] * len(items)
         for k, category in enumerate(categories):
@@ -87,7 +126,7 @@ def stacked(
             ax.barh(positions, values, left=left, color=colours[k], height=0.62, label=category)
             for y, x0, v in zip(positions, left, values, strict=True):
                 if v >= 6:
-                    dark = colours[k] in (NAVY, SCALE[0])
+                    dark = colours[k] in (palette.primary, SCALE[0])
                     ax.text(
                         x0 + v / 2,
                         y,
@@ -113,22 +152,29 @@ def stacked(
         return to_data_uri(figure)
 
 
-def _scale_colours(n: int) -> list[str]:
-    if n <= len(SCALE):
-        picks = [round(i * (len(SCALE) - 1) / max(n - 1, 1)) for i in range(n)]
-        return [SCALE[i] for i in picks]
+def _scale_colours(n: int, palette: Palette) -> list[str]:
+    scale = palette.scale
+    if n <= len(scale):
+        picks = [round(i * (len(scale) - 1) / max(n - 1, 1)) for i in range(n)]
+        return [scale[i] for i in picks]
     cmap = matplotlib.colormaps["RdBu"]
     return [matplotlib.colors.to_hex(cmap(0.1 + 0.8 * i / (n - 1))) for i in range(n)]
 
 
-def nps(detractors: float, passives: float, promoters: float, score: float) -> str:
+def nps(
+    detractors: float, passives: float, promoters: float, score: float, palette: Palette = HOUSE
+) -> str:
     """The three NPS groups as one stacked bar, with the score beside it."""
     with plt.rc_context(STYLE):
         figure, (ax, box) = plt.subplots(
             1, 2, figsize=(WIDTH, 1.1), gridspec_kw={"width_ratios": [5, 1]}
         )
         left = 0.0
-        for value, colour in ((detractors, SCALE[0]), (passives, GREY), (promoters, NAVY)):
+        for value, colour in (
+            (detractors, SCALE[0]),
+            (passives, GREY),
+            (promoters, palette.primary),
+        ):
             ax.barh([0], [value], left=left, color=colour, height=0.6)
             if value >= 5:
                 ax.text(
@@ -153,7 +199,7 @@ def nps(detractors: float, passives: float, promoters: float, score: float) -> s
             va="center",
             fontsize=20,
             fontweight="bold",
-            color=ORANGE,
+            color=palette.accent,
         )
         box.text(0.5, 0.1, "NPS", ha="center", va="center", fontsize=8, color="#5b6b7a")
         return to_data_uri(figure)
@@ -165,6 +211,7 @@ def lines(
     cumulative: Sequence[float],
     calls_label: str,
     cumulative_label: str,
+    palette: Palette = HOUSE,
 ) -> str:
     """Calls per day (bars) and completes to date (line, right axis)."""
     with plt.rc_context(STYLE):
@@ -173,7 +220,9 @@ def lines(
         ax.bar(x, calls, color="#c9d6e3", label=calls_label)
         ax.set_ylabel(calls_label)
         right = ax.twinx()
-        right.plot(x, cumulative, color=ORANGE, marker="o", markersize=3, label=cumulative_label)
+        right.plot(
+            x, cumulative, color=palette.accent, marker="o", markersize=3, label=cumulative_label
+        )
         right.set_ylabel(cumulative_label)
         right.spines["top"].set_visible(False)
         step = max(1, len(days) // 10)
@@ -182,7 +231,9 @@ def lines(
 
 
 def region_map(
-    points: Sequence[tuple[float, float]], regions: Sequence[tuple[str, float, float, int]]
+    points: Sequence[tuple[float, float]],
+    regions: Sequence[tuple[str, float, float, int]],
+    palette: Palette = HOUSE,
 ) -> str:
     """A simple map: sampled points in grey, a bubble per region sized by its completes."""
     with plt.rc_context(STYLE):
@@ -196,7 +247,7 @@ def region_map(
                 [lon_c],
                 [lat_c],
                 s=(40 + 700 * completes / most) if completes else 8,
-                color=NAVY,
+                color=palette.primary,
                 alpha=0.75,
                 linewidths=0,
             )

@@ -87,7 +87,9 @@ class FieldworkFigures:
         return outcome_rates(counts, e), e
 
 
-def fieldwork_sections(figures: FieldworkFigures, language: str) -> list[Section]:
+def fieldwork_sections(
+    figures: FieldworkFigures, language: str, palette: charts.Palette = charts.HOUSE
+) -> list[Section]:
     w = words(language)
     rates, e = figures.aapor_rates()
     cumulative, total = [], 0
@@ -101,6 +103,7 @@ def fieldwork_sections(figures: FieldworkFigures, language: str) -> list[Section
             cumulative,
             w["calls_per_day"],
             w["completes_cumulative"],
+            palette,
         )
         if figures.days
         else None
@@ -109,6 +112,7 @@ def fieldwork_sections(figures: FieldworkFigures, language: str) -> list[Section
         charts.region_map(
             list(figures.points),
             [(r.name, r.longitude, r.latitude, r.completes) for r in figures.regions],
+            palette,
         )
         if figures.regions
         else None
@@ -139,5 +143,5 @@ def fieldwork_sections(figures: FieldworkFigures, language: str) -> list[Section
 def write_fieldwork_report(
     figures: FieldworkFigures, info: ReportInfo, path: Path, **options: object
 ) -> int:
-    sections = fieldwork_sections(figures, info.language)
+    sections = fieldwork_sections(figures, info.language, charts.palette_of(info.brand))
     return render_report(info, "fieldwork", sections, path, **options)  # type: ignore[arg-type]

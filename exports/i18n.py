@@ -31,6 +31,14 @@ WORDS: dict[str, dict[str, str]] = {
         "es": "±{moe} puntos para una proporción del 50% con un 95% de confianza "
         "(base efectiva {base})",
     },
+    "moe_design": {
+        "en": "±{moe} points for a proportion of 50% at 95% confidence, from the design: "
+        "the mean design effect of the report's proportions, {deff}, gives an effective "
+        "base of {base}",
+        "es": "±{moe} puntos para una proporción del 50% con un 95% de confianza, según el "
+        "diseño: el efecto de diseño medio de las proporciones del informe, {deff}, da una "
+        "base efectiva de {base}",
+    },
     "unweighted": {"en": "Unweighted", "es": "Sin ponderar"},
     "answer": {"en": "Answer", "es": "Respuesta"},
     "count": {"en": "n", "es": "n"},

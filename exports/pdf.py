@@ -82,13 +82,22 @@ class Methodology:
     n: int = 0
     weighting: str = ""
     variance: str = ""  # how the standard errors were estimated (the design's method)
-    effective_base: float | None = None  # for the margin of error; n when not given
+    effective_base: float | None = None  # Kish's, for the margin of error; n when not given
+    # The mean design effect of the report's proportions (a design's): its effective base
+    # n/deff replaces Kish's (``cati.stats.estimates.mean_design_effect``).
+    design_effect: float | None = None
+
+    @property
+    def base(self) -> float:
+        """The effective base of the margin of error."""
+        if self.design_effect:
+            return self.n / self.design_effect
+        return self.effective_base if self.effective_base is not None else self.n
 
     @property
     def margin_of_error(self) -> float | None:
         """Half-width of a 95% interval for p = 50%, in percentage points."""
-        base = self.effective_base if self.effective_base is not None else self.n
-        return 1.96 * (0.25 / base) ** 0.5 * 100 if base and base > 0 else None
+        return 1.96 * (0.25 / self.base) ** 0.5 * 100 if self.base > 0 else None
 
 
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -121,6 +130,10 @@ class Branding:
     @property
     def primary_soft(self) -> str:
         return _mix(self.primary, 0.12)
+
+    @property
+    def primary_light(self) -> str:
+        return _mix(self.primary, 0.45)
 
     @property
     def primary_tint(self) -> str:

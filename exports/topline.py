@@ -114,9 +114,15 @@ def special_labels(
 
 class _Builder:
     def __init__(
-        self, frame: pd.DataFrame, questionnaire: Questionnaire, design: Design, lang: str
+        self,
+        frame: pd.DataFrame,
+        questionnaire: Questionnaire,
+        design: Design,
+        lang: str,
+        palette: charts.Palette,
     ) -> None:
         self.frame = frame
+        self.palette = palette
         self.q = questionnaire
         self.lang = lang
         self.design = design
@@ -179,9 +185,9 @@ class _Builder:
                 for m in (values <= 6, (values >= 7) & (values <= 8), values >= 9)
             ]
             score = estimate.value if estimate else share[2] - share[0]
-            chart = charts.nps(share[0], share[1], share[2], score)
+            chart = charts.nps(share[0], share[1], share[2], score, self.palette)
             return ToplineQuestion(qid, title, "nps", base, rows, chart, estimate=estimate)
-        chart = charts.bars([r.label for r in rows], [r.percent for r in rows])
+        chart = charts.bars([r.label for r in rows], [r.percent for r in rows], self.palette)
         return ToplineQuestion(qid, title, "bars", base, rows, chart)
 
     def multiple(
@@ -191,7 +197,7 @@ class _Builder:
         valid = ~np.isnan(data).all(axis=1)
         labels = [self.text(o.label) for o in question.options][: len(columns)]  # type: ignore[attr-defined]
         rows, base = _share_rows(labels, np.nan_to_num(data) == 1, valid, self.design)
-        chart = charts.bars([r.label for r in rows], [r.percent for r in rows])
+        chart = charts.bars([r.label for r in rows], [r.percent for r in rows], self.palette)
         return ToplineQuestion(qid, title, "bars", base, rows, chart)
 
     def grid(self, qid: str, title: str, question: Grid, columns: list[str]) -> ToplineQuestion:
@@ -209,7 +215,10 @@ class _Builder:
         special = self.special(question)
         on_scale = [k for k, (c, _) in enumerate(cats) if c not in special]
         chart = charts.stacked(
-            items, [scale[k] for k in on_scale], [[row[k] for k in on_scale] for row in matrix]
+            items,
+            [scale[k] for k in on_scale],
+            [[row[k] for k in on_scale] for row in matrix],
+            self.palette,
         )
         first = bases[0] if bases else Base(0, 0.0, 0.0)
         return ToplineQuestion(
@@ -229,7 +238,7 @@ class _Builder:
             bins = min(HISTOGRAM_BINS, len(np.unique(values[valid])))
             counts, edges = np.histogram(values[valid], bins=bins, weights=self.w[valid])
             labels = [f"{a:.4g}–{b:.4g}" for a, b in pairwise(edges)]
-            chart = charts.bars(labels, list(100 * counts / counts.sum()))
+            chart = charts.bars(labels, list(100 * counts / counts.sum()), self.palette)
         return ToplineQuestion(qid, title, "mean", base, chart=chart, estimate=estimate)
 
     def verbatim(self, qid: str, title: str, column: str) -> ToplineQuestion:
@@ -248,13 +257,15 @@ def build_topline(
     *,
     design: Design | None = None,
     language: str = "en",
+    palette: charts.Palette = charts.HOUSE,
 ) -> list[ToplineQuestion]:
     """One entry per question of ``questionnaire`` with data, in questionnaire order (the
     columns of questions only an older version asked stay in the data files). Estimates are
     on ``design`` (its weights, strata, PSUs or replicates, calibration); without one, on a
-    simple random sample of the rows."""
+    simple random sample of the rows. Charts are in ``palette`` (``charts.palette_of`` a
+    brand)."""
     design = design if design is not None else SurveyDesign.from_weights(np.ones(len(frame)))
-    builder = _Builder(frame, questionnaire, design, language)
+    builder = _Builder(frame, questionnaire, design, language, palette)
     by_question: dict[str, list[str]] = {}
     asked = questionnaire.plan.questions
     for c in columns:

@@ -81,12 +81,20 @@ def spss_name_problem(name: str) -> Problem | None:
     return problem(ErrorCode.VARIABLE_NAME, template, name=name, limit=MAX_NAME_BYTES)
 
 
-def _label(questionnaire: Questionnaire, question: AnyQuestion, lang: str, suffix: str = "") -> str:
+def _label(
+    questionnaire: Questionnaire,
+    question: AnyQuestion,
+    lang: str,
+    option: str = "",
+    item: str = "",
+) -> str:
     # A variable label set by the author is one text for every language.
     base = question.variable_label or text_in(question.text, lang, questionnaire.language)
     label = " ".join(base.split()) or question.id  # a calculate may have no text
-    if suffix:
-        label = f"{label}: {suffix}"
+    if option:  # "Question: option", which the multiple-response sets split at ": "
+        label = f"{label}: {option}"
+    if item:  # a grid's item first: a heading that reads well, kept when the label is cut
+        label = f"{item} — {label}"
     # SPSS counts the limit in bytes; cut there without splitting a character.
     return label.encode("utf-8")[:MAX_LABEL_BYTES].decode("utf-8", "ignore")
 
@@ -157,7 +165,7 @@ def _question_variables(
         return [
             Variable(
                 f"{prefix}_{row.id}",
-                _label(questionnaire, question, lang, text_in(row.label, lang, default)),
+                _label(questionnaire, question, lang, item=text_in(row.label, lang, default)),
                 question.id,
                 "numeric",
                 labels,

@@ -8,7 +8,7 @@ what R does with ``na.rm=TRUE``.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -290,6 +290,19 @@ def design_effect(
     else:
         variance = survey_mean(design, values).se ** 2
     return variance / srs
+
+
+def mean_design_effect(design: Design, shares: Iterable[ArrayLike]) -> float | None:
+    """The mean of R's ``deff="replace"`` over proportions (0/1 values, NaN outside their
+    base): the design effect a report's margin of error at p = 50% uses, its effective base
+    n/deff. Proportions of 0 or 1 have none; None when no proportion has one."""
+    effects = []
+    for y in shares:
+        values = _values(design, y)
+        answered = values[~np.isnan(values)]
+        if len(answered) > 1 and 0 < answered.mean() < 1:
+            effects.append(design_effect(design, values, replace=True))
+    return float(np.mean(effects)) if effects else None
 
 
 def weighted_quantile(y: ArrayLike, weights: ArrayLike, q: float) -> float:

@@ -1,6 +1,7 @@
 """The researcher's main path: project, questionnaire, sample, quota, an outcome, weighting
 targets, and a weighted report made in the background and downloaded."""
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -79,11 +80,15 @@ def test_a_researcher_sets_up_a_project_and_downloads_a_weighted_report(app, db,
     page.get_by_role("button", name="Save targets").click()
     assert "Targets of region saved." in page.get_by_role("status").inner_text()
     assert "9.6" in page.get_by_test_id("efficiency").inner_text()
+    assert page.get_by_test_id("weighting-option").inner_text() == "raking"
+    page.get_by_test_id("efficiency").screenshot(path=tmp_path / "weighting-check.png")
 
     page.get_by_role("link", name="Back to the project").click()
     page.locator("select[name=what]").select_option("report:topline")
     page.locator("select[name=language]").select_option("en")
     page.get_by_label("Weighted by the project's targets").check()
+    page.get_by_label("Report: a plain PDF, not PDF/UA-1", exact=False).check()
+    page.locator("#jobs").screenshot(path=tmp_path / "job-form.png")
     page.get_by_role("button", name="Make", exact=True).click()
     link = page.get_by_test_id("jobs").get_by_role("link", name="Download")
     link.wait_for(timeout=300_000)  # refreshed while the job runs; minutes at load 12
@@ -93,3 +98,5 @@ def test_a_researcher_sets_up_a_project_and_downloads_a_weighted_report(app, db,
     download.value.save_as(saved)
     assert saved.name == "CSAT26-topline-en.pdf"
     assert saved.read_bytes().startswith(b"%PDF")
+    info = subprocess.run(["pdfinfo", str(saved)], capture_output=True, text=True).stdout
+    assert "Tagged:          no" in info  # the box ticked

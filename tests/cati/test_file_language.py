@@ -33,6 +33,7 @@ WORDS = {
         "selected": "Seleccionado",
         "not_selected": "No seleccionado",
         "status": "Estado de la entrevista",
+        "grid_item": "La entrega — ¿Cómo valora usted cada uno de los siguientes aspectos?",
     },
     "en": {
         "question": "Have you recently bought a household appliance from Aurora Hogar?",
@@ -43,6 +44,7 @@ WORDS = {
         "selected": "Selected",
         "not_selected": "Not selected",
         "status": "Interview status",
+        "grid_item": "The delivery — How would you rate each of the following?",
     },
 }
 OTHER = {"es": "en", "en": "es"}
@@ -83,6 +85,7 @@ def test_the_spss_file_labels_everything_in_the_chosen_language(db, project, tmp
     assert labels["purchase_confirmed"] == w["question"]
     assert values["purchase_confirmed"][1] == w["yes"]
     assert labels["contact_channels_1"] == w["option"]
+    assert labels["sat_delivery"] == w["grid_item"]  # the item, then the question
     assert values["contact_channels_1"] == {
         0: w["not_selected"],
         1: w["selected"],
@@ -136,6 +139,7 @@ def test_the_banner_book_rows_are_in_the_chosen_language(db, project, language):
     assert confirmed.label == w["question"]
     assert dict(confirmed.categories)[1.0] == w["yes"]
     assert w["dont_know"] in dict(confirmed.categories).values()
+    assert questions["sat_delivery"].label == w["grid_item"]
 
 
 @pytest.mark.parametrize("language", ["es", "en"])

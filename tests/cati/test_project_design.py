@@ -3,6 +3,8 @@ against each sample file at import, and used by the reports, `cati estimate` and
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -110,6 +112,17 @@ def test_cati_estimate_and_reports_use_the_project_design(db, clustered, tmp_pat
     assert "Errores estándar" in text
     assert "Linealización de Taylor, por conglomerados (4 UPM), postestratificado" in text
     assert "postestratificados a objetivos de población de row" in text
+    # The margin of error from the design's mean design effect (checked against R in
+    # tests/cati/stats/test_estimates_r.py), not Kish's effective base
+    said = re.search(
+        r"±([\d.]+) puntos .* según el diseño: el efecto de diseño medio de las proporciones "
+        r"del informe, ([\d.]+), da una base efectiva de (\d+)",
+        " ".join(text.split()),
+    )
+    assert said, text
+    moe, deff, base = map(float, said.groups())
+    n = int(re.search(r"Entrevistas \(n\) (\d+)", " ".join(text.split())).group(1))
+    assert base == round(n / deff) and moe == pytest.approx(196 * (0.25 / (n / deff)) ** 0.5, 0.01)
 
 
 def test_a_report_without_a_design_says_simple_random_sample(db, tmp_path) -> None:
@@ -119,7 +132,9 @@ def test_a_report_without_a_design_says_simple_random_sample(db, tmp_path) -> No
     complete(db, project, make_cases(db, project, n=3))
     out = tmp_path / "topline.pdf"
     reporting.export_report(db, project, "topline", out, language="en")
-    assert "Standard errors Simple random sample (no design)" in text_of(out)
+    text = text_of(out)
+    assert "Standard errors Simple random sample (no design)" in text
+    assert "at 95% confidence (effective base 3)" in text and "design effect" not in text
 
 
 def test_the_design_commands_set_what_reports_use(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cati import questionnaire_store, reporting
+from cati import project_design, questionnaire_store, reporting
 from cati import weighting_targets as wt
 from cati.errors import CatiError, ErrorCode
 from cati.models import AuditEntry, Interview
@@ -158,7 +158,7 @@ def test_shares_of_one_variable_are_scaled_to_the_counts_of_another(db, klemens,
 
 def test_the_check_shows_sample_against_target_shares_and_the_effective_base(db, klemens):
     wt.set_targets(db, klemens, {"row": {"r1": 0.25, "r2": 0.75}}, replace_all=True)
-    result = wt.check(db, klemens, wt.weighting_variables(db, klemens))
+    result = project_design.check_targets(db, klemens, wt.weighting_variables(db, klemens))
     assert result.completes == 35
     r1, r2 = result.variables["row"]
     assert (r1.completes, r1.sample_share, r1.target_share) == (16, 16 / 35, 0.25)
@@ -170,9 +170,30 @@ def test_the_check_shows_sample_against_target_shares_and_the_effective_base(db,
     assert result.report.efficiency == pytest.approx(kish / 35, rel=1e-9)
 
 
+def test_the_checks_efficiency_follows_the_weighting_option(db, klemens):
+    """Trimmed at 1.3 (R's trimWeights, strict): the r2 weights 35·0.75/19 are cut to 1.3
+    and the excess shared equally over the 16 r1 weights."""
+    wt.set_targets(db, klemens, {"row": {"r1": 0.25, "r2": 0.75}}, replace_all=True)
+    options = project_design.WeightingOptions(trim=(0.0, 1.3))
+    project_design.set_options(db, klemens, options)
+    result = project_design.check_targets(db, klemens, wt.weighting_variables(db, klemens))
+    w2 = 1.3
+    w1 = 35 * 0.25 / 16 + 19 * (35 * 0.75 / 19 - w2) / 16
+    kish = 35**2 / (16 * w1**2 + 19 * w2**2)
+    assert result.report.effective_base == pytest.approx(kish, rel=1e-9)
+    assert result.report.efficiency == pytest.approx(kish / 35, rel=1e-9)
+    assert result.report.weight_ratio_range == pytest.approx((w1, w2))
+    # Two variables cannot be post-stratified at once: the check says so, as a report would
+    two = {"row": {"r1": 0.25, "r2": 0.75}, "col": {"c1": 0.5, "c2": 0.5}}
+    wt.set_targets(db, klemens, two, replace_all=True)
+    project_design.set_options(db, klemens, project_design.WeightingOptions("poststratify"))
+    result = project_design.check_targets(db, klemens, wt.weighting_variables(db, klemens))
+    assert result.report is None and "post-stratification uses the targets of one" in result.problem
+
+
 def test_a_value_without_a_target_is_reported_not_raised(db, klemens):
     wt.set_targets(db, klemens, {"row": {"r1": 0.5, "x": 0.5}}, replace_all=True)
-    result = wt.check(db, klemens, wt.weighting_variables(db, klemens))
+    result = project_design.check_targets(db, klemens, wt.weighting_variables(db, klemens))
     assert result.report is None and "'r2'" in result.problem
     with pytest.raises(CatiError) as caught:
         reporting.export_data(db, klemens, "csv", Path("/nonexistent/x.csv"), weighted=True)

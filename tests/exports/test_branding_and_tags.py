@@ -14,6 +14,8 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from exports import charts
+from exports.charts import HOUSE, palette_of
 from exports.codebook import codebook_entries, codebook_html, write_codebook_pdf
 from exports.pdf import Branding
 from exports.topline import build_topline, write_topline
@@ -122,3 +124,34 @@ def test_default_report_names_cati_and_shows_no_logo(tmp_path, frame, columns):
 def test_a_colour_that_is_not_rrggbb_never_reaches_a_style_sheet(colour):
     with pytest.raises(ValueError, match="is not #rrggbb"):
         Branding(primary=colour)
+
+
+def svg_of(uri: str) -> str:
+    return base64.b64decode(uri.split(",", 1)[1]).decode()
+
+
+def test_charts_are_in_the_brands_colours_and_the_house_palette_without_one(survey):  # noqa: F811
+    frame, columns, questionnaire = survey
+    branded = build_topline(frame, columns, questionnaire, palette=palette_of(BRAND))
+    house = build_topline(frame, columns, questionnaire)
+    kinds = {q.kind for q in branded if q.chart}
+    assert {"bars", "stacked", "nps"} <= kinds
+    for mine, theirs in zip(branded, house, strict=True):
+        if not mine.chart:
+            continue
+        svg, plain = svg_of(mine.chart), svg_of(theirs.chart)
+        assert "fill: #b01e2f" in svg and "#1f3a5f" not in svg  # bars, scale top, promoters
+        assert "fill: #1f3a5f" in plain and "#b01e2f" not in plain
+        if mine.kind == "nps":  # the score in the accent colour
+            assert "fill: #1e90b0" in svg and "fill: #e07a1f" in plain
+        if mine.kind == "stacked":  # the point below the top: the primary lightened
+            assert "fill: #d4838d" in svg and "fill: #8fb3d9" in plain
+    assert palette_of(Branding(agency="House colours")) is HOUSE
+
+
+def test_fieldwork_charts_follow_the_brand():
+    palette = palette_of(BRAND)
+    trend = svg_of(charts.lines(["01/12", "02/12"], [5, 7], [1, 3], "calls", "completes", palette))
+    assert "stroke: #1e90b0" in trend and "#e07a1f" not in trend
+    bubbles = svg_of(charts.region_map([(-3.7, 40.4)], [("Madrid", -3.7, 40.4, 4)], palette))
+    assert "fill: #b01e2f" in bubbles and "#1f3a5f" not in bubbles

@@ -208,7 +208,7 @@ def test_pspp_reads_levels_formats_labels_missing_values_mr_sets_and_frequencies
         ("Valid", "Extremely likely"): 1,
         ("Missing", "Refused"): 1,
     }
-    assert counts("How do you rate our service?: Kindness") == {
+    assert counts("Kindness — How do you rate our service?") == {
         ("Valid", "Fair"): 1,
         ("Valid", "Good"): 1,
         ("Missing", "Don't know"): 1,

@@ -27,7 +27,7 @@ def test_each_question_type_maps_to_its_variables():
         "sat_staff",
         "sat_value",
     ]
-    assert found["sat_staff"].label.endswith(": La atención del personal")
+    assert found["sat_staff"].label.startswith("La atención del personal — ¿")
     assert found["sat_staff"].value_labels[5] == "Muy buena"
     assert found["contact_channels_5"].value_labels == {0: "Not selected", 1: "Selected"}
     assert found["purchase_confirmed"].value_labels == {

@@ -200,6 +200,10 @@ class JobForm(FlaskForm):
         _l("Include personal data (personal sample variables, real case ids; audited)")
     )
     weighted = BooleanField(_l("Weighted by the project's targets"))
+    names = BooleanField(_l("CSV/XLSX: choice names instead of codes (an XLSForm's names)"))
+    untagged = BooleanField(
+        _l("Report: a plain PDF, not PDF/UA-1 (less memory for a book of hundreds of pages)")
+    )
     # A banner book's columns and tests (the other jobs ignore them)
     banner = SelectMultipleField(_l("Banner variables"))
     levels = SelectField(

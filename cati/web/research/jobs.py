@@ -37,7 +37,7 @@ def make_job(code: str) -> Response | str:
         flash(gettext("Enter weighting targets first."), "error")
         return redirect(url_for("research.project", code=code) + "#jobs")
     if family == "report":
-        params["kind"] = name
+        params.update(kind=name, untagged=form.untagged.data)
         if name == "banner":
             params.update(
                 banner=form.banner.data or [],
@@ -46,7 +46,7 @@ def make_job(code: str) -> Response | str:
                 bands=form.bands.data or "",
             )
     else:
-        params.update(format=name, personal=form.personal.data)
+        params.update(format=name, personal=form.personal.data, names=form.names.data)
     job = jobs.submit(db.session(), project, family, params, by=me())
     if current_app.config["CATI_SETTINGS"].jobs_inline:
         jobs.run_in_thread(current_app.extensions["cati.sessionmaker"], job.id)

@@ -71,13 +71,27 @@ def _page(
         row_errors=row_errors or {},
         file_form=file_form or TargetsFileForm(),
         problems=problems or [],
-        check=wt.check(session, project, known, options.bounds),
+        check=project_design.check_targets(session, project, known),
+        option=_option_words(options),
         button=ActionForm(),
         values=entered or _stored_values(project),
         field_errors=field_errors or {},
         lonely_options=project_design.LONELY_PSU,
         replicate_types=project_design.REPLICATE_TYPES,
     ), status
+
+
+def _option_words(options: project_design.WeightingOptions) -> str:
+    """The weighting option the check's figures follow, in the page's language."""
+    method = options.method == "poststratify"
+    words = [gettext("post-stratification") if method else gettext("raking")]
+    if options.bounds is not None:
+        low, high = options.bounds
+        words.append(gettext("bounds %(low)g–%(high)g") % {"low": low, "high": high})
+    if options.trim is not None:
+        low, high = options.trim
+        words.append(gettext("trimmed to %(low)g–%(high)g") % {"low": low, "high": high})
+    return ", ".join(words)
 
 
 def _text(value: object) -> str:

@@ -12,6 +12,7 @@ from cati.stats.design import SurveyDesign
 from cati.stats.errors import StatsError
 from cati.stats.estimates import (
     design_effect,
+    mean_design_effect,
     survey_by,
     survey_mean,
     survey_means,
@@ -22,6 +23,7 @@ from cati.stats.estimates import (
 from cati.stats.raoscott import rao_scott
 from cati.stats.regression import survey_glm, survey_ttest
 from cati.stats.replicates import ReplicateDesign
+from exports.pdf import Methodology
 from tests.cati.stats.test_calibration_r import TYPES, school_wide
 from tests.cati.stats.test_designs_r import REL
 
@@ -210,3 +212,20 @@ def test_design_effect_in_a_domain_uses_the_domains_n(apiclus1, dclus1, r_values
     """svyby(~api00, ~stype, dclus1, svymean, deff=TRUE)"""
     got = [design_effect(dclus1, apiclus1["api00"].where(apiclus1["stype"] == s)) for s in "EHM"]
     np.testing.assert_allclose(got, r_values["clus1.by.stype.deff"], rtol=REL)
+
+
+def test_the_margin_of_error_on_a_design_uses_the_mean_design_effect(apiclus1, dclus1, r_values):
+    """mean(deff(svymean(~I(v == level), dclus1, deff="replace"))) over every category of
+    sch.wide, awards, yr.rnd and both, and the margin at p = 50% on n over it."""
+    shares = [
+        (apiclus1[v] == level).astype(float)
+        for v in ("sch.wide", "awards", "yr.rnd", "both")
+        for level in sorted(apiclus1[v].unique())
+    ]
+    deffs = r_values["moe.clus1.deffs"]
+    assert [design_effect(dclus1, y, replace=True) for y in shares] == pytest.approx(deffs)
+    deff = mean_design_effect(dclus1, [*shares, np.ones(len(apiclus1))])  # 100%: no deff
+    assert deff == pytest.approx(np.mean(deffs))
+    methodology = Methodology(n=len(apiclus1), design_effect=deff)  # the report's page
+    assert methodology.margin_of_error == pytest.approx(r_values["moe.clus1.margin"][0])
+    assert mean_design_effect(dclus1, []) is None

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from cati import project_design
 from cati.models import AuditEntry, Case, Job, Project
 from tests.cati.test_weighting_targets import complete
 from tests.cati.web.conftest import upload
@@ -113,6 +114,15 @@ def test_the_check_and_a_weighted_data_file_once_there_are_completes(client, db,
     # = 100/10.4167 = 9.60, efficiency 96.0 %.
     assert "60.0 %" in page and "40.0 %" in page
     assert "<dd>9.6</dd>" in page and "<dd>96.0 %</dd>" in page
+    # Trimmed at 1.2 the south weights give 4·0.05 to the six north ones: 0.8667 and 1.2,
+    # Kish base 100/(6·0.8667² + 4·1.2²) = 9.74, efficiency 97.4 %
+    project_design.set_options(db, project, project_design.WeightingOptions(trim=(0.0, 1.2)))
+    db.commit()
+    trimmed = client.get(f"{sampled}weighting").get_data(as_text=True)
+    assert "<dd>9.7</dd>" in trimmed and "<dd>97.4 %</dd>" in trimmed
+    assert "0–1.2</dd>" in trimmed  # the option the figures follow
+    project_design.set_options(db, project, project_design.WeightingOptions())
+    db.commit()
     token = csrf_token(client, sampled)
     made = client.post(
         f"{sampled}jobs",

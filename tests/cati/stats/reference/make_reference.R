@@ -199,4 +199,15 @@ put("banner.rk.awards.by.stype", c(coef(b), SE(b)))
 b <- svyby(~api00, ~stype, rk, svymean)
 put("banner.rk.api00.by.stype", c(coef(b), SE(b)))
 put("banner.rk.df", degf(rk))
+# the methodology's margin of error on a design: the mean deff="replace" of the report's
+# proportions (every category of sch.wide, awards, yr.rnd, both.), n over it the effective
+# base, 1.96 * sqrt(0.25 / that) the margin at p = 50%
+props <- unlist(lapply(c("sch.wide", "awards", "yr.rnd", "both"), function(v) {
+  sapply(levels(factor(apiclus1[[v]])), function(level) {
+    f <- as.formula(paste0("~I(as.numeric(", v, " == '", level, "'))"))
+    deff(svymean(f, dclus1, deff = "replace"))
+  })
+}))
+put("moe.clus1.deffs", props)
+put("moe.clus1.margin", 100 * 1.96 * sqrt(0.25 * mean(props) / nrow(apiclus1)))
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

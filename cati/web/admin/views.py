@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from cati import accounts, audit, db
+from cati import accounts, audit, db, two_factor
 from cati.errors import CatiError
 from cati.fieldwork import projects
 from cati.models import Project, User
@@ -47,8 +47,24 @@ def _user_form() -> UserForm:
 
 @bp.route("/")
 def index() -> str:
-    users = db.session().scalars(select(User).order_by(User.role, User.username)).all()
-    return render_template("admin/index.html", users=users)
+    s = db.session()
+    users = s.scalars(select(User).order_by(User.role, User.username)).all()
+    required = two_factor.is_required(s)
+    return render_template(
+        "admin/index.html",
+        users=users,
+        two_factor_form=ActiveForm(formdata=None, active="0" if required else "1"),
+        two_factor_required=required,
+    )
+
+
+@bp.route("/two-factor", methods=["POST"])
+def two_factor_required() -> Response:
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    two_factor.set_required(db.session(), form.active.data == "1", by=me())
+    return redirect(url_for("admin.index"))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

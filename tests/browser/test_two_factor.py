@@ -44,8 +44,10 @@ def test_the_admin_requires_it_a_supervisor_enrols_and_logs_in_with_a_code(page,
     log_in(page, user.username)
     page.wait_for_url("**/login/enrol")
     secret = page.get_by_test_id("secret").inner_text()
-    assert page.get_by_test_id("otpauth").get_attribute("href").startswith(
-        f"otpauth://totp/cati%3A{user.username}?secret={secret}"
+    assert (
+        page.get_by_test_id("otpauth")
+        .get_attribute("href")
+        .startswith(f"otpauth://totp/cati%3A{user.username}?secret={secret}")
     )
     page.screenshot(path=SHOTS / "account-two-factor.png", full_page=True)
     code = page.get_by_label("Code from your app, or a recovery code")

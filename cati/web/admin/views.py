@@ -29,7 +29,7 @@ from cati.web.admin.forms import (
     ProjectsForm,
     UserForm,
 )
-from cati.web.common import LOCALE_NAMES, ROLE_NAMES, me
+from cati.web.common import LOCALE_NAMES, ROLE_NAMES, ActionForm, me
 
 PAGE_SIZE = 50
 
@@ -108,6 +108,7 @@ def _user_page(user: User, status: int = 200, **forms: FlaskForm) -> tuple[str, 
         projects=chosen,
         active=ActiveForm(formdata=None, active="0" if user.active else "1"),
         password=forms.get("password") or PasswordForm(formdata=None),
+        two_factor=ActionForm() if two_factor.is_enrolled(session, user) else None,
         is_me=user.id == current_user.id,
     ), status
 
@@ -176,6 +177,16 @@ def user_password(user_id: int) -> Response | tuple[str, int]:
             flash(gettext("New password set for %(name)s.", name=user.username), "ok")
             return redirect(url_for("admin.user", user_id=user.id))
     return _user_page(user, 400, password=form)
+
+
+@bp.route("/users/<int:user_id>/two-factor", methods=["POST"])
+def user_two_factor_off(user_id: int) -> Response:
+    user = _user(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    two_factor.turn_off(db.session(), user, by=me())
+    flash(gettext("Two-factor log-in turned off for %(name)s.", name=user.username), "ok")
+    return redirect(url_for("admin.user", user_id=user.id))
 
 
 def _utc_midnight(day) -> datetime:

@@ -51,6 +51,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "admin.user_projects": ("admin", {302}),  # no box ticked: no projects
     "admin.audit_log": ("admin", {200}),
     "admin.two_factor_required": ("admin", {400}),  # empty form
+    "admin.user_two_factor_off": ("admin", {302}),
     "research.index": ("researcher", {200}),
     "research.create": ("researcher", {400}),  # empty form
     "research.project": ("researcher", {NOT_MINE}),

@@ -123,3 +123,18 @@ def test_a_user_changes_their_own_password(login_as, client, db):
     post(client, "/logout")
     assert post_login(client, user.username).status_code == 401
     assert post_login(client, user.username, new).status_code == 302
+
+
+def test_the_admin_turns_off_the_second_factor_of_a_user_who_lost_it(login_as, client, db):
+    user = make_user(db, "researcher")
+    secret = totp.new_secret()
+    two_factor.enrol(db, user, secret, code_now(secret, START), START)
+    login_as("admin")
+    page = f"/admin/users/{user.id}"
+    token = csrf_token(client, page)
+    assert "Turn off two-factor log-in" in client.get(page).get_data(as_text=True)
+    client.post(f"{page}/two-factor", data={"csrf_token": token})
+    db.expire_all()
+    assert not two_factor.is_enrolled(db, user)
+    assert two_factor.remaining_recovery_codes(db, user) == 0
+    assert "Turn off two-factor" not in client.get(page).get_data(as_text=True)

@@ -42,6 +42,8 @@ def _key(secret: str) -> bytes:
 def matching_step(secret: str, typed: str, moment: datetime) -> int | None:
     """The step whose code ``typed`` is, within the drift allowed; None if none."""
     typed = typed.strip().replace(" ", "")
+    if not (typed.isascii() and typed.isdigit()):  # compare_digest refuses non-ASCII text
+        return None
     now = step_at(moment)
     for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
         if hmac.compare_digest(code(_key(secret), step), typed):
@@ -58,10 +60,20 @@ def otpauth_uri(secret: str, account: str, issuer: str) -> str:
     return f"otpauth://totp/{label}?{query}"
 
 
+def _normal(typed: str) -> str:
+    return typed.strip().lower().replace("-", "").replace(" ", "")
+
+
 def hash_recovery_code(typed: str) -> str:
-    # A fast hash suffices: the codes are 50 random bits, not chosen by a person.
-    normal = typed.strip().lower().replace("-", "").replace(" ", "")
-    return hashlib.sha256(normal.encode()).hexdigest()
+    """A random 32-bit salt and SHA-256 (ASVS 2.6.2: the codes have fewer than 112 bits)."""
+    salt = secrets.token_hex(4)
+    return f"{salt}${hashlib.sha256((salt + _normal(typed)).encode()).hexdigest()}"
+
+
+def is_recovery_code(typed: str, stored: str) -> bool:
+    salt, digest = stored.split("$")
+    mine = hashlib.sha256((salt + _normal(typed)).encode()).hexdigest()
+    return hmac.compare_digest(mine, digest)  # both hexadecimal: ASCII whatever was typed
 
 
 def new_recovery_codes(count: int = 10) -> list[str]:

@@ -75,13 +75,10 @@ def verify(session: Session, user: User, typed: str, now: datetime) -> None:
         audit.record(session, "login.second_factor", user=user)
         session.commit()
         return
-    recovery = session.scalar(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == totp.hash_recovery_code(typed),
-            RecoveryCode.used_at.is_(None),
-        )
+    unused = session.scalars(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
     )
+    recovery = next((c for c in unused if totp.is_recovery_code(typed, c.code_hash)), None)
     if step is None and recovery is not None:
         recovery.used_at = now
         audit.record(session, "login.recovery_code", user=user)

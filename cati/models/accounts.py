@@ -114,13 +114,13 @@ class TwoFactor(Base):
 
 
 class RecoveryCode(Base):
-    """One single-use recovery code, kept as its SHA-256 (the code itself is random)."""
+    """One single-use recovery code, kept as a salt and SHA-256 ("salt$digest")."""
 
     __tablename__ = "recovery_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    code_hash: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(80))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

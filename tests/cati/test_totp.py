@@ -38,6 +38,8 @@ def test_six_digit_codes_match_within_one_step_only():
     assert totp.matching_step(secret, "287 082", datetime.fromtimestamp(89, UTC)) == 1
     assert totp.matching_step(secret, "287082", datetime.fromtimestamp(120, UTC)) is None
     assert totp.matching_step(secret, "000000", at_59) is None
+    assert totp.matching_step(secret, "\x80", at_59) is None  # found by the form fuzzer
+    assert totp.matching_step(secret, "２８７０８２", at_59) is None  # full-width digits
 
 
 def test_the_key_uri_names_issuer_account_and_secret():
@@ -51,9 +53,11 @@ def test_the_key_uri_names_issuer_account_and_secret():
     }
 
 
-def test_recovery_codes_are_ten_distinct_and_hash_whatever_the_typing():
+def test_recovery_codes_are_ten_distinct_salted_and_match_whatever_the_typing():
     codes = totp.new_recovery_codes()
     assert len(set(codes)) == 10
-    assert totp.hash_recovery_code(codes[0]) == totp.hash_recovery_code(
-        " " + codes[0].upper().replace("-", "") + " "
-    )
+    first, again = totp.hash_recovery_code(codes[0]), totp.hash_recovery_code(codes[0])
+    assert first != again  # each its own salt
+    typed = " " + codes[0].upper().replace("-", "") + " "
+    assert totp.is_recovery_code(typed, first) and totp.is_recovery_code(typed, again)
+    assert not totp.is_recovery_code(codes[1], first)

@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column(
             "user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
         ),
-        sa.Column("code_hash", sa.String(64), nullable=False),
+        sa.Column("code_hash", sa.String(80), nullable=False),
         sa.Column("used_at", UTCDateTime(), nullable=True),
     )
     op.create_index("ix_recovery_codes_user_id", "recovery_codes", ["user_id"])

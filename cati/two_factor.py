@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from cati import audit, totp
 from cati.errors import CatiError, ErrorCode
-from cati.models import InstallationSetting, RecoveryCode, Role, TwoFactor, User
+from cati.models import InstallationSetting, LoginFailure, RecoveryCode, Role, TwoFactor, User
 
 REQUIRED_ROLES = frozenset({Role.ADMIN, Role.RESEARCHER, Role.SUPERVISOR})
 _SETTING = "two_factor_required"
@@ -64,8 +64,11 @@ def turn_off(session: Session, user: User, *, by: User) -> None:
     session.commit()
 
 
-def verify(session: Session, user: User, typed: str, now: datetime) -> None:
-    """Accept a code of the app (each step once) or an unused recovery code; else raise."""
+def verify(session: Session, user: User, typed: str, now: datetime, address: str) -> None:
+    """Accept a code of the app (each step once) or an unused recovery code; else raise.
+
+    A wrong code counts as a failed log-in of the name, so the password's throttling also
+    bounds how many codes can be guessed (a right password alone does not reset it)."""
     enrolled = session.get(TwoFactor, user.id)
     if enrolled is None:
         raise CatiError(ErrorCode.TWO_FACTOR_CODE_INVALID)
@@ -84,7 +87,8 @@ def verify(session: Session, user: User, typed: str, now: datetime) -> None:
         audit.record(session, "login.recovery_code", user=user)
         session.commit()
         return
-    audit.record(session, "login.second_factor_failed", user=user)
+    session.add(LoginFailure(username=user.username, address=address[:64], at=now))
+    audit.record(session, "login.second_factor_failed", user=user, address=address)
     session.commit()
     raise CatiError(ErrorCode.TWO_FACTOR_CODE_INVALID)
 

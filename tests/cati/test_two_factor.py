@@ -9,7 +9,7 @@ from sqlalchemy import select
 from cati import accounts, totp, two_factor
 from cati.errors import CatiError, ErrorCode
 from cati.models import AuditEntry, RecoveryCode
-from tests.conftest import TEST_HASH_METHOD, TEST_PASSWORD, make_user
+from tests.conftest import TEST_HASH_METHOD, TEST_PASSWORD, make_user, settings_for_tests
 
 NOW = datetime(2026, 12, 2, 9, 0, 10, tzinfo=UTC)
 
@@ -49,11 +49,13 @@ def test_enrolment_needs_a_right_code_and_each_code_is_used_once(db):
     assert len(codes) == 10
     assert two_factor.next_step(db, user) == "verify"
     # The enrolment's code cannot log in again within its step: replay.
-    refused(two_factor.verify, db, user, code_at(secret, NOW), NOW + timedelta(seconds=5))
+    refused(
+        two_factor.verify, db, user, code_at(secret, NOW), NOW + timedelta(seconds=5), "10.0.0.1"
+    )
     later = NOW + timedelta(seconds=30)
-    two_factor.verify(db, user, code_at(secret, later), later)
-    refused(two_factor.verify, db, user, code_at(secret, later), later)
-    refused(two_factor.verify, db, user, "123456", later + timedelta(seconds=60))
+    two_factor.verify(db, user, code_at(secret, later), later, "10.0.0.1")
+    refused(two_factor.verify, db, user, code_at(secret, later), later, "10.0.0.1")
+    refused(two_factor.verify, db, user, "123456", later + timedelta(seconds=60), "10.0.0.1")
 
 
 def test_a_recovery_code_works_once_and_is_stored_hashed(db):
@@ -62,8 +64,8 @@ def test_a_recovery_code_works_once_and_is_stored_hashed(db):
     codes = two_factor.enrol(db, user, secret, code_at(secret, NOW), NOW)
     stored = set(db.scalars(select(RecoveryCode.code_hash)))
     assert len(stored) == 10 and not stored & set(codes)
-    two_factor.verify(db, user, codes[3].upper(), NOW)
-    refused(two_factor.verify, db, user, codes[3], NOW)
+    two_factor.verify(db, user, codes[3].upper(), NOW, "10.0.0.1")
+    refused(two_factor.verify, db, user, codes[3], NOW, "10.0.0.1")
     assert two_factor.remaining_recovery_codes(db, user) == 9
     actions = db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-3:] == ["two_factor.enrol", "login.recovery_code", "login.second_factor_failed"]
@@ -83,3 +85,16 @@ def test_users_change_their_own_password_with_the_current_one(db):
     settings = accounts.Settings.from_env({"CATI_PASSWORD_HASH_METHOD": TEST_HASH_METHOD})
     assert accounts.authenticate(db, "ines", "a brand new passphrase", "10.0.0.1", settings)
     assert "user.change_password" in db.scalars(select(AuditEntry.action)).all()
+
+
+def test_wrong_codes_throttle_the_password_as_wrong_passwords_do(db):
+    settings = settings_for_tests()
+    user = make_user(db, "researcher", username="rosa")
+    secret = totp.new_secret()
+    two_factor.enrol(db, user, secret, code_at(secret, NOW), NOW)
+    accounts.authenticate(db, "rosa", TEST_PASSWORD, "10.0.0.1", settings, now=NOW)
+    for _ in range(settings.login_max_failures):
+        refused(two_factor.verify, db, user, "999999", NOW, "10.0.0.1")
+    with pytest.raises(CatiError) as caught:
+        accounts.authenticate(db, "rosa", TEST_PASSWORD, "10.0.0.1", settings, now=NOW)
+    assert caught.value.code is ErrorCode.LOGIN_THROTTLED

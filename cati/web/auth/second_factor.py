@@ -4,7 +4,7 @@ installed) and turns two-factor on only once a code from the app is right."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -31,7 +31,8 @@ def code() -> Response | tuple[str, int]:
     status = 200
     if form.validate_on_submit():
         try:
-            two_factor.verify(db.session(), user, form.code.data, clock_now())
+            address = request.remote_addr or "unknown"
+            two_factor.verify(db.session(), user, form.code.data, clock_now(), address)
         except CatiError as exc:
             count_wrong_code()
             form.code.errors = [exc.translated(gettext)]

@@ -38,6 +38,7 @@ def test_the_admin_requires_it_a_supervisor_enrols_and_logs_in_with_a_code(page,
         "button", name="Require it for administrators, researchers and supervisors"
     ).click()
     assert "Required for administrators" in page.get_by_test_id("two-factor-required").inner_text()
+    page.screenshot(path=SHOTS / "admin-two-factor.png", full_page=True)
     page.get_by_role("button", name="Log out").click()
 
     user = make_user(db, "supervisor")
@@ -67,11 +68,15 @@ def test_the_admin_requires_it_a_supervisor_enrols_and_logs_in_with_a_code(page,
     clock[0] += timedelta(seconds=30)
     log_in(page, user.username)
     page.wait_for_url("**/login/code")
+    page.get_by_role("button", name="Español").click()
+    page.screenshot(path=SHOTS / "login-code-es.png")
+    page.get_by_role("button", name="English").click()
     page.get_by_label("Code from your app, or a recovery code").fill(code_at(secret, clock[0]))
     page.keyboard.press("Enter")
     page.wait_for_url("**/supervisor/")
     page.get_by_test_id("who").click()
     assert "Recovery codes left: 10" in page.get_by_test_id("two-factor-status").inner_text()
+    page.screenshot(path=SHOTS / "account-enrolled.png", full_page=True)
 
 
 def test_an_interviewer_changes_their_own_password(page, db):

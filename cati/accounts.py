@@ -21,8 +21,8 @@ from cati.config import Settings
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
 from cati.models import Role, User
+from cati.passwords import check_password_policy
 
-MIN_PASSWORD_LENGTH = 10
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
 
 
@@ -30,13 +30,6 @@ _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
 def _dummy_hash(method: str) -> str:
     """Checked against when the user name is unknown, so both paths cost one hash."""
     return generate_password_hash("not a real password", method=method)
-
-
-def check_password_policy(username: str, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise CatiError(ErrorCode.PASSWORD_TOO_SHORT, minimum=MIN_PASSWORD_LENGTH)
-    if username.lower() in password.lower():
-        raise CatiError(ErrorCode.PASSWORD_IS_USERNAME)
 
 
 def _parse_role(role: str) -> Role:
@@ -130,8 +123,28 @@ def set_password(
     audit.record(
         session, "user.set_password", user=by, actor=actor, object_type="user", object_id=user.id
     )
+    password_changed(session, user)
     session.commit()
     return user
+
+
+def change_own_password(
+    session: Session, user: User, current: str, new: str, *, hash_method: str
+) -> None:
+    """A user's own change: the current password first, then the same rules as a reset."""
+    if not check_password_hash(user.password_hash, current):
+        raise CatiError(ErrorCode.PASSWORD_WRONG)
+    check_password_policy(user.username, new)
+    user.password_hash = generate_password_hash(new, method=hash_method)
+    audit.record(session, "user.change_password", user=user, object_type="user", object_id=user.id)
+    password_changed(session, user)
+    session.commit()
+
+
+def password_changed(session: Session, user: User) -> None:
+    """The hook for whatever must follow a new password (server-side sessions end here).
+
+    Called in the transaction of the change, before its commit."""
 
 
 def set_active(

@@ -188,7 +188,7 @@ ROLE_CHOICE = click.Choice(["admin", "researcher", "supervisor", "interviewer", 
 @click.option(
     "--time-zone", default="UTC", show_default=True, help="IANA zone, e.g. Europe/Madrid."
 )
-@click.password_option(help="Prompted for when not given (at least 10 characters).")
+@click.password_option(help="Prompted for when not given (at least 12 characters).")
 def users_create(
     username: str,
     role: str,
@@ -243,7 +243,7 @@ def users_list() -> None:
 
 @users.command("set-password")
 @click.argument("username")
-@click.password_option(help="Prompted for when not given (at least 10 characters).")
+@click.password_option(help="Prompted for when not given (at least 12 characters).")
 def users_set_password(username: str, password: str) -> None:
     """Set a new password for USERNAME."""
     from cati import accounts, db

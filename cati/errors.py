@@ -25,6 +25,9 @@ class ErrorCode(enum.StrEnum):
     PASSWORD_TOO_SHORT = "E1105"
     PASSWORD_IS_USERNAME = "E1106"
     LOCALE_INVALID = "E1107"
+    PASSWORD_COMMON = "E1108"
+    PASSWORD_WRONG = "E1109"
+    TWO_FACTOR_CODE_INVALID = "E1003"
     DATABASE_NOT_UPGRADED = "E1201"
     SETTING_INVALID = "E1301"
     PROJECT_EXISTS = "E2001"
@@ -111,6 +114,13 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ROLE_INVALID: N_("Role %(role)r is not one of %(roles)s."),
     ErrorCode.PASSWORD_TOO_SHORT: N_("The password must have at least %(minimum)s characters."),
     ErrorCode.PASSWORD_IS_USERNAME: N_("The password must not contain the user name."),
+    ErrorCode.PASSWORD_COMMON: N_(
+        "This password is on the list of common and breached passwords; choose another."
+    ),
+    ErrorCode.PASSWORD_WRONG: N_("The current password is wrong."),
+    ErrorCode.TWO_FACTOR_CODE_INVALID: N_(
+        "Wrong or already used code: type the 6 digits your app shows now, or a recovery code."
+    ),
     ErrorCode.LOCALE_INVALID: N_("Language %(locale)r is not one of %(locales)s."),
     ErrorCode.DATABASE_NOT_UPGRADED: N_(
         "The database at %(url)s is not at the current schema (%(current)s, expected "

@@ -1,6 +1,14 @@
 """Typed SQLAlchemy models, one module per area. Every change needs an Alembic revision."""
 
-from cati.models.accounts import AuditEntry, LoginFailure, Role, User
+from cati.models.accounts import (
+    AuditEntry,
+    InstallationSetting,
+    LoginFailure,
+    RecoveryCode,
+    Role,
+    TwoFactor,
+    User,
+)
 from cati.models.fieldwork import (
     Appointment,
     CallAttempt,
@@ -30,6 +38,7 @@ __all__ = [
     "CaseState",
     "DoNotCall",
     "InboundCall",
+    "InstallationSetting",
     "Interview",
     "Job",
     "JobOutput",
@@ -43,7 +52,9 @@ __all__ = [
     "ProjectMember",
     "QuestionnaireVersion",
     "Quota",
+    "RecoveryCode",
     "Role",
     "StatusSpell",
+    "TwoFactor",
     "User",
 ]

@@ -1,4 +1,4 @@
-"""Users with roles, the audit log and failed log-ins."""
+"""Users with roles, their second factor, the audit log, failed log-ins, installation settings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cati.db import Base, UTCDateTime, utcnow
@@ -94,3 +94,40 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TwoFactor(Base):
+    """A user's TOTP secret (RFC 6238) once enrolled, and the last time step used.
+
+    The secret must be readable to check codes, so it cannot be hashed; the last step
+    refuses a second use of one code (ASVS 2.8.4).
+    """
+
+    __tablename__ = "two_factor"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret: Mapped[str] = mapped_column(String(64))
+    last_step: Mapped[int] = mapped_column(BigInteger, default=0)
+    enabled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RecoveryCode(Base):
+    """One single-use recovery code, kept as a salt and SHA-256 ("salt$digest")."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(80))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class InstallationSetting(Base):
+    """A setting of the whole installation that the administrator changes in the browser."""
+
+    __tablename__ = "installation_settings"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)

@@ -28,7 +28,7 @@ def test_the_admin_creates_a_client_and_the_client_sees_only_their_project(
     desk.get_by_label("Role").select_option("client")
     desk.get_by_label("Initial password").fill("short")
     desk.get_by_role("button", name="Create user").click()
-    assert "at least 10 characters" in desk.get_by_role("alert").inner_text()
+    assert "at least 12 characters" in desk.get_by_role("alert").inner_text()
     desk.get_by_label("Initial password").fill("a long enough secret")
     desk.get_by_role("button", name="Create user").click()
     desk.wait_for_url("**/admin/users/*")

@@ -112,7 +112,7 @@ def test_password_is_prompted_twice_when_not_given(run, db):
 def test_a_refused_user_exits_non_zero_with_the_reason(run, db):
     result = run("users", "create", "sam", "--role", "supervisor", "--password", "short")
     assert result.exit_code == 1
-    assert "E1105" in result.output and "at least 10 characters" in result.output
+    assert "E1105" in result.output and "at least 12 characters" in result.output
     assert db.scalars(select(User)).all() == []
 
 

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter, Rule
 
-from tests.cati.web.test_authorization import EXPECTED, PUBLIC
+from tests.cati.web.test_authorization import EXPECTED, LOGGED_IN, PUBLIC
 from tests.fuzz import budget
 from tests.fuzz.files import nasty_text
 
@@ -71,7 +71,8 @@ def role_of(endpoint: str) -> str | None:
         "add it there (who may use it), and the form fuzzer will use that role"
     )
     owner = EXPECTED[endpoint][0]
-    return ANONYMOUS if owner == PUBLIC else owner
+    # Pages of any logged-in user (the own account) are fuzzed as an interviewer's.
+    return {PUBLIC: ANONYMOUS, LOGGED_IN: "interviewer"}.get(owner, owner)
 
 
 def url_arguments(rule: Rule, params: dict, missing: set[str]) -> dict:

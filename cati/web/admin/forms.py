@@ -28,6 +28,7 @@ ERROR_FIELDS = {
     ErrorCode.ROLE_INVALID: "role",
     ErrorCode.PASSWORD_TOO_SHORT: "password",
     ErrorCode.PASSWORD_IS_USERNAME: "password",
+    ErrorCode.PASSWORD_COMMON: "password",
     ErrorCode.LOCALE_INVALID: "locale",
 }
 

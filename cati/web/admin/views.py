@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from cati import accounts, audit, db
+from cati import accounts, audit, db, two_factor
 from cati.errors import CatiError
 from cati.fieldwork import projects
 from cati.models import Project, User
@@ -29,7 +29,7 @@ from cati.web.admin.forms import (
     ProjectsForm,
     UserForm,
 )
-from cati.web.common import LOCALE_NAMES, ROLE_NAMES, me
+from cati.web.common import LOCALE_NAMES, ROLE_NAMES, ActionForm, me
 
 PAGE_SIZE = 50
 
@@ -47,8 +47,24 @@ def _user_form() -> UserForm:
 
 @bp.route("/")
 def index() -> str:
-    users = db.session().scalars(select(User).order_by(User.role, User.username)).all()
-    return render_template("admin/index.html", users=users)
+    s = db.session()
+    users = s.scalars(select(User).order_by(User.role, User.username)).all()
+    required = two_factor.is_required(s)
+    return render_template(
+        "admin/index.html",
+        users=users,
+        two_factor_form=ActiveForm(formdata=None, active="0" if required else "1"),
+        two_factor_required=required,
+    )
+
+
+@bp.route("/two-factor", methods=["POST"])
+def two_factor_required() -> Response:
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    two_factor.set_required(db.session(), form.active.data == "1", by=me())
+    return redirect(url_for("admin.index"))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -92,6 +108,7 @@ def _user_page(user: User, status: int = 200, **forms: FlaskForm) -> tuple[str, 
         projects=chosen,
         active=ActiveForm(formdata=None, active="0" if user.active else "1"),
         password=forms.get("password") or PasswordForm(formdata=None),
+        two_factor=ActionForm() if two_factor.is_enrolled(session, user) else None,
         is_me=user.id == current_user.id,
     ), status
 
@@ -160,6 +177,16 @@ def user_password(user_id: int) -> Response | tuple[str, int]:
             flash(gettext("New password set for %(name)s.", name=user.username), "ok")
             return redirect(url_for("admin.user", user_id=user.id))
     return _user_page(user, 400, password=form)
+
+
+@bp.route("/users/<int:user_id>/two-factor", methods=["POST"])
+def user_two_factor_off(user_id: int) -> Response:
+    user = _user(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    two_factor.turn_off(db.session(), user, by=me())
+    flash(gettext("Two-factor log-in turned off for %(name)s.", name=user.username), "ok")
+    return redirect(url_for("admin.user", user_id=user.id))
 
 
 def _utc_midnight(day) -> datetime:

@@ -1,6 +1,7 @@
-"""Log-in, log-out and the language switch: the pages before (and between) the consoles."""
+"""Log-in (password, then a code), log-out, the language switch and the user's own account:
+the pages before (and between) the consoles."""
 
-from cati.web.auth import views  # noqa: F401  (registers the routes on bp)
+from cati.web.auth import account, second_factor, views  # noqa: F401  (register the routes)
 from cati.web.auth.blueprint import bp
 
 __all__ = ["bp"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from cati import accounts, audit, db
+from cati import accounts, audit, db, two_factor
 from cati.config import Settings
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import presence
@@ -15,6 +15,7 @@ from cati.models import Role
 from cati.web.access import home_endpoint
 from cati.web.auth.blueprint import bp
 from cati.web.auth.forms import LanguageForm, LoginForm, LogoutForm
+from cati.web.auth.login_state import finish_login, start_pending
 from cati.web.clock import now as clock_now
 from cati.web.common import LOCALE_NAMES, me
 
@@ -58,15 +59,11 @@ def login() -> Response | tuple[str, int] | str:
             form.password.errors = [exc.translated(gettext)]
             status = 429 if exc.code is ErrorCode.LOGIN_THROTTLED else 401
         else:
-            locale = session.get("locale")
-            session.clear()  # a fresh session on log-in: no fixation
-            login_user(user)
-            if user.role == Role.INTERVIEWER:
-                presence.set_status(db.session(), user, "available", clock_now())
-                db.session().commit()
-            if locale and not user.locale:
-                session["locale"] = locale
-            return redirect(url_for(home_endpoint(user.role)))
+            step = two_factor.next_step(db.session(), user)
+            if step is None:
+                return finish_login(user)
+            start_pending(user)
+            return redirect(url_for("auth.code" if step == "verify" else "auth.enrol_at_login"))
     elif request.method == "POST":
         status = 400
     return render_template("login.html", form=form), status

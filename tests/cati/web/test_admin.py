@@ -64,7 +64,7 @@ def test_a_user_posted_without_a_full_name_field_is_created_with_an_empty_one(cl
     ("fields", "field", "message"),
     [
         ({"username": "a b"}, "username", "use 3 to 64 letters"),
-        ({"password": "short"}, "password", "at least 10 characters"),
+        ({"password": "short"}, "password", "at least 12 characters"),
         ({"password": "carla-is-my-password"}, "password", "must not contain the user name"),
         ({"role": "boss"}, "role", "is not one of"),
     ],
@@ -124,7 +124,7 @@ def test_resetting_a_password(app, client, db, admin):
     assert refused.status_code == 400
     assert "The two passwords differ." in refused.get_data(as_text=True)
     short = post_user(client, user, "password", {"password": "short", "confirm": "short"})
-    assert "at least 10 characters" in short.get_data(as_text=True)
+    assert "at least 12 characters" in short.get_data(as_text=True)
     new = "a brand new secret"
     assert post_user(client, user, "password", {"password": new, "confirm": new}).status_code == 302
     assert post_login(app.test_client(), user.username, TEST_PASSWORD).status_code == 401

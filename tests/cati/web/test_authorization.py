@@ -25,6 +25,7 @@ FRAME = Path(__file__).parent / "frame.csv"  # fictional numbers, no coordinates
 ANONYMOUS = "anonymous"
 AUDIENCES = [*(r.value for r in Role), ANONYMOUS]
 PUBLIC = "public"  # anyone, logged in or not
+LOGGED_IN = "logged in"  # any role: the user's own account
 NOT_MINE = 403  # the owner role, on a project it is not a member of or a case it has not claimed
 
 # endpoint: (who may use it, the statuses that role gets here)
@@ -33,6 +34,11 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "auth.login": (PUBLIC, {200, 302}),  # 302: already logged in, sent home
     "auth.language": (PUBLIC, {302}),
     "auth.logout": (PUBLIC, {302}),
+    "auth.code": (PUBLIC, {302}),  # no password typed a moment ago: back to the log-in
+    "auth.enrol_at_login": (PUBLIC, {302}),
+    "auth.account": (LOGGED_IN, {200}),
+    "auth.own_password": (LOGGED_IN, {400}),  # empty form
+    "auth.enrol": (LOGGED_IN, {200}),
     "respondent.survey": (PUBLIC, {200}),
     "respondent.language": (PUBLIC, {302}),  # back to the survey page
     "respondent.unknown": (PUBLIC, {404}),  # any other address under /r/: the respondent's 404
@@ -48,6 +54,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "admin.lift_login": ("admin", {400}),  # empty form
     "admin.mail": ("admin", {200}),
     "admin.mail_test": ("admin", {400}),  # empty form
+    "admin.two_factor_required": ("admin", {400}),  # empty form
+    "admin.user_two_factor_off": ("admin", {302}),
     "research.index": ("researcher", {200}),
     "research.create": ("researcher", {400}),  # empty form
     "research.project": ("researcher", {NOT_MINE}),
@@ -221,7 +229,7 @@ def test_each_route_answers_each_role_as_the_table_says(
         owner, statuses = EXPECTED[endpoint]
         url, response = request(app, client, endpoint, params, token)
         location = response.headers.get("Location", "")
-        if owner in (PUBLIC, audience):
+        if owner in (PUBLIC, audience) or (owner == LOGGED_IN and audience != ANONYMOUS):
             ok = response.status_code in statuses
         elif audience == ANONYMOUS:
             ok = response.status_code == 302 and location.startswith("/login")

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 import cati.job_kinds  # noqa: F401  (registers the report and data-file runners jobs run)
@@ -21,6 +22,7 @@ from cati.web import (
     admin,
     auth,
     client,
+    input_guard,
     interviewer,
     ops,
     request_log,
@@ -98,6 +100,15 @@ def _register_error_pages(app: Flask) -> None:
             gettext("Reload the page and send the form again. Nothing was saved."),
         )
 
+    @app.errorhandler(400)
+    def bad_request(exc: BadRequest):
+        ours = isinstance(exc, input_guard.MalformedInput)
+        return _error_page(
+            400,
+            gettext("The request could not be read"),
+            exc.description if ours else gettext("Send the form again from its page."),
+        )
+
     @app.errorhandler(403)
     def forbidden(_exc):
         return _error_page(
@@ -168,6 +179,7 @@ def init_app(app: Flask) -> None:
     _register_error_pages(app)
 
     request_log.init_app(app)
+    app.before_request(input_guard.refuse_nul_bytes)
     for audience in (auth, admin, research, supervisor, interviewer, client, respondent, ops):
         app.register_blueprint(audience.bp)
     csrf.exempt(ops.bp)

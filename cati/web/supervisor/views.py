@@ -40,6 +40,7 @@ from cati.web import times
 from cati.web.access import chosen_user, member_project
 from cati.web.clock import now as clock_now
 from cati.web.common import me
+from cati.web.input_guard import page_number
 from cati.web.pipeline_charts import CHARTS, pipeline_for
 from cati.web.supervisor.blueprint import bp
 from cati.web.supervisor.forms import (
@@ -160,7 +161,7 @@ def cases(code: str) -> str:
             or_(Case.final_outcome == form.outcome.data, Case.last_outcome == form.outcome.data)
         )
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     rows = session.scalars(
         query.order_by(Case.external_id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
@@ -260,7 +261,11 @@ def _act(case_id: int, form_class, prefix: str, action) -> Response | tuple[str,
             return _case_page(case, project, 400)
         flash(gettext("Done, and written to the case's audit trail."), "ok")
         return redirect(url_for("supervisor.case", case_id=case.id))
-    flash(gettext("Give a reason: it goes into the audit trail."), "error")
+    for field in form:
+        for error in field.errors if field.name != form.reason.name else ():
+            flash(f"{field.label.text}: {error}", "error")
+    if form.reason.errors:
+        flash(gettext("Give a reason: it goes into the audit trail."), "error")
     return _case_page(case, project, 400)
 
 

@@ -43,6 +43,10 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 
+# The app's own assets, and the supervisor's charts (counts, no one's data) revalidated by
+# their ETag while the dashboard polls them.
+OWN_CACHING = {"static", "supervisor.chart"}
+
 PHONE_KINDS = {
     "fixed": _l("landline"),
     "mobile": _l("mobile"),
@@ -81,9 +85,10 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if current_user.is_authenticated:
-        # Pages with respondents' data must not be kept by shared browsers.
-        response.headers.setdefault("Cache-Control", "no-store")
+    if request.endpoint not in OWN_CACHING:
+        # Pages and files with respondents' or a study's data, the respondents' own pages
+        # included, must not be kept by shared browsers; set over send_file's own header.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
-from cati import db
+from cati import audit, db
 from cati.errors import CatiError
 from cati.fieldwork import catalogue, dispatch, monitor, pipeline, projects, quality, supervision
 from cati.fieldwork.erasure import erase_case
@@ -246,7 +246,9 @@ def _case_page(case: Case, project: Project, status: int = 200):
 
 @bp.route("/case/<int:case_id>")
 def case(case_id: int):
-    return _case_page(*_case(case_id))
+    found, project = _case(case_id)
+    audit.record_view(db.session(), me(), found.id, ["phones", "answers"])
+    return _case_page(found, project)
 
 
 def _act(case_id: int, form_class, prefix: str, action) -> Response | tuple[str, int]:

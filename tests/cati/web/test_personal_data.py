@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 import cati.job_kinds  # noqa: F401  (the data-file runner)
 from cati import jobs
-from cati.models import Job, Phone
+from cati.models import AuditEntry, Job, Phone
 from tests.cati.web.test_authorization import seed_project
 from tests.conftest import csrf_token, make_user, post_login
 
@@ -93,3 +93,18 @@ def test_no_log_line_holds_a_link_token_or_a_phone_number(client, app, db, seede
     assert any("/r/<token>" in line for line in lines), "the respondent's requests were not logged"
     leaks = [line for line in lines for secret in [params["token"], *phones] if secret in line]
     assert not leaks
+
+
+def test_every_staff_view_of_a_respondents_phones_or_answers_is_audited(client, db, seeded):
+    _, staff, params = seeded
+    assert post_login(client, staff["supervisor"].username).status_code == 302
+    client.get(f"/supervisor/case/{params['case_id']}")
+    other = client.application.test_client()
+    assert post_login(other, staff["interviewer"].username).status_code == 302
+    other.get(f"/interviewer/case/{params['case_id']}")
+    db.expire_all()
+    views = db.scalars(select(AuditEntry).where(AuditEntry.action == "case.view")).all()
+    assert [(v.user_id, v.object_id, v.details["shown"]) for v in views] == [
+        (staff["supervisor"].id, str(params["case_id"]), ["phones", "answers"]),
+        (staff["interviewer"].id, str(params["case_id"]), ["phones"]),
+    ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cati.web.test_authorization import seed_project
-from tests.conftest import csrf_token, post_login
+from tests.conftest import csrf_token, make_user, post_login
 
 NUL = "a\x00b"
 
@@ -45,8 +45,6 @@ def test_a_nul_byte_in_the_login_name_is_refused_before_the_database(client):
 def test_a_nul_byte_in_a_query_or_the_address_is_refused(client, db, seeded, role, path):
     project, staff, _ = seeded
     if role == "admin":
-        from tests.conftest import make_user
-
         staff = {**staff, "admin": make_user(db, "admin")}
     _as(client, staff, role)
     _refused(client.get(path.format(code=project.code)), "NUL character")
@@ -65,8 +63,6 @@ def test_a_nul_byte_in_the_inbound_search_is_refused(client, seeded):
 @pytest.mark.parametrize("path", ["/supervisor/{code}/cases", "/admin/audit"])
 def test_a_page_number_past_any_listing_is_refused(client, db, seeded, path):
     project, staff, _ = seeded
-    from tests.conftest import make_user
-
     staff = {**staff, "admin": make_user(db, "admin")}
     _as(client, staff, "admin" if path.startswith("/admin") else "supervisor")
     url = path.format(code=project.code) + "?page=99999999999999999999"
@@ -74,8 +70,6 @@ def test_a_page_number_past_any_listing_is_refused(client, db, seeded, path):
 
 
 def test_an_audit_filter_on_the_last_day_of_9999_is_refused_beside_the_field(client, db):
-    from tests.conftest import make_user
-
     user = make_user(db, "admin")
     assert post_login(client, user.username).status_code == 302
     response = client.get("/admin/audit?until=9999-12-31")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 import cati.job_kinds  # noqa: F401  (the data-file runner)
 from cati import jobs
+from cati.fieldwork import projects
 from cati.models import AuditEntry, Job, Phone
 from tests.cati.web.test_authorization import seed_project
 from tests.conftest import csrf_token, make_user, post_login
@@ -20,8 +21,6 @@ from tests.conftest import csrf_token, make_user, post_login
 def seeded(app, db):
     project, staff, params = seed_project(app, db)
     staff["researcher"] = make_user(db, "researcher")
-    from cati.fieldwork import projects
-
     projects.assign(db, project, staff["researcher"])
     return project, staff, params
 

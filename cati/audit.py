@@ -39,6 +39,13 @@ def record(
     return entry
 
 
+def record_view(session: Session, user: User, case_id: int, shown: list[str]) -> None:
+    """A member of staff saw a respondent's personal data (``shown``: "phones", "answers"):
+    logged and committed at once, as the page that shows it is sent."""
+    record(session, "case.view", user=user, object_type="case", object_id=case_id, shown=shown)
+    session.commit()
+
+
 @dataclass(frozen=True)
 class AuditQuery:
     """Filters for reading the log; each one left as None does not filter."""

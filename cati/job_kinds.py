@@ -39,8 +39,10 @@ def _reporter(progress: jobs.Progress):
 def data_file(session: Session, job: Job, progress: jobs.Progress) -> jobs.Output:
     project = session.get(Project, job.project_id)
     fmt = job.params["format"]
+    # The name says what the file holds, wherever it is copied to.
+    stem = f"{project.code}-personal" if jobs.is_personal(job) else project.code
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / f"{project.code}{DATA_SUFFIX[fmt]}"
+        out = Path(folder) / f"{stem}{DATA_SUFFIX[fmt]}"
         written = reporting.export_data(
             session,
             project,
@@ -60,7 +62,7 @@ def data_file(session: Session, job: Job, progress: jobs.Progress) -> jobs.Outpu
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in written:
                 archive.write(path, path.name)
-        return jobs.Output(f"{project.code}-{fmt}.zip", buffer.getvalue())
+        return jobs.Output(f"{stem}-{fmt}.zip", buffer.getvalue())
 
 
 @jobs.runner("report")

@@ -139,6 +139,11 @@ def run_in_thread(factory: sessionmaker, job_id: int) -> threading.Thread:
     return thread
 
 
+def is_personal(job: Job) -> bool:
+    """A data file with the respondents' personal variables: never for the client."""
+    return job.kind == "data" and bool(job.params.get("personal"))
+
+
 def output_of(session: Session, job: Job) -> bytes | None:
     """The bytes a finished job made, or None when it has none (not done, or failed)."""
     if job.status != "done":

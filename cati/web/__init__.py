@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 import cati.job_kinds  # noqa: F401  (registers the report and data-file runners jobs run)
@@ -21,6 +22,7 @@ from cati.web import (
     admin,
     auth,
     client,
+    input_guard,
     interviewer,
     ops,
     request_log,
@@ -40,6 +42,10 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
+
+# The app's own assets, and the supervisor's charts (counts, no one's data) revalidated by
+# their ETag while the dashboard polls them.
+OWN_CACHING = {"static", "supervisor.chart"}
 
 PHONE_KINDS = {
     "fixed": _l("landline"),
@@ -79,9 +85,10 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if current_user.is_authenticated:
-        # Pages with respondents' data must not be kept by shared browsers.
-        response.headers.setdefault("Cache-Control", "no-store")
+    if request.endpoint not in OWN_CACHING:
+        # Pages and files with respondents' or a study's data, the respondents' own pages
+        # included, must not be kept by shared browsers; set over send_file's own header.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -96,6 +103,15 @@ def _register_error_pages(app: Flask) -> None:
             400,
             gettext("The form has expired"),
             gettext("Reload the page and send the form again. Nothing was saved."),
+        )
+
+    @app.errorhandler(400)
+    def bad_request(exc: BadRequest):
+        ours = isinstance(exc, input_guard.MalformedInput)
+        return _error_page(
+            400,
+            gettext("The request could not be read"),
+            exc.description if ours else gettext("Send the form again from its page."),
         )
 
     @app.errorhandler(403)
@@ -168,6 +184,7 @@ def init_app(app: Flask) -> None:
     _register_error_pages(app)
 
     request_log.init_app(app)
+    app.before_request(input_guard.refuse_nul_bytes)
     for audience in (auth, admin, research, supervisor, interviewer, client, respondent, ops):
         app.register_blueprint(audience.bp)
     csrf.exempt(ops.bp)

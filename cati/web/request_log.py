@@ -1,9 +1,10 @@
 """One log line per request, and a request id that ties it to every other line.
 
 The line holds what operations need and nothing a person typed: no query string, no form
-data, no names or phone numbers; the user appears by id only. The id is taken from a
-well-formed ``X-Request-ID`` (set by the proxy or the load balancer) or made here, and is
-echoed in the response so that a user's report can be matched with the log.
+data, no names or phone numbers, no respondent's link token; the user appears by id only.
+The id is taken from a well-formed ``X-Request-ID`` (set by the proxy or the load balancer)
+or made here, and is echoed in the response so that a user's report can be matched with
+the log.
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ def _start() -> None:
     g.request_started = time.perf_counter()
 
 
+def _path() -> str:
+    """The path, or on the respondents' pages its pattern (``/r/<token>``): a link token
+    is the respondent's key to their interview."""
+    if request.blueprint == "respondent" and request.url_rule is not None:
+        return request.url_rule.rule
+    return request.path
+
+
 def _finish(response: Response) -> Response:
     response.headers[HEADER] = g.request_id
     # The user this request ran as, when Flask-Login loaded one; reading current_user here
@@ -37,11 +46,11 @@ def _finish(response: Response) -> Response:
         logging.DEBUG if request.endpoint in QUIET_ENDPOINTS else logging.INFO,
         "%s %s %s",
         request.method,
-        request.path,
+        _path(),
         response.status_code,
         extra={
             "method": request.method,
-            "path": request.path,
+            "path": _path(),
             "endpoint": request.endpoint,
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),

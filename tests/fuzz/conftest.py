@@ -1,10 +1,9 @@
-"""One seeded project on SQLite, shared by the web fuzzers of a module.
+"""One seeded project per database engine, shared by the web fuzzers of a module.
 
-SQLite only: the fuzzers look for crashes in the views' handling of input, which is the
-same code on both engines; running them twice would double their time for no new paths
-(the engine-specific behaviour is pinned by the ordinary tests, which run on both). A fresh
-database file per module keeps each run, with the ``ci`` profile's fixed examples,
-reproducible.
+Both engines: the views' handling of input is the same code, but what reaches the database
+is not — PostgreSQL refuses NUL bytes in text and integers past 2**31 where SQLite takes
+them (issue #20 found those 500s). A fresh database per module keeps each run, with the
+``ci`` profile's fixed examples, reproducible.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from cati.models import Project, User
 from tests.cati.web.test_auth import HOMES
 from tests.cati.web.test_authorization import seed_project
 from tests.conftest import (
+    BACKENDS,
     CSRF,
     csrf_token,
     fresh_database_url,
@@ -58,9 +58,9 @@ class Seeded:
         return client, found.group(1) if found else ""
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Iterator[Seeded]:
-    url = fresh_database_url("sqlite", tmp_path_factory, None)
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded(request, tmp_path_factory, postgres_server) -> Iterator[Seeded]:
+    url = fresh_database_url(request.param, tmp_path_factory, postgres_server)
     migrate.upgrade(url)
     instance = tmp_path_factory.mktemp("instance")
     app = create_app(

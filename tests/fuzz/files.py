@@ -22,12 +22,13 @@ YAML_FILES = sorted(LIBRARY.glob("*.yaml"))
 XLSFORM_BYTES = (LIBRARY / "customer_satisfaction.xlsx").read_bytes()
 
 # Strings that have broken parsers before: empty, blank, control and bidi characters,
-# numbers that are not finite or do not fit, format strings, markup.
+# numbers that are not finite or do not fit, dates past ``datetime``, format strings, markup.
 NASTY = [
     "",
     " ",
     "\t",
     "\x00",
+    "a\x00b",
     "\u202e",
     "\ufeff",
     "NaN",
@@ -39,6 +40,9 @@ NASTY = [
     "0",
     "1.5",
     "9" * 40,
+    "99999999999999999999",
+    "9999-12-31",
+    "0001-01-01",
     "x" * 5000,
     "ñandú ☎",
     "%s %(x)s {0}",

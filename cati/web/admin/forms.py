@@ -8,7 +8,6 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     PasswordField,
     SelectField,
@@ -20,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from cati.errors import ErrorCode
 from cati.models import Role
+from cati.web.input_guard import DateField
 
 # Account errors shown beside the field that caused them.
 ERROR_FIELDS = {

@@ -30,6 +30,7 @@ from cati.web.admin.forms import (
     UserForm,
 )
 from cati.web.common import LOCALE_NAMES, ROLE_NAMES, ActionForm, me
+from cati.web.input_guard import page_number
 
 PAGE_SIZE = 50
 
@@ -206,7 +207,7 @@ def audit_log() -> str:
         since=_utc_midnight(ok["since"]) if ok.get("since") else None,
         before=_utc_midnight(ok["until"]) + timedelta(days=1) if ok.get("until") else None,
     )
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     total, rows = audit.entries(session, query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     return render_template(
         "admin/audit.html",

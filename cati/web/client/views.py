@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from cati import db
+from cati import db, jobs
 from cati.fieldwork import progress, projects
 from cati.models import CaseState, Job, Project
 from cati.web.access import member_project
@@ -50,13 +50,13 @@ def index() -> str:
 
 
 def _released(project: Project) -> list[Job]:
-    return list(
-        db.session().scalars(
-            select(Job)
-            .where(Job.project_id == project.id, Job.released.is_(True), Job.status == "done")
-            .order_by(Job.finished_at.desc())
-        )
+    found = db.session().scalars(
+        select(Job)
+        .where(Job.project_id == project.id, Job.released.is_(True), Job.status == "done")
+        .order_by(Job.finished_at.desc())
     )
+    # A personal file released before that was refused stays in.
+    return [job for job in found if not jobs.is_personal(job)]
 
 
 @bp.route("/<code>/")

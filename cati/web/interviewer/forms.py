@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectChoice,
     StringField,
@@ -14,6 +13,8 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional
+
+from cati.web.input_guard import DateField
 
 
 class OutcomeForm(FlaskForm):

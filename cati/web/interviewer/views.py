@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from cati import db, interviewing
+from cati import audit, db, interviewing
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import catalogue, dispatch, presence, projects, reports
 from cati.fieldwork import inbound as inbound_calls
@@ -249,6 +249,7 @@ def case(case_id: int) -> Response | str | tuple[str, int]:
                 return redirect(url_for("interviewer.index"))
         return render_template("interviewer/case.html", **_case_context(case, form)), 400
     dispatch.take_up(db.session(), case, me(), clock_now())  # back after a reload or Back
+    audit.record_view(db.session(), me(), case.id, ["phones"])
     return render_template("interviewer/case.html", **_case_context(case, form))
 
 

@@ -8,10 +8,11 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import IntegerField, SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from cati.fieldwork.draws import FrameChoices
+from cati.web.input_guard import IntegerField
 from sampling.allocation import ALLOCATIONS
 from sampling.designs import DESIGNS
 from sampling.drawing import DrawSettings

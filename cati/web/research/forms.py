@@ -10,7 +10,6 @@ from wtforms import (
     BooleanField,
     ColorField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -31,6 +30,7 @@ from cati.banner_report import parse_bands
 from cati.fieldwork.personal_fields import MAX_RETENTION_DAYS
 from cati.models import Project
 from cati.reporting import BANNER_LEVELS
+from cati.web.input_guard import IntegerField
 from cati.web.uploads import Upload
 from questionnaires.model import Questionnaire
 from questionnaires.variables import variables

@@ -72,6 +72,16 @@ def release_job(code: str, job_id: int) -> Response:
     job = _job(project, job_id)
     if not ActionForm().validate_on_submit() or job.status != "done":
         abort(400)
+    if jobs.is_personal(job) and not job.released:
+        flash(
+            gettext(
+                "%(file)s holds personal data and cannot be released to the client: make the "
+                "pseudonymized file and release that one.",
+                file=job.file_name,
+            ),
+            "error",
+        )
+        return redirect(url_for("research.project", code=code) + "#jobs")
     job.released = not job.released
     audit.record(
         db.session(),

@@ -25,6 +25,7 @@ from cati.errors import CatiError
 from cati.fieldwork.weblinks import case_for_token
 from cati.models import Case, CaseState, Interview, Project, QuestionnaireVersion
 from cati.questionnaire_store import questionnaire_of
+from cati.web import input_guard
 from cati.web.clock import now as clock_now
 from cati.web.common import ActionForm
 from cati.web.interview_pages import PageForm, render_page, send_page
@@ -197,8 +198,8 @@ PROBLEMS = {
 }
 
 
-def _problem(status: int) -> tuple[str, int]:
-    title, message = PROBLEMS[status]
+def _problem(status: int, told: tuple | None = None) -> tuple[str, int]:
+    title, message = told or PROBLEMS[status]
     page = render_template("respondent/problem.html", status=status, title=title, message=message)
     return page, status
 
@@ -210,5 +211,8 @@ def _problem(status: int) -> tuple[str, int]:
 @bp.errorhandler(500)
 def respondent_problem(exc: Exception) -> tuple[str, int]:
     status = exc.code if isinstance(exc, HTTPException) and exc.code in PROBLEMS else 500
+    told = None
+    if isinstance(exc, input_guard.MalformedInput):
+        told = (_l("The request could not be read"), exc.description)
     with _speaking(g.get("respondent_language")):
-        return _problem(status)
+        return _problem(status, told)

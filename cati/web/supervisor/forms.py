@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TimeField
+from wtforms import BooleanField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
+
+from cati.web.input_guard import DateField
 
 
 class ReasonForm(FlaskForm):

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
-from cati import db
+from cati import audit, db
 from cati.errors import CatiError
 from cati.fieldwork import catalogue, dispatch, monitor, pipeline, projects, quality, supervision
 from cati.fieldwork.erasure import erase_case
@@ -40,6 +40,7 @@ from cati.web import times
 from cati.web.access import chosen_user, member_project
 from cati.web.clock import now as clock_now
 from cati.web.common import me
+from cati.web.input_guard import page_number
 from cati.web.pipeline_charts import CHARTS, pipeline_for
 from cati.web.supervisor.blueprint import bp
 from cati.web.supervisor.forms import (
@@ -160,7 +161,7 @@ def cases(code: str) -> str:
             or_(Case.final_outcome == form.outcome.data, Case.last_outcome == form.outcome.data)
         )
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     rows = session.scalars(
         query.order_by(Case.external_id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
@@ -245,7 +246,9 @@ def _case_page(case: Case, project: Project, status: int = 200):
 
 @bp.route("/case/<int:case_id>")
 def case(case_id: int):
-    return _case_page(*_case(case_id))
+    found, project = _case(case_id)
+    audit.record_view(db.session(), me(), found.id, ["phones", "answers"])
+    return _case_page(found, project)
 
 
 def _act(case_id: int, form_class, prefix: str, action) -> Response | tuple[str, int]:
@@ -260,7 +263,11 @@ def _act(case_id: int, form_class, prefix: str, action) -> Response | tuple[str,
             return _case_page(case, project, 400)
         flash(gettext("Done, and written to the case's audit trail."), "ok")
         return redirect(url_for("supervisor.case", case_id=case.id))
-    flash(gettext("Give a reason: it goes into the audit trail."), "error")
+    for field in form:
+        for error in field.errors if field.name != form.reason.name else ():
+            flash(f"{field.label.text}: {error}", "error")
+    if form.reason.errors:
+        flash(gettext("Give a reason: it goes into the audit trail."), "error")
     return _case_page(case, project, 400)
 
 

@@ -100,9 +100,9 @@ def test_actions_need_a_reason_and_are_audited(client, db, watching):
         .where(AuditEntry.object_type == "case", AuditEntry.object_id == str(case.id))
         .order_by(AuditEntry.id)
     ).all()
-    actions = [a for a, _ in trail]
+    actions = [a for a, _ in trail if a != "case.view"]  # each act() opened the page first
     assert actions[-3:] == ["case.reschedule", "case.reassign", "case.set_outcome"]
-    assert trail[-1][1]["reason"] == "business line"
+    assert [d for a, d in trail if a != "case.view"][-1]["reason"] == "business line"
     page = client.get(f"/supervisor/case/{case.id}").get_data(as_text=True)
     assert "business line" in page
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from cati import audit
+from cati import audit, user_sessions
 from cati.config import Settings
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
@@ -127,6 +127,8 @@ def set_password(
     user = get_user(session, username)
     check_password_policy(username, password)
     user.password_hash = generate_password_hash(password, method=hash_method)
+    # Whoever knew the old password may hold a session: none outlives the new password.
+    user_sessions.end_user_sessions(session, user, "password changed", utcnow())
     audit.record(
         session, "user.set_password", user=by, actor=actor, object_type="user", object_id=user.id
     )
@@ -144,6 +146,8 @@ def set_active(
 ) -> User:
     user = get_user(session, username)
     user.active = active
+    if not active:  # re-enabling must not revive the sessions open before
+        user_sessions.end_user_sessions(session, user, "disabled", utcnow())
     action = "user.enable" if active else "user.disable"
     audit.record(session, action, user=by, actor=actor, object_type="user", object_id=user.id)
     session.commit()

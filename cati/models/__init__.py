@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per area. Every change needs an Alembic revision."""
 
-from cati.models.accounts import AuditEntry, LoginFailure, Role, User
+from cati.models.accounts import AuditEntry, LoginFailure, Role, User, UserSession
 from cati.models.fieldwork import (
     Appointment,
     CallAttempt,
@@ -46,4 +46,5 @@ __all__ = [
     "Role",
     "StatusSpell",
     "User",
+    "UserSession",
 ]

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter, Rule
 
-from tests.cati.web.test_authorization import EXPECTED, PUBLIC
+from tests.cati.web.test_authorization import EXPECTED, LOGGED_IN, PUBLIC
 from tests.fuzz import budget
 from tests.fuzz.files import nasty_text
 
@@ -71,6 +71,8 @@ def role_of(endpoint: str) -> str | None:
         "add it there (who may use it), and the form fuzzer will use that role"
     )
     owner = EXPECTED[endpoint][0]
+    if owner == LOGGED_IN:
+        return "interviewer"  # the role on the shared workstations the page is for
     return ANONYMOUS if owner == PUBLIC else owner
 
 

@@ -20,3 +20,7 @@ class LanguageForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Log out"))
+
+
+class EndSessionForm(FlaskForm):
+    submit = SubmitField(_l("End session"))

@@ -25,6 +25,7 @@ FRAME = Path(__file__).parent / "frame.csv"  # fictional numbers, no coordinates
 ANONYMOUS = "anonymous"
 AUDIENCES = [*(r.value for r in Role), ANONYMOUS]
 PUBLIC = "public"  # anyone, logged in or not
+LOGGED_IN = "logged in"  # any role, once logged in
 NOT_MINE = 403  # the owner role, on a project it is not a member of or a case it has not claimed
 
 # endpoint: (who may use it, the statuses that role gets here)
@@ -33,6 +34,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "auth.login": (PUBLIC, {200, 302}),  # 302: already logged in, sent home
     "auth.language": (PUBLIC, {302}),
     "auth.logout": (PUBLIC, {302}),
+    "auth.sessions": (LOGGED_IN, {200}),
+    "auth.end_session": (LOGGED_IN, {302}),  # no such session of theirs: back to the list
     "respondent.survey": (PUBLIC, {200}),
     "respondent.language": (PUBLIC, {302}),  # back to the survey page
     "respondent.unknown": (PUBLIC, {404}),  # any other address under /r/: the respondent's 404
@@ -42,6 +45,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "admin.user": ("admin", {200}),
     "admin.user_active": ("admin", {400}),  # empty form
     "admin.user_password": ("admin", {400}),  # empty form
+    "admin.end_sessions": ("admin", {302}),
     "admin.user_projects": ("admin", {302}),  # no box ticked: no projects
     "admin.audit_log": ("admin", {200}),
     "research.index": ("researcher", {200}),
@@ -181,6 +185,7 @@ def seed_project(app, db):
             "quota_id": quota.id,
             "call_id": call.id,
             "decision": "dismiss",
+            "sid": "0" * 32,  # no such session
             "user_id": make_user(db, "researcher").id,  # a bystander for the admin's user pages
         },
     )
@@ -217,7 +222,7 @@ def test_each_route_answers_each_role_as_the_table_says(
         owner, statuses = EXPECTED[endpoint]
         url, response = request(app, client, endpoint, params, token)
         location = response.headers.get("Location", "")
-        if owner in (PUBLIC, audience):
+        if owner in (PUBLIC, audience) or (owner == LOGGED_IN and audience != ANONYMOUS):
             ok = response.status_code in statuses
         elif audience == ANONYMOUS:
             ok = response.status_code == 302 and location.startswith("/login")

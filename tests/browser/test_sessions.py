@@ -57,7 +57,7 @@ def test_an_admin_sees_how_many_browsers_a_user_is_in_and_ends_them(page, db, br
         if SHOTS:
             page.screenshot(path=f"{SHOTS}/admin-user-sessions.png", full_page=True)
         page.get_by_role("button", name="End all sessions").click()
-        page.get_by_text(f"1 sessions of {user.username} ended.").wait_for()
+        page.get_by_text(f"1 session of {user.username} ended.").wait_for()
         theirs.reload()
         theirs.wait_for_url("**/login**")
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -152,7 +152,15 @@ def end_sessions(user_id: int) -> Response | tuple[str, int]:
     ended = user_sessions.end_sessions_of(
         db.session(), user, clock_now(), by=me(), keep=g.user_session.id
     )
-    flash(gettext("%(num)d sessions of %(name)s ended.", num=ended, name=user.username), "ok")
+    flash(
+        ngettext(
+            "%(num)d session of %(name)s ended.",
+            "%(num)d sessions of %(name)s ended.",
+            ended,
+            name=user.username,
+        ),
+        "ok",
+    )
     return redirect(url_for("admin.user", user_id=user.id))
 
 

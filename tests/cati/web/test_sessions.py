@@ -145,7 +145,7 @@ def test_an_admin_ends_every_session_of_a_user_but_keeps_their_own(app, db):
     token = csrf_token(admin_client, f"/admin/users/{user.id}")
     response = admin_client.post(f"/admin/users/{user.id}/sessions", data={"csrf_token": token})
     assert response.status_code == 302
-    assert "1 sessions of" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 session of" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
     assert not opens(client, "client") and opens(admin_client, "admin")
 
 

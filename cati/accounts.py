@@ -123,12 +123,15 @@ def set_password(
     hash_method: str,
     by: User | None = None,
     actor: str | None = None,
+    keep_session: str | None = None,
 ) -> User:
+    """Set a new password; every session of the user ends but ``keep_session`` (the id of
+    the session a user changing their own password works in)."""
     user = get_user(session, username)
     check_password_policy(username, password)
     user.password_hash = generate_password_hash(password, method=hash_method)
     # Whoever knew the old password may hold a session: none outlives the new password.
-    user_sessions.end_user_sessions(session, user, "password changed", utcnow())
+    user_sessions.end_user_sessions(session, user, "password changed", utcnow(), keep=keep_session)
     audit.record(
         session, "user.set_password", user=by, actor=actor, object_type="user", object_id=user.id
     )

@@ -165,3 +165,14 @@ def test_production_mode_turns_secure_cookies_on_unless_told_otherwise(monkeypat
     monkeypatch.setenv("CATI_SECURE_COOKIES", "0")
     assert CliRunner().invoke(cli.main, ["serve", "--production"]).exit_code == 0
     assert Settings.from_env().secure_cookies is False
+
+
+def test_a_password_change_can_keep_the_session_it_was_made_in(app, db):
+    user, here = logged_in(app, db, "supervisor")
+    kept = db.scalars(select(UserSession)).one().id
+    there = app.test_client()
+    assert post_login(there, user.username).status_code == 302
+    accounts.set_password(
+        db, user.username, "a brand new secret", hash_method=TEST_HASH_METHOD, keep_session=kept
+    )
+    assert opens(here, "supervisor") and not opens(there, "supervisor")

@@ -4,6 +4,7 @@ user ends their own sessions, an administrator a user's."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +19,19 @@ from tests.cati.web.test_auth import HOMES
 from tests.conftest import TEST_HASH_METHOD, csrf_token, make_user, post_login
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def production_limits(app):
+    """The default idle timeout and lifetime (the shared test settings lift them); the app
+    fixture restores its settings afterwards."""
+    defaults = Settings()
+    app.config["CATI_SETTINGS"] = replace(
+        app.config["CATI_SETTINGS"],
+        session_idle_minutes=defaults.session_idle_minutes,
+        session_hours=defaults.session_hours,
+    )
+    assert (defaults.session_idle_minutes, defaults.session_hours) == (30, 12)
 
 
 def logged_in(app, db, role: str = "researcher", **overrides):
@@ -88,6 +102,7 @@ def test_a_change_of_role_ends_the_sessions_opened_under_the_old_role(app, db):
 
 
 @pytest.mark.parametrize(("minutes", "still_open"), [(29, True), (31, False)])
+@pytest.mark.usefixtures("production_limits")
 def test_a_session_left_unused_ends_after_the_idle_timeout(app, db, minutes, still_open):
     app.config["CATI_CLOCK"] = lambda: START
     _user, client = logged_in(app, db)
@@ -95,6 +110,7 @@ def test_a_session_left_unused_ends_after_the_idle_timeout(app, db, minutes, sti
     assert opens(client, "researcher") is still_open
 
 
+@pytest.mark.usefixtures("production_limits")
 def test_a_session_in_constant_use_still_ends_after_the_absolute_lifetime(app, db):
     app.config["CATI_CLOCK"] = lambda: START
     _user, client = logged_in(app, db)

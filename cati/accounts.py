@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from cati import audit, login_throttle
+from cati import audit, login_throttle, user_sessions
 from cati.config import Settings
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
@@ -116,35 +116,45 @@ def set_password(
     hash_method: str,
     by: User | None = None,
     actor: str | None = None,
+    keep_session: str | None = None,
 ) -> User:
+    """Set a new password; every session of the user ends but ``keep_session`` (the id of
+    the session a user changing their own password works in)."""
     user = get_user(session, username)
     check_password_policy(username, password)
     user.password_hash = generate_password_hash(password, method=hash_method)
     audit.record(
         session, "user.set_password", user=by, actor=actor, object_type="user", object_id=user.id
     )
-    password_changed(session, user)
+    password_changed(session, user, keep_session=keep_session)
     session.commit()
     return user
 
 
 def change_own_password(
-    session: Session, user: User, current: str, new: str, *, hash_method: str
+    session: Session,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    hash_method: str,
+    keep_session: str | None = None,
 ) -> None:
-    """A user's own change: the current password first, then the same rules as a reset."""
+    """A user's own change: the current password first, then the same rules as a reset; the
+    user's other sessions end, ``keep_session`` (the one they work in) stays."""
     if not check_password_hash(user.password_hash, current):
         raise CatiError(ErrorCode.PASSWORD_WRONG)
     check_password_policy(user.username, new)
     user.password_hash = generate_password_hash(new, method=hash_method)
     audit.record(session, "user.change_password", user=user, object_type="user", object_id=user.id)
-    password_changed(session, user)
+    password_changed(session, user, keep_session=keep_session)
     session.commit()
 
 
-def password_changed(session: Session, user: User) -> None:
-    """The hook for whatever must follow a new password (server-side sessions end here).
-
-    Called in the transaction of the change, before its commit."""
+def password_changed(session: Session, user: User, *, keep_session: str | None = None) -> None:
+    """Whoever knew the old password may hold a session: none but ``keep_session`` outlives
+    the new password. Called in the transaction of the change, before its commit."""
+    user_sessions.end_user_sessions(session, user, "password changed", utcnow(), keep=keep_session)
 
 
 def set_active(
@@ -157,6 +167,8 @@ def set_active(
 ) -> User:
     user = get_user(session, username)
     user.active = active
+    if not active:  # re-enabling must not revive the sessions open before
+        user_sessions.end_user_sessions(session, user, "disabled", utcnow())
     action = "user.enable" if active else "user.disable"
     audit.record(session, action, user=by, actor=actor, object_type="user", object_id=user.id)
     session.commit()

@@ -294,7 +294,12 @@ def users_enable(username: str) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--production", is_flag=True, help="Run gunicorn instead of the dev server.")
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Run gunicorn instead of the dev server; cookies are Secure (HTTPS only) unless "
+    "CATI_SECURE_COOKIES=0.",
+)
 @click.option(
     "--workers",
     default=4,
@@ -321,6 +326,9 @@ def serve(host: str, port: int, production: bool, workers: int) -> None:
             "cati.app:create_app()",
         ]
         click.echo(f"gunicorn with {workers} workers on http://{host}:{port}")
+        # Production is served over HTTPS (docs/deployment.md): the workers' create_app()
+        # reads this, so session cookies are Secure and __Host- unless told otherwise.
+        os.environ.setdefault("CATI_SECURE_COOKIES", "1")
         os.execv(gunicorn, args)
     click.echo(f"Serving on http://{host}:{port}  (Ctrl+C stops)")  # werkzeug's banner is muted
     app.run(host=host, port=port, debug=False, use_reloader=False)

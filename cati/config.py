@@ -133,6 +133,10 @@ class Settings:
     session_hours: int = field(
         default=12, metadata={"env": "CATI_SESSION_HOURS", "parse": _positive_int}
     )
+    # Interviewers share workstations: a session left open ends after this long unused.
+    session_idle_minutes: int = field(
+        default=30, metadata={"env": "CATI_SESSION_IDLE_MINUTES", "parse": _positive_int}
+    )
     break_reminder_minutes: int = field(
         default=110, metadata={"env": "CATI_BREAK_REMINDER_MINUTES", "parse": _positive_int}
     )
@@ -210,6 +214,9 @@ def flask_config(
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": settings.secure_cookies,
+        # Over HTTPS the __Host- prefix makes the browser refuse the cookie unless it is
+        # Secure, for this host only and for every path: no sibling domain can plant one.
+        "SESSION_COOKIE_NAME": "__Host-session" if settings.secure_cookies else "session",
         # Log-ins never ask to be remembered, but should a remember cookie ever be set it
         # gets the session cookie's protection.
         "REMEMBER_COOKIE_SECURE": settings.secure_cookies,

@@ -37,6 +37,7 @@ TEST_PASSWORD = "correct horse battery"
 # tests/cati/test_accounts.py pins scrypt as the production default.
 TEST_HASH_METHOD = os.environ.setdefault("CATI_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")
 BACKENDS = ["sqlite", "postgresql"]
+WEEK_MINUTES = 7 * 24 * 60
 
 # Hypothesis: "ci" (the default) draws the same examples every run, so a red CI run can be
 # repeated; "long" explores far more, with fresh randomness, for fuzzing sessions:
@@ -157,6 +158,10 @@ def settings_for_tests(**overrides) -> Settings:
             "login_max_failures": 3,
             "login_window_seconds": 600,
             "password_hash_method": TEST_HASH_METHOD,
+            # Tests move the clock hours and days on within one log-in; the session limits
+            # are tested with their production defaults in tests/cati/web/test_sessions.py.
+            "session_idle_minutes": WEEK_MINUTES,
+            "session_hours": WEEK_MINUTES // 60,
             **overrides,
         }
     )

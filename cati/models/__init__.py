@@ -8,6 +8,7 @@ from cati.models.accounts import (
     Role,
     TwoFactor,
     User,
+    UserSession,
 )
 from cati.models.fieldwork import (
     Appointment,
@@ -57,4 +58,5 @@ __all__ = [
     "StatusSpell",
     "TwoFactor",
     "User",
+    "UserSession",
 ]

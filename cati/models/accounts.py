@@ -1,4 +1,5 @@
-"""Users with roles, their second factor, the audit log, failed log-ins, installation settings."""
+"""Users with roles, their second factor and log-in sessions, the audit log, failed log-ins,
+installation settings."""
 
 from __future__ import annotations
 
@@ -131,3 +132,28 @@ class InstallationSetting(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class UserSession(Base):
+    """One log-in: the browser's cookie holds ``id`` and a token whose hash is kept here.
+
+    Kept in the database so that every app server agrees at once when a session ends
+    (log-out, a new password, disabling, a role change, idle time, the absolute lifetime).
+    ``role`` is the user's role at log-in: a session never outlives a change of role.
+    """
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("ix_user_sessions_user_ended", "user_id", "ended_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_why: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship()

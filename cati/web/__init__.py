@@ -17,7 +17,6 @@ from werkzeug.routing import IntegerConverter
 import cati.job_kinds  # noqa: F401  (registers the report and data-file runners jobs run)
 from cati import db
 from cati.config import Settings
-from cati.models import User
 from cati.web import (
     admin,
     auth,
@@ -72,12 +71,6 @@ def select_locale() -> str:
         return chosen
     settings: Settings = current_app.config["CATI_SETTINGS"]
     return request.accept_languages.best_match(Settings.LOCALES) or settings.default_locale
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session().get(User, int(user_id))
-    return user if user is not None and user.active else None
 
 
 def _security_headers(response):
@@ -172,6 +165,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any blueprint adds its rules
     csrf.init_app(app)
     login_manager.init_app(app)
+    login_manager.user_loader(auth.sessions.load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"

@@ -66,6 +66,10 @@ class ActiveForm(FlaskForm):
     active = HiddenField(validators=[AnyOf(["0", "1"])])
 
 
+class EndSessionsForm(FlaskForm):
+    pass
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from cati import accounts, audit, db, two_factor
+from cati import accounts, audit, db, two_factor, user_sessions
 from cati.errors import CatiError
 from cati.fieldwork import projects
 from cati.models import Project, User
@@ -25,10 +25,12 @@ from cati.web.admin.forms import (
     ERROR_FIELDS,
     ActiveForm,
     AuditFilter,
+    EndSessionsForm,
     PasswordForm,
     ProjectsForm,
     UserForm,
 )
+from cati.web.clock import now as clock_now
 from cati.web.common import LOCALE_NAMES, ROLE_NAMES, ActionForm, me
 from cati.web.input_guard import page_number
 
@@ -110,6 +112,8 @@ def _user_page(user: User, status: int = 200, **forms: FlaskForm) -> tuple[str, 
         active=ActiveForm(formdata=None, active="0" if user.active else "1"),
         password=forms.get("password") or PasswordForm(formdata=None),
         two_factor=ActionForm() if two_factor.is_enrolled(session, user) else None,
+        end_sessions=EndSessionsForm(formdata=None),
+        open_sessions=len(user_sessions.open_sessions(session, user)),
         is_me=user.id == current_user.id,
     ), status
 
@@ -155,6 +159,26 @@ def user_active(user_id: int) -> Response | tuple[str, int]:
         flash(gettext("%(name)s can log in again.", name=user.username), "ok")
     else:
         flash(gettext("%(name)s can no longer log in.", name=user.username), "ok")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/sessions", methods=["POST"])
+def end_sessions(user_id: int) -> Response | tuple[str, int]:
+    user = _user(user_id)
+    if not EndSessionsForm().validate_on_submit():
+        return _user_page(user, 400)
+    ended = user_sessions.end_sessions_of(
+        db.session(), user, clock_now(), by=me(), keep=g.user_session.id
+    )
+    flash(
+        ngettext(
+            "%(num)d session of %(name)s ended.",
+            "%(num)d sessions of %(name)s ended.",
+            ended,
+            name=user.username,
+        ),
+        "ok",
+    )
     return redirect(url_for("admin.user", user_id=user.id))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -44,6 +44,7 @@ def own_password() -> Response | tuple[str, int]:
             form.current.data,
             form.password.data,
             hash_method=current_app.config["CATI_SETTINGS"].password_hash_method,
+            keep_session=g.user_session.id,
         )
     except CatiError as exc:
         db.session().rollback()

@@ -39,3 +39,7 @@ class OwnPasswordForm(FlaskForm):
         validators=[EqualTo("password", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class EndSessionForm(FlaskForm):
+    submit = SubmitField(_l("End session"))

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import redirect, session, url_for
-from flask_login import login_user
 from werkzeug.wrappers import Response
 
 from cati import db
 from cati.fieldwork import presence
 from cati.models import Role, User
 from cati.web.access import home_endpoint
+from cati.web.auth import sessions
 from cati.web.clock import now as clock_now
 
 PENDING_FOR = timedelta(minutes=5)
@@ -51,7 +51,7 @@ def count_wrong_code() -> None:
 def finish_login(user: User) -> Response:
     locale = session.get("locale")
     session.clear()  # a fresh session on log-in: no fixation
-    login_user(user)
+    sessions.start(user)
     if user.role == Role.INTERVIEWER:
         presence.set_status(db.session(), user, "available", clock_now())
         db.session().commit()

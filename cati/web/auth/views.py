@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from cati import accounts, audit, db, two_factor
@@ -13,6 +13,7 @@ from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import presence
 from cati.models import Role
 from cati.web.access import home_endpoint
+from cati.web.auth import sessions
 from cati.web.auth.blueprint import bp
 from cati.web.auth.forms import LanguageForm, LoginForm, LogoutForm
 from cati.web.auth.login_state import finish_login, start_pending
@@ -79,7 +80,7 @@ def logout() -> Response:
             presence.set_status(s, user, "offline", clock_now())
         s.commit()
         locale = current_user.locale or session.get("locale")
-        logout_user()
+        sessions.finish()
         session.clear()
         if locale:
             session["locale"] = locale  # the log-in page stays in the language just used

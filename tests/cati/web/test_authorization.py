@@ -39,6 +39,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "auth.account": (LOGGED_IN, {200}),
     "auth.own_password": (LOGGED_IN, {400}),  # empty form
     "auth.enrol": (LOGGED_IN, {200}),
+    "auth.sessions": (LOGGED_IN, {200}),
+    "auth.end_session": (LOGGED_IN, {302}),  # no such session of theirs: back to the list
     "respondent.survey": (PUBLIC, {200}),
     "respondent.language": (PUBLIC, {302}),  # back to the survey page
     "respondent.unknown": (PUBLIC, {404}),  # any other address under /r/: the respondent's 404
@@ -48,6 +50,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "admin.user": ("admin", {200}),
     "admin.user_active": ("admin", {400}),  # empty form
     "admin.user_password": ("admin", {400}),  # empty form
+    "admin.end_sessions": ("admin", {302}),
     "admin.user_projects": ("admin", {302}),  # no box ticked: no projects
     "admin.audit_log": ("admin", {200}),
     "admin.logins": ("admin", {200}),
@@ -193,6 +196,7 @@ def seed_project(app, db):
             "quota_id": quota.id,
             "call_id": call.id,
             "decision": "dismiss",
+            "sid": "0" * 32,  # no such session
             "user_id": make_user(db, "researcher").id,  # a bystander for the admin's user pages
         },
     )

@@ -43,6 +43,7 @@ def test_a_database_that_does_not_answer_gets_a_503_page_not_a_broken_one():
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = "1"  # a logged-in interviewer's cookie
+        session["cati_session"] = "0123.token"  # and its database session
     for response in (
         client.get("/interviewer/"),
         client.post("/login", data={"username": "someone", "password": "secret"}),

@@ -27,13 +27,15 @@ def app_with(database_url, tmp_path, **settings):
     )
 
 
-def test_with_secure_cookies_the_session_cookie_is_secure_http_only_and_lax(
+def test_with_secure_cookies_the_session_cookie_is_host_prefixed_secure_http_only_and_lax(
     database_url, tmp_path, db
 ):
     app = app_with(database_url, tmp_path, secure_cookies=True)
     user = make_user(db, "admin")
     cookie = post_login(app.test_client(), user.username).headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # __Host-: the browser takes it only Secure, from this host, for every path.
+    assert cookie.startswith("__Host-session=") and "Path=/" in cookie and "Domain" not in cookie
     assert (
         app.config["REMEMBER_COOKIE_SECURE"],
         app.config["REMEMBER_COOKIE_HTTPONLY"],

@@ -16,7 +16,7 @@ from cati import accounts, cli
 from cati.config import Settings
 from cati.models import UserSession
 from tests.cati.web.test_auth import HOMES
-from tests.conftest import TEST_HASH_METHOD, csrf_token, make_user, post_login
+from tests.conftest import TEST_HASH_METHOD, TEST_PASSWORD, csrf_token, make_user, post_login
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -192,3 +192,16 @@ def test_a_password_change_can_keep_the_session_it_was_made_in(app, db):
         db, user.username, "a brand new secret", hash_method=TEST_HASH_METHOD, keep_session=kept
     )
     assert opens(here, "supervisor") and not opens(there, "supervisor")
+
+
+def test_changing_ones_own_password_ends_the_other_sessions_and_keeps_this_one(app, db):
+    user, here = logged_in(app, db, "researcher")
+    elsewhere = app.test_client()
+    assert post_login(elsewhere, user.username).status_code == 302
+    new = "a quiet harbour at dawn"
+    data = {"current": TEST_PASSWORD, "password": new, "confirm": new}
+    data["csrf_token"] = csrf_token(here, "/account")
+    assert here.post("/account/password", data=data).status_code == 302
+    assert opens(here, "researcher") and not opens(elsewhere, "researcher")
+    ended = db.scalars(select(UserSession).where(UserSession.ended_at.is_not(None))).all()
+    assert [row.ended_why for row in ended] == ["password changed"]

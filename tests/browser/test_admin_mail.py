@@ -14,7 +14,7 @@ def test_the_admin_sends_a_test_message(app, db, page, tmp_path):
     with smtp_sink() as sink:
         mail_through(app, sink)
         log_in(page, admin.username)
-        page.goto("/admin/")
+        page.wait_for_url("**/admin/")  # logged in before going on
         page.get_by_role("link", name="Mail").click()
         settings = page.get_by_test_id("mail-settings").inner_text()
         assert "127.0.0.1" in settings and "Survey team <survey@example.org>" in settings

@@ -31,8 +31,10 @@ SPANISH = Translations.load(str(ROOT / "cati" / "translations"), ["es"]).gettext
 PACKAGES = ("cati", "sampling", "exports", "questionnaires")
 # Exceptions that never reach a user: they carry a refusal inside the questionnaire reader
 # (through pydantic's validators, which want a ValueError) and become problems there, or
-# (Untranslatable) an XPath expression the XLSForm reader leaves out with a warning.
-INTERNAL = {"InvalidValue", "_TypeProblem", "Untranslatable"}
+# (Untranslatable) an XPath expression the XLSForm reader leaves out with a warning; and
+# (MalformedInput) werkzeug's 400 for a request no form can hold (a NUL byte), raised before
+# any view with a sentence already in the user's language (cati.web.input_guard).
+INTERNAL = {"InvalidValue", "_TypeProblem", "Untranslatable", "MalformedInput"}
 
 
 def test_a_refused_frame_reads_in_spanish_with_its_file_row_and_column():

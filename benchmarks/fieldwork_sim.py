@@ -248,7 +248,8 @@ def count_violations(session: Session, project: Project) -> dict[str, int]:
     dnc: dialled a number on the do-not-call list; max_attempts_case / max_attempts_phone:
     more attempts than allowed (calls that booked a call-back, and calls before a
     supervisor reopened the case, do not count); frequency_cap: a number called more than
-    k times in d days;
+    k times in d days (but for the call that keeps a booked call-back, which the respondent
+    asked for);
     early_recall: called again before the previous outcome's minimum delay (appointments
     excepted); double_dispatch: two attempts on one case overlapping in time. A respondent
     who called in (the attempt's note says ``CALLED_IN``) was not dialled: only the overlap
@@ -274,7 +275,7 @@ def count_violations(session: Session, project: Project) -> dict[str, int]:
     found: Counter[str] = Counter()
     by_case: dict[int, list[CallAttempt]] = defaultdict(list)
     by_phone: Counter[int | None] = Counter()
-    by_number: dict[str, list[datetime]] = defaultdict(list)
+    by_number: dict[str, list[tuple[datetime, bool]]] = defaultdict(list)
     counted: Counter[int] = Counter()
     for attempt, zone, reopened_at in rows:
         by_case[attempt.case_id].append(attempt)
@@ -283,7 +284,9 @@ def count_violations(session: Session, project: Project) -> dict[str, int]:
         asked = any(at <= attempt.started_at <= at + grace for at in requested[attempt.case_id])
         found["window"] += not asked and not in_window(rules, zone, attempt.started_at)
         found["dnc"] += attempt.number in dnc
-        by_number[attempt.number].append(attempt.started_at)
+        earlier = by_case[attempt.case_id][:-1]
+        keeps = bool(earlier) and earlier[-1].outcome == oc.APPOINTMENT
+        by_number[attempt.number].append((attempt.started_at, keeps))
         if attempt.outcome != oc.APPOINTMENT and (
             reopened_at is None or attempt.started_at >= reopened_at
         ):
@@ -300,9 +303,9 @@ def count_violations(session: Session, project: Project) -> dict[str, int]:
     span = timedelta(days=rules.frequency_cap_days)
     for starts in by_number.values():
         starts.sort()
-        for k, start in enumerate(starts):
-            recent = [s for s in starts[: k + 1] if s > start - span]
-            found["frequency_cap"] += len(recent) > rules.frequency_cap_calls
+        for k, (start, keeps) in enumerate(starts):
+            recent = [s for s, _ in starts[: k + 1] if s > start - span]
+            found["frequency_cap"] += not keeps and len(recent) > rules.frequency_cap_calls
     names = ("window", "dnc", "max_attempts_case", "max_attempts_phone", "frequency_cap")
     return {name: found[name] for name in (*names, "early_recall", "double_dispatch")}
 

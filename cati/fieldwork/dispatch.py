@@ -187,7 +187,10 @@ def _capped_until(
 def _choose_phone(
     session: Session, case: Case, rules: CallingRules, now: datetime
 ) -> Phone | datetime | None:
-    """The phone to dial; or when to come back (frequency cap); or None (none left)."""
+    """The phone to dial; or when to come back (frequency cap); or None (none left).
+
+    A booked call-back (rank 0 hard, 1 soft) is called whatever the cap: the cap spares
+    respondents calls they did not ask for, and this one they asked for."""
     phones = callable_phones(case, rules)
     if phones:
         blocked = set(
@@ -201,6 +204,8 @@ def _choose_phone(
         phones = [p for p in phones if p.number not in blocked]
     if not phones:
         return None
+    if case.rank < 2:
+        return phones[0]
     come_back = []
     for phone in phones:
         until = _capped_until(session, phone, rules, now)

@@ -49,6 +49,33 @@ def test_an_appointment_booked_on_the_last_allowed_attempt_is_still_called(db, t
     assert db.scalar(select(Appointment.status)) == "kept"
 
 
+def test_a_call_back_is_called_at_its_time_though_the_number_reached_the_frequency_cap(
+    db, interviewer
+):
+    capped = make_project(db, rules={"frequency_cap_calls": 2, "frequency_cap_days": 7})
+    projects.assign(db, capped, interviewer)
+    (case,) = make_cases(db, capped)
+    call(db, capped, interviewer, "NO_ANSWER", MONDAY_10)
+    at = case.next_call_at + timedelta(days=1)
+    call(
+        db,
+        capped,
+        interviewer,
+        "APPOINTMENT",
+        case.next_call_at,
+        appointment=AppointmentRequest("soft", at, at + timedelta(hours=1)),
+    )
+    # Two calls this week: the cap holds back calls nobody asked for, not this one.
+    claim = dispatch.next_case(db, capped, interviewer, now=at)
+    assert claim is not None and claim.case.id == case.id
+    record_outcome(db, case, interviewer, "NO_ANSWER", now=at + timedelta(minutes=1))
+    assert db.scalar(select(Appointment.status)) == "kept"
+    db.refresh(case)
+    assert dispatch.next_case(db, capped, interviewer, now=case.next_call_at) is None
+    db.refresh(case)
+    assert case.next_call_at >= MONDAY_10 + timedelta(days=7)  # the cap is back
+
+
 def test_the_call_at_the_appointment_then_counts_as_usual(db, tight, interviewer):
     (case,) = make_cases(db, tight)
     call(db, tight, interviewer, "NO_ANSWER", MONDAY_10)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from benchmarks.fieldwork_sim import DEFAULT_START, aapor_rates, count_violations, simulate
 from cati.fieldwork import dispatch, projects
 from cati.fieldwork.disposition import record_outcome
-from cati.models import Appointment, CallAttempt, Case, CaseState, DoNotCall
+from cati.models import CallAttempt, Case, CaseState, DoNotCall
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 
 
@@ -20,18 +20,11 @@ def test_two_simulated_weeks_break_no_calling_rule_and_give_sane_rates(db):
     assert len(result.violations) == 7
     assert result.calls > result.cases
     assert result.completes > 0 and result.appointments > 0
-    # No call-back lost: every appointment was kept, cancelled (in the audit trail) when its
-    # case closed, or missed when nobody was on shift within missed_appointment_minutes, and
-    # then its case was called again; respondents called in, closed cases were reopened.
-    assert set(result.appointment_statuses) <= {"kept", "cancelled", "missed"}
-    assert result.appointment_statuses["kept"] > 5 * result.appointment_statuses.get("missed", 0)
-    for missed in db.scalars(select(Appointment).where(Appointment.status == "missed")):
-        called_after = db.scalar(
-            select(CallAttempt.id).where(
-                CallAttempt.case_id == missed.case_id, CallAttempt.started_at > missed.starts_at
-            )
-        )
-        assert called_after is not None, missed.case_id
+    # No call-back lost: every appointment was kept, or cancelled (in the audit trail) when
+    # its case closed (a frequency cap once pushed three of them days past their time, and
+    # missed them); respondents called in, and closed cases among them were reopened.
+    assert set(result.appointment_statuses) <= {"kept", "cancelled"}
+    assert result.appointment_statuses["kept"] > 0
     assert result.calls_in > 0 and result.reopened > 0
     assert result.requested_outside_windows > 0  # and no call outside the windows otherwise
     assert 0 < result.contact_rate < 1

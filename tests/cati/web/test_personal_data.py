@@ -102,7 +102,9 @@ def test_every_staff_view_of_a_respondents_phones_or_answers_is_audited(client, 
     assert post_login(other, staff["interviewer"].username).status_code == 302
     other.get(f"/interviewer/case/{params['case_id']}")
     db.expire_all()
-    views = db.scalars(select(AuditEntry).where(AuditEntry.action == "case.view")).all()
+    views = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "case.view").order_by(AuditEntry.id)
+    ).all()
     assert [(v.user_id, v.object_id, v.details["shown"]) for v in views] == [
         (staff["supervisor"].id, str(params["case_id"]), ["phones", "answers"]),
         (staff["interviewer"].id, str(params["case_id"]), ["phones"]),

@@ -75,7 +75,7 @@ def _due(project: Project, interviewer: User, now: datetime) -> tuple[ColumnElem
 def _dialable(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
     """The case has a number ``_choose_phone`` would dial now: active with attempts left (or
     any not dead for a booked call-back), not on the do-not-call list, under its frequency
-    cap (index look-ups per due case)."""
+    cap unless a call-back is booked (index look-ups per due case)."""
     since = now - timedelta(days=rules.frequency_cap_days)
     recent = (
         select(func.count())
@@ -92,7 +92,7 @@ def _dialable(rules: CallingRules, now: datetime) -> ColumnElement[bool]:
                 and_(Case.rank < 2, Phone.status.in_(CALL_BACK_PHONES)),
             ),
             ~select(DoNotCall.id).where(DoNotCall.number == Phone.number).exists(),
-            recent < rules.frequency_cap_calls,
+            or_(Case.rank < 2, recent < rules.frequency_cap_calls),
         )
         .exists()
     )

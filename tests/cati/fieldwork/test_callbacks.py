@@ -66,6 +66,7 @@ def test_a_call_back_is_called_at_its_time_though_the_number_reached_the_frequen
         appointment=AppointmentRequest("soft", at, at + timedelta(hours=1)),
     )
     # Two calls this week: the cap holds back calls nobody asked for, not this one.
+    assert dispatch.due_now(db, capped, interviewer, at) == 1  # and the count says so
     claim = dispatch.next_case(db, capped, interviewer, now=at)
     assert claim is not None and claim.case.id == case.id
     record_outcome(db, case, interviewer, "NO_ANSWER", now=at + timedelta(minutes=1))

@@ -7,6 +7,8 @@ the web jobs alike (``cati.project_design``; docs/statistics.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from cati.cli import project_session
@@ -14,6 +16,32 @@ from cati.cli_output import fail
 from cati.errors import CatiError
 
 REPLICATE_TYPES = ["JK1", "JKn", "BRR", "Fay", "bootstrap", "other"]
+LONELY_PSU = ["fail", "remove", "certainty", "average", "adjust"]
+
+
+def stage_options(command: Callable) -> Callable:
+    """--psu, --fpc, --lonely-psu and --replicate-type, as `design set` and `estimate` take
+    them."""
+    for option in reversed(
+        (
+            click.option(
+                "--psu", multiple=True, help="Unit column of each stage, PSU first (repeat)."
+            ),
+            click.option(
+                "--fpc", multiple=True, help="Population size (or fraction) column per stage."
+            ),
+            click.option(
+                "--lonely-psu", type=click.Choice(LONELY_PSU), default="fail", show_default=True
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+replicate_type_option = click.option(
+    "--replicate-type", type=click.Choice(REPLICATE_TYPES), default="JK1", show_default=True
+)
 
 
 def _text(value: float | None) -> str:
@@ -41,18 +69,9 @@ def design_show(project: str) -> None:
 @design.command("set")
 @click.argument("project")
 @click.option("--strata", default="", help="Stratum column of the sample.")
-@click.option("--psu", multiple=True, help="Unit column of each stage, PSU first (repeat).")
-@click.option("--fpc", multiple=True, help="Population size (or fraction) column per stage.")
-@click.option(
-    "--lonely-psu",
-    type=click.Choice(["fail", "remove", "certainty", "average", "adjust"]),
-    default="fail",
-    show_default=True,
-)
+@stage_options
 @click.option("--replicates", default="", help="Prefix of replicate-weight columns (repw).")
-@click.option(
-    "--replicate-type", type=click.Choice(REPLICATE_TYPES), default="JK1", show_default=True
-)
+@replicate_type_option
 @click.option("--rho", type=float, default=None, help="Fay's factor (type Fay).")
 @click.option("--scale", type=float, default=None, help="Overrides the type's scale.")
 def design_set(

@@ -6,6 +6,7 @@ import click
 
 from cati.cli import project_session
 from cati.cli_output import fail
+from cati.design_commands import replicate_type_option, stage_options
 from cati.errors import CatiError
 
 
@@ -14,21 +15,9 @@ from cati.errors import CatiError
 @click.argument("requests", nargs=-1, required=True)
 @click.option("--weight", default=None, help="Weight column, e.g. design_weight.")
 @click.option("--strata", default=None, help="Stratum column of the first stage.")
-@click.option("--psu", multiple=True, help="Unit column of each stage, PSU first (repeat).")
-@click.option("--fpc", multiple=True, help="Population size (or fraction) column per stage.")
-@click.option(
-    "--lonely-psu",
-    type=click.Choice(["fail", "remove", "certainty", "average", "adjust"]),
-    default="fail",
-    show_default=True,
-)
+@stage_options
 @click.option("--replicates", default=None, help="Prefix of replicate-weight columns (repw).")
-@click.option(
-    "--replicate-type",
-    type=click.Choice(["JK1", "JKn", "BRR", "Fay", "bootstrap", "other"]),
-    default="JK1",
-    show_default=True,
-)
+@replicate_type_option
 @click.option("--rho", type=float, default=None, help="Fay's factor.")
 @click.option(
     "--weighted",

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from cati import questionnaire_store
@@ -84,7 +85,7 @@ def workstation(page, db, app):
         projects.assign(db, project, user)
         make_cases(db, project, n=cases, sample_vars=sample_vars)
         page.goto("/login")
-        page.wait_for_function("document.activeElement.name === 'username'")  # autofocus
+        expect(page.locator("[name=username]")).to_be_focused()  # autofocus
         page.keyboard.type(user.username)
         page.keyboard.press("Tab")
         page.keyboard.type(TEST_PASSWORD)

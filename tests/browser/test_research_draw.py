@@ -34,7 +34,8 @@ def test_the_researcher_draws_previews_and_accepts_a_sample(page, db, tmp_path):
     assert page.get_by_test_id("seed").inner_text() == f"Seed {seed}"
     allocation = page.get_by_test_id("allocation").locator("tbody tr")
     assert allocation.count() == frame["region"].nunique()
-    page.wait_for_function("document.querySelector('[data-testid=map]').naturalWidth > 0")
+    # A function, not an expression: Playwright evals an expression, which the CSP forbids.
+    page.wait_for_function("() => document.querySelector('[data-testid=map]').naturalWidth > 0")
     assert page.get_by_test_id("draw-replicates").locator("tbody tr").count() == 3
 
     page.get_by_role("button", name="Accept and import the cases").click()

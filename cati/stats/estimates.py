@@ -18,6 +18,7 @@ from scipy import stats
 
 from cati.problems import N_
 from cati.stats.errors import ErrorCode, StatsError
+from cati.stats.profile_likelihood import profile_interval
 from cati.stats.replicates import ReplicateDesign
 from cati.stats.variance import Design, ratio_covariance, total_covariance
 from cati.stats.weighting import kish_effective_base
@@ -180,28 +181,60 @@ def korn_graubard_interval(
     return float(low), float(high)
 
 
-def _replicate_logit_interval(
-    design: ReplicateDesign, values: np.ndarray, p: float, *, level: float, df: float | None
-) -> tuple[float, float]:
+def _replicate_logit_se(design: ReplicateDesign, values: np.ndarray, p: float) -> float:
     """R refits the logit model per replicate: the SE is that of the replicates' logits."""
-    if p <= 0 or p >= 1:
-        return (p, p)
     valid = ~np.isnan(values)
     _, reps_y = design.totals(np.where(valid, values, 0.0)[:, None])
     _, reps_n = design.totals(valid.astype(float)[:, None])
     share = reps_y / reps_n
     logits = np.log(share / (1 - share))
     centre = np.log(p / (1 - p))
-    se = float(np.sqrt(design.replicate_covariance(np.array([centre]), logits)[0, 0]))
-    half = _quantile(level, df) * se
+    return float(np.sqrt(design.replicate_covariance(np.array([centre]), logits)[0, 0]))
+
+
+def _replicate_logit_interval(
+    design: ReplicateDesign, values: np.ndarray, p: float, *, level: float, df: float | None
+) -> tuple[float, float]:
+    if p <= 0 or p >= 1:
+        return (p, p)
+    centre = np.log(p / (1 - p))
+    half = _quantile(level, df) * _replicate_logit_se(design, values, p)
     return (float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half)))))
+
+
+def _likelihood_interval(
+    design: Design, values: np.ndarray, p: float, se: float, *, level: float, df: float | None
+) -> tuple[float, float]:
+    """R's profile of the design-scaled deviance; φ as :mod:`~cati.stats.profile_likelihood`
+    explains (n′/(n′ − 1) on a Taylor design, 1 on a replicate one). The rows with a value
+    are the model's rows, as in R's ``svyciprop`` on ``subset(design, !is.na(y))``."""
+    if p <= 0 or p >= 1:
+        return (p, p)
+    valid = ~np.isnan(values)
+    w = design.weights[valid]
+    if isinstance(design, ReplicateDesign):
+        logit_se, dispersion = _replicate_logit_se(design, values, p), 1.0
+    else:
+        positive = int((w > 0).sum())
+        logit_se, dispersion = se / (p * (1 - p)), positive / (positive - 1)
+    return profile_interval(
+        values[valid],
+        w,
+        weight_mean=float(w.mean()),
+        logit_variance=logit_se**2,
+        dispersion=dispersion,
+        level=level,
+        df=df,
+    )
 
 
 def survey_proportion(
     design: Design,
     indicator: ArrayLike,
     *,
-    method: Literal["wilson", "logit", "wald", "mean", "beta", "asin"] = "wilson",
+    method: Literal[
+        "wilson", "logit", "likelihood", "xlogit", "wald", "mean", "beta", "asin"
+    ] = "wilson",
     level: float = 0.95,
     df: float | None = None,
 ) -> Estimate:
@@ -210,9 +243,12 @@ def survey_proportion(
     ``wilson`` uses the design's effective sample size n* = p(1−p)/V(p) (Korn & Graubard), so
     strata, weights and fpc all count. The others are R's ``svyciprop`` methods (pass
     ``df=design.degrees_of_freedom`` for R's t quantile): ``logit`` (symmetric on the logit
-    scale), ``wald`` = ``mean`` (p ± q·SE), ``beta`` (Korn–Graubard: a Clopper–Pearson
-    interval on n_eff = p(1−p)/V · (t_{α/2,n−1} / t_{α/2,df})², n the design's rows) and
-    ``asin`` (sin²(asin √p ± q·SE / (2√(p(1−p))))).
+    scale; on a replicate design the logit refitted per replicate), ``xlogit`` (the same
+    from the delta method: logit p ± q·SE/(p(1−p)) with the design's SE of p),
+    ``likelihood`` (the design-scaled profile likelihood, R's steps in
+    :mod:`cati.stats.profile_likelihood`), ``wald`` = ``mean`` (p ± q·SE), ``beta``
+    (Korn–Graubard: a Clopper–Pearson interval on n_eff = p(1−p)/V · (t_{α/2,n−1} /
+    t_{α/2,df})², n the design's rows) and ``asin`` (sin²(asin √p ± q·SE / (2√(p(1−p))))).
     """
     values = _values(design, indicator)
     observed = values[~np.isnan(values)]
@@ -226,8 +262,10 @@ def survey_proportion(
         low, high = wilson_interval(p, n_star, level=level)
     elif method == "logit" and isinstance(design, ReplicateDesign):
         low, high = _replicate_logit_interval(design, values, p, level=level, df=df)
-    elif method == "logit":
+    elif method in ("logit", "xlogit"):
         low, high = logit_interval(p, se, level=level, df=df)
+    elif method == "likelihood":
+        low, high = _likelihood_interval(design, values, p, se, level=level, df=df)
     elif method in ("wald", "mean"):
         q = _quantile(level, df)
         low, high = p - q * se, p + q * se
@@ -240,7 +278,10 @@ def survey_proportion(
     else:
         raise StatsError(
             ErrorCode.INTERVAL_METHOD,
-            N_("unknown interval method %(method)r: use wilson, logit, wald, mean, beta or asin"),
+            N_(
+                "unknown interval method %(method)r: use wilson, logit, likelihood, xlogit, "
+                "wald, mean, beta or asin"
+            ),
             method=method,
         )
     return Estimate(p, se, low, high, level, n)

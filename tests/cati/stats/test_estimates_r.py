@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import optimize, stats
 
 from cati.stats.calibration import rake_design
 from cati.stats.design import SurveyDesign
@@ -24,6 +25,7 @@ from cati.stats.raoscott import rao_scott
 from cati.stats.regression import survey_glm, survey_ttest
 from cati.stats.replicates import ReplicateDesign
 from exports.pdf import Methodology
+from tests.cati.stats.conftest import REFERENCE
 from tests.cati.stats.test_calibration_r import TYPES, school_wide
 from tests.cati.stats.test_designs_r import REL
 
@@ -60,7 +62,10 @@ def test_design_effects(apiclus1, apistrat, dclus1, r_values) -> None:
     )
 
 
-@pytest.mark.parametrize("method", ["logit", "beta", "mean", "asin"])
+ALL_METHODS = ["logit", "beta", "mean", "asin", "likelihood", "xlogit"]
+
+
+@pytest.mark.parametrize("method", ALL_METHODS)
 def test_svyciprop_methods(apiclus1, dclus1, r_values, method) -> None:
     """svyciprop(~I(sch.wide=="Yes"), dclus1, method=method): t on degf = 14"""
     yes = (apiclus1["sch.wide"] == "Yes").astype(float)
@@ -69,13 +74,95 @@ def test_svyciprop_methods(apiclus1, dclus1, r_values, method) -> None:
     assert (est.value, est.low, est.high) == pytest.approx((p, low, high), rel=REL)
 
 
-@pytest.mark.parametrize("method", ["logit", "beta", "mean", "asin"])
+@pytest.mark.parametrize("method", ALL_METHODS)
 def test_svyciprop_methods_on_replicates(apiclus1, jk1, r_values, method) -> None:
-    """svyciprop on as.svrepdesign(dclus1): logit refitted per replicate, df = rank − 1"""
+    """svyciprop on as.svrepdesign(dclus1): logit refitted per replicate, df = rank − 1;
+    xlogit by the delta method on the replicate variance. The likelihood interval is R's
+    with the Pearson residuals of a Taylor design: R 4.1's own gives NA (see
+    make_reference.R), which the stored value records."""
     yes = (apiclus1["sch.wide"] == "Yes").astype(float)
     est = survey_proportion(jk1, yes, method=method, df=jk1.degrees_of_freedom)
     p, low, high = r_values[f"clus1.jk1.ciprop.{method}"]
     assert (est.value, est.low, est.high) == pytest.approx((p, low, high), rel=REL)
+    if method == "likelihood":
+        assert r_values["clus1.jk1.ciprop.likelihood.stock.na"] == [1, 1]
+
+
+@pytest.mark.parametrize("method", ALL_METHODS)
+def test_svyciprop_methods_on_a_stratified_design(apistrat, r_values, method) -> None:
+    """svyciprop(~I(sch.wide == "Yes"), dstrat, method=): strata with an fpc"""
+    dstrat = SurveyDesign.from_frame(apistrat, weights="pw", strata="stype", fpc="fpc")
+    yes = (apistrat["sch.wide"] == "Yes").astype(float)
+    est = survey_proportion(dstrat, yes, method=method, df=dstrat.degrees_of_freedom)
+    assert (est.value, est.low, est.high) == pytest.approx(
+        tuple(r_values[f"strat.ciprop.{method}"]), rel=1e-9
+    )
+
+
+@pytest.fixture(scope="module")
+def nhanes() -> pd.DataFrame:
+    """R survey's ``data(nhanes)``: 8,591 people, 15 strata, 31 PSUs; 745 lack HI_CHOL."""
+    return pd.read_csv(REFERENCE / "nhanes.csv")
+
+
+@pytest.mark.parametrize(
+    ("method", "domain"),
+    # R's beta in a subset counts the subset's rows, where cati counts the design's
+    [(m, "all") for m in ALL_METHODS] + [(m, "women") for m in ALL_METHODS if m != "beta"],
+)
+def test_svyciprop_methods_on_nhanes(nhanes, r_values, method, domain) -> None:
+    """svyciprop(~I(HI_CHOL == 1), dnhanes, na.rm=TRUE), and in subset(dnhanes, women):
+    a missing value and a row outside the domain are both NaN, the design stays whole."""
+    design = SurveyDesign.from_frame(nhanes, ids="SDMVPSU", strata="SDMVSTRA", weights="WTMEC2YR")
+    assert design.degrees_of_freedom == r_values["nhanes.df"][0]
+    high_cholesterol = (nhanes["HI_CHOL"] == 1).astype(float).where(nhanes["HI_CHOL"].notna())
+    name = "nhanes"
+    if domain == "women":
+        high_cholesterol = high_cholesterol.where(nhanes["RIAGENDR"] == 2)
+        name = "nhanes.women"
+    est = survey_proportion(design, high_cholesterol, method=method, df=16)
+    assert (est.value, est.low, est.high) == pytest.approx(
+        tuple(r_values[f"{name}.ciprop.{method}"]), rel=1e-9
+    )
+
+
+def test_likelihood_interval_is_r_reading_of_the_exact_profile(apiclus1, dclus1, r_values):
+    """R reads the interval off a spline through the profile: the exact root of
+    z(b) = ±t·√λ differs from it by a few millionths, and cati gives R's reading."""
+    yes = (apiclus1["sch.wide"] == "Yes").to_numpy(dtype=float)
+    w = dclus1.weights
+    p = float(w @ yes / w.sum())
+    se = survey_mean(dclus1, yes).se
+    scaled, b0, logit_var = w / w.mean(), np.log(p / (1 - p)), (se / (p * (1 - p))) ** 2
+    lam = logit_var * float((scaled * p * (1 - p)).sum())  # design over model variance
+    phi = len(w) / (len(w) - 1)  # the design variance of the Pearson residuals
+
+    def deviance(b: float) -> float:
+        mu = 1 / (1 + np.exp(-b))
+        return float(-2 * (scaled * (yes * np.log(mu) + (1 - yes) * np.log(1 - mu))).sum())
+
+    cut = -stats.t.ppf(0.025, dclus1.degrees_of_freedom) * np.sqrt(lam)
+
+    def z(b: float) -> float:
+        return float(np.sign(b - b0) * np.sqrt((deviance(b) - deviance(b0)) / phi))
+
+    spread = 10 * np.sqrt(logit_var)
+    exact = [
+        1 / (1 + np.exp(-optimize.brentq(lambda b: z(b) + cut, b0 - spread, b0))),
+        1 / (1 + np.exp(-optimize.brentq(lambda b: z(b) - cut, b0, b0 + spread))),
+    ]
+    _, low, high = r_values["clus1.ciprop.likelihood"]
+    assert exact == pytest.approx([low, high], rel=5e-6)
+    assert exact != pytest.approx([low, high], rel=1e-7)  # R's reading is an approximation
+    est = survey_proportion(dclus1, yes, method="likelihood", df=dclus1.degrees_of_freedom)
+    assert (est.low, est.high) == pytest.approx((low, high), rel=1e-10)
+
+
+def test_likelihood_interval_of_an_extreme_share(apiclus1, dclus1) -> None:
+    """A share of 0 or 1 has no profile: the interval is the point, as the logit's."""
+    none = np.zeros(len(apiclus1))
+    est = survey_proportion(dclus1, none, method="likelihood", df=14)
+    assert (est.value, est.low, est.high) == (0.0, 0.0, 0.0)
 
 
 def test_design_effect_on_replicates(apiclus1, jk1, r_values) -> None:

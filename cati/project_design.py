@@ -26,13 +26,13 @@ from cati import audit, weighting_targets
 from cati.errors import CatiError, CatiErrors, ErrorCode
 from cati.models import Project, User
 from cati.problems import N_, Place, Problem
-from cati.stats.calibration import Regression, margin_matrix, poststratify_design, rake_design
+from cati.stats.calibration import calibrate, poststratify_design, rake_design
 from cati.stats.design import LONELY_PSU
 from cati.stats.errors import StatsError
 from cati.stats.replicates import ReplicateDesign, ReplicateType
 from cati.stats.specification import DesignSpec, build_design, replicate_columns
 from cati.stats.variance import Design
-from cati.stats.weighting import rake, trim_weights_equally
+from cati.stats.weighting import trim_weights_equally
 
 DESIGN_WEIGHT = "design_weight"  # the sample's weight column, as the data set names it
 REPLICATE_TYPES: tuple[str, ...] = get_args(ReplicateType)
@@ -80,7 +80,8 @@ class DesignSettings:
 class WeightingOptions:
     """How the design weights are weighted to the targets, then trimmed.
 
-    ``bounds`` keep each raked/starting weight ratio inside (low, high) (bounded raking);
+    ``bounds`` keep each raked/starting weight ratio inside (low, high): bounded raking as
+    R's ``calibrate(calfun="raking", bounds=)``;
     ``trim`` are absolute weight bounds, the excess shared equally over the other weights
     until none is outside (R ``trimWeights(strict=TRUE)``).
     """
@@ -242,35 +243,6 @@ def set_options(
 # --- the design of the estimates -----------------------------------------------------------
 
 
-def _bounded(design: Design, margins: pd.DataFrame, counts: dict, bounds: tuple) -> Design:
-    """Bounded raking of every weight column; on a Taylor design the calibration's variance
-    is carried as R's ``calibrate(calfun="raking", bounds=)``: GREG residuals on the margins."""
-    columns = [design.weights]
-    if isinstance(design, ReplicateDesign):
-        columns += list(design.replicate_weights.T)
-    raked = []
-    for start in columns:
-        result = rake(
-            margins,
-            counts,
-            weights=start,
-            bounds=bounds,
-            tolerance=1e-9,
-            max_iterations=RAKE_ITERATIONS,
-        )
-        if not result.report.converged:
-            gap = result.report.max_margin_error
-            reason = f"the bounds leave a margin gap of {gap:.2%}: widen them"
-            raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=reason)
-        raked.append(result.weights)
-    if isinstance(design, ReplicateDesign):
-        return replace(design, weights=raked[0], replicate_weights=np.column_stack(raked[1:]))
-    x, _ = margin_matrix(margins, counts)
-    g = raked[0] / np.where(design.weights > 0, design.weights, 1.0)
-    method = "raked with bounds"
-    return design.with_weights(raked[0], Regression(x, design.weights, g, method))
-
-
 def trim_design(design: Design, trim: tuple[float, float]) -> Design:
     """R's ``trimWeights(strict=TRUE)``: new weights (every replicate's too); a Taylor design
     keeps its calibrations for the variance, as R keeps them."""
@@ -334,8 +306,8 @@ def _weigh(design: Design, frame: pd.DataFrame, project: Project) -> Design:
             raise CatiError(ErrorCode.WEIGHTING_FAILED, reason=reason)
         ((name, cells),) = counts.items()
         design = poststratify_design(design, margins, name, cells)
-    elif options.bounds is not None:
-        design = _bounded(design, margins, counts, options.bounds)
+    elif options.bounds is not None:  # R's calibrate(calfun="raking", bounds=)
+        design = calibrate(design, margins, counts, calfun="raking", bounds=options.bounds)
     else:
         design = rake_design(
             design, margins, counts, epsilon=RAKE_EPSILON, max_iterations=RAKE_ITERATIONS

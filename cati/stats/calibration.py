@@ -29,13 +29,20 @@ from scipy import sparse
 from cati.problems import N_
 from cati.stats.design import Calibration
 from cati.stats.errors import ErrorCode, StatsError, require_columns
+from cati.stats.grake import g_weights
 from cati.stats.replicates import ReplicateDesign
 from cati.stats.variance import Design
-from cati.stats.weighting import Targets, category_codes, poststratify, target_totals
+from cati.stats.weighting import (
+    Targets,
+    category_codes,
+    poststratify,
+    same_total,
+    target_totals,
+)
 
 RAKE_SWEEPS = 10  # R's svyrecvar sweeps a raked design's margins ten times
-CALIBRATION_TOLERANCE = 1e-10
-CALIBRATION_ITERATIONS = 50
+CALIBRATION_EPSILON = 1e-7  # R's calibrate(): every |gap| / (1 + |total|) below it
+CALIBRATION_ITERATIONS = 50  # R's maxit
 
 
 @dataclass(frozen=True)
@@ -199,16 +206,26 @@ def rake_design(
 def margin_matrix(
     frame: pd.DataFrame, margins: Mapping[str, Targets]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Indicator columns of every category of every margin and their population totals."""
+    """R's model matrix of ``~a + b`` and its population totals: an intercept (the population
+    size, the first margin's sum) and the indicators of every category of every margin but
+    the first in sorted order (treatment contrasts, as R's factor levels sort)."""
     require_columns(frame.columns, list(margins))
-    columns, totals = [], []
+    _, population = same_total({v: float(sum(t.values())) for v, t in margins.items()})
+    columns, totals = [np.ones(len(frame))], [population]
     for variable, targets in margins.items():
         values = frame[variable]
         category_codes(frame, variable, list(targets))  # refuses a value without a target
-        for category, total in targets.items():
+        for category in _levels(list(targets))[1:]:
             columns.append((values == category).to_numpy(dtype=float))
-            totals.append(float(total))
+            totals.append(float(targets[category]))
     return np.column_stack(columns), np.asarray(totals)
+
+
+def _levels(categories: list[Hashable]) -> list[Hashable]:
+    try:
+        return sorted(categories)  # type: ignore[type-var]
+    except TypeError:  # categories of mixed types keep the order given
+        return categories
 
 
 def calibrate(
@@ -219,36 +236,44 @@ def calibrate(
     matrix: np.ndarray | None = None,
     totals: Sequence[float] | np.ndarray | None = None,
     calfun: Literal["linear", "raking"] = "linear",
+    bounds: tuple[float, float] | None = None,
+    epsilon: float = CALIBRATION_EPSILON,
+    max_iterations: int = CALIBRATION_ITERATIONS,
 ) -> Design:
-    """``calibrate(design, formula, population, calfun=)``: weights w = d·g with Σ w x = T.
+    """``calibrate(design, formula, population, calfun=, bounds=)``: weights w = d·g with
+    Σ w x = T.
 
     Give ``margins`` as population counts per category (like :func:`rake_design`), or a
-    model ``matrix`` (n × q, e.g. with numeric auxiliaries) and its population ``totals``.
-    ``linear`` is GREG (g = 1 + xλ, weights may go negative); ``raking`` is g = exp(xλ).
+    model ``matrix`` (n × q, e.g. with numeric auxiliaries and an intercept) and its population
+    ``totals``. ``linear`` is GREG (g = 1 + xλ, weights may go negative); ``raking`` is
+    g = exp(xλ). ``bounds`` = (L, U) truncate g to [L, U] (R's bounded calibration; with
+    ``raking`` R's bounded raking), solved as :mod:`cati.stats.grake` explains; ``epsilon``
+    and ``max_iterations`` are R's ``epsilon`` and ``maxit``.
     """
     if margins is not None:
         _frame_for(design, frame, list(margins))
         x, t = margin_matrix(frame, margins)
     else:
         x, t = np.asarray(matrix, dtype=float), np.asarray(totals, dtype=float)
+    empty = (t == 0) & ~x.any(axis=0)  # R drops a column nobody has and no total asks for
+    x, t = x[:, ~empty], t[~empty]
+    limits = bounds if bounds is not None else (-np.inf, np.inf)
+    if not limits[0] < limits[1]:
+        raise StatsError(
+            ErrorCode.CALIBRATION_FAILED,
+            N_("calibration bounds %(bounds)r must satisfy lower < upper"),
+            bounds=bounds,
+        )
     columns = _weight_columns(design)
-    g = np.column_stack([_g_weights(x, t, columns[:, c], calfun) for c in range(columns.shape[1])])
-    d = design.weights
-    return _with_columns(design, columns * g, Regression(x, d, g[:, 0], f"calibrated ({calfun})"))
-
-
-def _g_weights(x: np.ndarray, t: np.ndarray, d: np.ndarray, calfun: str) -> np.ndarray:
-    """g with Σ d·g·x = t: g = 1 + xλ (linear) or exp(xλ) (raking), by Newton steps."""
-    lam = np.zeros(x.shape[1])
-    for _ in range(CALIBRATION_ITERATIONS):
-        eta = x @ lam
-        g = 1 + eta if calfun == "linear" else np.exp(eta)
-        gap = t - x.T @ (d * g)
-        if np.abs(gap).max() <= CALIBRATION_TOLERANCE * max(np.abs(t).max(), 1.0):
-            return g
-        slope = np.ones_like(g) if calfun == "linear" else g
-        lam = lam + np.linalg.pinv(x.T @ ((d * slope)[:, None] * x)) @ gap
-    raise StatsError(
-        ErrorCode.CALIBRATION_FAILED,
-        N_("calibration did not reach the totals: check that they are consistent"),
+    g = np.column_stack(
+        [
+            g_weights(x, t, column, calfun, limits, epsilon=epsilon, max_iterations=max_iterations)
+            for column in columns.T
+        ]
     )
+    if bounds is not None and calfun == "raking":
+        method = "raked with bounds"
+    else:
+        method = f"calibrated ({calfun})"
+    d = design.weights
+    return _with_columns(design, columns * g, Regression(x, d, g[:, 0], method))

@@ -6,12 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cati.project_design import variance_method
+from cati.models import Project
+from cati.project_design import report_design, variance_method
 from cati.stats.calibration import calibrate, poststratify_design, rake_design
 from cati.stats.design import SurveyDesign
 from cati.stats.errors import StatsError
 from cati.stats.estimates import survey_by, survey_mean, survey_total
 from cati.stats.replicates import ReplicateDesign
+from cati.stats.specification import DesignSpec
 from cati.stats.weighting import trim_weights_equally
 from tests.cati.stats.test_designs_r import REL, check
 
@@ -84,7 +86,7 @@ def test_inconsistent_calibration_totals_fail(apiclus1, dclus1) -> None:
     margins = {"stype": TYPES, "sch.wide": {"No": 1.0, "Yes": 2.0}}
     with pytest.raises(StatsError) as caught:
         calibrate(dclus1, apiclus1, margins, calfun="raking")
-    assert caught.value.code == "T307"
+    assert caught.value.code == "T503" and "same total" in str(caught.value)
 
 
 @pytest.mark.parametrize("strict", [False, True])
@@ -131,3 +133,61 @@ def test_domains_of_a_calibrated_design(apiclus1, dclus1, r_values, kind) -> Non
     expected = r_values[f"{kind}.by.awards"]
     np.testing.assert_allclose(table["mean"], expected[:2], rtol=REL)
     np.testing.assert_allclose(table["se"], expected[2:], rtol=REL)
+
+
+@pytest.mark.parametrize(("name", "bounds"), [("wide", (0.5, 1.9)), ("tight", (0.9, 1.9))])
+def test_bounded_raking(apiclus1, dclus1, r_values, name, bounds) -> None:
+    """calibrate(dclus1, ~stype+sch.wide, totals, calfun="raking", bounds=): g = exp(xλ)
+    clipped to the bounds; the SE carries the calibration (GREG residuals), as R's."""
+    margins = {"stype": TYPES, "sch.wide": school_wide(r_values)}
+    design = calibrate(dclus1, apiclus1, margins, calfun="raking", bounds=bounds)
+    # R stops when every gap is below 1e-7 of its total: the weights agree to that
+    np.testing.assert_allclose(design.weights, r_values[f"bounded.{name}.weights"], rtol=1e-6)
+    g = design.weights / dclus1.weights
+    assert g.min() == pytest.approx(bounds[0]) or g.max() == pytest.approx(bounds[1])
+    assert check_all(design, apiclus1, r_values, f"bounded.{name}") < 1e-12
+    assert "raked with bounds (calibration-aware)" in variance_method(design, None, "en")
+
+
+def test_bounded_raking_of_unit_weights_to_population_counts(apiclus1, r_values) -> None:
+    """R's grake first scales weights by the mean ratio of total to sample total when every
+    ratio is over 20 (here about 40): the bounds then apply to g after that scaling."""
+    unit = SurveyDesign.from_frame(apiclus1.assign(one=1.0), ids="dnum", weights="one")
+    margins = {"stype": TYPES, "sch.wide": school_wide(r_values)}
+    design = calibrate(unit, apiclus1, margins, calfun="raking", bounds=(0.5, 1.9))
+    np.testing.assert_allclose(design.weights, r_values["bounded.unit.weights"], rtol=1e-6)
+    check(survey_mean(design, apiclus1["api00"]), r_values, "bounded.unit.mean.api00")
+
+
+def test_bounded_raking_of_a_replicate_design(apiclus1, dclus1, r_values) -> None:
+    """calibrate(jk1, ..., calfun="raking", bounds=c(0.85, 2.5)): every replicate within
+    the bounds (the lower one binds in seven of the 15)."""
+    jk1 = ReplicateDesign.from_design(dclus1, "JK1")
+    margins = {"stype": TYPES, "sch.wide": school_wide(r_values)}
+    design = calibrate(jk1, apiclus1, margins, calfun="raking", bounds=(0.85, 2.5))
+    check(survey_mean(design, apiclus1["api00"]), r_values, "jk1.bounded.mean.api00")
+    check(survey_total(design, apiclus1["enroll"]), r_values, "jk1.bounded.total.enroll")
+
+
+def test_a_project_s_bounded_raking_is_r_calibrate_with_bounds(apiclus1, r_values) -> None:
+    """The weighting option "bounded raking" of a project gives R's weights and SEs."""
+    no, yes = r_values["pop.schwide"]
+    project = Project(
+        weighting_targets={"stype": TYPES, "sch.wide": {"No": no, "Yes": yes}},
+        weighting_options={"method": "rake", "bounds": [0.5, 1.9], "trim": None},
+    )
+    frame = apiclus1.assign(design_weight=apiclus1["pw"])
+    spec = DesignSpec(weights="design_weight", psu=("dnum",), fpc=("fpc",))
+    design = report_design(project, frame, weighted=True, spec=spec)
+    np.testing.assert_allclose(design.weights, r_values["bounded.wide.weights"], rtol=1e-6)
+    check_all(design, apiclus1, r_values, "bounded.wide")
+
+
+def test_bounds_that_cannot_be_met_say_so(apiclus1, dclus1, r_values) -> None:
+    margins = {"stype": TYPES, "sch.wide": school_wide(r_values)}
+    with pytest.raises(StatsError) as caught:
+        calibrate(dclus1, apiclus1, margins, calfun="raking", bounds=(0.9, 1.1))
+    assert caught.value.code == "T307" and "widen the bounds" in str(caught.value)
+    with pytest.raises(StatsError) as caught:
+        calibrate(dclus1, apiclus1, margins, calfun="raking", bounds=(2.0, 0.5))
+    assert caught.value.code == "T307"

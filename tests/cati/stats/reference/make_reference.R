@@ -2,7 +2,7 @@
 #   Rscript make_reference.R            # writes reference.json and the data CSVs beside it
 # Data: data(api) and data(scd) from the R package survey (GPL-2/3), written as CSV.
 suppressMessages(library(survey))
-data(api); data(scd)
+data(api); data(scd); data(nhanes)
 out <- list()
 put <- function(name, value) out[[name]] <<- unname(as.numeric(value))
 est <- function(name, x) { put(paste0(name, ".value"), coef(x)); put(paste0(name, ".se"), SE(x)) }
@@ -91,7 +91,7 @@ m <- svymean(~api00, dclus1, deff = TRUE); put("clus1.deff.api00", deff(m))
 m <- svymean(~api00, dclus1, deff = "replace"); put("clus1.deffr.api00", deff(m))
 m <- svytotal(~enroll, dclus1, deff = TRUE); put("clus1.deff.total.enroll", deff(m))
 m <- svymean(~api00, dstrat, deff = TRUE); put("strat.deff.api00", deff(m))
-for (method in c("logit", "beta", "mean", "asin")) {
+for (method in c("logit", "beta", "mean", "asin", "likelihood", "xlogit")) {
   ci <- svyciprop(~I(sch.wide == "Yes"), dclus1, method = method)
   put(paste0("clus1.ciprop.", method), c(coef(ci), confint(ci)))
 }
@@ -148,10 +148,26 @@ for (calfun in c("linear", "raking")) {
 }
 
 # proportion intervals and design effects on a replicate design
-for (method in c("logit", "beta", "mean", "asin")) {
+for (method in c("logit", "beta", "mean", "asin", "xlogit")) {
   ci <- svyciprop(~I(sch.wide == "Yes"), jk1, method = method)
   put(paste0("clus1.jk1.ciprop.", method), c(coef(ci), confint(ci)))
 }
+# The likelihood interval on a replicate design: survey 4.1's residuals.svrepglm scales the
+# Pearson residuals by sqrt(n) (the weights over their sum where their mean was meant), so the
+# dispersion is n, the profile never reaches its cut-off and svyciprop gives NA. With the
+# residuals (y - mu)/sqrt(V(mu)) of the Taylor design it gives the interval cati computes.
+ci <- svyciprop(~I(sch.wide == "Yes"), jk1, method = "likelihood")
+put("clus1.jk1.ciprop.likelihood.stock.na", as.numeric(is.na(confint(ci))))
+taylor.residuals <- function(object, type = c("deviance", "pearson", "working", "response", "partial"), ...) {
+  type <- match.arg(type)
+  if (type != "pearson") return(NextMethod())
+  (object$y - object$fitted.values) / sqrt(object$family$variance(object$fitted.values))
+}
+stock.residuals <- survey:::residuals.svrepglm
+assignInNamespace("residuals.svrepglm", taylor.residuals, "survey")
+ci <- svyciprop(~I(sch.wide == "Yes"), jk1, method = "likelihood")
+put("clus1.jk1.ciprop.likelihood", c(coef(ci), confint(ci)))
+assignInNamespace("residuals.svrepglm", stock.residuals, "survey")
 m <- svymean(~api00, jk1, deff = TRUE); put("clus1.jk1.deff.api00", deff(m))
 
 # a factor predictor: treatment contrasts, first level (sorted) the baseline
@@ -210,4 +226,55 @@ props <- unlist(lapply(c("sch.wide", "awards", "yr.rnd", "both"), function(v) {
 }))
 put("moe.clus1.deffs", props)
 put("moe.clus1.margin", 100 * 1.96 * sqrt(0.25 * mean(props) / nrow(apiclus1)))
+# svyciprop on two more designs: apistrat (strata, fpc) and nhanes (15 strata, 31 PSUs; 745
+# of 8591 without a cholesterol value): on all of it (na.rm) and among women (a domain)
+nhanes.cols <- c("SDMVPSU", "SDMVSTRA", "WTMEC2YR", "HI_CHOL", "RIAGENDR")
+write.csv(nhanes[nhanes.cols], "nhanes.csv", row.names = FALSE)
+dnhanes <- svydesign(id = ~SDMVPSU, strata = ~SDMVSTRA, weights = ~WTMEC2YR, nest = TRUE, data = nhanes)
+put("nhanes.df", degf(dnhanes))
+for (method in c("logit", "beta", "mean", "asin", "likelihood", "xlogit")) {
+  ci <- svyciprop(~I(sch.wide == "Yes"), dstrat, method = method)
+  put(paste0("strat.ciprop.", method), c(coef(ci), confint(ci)))
+}
+for (method in c("logit", "beta", "mean", "asin", "xlogit")) {
+  ci <- svyciprop(~I(HI_CHOL == 1), dnhanes, method = method, na.rm = TRUE)
+  put(paste0("nhanes.ciprop.", method), c(coef(ci), confint(ci)))
+}
+# (beta counts the rows of the design it is given: a subset's own rows, so a domain is left out)
+for (method in c("logit", "mean", "asin", "xlogit")) {
+  ci <- svyciprop(~I(HI_CHOL == 1), subset(dnhanes, RIAGENDR == 2), method = method, na.rm = TRUE)
+  put(paste0("nhanes.women.ciprop.", method), c(coef(ci), confint(ci)))
+}
+# The likelihood interval's model has the rows with a value: a subset of them. (With na.rm,
+# glm drops the rows instead and the Pearson residuals then carry the ratio of the mean
+# weight answered to the mean weight of all rows, which scales the dispersion: that interval
+# is stored too, to say by how much it differs.)
+answered <- subset(dnhanes, !is.na(HI_CHOL))
+ci <- svyciprop(~I(HI_CHOL == 1), answered, method = "likelihood")
+put("nhanes.ciprop.likelihood", c(coef(ci), confint(ci)))
+ci <- svyciprop(~I(HI_CHOL == 1), subset(answered, RIAGENDR == 2), method = "likelihood")
+put("nhanes.women.ciprop.likelihood", c(coef(ci), confint(ci)))
+ci <- svyciprop(~I(HI_CHOL == 1), dnhanes, method = "likelihood")
+put("nhanes.ciprop.likelihood.na.omit", c(coef(ci), confint(ci)))
+
+# bounded raking: calibrate(calfun = "raking", bounds = ) (rake() takes no bounds); the
+# weights on the design's scale, and on unit weights with population totals, which grake
+# first scales by the mean of total / sample total (the bounds then apply after that)
+bounds <- list(wide = c(0.5, 1.9), tight = c(0.9, 1.9))
+for (name in names(bounds)) {
+  cal <- calibrate(dclus1, ~stype + sch.wide, totals, calfun = "raking", bounds = bounds[[name]])
+  put(paste0("bounded.", name, ".weights"), weights(cal))
+  est(paste0("bounded.", name, ".mean.api00"), svymean(~api00, cal))
+  est(paste0("bounded.", name, ".total.enroll"), svytotal(~enroll, cal))
+  est(paste0("bounded.", name, ".mean.stypeE"), svymean(~I(as.numeric(stype == "E")), cal))
+}
+unit <- svydesign(id = ~dnum, weights = ~I(rep(1, nrow(apiclus1))), data = apiclus1)
+cal <- suppressWarnings(calibrate(unit, ~stype + sch.wide, totals, calfun = "raking", bounds = bounds$wide))
+put("bounded.unit.weights", weights(cal))
+est("bounded.unit.mean.api00", svymean(~api00, cal))
+# on the JK1 replicates every replicate is calibrated within the bounds; with these, R's
+# iterations converge for all of them (and the lower bound binds in seven replicates)
+cal <- calibrate(jk1, ~stype + sch.wide, totals, calfun = "raking", bounds = c(0.85, 2.5))
+est("jk1.bounded.mean.api00", svymean(~api00, cal))
+est("jk1.bounded.total.enroll", svytotal(~enroll, cal))
 writeLines(jsonlite::toJSON(out, digits = I(15), auto_unbox = FALSE, pretty = TRUE), "reference.json")

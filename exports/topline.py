@@ -18,15 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from cati.stats.design import SurveyDesign
-from cati.stats.estimates import (
-    Estimate,
-    logit_interval,
-    net_promoter,
-    survey_mean,
-    survey_means,
-    survey_proportion,
-)
-from cati.stats.replicates import ReplicateDesign
+from cati.stats.estimates import Estimate, net_promoter, survey_mean, survey_shares
 from cati.stats.variance import Design
 from cati.stats.weighting import kish_effective_base
 from exports import charts
@@ -90,15 +82,9 @@ def _share_rows(
     if not labels or base.weighted <= 0:
         return [Row(label, 0, np.nan, np.nan, np.nan) for label in labels], base
     shares = pd.DataFrame(np.where(valid[:, None], hits, np.nan).astype(float))
-    estimates = survey_means(design, shares)
-    df = design.degrees_of_freedom
+    estimates = survey_shares(design, shares, df=design.degrees_of_freedom)
     for k, label in enumerate(labels):
-        p, se = float(estimates["mean"].iloc[k]), float(estimates["se"].iloc[k])
-        if isinstance(design, ReplicateDesign):
-            found = survey_proportion(design, shares[k].to_numpy(), method="logit", df=df)
-            low, high = found.low, found.high
-        else:
-            low, high = logit_interval(p, se, df=df)
+        p, low, high = (float(estimates[c].iloc[k]) for c in ("mean", "low", "high"))
         rows.append(Row(label, int((hits[:, k] & valid).sum()), 100 * p, 100 * low, 100 * high))
     return rows, base
 

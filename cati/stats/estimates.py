@@ -20,7 +20,7 @@ from cati.problems import N_
 from cati.stats.errors import ErrorCode, StatsError
 from cati.stats.profile_likelihood import profile_interval
 from cati.stats.replicates import ReplicateDesign
-from cati.stats.variance import Design, ratio_covariance, total_covariance
+from cati.stats.variance import Design, ratio_covariance, replicate_ratios, total_covariance
 from cati.stats.weighting import kish_effective_base
 
 ArrayLike = Sequence[float] | np.ndarray | pd.Series
@@ -87,12 +87,8 @@ def _mean_and_se(design: Design, values: np.ndarray) -> tuple[float, float, int]
     return float(ratio[0]), float(np.sqrt(cov[0, 0])), int(valid.sum())
 
 
-def survey_means(design: Design, columns: pd.DataFrame) -> pd.DataFrame:
-    """Means (or shares of 0/1 columns) of many columns at once, with their SEs.
-
-    One matrix product per design for all columns: on a replicate design the replicate totals
-    are ``replicate_weights.T @ values``. NaN is missing (a domain), as in :func:`survey_mean`.
-    """
+def _many(design: Design, columns: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values (NaN as 0), one base column per pattern of answered rows, and each column's."""
     values = columns.to_numpy(dtype=float)
     if values.shape[0] != design.size:
         raise StatsError(
@@ -103,13 +99,62 @@ def survey_means(design: Design, columns: pd.DataFrame) -> pd.DataFrame:
         )
     valid = ~np.isnan(values)
     # Columns answered by the same respondents (a question's categories) share one base.
-    _, first, base_of = np.unique(
-        np.packbits(valid, axis=0).T, axis=0, return_index=True, return_inverse=True
+    patterns: dict[bytes, int] = {}
+    base_of = np.array(
+        [patterns.setdefault(np.packbits(c).tobytes(), len(patterns)) for c in valid.T],
+        dtype=np.intp,
     )
-    bases = valid[:, first].astype(float)
-    ratio, cov = ratio_covariance(design, np.where(valid, values, 0.0), bases, base_of.reshape(-1))
+    first = np.unique(base_of, return_index=True)[1]  # patterns are numbered as first seen
+    return np.where(valid, values, 0.0), valid[:, first].astype(float), base_of
+
+
+def survey_means(design: Design, columns: pd.DataFrame) -> pd.DataFrame:
+    """Means (or shares of 0/1 columns) of many columns at once, with their SEs.
+
+    One matrix product per design for all columns: on a replicate design the replicate totals
+    are ``replicate_weights.T @ values``. NaN is missing (a domain), as in :func:`survey_mean`.
+    """
+    values, bases, base_of = _many(design, columns)
+    ratio, cov = ratio_covariance(design, values, bases, base_of)
     return pd.DataFrame(
-        {"mean": ratio, "se": np.sqrt(np.diag(cov)), "n": valid.sum(axis=0)},
+        {"mean": ratio, "se": np.sqrt(np.diag(cov)), "n": (~columns.isna()).sum().to_numpy()},
+        index=columns.columns,
+    )
+
+
+def survey_shares(
+    design: Design, columns: pd.DataFrame, *, level: float = 0.95, df: float | None = None
+) -> pd.DataFrame:
+    """Shares of many 0/1 columns (NaN missing) with R's ``svyciprop(method="logit")``
+    interval, as :func:`survey_proportion` gives them one by one, in one matrix product per
+    design: on a replicate design the replicates' logits come from the same products."""
+    values, bases, base_of = _many(design, columns)
+    if isinstance(design, ReplicateDesign):
+        p, shares = replicate_ratios(design, values, bases, base_of)
+        se = np.sqrt(np.diag(design.replicate_covariance(p, shares)))
+    else:
+        p, cov = ratio_covariance(design, values, bases, base_of)
+        se = np.sqrt(np.diag(cov))
+    # Shares of 0 or 1 from the data, not from sums that may round a hair off them
+    counted = (bases[:, base_of] > 0) & (design.weights > 0)[:, None]
+    inside = ((values > 0) & counted).any(axis=0) & ((values < 1) & counted).any(axis=0)
+    centre = np.log(np.where(inside, p, 0.5) / (1 - np.where(inside, p, 0.5)))
+    p = np.where(inside, p, np.round(p))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if isinstance(design, ReplicateDesign):  # R refits the logit per replicate
+            logits = np.log(shares / (1 - shares))
+            logit_se = np.sqrt(np.diag(design.replicate_covariance(centre, logits)))
+        else:
+            logit_se = se / (p * (1 - p))
+    half = _quantile(level, df) * logit_se
+    return pd.DataFrame(
+        {
+            "mean": p,
+            "se": se,
+            "n": (~columns.isna()).sum().to_numpy(),
+            "low": np.where(inside, 1 / (1 + np.exp(-(centre - half))), p),
+            "high": np.where(inside, 1 / (1 + np.exp(-(centre + half))), p),
+        },
         index=columns.columns,
     )
 

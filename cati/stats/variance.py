@@ -42,12 +42,20 @@ def ratio_covariance(
     x = denominator.reshape(design.size, -1)
     pick = np.arange(y.shape[1]) if columns is None else np.asarray(columns)
     if isinstance(design, ReplicateDesign):
-        full_y, reps_y = design.totals(y)
-        full_x, reps_x = design.totals(x)
-        ratio = full_y / full_x[pick]
-        return ratio, design.replicate_covariance(ratio, reps_y / reps_x[:, pick])
+        ratio, replicates = replicate_ratios(design, y, x, pick)
+        return ratio, design.replicate_covariance(ratio, replicates)
     w = design.weights[:, None]
     base = (w * x).sum(axis=0)[pick]
     ratio = (w * y).sum(axis=0) / base
     u = w * (y - ratio[None, :] * x[:, pick]) / base[None, :]
     return ratio, design.total_covariance(u)
+
+
+def replicate_ratios(
+    design: ReplicateDesign, y: np.ndarray, x: np.ndarray, pick: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ratios Σ w y / Σ w x of the columns and each replicate's (R × k), from one pass
+    over the replicate weights (the products are bound by reading them)."""
+    full, reps = design.totals(np.hstack([y, x]))
+    k = y.shape[1]
+    return full[:k] / full[k:][pick], reps[:, :k] / reps[:, k:][:, pick]

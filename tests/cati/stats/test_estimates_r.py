@@ -20,6 +20,7 @@ from cati.stats.estimates import (
     survey_proportion,
     survey_quantile,
     survey_ratio,
+    survey_shares,
 )
 from cati.stats.raoscott import rao_scott
 from cati.stats.regression import survey_glm, survey_ttest
@@ -316,3 +317,23 @@ def test_the_margin_of_error_on_a_design_uses_the_mean_design_effect(apiclus1, d
     methodology = Methodology(n=len(apiclus1), design_effect=deff)  # the report's page
     assert methodology.margin_of_error == pytest.approx(r_values["moe.clus1.margin"][0])
     assert mean_design_effect(dclus1, []) is None
+
+
+@pytest.mark.parametrize("kind", ["clus1", "clus1.jk1", "rake"])
+def test_many_shares_at_once_equal_svyciprop_one_by_one(apiclus1, dclus1, jk1, raked, kind):
+    """survey_shares (a topline's question at once) gives survey_proportion(method="logit")."""
+    design = {"clus1": dclus1, "clus1.jk1": jk1, "rake": raked}[kind]
+    columns = pd.DataFrame(
+        {
+            level: (apiclus1["stype"] == level).astype(float).where(apiclus1["awards"] == "Yes")
+            for level in "EHM"
+        }
+        | {"all": np.ones(len(apiclus1))}
+    )
+    df = design.degrees_of_freedom
+    table = survey_shares(design, columns, df=df)
+    for name in columns:
+        one = survey_proportion(design, columns[name], method="logit", df=df)
+        found = table.loc[name]
+        assert (found["mean"], found["se"], found["n"]) == pytest.approx((one.value, one.se, one.n))
+        assert (found["low"], found["high"]) == pytest.approx((one.low, one.high), rel=1e-10)

@@ -78,6 +78,44 @@ def test_jk1_made_from_a_cluster_design(apiclus1, r_values) -> None:
     check(survey_mean(mse, apiclus1["api00"]), r_values, "clus1.jk1mse.mean.api00")
 
 
+def test_jk1_from_given_weights_has_svrepdesigns_scale(apiclus1, r_values) -> None:
+    """svrepdesign(repweights=weights(jk1, "analysis"), type="JK1"): each replicate drops
+    one of the K = 15 districts and multiplies the others by K/(K−1); scale (K−1)/K (R's
+    default takes no fpc, as.svrepdesign's did)."""
+    districts = apiclus1["dnum"].to_numpy()
+    units = np.unique(districts)
+    k = len(units)
+    names = [f"jk{j}" for j in range(k)]
+    replicates = {
+        name: apiclus1["pw"] * np.where(districts == unit, 0.0, k / (k - 1))
+        for name, unit in zip(names, units, strict=True)
+    }
+    frame = apiclus1.assign(**replicates)
+    design = ReplicateDesign.from_frame(frame, weights="pw", replicate_weights=names, type="JK1")
+    assert design.scale == pytest.approx((k - 1) / k)
+    check(survey_mean(design, apiclus1["api00"]), r_values, "clus1.jk1given.mean.api00")
+
+
+def test_jkn_from_given_weights_with_rscales(apistrat, r_values) -> None:
+    """JKn replicates given as columns, with R's rscales (m_h−1)/m_h · (1 − f_h): the
+    values of as.svrepdesign(dstrat, type="JKn")."""
+    strata = apistrat["stype"].to_numpy()
+    columns, rscales = {}, []
+    for row in range(len(apistrat)):
+        same = strata == strata[row]
+        m = same.sum()
+        multiplier = np.where(same, m / (m - 1), 1.0)
+        multiplier[row] = 0.0
+        columns[f"jkn{row}"] = apistrat["pw"] * multiplier
+        rscales.append((m - 1) / m * (1 - m / apistrat["fpc"].iloc[row]))
+    frame = pd.concat([apistrat, pd.DataFrame(columns)], axis=1)
+    design = ReplicateDesign.from_frame(
+        frame, weights="pw", replicate_weights=list(columns), type="JKn", rscales=rscales
+    )
+    check(survey_mean(design, apistrat["api00"]), r_values, "strat.jkn.mean.api00")
+    check(survey_total(design, apistrat["enroll"]), r_values, "strat.jkn.total.enroll")
+
+
 def test_bootstrap_from_given_weights(apiclus1, r_values) -> None:
     """The 50 replicates of as.svrepdesign(dclus1, type="bootstrap") (set.seed(42)), given back
     with R's scale m̄/((m̄−1)(R−1))."""

@@ -75,6 +75,9 @@ est("clus1.jk1.mean.api00", svymean(~api00, jk1))
 est("clus1.jk1.total.enroll", svytotal(~enroll, jk1))
 put("clus1.jk1.df", degf(jk1))
 est("clus1.jk1mse.mean.api00", svymean(~api00, as.svrepdesign(dclus1, type = "JK1", mse = TRUE)))
+# the same replicate weights given to svrepdesign: its JK1 scale (R - 1)/R, without the fpc
+given <- svrepdesign(data = apiclus1, repweights = weights(jk1, "analysis"), weights = ~pw, type = "JK1", combined.weights = TRUE)
+est("clus1.jk1given.mean.api00", svymean(~api00, given))
 scdd <- svydesign(ids = ~ambulance, strata = ~ESA, data = scd, weights = ~I(rep(1, 6)), nest = TRUE)
 fay <- as.svrepdesign(scdd, type = "Fay", fay.rho = 0.3)
 est("scd.fayd.total.alive", svytotal(~alive, fay))
@@ -122,6 +125,11 @@ q <- svyquantile(~api00, rk, 0.5, ci = TRUE)
 put("rake.median.api00", c(coef(q), confint(q), SE(q)))
 g <- svyglm(api00 ~ ell + meals, design = jk1)
 put("clus1.jk1.glm", c(coef(g), SE(g)))
+# the t-test and the logistic regression on the replicate design too
+t <- svyttest(api00 ~ sch.wide, jk1)
+put("clus1.jk1.ttest", c(t$estimate, t$statistic, t$parameter, t$p.value))
+g <- svyglm(I(sch.wide == "Yes") ~ ell, design = jk1, family = quasibinomial())
+put("clus1.jk1.logit", c(coef(g), SE(g)))
 
 # trimming: R adds the trimmed amount in equal parts to the weights inside the bounds
 put("trim.weights", weights(trimWeights(rk, upper = 45, lower = 30)))

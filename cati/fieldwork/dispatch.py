@@ -494,13 +494,22 @@ def mark_missed_appointments(session: Session, now: datetime | None = None) -> i
     return missed
 
 
+# A claim kept alive by the pages of an interview is written at most this often: a write
+# per page would be a quarter of a page's statements. Each write gives the full claim and
+# this much on top, so the claim still runs a full claim past the last page.
+EXTEND_EVERY = timedelta(minutes=1)
+
+
 def extend_claim(session: Session, case: Case, interviewer: User, now: datetime) -> bool:
-    """Keep an interviewer's claim alive while they work the case (each page refreshes it).
+    """Keep an interviewer's claim alive while they work the case: after each page it runs
+    at least the project's claim time (``claim_minutes``) on.
 
     False when the claim was lost (expired and taken by someone else).
     """
     if case.claimed_by_id != interviewer.id:
         return False
     project = session.get(Project, case.project_id)
-    case.claim_expires_at = now + timedelta(minutes=rules_of(project).claim_minutes)
+    full = now + timedelta(minutes=rules_of(project).claim_minutes)
+    if case.claim_expires_at is None or case.claim_expires_at < full:
+        case.claim_expires_at = full + EXTEND_EVERY
     return True

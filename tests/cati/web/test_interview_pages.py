@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from cati import interviewing, questionnaire_store
-from cati.fieldwork import projects
+from cati.fieldwork import dispatch, projects
 from cati.fieldwork.projects import rules_of
 from cati.models import Case, CaseState, Interview
 from cati.web.interview_pages import read_answers
@@ -164,7 +164,8 @@ def test_each_accepted_page_keeps_the_case_claimed(app, client, db, on_case):
     assert post_page(client, db, url, random.Random(3)).status_code == 302
     case = db.scalar(select(Case))
     db.refresh(case)
-    assert case.claim_expires_at == later + timedelta(minutes=rules_of(project).claim_minutes)
+    claim = timedelta(minutes=rules_of(project).claim_minutes)
+    assert case.claim_expires_at == later + claim + dispatch.EXTEND_EVERY
 
 
 def test_a_sample_value_of_the_wrong_type_is_an_error_page_not_a_500(app, client, db, login_as):

@@ -61,7 +61,8 @@ def start(client, project):
     return response.headers["Location"]
 
 
-def post_page(client, db, url, rng, extra=None):
+def page_data(client, db, url, rng, extra=None) -> dict:
+    """The form a browser sends for the interview's current page, random answers on it."""
     interview = db.scalar(select(Interview))
     db.refresh(interview)
     page = interviewing.current_page(db, interview)
@@ -70,7 +71,11 @@ def post_page(client, db, url, rng, extra=None):
         if q.type != "display":
             data.update(as_form(q, random_answer(q, rng)))
     data.update(extra or {})
-    return client.post(url, data=data)
+    return data
+
+
+def post_page(client, db, url, rng, extra=None):
+    return client.post(url, data=page_data(client, db, url, rng, extra))
 
 
 def test_a_whole_interview_through_the_pages_completes_the_case(client, db, on_case):

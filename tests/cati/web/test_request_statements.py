@@ -9,13 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from benchmarks.statements import counted
-from cati import interviewing
 from cati.fieldwork import catalogue, project_cache, projects, quota_setup
 from cati.models import CallAttempt, Case, Interview, Project, StatusSpell
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases
-from tests.cati.web.test_interview_pages import as_form, on_case, start  # noqa: F401
+from tests.cati.web.test_interview_pages import on_case, page_data, start  # noqa: F401
 from tests.conftest import csrf_token
-from tests.questionnaires.test_library import random_answer
 
 # A page submit: the session and its user; the interview with its case, the project's
 # revision, the questionnaire's checksum and the membership; the page stored by the
@@ -29,27 +27,15 @@ PAGE_SUBMIT = 4
 NEXT_CASE_AND_NO_ANSWER = 20
 
 
-def page_form(client, db, url, rng, extra=None) -> dict:
-    interview = db.scalar(select(Interview))
-    db.refresh(interview)
-    page = interviewing.current_page(db, interview)
-    data = {"csrf_token": csrf_token(client, url), "seq": str(interview.seq), "action": "next"}
-    for q in page.questions:
-        if q.type != "display":
-            data.update(as_form(q, random_answer(q, rng)))
-    data.update(extra or {})
-    return data
-
-
 def test_a_page_submit_costs_four_statements(app, client, db, on_case):  # noqa: F811
     _, project = on_case
     url = start(client, project)
     rng = random.Random(4)
     bought = {"purchase_confirmed": "1"}  # the interview goes on past its second page
-    assert client.post(url, data=page_form(client, db, url, rng)).status_code == 302
+    assert client.post(url, data=page_data(client, db, url, rng)).status_code == 302
     engine = app.extensions["cati.engine"]
     for _ in range(2):
-        data = page_form(client, db, url, rng, bought)
+        data = page_data(client, db, url, rng, bought)
         with counted(engine) as sent:
             assert client.post(url, data=data).status_code == 302
         assert len(sent) == PAGE_SUBMIT, str(sent)

@@ -23,6 +23,7 @@ cases from an earlier run.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -44,7 +45,7 @@ from sqlalchemy.orm import sessionmaker
 from benchmarks.fictional import numbers
 from cati import migrate
 from cati.db import make_engine
-from cati.fieldwork import dispatch, projects
+from cati.fieldwork import dispatch, project_cache, projects
 from cati.fieldwork.disposition import record_outcome
 from cati.models import Case, CaseState, Phone, Project, ProjectMember, User
 
@@ -186,6 +187,8 @@ class Samples:
     claimed: list[int] = field(default_factory=list)  # case ids, in claim order
     empty: int = 0
     errors: list[str] = field(default_factory=list)
+    statements: int = 0  # sent by the claims and closes measured (not the warm-up's)
+    cpu_s: float = 0.0  # the process's CPU time over the phase (its threads' claims)
 
 
 def virtual_now(started_wall: float) -> datetime:
@@ -215,7 +218,11 @@ def interviewer_loop(
             return
         try:
             with factory() as session:  # one session per claim, as one per web request
-                project, user = session.get(Project, project_id), session.get(User, user_id)
+                # As the web's Next case: the revision read with the project's membership,
+                # the project, its outcomes and rules from this process's copy.
+                revision = session.scalar(select(Project.revision).where(Project.id == project_id))
+                project = project_cache.project(session, project_id, revision)
+                user = session.get(User, user_id)
                 began = time.perf_counter()
                 claim = dispatch.next_case(session, project, user, now=virtual_now(started_wall))
                 claimed = time.perf_counter()
@@ -256,7 +263,10 @@ def worker_process(
     engine = make_engine(url, pool_size=min(len(user_ids), 12), max_overflow=0, pool_timeout=60)
     factory = sessionmaker(engine, expire_on_commit=False)
     samples, lock = Samples(), threading.Lock()
+    sent = itertools.count()
+    event.listen(engine, "before_cursor_execute", lambda *_: next(sent))
     start.wait()
+    cpu_before = time.process_time()
     start_wall = time.time()
     deadline = time.monotonic() + seconds
     threads = [
@@ -270,6 +280,8 @@ def worker_process(
         t.start()
     for t in threads:
         t.join()
+    samples.cpu_s = time.process_time() - cpu_before
+    samples.statements = next(sent)
     engine.dispose()
     out.put(samples)
 
@@ -298,6 +310,8 @@ def run_phase(
         merged.claimed += part.claimed
         merged.empty += part.empty
         merged.errors += part.errors
+        merged.statements += part.statements
+        merged.cpu_s += part.cpu_s
     for w in workers:
         w.join()
     return merged, time.perf_counter() - began
@@ -333,6 +347,11 @@ def report(phase: str, args, workers: int, processes: int, pause: float, samples
         # Every close moves its case hours ahead, so a case claimed twice in one run was
         # handed out twice: whether or not the two holds overlapped, it is a double claim.
         "double_claims": sum(n - 1 for n in claims_per_case.values()),
+        # Per claim and its close, all in: the look-ups before the claim, pool pings, the
+        # first claims that open connections, and the empty claims.
+        "statements_per_claim": round(samples.statements / max(1, len(samples.claimed)), 1),
+        "client_cpu_ms_per_claim": round(1000 * samples.cpu_s / max(1, len(samples.claimed)), 2),
+        "client_cpu_s": round(samples.cpu_s, 1),
         "empty_claims": samples.empty,
         "errors": len(samples.errors),
         "load_avg_1m": round(os.getloadavg()[0], 2),  # the machine is shared: say how busy

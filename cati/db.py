@@ -112,6 +112,13 @@ def session() -> Session:
     return g.db_session
 
 
+def keep(session: Session, obj: Any) -> Any:
+    """Keep ``obj`` for the session's life: its identity map holds objects weakly, and a
+    later ``session.get`` of an object read in a joined query should not read it again."""
+    session.info.setdefault("cati.kept", []).append(obj)
+    return obj
+
+
 def _close_session(_exc: BaseException | None) -> None:
     s: Session | None = g.pop("db_session", None)
     if s is not None:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cati import audit
 from cati.errors import CatiError, ErrorCode
@@ -62,7 +63,7 @@ def engine_for(session: Session, interview: Interview) -> Engine:
     instead of loading and hashing the whole questionnaire source on each request.
     """
     version_id = interview.questionnaire_version_id
-    known = session.info.setdefault("cati.engines", {})  # a request asks more than once
+    known = session.info.get("cati.engines", {})  # a request asks more than once
     if version_id in known:
         return known[version_id]
     checksum, source_name = session.execute(
@@ -70,6 +71,12 @@ def engine_for(session: Session, interview: Interview) -> Engine:
             QuestionnaireVersion.id == version_id
         )
     ).one()
+    return engine_of_version(session, version_id, checksum, source_name)
+
+
+def engine_of_version(session: Session, version_id: int, checksum: str, source_name: str) -> Engine:
+    """The engine of a questionnaire version whose checksum the caller has read (the
+    interview pages join it to their own query), for the rest of the session."""
     engine = _engines.get((checksum, source_name))
     if engine is None:
         version = session.get(QuestionnaireVersion, version_id)
@@ -78,7 +85,7 @@ def engine_for(session: Session, interview: Interview) -> Engine:
         if len(_engines) >= 32:
             _engines.clear()
         _engines[checksum, source_name] = engine
-    known[version_id] = engine
+    session.info.setdefault("cati.engines", {})[version_id] = engine
     return engine
 
 
@@ -272,25 +279,6 @@ def current_page(session: Session, interview: Interview, mode: str | None = None
     return engine_for(session, interview).current_page(state_of(interview), mode or interview.mode)
 
 
-def _take_turn(session: Session, interview: Interview) -> bool:
-    """Move the stored page number on from the one this request read, atomically.
-
-    A double-clicked Next can reach two server processes at once; both read the same page
-    number, and only the one whose conditional UPDATE finds it unchanged may save the page
-    (the other waits for the winner's row lock, then matches no row). The winner holds the
-    row until it commits, so nobody else writes the interview meanwhile.
-    """
-    won = session.execute(
-        update(Interview)
-        .where(Interview.id == interview.id, Interview.seq == interview.seq)
-        .values(seq=interview.seq + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if won != 1:
-        session.refresh(interview)  # as the winner left it
-    return won == 1
-
-
 def _save(
     session: Session,
     interview: Interview,
@@ -299,9 +287,32 @@ def _save(
     action: str,
     now: datetime,
 ) -> bool:
-    """Store the page and its paradata; False when another request saved it first."""
-    if not _take_turn(session, interview):
+    """Store the page and its paradata; False when another request saved it first.
+
+    A double-clicked Next can reach two server processes at once; both read the same page
+    number, and only the one whose conditional UPDATE finds it unchanged may save the page
+    (the other waits for the winner's row lock, then matches no row). The page is stored by
+    that same statement, and the winner holds the row until it commits.
+    """
+    stored: dict[str, Any] = {
+        "seq": interview.seq + 1,
+        "state": new.to_json(),
+        "answers": dict(new.answers),
+        "updated_at": now,
+    }
+    if new.finished:
+        stored.update(status=new.status, outcome=new.outcome, ended_at=now)
+    won = session.execute(
+        update(Interview)
+        .where(Interview.id == interview.id, Interview.seq == interview.seq)
+        .values(stored)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        session.refresh(interview)  # as the winner left it
         return False
+    for name, value in stored.items():  # the object says what the row says, unread
+        set_committed_value(interview, name, value)
     seconds = None
     # A language switch stays on its page: the page's time is counted once, when it is left.
     if old.page_started_at and action != "language":
@@ -310,7 +321,7 @@ def _save(
     session.add(
         PageEvent(
             interview_id=interview.id,
-            seq=interview.seq + 1,
+            seq=interview.seq,
             page_key=old.position or "",
             action=action,
             mode=interview.mode,
@@ -319,14 +330,6 @@ def _save(
             changed=changed,
         )
     )
-    interview.state = new.to_json()
-    interview.answers = dict(new.answers)
-    interview.seq += 1
-    interview.updated_at = now
-    if new.finished:
-        interview.status = new.status
-        interview.outcome = new.outcome
-        interview.ended_at = now
     return True
 
 
@@ -531,7 +534,7 @@ def _close_untouched(
     session: Session, interview_id: int, seq: int, minutes: int, now: datetime
 ) -> bool:
     # The close takes the page's turn, as a page sent would: a page sent at the same moment
-    # finds its number gone and is a repeat (see _take_turn).
+    # finds its number gone and is a repeat (see _save).
     won = session.execute(
         update(Interview)
         .where(Interview.id == interview_id, Interview.status == "active", Interview.seq == seq)

@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from cati import audit
 from cati.config import Settings
@@ -69,9 +69,15 @@ def _why_over(row: UserSession, settings: Settings, now: datetime) -> str | None
 
 
 def current(session: Session, cookie: str, settings: Settings, now: datetime) -> UserSession | None:
-    """The open session ``cookie`` names, touched; None (and the row ended) when it is over."""
+    """The open session ``cookie`` names, touched; None (and the row ended) when it is over.
+
+    One statement reads the session and its user together: every request asks, so a
+    log-out, a disabled account or a change of role anywhere holds at the next request.
+    """
     sid, _, token = cookie.partition(".")
-    row = session.get(UserSession, sid[:32]) if sid and token else None
+    if not (sid and token):
+        return None
+    row = session.get(UserSession, sid[:32], options=[joinedload(UserSession.user, innerjoin=True)])
     if row is None or row.ended_at is not None:
         return None
     if not hmac.compare_digest(row.token_hash, _hash(token)):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cati import audit
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import default_outcomes as oc
+from cati.fieldwork import project_cache
 from cati.models import CallAttempt, Case, Outcome, Project, User
 
 ENGINE_CODES = frozenset(
@@ -31,10 +32,16 @@ def default_catalogue() -> list[Outcome]:
 
 
 def by_code(session: Session, project: Project) -> dict[str, Outcome]:
-    """The project's outcomes by code."""
-    return {
-        o.code: o for o in session.scalars(select(Outcome).where(Outcome.project_id == project.id))
-    }
+    """The project's outcomes by code (to read, not to edit: a request that verified the
+    project's revision gets this process's copy)."""
+    return project_cache.outcomes(
+        session,
+        project,
+        lambda: {
+            o.code: o
+            for o in session.scalars(select(Outcome).where(Outcome.project_id == project.id))
+        },
+    )
 
 
 def with_uses(session: Session, project: Project) -> list[tuple[Outcome, int]]:

@@ -169,19 +169,22 @@ def _candidates(session: Session, project: Project, interviewer: User, now: date
     return list(session.scalars(query))
 
 
-def _capped_until(
-    session: Session, phone: Phone, rules: CallingRules, now: datetime
-) -> datetime | None:
-    """When the frequency cap on this number lifts, or None when it may be called now."""
+def _numbers_now(
+    session: Session, phones: list[Phone], rules: CallingRules, now: datetime
+) -> dict[int, tuple[bool, int, datetime | None]]:
+    """For each phone: is its number on the do-not-call list, and its calls within the
+    frequency cap's days (how many, the oldest), in one statement."""
     since = now - timedelta(days=rules.frequency_cap_days)
-    count, oldest = session.execute(
-        select(func.count(), func.min(CallAttempt.started_at)).where(
-            CallAttempt.number == phone.number, CallAttempt.started_at > since
-        )
-    ).one()
-    if count < rules.frequency_cap_calls:
-        return None
-    return oldest + timedelta(days=rules.frequency_cap_days, seconds=1)
+    recent = (CallAttempt.number == Phone.number, CallAttempt.started_at > since)
+    rows = session.execute(
+        select(
+            Phone.id,
+            select(DoNotCall.id).where(DoNotCall.number == Phone.number).exists(),
+            select(func.count()).select_from(CallAttempt).where(*recent).scalar_subquery(),
+            select(func.min(CallAttempt.started_at)).where(*recent).scalar_subquery(),
+        ).where(Phone.id.in_([p.id for p in phones]))
+    )
+    return {phone_id: (bool(listed), count, oldest) for phone_id, listed, count, oldest in rows}
 
 
 def _choose_phone(
@@ -192,26 +195,23 @@ def _choose_phone(
     A booked call-back (rank 0 hard, 1 soft) is called whatever the cap: the cap spares
     respondents calls they did not ask for, and this one they asked for."""
     phones = callable_phones(case, rules)
-    if phones:
-        blocked = set(
-            session.scalars(
-                select(DoNotCall.number).where(DoNotCall.number.in_([p.number for p in phones]))
-            )
-        )
-        for phone in phones:
-            if phone.number in blocked:
-                phone.status = "dnc"
-        phones = [p for p in phones if p.number not in blocked]
+    if not phones:
+        return None
+    facts = _numbers_now(session, phones, rules, now)
+    for phone in phones:
+        if facts[phone.id][0]:
+            phone.status = "dnc"
+    phones = [p for p in phones if not facts[p.id][0]]
     if not phones:
         return None
     if case.rank < 2:
         return phones[0]
     come_back = []
     for phone in phones:
-        until = _capped_until(session, phone, rules, now)
-        if until is None:
+        _, count, oldest = facts[phone.id]
+        if count < rules.frequency_cap_calls:
             return phone
-        come_back.append(until)
+        come_back.append(oldest + timedelta(days=rules.frequency_cap_days, seconds=1))
     return min(come_back)
 
 
@@ -494,13 +494,22 @@ def mark_missed_appointments(session: Session, now: datetime | None = None) -> i
     return missed
 
 
+# A claim kept alive by the pages of an interview is written at most this often: a write
+# per page would be a quarter of a page's statements. Each write gives the full claim and
+# this much on top, so the claim still runs a full claim past the last page.
+EXTEND_EVERY = timedelta(minutes=1)
+
+
 def extend_claim(session: Session, case: Case, interviewer: User, now: datetime) -> bool:
-    """Keep an interviewer's claim alive while they work the case (each page refreshes it).
+    """Keep an interviewer's claim alive while they work the case: after each page it runs
+    at least the project's claim time (``claim_minutes``) on.
 
     False when the claim was lost (expired and taken by someone else).
     """
     if case.claimed_by_id != interviewer.id:
         return False
     project = session.get(Project, case.project_id)
-    case.claim_expires_at = now + timedelta(minutes=rules_of(project).claim_minutes)
+    full = now + timedelta(minutes=rules_of(project).claim_minutes)
+    if case.claim_expires_at is None or case.claim_expires_at < full:
+        case.claim_expires_at = full + EXTEND_EVERY
     return True

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -67,15 +67,59 @@ def callable_phones(case: Case, rules: CallingRules) -> list[Phone]:
     return [p for p in case.phones if p.status in CALL_BACK_PHONES]
 
 
-def counted_attempts(session: Session, case: Case) -> int:
-    """The case's attempts that count against its limit: those since a supervisor last
-    reopened it, but for calls that ended in a call-back."""
-    query = select(func.count()).where(
+@dataclass(frozen=True)
+class CallHistory:
+    """What closing a call needs of the case's past, read in one statement before the
+    call is added: whether call-backs are pending (due now, or still ahead), the attempts
+    that count against the case's limit (those since a supervisor last reopened it, but
+    for calls that ended in a call-back) and the attempts per time slot."""
+
+    due_appointments: bool
+    booked_ahead: bool
+    counted: int
+    slots: Counter[str]
+
+    def with_call(self, attempt: CallAttempt, reopened_at: datetime | None) -> CallHistory:
+        """The history with this call added."""
+        counts = attempt.outcome != oc.APPOINTMENT and (
+            reopened_at is None or attempt.started_at >= reopened_at
+        )
+        return replace(
+            self,
+            counted=self.counted + counts,
+            slots=self.slots + Counter({attempt.slot: 1}),
+        )
+
+
+SLOT_SEPARATOR = "\x1f"  # no slot name has it
+
+
+def call_history(session: Session, case: Case, now: datetime) -> CallHistory:
+    pending = select(Appointment.id).where(
+        Appointment.case_id == case.id, Appointment.status == "pending"
+    )
+    counted = select(func.count()).where(
         CallAttempt.case_id == case.id, CallAttempt.outcome != oc.APPOINTMENT
     )
     if case.reopened_at is not None:
-        query = query.where(CallAttempt.started_at >= case.reopened_at)
-    return session.scalar(query)
+        counted = counted.where(CallAttempt.started_at >= case.reopened_at)
+    slots = select(func.aggregate_strings(CallAttempt.slot, SLOT_SEPARATOR)).where(
+        CallAttempt.case_id == case.id
+    )
+    due, ahead, n, joined = session.execute(
+        select(
+            pending.where(Appointment.starts_at <= now).exists(),
+            pending.where(Appointment.starts_at > now).exists(),
+            counted.scalar_subquery(),
+            slots.scalar_subquery(),
+        )
+    ).one()
+    return CallHistory(
+        due_appointments=bool(due),
+        booked_ahead=bool(ahead),
+        counted=n,
+        slots=Counter(joined.split(SLOT_SEPARATOR)) if joined is not None else Counter(),
+    )
 
 
 def no_phone_code(case: Case) -> str:
@@ -163,14 +207,21 @@ def _book(
     return appointment
 
 
-def _keep_due_appointments(session: Session, case: Case, now: datetime) -> None:
-    for pending in session.scalars(
-        select(Appointment).where(
-            Appointment.case_id == case.id,
-            Appointment.status == "pending",
-            Appointment.starts_at <= now,
+def _keep_due_appointments(
+    session: Session, case: Case, history: CallHistory, now: datetime
+) -> None:
+    due = (
+        ()
+        if not history.due_appointments
+        else session.scalars(
+            select(Appointment).where(
+                Appointment.case_id == case.id,
+                Appointment.status == "pending",
+                Appointment.starts_at <= now,
+            )
         )
-    ):
+    )
+    for pending in due:
         pending.status = "kept"
     case.rank = 2  # no longer booked, unless a call-back still ahead keeps it (_keep_booked)
     case.reserved_for_id = None
@@ -237,6 +288,7 @@ def record_outcome(
         _check_appointment(rules, case, appointment, now)
     phone = phone or (callable_phones(case, rules) or case.phones)[0]
     started_at = started_at or case.claimed_at or now
+    history = call_history(session, case, now)
 
     attempt = CallAttempt(
         case_id=case.id,
@@ -258,8 +310,8 @@ def record_outcome(
         phone.status = "dead"
     elif phone.attempts >= rules.max_attempts_phone:
         phone.status = "exhausted"
-    _keep_due_appointments(session, case, now)
-    session.flush()
+    _keep_due_appointments(session, case, history, now)
+    history = history.with_call(attempt, case.reopened_at)
 
     if outcome.opt_out:
         opt_out(session, project, case, interviewer)
@@ -269,7 +321,7 @@ def record_outcome(
     elif outcome.code == oc.APPOINTMENT and appointment is not None:
         _book(session, case, interviewer, appointment, rules, now)
     else:
-        _schedule(session, case, outcome, rules, table, now)
+        _schedule(session, case, outcome, rules, table, history, now)
     case.claimed_by_id = None
     case.claimed_at = None
     case.claim_expires_at = None
@@ -330,11 +382,12 @@ def _schedule(
     outcome: Outcome,
     rules: CallingRules,
     table: dict[str, Outcome],
+    history: CallHistory,
     now: datetime,
 ) -> None:
-    if _keep_booked(session, case, rules, now):
+    if history.booked_ahead and _keep_booked(session, case, rules, now):
         return
-    if counted_attempts(session, case) >= rules.max_attempts_case:
+    if history.counted >= rules.max_attempts_case:
         cases.finalize_by_engine(session, case, oc.MAX_ATTEMPTS, table, now)
         return
     if not callable_phones(case, rules):
@@ -343,11 +396,8 @@ def _schedule(
     if outcome.next_phone:  # another number of the same person: try it straight away
         when = next_opening(rules, case.time_zone, now)
     else:
-        slot_attempts = Counter(
-            session.scalars(select(CallAttempt.slot).where(CallAttempt.case_id == case.id))
-        )
         earliest = now + timedelta(minutes=outcome.delay_minutes)
-        when = schedule_after(rules, case.time_zone, earliest, slot_attempts)
+        when = schedule_after(rules, case.time_zone, earliest, history.slots)
     if when is None:
         cases.finalize_by_engine(session, case, oc.FIELD_CLOSED, table, now)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from cati.models import StatusSpell, User
@@ -19,6 +19,7 @@ def current(session: Session, user: User) -> StatusSpell | None:
         .where(StatusSpell.user_id == user.id, StatusSpell.ended_at.is_(None))
         .order_by(StatusSpell.id.desc())
         .limit(1)
+        .execution_options(populate_existing=True)  # set_status writes without the objects
     )
 
 
@@ -30,22 +31,39 @@ def set_status(
     *,
     project_id: int | None = None,
     case_id: int | None = None,
-) -> StatusSpell:
+) -> None:
     """Close the open spell and open one in ``status``; the caller commits.
 
     Setting the status it already has (same case) keeps the open spell, so a page reload
-    does not split a spell in two.
+    does not split a spell in two. Two statements and no read: the open spell is closed
+    unless it is already this one, and the new one is opened where none is left open.
     """
-    spell = current(session, user)
-    if spell is not None:
-        if spell.status == status and spell.case_id == case_id:
-            return spell
-        spell.ended_at = now
-    new = StatusSpell(
-        user_id=user.id, status=status, project_id=project_id, case_id=case_id, started_at=now
+    open_spell = (StatusSpell.user_id == user.id) & StatusSpell.ended_at.is_(None)
+    session.execute(
+        update(StatusSpell)
+        .where(
+            open_spell,
+            (StatusSpell.status != status) | StatusSpell.case_id.is_distinct_from(case_id),
+        )
+        .values(ended_at=now)
+        .execution_options(synchronize_session=False)
     )
-    session.add(new)
-    return new
+    row = {
+        "user_id": user.id,
+        "status": status,
+        "project_id": project_id,
+        "case_id": case_id,
+        "started_at": now,
+    }
+    columns = list(row)
+    session.execute(
+        insert(StatusSpell).from_select(
+            columns,
+            select(*(literal(v, StatusSpell.__table__.c[k].type) for k, v in row.items())).where(
+                ~select(StatusSpell.id).where(open_spell).exists()
+            ),
+        )
+    )
 
 
 def working_since(session: Session, user: User, now: datetime) -> datetime | None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati import audit
+from cati.fieldwork import project_cache
 from cati.models import Case, Project, Quota
 
 # Dispatch priority: lower is called first. Replicates keep their order; within one, cases
@@ -59,8 +60,15 @@ def project_quotas(session: Session, project: Project) -> list[Quota]:
 
 
 def full_quotas(session: Session, project: Project) -> list[Quota]:
-    return list(
-        session.scalars(select(Quota).where(Quota.project_id == project.id, Quota.full.is_(True)))
+    """The project's full cells (to read: see ``project_cache``)."""
+    return project_cache.full_quotas(
+        session,
+        project,
+        lambda: list(
+            session.scalars(
+                select(Quota).where(Quota.project_id == project.id, Quota.full.is_(True))
+            )
+        ),
     )
 
 

@@ -318,6 +318,19 @@ class HasRules(Protocol):
     rules: dict[str, Any]
 
 
+# Rules validated once per document: the copies of a project in one process share its
+# document (cati.fieldwork.project_cache); a document read anew is validated anew.
+_validated: dict[int, tuple[dict[str, Any], CallingRules]] = {}
+
+
 def rules_of(project: HasRules) -> CallingRules:
     """A project's calling rules, from the document its ``rules`` column keeps."""
-    return CallingRules.model_validate(project.rules)
+    document = project.rules
+    known = _validated.get(id(document))
+    if known is not None and known[0] is document:
+        return known[1]
+    rules = CallingRules.model_validate(document)
+    if len(_validated) >= 256:
+        _validated.clear()
+    _validated[id(document)] = (document, rules)  # the document kept: its id stays its own
+    return rules

@@ -26,6 +26,10 @@ def new_pseudonym_key() -> str:
     return secrets.token_hex(32)
 
 
+def new_revision() -> str:
+    return secrets.token_hex(8)
+
+
 def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
     quoted = ", ".join(f"'{v}'" for v in values)
     return CheckConstraint(f"{column} IN ({quoted})", name=name)
@@ -96,6 +100,9 @@ class Project(Base):
     retention_days: Mapped[int | None]
     # Whether a call from a number no case has may become a new case (by a supervisor).
     inbound_new_cases: Mapped[bool] = mapped_column(default=False)
+    # Renewed whenever the project's row, outcomes or quota cells change
+    # (cati.fieldwork.project_cache): app servers keep those in memory while it holds.
+    revision: Mapped[str] = mapped_column(String(16), default=new_revision)
 
     questionnaire_version: Mapped[QuestionnaireVersion | None] = relationship()
     outcomes: Mapped[list[Outcome]] = relationship(

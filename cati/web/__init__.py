@@ -4,7 +4,11 @@ security headers, error pages)."""
 
 from __future__ import annotations
 
+import functools
+
+import flask
 import phonenumbers
+from babel import support
 from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import Babel, get_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -13,6 +17,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
+from wtforms.i18n import messages_path
 
 import cati.job_kinds  # noqa: F401  (registers the report and data-file runners jobs run)
 from cati import db
@@ -60,6 +65,27 @@ def format_phone(number: str) -> str:
     except phonenumbers.NumberParseException:
         return number
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@functools.cache
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WtformsMessages:
+    """WTForms' own messages in the request's language, each catalogue read once per
+    process: Flask-WTF reads it from disk for every request that builds a form unless the
+    request already carries one (``request.wtforms_translations``)."""
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+class Request(flask.Request):
+    wtforms_translations = _WtformsMessages()
 
 
 def select_locale() -> str:
@@ -162,6 +188,7 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = Request
     app.url_map.converters["int"] = IdConverter  # before any blueprint adds its rules
     csrf.init_app(app)
     login_manager.init_app(app)

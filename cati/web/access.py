@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from cati import db
-from cati.errors import CatiError
-from cati.fieldwork import projects
-from cati.models import Project, Role, User
+from cati.fieldwork import project_cache
+from cati.models import Project, ProjectMember, Role, User
 from cati.web.common import me
 
 # The page each role lands on after logging in.
@@ -40,15 +40,25 @@ def home_endpoint(role: str) -> str:
 
 
 def member_project(code: str) -> Project:
-    """The project with this code if the current user works on it: else 404 or 403."""
+    """The project with this code if the current user works on it: else 404 or 403. One
+    statement reads the project's revision and the membership; the project itself comes
+    from this process's copy while the revision holds (``project_cache``)."""
     session = db.session()
-    try:
-        project = projects.get_project(session, code)
-    except CatiError:
+    row = session.execute(
+        select(Project.id, Project.revision, ProjectMember)
+        .outerjoin(
+            ProjectMember,
+            (ProjectMember.project_id == Project.id) & (ProjectMember.user_id == me().id),
+        )
+        .where(Project.code == code)
+    ).first()
+    if row is None:
         abort(404)
-    if not projects.is_member(session, project, me()):
+    project_id, revision, member = row
+    if member is None:
         abort(403)
-    return project
+    db.keep(session, member)  # projects.is_member asks for it again
+    return project_cache.project(session, project_id, revision)
 
 
 def chosen_user(user_id: int | None) -> User | None:

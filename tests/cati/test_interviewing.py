@@ -306,7 +306,8 @@ def test_each_page_an_interviewer_sends_extends_the_claim_with_it(db, pinned, ap
     interview = interviewing.open_interview(db, case, MONDAY_10, interviewer=interviewer)
     later = MONDAY_10 + timedelta(minutes=15)
     interviewing.submit_page(db, interview, {}, interview.seq, interviewer, later)
-    expires = later + timedelta(minutes=20)  # the rules' claim_minutes
+    # The rules' claim_minutes, and a minute on top: the next minute's pages write nothing.
+    expires = later + timedelta(minutes=20) + dispatch.EXTEND_EVERY
     with app.extensions["cati.sessionmaker"]() as other:
         assert other.get(type(case), case.id).claim_expires_at == expires
     again = MONDAY_10 + timedelta(minutes=30)
@@ -316,8 +317,12 @@ def test_each_page_an_interviewer_sends_extends_the_claim_with_it(db, pinned, ap
     back = interviewing.back_page(db, interview, interview.seq, interviewer, again)
     assert back.accepted and interviewing.state_of(interview).position == first_page
     with app.extensions["cati.sessionmaker"]() as other:
-        assert other.get(type(case), case.id).claim_expires_at == again + timedelta(minutes=20)
+        assert other.get(type(case), case.id).claim_expires_at == again + timedelta(minutes=21)
         assert other.get(Interview, interview.id).seq == interview.seq
+    soon = again + timedelta(seconds=59)
+    interviewing.submit_page(db, interview, {}, interview.seq, interviewer, soon)
+    with app.extensions["cati.sessionmaker"]() as other:  # still a full claim ahead
+        assert other.get(type(case), case.id).claim_expires_at == again + timedelta(minutes=21)
 
 
 def test_invalid_answers_sent_by_an_interviewer_commit_nothing(db, pinned, app):
@@ -552,7 +557,7 @@ def test_a_break_off_is_not_resumed(db, pinned, app):
 
 def untouched_interview(db, pinned, last_page_at):
     """An interview whose last page was sent at ``last_page_at`` (its claim runs 20 minutes
-    from then)."""
+    from then, and the minute a page's extension adds: see dispatch.EXTEND_EVERY)."""
     _, interviewer, case = pinned
     interview = interviewing.start_by_phone(db, case, interviewer, MONDAY_10, None)
     interviewing.submit_page(db, interview, {}, interview.seq, interviewer, MONDAY_10)
@@ -566,14 +571,15 @@ def test_an_interview_untouched_for_longer_than_the_claim_is_closed_as_a_break_o
     interview = untouched_interview(db, pinned, last)
     answers = dict(interview.answers)
     assert interviewing.close_untouched(db, last + timedelta(minutes=19)) == 0
-    assert interviewing.close_untouched(db, last + timedelta(minutes=21)) == 1
-    assert interviewing.close_untouched(db, last + timedelta(minutes=22)) == 0  # once
+    assert interviewing.close_untouched(db, last + timedelta(minutes=21)) == 0  # claim lives
+    assert interviewing.close_untouched(db, last + timedelta(minutes=22)) == 1
+    assert interviewing.close_untouched(db, last + timedelta(minutes=23)) == 0  # once
     with app.extensions["cati.sessionmaker"]() as other:
         stored = other.get(Interview, interview.id)
         assert (stored.status, stored.outcome) == ("breakoff", interviewing.UNTOUCHED)
-        assert stored.answers == answers and stored.ended_at == last + timedelta(minutes=21)
+        assert stored.answers == answers and stored.ended_at == last + timedelta(minutes=22)
         event = other.scalars(select(PageEvent).order_by(PageEvent.seq.desc())).first()
-        assert (event.seq, event.action, event.seconds) == (stored.seq, "untouched", 21 * 60)
+        assert (event.seq, event.action, event.seconds) == (stored.seq, "untouched", 22 * 60)
         closed = other.get(type(case), case.id)
         assert (closed.state, closed.final_outcome, closed.claimed_by_id) == (
             CaseState.FINAL,
@@ -602,7 +608,7 @@ def test_an_interview_worked_on_or_on_a_live_claim_is_not_closed(db, pinned):
     assert interviewing.close_untouched(db, later + timedelta(minutes=10)) == 0
     colleague = make_user(db, "interviewer")
     projects.assign(db, project, colleague)
-    taken = later + timedelta(minutes=21)
+    taken = later + timedelta(minutes=20) + dispatch.EXTEND_EVERY + timedelta(seconds=1)
     assert dispatch.next_case(db, project, colleague, now=taken).case.id == case.id
     assert interviewing.close_untouched(db, taken + timedelta(minutes=5)) == 0
     assert interview.status == "active"
@@ -612,7 +618,7 @@ def test_a_page_sent_as_the_system_closes_the_interview_is_a_repeat(db, pinned, 
     _, interviewer, _ = pinned
     last = MONDAY_10 + timedelta(minutes=1)
     interview = untouched_interview(db, pinned, last)
-    late = last + timedelta(minutes=21)
+    late = last + timedelta(minutes=22)
     with app.extensions["cati.sessionmaker"]() as sweeper:
         assert interviewing.close_untouched(sweeper, late) == 1
     page = interviewing.current_page(db, interview)  # as the browser last saw it
@@ -627,4 +633,4 @@ def test_starting_the_interview_keeps_the_case_for_a_full_claim(db, pinned, app)
     interviewing.start_by_phone(db, case, interviewer, started, None)
     with app.extensions["cati.sessionmaker"]() as other:
         expires = other.get(type(case), case.id).claim_expires_at
-        assert expires == started + timedelta(minutes=20)
+        assert expires == started + timedelta(minutes=20) + dispatch.EXTEND_EVERY

@@ -10,18 +10,27 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from cati import audit, db, interviewing
 from cati.errors import CatiError, ErrorCode
-from cati.fieldwork import catalogue, dispatch, presence, projects, reports
+from cati.fieldwork import catalogue, dispatch, presence, project_cache, projects, reports
 from cati.fieldwork import inbound as inbound_calls
 from cati.fieldwork.default_outcomes import APPOINTMENT, INTERVIEW_ONLY
 from cati.fieldwork.disposition import AppointmentRequest, close_call
 from cati.fieldwork.rules import in_window, next_opening
-from cati.models import Appointment, CallAttempt, Case, Interview, Project, QuestionnaireVersion
+from cati.models import (
+    Appointment,
+    CallAttempt,
+    Case,
+    Interview,
+    Project,
+    ProjectMember,
+    QuestionnaireVersion,
+)
 from cati.questionnaire_store import questionnaire_of
 from cati.web.access import member_project
 from cati.web.clock import now as clock_now
@@ -36,19 +45,35 @@ from questionnaires.model import text_in
 NOT_FOR_INTERVIEWERS = {"lat", "lon", "latitude", "longitude", "x", "y"}
 
 
-def _working_on(case: Case) -> None:
-    """Every page of a case asks again: removal from its project ends access at once."""
-    project = db.session().get(Project, case.project_id)
-    if not projects.is_member(db.session(), project, me()):
-        abort(403)
+def _working_on(project_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Every page of a case asks again, in the query that reads the case: removal from its
+    project ends access at once."""
+    return (
+        select(ProjectMember.user_id)
+        .where(ProjectMember.project_id == project_id, ProjectMember.user_id == current_user.id)
+        .exists()
+        .label("member")
+    )
 
 
 def _claimed_case(case_id: int) -> Case:
-    case = db.session().get(Case, case_id)
-    if case is None:
+    """The interviewer's claimed case with its phones and project, in one statement."""
+    session = db.session()
+    row = (
+        session.execute(
+            select(Case, Project.revision, _working_on(Case.project_id))
+            .join(Project, Project.id == Case.project_id)
+            .options(joinedload(Case.phones))
+            .where(Case.id == case_id)
+        )
+        .unique()
+        .first()
+    )
+    if row is None:
         abort(404)
-    _working_on(case)
-    if case.claimed_by_id != current_user.id:
+    case, revision, member = row
+    project_cache.project(session, case.project_id, revision)
+    if not member or case.claimed_by_id != current_user.id:
         abort(403)
     return case
 
@@ -289,14 +314,35 @@ def _appointment_from(form: OutcomeForm, case: Case) -> AppointmentRequest | Non
 
 
 def _own_interview(interview_id: int) -> tuple[Interview, Case]:
-    interview = db.session().get(Interview, interview_id)
-    if interview is None:
+    """The interview, its case, project and engine, in one statement: each page costs it."""
+    session = db.session()
+    row = session.execute(
+        select(
+            Interview,
+            Case,
+            Project.revision,
+            QuestionnaireVersion.checksum,
+            QuestionnaireVersion.source_name,
+            _working_on(Case.project_id),
+        )
+        .join(Case, Case.id == Interview.case_id)
+        .join(Project, Project.id == Case.project_id)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Interview.questionnaire_version_id)
+        .where(Interview.id == interview_id)
+    ).first()
+    if row is None:
         abort(404)
-    case = db.session().get(Case, interview.case_id)
-    _working_on(case)
+    interview, case, revision, checksum, source_name, member = row
+    project_cache.project(session, case.project_id, revision)
+    interviewing.engine_of_version(
+        session, interview.questionnaire_version_id, checksum, source_name
+    )
+    if not member:
+        abort(403)
     finished_by_me = interview.status != "active" and interview.interviewer_id == current_user.id
     if case.claimed_by_id != current_user.id and not finished_by_me:
         abort(403)
+    db.keep(session, case)
     return interview, case
 
 

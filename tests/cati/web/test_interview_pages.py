@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from cati import interviewing, questionnaire_store
-from cati.fieldwork import projects
+from cati.fieldwork import dispatch, projects
 from cati.fieldwork.projects import rules_of
 from cati.models import Case, CaseState, Interview
 from cati.web.interview_pages import read_answers
@@ -61,7 +61,8 @@ def start(client, project):
     return response.headers["Location"]
 
 
-def post_page(client, db, url, rng, extra=None):
+def page_data(client, db, url, rng, extra=None) -> dict:
+    """The form a browser sends for the interview's current page, random answers on it."""
     interview = db.scalar(select(Interview))
     db.refresh(interview)
     page = interviewing.current_page(db, interview)
@@ -70,7 +71,11 @@ def post_page(client, db, url, rng, extra=None):
         if q.type != "display":
             data.update(as_form(q, random_answer(q, rng)))
     data.update(extra or {})
-    return client.post(url, data=data)
+    return data
+
+
+def post_page(client, db, url, rng, extra=None):
+    return client.post(url, data=page_data(client, db, url, rng, extra))
 
 
 def test_a_whole_interview_through_the_pages_completes_the_case(client, db, on_case):
@@ -164,7 +169,8 @@ def test_each_accepted_page_keeps_the_case_claimed(app, client, db, on_case):
     assert post_page(client, db, url, random.Random(3)).status_code == 302
     case = db.scalar(select(Case))
     db.refresh(case)
-    assert case.claim_expires_at == later + timedelta(minutes=rules_of(project).claim_minutes)
+    claim = timedelta(minutes=rules_of(project).claim_minutes)
+    assert case.claim_expires_at == later + claim + dispatch.EXTEND_EVERY
 
 
 def test_a_sample_value_of_the_wrong_type_is_an_error_page_not_a_500(app, client, db, login_as):

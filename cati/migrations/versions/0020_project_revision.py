@@ -1,7 +1,7 @@
 """Projects carry a revision, renewed whenever their settings, outcomes or quota cells change,
 so that app servers may keep those in memory while it holds.
 
-Revision ID: 0022
+Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-02 13:30:00
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-02 13:30:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022"
+revision = "0020"
 down_revision = "0019"
 branch_labels = None
 depends_on = None

@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import update
@@ -27,9 +28,10 @@ from cati.errors import CatiError, ErrorCode
 from cati.models import Project, QuestionnaireDraft, QuestionnaireVersion, User
 from cati.problems import Problem
 from cati.questionnaire_store import questionnaire_of
-from questionnaires import Questionnaire
-from questionnaires.files import check_questionnaire
-from questionnaires.loader import MAX_BYTES, MAX_DEPTH
+from questionnaires import Questionnaire, QuestionnaireError
+from questionnaires.building import build_questionnaire
+from questionnaires.checks import check as static_checks
+from questionnaires.loader import MAX_BYTES, MAX_DEPTH, collector_paused
 from questionnaires.writing import document_of, to_yaml
 
 DRAFT_FILE = "draft.yaml"  # how the draft's problems name it
@@ -40,13 +42,17 @@ class Checked:
     """A draft as the check sees it: the questionnaire when it is one, every problem
     (errors and warnings, each with its path), and the YAML it would be published as."""
 
+    document: dict[str, Any]
     questionnaire: Questionnaire | None
     problems: list[Problem]
-    yaml: str
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    @cached_property
+    def yaml(self) -> str:
+        return to_yaml(self.document)
 
 
 class DraftConflict(Exception):
@@ -62,10 +68,15 @@ def document(draft: QuestionnaireDraft) -> dict[str, Any]:
 
 
 def check(data: dict[str, Any]) -> Checked:
-    """The checks of ``cati questionnaire check`` on the YAML the document is written as."""
-    text = to_yaml(data)
-    questionnaire, problems = check_questionnaire(text, DRAFT_FILE)
-    return Checked(questionnaire, problems, text)
+    """The checks of ``cati questionnaire check``: the model's validation and the static
+    checks, on the document as it is (the YAML it is written as reads back to the same data,
+    so writing it out first would only cost the time; tests hold the two the same)."""
+    with collector_paused():
+        try:
+            questionnaire = build_questionnaire(data, None, DRAFT_FILE)
+        except QuestionnaireError as exc:
+            return Checked(data, None, exc.problems)
+        return Checked(data, questionnaire, static_checks(questionnaire, DRAFT_FILE))
 
 
 def yaml_diff(before: str, after: str, before_name: str, after_name: str) -> str:

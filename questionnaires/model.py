@@ -27,7 +27,8 @@ def _valid_expression(source: str) -> str:
     return source
 
 
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 Expr = Annotated[str, Field(min_length=1), AfterValidator(_valid_expression)]
 # A plain string is the same in every language (brand names, numbers); a mapping gives

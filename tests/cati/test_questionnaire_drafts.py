@@ -9,6 +9,8 @@ from cati import questionnaire_drafts, questionnaire_store
 from cati.errors import CatiError, ErrorCode
 from cati.models import QuestionnaireDraft
 from questionnaires import read_questionnaire
+from questionnaires.files import check_questionnaire
+from questionnaires.writing import document_of, to_yaml
 from tests.cati.fieldwork.conftest import make_project
 from tests.conftest import _test_app, make_user
 
@@ -153,3 +155,38 @@ def test_the_check_is_the_one_of_cati_questionnaire_check_with_paths(db):
     ]
     assert checked.questionnaire is not None  # valid, but the check refuses it
     assert "'agee' is not a question" in checked.problems[0].message
+
+
+def _first_question(document):
+    return document["blocks"][0]["questions"][0]
+
+
+MUTATIONS = {
+    "as it is": lambda d: None,
+    "a text removed": lambda d: _first_question(d).pop("text"),
+    "an unknown name": lambda d: _first_question(d).update(show_if="nosuch = 1"),
+    "a key mistyped": lambda d: _first_question(d).update(show_iff="1 = 1"),
+    "an id twice": lambda d: d["blocks"][-1]["questions"].append(dict(_first_question(d))),
+    "a code not a number": lambda d: _first_question(d).update(
+        options=[{"code": "x", "label": "X"}]
+    ),
+    "a go-to backwards": lambda d: d["blocks"][-1]["questions"][-1].update(
+        routing=[{"goto": _first_question(d)["id"]}]
+    ),
+    "a language added": lambda d: d.update(languages=[*d.get("languages", ["en"]), "fr"]),
+}
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+@pytest.mark.parametrize("path", sorted(LIBRARY.glob("*.yaml")), ids=lambda p: p.name)
+def test_the_drafts_check_finds_what_cati_questionnaire_check_finds_in_its_yaml(path, mutation):
+    """The live check skips writing the YAML; it finds the same problems, at the same
+    paths, as checking the YAML the draft is published as."""
+    document = document_of(read_questionnaire(path))
+    MUTATIONS[mutation](document)
+    live = questionnaire_drafts.check(document)
+    loaded, from_file = check_questionnaire(to_yaml(document), questionnaire_drafts.DRAFT_FILE)
+    assert [(p.code, p.place.path, p.message, p.severity) for p in live.problems] == [
+        (p.code, p.place.path, p.message, p.severity) for p in from_file
+    ]
+    assert live.questionnaire == loaded

@@ -126,11 +126,18 @@ def _question_fields() -> list[dict[str, Any]]:
     return [
         field("instruction", "text", _l("Instruction for the interviewer (not read out)")),
         field("show_if", "expr", _l("Asked only if")),
-        field("page", "id", _l("Page (questions next to each other with one name share a page)")),
-        field("required", "bool", _l("An answer is required"), default=True),
-        field("dont_know", "tristate", _l("Offer Don't know"), choices=special),
-        field("refused", "tristate", _l("Offer Refused"), choices=special),
-        field("default", "value", _l("Answer filled in (code, codes, number or text)")),
+        field(
+            "page",
+            "id",
+            _l("Page (questions next to each other with one name share a page)"),
+            advanced=True,
+        ),
+        field("required", "bool", _l("An answer is required"), default=True, advanced=True),
+        field("dont_know", "tristate", _l("Offer Don't know"), choices=special, advanced=True),
+        field("refused", "tristate", _l("Offer Refused"), choices=special, advanced=True),
+        field(
+            "default", "value", _l("Answer filled in (code, codes, number or text)"), advanced=True
+        ),
         field(
             "checks",
             "list",
@@ -155,9 +162,10 @@ def _question_fields() -> list[dict[str, Any]]:
                 field("limit", "int", _l("Closes after (seconds)"), required=True),
             ],
             new="time_limit",
+            advanced=True,
         ),
-        field("variable", "string", _l("Variable name in the data")),
-        field("variable_label", "string", _l("Variable label")),
+        field("variable", "string", _l("Variable name in the data"), advanced=True),
+        field("variable_label", "string", _l("Variable label"), advanced=True),
         _codes(),
     ]
 
@@ -173,6 +181,7 @@ def _codes() -> dict[str, Any]:
             field("timed_out", "int", _l("Timed out"), default=97),
         ],
         new="codes",
+        advanced=True,
     )
 
 
@@ -251,6 +260,7 @@ STRINGS = {
     "type": _l("Type"),
     "text": _l("Text"),
     "text_optional": _l("Text (optional: nothing is shown)"),
+    "more": _l("More settings: page, required, Don't know and Refused, time limit, data"),
     "add_block": _l("Add a block"),
     "add_question": _l("Add a question"),
     "new_question_type": _l("Type of the new question"),
@@ -259,7 +269,7 @@ STRINGS = {
     "copy": _l("Copy"),
     "delete": _l("Delete"),
     "drag": _l("Drag to move"),
-    "undo": _l("Undo"),
+    "undone": _l("Undone."),
     "deleted": _l("Deleted %(what)s. Ctrl+Z brings it back."),
     "moved": _l("Moved %(what)s to position %(n)s."),
     "copied": _l("Copied %(what)s."),

@@ -109,7 +109,15 @@ function questionEditor(b, q) {
     if (question.type === "display") return ["instruction", "show_if", "page", "routing", "time_limit"].includes(f.key);
     return true;
   });
-  parts.push.apply(parts, renderFields(ctx, question, common, path));
+  parts.push.apply(parts, renderFields(ctx, question, common.filter(function (f) { return !f.advanced; }), path));
+  const advanced = common.filter(function (f) { return f.advanced; });
+  if (advanced.length) {
+    const more = el("details", { class: "more", "data-path": path + ".more" }, [el("summary", { text: s.more })]);
+    more.append.apply(more, renderFields(ctx, question, advanced, path));
+    more.open = advanced.some(function (f) { return question[f.key] !== undefined; }) ||
+      ctx.problems.some(function (p) { return advanced.some(function (f) { return within(p.path, path + "." + f.key); }); });
+    parts.push(more);
+  }
   return parts;
 }
 
@@ -209,7 +217,7 @@ document.addEventListener("keydown", function (event) {
   ctx.doc = JSON.parse(ctx.undo.pop());
   saver.changed(ctx.doc);
   ctx.select(ctx.selected, true);
-  ctx.announce(s.undo);
+  ctx.announce(s.undone);
 });
 
 document.querySelectorAll("[data-tab]").forEach(function (tab) {

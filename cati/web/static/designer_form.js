@@ -189,14 +189,14 @@ export function textField(ctx, obj, key, label, path, onChange) {
   function line(lang, current, write, sub) {
     const id = uid("f");
     const wrap = el("div", { class: "dlang", "data-path": sub, "data-problems": problems.id });
-    const field = input(id, current, { lang: lang || null, "aria-describedby": problems.id });
+    const field = input(id, current, { lang: langs.includes(lang) ? lang : null, "aria-describedby": problems.id });
     complete(field, function () { return ctx.names(); }, "text", ctx.spec.strings.suggestions);
     field.addEventListener("input", function () { write(field.value); changed(); });
-    wrap.append(el("label", { for: id, text: lang || ctx.spec.strings.all_languages, class: "lang" }), field);
+    wrap.append(el("label", { for: id, text: lang, class: "lang" }), field);
     return wrap;
   }
   if (shared) {
-    group.append(line(langs.length === 1 ? langs[0] : "", typeof value === "string" ? value : "", function (v) {
+    group.append(line(langs.join(" · "), typeof value === "string" ? value : "", function (v) {
       setOrDelete(obj, key, v === "" ? undefined : v);
     }, path));
   } else {

@@ -26,6 +26,7 @@ export class Saver {
     window.addEventListener("pagehide", function () { self.leave(); });
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") self.leave();
+      else self.left = false;  // back on the tab: the next leaving sends again
     });
     window.addEventListener("beforeunload", function (event) {
       if (self.dirty) { event.preventDefault(); event.returnValue = ""; }
@@ -141,7 +142,8 @@ export class Saver {
   }
 
   leave() {
-    if (!this.dirty || this.paused) return;
+    if (!this.dirty || this.paused || this.left) return;
+    this.left = true;  // pagehide and visibilitychange both come: one request is enough
     this.keep();
     try {
       fetch(this.url, { method: "POST", headers: this.headers(), body: this.body(), keepalive: true, credentials: "same-origin" });

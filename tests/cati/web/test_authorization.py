@@ -68,6 +68,7 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.designer": ("researcher", {NOT_MINE}),
     "research.designer_draft": ("researcher", {NOT_MINE}),
     "research.designer_save": ("researcher", {NOT_MINE}),
+    "research.designer_test": ("researcher", {NOT_MINE}),
     "research.sample": ("researcher", {NOT_MINE}),
     "research.release": ("researcher", {NOT_MINE}),
     "research.staff": ("researcher", {NOT_MINE}),

@@ -5,6 +5,7 @@ from cati.web.research import (  # noqa: F401  (each registers its routes on bp)
     branding,
     designer,
     designer_test,
+    designer_texts,
     draw,
     jobs,
     links,

@@ -24,6 +24,7 @@ from cati.web.clock import now
 from cati.web.common import me
 from cati.web.research.blueprint import bp
 from cati.web.research.designer_fields import designer_spec
+from cati.web.research.forms import TextsForm
 
 
 def _json(payload: dict[str, Any], status: int = 200) -> tuple[Response, int]:
@@ -54,25 +55,34 @@ def draft_json(draft: QuestionnaireDraft, checked: questionnaire_drafts.Checked)
     }
 
 
-def _open(project: Project) -> QuestionnaireDraft:
+def open_draft(project: Project) -> QuestionnaireDraft:
     return questionnaire_drafts.open_draft(db.session(), project, me(), str(get_locale()))
 
 
-@bp.route("/<code>/designer")
-def designer(code: str) -> str:
-    project = member_project(code)
-    _open(project)
+def designer_page(
+    project: Project, status: int = 200, problems: list[str] | None = None, **forms: Any
+) -> tuple[str, int]:
+    """The designer, with ``problems`` above it (of a workbook of texts refused)."""
     return render_template(
         "research/designer.html",
         project=project,
-        draft_url=url_for("research.designer_draft", code=code),
+        draft_url=url_for("research.designer_draft", code=project.code),
         spec=designer_spec(),
-    )
+        texts_form=forms.get("texts") or TextsForm(),
+        problems=problems or [],
+    ), status
+
+
+@bp.route("/<code>/designer")
+def designer(code: str) -> tuple[str, int]:
+    project = member_project(code)
+    open_draft(project)
+    return designer_page(project)
 
 
 @bp.route("/<code>/designer/draft")
 def designer_draft(code: str) -> tuple[Response, int]:
-    draft = _open(member_project(code))
+    draft = open_draft(member_project(code))
     checked = questionnaire_drafts.check(questionnaire_drafts.document(draft))
     return _json(draft_json(draft, checked))
 

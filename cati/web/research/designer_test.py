@@ -15,13 +15,14 @@ from flask_babel import get_locale, gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import MultiDict
 
-from cati import db, questionnaire_drafts
+from cati import questionnaire_drafts
 from cati.models import Project
 from cati.web.access import member_project
 from cati.web.clock import now
-from cati.web.common import me, problem_texts
+from cati.web.common import problem_texts
 from cati.web.interview_pages import PageForm, language_choices, read_answers
 from cati.web.research.blueprint import bp
+from cati.web.research.designer import open_draft
 from questionnaires import Engine, Questionnaire, QuestionnaireError
 from questionnaires.model import in_mode, text_in
 from questionnaires.trial import page_choices, presets, shown_answer, start
@@ -116,7 +117,7 @@ def _run_page(
 @bp.route("/<code>/designer/test", methods=["GET", "POST"])
 def designer_test(code: str):
     project = member_project(code)
-    draft = questionnaire_drafts.open_draft(db.session(), project, me(), str(get_locale()))
+    draft = open_draft(project)
     checked = questionnaire_drafts.check(questionnaire_drafts.document(draft))
     if checked.questionnaire is None or checked.errors:
         return render_template(

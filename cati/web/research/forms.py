@@ -84,6 +84,15 @@ class QuestionnaireForm(FlaskForm):
     )
 
 
+class TextsForm(FlaskForm):
+    """The texts of the draft back from a translator (the workbook the designer exported)."""
+
+    file = FileField(
+        _l("Translated texts (the workbook exported here)"),
+        validators=[FileRequired(), Upload(["xlsx"], _l("an .xlsx workbook only"))],
+    )
+
+
 class PinChangesForm(FlaskForm):
     """Confirms a stored version shown with its changes; the checksum proves the file was
     the one uploaded, so that no other stored version is pinned by guessing its id."""

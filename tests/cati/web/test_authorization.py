@@ -69,6 +69,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.designer_draft": ("researcher", {NOT_MINE}),
     "research.designer_save": ("researcher", {NOT_MINE}),
     "research.designer_test": ("researcher", {NOT_MINE}),
+    "research.designer_texts": ("researcher", {NOT_MINE}),
+    "research.designer_texts_import": ("researcher", {NOT_MINE}),
     "research.sample": ("researcher", {NOT_MINE}),
     "research.release": ("researcher", {NOT_MINE}),
     "research.staff": ("researcher", {NOT_MINE}),

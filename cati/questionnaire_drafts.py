@@ -12,6 +12,7 @@ the YAML the draft is published as.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -19,12 +20,13 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from cati import questionnaire_store
 from cati.db import utcnow
-from cati.errors import CatiError, ErrorCode
+from cati.errors import CatiError, CatiErrors, ErrorCode, problem
 from cati.models import Project, QuestionnaireDraft, QuestionnaireVersion, User
 from cati.problems import Problem
 from cati.questionnaire_store import questionnaire_of
@@ -55,11 +57,14 @@ class Checked:
         return to_yaml(self.document)
 
 
-class DraftConflict(Exception):
-    """The draft was saved by someone else since the revision the save started from."""
+class DraftConflict(CatiError):
+    """The draft was saved by someone else since the revision the save started from;
+    ``current`` is the draft as stored."""
 
     def __init__(self, current: QuestionnaireDraft) -> None:
-        super().__init__(f"draft revision {current.revision} was saved in between")
+        who = current.updated_by
+        name = (who.full_name or who.username) if who is not None else "?"
+        super().__init__(ErrorCode.DRAFT_CONFLICT, user=name, revision=current.revision)
         self.current = current
 
 
@@ -206,3 +211,72 @@ def save(
     if changed != 1:
         raise DraftConflict(draft)
     return draft
+
+
+def next_version(label: str) -> str:
+    """The version after ``label``: its last number one up ("1.0" -> "1.1", "3" -> "4"),
+    else ".1" added."""
+    found = re.search(r"(\d+)(\D*)$", label)
+    if found is None:
+        return f"{label}.1"
+    number, rest = found.groups()
+    return f"{label[: found.start()]}{int(number) + 1}{rest}"
+
+
+def proposed_version(session: Session, draft_data: dict[str, Any]) -> str:
+    """The version to publish a draft as: its own, unless that one is stored already with
+    other content (a change is a new version), then the next free one."""
+    label = str(draft_data.get("version") or "1")
+    questionnaire_id = draft_data.get("id")
+    while True:
+        stored = session.scalar(
+            select(QuestionnaireVersion).where(
+                QuestionnaireVersion.questionnaire_id == questionnaire_id,
+                QuestionnaireVersion.version == label,
+            )
+        )
+        if stored is None or stored.checksum == _checksum({**draft_data, "version": label}):
+            return label
+        label = next_version(label)
+
+
+def published_yaml(questionnaire: Questionnaire) -> str:
+    """The YAML a draft is published as: the questionnaire's document, in the documented
+    order, whatever order the draft's keys were typed in."""
+    return to_yaml(document_of(questionnaire))
+
+
+def _checksum(data: dict[str, Any]) -> str | None:
+    checked = check(data)
+    if checked.questionnaire is None or checked.errors:
+        return None
+    return hashlib.sha256(published_yaml(checked.questionnaire).encode()).hexdigest()
+
+
+def publish(
+    session: Session, project: Project, version: str, revision: int, by: User | None
+) -> QuestionnaireVersion:
+    """The draft at ``revision`` as questionnaire ``version``: stored and pinned to the
+    project through the questionnaire store, so the mid-field rules hold (the changes are
+    confirmed by publishing; a change that makes collected answers unreadable is refused
+    and nothing is stored). The draft takes the version published. Commits.
+
+    Raises DraftConflict when the draft moved on from ``revision`` (its changes were not
+    the ones shown), CatiErrors with the draft's errors, or the store's refusals."""
+    draft = draft_of(session, project)
+    if draft is None:
+        raise CatiError(ErrorCode.DRAFT_MISSING, project=project.code)
+    if draft.revision != revision:
+        raise DraftConflict(draft)
+    data = {**document(draft), "version": version}
+    checked = check(data)
+    if checked.questionnaire is None or checked.errors:
+        headline = problem(ErrorCode.DRAFT_NOT_PUBLISHABLE, count=len(checked.errors))
+        raise CatiErrors([headline, *checked.errors])
+    questionnaire = checked.questionnaire
+    name = f"{questionnaire.id}-{questionnaire.version}.yaml"
+    stored = questionnaire_store.store(session, name, published_yaml(questionnaire).encode())
+    pinned = questionnaire_store.pin_version(session, project, stored, by=by, confirmed=True)
+    if document(draft).get("version") != version:
+        save(session, project, data, revision, by)
+    return pinned

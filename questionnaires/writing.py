@@ -202,7 +202,7 @@ def _one_line(value: Any) -> bool:
 def _node(value: Any, indent: int, key_length: int) -> yaml.Node:
     if not isinstance(value, dict | list):
         return _scalar(value)
-    flow = bool(value) and _one_line(value)
+    flow = bool(value) and key_length > 0 and _one_line(value)  # the document itself: a block
     flow = flow and indent + key_length + _flow_length(value) <= WIDTH
     if isinstance(value, dict):
         pairs = [(_scalar(str(k)), _node(v, indent + 2, len(str(k)) + 2)) for k, v in value.items()]

@@ -112,7 +112,7 @@ def designer_save(code: str) -> tuple[Response, int]:
     try:
         draft = questionnaire_drafts.save(session, project, data, revision, me(), now())
     except DraftConflict as conflict:
-        return _conflict(conflict.current, data)
+        return _conflict(conflict, data)
     except CatiError as exc:
         return _refuse(400, exc)
     checked = questionnaire_drafts.check(data)
@@ -125,14 +125,12 @@ def designer_save(code: str) -> tuple[Response, int]:
     )
 
 
-def _conflict(current: QuestionnaireDraft, mine: Any) -> tuple[Response, int]:
+def _conflict(conflict: DraftConflict, mine: Any) -> tuple[Response, int]:
+    current = conflict.current
     theirs = questionnaire_drafts.document(current)
     checked = questionnaire_drafts.check(theirs)
     answer = draft_json(current, checked)
-    who = answer["updated_by"] or gettext("Someone")
-    answer["error"] = CatiError(
-        ErrorCode.DRAFT_CONFLICT, user=who, revision=current.revision
-    ).problem.translated(gettext)
+    answer["error"] = conflict.translated(gettext)
     answer["diff"] = questionnaire_drafts.yaml_diff(
         questionnaire_drafts.check(mine).yaml,
         checked.yaml,

@@ -36,6 +36,23 @@ Expr = Annotated[str, Field(min_length=1), AfterValidator(_valid_expression)]
 Text = Annotated[str, Field(min_length=1)] | dict[LanguageCode, Annotated[str, Field(min_length=1)]]
 Seconds = Annotated[int, Field(gt=0, le=86_400)]
 MODES = ("phone", "web")
+# The keys whose values are texts (one string, or one per language; a wording per mode).
+TEXT_KEYS = frozenset(
+    {
+        "title",
+        "intro",
+        "closing",
+        "text",
+        "instruction",
+        "label",
+        "message",
+        "unit",
+        "min_label",
+        "max_label",
+        "question",
+        "answer",
+    }
+)
 
 
 class Strict(BaseModel):

@@ -24,25 +24,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from cati.problems import N_, Problem
 from questionnaires.errors import ErrorCode, QuestionnaireError, placed, problem
 from questionnaires.loader import path_parts
+from questionnaires.model import MODES, TEXT_KEYS
 
 SHEET = "texts"
-TEXT_KEYS = frozenset(
-    {
-        "title",
-        "intro",
-        "closing",
-        "text",
-        "instruction",
-        "label",
-        "message",
-        "unit",
-        "min_label",
-        "max_label",
-        "question",
-        "answer",
-    }
-)
-MODES = ("phone", "web")
 MAX_ROWS = 100_000
 
 

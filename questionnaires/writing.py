@@ -109,54 +109,41 @@ def _sorted(mapping: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return dict(sorted(mapping.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
-def _each(value: Any, put: Any) -> Any:
-    return [put(item) for item in value] if isinstance(value, list) else value
+# Each part of a questionnaire: the order of its keys, and the parts below it by their key.
+Part = tuple[tuple[str, ...], dict[str, Any]]
+OPTION: Part = (OPTION_KEYS, {})
+QUESTION: Part = (
+    QUESTION_KEYS,
+    {
+        "options": OPTION,
+        "scale": OPTION,
+        "items": OPTION,
+        "routing": (RULE_KEYS, {}),
+        "checks": (CHECK_KEYS, {}),
+    },
+)
+BLOCK: Part = (BLOCK_KEYS, {"loop": (LOOP_KEYS, {}), "questions": QUESTION})
+QUESTIONNAIRE: Part = (QUESTIONNAIRE_KEYS, {"blocks": BLOCK, "questions": QUESTION})
 
 
-def _option(option: Any) -> Any:
-    return _sorted(option, OPTION_KEYS) if isinstance(option, dict) else option
-
-
-def _question(question: Any) -> Any:
-    if not isinstance(question, dict):
-        return question
-    result = _sorted(question, QUESTION_KEYS)
-    for key in ("options", "scale", "items"):
+def _in_order(value: Any, part: Part) -> Any:
+    """``value`` (a part, or a list of them) with its keys in order, and its parts' keys."""
+    if isinstance(value, list):
+        return [_in_order(item, part) for item in value]
+    if not isinstance(value, dict):
+        return value  # a draft may hold anything while it is typed
+    keys, below = part
+    result = _sorted(value, keys)
+    for key, child in below.items():
         if key in result:
-            result[key] = _each(result[key], _option)
-    if "routing" in result:
-        result["routing"] = _each(result["routing"], _rule)
-    if "checks" in result:
-        result["checks"] = _each(
-            result["checks"], lambda c: _sorted(c, CHECK_KEYS) if isinstance(c, dict) else c
-        )
-    return result
-
-
-def _rule(rule: Any) -> Any:
-    return _sorted(rule, RULE_KEYS) if isinstance(rule, dict) else rule
-
-
-def _block(block: Any) -> Any:
-    if not isinstance(block, dict):
-        return block
-    result = _sorted(block, BLOCK_KEYS)
-    if isinstance(result.get("loop"), dict):
-        result["loop"] = _sorted(result["loop"], LOOP_KEYS)
-    if "questions" in result:
-        result["questions"] = _each(result["questions"], _question)
+            result[key] = _in_order(result[key], child)
     return result
 
 
 def ordered(document: dict[str, Any]) -> dict[str, Any]:
     """The document with its keys in the documented order, at every level it knows; it
     need not be valid (a draft half-written keeps whatever it holds)."""
-    result = _sorted(document, QUESTIONNAIRE_KEYS)
-    if "blocks" in result:
-        result["blocks"] = _each(result["blocks"], _block)
-    if "questions" in result:
-        result["questions"] = _each(result["questions"], _question)
-    return result
+    return _in_order(document, QUESTIONNAIRE)
 
 
 # --- YAML ------------------------------------------------------------------------------

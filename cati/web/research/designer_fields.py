@@ -12,6 +12,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from questionnaires.model import TEXT_KEYS
+
 QUESTION_TYPES = {
     "single": _l("Single choice"),
     "multiple": _l("Multiple choice"),
@@ -327,6 +329,7 @@ def designer_spec() -> dict[str, Any]:
             "block": _block_fields(),
             "question": _question_fields(),
             "by_type": _type_fields(),
+            "text_keys": sorted(TEXT_KEYS),
             "strings": STRINGS,
         }
     )

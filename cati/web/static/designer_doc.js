@@ -2,10 +2,6 @@
 // holds), with the few operations the editor needs on it. Paths are written as the checks
 // write them: blocks[0].questions[3].show_if.
 
-export const TEXT_KEYS = new Set([
-  "title", "intro", "closing", "text", "instruction", "label", "message", "unit",
-  "min_label", "max_label", "question", "answer",
-]);
 export const MODES = ["phone", "web"];
 
 export function clone(value) { return JSON.parse(JSON.stringify(value)); }

@@ -53,12 +53,12 @@ export function renderOutline(ctx, root) {
   function dropQuestion(from, tb, tq) {
     const [fb, fq] = from;
     const blocks = doc.blocks;
+    const at = Math.max(0, fb === tb && fq < tq ? tq - 1 : tq);
+    const id = blocks[fb].questions[fq].id;
     after(function () {
       const [question] = blocks[fb].questions.splice(fq, 1);
-      let at = tq;
-      if (fb === tb && fq < tq) at -= 1;
-      blocks[tb].questions.splice(Math.max(0, at), 0, question);
-    }, questionPath(tb, Math.max(0, fb === tb && fq < tq ? tq - 1 : tq)), null);
+      blocks[tb].questions.splice(at, 0, question);
+    }, questionPath(tb, at), fmt(s.moved, { what: id, n: at + 1 }));
   }
   function questionItem(block, b, question, q) {
     const path = questionPath(b, q);

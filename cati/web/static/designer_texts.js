@@ -1,11 +1,12 @@
 // The texts side by side: every text of the draft in two of its languages, in columns, the
 // missing ones marked; typing in a cell writes the draft like any other field.
 
-import { MODES, TEXT_KEYS, languages } from "./designer_doc.js";
+import { MODES, languages } from "./designer_doc.js";
 import { el } from "./designer_form.js";
 
-// Every text with its path (as the checks write it) and the object and key that hold it.
-export function textsOf(doc) {
+// Every text with its path (as the checks write it) and the object and key that hold it;
+// `textKeys` are the keys whose values are texts (the model's, from the server).
+export function textsOf(doc, textKeys) {
   const found = [];
   function walk(value, path, where) {
     if (Array.isArray(value)) {
@@ -17,7 +18,7 @@ export function textsOf(doc) {
     Object.keys(value).forEach(function (key) {
       const child = (path ? path + "." : "") + key;
       const text = value[key];
-      if (TEXT_KEYS.has(key) && (typeof text === "string" || (text && typeof text === "object" && !Array.isArray(text)))) {
+      if (textKeys.has(key) && (typeof text === "string" || (text && typeof text === "object" && !Array.isArray(text)))) {
         if (text && typeof text === "object" && MODES.every(function (m) { return m in text; })) {
           MODES.forEach(function (mode) { found.push({ holder: text, key: mode, path: child + "." + mode, where: here }); });
         } else {
@@ -54,7 +55,7 @@ export function renderTexts(ctx, root) {
     el("th", { text: pick.right, scope: "col", lang: pick.right }),
   ])]));
   const body = el("tbody");
-  textsOf(ctx.doc).forEach(function (entry) {
+  textsOf(ctx.doc, new Set(ctx.spec.text_keys)).forEach(function (entry) {
     const row = el("tr", { "data-path": entry.path });
     const label = (entry.where ? entry.where + " · " : "") + entry.path.replace(/^blocks\[\d+\]\.questions\[\d+\]\./, "");
     row.append(el("th", { scope: "row", text: label }));

@@ -21,11 +21,8 @@ URL = "/research/POLL/designer/publish"
 
 
 @pytest.fixture
-def poll(client, db, login_as):
-    researcher = login_as("researcher")
-    project = make_project(db, code="POLL")
-    projects.assign(db, project, researcher)
-    questionnaire_store.pin(db, project, LIBRARY / "opinion_poll.yaml")
+def poll(db, own_project):
+    project, researcher = own_project("POLL", "opinion_poll.yaml")
     draft = questionnaire_drafts.open_draft(db, project, researcher)
     return project, researcher, draft
 
@@ -42,6 +39,11 @@ def reworded(document):
         "es": "¿Cuántos años tiene?",
         "en": "What is your age?",
     }
+
+
+def publish(client, version, revision):
+    token = csrf_token(client, URL)
+    return client.post(URL, data={"csrf_token": token, "version": version, "revision": revision})
 
 
 def versions(db):
@@ -61,10 +63,7 @@ def test_the_page_shows_the_changes_and_the_yaml_diff_then_publishing_pins_the_n
         in page
     )
     assert re.search(r"<input[^>]*name=\"version\"[^>]*value=\"1.1\"", page)  # 1.0 stored otherwise
-    token = csrf_token(client, URL)
-    answer = client.post(
-        URL, data={"csrf_token": token, "version": "1.1", "revision": draft.revision}
-    )
+    answer = publish(client, "1.1", draft.revision)
     assert answer.status_code == 302
     db.expire_all()
     db.refresh(project)
@@ -108,10 +107,7 @@ def test_mid_field_a_change_that_makes_answers_unreadable_is_refused_and_nothing
     assert "option 2 of question resident meant" in page
     assert re.search(r'<button class="button" type="submit"\s+disabled>', page)
     before = versions(db)
-    token = csrf_token(client, URL)
-    answer = client.post(
-        URL, data={"csrf_token": token, "version": "2.0", "revision": draft.revision}
-    )
+    answer = publish(client, "2.0", draft.revision)
     assert answer.status_code == 400
     assert "cannot be pinned to POLL" in answer.get_data(as_text=True)
     db.expire_all()
@@ -123,8 +119,7 @@ def test_a_draft_changed_since_the_page_showed_it_is_not_published(client, db, p
     project, _, draft = poll
     shown = draft.revision
     edit(db, project, reworded)
-    token = csrf_token(client, URL)
-    answer = client.post(URL, data={"csrf_token": token, "version": "1.1", "revision": shown})
+    answer = publish(client, "1.1", shown)
     assert answer.status_code == 409
     assert "The draft changed since this page showed its changes" in answer.get_data(as_text=True)
 
@@ -132,10 +127,7 @@ def test_a_draft_changed_since_the_page_showed_it_is_not_published(client, db, p
 def test_a_version_stored_with_other_content_needs_a_new_number(client, db, poll):
     project, _, _ = poll
     draft = edit(db, project, reworded)
-    token = csrf_token(client, URL)
-    answer = client.post(
-        URL, data={"csrf_token": token, "version": "1.0", "revision": draft.revision}
-    )
+    answer = publish(client, "1.0", draft.revision)
     assert answer.status_code == 400
     assert "A changed questionnaire needs a new version number." in answer.get_data(as_text=True)
 
@@ -144,10 +136,7 @@ def test_a_draft_with_errors_cannot_be_published(client, db, poll):
     project, _, _ = poll
     draft = edit(db, project, lambda d: d["blocks"][0]["questions"][0].update(show_if="nosuch = 1"))
     assert "The draft has errors" in client.get(URL).get_data(as_text=True)
-    token = csrf_token(client, URL)
-    answer = client.post(
-        URL, data={"csrf_token": token, "version": "1.1", "revision": draft.revision}
-    )
+    answer = publish(client, "1.1", draft.revision)
     assert answer.status_code == 400
     assert "The draft has 1 errors" in answer.get_data(as_text=True)
 
@@ -155,8 +144,7 @@ def test_a_draft_with_errors_cannot_be_published(client, db, poll):
 def test_every_version_downloads_as_yaml_and_as_an_xlsform_pyxform_accepts(client, db, poll):
     project, _, _ = poll
     draft = edit(db, project, reworded)
-    token = csrf_token(client, URL)
-    client.post(URL, data={"csrf_token": token, "version": "1.1", "revision": draft.revision})
+    publish(client, "1.1", draft.revision)
     page = client.get(URL).get_data(as_text=True)
     links = re.findall(r'href="(/research/POLL/questionnaire/versions/\d+\.(?:yaml|xlsx))"', page)
     assert len(links) == 4  # two versions, two formats each

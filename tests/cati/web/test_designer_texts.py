@@ -7,21 +7,16 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cati import questionnaire_drafts, questionnaire_store
-from cati.fieldwork import projects
+from cati import questionnaire_drafts
 from cati.models import QuestionnaireDraft
-from tests.cati.fieldwork.conftest import make_project
 from tests.conftest import csrf_token
 
 LIBRARY = Path(__file__).parents[3] / "questionnaires" / "library"
 
 
 @pytest.fixture
-def poll(client, db, login_as):
-    researcher = login_as("researcher")
-    project = make_project(db, code="POLL")
-    projects.assign(db, project, researcher)
-    questionnaire_store.pin(db, project, LIBRARY / "opinion_poll.yaml")
+def poll(client, own_project):
+    project, _ = own_project("POLL", "opinion_poll.yaml")
     return project, csrf_token(client, "/research/POLL/designer")
 
 

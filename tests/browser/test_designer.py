@@ -123,6 +123,19 @@ def test_questions_are_added_edited_moved_and_saved_as_typed(page, db, study):
     page.wait_for_selector("#designer[data-ready=true]")
     assert outline(page) == ["drinks · single", "cups · numeric"]
 
+    # In Spanish, the designer's own words and the problems alike.
+    page.get_by_role("button", name="Español").click()
+    page.wait_for_selector("#designer[data-ready=true]")
+    assert (
+        page.get_by_role("heading", level=1).inner_text().startswith("Diseñador de cuestionarios")
+    )
+    assert page.get_by_role("button", name="Añadir una pregunta").count() == 1
+    page.locator("[data-select='blocks[0].questions[1]']").click()
+    page.locator("#editor").get_by_label("Se pregunta solo si").fill("drinkz = 1")
+    error = field(page, "blocks[0].questions[1].show_if").locator(".problem.error")
+    error.wait_for()
+    assert "'drinkz' no es una pregunta" in error.inner_text()
+
 
 def test_changes_made_while_the_server_is_unreachable_are_kept_and_saved_later(page, db, study):
     researcher, project = study

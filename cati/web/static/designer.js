@@ -230,7 +230,7 @@ document.querySelectorAll("[data-tab]").forEach(function (tab) {
   });
 });
 
-document.querySelectorAll("[data-after-save]").forEach(function (link) {
+document.querySelectorAll("a[data-after-save]").forEach(function (link) {
   link.addEventListener("click", function (event) {
     if (!saver.dirty) return;
     event.preventDefault();

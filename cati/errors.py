@@ -83,6 +83,12 @@ class ErrorCode(enum.StrEnum):
     QUESTIONNAIRE_CHANGES_UNCONFIRMED = "E2620"
     QUESTIONNAIRE_CHANGES_REFUSED = "E2621"
     LANGUAGE_NOT_OFFERED = "E2640"
+    DRAFT_INVALID = "E2650"
+    DRAFT_TOO_LARGE = "E2651"
+    DRAFT_TOO_DEEP = "E2652"
+    DRAFT_MISSING = "E2653"
+    DRAFT_CONFLICT = "E2654"
+    DRAFT_NOT_PUBLISHABLE = "E2655"
     DNC_NUMBER_INVALID = "E2501"
     PRIVACY_CASE_BUSY = "E2701"
     PRIVACY_FIELD_UNKNOWN = "E2702"
@@ -244,6 +250,23 @@ MESSAGES: dict[ErrorCode, str] = {
         "make answers already collected unreadable; nothing was changed."
     ),
     ErrorCode.INTERVIEW_OVER: N_("This interview is already over."),
+    ErrorCode.DRAFT_INVALID: N_(
+        "The draft sent is not a questionnaire document (a mapping of keys); nothing was saved."
+    ),
+    ErrorCode.DRAFT_TOO_LARGE: N_(
+        "The draft is larger than %(limit)s bytes, the limit of a questionnaire; nothing was saved."
+    ),
+    ErrorCode.DRAFT_TOO_DEEP: N_(
+        "The draft is nested deeper than %(limit)s levels; nothing was saved."
+    ),
+    ErrorCode.DRAFT_MISSING: N_("Project %(project)s has no draft questionnaire yet."),
+    ErrorCode.DRAFT_CONFLICT: N_(
+        "%(user)s saved the draft (revision %(revision)s) while you were editing; nothing of "
+        "yours was saved. Choose which version to keep."
+    ),
+    ErrorCode.DRAFT_NOT_PUBLISHABLE: N_(
+        "The draft has %(count)s errors; fix them before publishing it (or testing it)."
+    ),
     ErrorCode.STOP_OUTCOME_INVALID: N_(
         "An interview is stopped as a break-off, an appointment or a partial, not as %(outcome)s."
     ),

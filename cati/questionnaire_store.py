@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from cati import audit
 from cati.errors import CatiError, CatiErrors, ErrorCode, problem
 from cati.fieldwork import sample_types
-from cati.models import Case, Interview, Project, QuestionnaireVersion, User
+from cati.models import AuditEntry, Case, Interview, Project, QuestionnaireVersion, User
 from cati.problems import Problem
 from questionnaires import Questionnaire, QuestionnaireError, read_questionnaire
 from questionnaires.changes import compare
@@ -102,23 +102,57 @@ def changes(
 
     Warnings: the changes from the pinned version. Errors: the changes that would make the
     answers of any version the project's interviews ran unreadable."""
-    new = questionnaire_of(version)
+    return changes_to(session, project, questionnaire_of(version), version.source_name, version.id)
+
+
+def changes_to(
+    session: Session,
+    project: Project,
+    new: Questionnaire,
+    file: str | None,
+    version_id: int | None = None,
+) -> tuple[list[Problem], bool]:
+    """:func:`changes` for a questionnaire not stored yet (``version_id`` None), as the
+    designer shows them before publishing a draft."""
     found: list[Problem] = []
     current = session.get(QuestionnaireVersion, project.questionnaire_version_id or -1)
-    if current is not None and current.id != version.id:
-        found = [
-            p
-            for p in compare(questionnaire_of(current), new, version.source_name)
-            if p.severity != "error"
-        ]
+    if current is not None and current.id != version_id:
+        found = [p for p in compare(questionnaire_of(current), new, file) if p.severity != "error"]
     ran = versions_ran(session, project)
     refused: dict[str, Problem] = {}
     for old in ran:
-        if old.id != version.id:
-            for p in compare(questionnaire_of(old), new, version.source_name):
+        if old.id != version_id:
+            for p in compare(questionnaire_of(old), new, file):
                 if p.severity == "error":
                     refused.setdefault(p.message, p)
     return [*refused.values(), *found], bool(ran) or project.status != "setup"
+
+
+def project_versions(session: Session, project: Project) -> list[QuestionnaireVersion]:
+    """Every version the project has pinned (the audit log keeps each pin) or interviewed
+    with, newest first."""
+    pins = session.scalars(
+        select(AuditEntry.details).where(
+            AuditEntry.action == "project.questionnaire",
+            AuditEntry.object_type == "project",
+            AuditEntry.object_id == str(project.id),
+        )
+    )
+    keys = {(d.get("questionnaire"), d.get("version")) for d in pins if isinstance(d, dict)}
+    found = {v.id: v for v in versions_ran(session, project)}
+    for questionnaire_id, version in keys:
+        stored = session.scalar(
+            select(QuestionnaireVersion).where(
+                QuestionnaireVersion.questionnaire_id == questionnaire_id,
+                QuestionnaireVersion.version == version,
+            )
+        )
+        if stored is not None:
+            found[stored.id] = stored
+    pinned = session.get(QuestionnaireVersion, project.questionnaire_version_id or -1)
+    if pinned is not None:
+        found[pinned.id] = pinned
+    return sorted(found.values(), key=lambda v: v.id, reverse=True)
 
 
 def pin(

@@ -20,10 +20,44 @@ from questionnaires.errors import (
     placed,
     problem,
 )
-from questionnaires.model import Questionnaire
+from questionnaires.model import IDENTIFIER_PATTERN, Questionnaire
 
 # The line of every value, by its path: ('questions', 1, 'text') -> 12.
 LineMap = dict[tuple[str | int, ...], int]
+
+# Why pydantic refused a value, in our words (translated), by the type of its error; the
+# parameters come from the error's context. Other types keep pydantic's own words.
+REASONS: dict[str, str] = {
+    "missing": N_("is required"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("is longer than %(max_length)s characters"),
+    "string_type": N_("must be text"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "bool_parsing": N_("must be true or false"),
+    "bool_type": N_("must be true or false"),
+    "literal_error": N_("must be one of %(expected)s"),
+    "union_tag_invalid": N_("type %(tag)r is not one of %(expected_tags)s"),
+    "greater_than": N_("must be more than %(gt)s"),
+    "greater_than_equal": N_("must be at least %(ge)s"),
+    "less_than": N_("must be less than %(lt)s"),
+    "less_than_equal": N_("must be at most %(le)s"),
+    "too_short": N_("needs at least %(min_length)s items"),
+    "too_long": N_("has more than %(max_length)s items"),
+    "extra_forbidden": N_("unknown key (a typo?)"),
+    "dict_type": N_("must be a mapping of keys"),
+    "model_type": N_("must be a mapping of keys"),
+    "model_attributes_type": N_("must be a mapping of keys"),
+    "list_type": N_("must be a list"),
+    "tuple_type": N_("must be a list"),
+    "identifier": N_(
+        "must start with a letter and hold only letters, digits and _ (at most 64 characters)"
+    ),
+    "string_pattern_mismatch": N_("does not have the form %(pattern)s"),
+}
 
 
 def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> tuple[str | int, ...]:
@@ -32,6 +66,9 @@ def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> tuple[str | in
     path: list[str | int] = []
     current = data
     for n, part in enumerate(loc):
+        tag = n > 0 and isinstance(loc[n - 1], int) and isinstance(current, dict)
+        if tag and current.get("type") == part:
+            continue  # a question's type ("text") even where the question has a key of its name
         in_dict = isinstance(current, dict) and part in current
         in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
         if in_dict or in_list:
@@ -57,7 +94,12 @@ def validation_problems(
     """One problem per place pydantic refused, named by the path written in the file."""
     problems = []
     seen = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A list whose items were refused counts no items; its own "too short" says no more.
+    deeper = {tuple(err["loc"][:n]) for err in errors for n in range(len(err["loc"]))}
+    for err in errors:
+        if err["type"] == "too_short" and tuple(err["loc"]) in deeper:
+            continue
         path = _data_path(data, tuple(err["loc"]), err["type"] == "missing")
         if path in seen:
             continue  # a union reports once per branch; the first says enough
@@ -67,11 +109,19 @@ def validation_problems(
         if isinstance(cause, InvalidValue):
             problems.append(placed(cause.problem, **place))
         else:
-            detail = err["msg"].removeprefix("Value error, ")  # pydantic's words for a type
-            problems.append(
-                problem(ErrorCode.INVALID_VALUE, LIBRARY_MESSAGE, detail=detail, **place)
-            )
+            problems.append(_reason(err, place))
     return problems
+
+
+def _reason(err: Any, place: dict[str, Any]) -> Problem:
+    kind = err["type"]
+    params = {k: v for k, v in err.get("ctx", {}).items() if isinstance(v, str | int | float)}
+    if kind == "string_pattern_mismatch" and params.get("pattern") == IDENTIFIER_PATTERN:
+        kind = "identifier"
+    if kind in REASONS:
+        return problem(ErrorCode.INVALID_VALUE, REASONS[kind], **params, **place)
+    detail = err["msg"].removeprefix("Value error, ")  # pydantic's words for a type
+    return problem(ErrorCode.INVALID_VALUE, LIBRARY_MESSAGE, detail=detail, **place)
 
 
 def build_questionnaire(

@@ -33,6 +33,7 @@ from questionnaires.expressions import (
 )
 from questionnaires.model import (
     MODES,
+    TEXT_KEYS,
     AnyQuestion,
     Calculate,
     DateTime,
@@ -242,20 +243,6 @@ class Checker:
     def check_languages(self) -> None:
         data = self.q.model_dump(by_alias=True, exclude_defaults=True)
         languages = set(self.q.languages)
-        text_keys = {
-            "title",
-            "intro",
-            "closing",
-            "text",
-            "instruction",
-            "label",
-            "message",
-            "unit",
-            "min_label",
-            "max_label",
-            "question",
-            "answer",
-        }
 
         def check_text(text: dict[str, Any], path: str) -> None:
             if set(text) == set(MODES):  # phone and web wordings, each translated
@@ -285,7 +272,7 @@ class Checker:
             if isinstance(value, dict):
                 for key, child in value.items():
                     child_path = f"{path}.{key}" if path else key
-                    if key in text_keys and isinstance(child, dict):
+                    if key in TEXT_KEYS and isinstance(child, dict):
                         check_text(child, child_path)
                     elif key != "sample_variables":
                         walk(child, child_path)

@@ -251,6 +251,19 @@ class Engine:
                 raise refuse(N_("the saved interview points at an unknown page %(page)r"), page=key)
         return state
 
+    def start_at(self, state: InterviewState, key: str) -> InterviewState:
+        """The interview moved to the page ``key`` (its first question's id; ``id[item]`` in
+        a loop), or to the first page shown after it, with nothing before it to go back
+        to; over when no page is shown from there. A test run starts so part-way."""
+        if not self._is_page_key(key):
+            raise QuestionnaireError(
+                problem(ErrorCode.INVALID_VALUE, N_("there is no page %(page)r"), page=key)
+            )
+        cursor = self._first_visible(state, self._cursor_of(state, key), state.answers)
+        if cursor is None:
+            return replace(state, position=None, history=[], status=st.COMPLETED)
+        return replace(state, position=self.page_key(state, cursor), history=[])
+
     def _is_page_key(self, key: str) -> bool:
         qid, bracket, item = key.partition("[")
         qp = self.plan.questions.get(qid)

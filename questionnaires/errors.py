@@ -43,6 +43,8 @@ class ErrorCode(StrEnum):
     XLSFORM_UNSUPPORTED = "Q050"
     XLSFORM_INVALID = "Q051"
     XLSFORM_ADAPTED = "Q052"  # a warning: imported, but not as the form says (skipped, ...)
+    XLSFORM_LEFT_OUT = "Q053"  # a warning: what an XLSForm written from a questionnaire lacks
+    TEXT_SHEET = "Q060"  # the workbook of texts for a translator, read back
 
 
 # The words of another library (pydantic, PyYAML) passed through as they are: not ours to

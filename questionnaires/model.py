@@ -27,7 +27,8 @@ def _valid_expression(source: str) -> str:
     return source
 
 
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 Expr = Annotated[str, Field(min_length=1), AfterValidator(_valid_expression)]
 # A plain string is the same in every language (brand names, numbers); a mapping gives
@@ -35,6 +36,23 @@ Expr = Annotated[str, Field(min_length=1), AfterValidator(_valid_expression)]
 Text = Annotated[str, Field(min_length=1)] | dict[LanguageCode, Annotated[str, Field(min_length=1)]]
 Seconds = Annotated[int, Field(gt=0, le=86_400)]
 MODES = ("phone", "web")
+# The keys whose values are texts (one string, or one per language; a wording per mode).
+TEXT_KEYS = frozenset(
+    {
+        "title",
+        "intro",
+        "closing",
+        "text",
+        "instruction",
+        "label",
+        "message",
+        "unit",
+        "min_label",
+        "max_label",
+        "question",
+        "answer",
+    }
+)
 
 
 class Strict(BaseModel):

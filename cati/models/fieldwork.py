@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -20,6 +20,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cati.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from cati.models.accounts import User
 
 
 def new_pseudonym_key() -> str:
@@ -108,6 +111,26 @@ class Project(Base):
     outcomes: Mapped[list[Outcome]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Outcome.id"
     )
+
+
+class QuestionnaireDraft(Base):
+    """The questionnaire a project's researchers are writing in the designer, one per project.
+
+    ``document`` is the questionnaire as plain data in JSON text, kept even while it does
+    not validate (half-typed). ``revision`` counts the saves: a save names the revision it
+    started from and is refused when another was saved since (cati.questionnaire_drafts)."""
+
+    __tablename__ = "questionnaire_drafts"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    document: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(default=1)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    updated_by: Mapped[User | None] = relationship()
 
 
 class ProjectMember(Base):

@@ -3,6 +3,10 @@ rules, the do-not-call list, privacy, outcomes, weighting targets, reports and d
 
 from cati.web.research import (  # noqa: F401  (each registers its routes on bp)
     branding,
+    designer,
+    designer_publish,
+    designer_test,
+    designer_texts,
     draw,
     jobs,
     links,

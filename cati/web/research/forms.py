@@ -24,7 +24,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from cati.banner_report import parse_bands
 from cati.fieldwork.personal_fields import MAX_RETENTION_DAYS
@@ -82,6 +82,23 @@ class QuestionnaireForm(FlaskForm):
             ),
         ],
     )
+
+
+class TextsForm(FlaskForm):
+    """The texts of the draft back from a translator (the workbook the designer exported)."""
+
+    file = FileField(
+        _l("Translated texts (the workbook exported here)"),
+        validators=[FileRequired(), Upload(["xlsx"], _l("an .xlsx workbook only"))],
+    )
+
+
+class PublishForm(FlaskForm):
+    """A draft published as a version: its version label, and the draft's revision the
+    page showed the changes of (a draft changed since is not published unseen)."""
+
+    version = StringField(_l("Version"), validators=[DataRequired(), Length(max=40)])
+    revision = IntegerField(validators=[InputRequired()], widget=HiddenInput())
 
 
 class PinChangesForm(FlaskForm):

@@ -65,6 +65,15 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.questionnaire": ("researcher", {NOT_MINE}),
     "research.confirm_pin": ("researcher", {NOT_MINE}),
     "research.preview": ("researcher", {NOT_MINE}),
+    "research.designer": ("researcher", {NOT_MINE}),
+    "research.designer_draft": ("researcher", {NOT_MINE}),
+    "research.designer_save": ("researcher", {NOT_MINE}),
+    "research.designer_test": ("researcher", {NOT_MINE}),
+    "research.designer_texts": ("researcher", {NOT_MINE}),
+    "research.designer_texts_import": ("researcher", {NOT_MINE}),
+    "research.designer_publish": ("researcher", {NOT_MINE}),
+    "research.questionnaire_yaml": ("researcher", {NOT_MINE}),
+    "research.questionnaire_xlsform": ("researcher", {NOT_MINE}),
     "research.sample": ("researcher", {NOT_MINE}),
     "research.release": ("researcher", {NOT_MINE}),
     "research.staff": ("researcher", {NOT_MINE}),
@@ -198,6 +207,7 @@ def seed_project(app, db):
             "decision": "dismiss",
             "sid": "0" * 32,  # no such session
             "user_id": make_user(db, "researcher").id,  # a bystander for the admin's user pages
+            "version_id": project.questionnaire_version_id,
         },
     )
 

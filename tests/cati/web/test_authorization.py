@@ -54,6 +54,9 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "admin.user_projects": ("admin", {302}),  # no box ticked: no projects
     "admin.audit_log": ("admin", {200}),
     "admin.logins": ("admin", {200}),
+    "admin.jobs_list": ("admin", {200}),
+    "admin.cancel_job": ("admin", {302}),  # the queued report: cancelled
+    "admin.retry_job": ("admin", {302}),  # and queued again
     "admin.lift_login": ("admin", {400}),  # empty form
     "admin.mail": ("admin", {200}),
     "admin.mail_test": ("admin", {400}),  # empty form
@@ -89,6 +92,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.make_job": ("researcher", {NOT_MINE}),
     "research.job_file": ("researcher", {NOT_MINE}),
     "research.release_job": ("researcher", {NOT_MINE}),
+    "research.cancel_job": ("researcher", {NOT_MINE}),
+    "research.retry_job": ("researcher", {NOT_MINE}),
     "research.personal_fields": ("researcher", {NOT_MINE}),
     "research.retention": ("researcher", {NOT_MINE}),
     "research.erase": ("researcher", {NOT_MINE}),

@@ -14,6 +14,7 @@ import click
 from flask import Flask
 
 from cati.cli_output import fail, problem_line
+from cati.config import Settings
 from cati.errors import CatiError
 
 if TYPE_CHECKING:
@@ -315,7 +316,7 @@ def serve(host: str, port: int, production: bool, workers: int) -> None:
         gunicorn = shutil.which("gunicorn") or os.path.join(
             os.path.dirname(sys.executable), "gunicorn"
         )
-        timeout = app.config["CATI_SETTINGS"].worker_timeout_seconds
+        timeout = Settings.from_env().worker_timeout_seconds  # read as create_app read it
         args = [
             gunicorn,
             "--workers",

@@ -33,6 +33,7 @@ MB = 1024 * 1024
 # blow up when opened (a zip bomb). Below the floor any ratio is harmless.
 MAX_PACKING = 100
 PACKING_FLOOR = 10 * MB
+MAX_MEMBERS = 1000  # a workbook holds a few files per sheet; more is not a spreadsheet
 
 
 def _xlsx(stream: IO[bytes]) -> str | None:
@@ -52,6 +53,13 @@ def _unpacked_size(members: list[zipfile.ZipInfo]) -> str | None:
     unpacked = sum(m.file_size for m in members)
     packed = max(1, sum(m.compress_size for m in members))
     limit = current_app.config["CATI_SETTINGS"].upload_max_expanded_mb
+    if len(members) > MAX_MEMBERS:
+        return gettext(
+            "it holds %(count)s files, more than the %(most)s a workbook may; save it again "
+            "from the spreadsheet, or as CSV",
+            count=f"{len(members):,}",
+            most=f"{MAX_MEMBERS:,}",
+        )
     if unpacked > limit * MB:
         return gettext(
             "it unpacks to %(size)s MB, more than the %(limit)s MB a workbook may hold "

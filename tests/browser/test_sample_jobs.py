@@ -6,10 +6,11 @@ import dataclasses
 
 import pytest
 
+from benchmarks.fictional import sample
 from cati.fieldwork import projects
 from tests.browser.test_login import log_in
 from tests.cati.fieldwork.conftest import make_project
-from tests.cati.web.test_sample_jobs import CASES, big_sample
+from tests.cati.web.test_sample_jobs import CASES
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
@@ -31,8 +32,8 @@ def test_large_samples_import_from_the_browser_with_progress_cancel_and_retry(
     researcher = make_user(db, "researcher")
     projects.assign(db, make_project(db, "BIG26"), researcher)
     csv, xlsx = tmp_path / "muestra.csv", tmp_path / "muestra.xlsx"
-    big_sample().to_csv(csv, index=False)
-    big_sample().assign(id=lambda t: "X" + t["id"]).to_excel(xlsx, index=False)
+    sample(CASES).to_csv(csv, index=False)
+    sample(CASES, prefix="X").to_excel(xlsx, index=False)
     inline = app.config["CATI_SETTINGS"]
     app.config["CATI_SETTINGS"] = dataclasses.replace(inline, jobs_inline=False)  # held queued
     log_in(page, researcher.username)

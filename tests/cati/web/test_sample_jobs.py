@@ -9,11 +9,10 @@ import re
 import time
 import zipfile
 
-import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from benchmarks.fictional import numbers
+from benchmarks.fictional import sample
 from cati.fieldwork import projects
 from cati.models import AuditEntry, Case, Job, JobInput, PendingDraw, Project
 from tests.cati.web.conftest import upload
@@ -23,17 +22,6 @@ from tests.conftest import csrf_token, make_user, post_login
 
 CASES = 20_000
 MB = 1024 * 1024
-
-
-def big_sample(n: int = CASES) -> pd.DataFrame:
-    phones = numbers()
-    return pd.DataFrame(
-        {
-            "id": [f"C{i:05d}" for i in range(n)],
-            "phone": [next(phones) for _ in range(n)],
-            "region": ["north", "south"] * (n // 2),
-        }
-    )
 
 
 def count(db, model) -> int:
@@ -53,7 +41,7 @@ def the_job(db) -> Job:
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_20000_case_file_is_imported_in_the_background(client, db, project_url, kind):
-    table = big_sample()
+    table = sample(CASES)
     if kind == "csv":
         content = table.to_csv(index=False).encode()
     else:
@@ -77,7 +65,7 @@ def test_a_20000_case_file_is_imported_in_the_background(client, db, project_url
 def test_one_bad_row_in_20000_imports_nothing_and_names_file_row_and_column(
     client, db, project_url
 ):
-    table = big_sample()
+    table = sample(CASES)
     table.loc[14_998, "phone"] = "12345"  # file row 15,000: the header is row 1
     import_in_background(client, project_url, "muestra.csv", table.to_csv(index=False).encode())
     job = the_job(db)
@@ -90,7 +78,7 @@ def test_one_bad_row_in_20000_imports_nothing_and_names_file_row_and_column(
 
 
 def test_the_same_file_again_is_refused_naming_the_cases_already_there(client, db, project_url):
-    content = big_sample(3000).to_csv(index=False).encode()
+    content = sample(3000).to_csv(index=False).encode()
     import_in_background(client, project_url, "a.csv", content)
     assert the_job(db).status == "done"
     import_in_background(client, project_url, "a.csv", content)
@@ -102,7 +90,7 @@ def test_the_same_file_again_is_refused_naming_the_cases_already_there(client, d
 
 
 def test_only_its_owner_cancels_or_retries_a_job(app, client, db, project_url):
-    content = big_sample(3000).to_csv(index=False).encode()
+    content = sample(3000).to_csv(index=False).encode()
     app.config["CATI_SETTINGS"] = dataclasses.replace(
         app.config["CATI_SETTINGS"], jobs_inline=False
     )  # left queued: no worker runs
@@ -124,7 +112,7 @@ def test_only_its_owner_cancels_or_retries_a_job(app, client, db, project_url):
 
 
 def test_the_owner_cancels_then_tries_again_and_the_cases_arrive(app, client, db, project_url):
-    content = big_sample(3000).to_csv(index=False).encode()
+    content = sample(3000).to_csv(index=False).encode()
     inline = app.config["CATI_SETTINGS"]
     app.config["CATI_SETTINGS"] = dataclasses.replace(inline, jobs_inline=False)
     import_in_background(client, project_url, "a.csv", content)
@@ -149,7 +137,7 @@ def test_a_small_file_is_still_imported_at_once(client, db, project_url):
         "sample",
         "file",
         "s.csv",
-        big_sample(100).to_csv(index=False).encode(),
+        sample(100).to_csv(index=False).encode(),
         region="US",
     )
     assert response.status_code == 302 and count(db, Job) == 0 and count(db, Case) == 100
@@ -228,3 +216,16 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_opened(
         assert response.status_code == 400
         assert f"bomb.xlsx: {why}" in html.unescape(response.get_data(as_text=True))
     assert count(db, Case) == count(db, Job) == count(db, PendingDraw) == 0
+
+
+def test_a_workbook_of_thousands_of_files_is_refused_naming_their_number(client, db, project_url):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for n in range(2000):
+            archive.writestr(f"xl/media/{n}.xml", "<x/>")
+    response = upload(client, project_url, "sample", "file", "many.xlsx", buffer.getvalue())
+    assert response.status_code == 400 and count(db, Job) == 0
+    assert "many.xlsx: it holds 2,001 files, more than the 1,000 a workbook may" in (
+        html.unescape(response.get_data(as_text=True))
+    )

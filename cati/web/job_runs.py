@@ -1,16 +1,18 @@
-"""Starting jobs from the web: in a thread of this process when the settings say so
-(CATI_JOBS_INLINE), else left queued for ``cati jobs work``."""
+"""Starting, cancelling and retrying jobs from the web: a job runs in a thread of this
+process when the settings say so (CATI_JOBS_INLINE), else it is left for ``cati jobs work``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, flash
+from flask_babel import gettext
 
 from cati import db, job_lease, jobs
 from cati.config import Settings
 from cati.db import utcnow
-from cati.models import Project
+from cati.errors import CatiError
+from cati.models import Job, Project
 from cati.web.common import me
 
 
@@ -38,3 +40,24 @@ def revive() -> None:
     settings = _settings()
     for job_id in job_lease.reap(db.session(), utcnow(), settings.job_lease_seconds):
         start(job_id)
+
+
+def cancel(job: Job) -> None:
+    """Cancel the job as the current user, and say how it went."""
+    try:
+        jobs.cancel(db.session(), job, by=me())
+    except CatiError as exc:
+        flash(exc.translated(gettext), "error")
+    else:
+        flash(gettext("Cancelled; nothing the job did is kept."), "ok")
+
+
+def retry(job: Job) -> None:
+    """Queue the job again as the current user, start it, and say how it went."""
+    try:
+        jobs.retry(db.session(), job, by=me())
+    except CatiError as exc:
+        flash(exc.translated(gettext), "error")
+    else:
+        start(job.id)
+        flash(gettext("Queued again; its progress shows below."), "ok")

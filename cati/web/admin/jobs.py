@@ -3,13 +3,11 @@ why, and cancelling or trying a job again for its owner (audited)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext
+from flask import abort, redirect, render_template, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from cati import db, jobs
-from cati.errors import CatiError
+from cati import db
 from cati.models import Job, Project, User
 from cati.web import job_runs
 from cati.web.admin.blueprint import bp
@@ -49,23 +47,11 @@ def _job(job_id: int) -> Job:
 
 @bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])
 def cancel_job(job_id: int) -> Response:
-    try:
-        jobs.cancel(db.session(), _job(job_id), by=me())
-    except CatiError as exc:
-        flash(exc.translated(gettext), "error")
-    else:
-        flash(gettext("Cancelled; nothing the job did is kept."), "ok")
+    job_runs.cancel(_job(job_id))
     return redirect(url_for("admin.jobs_list"))
 
 
 @bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
 def retry_job(job_id: int) -> Response:
-    job = _job(job_id)
-    try:
-        jobs.retry(db.session(), job, by=me())
-    except CatiError as exc:
-        flash(exc.translated(gettext), "error")
-    else:
-        job_runs.start(job.id)
-        flash(gettext("Queued again; its progress shows below."), "ok")
+    job_runs.retry(_job(job_id))
     return redirect(url_for("admin.jobs_list"))

@@ -8,7 +8,6 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from cati import audit, db, jobs
-from cati.errors import CatiError
 from cati.models import Job, Project, QuestionnaireVersion
 from cati.questionnaire_store import questionnaire_of
 from cati.web import job_runs
@@ -116,23 +115,11 @@ def _owned(code: str, job_id: int) -> Job:
 
 @bp.route("/<code>/jobs/<int:job_id>/cancel", methods=["POST"])
 def cancel_job(code: str, job_id: int) -> Response:
-    try:
-        jobs.cancel(db.session(), _owned(code, job_id), by=me())
-    except CatiError as exc:
-        flash(exc.translated(gettext), "error")
-    else:
-        flash(gettext("Cancelled; nothing the job did is kept."), "ok")
+    job_runs.cancel(_owned(code, job_id))
     return redirect(url_for("research.project", code=code) + "#jobs")
 
 
 @bp.route("/<code>/jobs/<int:job_id>/retry", methods=["POST"])
 def retry_job(code: str, job_id: int) -> Response:
-    job = _owned(code, job_id)
-    try:
-        jobs.retry(db.session(), job, by=me())
-    except CatiError as exc:
-        flash(exc.translated(gettext), "error")
-    else:
-        job_runs.start(job.id)
-        flash(gettext("Queued again; its progress shows below."), "ok")
+    job_runs.retry(_owned(code, job_id))
     return redirect(url_for("research.project", code=code) + "#jobs")

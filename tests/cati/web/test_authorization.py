@@ -5,6 +5,7 @@ URL points at a project, case and interview that are someone else's. A route add
 an entry here fails the first test, so access is always decided, never inherited by accident.
 """
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,11 @@ def seed_project(app, db):
 
 @pytest.fixture
 def someone_elses(app, db):
+    # Admin → Jobs → Try again queues the seeded report again: left queued (no worker
+    # here), so that no report is made in a thread while the test goes on.
+    app.config["CATI_SETTINGS"] = dataclasses.replace(
+        app.config["CATI_SETTINGS"], jobs_inline=False
+    )
     project, _staff, params = seed_project(app, db)
     return project, params
 

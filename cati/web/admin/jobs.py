@@ -22,7 +22,8 @@ def jobs_list() -> str:
     job_runs.revive()
     session = db.session()
     found = list(session.scalars(select(Job).order_by(Job.id.desc()).limit(SHOWN)))
-    projects = {p.id: p for p in session.scalars(select(Project))}
+    shown = select(Project).where(Project.id.in_({j.project_id for j in found}))
+    projects = {p.id: p for p in session.scalars(shown)}
     owners = {
         u.id: u.username
         for u in session.scalars(select(User).where(User.id.in_({j.created_by_id for j in found})))

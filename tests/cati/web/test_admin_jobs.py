@@ -10,6 +10,7 @@ from cati import job_lease, jobs
 from cati.db import utcnow
 from cati.models import AuditEntry, Job
 from tests.cati.fieldwork.conftest import make_project
+from tests.cati.web.test_research import wait_for
 from tests.conftest import csrf_token, make_user
 
 
@@ -58,3 +59,17 @@ def test_the_list_frees_a_dead_worker_s_job_and_says_so_in_spanish(app, client, 
     db.refresh(job)
     assert (job.status, job.attempts) == ("failed", 2)
     assert "el proceso que lo ejecutaba se detuvo dos veces" in page
+
+
+def test_inline_a_dead_thread_s_job_runs_again_once_the_list_is_looked_at(client, db, login_as):
+    """CATI_JOBS_INLINE=1, the web process that ran the job restarted: nobody else would run
+    it again, so the list that finds it does."""
+    job = jobs.submit(db, make_project(db), "report", {"kind": "fieldwork"}, by=None)
+    job_lease.claim(db, job.id)
+    stale = utcnow() - timedelta(minutes=5)
+    db.execute(update(Job).where(Job.id == job.id).values(heartbeat_at=stale))
+    db.commit()
+    login_as("admin")
+    assert client.get("/admin/jobs").status_code == 200
+    done = wait_for(db, job.id)
+    assert (done.status, done.attempts) == ("done", 2) and done.file_name.endswith(".pdf")

@@ -14,6 +14,7 @@ import click
 from flask import Flask
 
 from cati.cli_output import fail, problem_line
+from cati.config import Settings
 from cati.errors import CatiError
 
 if TYPE_CHECKING:
@@ -315,17 +316,21 @@ def serve(host: str, port: int, production: bool, workers: int) -> None:
         gunicorn = shutil.which("gunicorn") or os.path.join(
             os.path.dirname(sys.executable), "gunicorn"
         )
+        timeout = Settings.from_env().worker_timeout_seconds  # read as create_app read it
         args = [
             gunicorn,
             "--workers",
             str(workers),
             "--bind",
             f"{host}:{port}",
+            # gunicorn's own default (30 s) is below any proxy's: CATI_WORKER_TIMEOUT_SECONDS.
+            "--timeout",
+            str(timeout),
             # No --access-logfile: gunicorn's lines carry query strings; the app logs each
             # request itself (cati.web.request_log) without them.
             "cati.app:create_app()",
         ]
-        click.echo(f"gunicorn with {workers} workers on http://{host}:{port}")
+        click.echo(f"gunicorn with {workers} workers on http://{host}:{port}, timeout {timeout} s")
         # Production is served over HTTPS (docs/deployment.md): the workers' create_app()
         # reads this, so session cookies are Secure and __Host- unless told otherwise.
         os.environ.setdefault("CATI_SECURE_COOKIES", "1")
@@ -750,7 +755,10 @@ def jobs_work(once: bool) -> None:
     import cati.job_kinds  # noqa: F401  (registers the runners)
     from cati import jobs as jobsmod
 
-    done = jobsmod.work(_app().extensions["cati.sessionmaker"], once=once)
+    app = _app()
+    lease = app.config["CATI_SETTINGS"].job_lease_seconds
+    click.echo(f"Running jobs (lease {lease} s)…")
+    done = jobsmod.work(app.extensions["cati.sessionmaker"], lease=lease, once=once)
     click.echo(f"Ran {done} job(s).")
 
 

@@ -141,6 +141,24 @@ class Settings:
         default=110, metadata={"env": "CATI_BREAK_REMINDER_MINUTES", "parse": _positive_int}
     )
     jobs_inline: bool = field(default=True, metadata={"env": "CATI_JOBS_INLINE", "parse": _bool})
+    # A running job whose worker gave no sign of life for this long is run again once, then
+    # failed (cati.job_lease); its heartbeat comes every second.
+    job_lease_seconds: int = field(
+        default=30, metadata={"env": "CATI_JOB_LEASE_SECONDS", "parse": _at_least(2)}
+    )
+    # Sample imports and draws of more rows than this run as background jobs.
+    sample_job_rows: int = field(
+        default=2000, metadata={"env": "CATI_SAMPLE_JOB_ROWS", "parse": _positive_int}
+    )
+    # gunicorn's --timeout: a request taking longer kills its worker. Long work runs as jobs,
+    # so this only has to cover the slowest request; keep the proxy's read timeout above it.
+    worker_timeout_seconds: int = field(
+        default=120, metadata={"env": "CATI_WORKER_TIMEOUT_SECONDS", "parse": _positive_int}
+    )
+    # An uploaded workbook (a zip) may hold at most this much once unpacked.
+    upload_max_expanded_mb: int = field(
+        default=256, metadata={"env": "CATI_UPLOAD_MAX_EXPANDED_MB", "parse": _positive_int}
+    )
     log_level: str = field(
         default="INFO",
         metadata={

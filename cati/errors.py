@@ -105,6 +105,10 @@ class ErrorCode(enum.StrEnum):
     BRAND_LOGO_INVALID = "E2901"
     BRAND_LOGO_TOO_LARGE = "E2902"
     BRAND_COLOUR_INVALID = "E2903"
+    JOB_INPUT_GONE = "E2920"
+    JOB_NOT_RETRYABLE = "E2921"
+    JOB_NOT_CANCELLABLE = "E2922"
+    DRAW_GONE = "E2923"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -307,6 +311,16 @@ MESSAGES: dict[ErrorCode, str] = {
     # template that says what is wrong with it (cati.branding).
     ErrorCode.BRAND_LOGO_TOO_LARGE: N_(
         "the logo has %(size)s KB; at most %(maximum)s KB fit in a report."
+    ),
+    ErrorCode.JOB_INPUT_GONE: N_(
+        "The file %(file)s is no longer kept (uploads wait %(hours)s hours for a retry): "
+        "upload it again."
+    ),
+    ErrorCode.JOB_NOT_RETRYABLE: N_("Only a failed or cancelled job can be tried again."),
+    ErrorCode.JOB_NOT_CANCELLABLE: N_("The job had already ended; nothing was cancelled."),
+    ErrorCode.DRAW_GONE: N_(
+        "The sample drawn from %(frame)s is no longer waiting: it was accepted or discarded, "
+        "or drawn more than 24 hours ago. Draw it again."
     ),
 }
 

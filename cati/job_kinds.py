@@ -1,4 +1,5 @@
-"""The background jobs the consoles offer: data files and PDF reports (``cati.reporting``).
+"""The background jobs the consoles offer: data files and PDF reports (``cati.reporting``),
+and large sample imports and draws (``cati.fieldwork.sample_jobs``).
 
 Imported by the web app and by ``cati jobs work`` so that both know the same runners.
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+import cati.fieldwork.sample_jobs  # noqa: F401  (registers the sample runners)
 from cati import jobs, reporting
 from cati.banner_report import column_tests, parse_bands
 from cati.models import Job, Project, User

@@ -65,6 +65,10 @@ class Place:
 NOWHERE = Place()
 
 
+def _jsonable(value: Any) -> bool:
+    return value is None or type(value) in (str, int, float, bool)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing a user got wrong (or should know about), with where it is."""
@@ -79,6 +83,27 @@ class Problem:
     def message(self) -> str:
         """The English message without its place."""
         return self.template % dict(self.params)
+
+    def as_json(self) -> dict[str, Any]:
+        """The problem as JSON values, kept where it is shown later in the reader's
+        language (a background job's result); parameters that are no JSON become text."""
+        return {
+            "code": str(self.code),
+            "template": self.template,
+            "params": {k: v if _jsonable(v) else str(v) for k, v in self.params.items()},
+            "place": {k: getattr(self.place, k) for k in Place.__slots__},
+            "severity": self.severity,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Problem:
+        return cls(
+            data["code"],
+            data["template"],
+            dict(data["params"]),
+            Place(**data["place"]),
+            data["severity"],
+        )
 
     def translated(self, gettext: Gettext = _identity) -> str:
         """Place and message in the language of ``gettext`` (the code stays as it is)."""

@@ -56,8 +56,10 @@ def import_cases(
     not_personal: Iterable[str] = (),
     by: User | None = None,
     actor: str | None = None,
+    commit: bool = True,
 ) -> int:
     """Add the records as unreleased cases in one transaction; nothing is written on error.
+    With ``commit=False`` the caller commits (a background job, with its own end).
 
     When the project has a questionnaire pinned, its declared sample variables are typed
     first (a missing column or a value of the wrong type refuses the file), and so are the
@@ -126,7 +128,8 @@ def import_cases(
         file=file_name,
         cases=len(records),
     )
-    session.commit()
+    if commit:
+        session.commit()
     return len(records)
 
 

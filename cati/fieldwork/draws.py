@@ -56,8 +56,10 @@ def make_draw(
     *,
     by: User | None,
     now: datetime,
+    commit: bool = True,
 ) -> PendingDraw:
-    """Validate the frame at `path`, draw, and keep the result as a pending draw.
+    """Validate the frame at `path`, draw, and keep the result as a pending draw (with
+    ``commit=False``, the caller commits: a background job).
 
     Raises SamplingError (naming `frame_name`, the row and the column) and keeps nothing
     when the frame or the design cannot be used.
@@ -75,7 +77,10 @@ def make_draw(
     )
     session.execute(delete(PendingDraw).where(PendingDraw.created_at < now - PENDING_FOR))
     session.add(pending)
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()  # its id, for the job's result
     return pending
 
 
@@ -196,8 +201,16 @@ def sample_table(pending: PendingDraw) -> pd.DataFrame:
     return read_csv(pending.sample_csv, import_name(pending))
 
 
-def accept(session: Session, project: Project, pending: PendingDraw, *, by: User | None) -> int:
-    """Import the drawn cases with their replicates; the draw is gone once they are in.
+def accept(
+    session: Session,
+    project: Project,
+    pending: PendingDraw,
+    *,
+    by: User | None,
+    commit: bool = True,
+) -> int:
+    """Import the drawn cases with their replicates; the draw is gone once they are in
+    (with ``commit=False``, once the caller commits: a background job).
 
     Raises SampleError (nothing written, the draw kept) when the cases cannot be imported,
     e.g. because the project already has cases with the same ids.
@@ -215,7 +228,7 @@ def accept(session: Session, project: Project, pending: PendingDraw, *, by: User
         **pending.params,
     )
     session.delete(pending)
-    return cases.import_cases(session, project, records, name, by=by)
+    return cases.import_cases(session, project, records, name, by=by, commit=commit)
 
 
 def discard(session: Session, project: Project, pending: PendingDraw, *, by: User | None) -> None:

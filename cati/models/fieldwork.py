@@ -372,11 +372,12 @@ class StatusSpell(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-JOB_STATUSES = ("queued", "running", "done", "failed")
+JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 
 
 class Job(Base):
-    """A report or data export made in the background, with its progress and its file."""
+    """Work done in the background (a report, a data file, a large sample import or draw),
+    with its progress, its file or result, and the lease of the worker running it."""
 
     __tablename__ = "jobs"
     __table_args__ = (
@@ -396,6 +397,12 @@ class Job(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What a job without a file tells its user (cases imported, the draw made, problems).
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(default=0)  # claims so far (cati.job_lease)
+    # The claim's holder (host:pid:nonce) and its last sign of life: cati.job_lease.
+    worker: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PendingDraw(Base):
@@ -440,6 +447,16 @@ class JobOutput(Base):
     A table of its own so that listing jobs never reads the bytes."""
 
     __tablename__ = "job_outputs"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class JobInput(Base):
+    """The file a job works on (an uploaded sample or frame), kept in the database so that
+    any worker can run it; removed when the job is done (cati.jobs)."""
+
+    __tablename__ = "job_inputs"
 
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -3,7 +3,8 @@ and where it waits while a view reads it.
 
 One validator for every upload form, so that a renamed executable, a CSV saved as .xlsx or
 a binary called .yaml is refused beside the field, naming the file, before anything reads
-it. Size is bounded before this runs, by MAX_CONTENT_LENGTH (a 413 page).
+it. Size is bounded before this runs, by MAX_CONTENT_LENGTH (a 413 page); a workbook's
+unpacked size too, before anything unpacks it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO
 
+from flask import current_app
 from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
@@ -26,14 +28,53 @@ from wtforms.validators import StopValidation
 CHUNK = 1024 * 1024
 
 
+MB = 1024 * 1024
+# Deflate packs a workbook's XML some 5 to 30 to 1; a file packed far tighter is made to
+# blow up when opened (a zip bomb). Below the floor any ratio is harmless.
+MAX_PACKING = 100
+PACKING_FLOOR = 10 * MB
+MAX_MEMBERS = 1000  # a workbook holds a few files per sheet; more is not a spreadsheet
+
+
 def _xlsx(stream: IO[bytes]) -> str | None:
     try:
         with zipfile.ZipFile(stream) as archive:
             if "[Content_Types].xml" in archive.namelist():
-                return None
+                return _unpacked_size(archive.infolist())
     except zipfile.BadZipFile:
         pass
     return gettext("this is not an Excel workbook inside; save it from Excel as .xlsx")
+
+
+def _unpacked_size(members: list[zipfile.ZipInfo]) -> str | None:
+    """Why an archive is too large once unpacked, judged from its directory before any
+    member is read. The sizes it declares bind: Python's zipfile, which openpyxl reads
+    with, stops at a member's declared size and fails its checksum."""
+    unpacked = sum(m.file_size for m in members)
+    packed = max(1, sum(m.compress_size for m in members))
+    limit = current_app.config["CATI_SETTINGS"].upload_max_expanded_mb
+    if len(members) > MAX_MEMBERS:
+        return gettext(
+            "it holds %(count)s files, more than the %(most)s a workbook may; save it again "
+            "from the spreadsheet, or as CSV",
+            count=f"{len(members):,}",
+            most=f"{MAX_MEMBERS:,}",
+        )
+    if unpacked > limit * MB:
+        return gettext(
+            "it unpacks to %(size)s MB, more than the %(limit)s MB a workbook may hold "
+            "(CATI_UPLOAD_MAX_EXPANDED_MB); split it, or save it as CSV",
+            size=f"{unpacked / MB:,.0f}",
+            limit=limit,
+        )
+    if unpacked > PACKING_FLOOR and unpacked > MAX_PACKING * packed:
+        return gettext(
+            "it is packed %(ratio)s to 1 (it unpacks to %(size)s MB), far tighter than any "
+            "spreadsheet; save it again from the spreadsheet, or as CSV",
+            ratio=f"{unpacked // packed:,}",
+            size=f"{unpacked / MB:,.0f}",
+        )
+    return None
 
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound document an Excel 97-2003 .xls is

@@ -33,10 +33,18 @@ PACKAGES = ("cati", "sampling", "exports", "questionnaires")
 # (through pydantic's validators, which want a ValueError) and become problems there, or
 # (Untranslatable) an XPath expression the XLSForm reader leaves out with a warning; and
 # (MalformedInput) werkzeug's 400 for a request no form can hold (a NUL byte), raised before
-# any view with a sentence already in the user's language (cati.web.input_guard). Unsayable
-# is the reverse of Untranslatable: an expression the XLSForm writer leaves out, its template
-# becoming the warning that says so.
-INTERNAL = {"InvalidValue", "_TypeProblem", "Untranslatable", "MalformedInput", "Unsayable"}
+# any view with a sentence already in the user's language (cati.web.input_guard); (Unsayable)
+# the reverse of Untranslatable: an expression the XLSForm writer leaves out, its template
+# becoming the warning that says so; and (JobLost) a background job's claim ended under it
+# (cancelled, or its worker thought dead), caught where the job runs (cati.jobs.run).
+INTERNAL = {
+    "InvalidValue",
+    "_TypeProblem",
+    "Untranslatable",
+    "MalformedInput",
+    "Unsayable",
+    "JobLost",
+}
 
 
 def test_a_refused_frame_reads_in_spanish_with_its_file_row_and_column():

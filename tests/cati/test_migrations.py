@@ -4,9 +4,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
 
 from cati import migrate
 from cati.db import Base, make_engine
+from cati.fieldwork import projects
 from tests.conftest import BACKENDS
 
 
@@ -68,6 +70,41 @@ def test_upgrade_moves_finished_job_files_into_the_database(backend, new_databas
             stored = conn.execute(text("SELECT job_id, content FROM job_outputs")).all()
         assert statuses == {1: "done", 2: "failed"}
         assert [(job_id, bytes(content)) for job_id, content in stored] == [(1, b"%PDF-1.7 kept")]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_job_leases_keep_every_job_file_and_a_cancelled_job_goes_back_as_failed(
+    backend, new_database_url
+):
+    """0022 rebuilds the jobs table on SQLite, whose drop would cascade into job_outputs."""
+    url = new_database_url(backend)
+    migrate.upgrade(url, "0021")
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:  # projects are as at 0021: the models' code will do
+            project_id = projects.create_project(session, "P1", "P").id
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO jobs (id, project_id, kind, params, status, progress, message,"
+                    " file_name, released, created_at) VALUES (1, :project, 'report', '{}',"
+                    " 'done', 100, '', 'x.pdf', false, :now)"
+                ),
+                {"project": project_id, "now": "2026-12-02 10:00:00+00:00"},
+            )
+            conn.execute(text("INSERT INTO job_outputs VALUES (1, :pdf)"), {"pdf": b"%PDF kept"})
+        migrate.upgrade(url)
+        with engine.begin() as conn:
+            stored = conn.execute(text("SELECT job_id, content FROM job_outputs")).all()
+            assert [(job_id, bytes(content)) for job_id, content in stored] == [(1, b"%PDF kept")]
+            assert conn.execute(text("SELECT attempts FROM jobs")).scalar() == 0
+            conn.execute(text("UPDATE jobs SET status = 'cancelled'"))
+        migrate.downgrade(url, "0021")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT status FROM jobs")).scalar() == "failed"
+            assert len(conn.execute(text("SELECT job_id FROM job_outputs")).all()) == 1
     finally:
         engine.dispose()
 

@@ -7,12 +7,13 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from cati.fieldwork.draws import FrameChoices
 from cati.web.input_guard import IntegerField
+from cati.web.uploads import Upload
 from sampling.allocation import ALLOCATIONS
 from sampling.designs import DESIGNS
 from sampling.drawing import DrawSettings
@@ -51,7 +52,7 @@ class DrawForm(FlaskForm):
         _l("Frame (CSV, XLSX or Parquet)"),
         validators=[
             FileRequired(),
-            FileAllowed(["csv", "xlsx", "parquet"], _l("CSV, XLSX or Parquet only")),
+            Upload(["csv", "xlsx", "parquet"], _l("CSV, XLSX or Parquet only"), any_encoding=True),
         ],
     )
     design = SelectField(

@@ -1,18 +1,20 @@
-"""Reports and data files, made in the background: ask for one, download it, release it to
-the client (or withdraw it)."""
+"""Background work on the project page: ask for a report or data file, download it,
+release it to the client (or withdraw it); cancel a job or try it again (its owner)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from cati import audit, db, jobs
 from cati.models import Job, Project, QuestionnaireVersion
 from cati.questionnaire_store import questionnaire_of
+from cati.web import job_runs
 from cati.web.access import member_project
 from cati.web.common import ActionForm, me
 from cati.web.job_files import send_output
+from cati.web.job_list import job_rows
 from cati.web.research.blueprint import bp
 from cati.web.research.forms import job_form
 from cati.web.research.project_page import project_jobs
@@ -22,8 +24,12 @@ from cati.web.research.project_page import project_jobs
 def make_job(code: str) -> Response | str:
     project = member_project(code)
     if request.method == "GET":  # the list alone, polled while jobs run
+        job_runs.revive()
         return render_template(
-            "research/_jobs.html", project=project, jobs=project_jobs(project), button=ActionForm()
+            "research/_jobs.html",
+            project=project,
+            jobs=job_rows(project_jobs(project), me()),
+            button=ActionForm(),
         )
     version = db.session().get(QuestionnaireVersion, project.questionnaire_version_id or -1)
     form = job_form(project, questionnaire_of(version) if version else None, request.form)
@@ -48,8 +54,7 @@ def make_job(code: str) -> Response | str:
     else:
         params.update(format=name, personal=form.personal.data, names=form.names.data)
     job = jobs.submit(db.session(), project, family, params, by=me())
-    if current_app.config["CATI_SETTINGS"].jobs_inline:
-        jobs.run_in_thread(current_app.extensions["cati.sessionmaker"], job.id)
+    job_runs.start(job.id)
     flash(gettext("Started; the file appears below when it is ready."), "ok")
     return redirect(url_for("research.project", code=code) + "#jobs")
 
@@ -70,7 +75,7 @@ def job_file(code: str, job_id: int) -> Response:
 def release_job(code: str, job_id: int) -> Response:
     project = member_project(code)
     job = _job(project, job_id)
-    if not ActionForm().validate_on_submit() or job.status != "done":
+    if not ActionForm().validate_on_submit() or job.status != "done" or not job.file_name:
         abort(400)
     if jobs.is_personal(job) and not job.released:
         flash(
@@ -95,4 +100,26 @@ def release_job(code: str, job_id: int) -> Response:
         flash(gettext("The file is released: the client can download it."), "ok")
     else:
         flash(gettext("The file is withdrawn: the client no longer sees it."), "ok")
+    return redirect(url_for("research.project", code=code) + "#jobs")
+
+
+def _owned(code: str, job_id: int) -> Job:
+    """The project's job, if the researcher asked for it: others' jobs are theirs to change."""
+    job = _job(member_project(code), job_id)
+    if job.created_by_id != me().id:
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return job
+
+
+@bp.route("/<code>/jobs/<int:job_id>/cancel", methods=["POST"])
+def cancel_job(code: str, job_id: int) -> Response:
+    job_runs.cancel(_owned(code, job_id))
+    return redirect(url_for("research.project", code=code) + "#jobs")
+
+
+@bp.route("/<code>/jobs/<int:job_id>/retry", methods=["POST"])
+def retry_job(code: str, job_id: int) -> Response:
+    job_runs.retry(_owned(code, job_id))
     return redirect(url_for("research.project", code=code) + "#jobs")

@@ -14,7 +14,8 @@ from cati.fieldwork.checklist import checklist
 from cati.models import Case, Job, Project, ProjectMember, QuestionnaireVersion, User
 from cati.questionnaire_store import questionnaire_of
 from cati.web.clock import now as clock_now
-from cati.web.common import ActionForm
+from cati.web.common import ActionForm, me
+from cati.web.job_list import job_rows
 from cati.web.research.draw_forms import DrawForm, new_seed
 from cati.web.research.forms import (
     STATUS_LABELS,
@@ -95,7 +96,7 @@ def project_page(
         button=ActionForm(),
         problems=problems or [],
         job_form=job_form(project, questionnaire_of(version) if version else None),
-        jobs=project_jobs(project),
+        jobs=job_rows(project_jobs(project), me()),
         checklist=checklist(session, project),
         invitation_form=forms.get("invitation") or InvitationForm(),
         mail_configured=bool(current_app.config["CATI_SETTINGS"].smtp_host),
@@ -109,7 +110,7 @@ def brand_form(project: Project) -> BrandForm:
 
 
 def project_jobs(project: Project) -> list[Job]:
-    """The project's latest reports and data files, newest first."""
+    """The project's latest jobs (reports, data files, sample work), newest first."""
     return list(
         db.session().scalars(
             select(Job).where(Job.project_id == project.id).order_by(Job.id.desc()).limit(30)

@@ -1,16 +1,17 @@
-"""The project's sample: importing a file of cases, releasing replicates, and the
-do-not-call list."""
+"""The project's sample: importing a file of cases (a large one as a background job),
+releasing replicates, and the do-not-call list."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from cati import db
 from cati.errors import CatiError
-from cati.fieldwork import cases, donotcall
+from cati.fieldwork import cases, donotcall, sample_jobs
 from cati.fieldwork.sample_import import SampleError, parse_sample, read_table
+from cati.web import job_runs
 from cati.web.access import member_project
 from cati.web.clock import now as clock_now
 from cati.web.common import ActionForm, me, problem_texts
@@ -18,6 +19,7 @@ from cati.web.research.blueprint import bp
 from cati.web.research.forms import DncForm, SampleForm
 from cati.web.research.project_page import flash_imported, project_page
 from cati.web.uploads import saved_upload
+from sampling.tables import count_rows
 
 
 @bp.route("/<code>/sample", methods=["POST"])
@@ -27,6 +29,21 @@ def sample(code: str) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return project_page(project, 400, sample=form)
     with saved_upload(form.file.data) as path:
+        rows = count_rows(path)
+        settings = current_app.config["CATI_SETTINGS"]
+        if sample_jobs.too_large(rows, settings.sample_job_rows):
+            params = sample_jobs.import_params(
+                form.file.data.filename, path.name, form.region.data.upper(), rows
+            )
+            job_runs.submit_upload(project, sample_jobs.IMPORT, params, path)
+            flash(
+                gettext(
+                    "The sample is being imported in the background; its progress shows under "
+                    "Reports and data files. Nothing is imported unless every row is right."
+                ),
+                "ok",
+            )
+            return redirect(url_for("research.project", code=code) + "#jobs")
         try:
             records = parse_sample(
                 read_table(path),

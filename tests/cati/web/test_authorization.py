@@ -5,6 +5,7 @@ URL points at a project, case and interview that are someone else's. A route add
 an entry here fails the first test, so access is always decided, never inherited by accident.
 """
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,9 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "admin.user_projects": ("admin", {302}),  # no box ticked: no projects
     "admin.audit_log": ("admin", {200}),
     "admin.logins": ("admin", {200}),
+    "admin.jobs_list": ("admin", {200}),
+    "admin.cancel_job": ("admin", {302}),  # the queued report: cancelled
+    "admin.retry_job": ("admin", {302}),  # and queued again
     "admin.lift_login": ("admin", {400}),  # empty form
     "admin.mail": ("admin", {200}),
     "admin.mail_test": ("admin", {400}),  # empty form
@@ -98,6 +102,8 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "research.make_job": ("researcher", {NOT_MINE}),
     "research.job_file": ("researcher", {NOT_MINE}),
     "research.release_job": ("researcher", {NOT_MINE}),
+    "research.cancel_job": ("researcher", {NOT_MINE}),
+    "research.retry_job": ("researcher", {NOT_MINE}),
     "research.personal_fields": ("researcher", {NOT_MINE}),
     "research.retention": ("researcher", {NOT_MINE}),
     "research.erase": ("researcher", {NOT_MINE}),
@@ -214,6 +220,11 @@ def seed_project(app, db):
 
 @pytest.fixture
 def someone_elses(app, db):
+    # Admin → Jobs → Try again queues the seeded report again: left queued (no worker
+    # here), so that no report is made in a thread while the test goes on.
+    app.config["CATI_SETTINGS"] = dataclasses.replace(
+        app.config["CATI_SETTINGS"], jobs_inline=False
+    )
     project, _staff, params = seed_project(app, db)
     return project, params
 

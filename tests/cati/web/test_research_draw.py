@@ -162,7 +162,7 @@ def test_a_bad_frame_lists_its_rows_beside_the_form_and_keeps_nothing(client, db
     assert "/tmp" not in text
     broken = draw(client, project_url, b"not a spreadsheet", "broken.xlsx")
     text = html.unescape(broken.get_data(as_text=True))
-    assert broken.status_code == 400 and "broken.xlsx: unsupported or unreadable file" in text
+    assert broken.status_code == 400 and "broken.xlsx: this is not an Excel workbook" in text
     assert "/tmp" not in text
     assert count(db, PendingDraw) == 0
 

@@ -141,6 +141,11 @@ class Settings:
         default=110, metadata={"env": "CATI_BREAK_REMINDER_MINUTES", "parse": _positive_int}
     )
     jobs_inline: bool = field(default=True, metadata={"env": "CATI_JOBS_INLINE", "parse": _bool})
+    # Processes a PDF report is rendered on; 0 is one per core. A server that also takes
+    # interviews may keep a core for them.
+    report_processes: int = field(
+        default=0, metadata={"env": "CATI_REPORT_PROCESSES", "parse": _at_least(0)}
+    )
     log_level: str = field(
         default="INFO",
         metadata={

@@ -13,6 +13,7 @@ from sampling.phones import (
     is_valid_e164,
     normalize_many,
     normalize_phone,
+    number_type,
 )
 from sampling.timezones import phone_zone
 
@@ -80,6 +81,9 @@ def test_batch_normalization_parses_each_distinct_string_once_and_keeps_failures
     assert isinstance(outcomes["12"], SamplingError)
 
 
+UNKNOWN = phonenumbers.PhoneNumberType.UNKNOWN
+
+
 def _example_numbers() -> list[str]:
     """libphonenumber's own example number of every type in every region, in E.164."""
     found = []
@@ -91,6 +95,9 @@ def _example_numbers() -> list[str]:
                     phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
                 )
     return found
+
+
+EXAMPLES = _example_numbers()
 
 
 @given(
@@ -105,7 +112,7 @@ def test_the_e164_fast_path_reads_what_the_parser_reads(country_code, digits):
 
 
 def test_the_fast_path_takes_the_example_numbers_of_the_world_as_the_parser_does():
-    examples = _example_numbers()
+    examples = EXAMPLES
     taken = [e for e in examples if _parsed_e164(e) is not None]
     assert len(taken) > 0.9 * len(examples) > 1000  # most countries have no prefix to strip
     for text in taken:
@@ -116,7 +123,7 @@ def test_the_fast_path_takes_the_example_numbers_of_the_world_as_the_parser_does
 
 
 def test_many_numbers_on_several_processes_get_the_outcomes_of_one(monkeypatch):
-    examples = _example_numbers()
+    examples = EXAMPLES
     values = [*examples, "12", "+34 555 000 000", "not a number", examples[0], "+1 000 555 0100"]
     monkeypatch.setattr(phones, "PER_PROCESS", len(values) // 2)
     shared = normalize_many(values, "ES", processes=2)
@@ -128,3 +135,28 @@ def test_many_numbers_on_several_processes_get_the_outcomes_of_one(monkeypatch):
         else:
             assert shared[value] == outcome
     assert sum(isinstance(o, SamplingError) for o in shared.values()) >= 4
+
+
+@given(
+    st.sampled_from(sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)),
+    st.text("0123456789", min_size=2, max_size=14),
+)
+def test_number_type_is_the_librarys_for_any_number(country_code, digits):
+    number = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(digits))
+    assert number_type(number) == phonenumbers.number_type(number)
+
+
+@given(st.data())
+def test_number_type_is_the_librarys_for_numbers_near_the_examples(data):
+    """Every region's example numbers, and the same with the last digits changed: valid,
+    invalid and of other types, in every region that shares a country code."""
+    text = data.draw(st.sampled_from(EXAMPLES))
+    tail = data.draw(st.text("0123456789", min_size=0, max_size=3))
+    number = phonenumbers.parse(text[: len(text) - len(tail)] + tail, None)
+    assert number_type(number) == phonenumbers.number_type(number)
+
+
+def test_number_type_of_every_example_is_the_librarys():
+    for text in EXAMPLES:
+        number = phonenumbers.parse(text, None)
+        assert number_type(number) == phonenumbers.number_type(number) != UNKNOWN

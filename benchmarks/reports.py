@@ -102,18 +102,18 @@ def topline(questions: int, respondents: int, out: Path, **options: object) -> i
     from questionnaires.model import Questionnaire
     from questionnaires.variables import variables
 
-    options = [{"code": k, "label": f"Option {k}"} for k in range(1, 6)]
+    choices = [{"code": k, "label": f"Option {k}"} for k in range(1, 6)]
     items = []
     for i in range(questions):
         kind = ("single", "single", "rating", "multiple", "grid")[i % 5]
         item = {"id": f"q{i}", "type": kind, "text": f"Question {i} of the benchmark?"}
         if kind in ("single", "multiple"):
-            item["options"] = options
+            item["options"] = choices
         elif kind == "rating":
             item.update(min=0, max=10, nps=i % 10 == 2)
         else:
             item["items"] = [{"id": f"i{k}", "label": f"Item {k}"} for k in range(1, 5)]
-            item["scale"] = options
+            item["scale"] = choices
         items.append(item)
     questionnaire = Questionnaire.model_validate(
         {"id": "bench", "version": "1", "title": "Benchmark", "questions": items}

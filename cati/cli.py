@@ -11,13 +11,13 @@ from functools import cache
 from typing import TYPE_CHECKING, ClassVar, NoReturn
 
 import click
-from flask import Flask
 
 from cati.cli_output import fail, problem_line
 from cati.config import Settings
 from cati.errors import CatiError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # Flask only for the commands that open the app: `cati sample` runs without
+    from flask import Flask
     from sqlalchemy.orm import Session
 
     from cati.models import Project

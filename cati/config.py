@@ -159,6 +159,11 @@ class Settings:
     upload_max_expanded_mb: int = field(
         default=256, metadata={"env": "CATI_UPLOAD_MAX_EXPANDED_MB", "parse": _positive_int}
     )
+    # Processes a PDF report is rendered on; 0 is one per core. A server that also takes
+    # interviews may keep a core for them.
+    report_processes: int = field(
+        default=0, metadata={"env": "CATI_REPORT_PROCESSES", "parse": _at_least(0)}
+    )
     log_level: str = field(
         default="INFO",
         metadata={

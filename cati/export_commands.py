@@ -177,7 +177,12 @@ def export_paradata(project: str, out: Path, include_personal: bool) -> None:
 @click.option(
     "--untagged",
     is_flag=True,
-    help="A plain PDF, not PDF/UA-1: less memory for a book of hundreds of pages.",
+    help="A plain PDF, not PDF/UA-1: a smaller file.",
+)
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Processes to render the report on, its pieces at once.  [default: one per core]",
 )
 def export_report(
     project: str,
@@ -192,6 +197,7 @@ def export_report(
     adjust: str,
     weighted: bool,
     untagged: bool,
+    processes: int | None,
 ) -> None:
     """Write a PDF report of PROJECT: topline, banner, fieldwork or questionnaire."""
     from cati import reporting
@@ -215,6 +221,7 @@ def export_report(
                 bands=parse_bands(bands),
                 settings=column_tests(levels, adjust),
                 tagged=not untagged,
+                processes=processes,
                 progress=_advance(bar),
             )
         except ProblemError as exc:  # an unknown banner variable, a statistics error

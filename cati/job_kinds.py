@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 import cati.fieldwork.sample_jobs  # noqa: F401  (registers the sample runners)
 from cati import jobs, reporting
 from cati.banner_report import column_tests, parse_bands
+from cati.config import Settings
 from cati.models import Job, Project, User
 
 DATA_SUFFIX = {
@@ -81,6 +82,7 @@ def pdf_report(session: Session, job: Job, progress: jobs.Progress) -> jobs.Outp
             language=language,
             weighted=bool(job.params.get("weighted")),
             tagged=not job.params.get("untagged"),
+            processes=Settings.from_env().report_processes or None,
             progress=_reporter(progress),
             **_banner_options(job.params),
         )

@@ -571,12 +571,13 @@ def export_report(
     settings: TestSettings | None = None,
     weighted: bool = False,
     tagged: bool = True,
+    processes: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write one PDF report; returns its number of pages.
 
     ``tagged``: PDF/UA-1, for screen readers (``exports.pdf.render_report``); untagged, a
-    long book needs less memory.
+    smaller file. ``processes`` render the report's pieces at once (``None``: one per core).
 
     ``weighted`` weights the design to the project's targets with its weighting options
     (``cati.project_design``); ``weights`` names another weight column of the data instead.
@@ -595,14 +596,16 @@ def export_report(
 
         info = report_info(session, project, language=language, logo=logo)
         figures = fieldwork_figures(session, project, language=language)
-        return write_fieldwork_report(figures, info, out, progress=progress, tagged=tagged)
+        return write_fieldwork_report(
+            figures, info, out, progress=progress, tagged=tagged, processes=processes
+        )
     data = dataset.build(session, project, language=language)
     if kind == "questionnaire":
         from exports.questionnaire_doc import write_questionnaire_document
 
         info = report_info(session, project, language=language, logo=logo)
         return write_questionnaire_document(
-            data.questionnaire, info, out, progress=progress, tagged=tagged
+            data.questionnaire, info, out, progress=progress, tagged=tagged, processes=processes
         )
     if weighted:
         weights = None
@@ -640,7 +643,9 @@ def export_report(
             language=language,
             palette=palette_of(info.brand),
         )
-        return write_topline(questions, info, out, progress=progress, tagged=tagged)
+        return write_topline(
+            questions, info, out, progress=progress, tagged=tagged, processes=processes
+        )
     from cati.banner_report import write_project_banner
 
     return write_project_banner(
@@ -654,4 +659,5 @@ def export_report(
         settings=settings,
         progress=progress,
         tagged=tagged,
+        processes=processes,
     )

@@ -1,10 +1,11 @@
 """PDF reports: Jinja templates rendered by WeasyPrint, in chunks merged with pypdf.
 
 Every report is a front part (cover, contents, methodology) and a list of sections. The
-sections are rendered a few at a time into temporary PDF files, so memory depends on the
-chunk, not on the book; each chunk starts its page counter where the last one stopped and
-reports on which page each section began. The contents are then rendered with those page
-numbers and everything is merged, with a PDF outline (bookmarks) per section.
+sections are rendered a few at a time into temporary PDF files, on every core at once
+(``exports.pdf_parts``), so memory depends on the chunk, not on the book; each chunk
+reports on which of its pages each section began. The contents are then rendered with
+those page numbers and everything is merged (``exports.pdf_merge``), with the page numbers,
+one structure tree and a PDF outline (bookmarks) per section.
 
 The Jinja environment autoescapes everything: labels and open answers reach the PDF as
 text, never as HTML or CSS. Data never goes into a style sheet: the running header takes
@@ -24,10 +25,11 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
-from pypdf import PdfWriter
 
+from exports import pdf_parts
 from exports.columns import without_placeholders
 from exports.i18n import fixed, words
+from exports.pdf_merge import Merge
 
 CHUNK_SECTIONS = 12
 # A progress report: (units just done, units in all), e.g. sections rendered or rows written.
@@ -167,9 +169,9 @@ class Section:
     anchor: str
 
 
-def _page_html(info: ReportInfo, kind: str, body: Markup, first_page: int) -> str:
+def _page_html(info: ReportInfo, kind: str, body: Markup) -> str:
     return ENV.get_template("page.html").render(
-        info=info, w=words(info.language), kind=kind, body=body, first_page=first_page
+        info=info, w=words(info.language), kind=kind, body=body
     )
 
 
@@ -187,15 +189,16 @@ def _front_html(
         entries=list(zip(sections, pages, strict=True)),
         method_page=method_page,
     )
-    return _page_html(info, kind, Markup(body), 1)
+    return _page_html(info, kind, Markup(body))
 
 
-def _html(source: str) -> Any:
-    from weasyprint import HTML, URLFetcher
+def _piece_path(folder: str, index: int) -> Path:
+    return Path(folder) / f"part{index:06d}.pdf"
 
-    # Charts and the logo are data: URIs; a report never reaches the network.
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=source, base_url=".", url_fetcher=fetcher)
+
+def _numbers_html(info: ReportInfo, landscape: Sequence[bool]) -> str:
+    """The page numbers alone, from page 2 on, each on a page box like its page's."""
+    return ENV.get_template("numbers.html").render(info=info, landscape=landscape, first_page=2)
 
 
 def render_report(
@@ -206,66 +209,63 @@ def render_report(
     *,
     chunk_sections: int | None = CHUNK_SECTIONS,
     tagged: bool = True,
+    processes: int | None = None,
     progress: Progress | None = None,
 ) -> int:
     """Write the report to ``path``; returns the number of pages.
 
-    ``chunk_sections=None`` renders all sections as one document (for comparison);
-    ``progress`` hears of every chunk rendered. ``tagged`` writes PDF/UA-1: a structure
-    tree for screen readers, the language and the title. A structure tree does not survive
-    merging separate PDF files, so a tagged report keeps the layout of every chunk and
-    writes all pages at once (memory grows with the book: docs/performance.md);
-    ``tagged=False`` writes each chunk as it is laid out and merges the files.
+    ``chunk_sections=None`` renders all sections as one piece (for comparison);
+    ``progress`` hears of every piece rendered. ``tagged`` writes PDF/UA-1: a structure
+    tree for screen readers, the language and the title. The pieces are rendered by
+    ``processes`` processes at once (``None``: one per core; ``exports.pdf_parts``), each
+    written as soon as it is laid out, so memory depends on the piece, not on the book.
     """
-    placeholder = [0] * len(sections)
-    draft = _html(_front_html(info, kind, sections, placeholder)).render()
-    front_pages = len(draft.pages)
-    method_page = 1 + next(i for i, p in enumerate(draft.pages) if "methodology" in p.anchors)
-    del draft
     size = chunk_sections or max(len(sections), 1)
-    starts: list[int] = []
-    page = front_pages
-    with tempfile.TemporaryDirectory() as folder:
-        parts: list[Path] = []
-        laid_out: list[Any] = []  # the pages of a tagged report, written together
-        for index in range(0, len(sections), size):
-            chunk = sections[index : index + size]
-            body = Markup("").join(s.html for s in chunk)
-            document = _html(_page_html(info, kind, body, page + 1)).render()
-            for section in chunk:
-                found = next(
-                    (i for i, p in enumerate(document.pages) if section.anchor in p.anchors), 0
-                )
-                starts.append(page + found + 1)
-            if tagged:
-                laid_out.extend(document.pages)
-            else:
-                parts.append(Path(folder) / f"part{index:06d}.pdf")
-                document.write_pdf(parts[-1])
-            page += len(document.pages)
-            del document  # untagged, the layout of one chunk is what memory holds
+    chunks = [sections[i : i + size] for i in range(0, len(sections), size)]
+    workers = pdf_parts.default_processes() if processes is None else processes
+    # A report of one piece is not worth starting processes for.
+    workers = min(workers, len(chunks)) if len(chunks) > 1 else 1
+    placeholder = [0] * len(sections)  # the front's length, before the pages are known
+    with tempfile.TemporaryDirectory() as folder, pdf_parts.renderer(workers) as submit:
+        draft = submit(_front_html(info, kind, sections, placeholder), ["methodology"], None, False)
+        pieces = [
+            submit(
+                _page_html(info, kind, Markup("").join(s.html for s in chunk)),
+                [s.anchor for s in chunk],
+                str(_piece_path(folder, index)),
+                tagged,
+            )
+            for index, chunk in enumerate(chunks)
+        ]
+        merged = Merge(tagged=tagged)
+        front_layout = draft.result()
+        starts: list[int] = []
+        page = front_layout.pages
+        landscape = list(front_layout.landscape)
+        for index, (chunk, piece) in enumerate(zip(chunks, pieces, strict=True)):
+            part = piece.result()
+            merged.add(_piece_path(folder, index))  # while the workers lay out the next ones
+            starts.extend(page + 1 + found for found in part.anchor_pages)
+            page += part.pages
+            landscape.extend(part.landscape)
             if progress:
                 progress(len(chunk), len(sections))
-        front = Path(folder) / "front.pdf"
-        front_document = _html(_front_html(info, kind, sections, starts, method_page)).render()
-        if len(front_document.pages) != front_pages:
+        method_page = 1 + front_layout.anchor_pages[0]
+        front_path, numbers_path = Path(folder) / "front.pdf", Path(folder) / "numbers.pdf"
+        front = submit(
+            _front_html(info, kind, sections, starts, method_page), [], str(front_path), tagged
+        )
+        numbers = submit(_numbers_html(info, landscape[1:]), [], str(numbers_path), False)
+        if front.result().pages != front_layout.pages:
             raise RuntimeError("the contents changed length once page numbers were filled in")
-        if tagged:
-            whole = front_document.copy([*front_document.pages, *laid_out])
-            whole.write_pdf(front, pdf_variant="pdf/ua-1")
-            del whole, laid_out
-            writer = PdfWriter(clone_from=str(front))
-        else:
-            front_document.write_pdf(front)
-            writer = PdfWriter()
-            for part in [front, *parts]:
-                writer.append(str(part))
-        for section, start in zip(sections, starts, strict=True):
-            writer.add_outline_item(title=section.title, page_number=start - 1)
-        writer.add_metadata({"/Title": title(info, kind)})
-        with path.open("wb") as out:
-            writer.write(out)
-        writer.close()
+        merged.add(front_path, first=True)
+        numbers.result()
+        merged.write(
+            numbers_path,
+            path,
+            outline=[(s.title, start) for s, start in zip(sections, starts, strict=True)],
+            title=title(info, kind),
+        )
     return page
 
 

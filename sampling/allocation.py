@@ -20,8 +20,6 @@ from cati.problems import N_
 from sampling.errors import ErrorCode, SamplingError
 
 METHODS = ("proportional", "neyman", "optimal", "equal")
-# Those a researcher picks by name; "optimal" also needs a cost per stratum.
-ALLOCATIONS = ("proportional", "neyman", "equal")
 
 
 def allocate(

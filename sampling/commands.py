@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cati.problems import Problem
-from sampling.allocation import ALLOCATIONS
-from sampling.demo import demo_frame
-from sampling.designs import DESIGNS
-from sampling.drawing import DrawSettings, coordinate_columns, draw_sample
+from sampling.choices import ALLOCATIONS, DESIGNS
 from sampling.errors import SamplingError
-from sampling.frames import Frame, FrameSpec, problem_table, validate_frame
-from sampling.quality import empty_strata
-from sampling.rdd import rdd_sample
-from sampling.replicates import release_plan
-from sampling.tables import read_table
-from sampling.timezones import known_zones
+
+# Each command imports what it runs: `cati sample --help` needs none of numpy, pandas or
+# scipy, and a draw none of the demo's geography or the RDD's banks.
+if TYPE_CHECKING:
+    from sampling.frames import Frame
 
 PROGRESS_FROM = 20_000  # frames at least this big get a progress bar while drawing
 PROBLEMS_SHOWN = 50  # a frame's every problem goes to `check --report`, not the terminal
@@ -52,6 +49,8 @@ def _user_errors(command):
 
 
 def _zone_option(_context, _parameter, value: str | None) -> str | None:
+    from sampling.timezones import known_zones
+
     if value is not None and value not in known_zones():
         raise click.BadParameter(f"{value!r} is not an IANA time zone (e.g. Europe/Madrid)")
     return value
@@ -87,6 +86,10 @@ def _frame_options(command):
 
 
 def _load(frame_path: str, options: dict, extra_numeric: tuple[str, ...] = ()) -> Frame:
+    from sampling.drawing import coordinate_columns
+    from sampling.frames import FrameSpec, validate_frame
+    from sampling.tables import read_table
+
     table, first_row = read_table(frame_path)
     lat, lon = options["lat"], options["lon"]
     if not options["x"]:
@@ -138,6 +141,8 @@ def sample_group() -> None:
 @_user_errors
 def check_command(frame_path: str, report: str | None, **options) -> None:
     """Validate FRAME and list every problem with its row number."""
+    from sampling.frames import problem_table
+
     try:
         frame = _load(frame_path, options)
     except SamplingError as exc:
@@ -197,6 +202,10 @@ def draw_command(
     **options,
 ) -> None:
     """Draw a sample of N from FRAME and write it with π and design weights."""
+    from sampling.drawing import DrawSettings, draw_sample
+    from sampling.quality import empty_strata
+    from sampling.replicates import release_plan
+
     if allocation == "neyman" and not (sd_from and options["strata"]):
         raise click.UsageError("--allocation neyman needs --strata and --sd-from COLUMN")
     settings = DrawSettings(
@@ -254,6 +263,8 @@ def draw_command(
 @_user_errors
 def demo_command(out: str, households: int, seed: int) -> None:
     """Write a demo frame: households on Spanish geography, fictional NANP phones."""
+    from sampling.demo import demo_frame
+
     table = demo_frame(households, random=seed)
     if out.lower().endswith(".parquet"):
         table.to_parquet(out, index=False)
@@ -273,6 +284,9 @@ def demo_command(out: str, households: int, seed: int) -> None:
 @_user_errors
 def rdd_command(banks: str, n: int, min_listed: int, seed: int | None, out: str) -> None:
     """List-assisted RDD: N numbers from the 100-banks with ≥ MIN_LISTED listed numbers."""
+    from sampling.rdd import rdd_sample
+    from sampling.tables import read_table
+
     table, _ = read_table(banks)
     result = rdd_sample(table, n, min_listed=min_listed, random=seed)
     result.numbers.to_csv(out, index=False)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from cati.problems import N_
 from sampling.allocation import allocate
+from sampling.choices import DESIGNS
 from sampling.cube import cube
 from sampling.errors import ErrorCode, SamplingError, missing_columns
 from sampling.frames import Frame
@@ -24,7 +25,6 @@ from sampling.pivotal import EPS, lpm2, ordered_pivotal, random_pivotal
 from sampling.randomness import RandomState, as_generator
 from sampling.spacefilling import random_curve_order
 
-DESIGNS = ("srs", "systematic", "ordered_pivotal", "random_pivotal", "lpm2", "spread", "cube")
 SPATIAL = frozenset({"lpm2", "spread"})
 PI = "pi"
 WEIGHT = "weight"

@@ -159,6 +159,8 @@ NO_LAZY_IMPORTS = (
 )
 # Heavy optional libraries a function may load when it needs them.
 LAZY_ALLOWED = ("sampling.maps",)
+# The leaf packages' own command lines are commands too: `cati sample --help` loads nothing.
+COMMAND_FILES = ("sampling/commands.py",)
 
 
 def _imports_inside_functions(tree: ast.AST, inside: bool = False):
@@ -185,6 +187,7 @@ def test_no_import_of_the_house_inside_a_function(where: str) -> None:
     hidden = [
         f"{file.relative_to(ROOT)}: {name}"
         for file in files
+        if str(file.relative_to(ROOT)) not in COMMAND_FILES
         for name in _imports_inside_functions(ast.parse(file.read_text(encoding="utf-8")))
         if not name.startswith(LAZY_ALLOWED)
     ]

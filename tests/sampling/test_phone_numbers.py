@@ -5,8 +5,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sampling import phones
 from sampling.errors import ErrorCode, SamplingError
-from sampling.phones import FIXED_OR_MOBILE, is_valid_e164, normalize_many, normalize_phone
+from sampling.phones import (
+    FIXED_OR_MOBILE,
+    _parsed_e164,
+    is_valid_e164,
+    normalize_many,
+    normalize_phone,
+    number_type,
+)
 from sampling.timezones import phone_zone
 
 # Area codes in service, each with its reserved fictional 555-01xx block.
@@ -71,3 +79,84 @@ def test_batch_normalization_parses_each_distinct_string_once_and_keeps_failures
     outcomes = normalize_many(["+12025550101", "+12025550101", "12"], "ES")
     assert set(outcomes) == {"+12025550101", "12"}
     assert isinstance(outcomes["12"], SamplingError)
+
+
+UNKNOWN = phonenumbers.PhoneNumberType.UNKNOWN
+
+
+def _example_numbers() -> list[str]:
+    """libphonenumber's own example number of every type in every region, in E.164."""
+    found = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in phonenumbers.PhoneNumberType.values():
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is not None:
+                found.append(
+                    phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+                )
+    return found
+
+
+EXAMPLES = _example_numbers()
+
+
+@given(
+    st.sampled_from(sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)),
+    st.text("0123456789", min_size=1, max_size=14),
+)
+def test_the_e164_fast_path_reads_what_the_parser_reads(country_code, digits):
+    text = f"+{country_code}{digits}"
+    parsed = _parsed_e164(text)
+    if parsed is not None:  # else the parser reads it: nothing to compare
+        assert parsed == phonenumbers.parse(text, "ES") == phonenumbers.parse(text, None)
+
+
+def test_the_fast_path_takes_the_example_numbers_of_the_world_as_the_parser_does():
+    examples = EXAMPLES
+    taken = [e for e in examples if _parsed_e164(e) is not None]
+    assert len(taken) > 0.9 * len(examples) > 1000  # most countries have no prefix to strip
+    for text in taken:
+        assert _parsed_e164(text) == phonenumbers.parse(text, "ES")
+    # NANP, Spain and the UK written in E.164 never reach the parser
+    assert all(_parsed_e164(t) for t in ["+12025550123", "+34910000000", "+447700900123"])
+    assert _parsed_e164("+390612345678") is None  # Rome's leading zero: the parser's rules
+
+
+def test_many_numbers_on_several_processes_get_the_outcomes_of_one(monkeypatch):
+    examples = EXAMPLES
+    values = [*examples, "12", "+34 555 000 000", "not a number", examples[0], "+1 000 555 0100"]
+    monkeypatch.setattr(phones, "PER_PROCESS", len(values) // 2)
+    shared = normalize_many(values, "ES", processes=2)
+    alone = normalize_many(values, "ES", processes=1)
+    assert list(shared) == list(alone) == list(dict.fromkeys(values))
+    for value, outcome in alone.items():
+        if isinstance(outcome, SamplingError):
+            assert shared[value].code is outcome.code and str(shared[value]) == str(outcome)
+        else:
+            assert shared[value] == outcome
+    assert sum(isinstance(o, SamplingError) for o in shared.values()) >= 4
+
+
+@given(
+    st.sampled_from(sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)),
+    st.text("0123456789", min_size=2, max_size=14),
+)
+def test_number_type_is_the_librarys_for_any_number(country_code, digits):
+    number = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(digits))
+    assert number_type(number) == phonenumbers.number_type(number)
+
+
+@given(st.data())
+def test_number_type_is_the_librarys_for_numbers_near_the_examples(data):
+    """Every region's example numbers, and the same with the last digits changed: valid,
+    invalid and of other types, in every region that shares a country code."""
+    text = data.draw(st.sampled_from(EXAMPLES))
+    tail = data.draw(st.text("0123456789", min_size=0, max_size=3))
+    number = phonenumbers.parse(text[: len(text) - len(tail)] + tail, None)
+    assert number_type(number) == phonenumbers.number_type(number)
+
+
+def test_number_type_of_every_example_is_the_librarys():
+    for text in EXAMPLES:
+        number = phonenumbers.parse(text, None)
+        assert number_type(number) == phonenumbers.number_type(number) != UNKNOWN

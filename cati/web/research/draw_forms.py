@@ -14,8 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from cati.fieldwork.draws import FrameChoices
 from cati.web.input_guard import IntegerField
 from cati.web.uploads import Upload
-from sampling.allocation import ALLOCATIONS
-from sampling.designs import DESIGNS
+from sampling.choices import ALLOCATIONS, DESIGNS
 from sampling.drawing import DrawSettings
 from sampling.errors import ErrorCode
 

@@ -719,22 +719,25 @@ def project_web_links(code: str, base_url: str, out: str) -> None:
 
 @main.command()
 def sweep() -> None:
-    """Close interviews left untouched for longer than the claim, free lapsed claims and
-    flag missed appointments (run it every few minutes, e.g. from cron; the workstation
+    """Close interviews left untouched for longer than the claim, free lapsed claims, flag
+    missed appointments and delete log-in sessions over for longer than
+    CATI_SESSION_RETENTION_DAYS (run it every few minutes, e.g. from cron; the workstation
     also closes untouched interviews whenever it opens)."""
     from cati import db as dbmod
-    from cati import interviewing
+    from cati import interviewing, user_sessions
     from cati.db import utcnow
     from cati.fieldwork import dispatch
 
-    with _app().app_context():
+    app = _app()
+    with app.app_context():
         session, now = dbmod.session(), utcnow()
         closed = interviewing.close_untouched(session, now)
         released = dispatch.release_expired_claims(session, now)
         missed = dispatch.mark_missed_appointments(session, now)
+        purged = user_sessions.purge(session, app.config["CATI_SETTINGS"], now)
     click.echo(
         f"Closed {closed} interview(s) left untouched, released {released} lapsed claim(s), "
-        f"flagged {missed} missed appointment(s)."
+        f"flagged {missed} missed appointment(s), deleted {purged} old log-in session(s)."
     )
 
 

@@ -137,6 +137,11 @@ class Settings:
     session_idle_minutes: int = field(
         default=30, metadata={"env": "CATI_SESSION_IDLE_MINUTES", "parse": _positive_int}
     )
+    # Ended sessions stay this long (the user's "Your sessions" page lists them as recent
+    # history), then `cati sweep` deletes them.
+    session_retention_days: int = field(
+        default=30, metadata={"env": "CATI_SESSION_RETENTION_DAYS", "parse": _positive_int}
+    )
     break_reminder_minutes: int = field(
         default=110, metadata={"env": "CATI_BREAK_REMINDER_MINUTES", "parse": _positive_int}
     )

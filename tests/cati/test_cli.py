@@ -249,7 +249,7 @@ def test_sweep_closes_untouched_interviews_and_frees_lapsed_claims(run, db):
     assert result.exit_code == 0, result.output
     assert (
         "Closed 1 interview(s) left untouched, released 1 lapsed claim(s), "
-        "flagged 0 missed appointment(s)."
+        "flagged 0 missed appointment(s), deleted 0 old log-in session(s)."
     ) in result.output
     db.expire_all()
     assert db.scalar(select(Interview.outcome)) == interviewing.UNTOUCHED

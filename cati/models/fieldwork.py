@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cati.db import Base, UTCDateTime, utcnow
+from cati.models.accounts import Organisation
 
 
 def new_pseudonym_key() -> str:
@@ -96,8 +97,11 @@ class Project(Base):
     retention_days: Mapped[int | None]
     # Whether a call from a number no case has may become a new case (by a supervisor).
     inbound_new_cases: Mapped[bool] = mapped_column(default=False)
+    # The client organisation whose users may be given the project; None: no client may.
+    client_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
 
     questionnaire_version: Mapped[QuestionnaireVersion | None] = relationship()
+    client_organisation: Mapped[Organisation | None] = relationship()
     outcomes: Mapped[list[Outcome]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Outcome.id"
     )

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
-from cati import db
+from cati import db, organisations
 from cati.errors import CatiError
 from cati.fieldwork import projects
 from cati.models import Project, Role, User
@@ -40,13 +40,18 @@ def home_endpoint(role: str) -> str:
 
 
 def member_project(code: str) -> Project:
-    """The project with this code if the current user works on it: else 404 or 403."""
+    """The project with this code if the current user works on it: else 404 or 403. A
+    client must also belong to its client organisation (kept so by cati.organisations'
+    rules; checked again here, where a slip would show a study to another company)."""
     session = db.session()
     try:
         project = projects.get_project(session, code)
     except CatiError:
         abort(404)
-    if not projects.is_member(session, project, me()):
+    user = me()
+    if not projects.is_member(session, project, user):
+        abort(403)
+    if user.role == Role.CLIENT and not organisations.may_join(user, project):
         abort(403)
     return project
 

@@ -56,6 +56,8 @@ STATUS_LABELS = {
 class SettingsForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     client_name = StringField(_l("Client"), validators=[Length(max=200)])
+    # Choices set by research.project_page.settings_form; a forged id fails validation.
+    client_organisation = SelectField(_l("Client organisation (its users may see the project)"))
     time_zone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
     status = SelectField(
         _l("Status"), choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()]

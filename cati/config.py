@@ -123,7 +123,7 @@ class Settings:
     # per log-in was most of their time. Stored hashes name their method, so changing it
     # later keeps every existing password working.
     password_hash_method: str = field(
-        default="scrypt",
+        default="scrypt:65536:8:1",
         metadata={"env": "CATI_PASSWORD_HASH_METHOD", "parse": _password_hash_method},
     )
     proxy_hops: int = field(default=0, metadata={"env": "CATI_PROXY_HOPS", "parse": _at_least(0)})

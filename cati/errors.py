@@ -27,6 +27,7 @@ class ErrorCode(enum.StrEnum):
     LOCALE_INVALID = "E1107"
     PASSWORD_COMMON = "E1108"
     PASSWORD_WRONG = "E1109"
+    PASSWORD_TOO_LONG = "E1110"
     ORGANISATION_NAME_INVALID = "E1150"
     ORGANISATION_EXISTS = "E1151"
     ORGANISATION_NOT_FOUND = "E1152"
@@ -126,6 +127,7 @@ MESSAGES: dict[ErrorCode, str] = {
         "This password is on the list of common and breached passwords; choose another."
     ),
     ErrorCode.PASSWORD_WRONG: N_("The current password is wrong."),
+    ErrorCode.PASSWORD_TOO_LONG: N_("The password must have at most %(most)s characters."),
     ErrorCode.ORGANISATION_NAME_INVALID: N_(
         "Organisation name %(organisation)r: use 1 to %(most)s printable characters."
     ),

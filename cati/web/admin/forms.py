@@ -27,6 +27,7 @@ ERROR_FIELDS = {
     ErrorCode.USER_EXISTS: "username",
     ErrorCode.ROLE_INVALID: "role",
     ErrorCode.PASSWORD_TOO_SHORT: "password",
+    ErrorCode.PASSWORD_TOO_LONG: "password",
     ErrorCode.PASSWORD_IS_USERNAME: "password",
     ErrorCode.PASSWORD_COMMON: "password",
     ErrorCode.LOCALE_INVALID: "locale",

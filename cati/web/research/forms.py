@@ -22,6 +22,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -315,7 +316,12 @@ class InvitationForm(FlaskForm):
     subject = StringField(
         _l("Subject"),
         default=_l("A short survey"),
-        validators=[DataRequired(), Length(max=200)],
+        # A line break would end the header and start another (ASVS 5.2.3, SMTP injection).
+        validators=[
+            DataRequired(),
+            Length(max=200),
+            Regexp(r"^[^\r\n]*$", message=_l("The subject must be one line.")),
+        ],
     )
     body = TextAreaField(
         _l("Message ({link} is replaced by the respondent's own link)"),

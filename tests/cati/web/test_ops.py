@@ -134,3 +134,17 @@ def test_the_text_format_carries_the_request_id_too():
     handler = logs.handler("text", stream)
     handler.handle(record)
     assert stream.getvalue().rstrip().endswith("INFO [-] cati.x: hello")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_path_with_a_line_break_cannot_forge_a_log_line(client, fmt):
+    """ASVS 7.3.1: /x%0A... decodes to a path holding a line break; it stays on its line."""
+    stream = io.StringIO()
+    handler = logs.handler(fmt, stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        client.get("/x%0D%0A2026-12-02 10:00:00 CRITICAL [-] cati.x: forged%00")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    (line,) = [row for row in stream.getvalue().splitlines() if "forged" in row]
+    assert "cati.requests" in line and "CRITICAL" in line  # inside the request's own line

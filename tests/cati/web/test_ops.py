@@ -115,6 +115,9 @@ def test_an_application_error_is_logged_with_the_request_id(fresh_app, log_lines
     assert response.status_code == 500
     assert "Something went wrong" in response.get_data(as_text=True)
     request_id = response.headers["X-Request-ID"]
+    # The page names the line to look for (ASVS 7.4.1), and nothing of the error itself.
+    assert f"Reference for your administrator: {request_id}" in response.get_data(as_text=True)
+    assert "fell over" not in response.get_data(as_text=True)
     errors = [line for line in log_lines() if line["level"] == "ERROR"]
     assert errors and all(line["request_id"] == request_id for line in errors)
     assert "the view fell over" in errors[0]["exception"]

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from tests.cati.web.test_auth import HOMES
-from tests.conftest import make_user, post_login
+from tests.conftest import csrf_token, make_user, post_login
 
 
 def test_over_https_every_response_asks_for_https_for_a_year(app, client):
@@ -77,3 +77,17 @@ def test_a_cookie_planted_before_log_in_opens_nothing_after_it(app, client, db):
     thief.set_cookie("session", planted, domain="localhost")
     response = thief.get(HOMES["supervisor"])
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_markup_typed_into_a_form_comes_back_as_text(client, login_as):
+    """5.3.3: the templates escape what people typed (here a project's name and client) on
+    the pages that show it; the CSP would refuse an inline script anyway (14.4.3)."""
+    login_as("researcher")
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    token = csrf_token(client, "/research/")
+    data = {"csrf_token": token, "code": "XSS1", "name": hostile, "client_name": hostile}
+    assert client.post("/research/new", data={**data, "time_zone": "UTC"}).status_code == 302
+    for path in ("/research/", "/research/XSS1/"):
+        page = client.get(path).get_data(as_text=True)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert hostile not in page and "<img src=x" not in page

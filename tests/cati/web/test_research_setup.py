@@ -192,6 +192,10 @@ def test_a_subject_that_would_add_a_header_is_refused_and_nothing_is_sent(
     assert response.status_code == 400
     assert "The subject must be one line." in response.get_data(as_text=True)
     assert sink.messages == []
+    # Found by fuzzing: a POST without the field checked the lazy default, and fell over.
+    token = csrf_token(client, project_url)
+    bare = client.post(f"{project_url}web-links/send", data={"csrf_token": token, "body": "x"})
+    assert bare.status_code == 302 and sink.messages[0]["Subject"] == "A short survey"
 
 
 def test_a_server_that_gives_up_is_reported_beside_the_form_with_what_went(

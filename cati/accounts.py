@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from cati import audit, login_throttle, user_sessions
+from cati import audit, login_throttle, organisations, user_sessions
 from cati.config import Settings
 from cati.db import utcnow
 from cati.errors import CatiError, ErrorCode
-from cati.models import Role, User
+from cati.models import Organisation, Role, User
 from cati.passwords import check_password_policy
 
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
@@ -69,12 +69,14 @@ def create_user(
     email: str | None = None,
     locale: str | None = None,
     time_zone: str = "UTC",
+    organisation: Organisation | None = None,
     hash_method: str,
     by: User | None = None,
     actor: str | None = None,
 ) -> User:
     """Create and commit a user; nothing is written when any value is refused.
 
+    ``organisation``: a client's company (required); staff join the agency, named or not.
     ``hash_method`` is the settings' ``password_hash_method``."""
     if not _USERNAME.match(username):
         raise CatiError(ErrorCode.USERNAME_INVALID, username=username)
@@ -83,6 +85,7 @@ def create_user(
     _check_locale(locale)
     if find_user(session, username) is not None:
         raise CatiError(ErrorCode.USER_EXISTS, username=username)
+    home = organisations.home_of(session, parsed_role.value, organisation)
     user = User(
         username=username,
         role=parsed_role.value,
@@ -91,6 +94,7 @@ def create_user(
         email=email,
         locale=locale,
         time_zone=time_zone,
+        organisation=home,
     )
     session.add(user)
     session.flush()
@@ -103,6 +107,7 @@ def create_user(
         object_id=user.id,
         username=username,
         role=parsed_role.value,
+        organisation=home.name,
     )
     session.commit()
     return user

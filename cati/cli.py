@@ -174,7 +174,7 @@ def _require_current_schema(app: Flask) -> None:
 
 @main.group()
 def users() -> None:
-    """Create, list, disable users and reset passwords."""
+    """Create, list, disable users, reset passwords; the organisations users belong to."""
 
 
 ROLE_CHOICE = click.Choice(["admin", "researcher", "supervisor", "interviewer", "client"])
@@ -189,6 +189,11 @@ ROLE_CHOICE = click.Choice(["admin", "researcher", "supervisor", "interviewer", 
 @click.option(
     "--time-zone", default="UTC", show_default=True, help="IANA zone, e.g. Europe/Madrid."
 )
+@click.option(
+    "--organisation",
+    default=None,
+    help="A client's company (required for clients); staff join the agency.",
+)
 @click.password_option(help="Prompted for when not given (at least 12 characters).")
 def users_create(
     username: str,
@@ -197,16 +202,19 @@ def users_create(
     email: str | None,
     locale: str | None,
     time_zone: str,
+    organisation: str | None,
     password: str,
 ) -> None:
     """Create USERNAME with a role."""
-    from cati import accounts, db
+    from cati import accounts, db, organisations
 
     app = _app()
     with app.app_context():
+        session = db.session()
         try:
-            accounts.create_user(
-                db.session(),
+            home = organisations.get_organisation(session, organisation) if organisation else None
+            user = accounts.create_user(
+                session,
                 username,
                 role,
                 password,
@@ -214,12 +222,13 @@ def users_create(
                 email=email,
                 locale=locale,
                 time_zone=time_zone,
+                organisation=home,
                 hash_method=app.config["CATI_SETTINGS"].password_hash_method,
                 actor="cli",
             )
         except CatiError as exc:
             fail(exc)
-    click.echo(f"Created {role} {username}.")
+        click.echo(f"Created {role} {username} of {user.organisation.name}.")
 
 
 @users.command("list")
@@ -235,11 +244,17 @@ def users_list() -> None:
         if not rows:
             click.echo("No users yet. Create one with: cati users create NAME --role admin")
             return
-        click.echo(f"{'user':<20} {'role':<12} {'status':<9} {'last log-in (UTC)':<17} name")
+        click.echo(
+            f"{'user':<20} {'role':<12} {'status':<9} {'last log-in (UTC)':<17} "
+            f"{'organisation':<24} name"
+        )
         for u in rows:
             last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
             status = "active" if u.active else "disabled"
-            click.echo(f"{u.username:<20} {u.role:<12} {status:<9} {last:<17} {u.full_name}")
+            home = u.organisation.name if u.organisation else "-"
+            click.echo(
+                f"{u.username:<20} {u.role:<12} {status:<9} {last:<17} {home:<24} {u.full_name}"
+            )
 
 
 @users.command("set-password")
@@ -273,6 +288,81 @@ def _set_active(username: str, active: bool) -> None:
         except CatiError as exc:
             fail(exc)
     click.echo(f"{'Enabled' if active else 'Disabled'} {username}.")
+
+
+@users.command("organisations")
+def users_organisations() -> None:
+    """List the agency and the client organisations, with their users and projects."""
+    from sqlalchemy import func, select
+
+    from cati import db, organisations
+    from cati.models import Project, User
+
+    with _app().app_context():
+        session = db.session()
+        organisations.agency(session)  # an installation has one from the start
+
+        def counts(column) -> dict[int, int]:
+            return dict(session.execute(select(column, func.count()).group_by(column)).all())
+
+        people, studies = counts(User.organisation_id), counts(Project.client_organisation_id)
+        click.echo(f"{'organisation':<32} {'kind':<7} {'users':>5} {'projects':>8}")
+        for o in organisations.listed(session):
+            many = "-" if o.kind == "agency" else studies.get(o.id, 0)
+            click.echo(f"{o.name:<32} {o.kind:<7} {people.get(o.id, 0):>5} {many:>8}")
+
+
+@users.command("add-organisation")
+@click.argument("name")
+def users_add_organisation(name: str) -> None:
+    """Add a client organisation NAME (a company whose users are clients)."""
+    from cati import db, organisations
+
+    with _app().app_context():
+        try:
+            made = organisations.create_client_organisation(db.session(), name, actor="cli")
+        except CatiError as exc:
+            fail(exc)
+        click.echo(f"Created client organisation {made.name}.")
+
+
+@users.command("rename-organisation")
+@click.argument("name")
+@click.argument("new_name")
+def users_rename_organisation(name: str, new_name: str) -> None:
+    """Rename organisation NAME (the agency too) to NEW_NAME."""
+    from cati import db, organisations
+
+    with _app().app_context():
+        session = db.session()
+        try:
+            organisations.rename(
+                session, organisations.get_organisation(session, name), new_name, actor="cli"
+            )
+        except CatiError as exc:
+            fail(exc)
+    click.echo(f"Renamed {name} to {new_name}.")
+
+
+@users.command("set-organisation")
+@click.argument("username")
+@click.argument("organisation")
+def users_set_organisation(username: str, organisation: str) -> None:
+    """Move client USERNAME to ORGANISATION: they leave the projects of the old one."""
+    from cati import accounts, db, organisations
+    from cati.fieldwork import projects
+
+    with _app().app_context():
+        session = db.session()
+        try:
+            user = accounts.get_user(session, username)
+            target = organisations.get_organisation(session, organisation)
+            left = projects.move_user(session, user, target, actor="cli")
+        except CatiError as exc:
+            fail(exc)
+        click.echo(f"{username} now belongs to {target.name}.")
+        if left:
+            click.echo(f"Taken off the projects of the old organisation: {', '.join(left)}.")
 
 
 @users.command("disable")
@@ -430,7 +520,12 @@ def _report_sample_error(exc: CatiError) -> NoReturn:
 @project.command("create")
 @click.argument("code")
 @click.option("--name", required=True, help="The study's name.")
-@click.option("--client", "client_name", default="", help="Who commissioned it.")
+@click.option("--client", "client_name", default="", help="Who commissioned it (reports).")
+@click.option(
+    "--client-organisation",
+    default=None,
+    help="The client organisation whose users may be given the project.",
+)
 @click.option(
     "--time-zone",
     default="Europe/Madrid",
@@ -466,6 +561,7 @@ def project_create(
     code,
     name,
     client_name,
+    client_organisation,
     time_zone,
     rules_path,
     questionnaire_path,
@@ -475,11 +571,20 @@ def project_create(
 ) -> None:
     """Create project CODE, optionally pinning its questionnaire and importing its sample."""
     from cati import db as dbmod
+    from cati import organisations
     from cati.fieldwork import projects
 
     rules = _load_rules(rules_path)
     with _app().app_context():
         session = dbmod.session()
+        try:
+            owner = (
+                organisations.get_organisation(session, client_organisation)
+                if client_organisation
+                else None
+            )
+        except CatiError as exc:
+            fail(exc)
         if sample_path:  # check the sample before anything is created
             from pathlib import Path
 
@@ -499,6 +604,7 @@ def project_create(
                 code,
                 name,
                 client_name=client_name,
+                client_organisation=owner,
                 time_zone=time_zone,
                 rules=rules,
                 actor="cli",
@@ -600,10 +706,10 @@ def project_assign(code: str, usernames: tuple[str, ...]) -> None:
     with project_session(code) as (session, proj):
         try:
             users = [accounts.get_user(session, name) for name in usernames]
+            for user in users:  # a client of another company is refused (and audited)
+                projects.assign(session, proj, user, actor="cli")
         except CatiError as exc:
             fail(exc)
-        for user in users:
-            projects.assign(session, proj, user, actor="cli")
     click.echo(f"Assigned {', '.join(usernames)} to {code}.")
 
 
@@ -724,22 +830,25 @@ def project_web_links(code: str, base_url: str, out: str) -> None:
 
 @main.command()
 def sweep() -> None:
-    """Close interviews left untouched for longer than the claim, free lapsed claims and
-    flag missed appointments (run it every few minutes, e.g. from cron; the workstation
+    """Close interviews left untouched for longer than the claim, free lapsed claims, flag
+    missed appointments and delete log-in sessions over for longer than
+    CATI_SESSION_RETENTION_DAYS (run it every few minutes, e.g. from cron; the workstation
     also closes untouched interviews whenever it opens)."""
     from cati import db as dbmod
-    from cati import interviewing
+    from cati import interviewing, user_sessions
     from cati.db import utcnow
     from cati.fieldwork import dispatch
 
-    with _app().app_context():
+    app = _app()
+    with app.app_context():
         session, now = dbmod.session(), utcnow()
         closed = interviewing.close_untouched(session, now)
         released = dispatch.release_expired_claims(session, now)
         missed = dispatch.mark_missed_appointments(session, now)
+        purged = user_sessions.purge(session, app.config["CATI_SETTINGS"], now)
     click.echo(
         f"Closed {closed} interview(s) left untouched, released {released} lapsed claim(s), "
-        f"flagged {missed} missed appointment(s)."
+        f"flagged {missed} missed appointment(s), deleted {purged} old log-in session(s)."
     )
 
 

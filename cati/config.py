@@ -123,7 +123,7 @@ class Settings:
     # per log-in was most of their time. Stored hashes name their method, so changing it
     # later keeps every existing password working.
     password_hash_method: str = field(
-        default="scrypt",
+        default="scrypt:65536:8:1",
         metadata={"env": "CATI_PASSWORD_HASH_METHOD", "parse": _password_hash_method},
     )
     proxy_hops: int = field(default=0, metadata={"env": "CATI_PROXY_HOPS", "parse": _at_least(0)})
@@ -136,6 +136,11 @@ class Settings:
     # Interviewers share workstations: a session left open ends after this long unused.
     session_idle_minutes: int = field(
         default=30, metadata={"env": "CATI_SESSION_IDLE_MINUTES", "parse": _positive_int}
+    )
+    # Ended sessions stay this long (the user's "Your sessions" page lists them as recent
+    # history), then `cati sweep` deletes them.
+    session_retention_days: int = field(
+        default=30, metadata={"env": "CATI_SESSION_RETENTION_DAYS", "parse": _positive_int}
     )
     break_reminder_minutes: int = field(
         default=110, metadata={"env": "CATI_BREAK_REMINDER_MINUTES", "parse": _positive_int}

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cati import accounts
+from cati import accounts, organisations
 from cati.fieldwork.rules import WEEKDAYS
 from cati.models import Project
 
@@ -29,6 +29,7 @@ _NAMES = {
     "interviewer": ("Inés Entrevistadora", "es"),
     "client": ("Carla Cliente", None),
 }
+DEMO_CLIENT = "Aurora Hogar (fictional)"
 
 
 def ensure_demo_users(session: Session, hash_method: str) -> list[str]:
@@ -37,6 +38,11 @@ def ensure_demo_users(session: Session, hash_method: str) -> list[str]:
     for username, role, password in DEMO_USERS:
         if accounts.find_user(session, username) is None:
             full_name, locale = _NAMES[username]
+            company = (
+                organisations.ensure_client_organisation(session, DEMO_CLIENT, actor="demo")
+                if role == "client"
+                else None
+            )
             accounts.create_user(
                 session,
                 username,
@@ -45,6 +51,7 @@ def ensure_demo_users(session: Session, hash_method: str) -> list[str]:
                 full_name=full_name,
                 locale=locale,
                 time_zone="Europe/Madrid",
+                organisation=company,
                 hash_method=hash_method,
                 actor="demo",
             )
@@ -102,7 +109,10 @@ def ensure_demo_project(session: Session, now: datetime) -> Project | None:
         session,
         DEMO_PROJECT,
         "Aurora Hogar — satisfacción post-venta",
-        client_name="Aurora Hogar (fictional)",
+        client_name=DEMO_CLIENT,
+        client_organisation=organisations.ensure_client_organisation(
+            session, DEMO_CLIENT, actor="demo"
+        ),
         rules=DEMO_RULES,
         actor="demo",
     )

@@ -27,6 +27,15 @@ class ErrorCode(enum.StrEnum):
     LOCALE_INVALID = "E1107"
     PASSWORD_COMMON = "E1108"
     PASSWORD_WRONG = "E1109"
+    PASSWORD_TOO_LONG = "E1110"
+    ORGANISATION_NAME_INVALID = "E1150"
+    ORGANISATION_EXISTS = "E1151"
+    ORGANISATION_NOT_FOUND = "E1152"
+    ORGANISATION_CLIENT_ONLY = "E1153"
+    ORGANISATION_AGENCY_ONLY = "E1154"
+    ORGANISATION_NEEDED = "E1155"
+    MEMBER_OTHER_ORGANISATION = "E1156"
+    PROJECT_NO_CLIENT_ORGANISATION = "E1157"
     TWO_FACTOR_CODE_INVALID = "E1003"
     DATABASE_NOT_UPGRADED = "E1201"
     SETTING_INVALID = "E1301"
@@ -128,6 +137,31 @@ MESSAGES: dict[ErrorCode, str] = {
         "This password is on the list of common and breached passwords; choose another."
     ),
     ErrorCode.PASSWORD_WRONG: N_("The current password is wrong."),
+    ErrorCode.PASSWORD_TOO_LONG: N_("The password must have at most %(most)s characters."),
+    ErrorCode.ORGANISATION_NAME_INVALID: N_(
+        "Organisation name %(organisation)r: use 1 to %(most)s printable characters."
+    ),
+    ErrorCode.ORGANISATION_EXISTS: N_("An organisation named %(organisation)s already exists."),
+    ErrorCode.ORGANISATION_NOT_FOUND: N_("There is no organisation named %(organisation)s."),
+    ErrorCode.ORGANISATION_CLIENT_ONLY: N_(
+        "%(organisation)s is the agency: a client, and a project's client, must be a client "
+        "organisation."
+    ),
+    ErrorCode.ORGANISATION_AGENCY_ONLY: N_(
+        "A user with the role %(role)s belongs to the agency, not to the client organisation "
+        "%(organisation)s."
+    ),
+    ErrorCode.ORGANISATION_NEEDED: N_(
+        "A client belongs to a client organisation: choose one (an administrator creates it)."
+    ),
+    ErrorCode.MEMBER_OTHER_ORGANISATION: N_(
+        "%(username)s belongs to %(organisation)s, not to the client organisation of project "
+        "%(project)s: nobody of another company may be given the project."
+    ),
+    ErrorCode.PROJECT_NO_CLIENT_ORGANISATION: N_(
+        "Project %(project)s has no client organisation: set it in the project's settings "
+        "before giving the project to a client such as %(username)s."
+    ),
     ErrorCode.TWO_FACTOR_CODE_INVALID: N_(
         "Wrong or already used code: type the 6 digits your app shows now, or a recovery code."
     ),

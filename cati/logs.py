@@ -44,6 +44,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+# Control characters of a message written as escapes (\n, \x00): a path with %0A in it
+# must not start a second, forged line (ASVS 7.3.1). JSON escapes them by itself.
+_ESCAPED = {code: repr(chr(code))[1:-1] for code in [*range(32), 127]}
+
+
+class TextFormatter(logging.Formatter):
+    def formatMessage(self, record: logging.LogRecord) -> str:  # the traceback stays as is
+        return super().formatMessage(record).translate(_ESCAPED)
+
+
 class _CatiHandler(logging.StreamHandler):
     """Marks the handlers this module makes, so that configuring again replaces them."""
 
@@ -52,7 +62,7 @@ def handler(fmt: str, stream: IO[str] | None = None) -> logging.Handler:
     """A handler writing ``fmt`` lines (to stderr by default), request ids stamped."""
     made = _CatiHandler(stream)
     made.addFilter(RequestIdFilter())
-    made.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    made.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter(TEXT_FORMAT))
     return made
 
 

@@ -3,7 +3,8 @@ by log-out, a new password, disabling, a change of role, idle time or the absolu
 
 The browser's cookie carries ``<id>.<token>``; only the token's SHA-256 is stored, so a copy
 of the database opens no session. Every app server reads the same rows, so an ended session
-is refused everywhere at its next request.
+is refused everywhere at its next request. Rows over for longer than the retention are
+deleted by ``purge`` (``cati sweep``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from cati import audit
@@ -102,6 +103,41 @@ def open_sessions(session: Session, user: User) -> list[UserSession]:
             .order_by(UserSession.last_seen_at.desc(), UserSession.id)
         )
     )
+
+
+def recently_ended(
+    session: Session, user: User, settings: Settings, now: datetime
+) -> list[UserSession]:
+    """The user's sessions ended within the retention, the most recently ended first."""
+    since = now - timedelta(days=settings.session_retention_days)
+    return list(
+        session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at >= since)
+            .order_by(UserSession.ended_at.desc(), UserSession.id)
+        )
+    )
+
+
+def purge(session: Session, settings: Settings, now: datetime) -> int:
+    """Delete the sessions over for longer than the retention; commits, returns how many.
+
+    A session nobody ended is over at its idle timeout or its absolute lifetime, whichever
+    came first: it goes once either lies further back than the retention."""
+    keep = timedelta(days=settings.session_retention_days)
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    lifetime = timedelta(hours=settings.session_hours)
+    result = session.execute(
+        delete(UserSession).where(
+            or_(
+                UserSession.ended_at < now - keep,
+                UserSession.last_seen_at < now - keep - idle,
+                UserSession.created_at < now - keep - lifetime,
+            )
+        )
+    )
+    session.commit()
+    return result.rowcount
 
 
 def end_session(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -241,21 +241,37 @@ def check_rows(
 
 def read_csv(content: bytes, file_name: str) -> list[TargetRow]:
     """Rows of a targets file (columns variable, category, target); row 1 is the header."""
+    not_utf8 = TargetsError(
+        [
+            target_problem(
+                Place(file=file_name), None, N_("the file is not UTF-8 text (save it as CSV UTF-8)")
+            )
+        ]
+    )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
+        raise not_utf8 from None
+    if "\x00" in text:  # UTF-16 (Excel's "Unicode text") decodes as UTF-8 with NULs between
+        raise not_utf8
+    sample = text[:2048]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    try:
+        return _rows(csv.reader(io.StringIO(text), delimiter=delimiter), file_name)
+    except csv.Error as exc:  # a line break inside an unquoted field, and the like
         raise TargetsError(
             [
                 target_problem(
                     Place(file=file_name),
                     None,
-                    N_("the file is not UTF-8 text (save it as CSV UTF-8)"),
+                    N_("the file cannot be read as CSV: %(reason)s"),
+                    reason=str(exc),
                 )
             ]
         ) from None
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+
+
+def _rows(reader: Iterator[list[str]], file_name: str) -> list[TargetRow]:
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:

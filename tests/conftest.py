@@ -23,11 +23,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from cati import accounts, logs, migrate
+from cati import accounts, logs, migrate, organisations
 from cati.app import create_app
 from cati.config import Settings
 from cati.db import Base
-from cati.models import User
+from cati.models import Organisation, User
 
 REQUIRE_ALL = os.environ.get("CATI_REQUIRE_ALL") == "1"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -230,7 +230,14 @@ def db(app) -> Iterator[Session]:
     session.close()
 
 
+def client_company(db: Session, name: str = "Client Co") -> Organisation:
+    return organisations.ensure_client_organisation(db, name)
+
+
 def make_user(db: Session, role: str = "interviewer", **overrides) -> User:
+    """A user with the test password; a client of "Client Co" unless told which company."""
+    if role == "client" and "organisation" not in overrides:
+        overrides["organisation"] = client_company(db)
     values = {
         "username": f"{role}{secrets.token_hex(3)}",
         "password": TEST_PASSWORD,

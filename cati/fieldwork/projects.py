@@ -1,6 +1,8 @@
 """Projects: creation with the default outcome catalogue, settings, calling rules, staff.
 
-A project's cases live in ``cases``, its outcomes in ``catalogue``."""
+A project's cases live in ``cases``, its outcomes in ``catalogue``. Who may be its staff is
+cati.organisations' rule; the memberships that a change of organisation ends are ended here.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +17,12 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cati import audit
+from cati import audit, organisations
 from cati.db import utcnow
 from cati.errors import RULE_REASONS, CatiError, CatiErrors, ErrorCode
 from cati.fieldwork import cases, catalogue
 from cati.fieldwork.rules import CallingRules, rules_of
-from cati.models import Project, ProjectMember, User
+from cati.models import Organisation, Project, ProjectMember, Role, User
 from cati.models.fieldwork import PROJECT_STATUSES
 from cati.problems import Place, Problem
 
@@ -85,12 +87,15 @@ def create_project(
     time_zone: str = "Europe/Madrid",
     rules: dict[str, Any] | None = None,
     questionnaire_version_id: int | None = None,
+    client_organisation: Organisation | None = None,
     by: User | None = None,
     actor: str | None = None,
 ) -> Project:
     if not _CODE.match(code):
         raise CatiError(ErrorCode.PROJECT_CODE_INVALID, project=code)
     check_time_zone(time_zone)
+    if client_organisation is not None:
+        organisations.check_fits(Role.CLIENT, client_organisation)
     parsed = parse_rules(rules or {})
     if session.scalar(select(Project.id).where(Project.code == code)) is not None:
         raise CatiError(ErrorCode.PROJECT_EXISTS, project=code)
@@ -101,6 +106,7 @@ def create_project(
         time_zone=time_zone,
         rules=parsed.model_dump(mode="json"),
         questionnaire_version_id=questionnaire_version_id,
+        client_organisation=client_organisation,
     )
     project.outcomes = catalogue.default_catalogue()
     session.add(project)
@@ -237,11 +243,44 @@ def set_rules(
     return moved
 
 
+def _refuse_unless_may_join(
+    session: Session, project: Project, user: User, by: User | None, actor: str | None
+) -> None:
+    """Raise, with the refusal audited and committed, when ``user`` may not be given
+    ``project`` (a client of another company, or of none the project names). Called before
+    any change of the transaction, so that the commit writes the audit entry alone."""
+    if organisations.may_join(user, project):
+        return
+    belongs = user.organisation.name if user.organisation is not None else "—"
+    audit.record(
+        session,
+        "project.assign_refused",
+        user=by,
+        actor=actor,
+        object_type="project",
+        object_id=project.id,
+        username=user.username,
+        organisation=belongs,
+    )
+    session.commit()
+    if user.role == Role.CLIENT and project.client_organisation is None:
+        raise CatiError(
+            ErrorCode.PROJECT_NO_CLIENT_ORGANISATION, project=project.code, username=user.username
+        )
+    raise CatiError(
+        ErrorCode.MEMBER_OTHER_ORGANISATION,
+        username=user.username,
+        organisation=belongs,
+        project=project.code,
+    )
+
+
 def _add_member(
     session: Session, project: Project, user: User, by: User | None, actor: str | None
 ) -> bool:
     if session.get(ProjectMember, (project.id, user.id)) is not None:
         return False
+    _refuse_unless_may_join(session, project, user, by, actor)
     session.add(ProjectMember(project_id=project.id, user_id=user.id))
     audit.record(
         session,
@@ -310,7 +349,10 @@ def set_projects(
     by: User | None = None,
     actor: str | None = None,
 ) -> tuple[int, int]:
-    """Make ``wanted`` the user's projects in one transaction; returns (added, removed)."""
+    """Make ``wanted`` the user's projects in one transaction; returns (added, removed).
+    One project the user may not be given refuses them all."""
+    for project in wanted:
+        _refuse_unless_may_join(session, project, user, by, actor)
     keep = {p.id for p in wanted}
     added = sum(_add_member(session, p, user, by, actor) for p in wanted)
     removed = sum(
@@ -336,3 +378,76 @@ def projects_of(session: Session, user: User) -> list[Project]:
 
 def is_member(session: Session, project: Project, user: User) -> bool:
     return session.get(ProjectMember, (project.id, user.id)) is not None
+
+
+def set_client_organisation(
+    session: Session,
+    project: Project,
+    organisation: Organisation | None,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+) -> list[str]:
+    """Name the project's client organisation (None: no client may see it); the clients of
+    any other organisation are taken off the project. Commits; returns their user names."""
+    if organisation is not None:
+        organisations.check_fits(Role.CLIENT, organisation)
+    if project.client_organisation_id == (organisation.id if organisation else None):
+        return []
+    old = project.client_organisation
+    project.client_organisation = organisation
+    clients = session.scalars(
+        select(User)
+        .join(ProjectMember, ProjectMember.user_id == User.id)
+        .where(ProjectMember.project_id == project.id, User.role == Role.CLIENT)
+    ).all()
+    misfits = [u for u in clients if not organisations.may_join(u, project)]
+    for user in misfits:
+        _remove_member(session, project, user, by, actor)
+    audit.record(
+        session,
+        "project.client_organisation",
+        user=by,
+        actor=actor,
+        object_type="project",
+        object_id=project.id,
+        old=old.name if old else None,
+        new=organisation.name if organisation else None,
+        taken_off=[u.username for u in misfits],
+    )
+    session.commit()
+    return [u.username for u in misfits]
+
+
+def move_user(
+    session: Session,
+    user: User,
+    organisation: Organisation,
+    *,
+    by: User | None = None,
+    actor: str | None = None,
+) -> list[str]:
+    """Move ``user`` to ``organisation`` (staff stay in the agency: ORGANISATION_AGENCY_ONLY
+    otherwise); a client is taken off the projects of their old organisation. Commits;
+    returns the codes of the projects left."""
+    organisations.check_fits(user.role, organisation)
+    if user.organisation_id == organisation.id:
+        return []
+    old = user.organisation
+    user.organisation = organisation
+    left = [p for p in projects_of(session, user) if not organisations.may_join(user, p)]
+    for project in left:
+        _remove_member(session, project, user, by, actor)
+    audit.record(
+        session,
+        "user.organisation",
+        user=by,
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        old=old.name if old else None,
+        new=organisation.name,
+        projects_left=[p.code for p in left],
+    )
+    session.commit()
+    return [p.code for p in left]

@@ -1,5 +1,5 @@
-"""Users with roles, their second factor and log-in sessions, the audit log, failed log-ins,
-installation settings."""
+"""Users with roles and organisations, their second factor and log-in sessions, the audit
+log, failed log-ins, installation settings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cati.db import Base, UTCDateTime, utcnow
@@ -22,6 +22,39 @@ class Role(enum.StrEnum):
 
 
 _ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
+
+
+class OrganisationKind(enum.StrEnum):
+    AGENCY = "agency"  # the one that runs the installation: every role but client
+    CLIENT = "client"  # a company that commissions studies: its users are clients
+
+
+_ONE_AGENCY = text("kind = 'agency'")
+
+
+class Organisation(Base):
+    """Who a user works for. cati.organisations keeps the rules: staff belong to the agency,
+    clients to a client organisation, and a project's clients to its client organisation."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint("kind IN ('agency', 'client')", name="kind"),
+        Index(
+            "uq_organisations_one_agency",
+            "kind",
+            unique=True,
+            sqlite_where=_ONE_AGENCY,
+            postgresql_where=_ONE_AGENCY,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name} ({self.kind})>"
 
 
 class User(Base):
@@ -39,6 +72,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Always set by cati.accounts; nullable only because SQLite cannot add a NOT NULL
+    # foreign key to a table without copying it (migration 0021).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+    organisation: Mapped[Organisation | None] = relationship()
 
     # Flask-Login's user protocol.
     @property

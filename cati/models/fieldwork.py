@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cati.db import Base, UTCDateTime, utcnow
+from cati.models.accounts import Organisation
 
 if TYPE_CHECKING:
     from cati.models.accounts import User
@@ -106,8 +107,11 @@ class Project(Base):
     # Renewed whenever the project's row, outcomes or quota cells change
     # (cati.fieldwork.project_cache): app servers keep those in memory while it holds.
     revision: Mapped[str] = mapped_column(String(16), default=new_revision)
+    # The client organisation whose users may be given the project; None: no client may.
+    client_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
 
     questionnaire_version: Mapped[QuestionnaireVersion | None] = relationship()
+    client_organisation: Mapped[Organisation | None] = relationship()
     outcomes: Mapped[list[Outcome]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Outcome.id"
     )

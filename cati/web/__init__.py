@@ -99,11 +99,19 @@ def select_locale() -> str:
     return request.accept_languages.best_match(Settings.LOCALES) or settings.default_locale
 
 
+# Served over HTTPS (CATI_SECURE_COOKIES): browsers keep to HTTPS for a year (ASVS 14.4.5).
+STRICT_TRANSPORT = "max-age=31536000; includeSubDomains"
+
+
 def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config["CATI_SETTINGS"].secure_cookies:
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT)
+    if response.mimetype == "application/json":  # never rendered as a page (ASVS 14.4.2)
+        response.headers.setdefault("Content-Disposition", 'attachment; filename="api.json"')
     if request.endpoint not in OWN_CACHING:
         # Pages and files with respondents' or a study's data, the respondents' own pages
         # included, must not be kept by shared browsers; set over send_file's own header.

@@ -42,7 +42,9 @@ def home_endpoint(role: str) -> str:
 def member_project(code: str) -> Project:
     """The project with this code if the current user works on it: else 404 or 403. One
     statement reads the project's revision and the membership; the project itself comes
-    from this process's copy while the revision holds (``project_cache``)."""
+    from this process's copy while the revision holds (``project_cache``). A client must
+    also belong to its client organisation (kept so by cati.organisations' rules; checked
+    again here, where a slip would show a study to another company)."""
     session = db.session()
     row = session.execute(
         select(Project.id, Project.revision, ProjectMember)
@@ -58,7 +60,13 @@ def member_project(code: str) -> Project:
     if member is None:
         abort(403)
     db.keep(session, member)  # projects.is_member asks for it again
-    return project_cache.project(session, project_id, revision)
+    project = project_cache.project(session, project_id, revision)
+    user = me()
+    if user.role == Role.CLIENT and (
+        user.organisation_id is None or user.organisation_id != project.client_organisation_id
+    ):
+        abort(403)
+    return project
 
 
 def chosen_user(user_id: int | None) -> User | None:

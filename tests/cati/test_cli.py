@@ -96,6 +96,41 @@ def test_users_create_list_set_password_disable(run, db):
     assert actions == ["user.create", "user.set_password", "user.disable"]
 
 
+def test_organisations_from_the_command_line(run, db):
+    pw = ("--password", TEST_PASSWORD)
+    assert "Created client organisation Acme." in run("users", "add-organisation", "Acme").output
+    run("users", "add-organisation", "Boreal")
+    taken = run("users", "add-organisation", "ACME")
+    assert taken.exit_code == 1 and "E1151" in taken.output
+    alone = run("users", "create", "ana", "--role", "client", *pw)
+    assert alone.exit_code == 1 and "E1155" in alone.output
+    made = run("users", "create", "ana", "--role", "client", "--organisation", "acme", *pw)
+    assert "Created client ana of Acme." in made.output
+    assert "of Agency" in run("users", "create", "rosa", "--role", "researcher", *pw).output
+    listing = run("users", "organisations").output.splitlines()
+    assert listing[1].split() == ["Agency", "agency", "1", "-"]
+    assert listing[2].split() == ["Acme", "client", "1", "0"]
+    assert "Acme" in run("users", "list").output
+    created = run("project", "create", "A1", "--name", "A", "--client-organisation", "Acme")
+    assert created.exit_code == 0, created.output
+    run("project", "create", "B1", "--name", "B", "--client-organisation", "Boreal")
+    assert run("project", "assign", "A1", "ana", "rosa").exit_code == 0
+    refused = run("project", "assign", "B1", "ana")
+    assert refused.exit_code == 1 and "E1156 ana belongs to Acme" in refused.output
+    moved = run("users", "set-organisation", "ana", "Boreal")
+    assert "ana now belongs to Boreal." in moved.output
+    assert "Taken off the projects of the old organisation: A1." in moved.output
+    assert run("project", "assign", "B1", "ana").exit_code == 0
+    staff = run("users", "set-organisation", "rosa", "Boreal")
+    assert staff.exit_code == 1 and "E1154" in staff.output
+    renamed = run("users", "rename-organisation", "agency", "Encuestas del Sur")
+    assert renamed.exit_code == 0 and "Encuestas del Sur" in run("users", "organisations").output
+    unknown = run("project", "create", "C1", "--name", "C", "--client-organisation", "Nobody")
+    assert unknown.exit_code == 1 and "There is no organisation named Nobody." in unknown.output
+    refusals = db.scalars(select(AuditEntry).where(AuditEntry.action == "project.assign_refused"))
+    assert [(e.actor, e.details["username"]) for e in refusals] == [("cli", "ana")]
+
+
 def test_password_is_prompted_twice_when_not_given(run, db):
     result = run(
         "users",
@@ -249,7 +284,7 @@ def test_sweep_closes_untouched_interviews_and_frees_lapsed_claims(run, db):
     assert result.exit_code == 0, result.output
     assert (
         "Closed 1 interview(s) left untouched, released 1 lapsed claim(s), "
-        "flagged 0 missed appointment(s)."
+        "flagged 0 missed appointment(s), deleted 0 old log-in session(s)."
     ) in result.output
     db.expire_all()
     assert db.scalar(select(Interview.outcome)) == interviewing.UNTOUCHED

@@ -215,3 +215,74 @@ def test_interviews_get_their_language_column_from_their_state(backend, new_data
             assert conn.execute(text("SELECT count(*) FROM interview_pages")).scalar() == 1
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_organisations_upgrade_keeps_everyones_access_and_the_downgrade_loses_no_row(
+    backend, new_database_url
+):
+    """0023: staff into the agency, clients into "Clients", which the projects with a client
+    member name as their client organisation; the way back drops the columns only."""
+    url = new_database_url(backend)
+    migrate.upgrade(url, "0022")
+    engine = make_engine(url)
+    now = {"now": "2026-12-03 09:00:00+00:00"}
+    try:
+        with engine.begin() as conn:
+            for user_id, role in ((1, "admin"), (2, "researcher"), (3, "client"), (4, "client")):
+                conn.execute(
+                    text(
+                        "INSERT INTO users (id, username, full_name, role, password_hash,"
+                        " time_zone, active, created_at) VALUES (:id, :name, '', :role, 'x',"
+                        " 'UTC', true, :now)"
+                    ),
+                    {"id": user_id, "name": f"{role}{user_id}", "role": role, **now},
+                )
+            for project_id in (1, 2):
+                conn.execute(
+                    text(
+                        "INSERT INTO projects (id, code, name, client_name, status, time_zone,"
+                        " rules, created_at, pseudonym_key, weighting_targets, personal_fields,"
+                        " design, weighting_options) VALUES (:id, :code, 'P', '', 'setup', 'UTC',"
+                        " '{}', :now, 'k', '{}', '{}', '{}', '{}')"
+                    ),
+                    {"id": project_id, "code": f"P{project_id}", **now},
+                )
+            for project_id, user_id in ((1, 2), (1, 3), (2, 2)):
+                conn.execute(
+                    text(
+                        "INSERT INTO project_members (project_id, user_id, added_at)"
+                        " VALUES (:p, :u, :now)"
+                    ),
+                    {"p": project_id, "u": user_id, **now},
+                )
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            orgs = dict(conn.execute(text("SELECT name, kind FROM organisations")).all())
+            homes = conn.execute(
+                text(
+                    "SELECT u.id, o.name FROM users u JOIN organisations o"
+                    " ON o.id = u.organisation_id ORDER BY u.id"
+                )
+            ).all()
+            owners = conn.execute(
+                text(
+                    "SELECT p.code, o.name FROM projects p LEFT JOIN organisations o"
+                    " ON o.id = p.client_organisation_id ORDER BY p.code"
+                )
+            ).all()
+        assert orgs == {"Agency": "agency", "Clients": "client"}
+        assert [tuple(r) for r in homes] == [
+            (1, "Agency"),
+            (2, "Agency"),
+            (3, "Clients"),
+            (4, "Clients"),
+        ]
+        assert [tuple(r) for r in owners] == [("P1", "Clients"), ("P2", None)]
+        migrate.downgrade(url, "0022")
+        with engine.connect() as conn:  # no table copy cascaded into the memberships
+            assert conn.execute(text("SELECT count(*) FROM project_members")).scalar() == 3
+            assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 4
+        migrate.upgrade(url)
+    finally:
+        engine.dispose()

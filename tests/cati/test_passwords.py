@@ -26,6 +26,9 @@ def test_the_shipped_list_holds_the_most_common_passwords():
         ("qwertyuiop12", ErrorCode.PASSWORD_COMMON),
         ("abababababab", ErrorCode.PASSWORD_COMMON),
         ("my name is Ines, really", ErrorCode.PASSWORD_IS_USERNAME),
+        # 12 characters with its run of spaces, 8 once the run is one space (ASVS 2.1.1).
+        ("tq     vwxyz", ErrorCode.PASSWORD_TOO_SHORT),
+        ("x" * 60 + "yz" * 35, ErrorCode.PASSWORD_TOO_LONG),  # 130 characters
     ],
 )
 def test_weak_passwords_are_refused(password, code):
@@ -35,7 +38,15 @@ def test_weak_passwords_are_refused(password, code):
 
 
 @pytest.mark.parametrize(
-    "password", ["correct horse battery", "tr0ub4dor&3xyz", "Dragon2026!!x", "x" * 4 + "yzw" * 3]
+    "password",
+    [
+        "correct horse battery",
+        "tr0ub4dor&3xyz",
+        "Dragon2026!!x",
+        "x" * 4 + "yzw" * 3,
+        "🌵🦎🌵🦎 ñandú 水 🌵🦎🌵",  # any printable Unicode (2.1.4)
+        "q" + "vwxyz " * 21 + "k",  # 128 characters: the longest taken (2.1.2)
+    ],
 )
 def test_long_uncommon_passwords_are_accepted(password):
     passwords.check_password_policy("ines", password)

@@ -116,6 +116,22 @@ def test_a_targets_file_names_its_rows_and_missing_columns():
         wt.read_csv(b"\xff\xfe\x00", "t.csv")
 
 
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        # UTF-16 without its mark decodes as UTF-8 with a NUL after every letter.
+        ("variable,category,target\r\n".encode("utf-16-le"), "is not UTF-8 text"),
+        (b"variable,category,target\nrow,r\r1,0.5\n", "cannot be read as CSV"),
+    ],
+)
+def test_found_by_fuzzing_a_targets_file_the_csv_reader_chokes_on_is_refused(content, says):
+    """The csv module's own error (a line break in an unquoted field) was a 500."""
+    with pytest.raises(wt.TargetsError) as caught:
+        wt.read_csv(content, "t.csv")
+    (problem,) = caught.value.problems
+    assert says in problem.translated() and problem.place.file == "t.csv"
+
+
 def test_targets_are_stored_by_variable_or_all_at_once_and_audited(db, klemens):
     wt.set_targets(db, klemens, {"row": {"r1": 5, "r2": 15}}, replace_all=False)
     wt.set_targets(db, klemens, {"col": {"c1": 10, "c2": 10}}, replace_all=False)

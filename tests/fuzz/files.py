@@ -1,7 +1,7 @@
 """Hypothesis strategies that make the files people upload, broken in the ways people break
 them: mutated library questionnaires (YAML and XLSForm), sample frames in every format and
-encoding, and do-not-call lists. Everything is fictional: phones are NANP 555-01xx and UK
-07700 900xxx numbers."""
+encoding, do-not-call lists, calling rules and weighting targets. Everything is fictional:
+phones are NANP 555-01xx and UK 07700 900xxx numbers."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import copy
 import csv
 import io
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,10 @@ NASTY = [
     "99999999999999999999",
     "9999-12-31",
     "0001-01-01",
+    "0000-00-00",
+    "2026-02-30",
+    "10000-01-01",
+    "9999-12-31T23:59:59",
     "x" * 5000,
     "ñandú ☎",
     "%s %(x)s {0}",
@@ -185,6 +190,11 @@ def storable(value: Any) -> Any:
     return "".join(c for c in value if c.isprintable()) if isinstance(value, str) else value
 
 
+class DateFormatted(float):
+    """A number stored in a cell formatted as a date: a reader turns it into a date, which
+    for a serial past 2958465 (9999-12-31) or before 0 does not exist."""
+
+
 xlsx_values = st.one_of(
     st.none(),
     st.booleans(),
@@ -192,7 +202,17 @@ xlsx_values = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     nasty_text.map(storable),
     st.sampled_from(["=1/0", "=A1", "begin group", "end repeat", "select_one nope", "integer"]),
+    # Excel's dates run from 1900 to 9999; a date cell may also hold any number.
+    st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(9999, 12, 31, 23, 59)),
+    st.sampled_from([-1.0, 0.0, 2958465.99, 2958466.0, 1e15]).map(DateFormatted),
 )
+
+
+def put(sheet: Any, row: int, column: int, value: Any) -> None:
+    cell = sheet.cell(row=row, column=column)
+    cell.value = float(value) if isinstance(value, DateFormatted) else value
+    if isinstance(value, DateFormatted):
+        cell.number_format = "yyyy-mm-dd hh:mm"
 
 
 @st.composite
@@ -205,7 +225,7 @@ def mutated_workbook(draw: st.DrawFn) -> bytes:
         if how == "cell":
             row = draw(st.integers(1, sheet.max_row + 1))
             column = draw(st.integers(1, sheet.max_column + 1))
-            sheet.cell(row=row, column=column).value = draw(xlsx_values)
+            put(sheet, row, column, draw(xlsx_values))
         elif how == "delete_row":
             sheet.delete_rows(draw(st.integers(1, sheet.max_row)))
         elif how == "rename":
@@ -268,8 +288,9 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
 @st.composite
 def xlsx_bytes(draw: st.DrawFn) -> bytes:
     book = openpyxl.Workbook()
-    for row in draw(frame_rows()):
-        book.active.append([draw(xlsx_values) if cell == "" else storable(cell) for cell in row])
+    for number, row in enumerate(draw(frame_rows()), start=1):
+        for column, cell in enumerate(row, start=1):
+            put(book.active, number, column, draw(xlsx_values) if cell == "" else storable(cell))
     out = io.BytesIO()
     book.save(out)
     return damage(draw, stable_zip(out.getvalue()))
@@ -282,12 +303,18 @@ def parquet_bytes(draw: st.DrawFn) -> bytes:
     columns: dict[str, Any] = {}
     for position, name in enumerate(names):
         values = [row[position] if position < len(row) else "" for row in rows]
-        kind = draw(st.sampled_from(["text", "float", "int"]))
+        kind = draw(st.sampled_from(["text", "float", "int", "date", "timestamp"]))
         if kind == "float":
             floats = st.floats(allow_nan=True, allow_infinity=True)
             values = [draw(floats) for _ in values]
         elif kind == "int":
             values = [draw(st.integers(-(2**63), 2**63 - 1)) for _ in values]
+        elif kind == "date":  # Parquet's dates reach years 1 and 9999, past pandas' stamps
+            values = [draw(st.dates(date(1, 1, 1), date(9999, 12, 31))) for _ in values]
+        elif kind == "timestamp":
+            values = [
+                draw(st.datetimes(datetime(1678, 1, 1), datetime(2262, 4, 11))) for _ in values
+            ]
         columns[name] = values
     out = io.BytesIO()
     pd.DataFrame(columns).to_parquet(out)
@@ -312,3 +339,93 @@ def dnc_bytes(draw: st.DrawFn) -> bytes:
     text = draw(st.sampled_from(["\n", "\r\n", "\r"])).join(draw(dnc_lines))
     encoding = draw(st.sampled_from(["utf-8", "utf-16", "cp1252"]))
     return damage(draw, text.encode(encoding, errors="replace"))
+
+
+# --- calling rules ------------------------------------------------------------------
+
+# Scalars as written in YAML, unquoted, so that YAML makes them dates, times, numbers or
+# nothing: the dates past ``datetime``, the impossible ones, the huge numbers.
+RULE_SCALARS = [
+    "2026-12-24",
+    "9999-12-31",
+    "0001-01-01",
+    "0000-00-00",
+    "2026-02-30",
+    "9999-12-31 23:59:59",
+    "2026-12-01T09:00:00+14:00",
+    "'24:00'",
+    "'25:61'",
+    "'23:59:59'",
+    "99999999999999999999",
+    "-1",
+    "0.5",
+    ".inf",
+    ".nan",
+    "~",
+    r'"\0"',  # a NUL character, in YAML's own escape
+    "[]",
+    "{}",
+]
+RULE_KEYS = [
+    "windows",
+    "holidays",
+    "field_start",
+    "field_end",
+    "max_attempts_case",
+    "max_attempts_phone",
+    "slots",
+    "claim_minutes",
+    "appointment_grace_minutes",
+    "missed_appointment_minutes",
+    "auto_release_share",
+    "frequency_cap_calls",
+    "frequency_cap_days",
+    "nonsense",
+]
+rule_scalar = st.one_of(
+    st.sampled_from(RULE_SCALARS), nasty_text.map(lambda t: yaml.safe_dump(t).strip())
+)
+
+
+@st.composite
+def rule_value(draw: st.DrawFn) -> str:
+    """A value in YAML's flow style: a scalar, a list of them, or a window list."""
+    kind = draw(st.sampled_from(["scalar", "list", "windows"]))
+    if kind == "scalar":
+        return draw(rule_scalar)
+    if kind == "list":
+        return "[" + ", ".join(draw(st.lists(rule_scalar, max_size=3))) + "]"
+    day = draw(st.sampled_from(["mon", "sun", "xyz"]))
+    start, end = draw(rule_scalar), draw(rule_scalar)
+    return f"{{{day}: [{{start: {start}, end: {end}}}]}}"
+
+
+@st.composite
+def rules_yaml(draw: st.DrawFn) -> bytes:
+    keys = draw(st.lists(st.sampled_from(RULE_KEYS), unique=True, max_size=5))
+    text = "".join(f"{key}: {draw(rule_value())}\n" for key in keys)
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+    return damage(draw, text.encode(encoding, errors="replace"))
+
+
+# --- weighting targets --------------------------------------------------------------
+
+
+@st.composite
+def targets_csv(draw: st.DrawFn, variable: str, categories: list[str]) -> bytes:
+    """A targets file for the project's ``variable`` and its ``categories``, and others."""
+    header = draw(
+        st.one_of(
+            st.just(["variable", "category", "target"]),
+            st.lists(st.sampled_from(["variable", "category", "target", "x", ""]), max_size=4),
+        )
+    )
+    cell = st.one_of(
+        st.sampled_from([variable, *categories, "0.5", "40", "1e309", "-3", "9" * 30]),
+        nasty_text,
+    )
+    rows = draw(st.lists(st.lists(cell, min_size=2, max_size=4), max_size=5))
+    out = io.StringIO()
+    csv.writer(out, delimiter=draw(st.sampled_from([",", ";"]))).writerows([header, *rows])
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
+    return damage(draw, out.getvalue().encode(encoding, errors="replace"))

@@ -24,6 +24,18 @@ from tests.fuzz import budget
 from tests.fuzz.files import nasty_text
 
 ANONYMOUS = None
+# Dates and times at and past the ends of ``datetime`` and of a day.
+EDGE_DATES = [
+    "9999-12-31",
+    "9999-12-31T23:59",
+    "23:59",
+    "24:00",
+    "0001-01-01",
+    "0001-01-01T00:00",
+    "10000-01-01T00:00",
+    "0000-00-00T00:00",
+    "2026-12-31T24:00",
+]
 
 
 class FormFields(HTMLParser):
@@ -133,7 +145,7 @@ def values_for(offered: set[str]) -> st.SearchStrategy:
         nasty_text,
         st.integers(min_value=-(10**20), max_value=10**20).map(str),
         st.sampled_from(["2026-11-30T10:00", "2026-02-30", "25:61", "on", "y", "true"]),
-        st.sampled_from(["9999-12-31", "9999-12-31T23:59", "23:59", "0001-01-01"]),
+        st.sampled_from(EDGE_DATES),
         *([st.sampled_from(sorted(offered))] if offered else []),
     )
     return st.one_of(one, st.lists(one, min_size=2, max_size=3))

@@ -27,9 +27,13 @@ ERROR_FIELDS = {
     ErrorCode.USER_EXISTS: "username",
     ErrorCode.ROLE_INVALID: "role",
     ErrorCode.PASSWORD_TOO_SHORT: "password",
+    ErrorCode.PASSWORD_TOO_LONG: "password",
     ErrorCode.PASSWORD_IS_USERNAME: "password",
     ErrorCode.PASSWORD_COMMON: "password",
     ErrorCode.LOCALE_INVALID: "locale",
+    ErrorCode.ORGANISATION_NEEDED: "organisation",
+    ErrorCode.ORGANISATION_AGENCY_ONLY: "organisation",
+    ErrorCode.ORGANISATION_CLIENT_ONLY: "organisation",
 }
 
 
@@ -45,13 +49,19 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), default=Role.INTERVIEWER.value, validate_choice=False)
     locale = SelectField(_l("Language"), validate_choice=False)
     time_zone = SelectField(_l("Time zone"), default="Europe/Madrid")
+    # "": the agency, where staff belong; a client's company otherwise (absent: "").
+    organisation = SelectField(_l("Organisation"), default="")
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=256)])
 
-    def __init__(self, roles: dict, locales: dict, **kwargs) -> None:
+    def __init__(self, roles: dict, locales: dict, organisations: list, **kwargs) -> None:
         super().__init__(**kwargs)
         self.role.choices = [(r.value, roles[r.value]) for r in Role]
         self.locale.choices = [("", _l("the browser's")), *locales.items()]
         self.time_zone.choices = time_zones()
+        self.organisation.choices = [
+            ("", _l("the agency (every role but client)")),
+            *((str(o.id), o.name) for o in organisations),
+        ]
 
 
 class PasswordForm(FlaskForm):

@@ -16,10 +16,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from cati import accounts, audit, db, two_factor, user_sessions
+from cati import accounts, audit, db, organisations, two_factor, user_sessions
 from cati.errors import CatiError
 from cati.fieldwork import projects
-from cati.models import Project, User
+from cati.models import Organisation, Project, User
 from cati.web.admin.blueprint import bp
 from cati.web.admin.forms import (
     ERROR_FIELDS,
@@ -30,6 +30,7 @@ from cati.web.admin.forms import (
     ProjectsForm,
     UserForm,
 )
+from cati.web.admin.organisations import move_form
 from cati.web.clock import now as clock_now
 from cati.web.common import LOCALE_NAMES, ROLE_NAMES, ActionForm, me
 from cati.web.input_guard import page_number
@@ -45,7 +46,8 @@ def _user(user_id: int) -> User:
 
 
 def _user_form() -> UserForm:
-    return UserForm(roles=ROLE_NAMES, locales=LOCALE_NAMES)
+    clients = organisations.client_organisations(db.session())
+    return UserForm(roles=ROLE_NAMES, locales=LOCALE_NAMES, organisations=clients)
 
 
 @bp.route("/")
@@ -74,6 +76,7 @@ def two_factor_required() -> Response:
 def new_user() -> Response | tuple[str, int]:
     form = _user_form()
     if form.validate_on_submit():
+        chosen = form.organisation.data
         try:
             user = accounts.create_user(
                 db.session(),
@@ -83,6 +86,7 @@ def new_user() -> Response | tuple[str, int]:
                 full_name=(form.full_name.data or "").strip(),  # absent from a hand-made POST
                 locale=form.locale.data or None,
                 time_zone=form.time_zone.data,
+                organisation=db.session().get(Organisation, int(chosen)) if chosen else None,
                 hash_method=current_app.config["CATI_SETTINGS"].password_hash_method,
                 by=me(),
             )
@@ -104,11 +108,15 @@ def _user_page(user: User, status: int = 200, **forms: FlaskForm) -> tuple[str, 
     chosen = forms.get("projects") or ProjectsForm(
         formdata=None, projects=[p.id for p in projects.projects_of(session, user)]
     )
-    chosen.projects.choices = [(p.id, f"{p.name} ({p.code})") for p in everything]
+    # A client is offered only the projects of their own organisation.
+    chosen.projects.choices = [
+        (p.id, f"{p.name} ({p.code})") for p in everything if organisations.may_join(user, p)
+    ]
     return render_template(
         "admin/user.html",
         user=user,
         projects=chosen,
+        move=move_form(user),
         active=ActiveForm(formdata=None, active="0" if user.active else "1"),
         password=forms.get("password") or PasswordForm(formdata=None),
         two_factor=ActionForm() if two_factor.is_enrolled(session, user) else None,
@@ -134,7 +142,11 @@ def user_projects(user_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _user_page(user, 400, projects=form)
     wanted = list(session.scalars(select(Project).where(Project.id.in_(form.projects.data))))
-    added, removed = projects.set_projects(session, user, wanted, by=me())
+    try:  # the page offers none of another company's projects; a hand-made POST is refused
+        added, removed = projects.set_projects(session, user, wanted, by=me())
+    except CatiError as exc:
+        flash(exc.translated(gettext), "error")
+        return _user_page(user, 403)
     flash(
         gettext(
             "Projects saved: %(added)d added, %(removed)d removed.", added=added, removed=removed

@@ -68,10 +68,12 @@ def finish() -> None:
 @bp.route("/account/sessions")
 @login_required
 def sessions() -> str:
-    rows = user_sessions.open_sessions(db.session(), me())
+    s, settings = db.session(), current_app.config["CATI_SETTINGS"]
     return render_template(
         "account_sessions.html",
-        rows=rows,
+        rows=user_sessions.open_sessions(s, me()),
+        ended=user_sessions.recently_ended(s, me(), settings, clock_now()),
+        retention_days=settings.session_retention_days,
         this=g.user_session.id,
         form=EndSessionForm(formdata=None),
     )

@@ -56,6 +56,8 @@ STATUS_LABELS = {
 class SettingsForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     client_name = StringField(_l("Client"), validators=[Length(max=200)])
+    # Choices set by research.project_page.settings_form; a forged id fails validation.
+    client_organisation = SelectField(_l("Client organisation (its users may see the project)"))
     time_zone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
     status = SelectField(
         _l("Status"), choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()]
@@ -324,13 +326,20 @@ class TargetsFileForm(FlaskForm):
     )
 
 
+def one_line(_form: FlaskForm, field: StringField) -> None:
+    """A line break in a mail header would end it and start another (ASVS 5.2.3). The data
+    is the lazy default when a POST leaves the field out: str() it before looking."""
+    if any(c in str(field.data or "") for c in "\r\n"):
+        raise ValidationError(_l("The subject must be one line."))
+
+
 class InvitationForm(FlaskForm):
     """The e-mail that carries each respondent's web link; {link} marks where it goes."""
 
     subject = StringField(
         _l("Subject"),
         default=_l("A short survey"),
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired(), Length(max=200), one_line],
     )
     body = TextAreaField(
         _l("Message ({link} is replaced by the respondent's own link)"),

@@ -68,7 +68,11 @@ def _job(project: Project, job_id: int) -> Job:
 
 @bp.route("/<code>/jobs/<int:job_id>/file")
 def job_file(code: str, job_id: int) -> Response:
-    return send_output(_job(member_project(code), job_id))
+    job = _job(member_project(code), job_id)
+    if jobs.is_personal(job) and job.status == "done":  # who took personal data out (8.3.5)
+        audit.record(db.session(), "job.download", user=me(), object_type="job", object_id=job.id)
+        db.session().commit()
+    return send_output(job)
 
 
 @bp.route("/<code>/jobs/<int:job_id>/release", methods=["POST"])

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from cati import branding, db
+from cati import branding, db, organisations
 from cati.fieldwork import draws
 from cati.fieldwork.checklist import checklist
 from cati.models import Case, Job, Project, ProjectMember, QuestionnaireVersion, User
@@ -65,9 +65,14 @@ def project_page(
         .where(ProjectMember.project_id == project.id)
         .order_by(User.role, User.username)
     ).all()
+    # The agency's staff and the clients of the project's own client organisation only.
     candidates = session.scalars(
         select(User)
-        .where(User.active.is_(True), User.id.not_in([m.id for m in members]))
+        .where(
+            User.active.is_(True),
+            User.id.not_in([m.id for m in members]),
+            organisations.joinable(session, project),
+        )
         .order_by(User.role, User.username)
     ).all()
     staff = forms.get("staff") or StaffForm()
@@ -82,8 +87,9 @@ def project_page(
         questionnaire_form=forms.get("questionnaire") or QuestionnaireForm(),
         sample_form=forms.get("sample") or SampleForm(),
         staff_form=staff,
+        agency_name=organisations.agency(session).name,
         quota_form=forms.get("quota") or QuotaForm(),
-        settings_form=forms.get("settings") or SettingsForm(formdata=None, obj=project),
+        settings_form=forms.get("settings") or settings_form(project),
         brand_form=forms.get("brand") or brand_form(project),
         status_label=STATUS_LABELS[project.status],
         dnc_form=forms.get("dnc") or DncForm(),
@@ -101,6 +107,21 @@ def project_page(
         invitation_form=forms.get("invitation") or InvitationForm(),
         mail_configured=bool(current_app.config["CATI_SETTINGS"].smtp_host),
     ), status
+
+
+def with_organisations(form: SettingsForm) -> SettingsForm:
+    """``form`` offering every client organisation, and none."""
+    form.client_organisation.choices = [("", gettext("none: no client may see it"))] + [
+        (str(o.id), o.name) for o in organisations.client_organisations(db.session())
+    ]
+    return form
+
+
+def settings_form(project: Project) -> SettingsForm:
+    """The settings form filled with the project's values."""
+    form = with_organisations(SettingsForm(formdata=None, obj=project))
+    form.client_organisation.data = str(project.client_organisation_id or "")
+    return form
 
 
 def brand_form(project: Project) -> BrandForm:

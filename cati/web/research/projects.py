@@ -11,12 +11,12 @@ from werkzeug.wrappers import Response
 from cati import db
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import projects
-from cati.models import Project, ProjectMember
+from cati.models import Organisation, Project, ProjectMember
 from cati.web.access import chosen_user, member_project
 from cati.web.common import ActionForm, me
 from cati.web.research.blueprint import bp
 from cati.web.research.forms import ProjectForm, SettingsForm, StaffForm
-from cati.web.research.project_page import project_page
+from cati.web.research.project_page import project_page, with_organisations
 
 
 def _my_projects() -> list[Project]:
@@ -66,9 +66,13 @@ def project(code: str) -> tuple[str, int]:
 @bp.route("/<code>/settings", methods=["POST"])
 def settings(code: str) -> Response | tuple[str, int]:
     project = member_project(code)
-    form = SettingsForm()
+    form = with_organisations(SettingsForm())
     if not form.validate_on_submit():
         return project_page(project, 400, settings=form)
+    session = db.session()
+    chosen = form.client_organisation.data
+    organisation = session.get(Organisation, int(chosen)) if chosen else None
+    moved = project.client_organisation is not organisation
     try:
         changed = projects.update_project(
             db.session(),
@@ -83,19 +87,32 @@ def settings(code: str) -> Response | tuple[str, int]:
         db.session().rollback()
         form.time_zone.errors = [exc.translated(gettext)]
         return project_page(project, 400, settings=form)
-    if changed:
+    taken_off = projects.set_client_organisation(session, project, organisation, by=me())
+    if changed or moved:
         flash(gettext("Project settings saved."), "ok")
+    if taken_off:
+        flash(
+            gettext(
+                "Taken off the project, being of another organisation: %(users)s.",
+                users=", ".join(taken_off),
+            ),
+            "ok",
+        )
     return redirect(url_for("research.project", code=code))
 
 
 @bp.route("/<code>/staff", methods=["POST"])
-def staff(code: str) -> Response:
+def staff(code: str) -> Response | tuple[str, int]:
     project = member_project(code)
     form = StaffForm()
     user = chosen_user(form.user.data) if form.validate_on_submit() else None
     if user is None:
         abort(400)
-    projects.assign(db.session(), project, user, by=me())
+    try:  # the picker lists nobody of another company; a hand-made POST is refused, audited
+        projects.assign(db.session(), project, user, by=me())
+    except CatiError as exc:
+        flash(exc.translated(gettext), "error")
+        return project_page(project, 403)
     flash(gettext("%(user)s now works on this project.", user=user.username), "ok")
     return redirect(url_for("research.project", code=code))
 

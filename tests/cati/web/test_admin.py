@@ -7,7 +7,7 @@ from cati import accounts
 from cati.fieldwork import projects
 from cati.models import AuditEntry, ProjectMember, User
 from tests.cati.fieldwork.conftest import make_project
-from tests.conftest import TEST_PASSWORD, csrf_token, make_user, post_login
+from tests.conftest import TEST_PASSWORD, client_company, csrf_token, make_user, post_login
 
 
 @pytest.fixture
@@ -15,11 +15,12 @@ def admin(login_as):
     return login_as("admin")
 
 
-def create(client, **fields):
+def create(client, db, **fields):
     data = {
         "username": "carla",
         "full_name": "Carla Cliente",
         "role": "client",
+        "organisation": str(client_company(db).id),
         "locale": "es",
         "time_zone": "Europe/Madrid",
         "password": "a long enough secret",
@@ -30,7 +31,7 @@ def create(client, **fields):
 
 
 def test_the_admin_creates_a_user_who_can_then_log_in(app, client, db, admin):
-    response = create(client)
+    response = create(client, db)
     assert response.status_code == 302
     user = db.scalar(select(User).where(User.username == "carla"))
     assert response.headers["Location"] == f"/admin/users/{user.id}"
@@ -54,6 +55,7 @@ def test_a_user_posted_without_a_full_name_field_is_created_with_an_empty_one(cl
     """Found by fuzzing: a POST without the full_name key called None.strip() (a 500)."""
     token = csrf_token(client, "/admin/users/new")
     data = {"username": "dora", "role": "client", "locale": "es", "time_zone": "Europe/Madrid"}
+    data["organisation"] = str(client_company(db).id)
     data["password"] = "a long enough secret"
     response = client.post("/admin/users/new", data={"csrf_token": token, **data})
     assert response.status_code == 302
@@ -67,12 +69,14 @@ def test_a_user_posted_without_a_full_name_field_is_created_with_an_empty_one(cl
         ({"password": "short"}, "password", "at least 12 characters"),
         ({"password": "carla-is-my-password"}, "password", "must not contain the user name"),
         ({"role": "boss"}, "role", "is not one of"),
+        ({"organisation": ""}, "organisation", "A client belongs to a client organisation"),
+        ({"role": "researcher"}, "organisation", "belongs to the agency, not to the client"),
     ],
 )
 def test_account_errors_are_shown_beside_their_field_and_nothing_is_created(
     client, db, admin, fields, field, message
 ):
-    response = create(client, **fields)
+    response = create(client, db, **fields)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert message in page
@@ -84,7 +88,7 @@ def test_account_errors_are_shown_beside_their_field_and_nothing_is_created(
 
 def test_a_taken_user_name_is_refused(client, db, admin):
     make_user(db, "client", username="carla")
-    response = create(client)
+    response = create(client, db)
     assert response.status_code == 400
     assert "A user named carla already exists." in response.get_data(as_text=True)
 
@@ -136,7 +140,10 @@ def test_resetting_a_password(app, client, db, admin):
 
 def test_the_user_page_adds_and_removes_projects_audited(client, db, admin):
     user = make_user(db, "client")
-    first, second, third = (make_project(db, name=n) for n in ("Alfa", "Beta", "Gamma"))
+    first, second, third = (
+        make_project(db, name=n, client_organisation=user.organisation)
+        for n in ("Alfa", "Beta", "Gamma")
+    )
     projects.assign(db, first, user)
     page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
     assert (

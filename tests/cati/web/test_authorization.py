@@ -19,7 +19,7 @@ from cati.models import InboundCall, Role
 from sampling.drawing import DrawSettings
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
 from tests.cati.web.test_auth import HOMES
-from tests.conftest import csrf_token, make_user
+from tests.conftest import client_company, csrf_token, make_user
 
 LIBRARY = Path(__file__).parents[3] / "questionnaires" / "library"
 FRAME = Path(__file__).parent / "frame.csv"  # fictional numbers, no coordinates
@@ -62,6 +62,10 @@ EXPECTED: dict[str, tuple[str, set[int]]] = {
     "admin.mail": ("admin", {200}),
     "admin.mail_test": ("admin", {400}),  # empty form
     "admin.two_factor_required": ("admin", {400}),  # empty form
+    "admin.organisations_page": ("admin", {200}),
+    "admin.new_organisation": ("admin", {400}),  # empty form
+    "admin.rename_organisation": ("admin", {400}),  # empty form
+    "admin.user_organisation": ("admin", {400}),  # empty form
     "admin.user_two_factor_off": ("admin", {302}),
     "research.index": ("researcher", {200}),
     "research.create": ("researcher", {400}),  # empty form
@@ -168,7 +172,8 @@ def seed_project(app, db):
     route, pointing into the project (the form fuzzer in tests/fuzz uses the same values).
     """
     app.config["CATI_CLOCK"] = lambda: MONDAY_10
-    project = make_project(db, name="Somebody Else's Study")
+    company = client_company(db)  # login_as("client") makes clients of it too
+    project = make_project(db, name="Somebody Else's Study", client_organisation=company)
     questionnaire_store.pin(db, project, LIBRARY / "customer_satisfaction.yaml")
     staff = {role: make_user(db, role) for role in ("interviewer", "supervisor", "client")}
     interviewer = staff["interviewer"]
@@ -214,6 +219,7 @@ def seed_project(app, db):
             "sid": "0" * 32,  # no such session
             "user_id": make_user(db, "researcher").id,  # a bystander for the admin's user pages
             "version_id": project.questionnaire_version_id,
+            "organisation_id": company.id,
         },
     )
 

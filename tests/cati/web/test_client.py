@@ -6,18 +6,19 @@ from cati.fieldwork import dispatch, projects
 from cati.fieldwork.disposition import record_outcome
 from cati.fieldwork.quota_setup import add_quota
 from tests.cati.fieldwork.conftest import MONDAY_10, make_cases, make_project
-from tests.conftest import make_user
+from tests.conftest import client_company, make_user
 
 
 @pytest.fixture
 def studies(app, db, login_as):
     """A client on "Aurora" with some fieldwork done; another client's "Boreal" beside it."""
     app.config["CATI_CLOCK"] = lambda: MONDAY_10
-    me = login_as("client")
-    mine = make_project(db, name="Aurora Hogar")
-    theirs = make_project(db, name="Boreal Seguros")
+    aurora, boreal = client_company(db, "Aurora"), client_company(db, "Boreal")
+    me = login_as("client", organisation=aurora)
+    mine = make_project(db, name="Aurora Hogar", client_organisation=aurora)
+    theirs = make_project(db, name="Boreal Seguros", client_organisation=boreal)
     projects.assign(db, mine, me)
-    projects.assign(db, theirs, make_user(db, "client"))
+    projects.assign(db, theirs, make_user(db, "client", organisation=boreal))
     make_cases(db, mine, n=4, sample_vars={"region": "Madrid"})
     add_quota(db, mine, "Madrid", {"region": ["Madrid"]}, 10)
     make_cases(db, theirs, n=2)

@@ -115,6 +115,9 @@ def test_an_application_error_is_logged_with_the_request_id(fresh_app, log_lines
     assert response.status_code == 500
     assert "Something went wrong" in response.get_data(as_text=True)
     request_id = response.headers["X-Request-ID"]
+    # The page names the line to look for (ASVS 7.4.1), and nothing of the error itself.
+    assert f"Reference for your administrator: {request_id}" in response.get_data(as_text=True)
+    assert "fell over" not in response.get_data(as_text=True)
     errors = [line for line in log_lines() if line["level"] == "ERROR"]
     assert errors and all(line["request_id"] == request_id for line in errors)
     assert "the view fell over" in errors[0]["exception"]
@@ -134,3 +137,17 @@ def test_the_text_format_carries_the_request_id_too():
     handler = logs.handler("text", stream)
     handler.handle(record)
     assert stream.getvalue().rstrip().endswith("INFO [-] cati.x: hello")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_path_with_a_line_break_cannot_forge_a_log_line(client, fmt):
+    """ASVS 7.3.1: /x%0A... decodes to a path holding a line break; it stays on its line."""
+    stream = io.StringIO()
+    handler = logs.handler(fmt, stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        client.get("/x%0D%0A2026-12-02 10:00:00 CRITICAL [-] cati.x: forged%00")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    (line,) = [row for row in stream.getvalue().splitlines() if "forged" in row]
+    assert "cati.requests" in line and "CRITICAL" in line  # inside the request's own line

@@ -77,6 +77,20 @@ def test_no_browser_keeps_a_respondent_page_or_a_download(client, app, db, seede
     assert download.headers["Cache-Control"] == "no-store"
 
 
+def test_each_download_of_a_personal_file_is_audited_and_no_other_is(client, app, db, seeded):
+    """ASVS 8.3.5: who took the respondents' personal data out, and when."""
+    project, staff, _params = seeded
+    personal = _data_file(app, db, project, personal=True)
+    plain = _data_file(app, db, project, personal=False)
+    assert post_login(client, staff["researcher"].username).status_code == 302
+    for job in (personal, personal, plain):
+        assert client.get(f"/research/{project.code}/jobs/{job.id}/file").status_code == 200
+    downloads = db.scalars(select(AuditEntry).where(AuditEntry.action == "job.download")).all()
+    assert [(e.actor, e.object_id) for e in downloads] == [
+        (staff["researcher"].username, str(personal.id))
+    ] * 2
+
+
 def test_no_log_line_holds_a_link_token_or_a_phone_number(client, app, db, seeded, caplog):
     project, staff, params = seeded
     phones = db.scalars(select(Phone.number)).all()

@@ -29,6 +29,7 @@ def test_a_duplicate_code_is_refused_beside_the_field(client, project_url):
 
 def settings(client, url, **changes):
     data = {"name": "Ómnibus", "client_name": "Acme", "time_zone": "Europe/Madrid"}
+    data["client_organisation"] = ""
     data |= {"status": "setup", **changes, "csrf_token": csrf_token(client, url)}
     return client.post(f"{url}settings", data=data)
 
@@ -234,7 +235,9 @@ def test_a_report_is_made_in_the_background_downloaded_and_released_to_the_clien
     listed = client.get(f"{project_url}jobs").get_data(as_text=True)
     assert "Release to client" in listed
     customer = make_user(db, "client")
-    projects.assign(db, db.scalar(select(Project)), customer)
+    project = db.scalar(select(Project))
+    projects.set_client_organisation(db, project, customer.organisation)
+    projects.assign(db, project, customer)
     other = app.test_client()
     post_login(other, customer.username)
     assert other.get(f"/client/OMNI26/files/{job.id}").status_code == 404  # not released yet

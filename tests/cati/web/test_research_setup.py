@@ -182,6 +182,22 @@ def test_links_are_mailed_then_a_reminder_reaches_only_the_unfinished(
     assert (entry.details["sent"], entry.details["without_address"]) == (1, 1)
 
 
+def test_a_subject_that_would_add_a_header_is_refused_and_nothing_is_sent(
+    client, db, project_url, sink
+):
+    """ASVS 5.2.3: a line break in the subject would end the header and start another (a
+    hand-made POST; the field itself is one line). It raised inside the mail library: a 500."""
+    upload(client, project_url, "sample", "file", "s.csv", WITH_EMAIL, region="US")
+    response = send(client, project_url, subject="Encuesta\r\nBcc: everyone@example.org")
+    assert response.status_code == 400
+    assert "The subject must be one line." in response.get_data(as_text=True)
+    assert sink.messages == []
+    # Found by fuzzing: a POST without the field checked the lazy default, and fell over.
+    token = csrf_token(client, project_url)
+    bare = client.post(f"{project_url}web-links/send", data={"csrf_token": token, "body": "x"})
+    assert bare.status_code == 302 and sink.messages[0]["Subject"] == "A short survey"
+
+
 def test_a_server_that_gives_up_is_reported_beside_the_form_with_what_went(
     client, db, project_url, sink
 ):

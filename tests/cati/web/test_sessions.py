@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from cati import accounts, cli
+from cati import accounts, cli, user_sessions
 from cati.config import Settings
+from cati.db import utcnow
 from cati.models import UserSession
 from tests.cati.web.test_auth import HOMES
 from tests.conftest import TEST_HASH_METHOD, TEST_PASSWORD, csrf_token, make_user, post_login
@@ -205,3 +206,61 @@ def test_changing_ones_own_password_ends_the_other_sessions_and_keeps_this_one(a
     assert opens(here, "researcher") and not opens(elsewhere, "researcher")
     ended = db.scalars(select(UserSession).where(UserSession.ended_at.is_not(None))).all()
     assert [row.ended_why for row in ended] == ["password changed"]
+
+
+def _session_at(db, user, agent: str, created, *, seen, ended=None) -> None:
+    """A session row of ``user`` from browser ``agent`` opened at ``created``, last used at
+    ``seen``, logged out at ``ended`` (None: never ended, the browser just went away)."""
+    cookie = user_sessions.open_session(db, user, user_agent=agent, address="", now=created)
+    row = db.get(UserSession, cookie.partition(".")[0])
+    row.last_seen_at, row.ended_at = seen, ended
+    row.ended_why = "logout" if ended else None
+    db.commit()
+
+
+def test_sweep_deletes_sessions_over_for_longer_than_the_retention(
+    app, db, database_url, monkeypatch, tmp_path
+):
+    user = make_user(db, "interviewer")
+    now = utcnow()
+
+    def ago(n: int):
+        return now - timedelta(days=n)
+
+    _session_at(db, user, "ended 31 days ago", ago(32), seen=ago(31), ended=ago(31))
+    _session_at(db, user, "ended 29 days ago", ago(29), seen=ago(29), ended=ago(29))
+    # Nobody ended these two: their idle timeout (30 min) did, unseen, when they went unused.
+    _session_at(db, user, "left 31 days ago", ago(31), seen=ago(31))
+    _session_at(db, user, "left 20 days ago", ago(20), seen=ago(20))
+    _session_at(db, user, "open now", now - timedelta(minutes=5), seen=now)
+    monkeypatch.setenv("CATI_DATABASE_URL", database_url)
+    monkeypatch.setenv("CATI_INSTANCE_PATH", str(tmp_path))
+
+    def sweep() -> tuple[set[str], str]:
+        cli._app.cache_clear()
+        result = CliRunner().invoke(cli.main, ["sweep"])
+        cli._app.cache_clear()
+        assert result.exit_code == 0, result.output
+        db.expire_all()
+        return set(db.scalars(select(UserSession.user_agent))), result.output
+
+    kept, output = sweep()
+    assert kept == {"ended 29 days ago", "left 20 days ago", "open now"}
+    assert "deleted 2 old log-in session(s)" in output
+    monkeypatch.setenv("CATI_SESSION_RETENTION_DAYS", "7")
+    kept, output = sweep()
+    assert kept == {"open now"} and "deleted 2 old log-in session(s)" in output
+
+
+def test_your_sessions_lists_the_ones_ended_within_the_retention_and_why(app, db):
+    user, here = logged_in(app, db, "supervisor")
+    elsewhere = app.test_client()
+    elsewhere.environ_base["HTTP_USER_AGENT"] = "Chromium at the front desk"
+    assert post_login(elsewhere, user.username).status_code == 302
+    elsewhere.post("/logout", data={"csrf_token": csrf_token(elsewhere, HOMES["supervisor"])})
+    gone = utcnow() - timedelta(days=app.config["CATI_SETTINGS"].session_retention_days + 1)
+    _session_at(db, user, "Safari long ago", gone, seen=gone, ended=gone)
+    page = here.get("/account/sessions").get_data(as_text=True)
+    ended = page.split('data-testid="ended-sessions"')[1]
+    assert "Chromium at the front desk" in ended and "logged out" in ended
+    assert "Safari long ago" not in page

@@ -4,11 +4,9 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
-from sqlalchemy.orm import Session
 
 from cati import migrate
 from cati.db import Base, make_engine
-from cati.fieldwork import projects
 from tests.conftest import BACKENDS
 
 
@@ -83,9 +81,17 @@ def test_job_leases_keep_every_job_file_and_a_cancelled_job_goes_back_as_failed(
     migrate.upgrade(url, "0021")
     engine = make_engine(url)
     try:
-        with Session(engine) as session:  # projects are as at 0021: the models' code will do
-            project_id = projects.create_project(session, "P1", "P").id
-        with engine.begin() as conn:
+        with engine.begin() as conn:  # raw SQL: the models are ahead of 0021
+            conn.execute(
+                text(
+                    "INSERT INTO projects (id, code, name, client_name, status, time_zone,"
+                    " rules, created_at, pseudonym_key, weighting_targets, personal_fields,"
+                    " design, weighting_options, revision) VALUES (1, 'P1', 'P', '', 'setup',"
+                    " 'UTC', '{}', :now, 'k', '{}', '{}', '{}', '{}', 'r1')"
+                ),
+                {"now": "2026-12-02 10:00:00+00:00"},
+            )
+            project_id = 1
             conn.execute(
                 text(
                     "INSERT INTO jobs (id, project_id, kind, params, status, progress, message,"
@@ -243,8 +249,8 @@ def test_organisations_upgrade_keeps_everyones_access_and_the_downgrade_loses_no
                     text(
                         "INSERT INTO projects (id, code, name, client_name, status, time_zone,"
                         " rules, created_at, pseudonym_key, weighting_targets, personal_fields,"
-                        " design, weighting_options) VALUES (:id, :code, 'P', '', 'setup', 'UTC',"
-                        " '{}', :now, 'k', '{}', '{}', '{}', '{}')"
+                        " design, weighting_options, revision) VALUES (:id, :code, 'P', '',"
+                        " 'setup', 'UTC', '{}', :now, 'k', '{}', '{}', '{}', '{}', 'r1')"
                     ),
                     {"id": project_id, "code": f"P{project_id}", **now},
                 )

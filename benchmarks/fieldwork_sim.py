@@ -40,7 +40,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.fictional import numbers
-from cati import migrate
+from cati import migrate, organisations
 from cati.db import make_engine
 from cati.errors import CatiError, ErrorCode
 from cati.fieldwork import catalogue, dispatch, donotcall, inbound, projects
@@ -357,12 +357,15 @@ def setup(
         "holidays": [d.isoformat() for d in HOLIDAYS],
     }
     tag = secrets.token_hex(3)
+    agency = organisations.agency(session)  # staff belong to the agency to be given a project
     project = projects.create_project(session, f"SIM-{tag}", "Field simulation", rules=rules)
     staff = [
-        User(username=f"sim-{tag}-{k}", role="interviewer", password_hash="!")
+        User(username=f"sim-{tag}-{k}", role="interviewer", password_hash="!", organisation=agency)
         for k in range(n_interviewers)
     ]
-    supervisor = User(username=f"sim-{tag}-supervisor", role="supervisor", password_hash="!")
+    supervisor = User(
+        username=f"sim-{tag}-supervisor", role="supervisor", password_hash="!", organisation=agency
+    )
     session.add_all([*staff, supervisor])
     session.commit()
     for user in (*staff, supervisor):

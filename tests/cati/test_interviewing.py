@@ -298,7 +298,9 @@ def test_a_failure_while_recording_the_outcome_keeps_the_last_page_unsaved(
 
 
 def spells(session, user):
-    return list(session.scalars(select(StatusSpell.status).where(StatusSpell.user_id == user.id)))
+    # In the order written: PostgreSQL returns rows updated in place (a spell closed) otherwise.
+    query = select(StatusSpell.status).where(StatusSpell.user_id == user.id)
+    return list(session.scalars(query.order_by(StatusSpell.id)))
 
 
 def test_each_page_an_interviewer_sends_extends_the_claim_with_it(db, pinned, app):

@@ -21,7 +21,8 @@ from sampling.errors import ErrorCode, SamplingError, missing_columns
 from sampling.frames import Frame
 from sampling.geometry import plane, unit_vectors
 from sampling.inclusion import inclusion_probabilities
-from sampling.pivotal import EPS, lpm2, ordered_pivotal, random_pivotal
+from sampling.local_pivotal import lpm2
+from sampling.pivotal import EPS, ordered_pivotal, random_pivotal
 from sampling.randomness import RandomState, as_generator
 from sampling.spacefilling import random_curve_order
 

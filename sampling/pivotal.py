@@ -1,4 +1,4 @@
-"""The pivotal method (Deville & Tillé 1998) and its local version LPM2.
+"""The pivotal method (Deville & Tillé 1998): the step that LPM2 (`local_pivotal`) repeats too.
 
 A pivotal step takes two undecided units with probabilities a and b and moves probability
 between them so that at least one becomes 0 or 1, keeping E[a'] = a and E[b'] = b:
@@ -16,10 +16,7 @@ neighbours from both being selected and so spreads the sample in space.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
-from scipy.spatial import cKDTree
 
 # Probabilities this close to 0 or 1 are decided; rounding in long chains of steps would
 # otherwise leave units at 1e-16 forever.
@@ -38,7 +35,8 @@ def pivot(a: np.ndarray, b: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.n
     return new_a, new_b
 
 
-def _settle(p: np.ndarray) -> np.ndarray:
+def settle(p: np.ndarray) -> np.ndarray:
+    """Round probabilities within EPS of 0 or 1 to them, in place."""
     p[p < EPS] = 0.0
     p[p > 1.0 - EPS] = 1.0
     return p
@@ -63,7 +61,7 @@ def ordered_pivotal(pi: np.ndarray, rng: np.random.Generator, order=None) -> np.
     step is decided, the survivor is carried. Plain Python floats: a loop over lists is
     several times faster than numpy scalars for this strictly sequential recurrence.
     """
-    p = _settle(np.asarray(pi, dtype=float).copy())
+    p = settle(np.asarray(pi, dtype=float).copy())
     order = np.arange(p.size) if order is None else np.asarray(order)
     live = order[(p[order] > 0.0) & (p[order] < 1.0)]
     chosen: list[int] = np.flatnonzero(p == 1.0).tolist()
@@ -98,76 +96,3 @@ def ordered_pivotal(pi: np.ndarray, rng: np.random.Generator, order=None) -> np.
 def random_pivotal(pi: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Ordered pivotal along a uniformly random permutation of the units."""
     return ordered_pivotal(pi, rng, order=rng.permutation(len(pi)))
-
-
-# Below this many undecided units a distance matrix beats building a k-d tree.
-BRUTE_FORCE_BELOW = 64
-
-
-def _nearest_other(points: np.ndarray) -> np.ndarray:
-    """For each row, the position of its nearest other row (ties: the earlier position)."""
-    if points.shape[0] < BRUTE_FORCE_BELOW:
-        gaps = ((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2)
-        np.fill_diagonal(gaps, np.inf)
-        return np.argmin(gaps, axis=1)
-    _, nn = cKDTree(points).query(points, k=2)
-    position = np.arange(points.shape[0])
-    # With duplicate points the first hit may be a twin rather than the unit itself.
-    return np.where(nn[:, 0] == position, nn[:, 1], nn[:, 0])
-
-
-def lpm2(
-    pi: np.ndarray,
-    coords: np.ndarray,
-    rng: np.random.Generator,
-    progress: Callable[[int], None] | None = None,
-) -> np.ndarray:
-    """Local pivotal method 2: pivot a random undecided unit with its nearest undecided one.
-
-    The paper's algorithm is sequential: pick an undecided unit i at random, find its
-    nearest undecided neighbour j (ties broken at random), pivot (i, j), repeat. Done one
-    pair at a time in Python it is far too slow for big frames, so each round here:
-
-    1. shuffles the undecided units (the random choice of i, and random tie-breaking since
-       the k-d tree breaks ties by position) and finds each one's nearest undecided
-       neighbour with one `cKDTree` query;
-    2. keeps the pairs (i, j) in shuffled order whose two units appear in no earlier pair
-       of the round, and pivots all of them at once.
-
-    The kept pairs are disjoint, and removing decided units never brings a unit nearer, so
-    j is still i's nearest undecided neighbour when its pair's turn comes: the round is
-    exactly a run of LPM2 steps in sequence. The only departure from the paper is which i
-    comes next (a shuffled list per round rather than a fresh uniform draw per step), which
-    changes neither the inclusion probabilities (every pivotal step preserves them) nor the
-    local nature of every step. `progress` is told how many units each round decided.
-    """
-    p = _settle(np.asarray(pi, dtype=float).copy())
-    total = float(p.sum())
-    xyz = np.asarray(coords, dtype=float)
-    if xyz.ndim == 1:
-        xyz = xyz[:, None]
-    live = np.flatnonzero((p > 0.0) & (p < 1.0))
-    if progress is not None:
-        progress(p.size - live.size)
-    while live.size > 1:
-        ids = live[rng.permutation(live.size)]
-        partner = _nearest_other(xyz[ids])
-        position = np.arange(ids.size)
-        first_claim = position.copy()
-        # np.unique returns the first position at which each partner is named.
-        named, first_named = np.unique(partner, return_index=True)
-        first_claim[named] = np.minimum(first_claim[named], first_named)
-        keep = (first_claim == position) & (first_claim[partner] == position)
-        a, b = ids[keep], ids[partner[keep]]
-        new_a, new_b = pivot(p[a], p[b], rng.random(a.size))
-        p[a], p[b] = _settle(new_a), _settle(new_b)
-        still = (p[live] > 0.0) & (p[live] < 1.0)
-        if progress is not None:
-            progress(int(live.size - still.sum()))
-        live = live[still]
-    chosen = p == 1.0
-    if live.size == 1:
-        chosen[live[0]] = last_unit_selected(float(p[live[0]]), total, rng)
-        if progress is not None:
-            progress(1)
-    return np.flatnonzero(chosen)

@@ -110,7 +110,11 @@ def test_the_admin_creates_and_renames_organisations(client, db, login_as):
     page = client.get(url).get_data(as_text=True)
     assert 'data-organisation="Acme Iberia"' in page and 'data-organisation="Agency"' in page
     assert client.post(f"{url}/999999/rename", data={"csrf_token": token}).status_code == 404
-    actions = db.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "organisation"))
+    actions = db.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == "organisation")
+        .order_by(AuditEntry.id)  # in the order written: PostgreSQL returns them otherwise
+    )
     assert list(actions) == ["organisation.create", "organisation.rename"]
 
 

@@ -384,7 +384,9 @@ def test_an_interview_begun_by_phone_goes_on_in_web_mode_when_the_respondent_sen
     interviewing.submit_page(db, interview, {"purchase_confirmed": 1}, 1, None, MONDAY_10)
     with app.extensions["cati.sessionmaker"]() as other:
         events = other.scalars(
-            select(PageEvent.mode).where(PageEvent.interview_id == interview.id)
+            select(PageEvent.mode)
+            .where(PageEvent.interview_id == interview.id)
+            .order_by(PageEvent.id)  # in the order written, on PostgreSQL too
         ).all()
         assert list(events) == ["phone", "web"]
 

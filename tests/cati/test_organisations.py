@@ -13,7 +13,9 @@ from tests.conftest import client_company, make_user
 
 
 def _trail(db, action: str) -> list[dict]:
-    return [e.details for e in db.scalars(select(AuditEntry).where(AuditEntry.action == action))]
+    # In the order written: PostgreSQL returns them otherwise.
+    query = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+    return [e.details for e in db.scalars(query)]
 
 
 def test_staff_join_the_one_agency_and_a_client_needs_a_client_organisation(db):
